@@ -1,0 +1,1 @@
+/* rtt_measured.c - being written */

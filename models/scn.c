@@ -1,0 +1,1 @@
+/* scn.c - being written */

@@ -1,0 +1,143 @@
+/* scn.h - scenario files: JSON in, plain checked structs out.
+ *
+ * scn_load() parses a scenario with cJSON, checks every field (types, ranges, units, names
+ * of regions referred to) and copies it into the records below; the cJSON tree never leaves
+ * scn.c, which is the only file that includes cJSON.h. Unknown fields are errors, so that a
+ * typo cannot silently fall back to a default. An error names the file, the JSON path and
+ * what was expected (`regions[2].servers: expected a positive integer, got -3`); a JSON
+ * syntax error gives the line and column.
+ *
+ * Everything in a loaded scenario is resolved: durations are sim_time, distributions are
+ * dist_spec records in nanoseconds, region references are indices into regions[], defaults
+ * are filled in. The models never see a name they have to look up. scenarios/README.md is the
+ * reference for every field, its unit and its default. */
+#ifndef MRSIM_SCN_H
+#define MRSIM_SCN_H
+
+#include "dist.h"
+#include "sim.h"
+
+#define SCN_MAX_REGIONS 64                    /* region indices fit in a byte with room */
+#define SCN_MAX_CLIENTS 256
+
+typedef enum scn_op { SCN_READ, SCN_WRITE, SCN_OP_COUNT } scn_op;
+
+typedef struct scn_region {
+    char    *name;                            /* unique */
+    double   lat, lon;                        /* degrees */
+    uint32_t servers;                         /* >= 1 */
+    dist_spec service[SCN_OP_COUNT];          /* service time per operation, ns */
+    uint32_t queue_limit;                     /* waiting requests beyond which new ones are
+                                                 rejected; UINT32_MAX = unlimited (default) */
+} scn_region;
+
+typedef enum scn_rtt_mode {
+    SCN_RTT_GEO,                              /* from great-circle distance (default) */
+    SCN_RTT_MEASURED,                         /* the shipped table of measured RTTs */
+    SCN_RTT_TABLE,                            /* the scenario's own "a/b": "76ms" pairs */
+} scn_rtt_mode;
+
+typedef struct scn_rtt_pair {
+    uint32_t a, b;                            /* region indices, a != b */
+    sim_time rtt;                             /* round trip, ns */
+} scn_rtt_pair;
+
+typedef struct scn_network {
+    scn_rtt_mode  rtt_mode;
+    scn_rtt_pair *pairs;                      /* SCN_RTT_TABLE: the listed pairs */
+    size_t        npairs;                     /* pairs not listed fall back to geo */
+    sim_time      base;                       /* added to every geo RTT; default 1ms */
+    double        route_factor;               /* fibre path / great circle; default 1.5 */
+    bool          has_jitter;
+    dist_spec     jitter;                     /* extra one-way delay per message, ns */
+    double        loss;                       /* probability a message is dropped, [0, 1) */
+} scn_network;
+
+typedef struct scn_rate_step {
+    sim_time at;                              /* from this time on ... */
+    double   rate;                            /* ... the base rate is this, per second */
+} scn_rate_step;
+
+typedef struct scn_client {
+    char    *name;                            /* unique; default "client<i>" */
+    double   lat, lon;                        /* degrees */
+    int32_t  at_region;                       /* located at this region (given by name), or -1 */
+    double   rate;                            /* requests per second, > 0 */
+    double   diurnal_amplitude;               /* rate * (1 + A sin(2 pi t / period)); 0 = flat */
+    sim_time diurnal_period;                  /* default 24h */
+    scn_rate_step *steps;                     /* ascending 'at'; they replace 'rate' */
+    size_t   nsteps;
+    double   read_ratio;                      /* share of reads, [0, 1]; default 0.9 */
+    uint64_t key_count;                       /* keys 0 .. key_count-1; default 1000 */
+    bool     key_zipf;                        /* zipf over the keys, else uniform */
+    double   key_s;                           /* zipf exponent; default 1.0 */
+    uint32_t sessions;                        /* session ids drawn uniformly; default 100 */
+    sim_time timeout;                         /* per attempt; default 1s */
+    uint32_t retries;                         /* attempts after the first; default 2 */
+    sim_time backoff;                         /* wait before retry k: backoff * 2^(k-1);
+                                                 default 50ms */
+} scn_client;
+
+typedef enum scn_fault_kind {
+    SCN_FAULT_REGION_DOWN,
+    SCN_FAULT_PARTITION,
+    SCN_FAULT_LINK_DEGRADE,
+    SCN_FAULT_BROWNOUT,
+    SCN_FAULT_CLOCK_SKEW,
+    SCN_FAULT_KIND_COUNT
+} scn_fault_kind;
+
+typedef struct scn_fault {
+    scn_fault_kind kind;
+    sim_time at;                              /* start, ns from the run's start */
+    sim_time end;                             /* at + for; SIM_TIME_MAX when it never ends */
+    uint32_t region;                          /* region_down, brownout, clock_skew;
+                                                 link_degrade: one end */
+    uint32_t region_b;                        /* link_degrade: the other end */
+    uint8_t *group_of;                        /* partition: group of each region (nregions
+                                                 entries); unlisted regions share one group */
+    bool     has_extra;                       /* link_degrade: extra one-way latency */
+    dist_spec extra;
+    double   loss;                            /* link_degrade: drop probability [0, 1] */
+    double   factor;                          /* brownout: service time multiplier >= 1 */
+    sim_time offset;                          /* clock_skew: clock offset, may be negative */
+    double   drift_ppm;                       /* clock_skew: drift, parts per million */
+} scn_fault;
+
+typedef struct scn_expect {
+    char   *metric;                           /* a metric name, as in the --json maps */
+    char   *pattern, *op, *region;            /* filters, NULL when absent */
+    bool    has_min, has_max, has_equals;
+    double  min, max, equals;
+} scn_expect;
+
+typedef struct scn_scenario {
+    char     *file;                           /* path it was loaded from */
+    char     *text;                           /* the file's bytes, NUL-terminated */
+    size_t    text_len;
+    char     *name;                           /* default: the file name */
+    uint64_t  seed;                           /* default 1 */
+    sim_time  duration;                       /* > 0, required */
+    sim_time  warmup;                         /* < duration; default 0 */
+    scn_region *regions;   size_t nregions;   /* >= 1 */
+    scn_network network;
+    scn_client *clients;   size_t nclients;   /* >= 1 */
+    scn_fault  *faults;    size_t nfaults;    /* sorted by 'at', stable */
+    scn_expect *expects;   size_t nexpects;
+} scn_scenario;
+
+/* Load and check a scenario file. Returns 0 and a scenario the caller frees with scn_free,
+ * or SIM_EINVAL (err names file, JSON path and problem), SIM_EIO (cannot read the file) or
+ * SIM_ENOMEM. */
+int  scn_load(const char *path, scn_scenario **out, sim_err *err);
+/* The same from text in memory; 'file' names it in errors and in the scenario. */
+int  scn_parse(const char *file, const char *text, size_t len, scn_scenario **out,
+               sim_err *err);
+void scn_free(scn_scenario *s);               /* NULL is a no-op */
+
+/* Index of the region with this name, or -1. */
+int  scn_region_index(const scn_scenario *s, const char *name);
+const char *scn_op_name(scn_op op);           /* "read", "write" */
+const char *scn_fault_kind_name(scn_fault_kind k);
+
+#endif

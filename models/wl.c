@@ -1,0 +1,1 @@
+/* wl.c - being written */

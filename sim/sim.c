@@ -1,0 +1,222 @@
+/* sim.c - errors, durations and the allocator shared by every layer.
+ *
+ * Durations are parsed digit by digit into integers (whole part and up to 18 fraction digits)
+ * and scaled by the unit in nanoseconds; no double is involved, so "0.1s" is exact. The
+ * allocator is a thin wrapper over malloc with a countdown that tests arm to fail one call. */
+#include "sim.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *sim_strerror(int code)
+{
+    switch (code) {
+    case SIM_OK:     return "success";
+    case SIM_EINVAL: return "invalid input";
+    case SIM_ENOMEM: return "out of memory";
+    case SIM_ERANGE: return "out of range";
+    case SIM_EIO:    return "input/output error";
+    case SIM_ENOENT: return "not found";
+    default:         return "unknown error";
+    }
+}
+
+int sim_err_set(sim_err *err, int code, const char *path, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    err->code = code;
+    snprintf(err->path, sizeof err->path, "%s", path ? path : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void sim_err_prefix_path(sim_err *err, const char *prefix)
+{
+    if (!err || !prefix || !*prefix)
+        return;
+    char joined[2 * sizeof err->path + 2];   /* room for both, then truncated below */
+    if (err->path[0] == '\0')
+        snprintf(joined, sizeof joined, "%s", prefix);
+    else if (err->path[0] == '[')
+        snprintf(joined, sizeof joined, "%s%s", prefix, err->path);
+    else
+        snprintf(joined, sizeof joined, "%s.%s", prefix, err->path);
+    snprintf(err->path, sizeof err->path, "%.*s", (int)(sizeof err->path - 1), joined);
+}
+
+void sim_err_format(const sim_err *err, char *buf, size_t n)
+{
+    if (n == 0)
+        return;
+    buf[0] = '\0';
+    size_t used = 0;
+    if (err->file[0])
+        used += (size_t)snprintf(buf + used, n - used, "%s: ", err->file);
+    if (used < n && err->path[0])
+        used += (size_t)snprintf(buf + used, n - used, "%s: ", err->path);
+    if (used < n)
+        snprintf(buf + used, n - used, "%s", err->msg[0] ? err->msg : sim_strerror(err->code));
+}
+
+/* Units in nanoseconds; longer names first so "ms" is not read as "m". */
+static const struct { const char *name; int64_t ns; } time_units[] = {
+    {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000},
+    {"m", 60LL * 1000000000}, {"h", 3600LL * 1000000000},
+};
+
+int sim_time_parse(const char *text, sim_time *out)
+{
+    if (!text)
+        return SIM_EINVAL;
+    const char *p = text;
+    uint64_t whole = 0, frac = 0, frac_scale = 1;
+    int digits = 0, frac_digits = 0;
+    for (; *p >= '0' && *p <= '9'; p++, digits++) {
+        if (whole > (UINT64_MAX - 9) / 10)
+            return SIM_ERANGE;
+        whole = whole * 10 + (uint64_t)(*p - '0');
+    }
+    if (*p == '.') {
+        p++;
+        for (; *p >= '0' && *p <= '9'; p++, frac_digits++) {
+            if (frac_digits < 18) {   /* more digits than 1e-18 cannot change a ns count */
+                frac = frac * 10 + (uint64_t)(*p - '0');
+                frac_scale *= 10;
+            }
+        }
+        if (frac_digits == 0)
+            return SIM_EINVAL;
+    }
+    if (digits == 0 && frac_digits == 0)
+        return SIM_EINVAL;
+    int64_t unit = 0;
+    for (size_t i = 0; i < sizeof time_units / sizeof time_units[0]; i++)
+        if (strcmp(p, time_units[i].name) == 0)
+            unit = time_units[i].ns;
+    if (unit == 0)
+        return SIM_EINVAL;
+    if (whole > (uint64_t)INT64_MAX / (uint64_t)unit)
+        return SIM_ERANGE;
+    uint64_t ns = whole * (uint64_t)unit;
+    /* frac/frac_scale * unit, rounded half up: frac < frac_scale <= 1e18 and unit <= 3.6e12,
+     * so the product needs 128 bits. */
+    unsigned __int128 part = (unsigned __int128)frac * (uint64_t)unit;
+    uint64_t extra = (uint64_t)((part + frac_scale / 2) / frac_scale);
+    if (ns > (uint64_t)INT64_MAX - extra)
+        return SIM_ERANGE;
+    *out = (sim_time)(ns + extra);
+    return 0;
+}
+
+int sim_time_format(sim_time t, char *buf, size_t n)
+{
+    static const struct { const char *name; int64_t ns; } units[] = {
+        {"h", 3600LL * 1000000000}, {"m", 60LL * 1000000000}, {"s", 1000000000},
+        {"ms", 1000000}, {"us", 1000},
+    };
+    uint64_t mag = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
+    const char *sign = t < 0 ? "-" : "";
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        uint64_t u = (uint64_t)units[i].ns;
+        /* Use a unit when the value is at least one of it and exact to a thousandth of it. */
+        if (mag >= u && (mag * 1000) % u == 0 && mag <= UINT64_MAX / 1000) {
+            uint64_t milli = mag * 1000 / u;
+            if (milli % 1000 == 0)
+                return snprintf(buf, n, "%s%" PRIu64 "%s", sign, milli / 1000, units[i].name);
+            char frac[8];
+            snprintf(frac, sizeof frac, "%03" PRIu64, milli % 1000);
+            for (int k = 2; k > 0 && frac[k] == '0'; k--)
+                frac[k] = '\0';
+            return snprintf(buf, n, "%s%" PRIu64 ".%s%s", sign, milli / 1000, frac, units[i].name);
+        }
+    }
+    return snprintf(buf, n, "%s%" PRIu64 "ns", sign, mag);
+}
+
+sim_time sim_time_from_ns(double ns)
+{
+    if (isnan(ns))
+        return 0;
+    double r = round(ns);      /* round() takes halves away from zero */
+    if (r >= 9223372036854775807.0)
+        return SIM_TIME_MAX;
+    if (r <= -9223372036854775808.0)
+        return INT64_MIN;
+    return (sim_time)r;
+}
+
+_Noreturn void sim_panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("mrsim: internal error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
+
+/* Allocation fault injection: fail_countdown > 0 counts down to the failing call. The
+ * simulator is single-threaded within a process, so plain statics are enough. */
+static long fail_countdown;
+static long alloc_calls;
+
+static bool alloc_should_fail(void)
+{
+    alloc_calls++;
+    if (fail_countdown > 0 && --fail_countdown == 0)
+        return true;
+    return false;
+}
+
+long sim_alloc_fail_at(long nth)
+{
+    long made = alloc_calls;
+    alloc_calls = 0;
+    fail_countdown = nth > 0 ? nth : 0;
+    return made;
+}
+
+void *sim_malloc(size_t n)
+{
+    if (alloc_should_fail())
+        return NULL;
+    return malloc(n ? n : 1);
+}
+
+void *sim_calloc(size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    if (alloc_should_fail())
+        return NULL;
+    return calloc(count ? count : 1, size ? size : 1);
+}
+
+void *sim_realloc(void *p, size_t n)
+{
+    if (alloc_should_fail())
+        return NULL;
+    return realloc(p, n ? n : 1);
+}
+
+void sim_free(void *p)
+{
+    free(p);
+}
+
+char *sim_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *copy = sim_malloc(n);
+    if (copy)
+        memcpy(copy, s, n);
+    return copy;
+}
