@@ -1,7 +1,8 @@
 /* sim.c - errors, durations and the allocator shared by every layer.
  *
- * Durations are parsed digit by digit into integers (whole part and up to 18 fraction digits)
- * and scaled by the unit in nanoseconds; no double is involved, so "0.1s" is exact. The
+ * Durations are parsed digit by digit: the whole part into an integer scaled by the unit in
+ * nanoseconds, the fraction multiplied by the unit as a decimal string, so no double is
+ * involved ("0.1s" is exact) and any number of fraction digits rounds correctly. The
  * allocator is a thin wrapper over malloc with a countdown that tests arm to fail one call. */
 #include "sim.h"
 
@@ -76,21 +77,18 @@ int sim_time_parse(const char *text, sim_time *out)
     if (!text)
         return SIM_EINVAL;
     const char *p = text;
-    uint64_t whole = 0, frac = 0, frac_scale = 1;
-    int digits = 0, frac_digits = 0;
+    uint64_t whole = 0;
+    const char *frac_text = NULL;
+    size_t digits = 0, frac_digits = 0;
     for (; *p >= '0' && *p <= '9'; p++, digits++) {
         if (whole > (UINT64_MAX - 9) / 10)
             return SIM_ERANGE;
         whole = whole * 10 + (uint64_t)(*p - '0');
     }
     if (*p == '.') {
-        p++;
-        for (; *p >= '0' && *p <= '9'; p++, frac_digits++) {
-            if (frac_digits < 18) {   /* more digits than 1e-18 cannot change a ns count */
-                frac = frac * 10 + (uint64_t)(*p - '0');
-                frac_scale *= 10;
-            }
-        }
+        frac_text = ++p;
+        for (; *p >= '0' && *p <= '9'; p++)
+            frac_digits++;
         if (frac_digits == 0)
             return SIM_EINVAL;
     }
@@ -105,10 +103,19 @@ int sim_time_parse(const char *text, sim_time *out)
     if (whole > (uint64_t)INT64_MAX / (uint64_t)unit)
         return SIM_ERANGE;
     uint64_t ns = whole * (uint64_t)unit;
-    /* frac/frac_scale * unit, rounded half up: frac < frac_scale <= 1e18 and unit <= 3.6e12,
-     * so the product needs 128 bits. */
-    unsigned __int128 part = (unsigned __int128)frac * (uint64_t)unit;
-    uint64_t extra = (uint64_t)((part + frac_scale / 2) / frac_scale);
+    /* 0.d1d2...dk * unit, rounded half up, by long multiplication from the last digit up:
+     * each step keeps one digit of the product's fraction and carries the rest, and the last
+     * digit kept (the first after the point) decides the rounding. Truncating the fraction
+     * to a fixed number of digits instead would misround values a hair above a half ns
+     * (0.5 ns is 8.333...e-12 min, which no finite decimal holds). carry < unit <= 3.6e12,
+     * so nothing overflows. */
+    uint64_t carry = 0, first = 0;
+    for (size_t k = frac_digits; k-- > 0;) {
+        uint64_t t = (uint64_t)(frac_text[k] - '0') * (uint64_t)unit + carry;
+        first = t % 10;
+        carry = t / 10;
+    }
+    uint64_t extra = carry + (first >= 5);
     if (ns > (uint64_t)INT64_MAX - extra)
         return SIM_ERANGE;
     *out = (sim_time)(ns + extra);
@@ -125,9 +132,11 @@ int sim_time_format(sim_time t, char *buf, size_t n)
     const char *sign = t < 0 ? "-" : "";
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         uint64_t u = (uint64_t)units[i].ns;
-        /* Use a unit when the value is at least one of it and exact to a thousandth of it. */
-        if (mag >= u && (mag * 1000) % u == 0 && mag <= UINT64_MAX / 1000) {
-            uint64_t milli = mag * 1000 / u;
+        /* Use a unit when the value is at least one of it and exact to a thousandth of it.
+         * Every unit here is a multiple of 1000 ns, so dividing by u / 1000 finds the
+         * thousandths without the overflow that mag * 1000 would have beyond 2^64 / 1000. */
+        if (mag >= u && mag % (u / 1000) == 0) {
+            uint64_t milli = mag / (u / 1000);
             if (milli % 1000 == 0)
                 return snprintf(buf, n, "%s%" PRIu64 "%s", sign, milli / 1000, units[i].name);
             char frac[8];
@@ -197,7 +206,9 @@ void *sim_calloc(size_t count, size_t size)
         return NULL;
     if (alloc_should_fail())
         return NULL;
-    return calloc(count ? count : 1, size ? size : 1);
+    if (count == 0 || size == 0)   /* calloc(SIZE_MAX, 1) for calloc(SIZE_MAX, 0) would fail */
+        count = size = 1;
+    return calloc(count, size);
 }
 
 void *sim_realloc(void *p, size_t n)

@@ -43,7 +43,8 @@ double   stat_hist_quantile(const stat_hist *h, double q);
 
 /* Iterate the non-empty buckets in ascending order, for CDF plots and for storing a
  * histogram: returns false when there are no more. *iter starts at 0. lo/hi are the bucket's
- * bounds in ns (hi exclusive). */
+ * bounds in ns (hi exclusive, except that the top bucket, which ends at 2^63, reports
+ * hi = SIM_TIME_MAX). */
 bool stat_hist_next_bucket(const stat_hist *h, size_t *iter, sim_time *lo, sim_time *hi,
                            uint64_t *count);
 
