@@ -19,12 +19,20 @@
 
 #define SCN_MAX_REGIONS 64                    /* region indices fit in a byte with room */
 #define SCN_MAX_CLIENTS 256
+#define SCN_MAX_FILE_BYTES (4u << 20)         /* larger scenario texts are refused: a cJSON
+                                                 tree costs ~30x the text in the worst case */
+#define SCN_MAX_DEPTH   32                    /* deepest JSON nesting accepted (a scenario
+                                                 needs 7); deeper text is refused unparsed */
 
 typedef enum scn_op { SCN_READ, SCN_WRITE, SCN_OP_COUNT } scn_op;
 
+/* A scenario owns everything its records point to. Empirical distributions (in regions'
+ * service times, the network jitter, link_degrade latency) have xs and ps pointing into one
+ * block owned by the scenario: xs is its start and ps = xs + npoints. */
 typedef struct scn_region {
-    char    *name;                            /* unique */
-    double   lat, lon;                        /* degrees */
+    char    *name;                            /* unique; no '/' or whitespace */
+    double   lat, lon;                        /* degrees; default for a region named like
+                                                 one in rtt_measured.h: its location */
     uint32_t servers;                         /* >= 1 */
     dist_spec service[SCN_OP_COUNT];          /* service time per operation, ns */
     uint32_t queue_limit;                     /* waiting requests beyond which new ones are
@@ -38,7 +46,8 @@ typedef enum scn_rtt_mode {
 } scn_rtt_mode;
 
 typedef struct scn_rtt_pair {
-    uint32_t a, b;                            /* region indices, a != b */
+    uint32_t a, b;                            /* region indices, a < b (whatever order
+                                                 the file named them in) */
     sim_time rtt;                             /* round trip, ns */
 } scn_rtt_pair;
 
@@ -62,7 +71,9 @@ typedef struct scn_client {
     char    *name;                            /* unique; default "client<i>" */
     double   lat, lon;                        /* degrees */
     int32_t  at_region;                       /* located at this region (given by name), or -1 */
-    double   rate;                            /* requests per second, > 0 */
+    double   rate;                            /* requests per second, > 0; with steps,
+                                                 the rate before the first step (>= 0,
+                                                 default 0) */
     double   diurnal_amplitude;               /* rate * (1 + A sin(2 pi t / period)); 0 = flat */
     sim_time diurnal_period;                  /* default 24h */
     scn_rate_step *steps;                     /* ascending 'at'; they replace 'rate' */
@@ -95,7 +106,8 @@ typedef struct scn_fault {
                                                  link_degrade: one end */
     uint32_t region_b;                        /* link_degrade: the other end */
     uint8_t *group_of;                        /* partition: group of each region (nregions
-                                                 entries); unlisted regions share one group */
+                                                 entries): regions in groups[g] get g,
+                                                 unlisted regions share group ngroups */
     bool     has_extra;                       /* link_degrade: extra one-way latency */
     dist_spec extra;
     double   loss;                            /* link_degrade: drop probability [0, 1] */
@@ -128,9 +140,11 @@ typedef struct scn_scenario {
 
 /* Load and check a scenario file. Returns 0 and a scenario the caller frees with scn_free,
  * or SIM_EINVAL (err names file, JSON path and problem), SIM_EIO (cannot read the file) or
- * SIM_ENOMEM. */
+ * SIM_ENOMEM. err->file is the path for every error. A text longer than SCN_MAX_FILE_BYTES,
+ * nested deeper than SCN_MAX_DEPTH or holding a NUL byte is SIM_EINVAL. */
 int  scn_load(const char *path, scn_scenario **out, sim_err *err);
-/* The same from text in memory; 'file' names it in errors and in the scenario. */
+/* The same from text in memory (len bytes, need not be NUL-terminated; it is copied);
+ * 'file' names it in errors and in the scenario, and gives the default name. */
 int  scn_parse(const char *file, const char *text, size_t len, scn_scenario **out,
                sim_err *err);
 void scn_free(scn_scenario *s);               /* NULL is a no-op */
