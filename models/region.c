@@ -1,1 +1,228 @@
-/* region.c - being written */
+/* region.c - the M/G/c server pool of one region.
+ *
+ * Waiting requests sit in a ring buffer that doubles when full (only with an unlimited
+ * queue, and only until it reaches its high-water mark, so the steady state allocates
+ * nothing). Requests in service occupy a slot per server; the completion event carries the
+ * slot and the region's crash epoch in its argument, so nothing is allocated per request.
+ *
+ * Utilisation is the integral of the number of busy servers over the measurement window,
+ * updated whenever that number changes. */
+#include "region.h"
+
+#include <stdio.h>
+
+#include "dist.h"
+#include "rng.h"
+
+typedef struct job {
+    uint64_t tag;
+    scn_op   op;
+} job;
+
+struct region {
+    sim_engine *e;
+    uint32_t    index, servers;
+    uint32_t    queue_limit;                  /* UINT32_MAX: unlimited */
+    dist       *service[SCN_OP_COUNT];        /* owned */
+    sim_rng    *rng;                          /* "region/<name>/service" */
+    region_done_fn *done;
+    void       *done_ctx;
+
+    bool        down, read_only;
+    double      brownout;                     /* service time multiplier */
+    uint32_t    epoch;                        /* bumped by every crash */
+
+    job        *ring;                         /* waiting requests, FIFO */
+    uint32_t    ring_cap, ring_head, ring_len;   /* ring_cap is a power of two */
+    job        *slot;                         /* per server: the request it serves */
+    uint32_t   *free_slots;                   /* stack of idle server indices */
+    uint32_t    nfree;
+
+    sim_time    window_start, window_end;     /* utilisation window */
+    sim_time    busy_since;                   /* last change of the busy count */
+    double      busy_area;                    /* busy servers x ns, inside the window */
+    region_stats stats;
+};
+
+static void on_service_done(sim_engine *e, void *ctx, uint64_t arg);
+
+int region_new(sim_engine *e, const scn_scenario *s, uint32_t index, uint64_t seed,
+               sim_time window_start, sim_time window_end, region_done_fn *done,
+               void *done_ctx, region **out, sim_err *err)
+{
+    const scn_region *sr = &s->regions[index];
+    int rc = SIM_ENOMEM;
+    region *r = sim_calloc(1, sizeof *r);
+    if (!r)
+        goto fail;
+    r->e = e;
+    r->index = index;
+    r->servers = sr->servers;
+    r->queue_limit = sr->queue_limit;
+    r->done = done;
+    r->done_ctx = done_ctx;
+    r->brownout = 1.0;
+    r->window_start = window_start;
+    r->window_end = window_end;
+    r->ring_cap = 1024;                       /* a power of two, so indices wrap by mask */
+    r->ring = sim_calloc(r->ring_cap, sizeof *r->ring);
+    r->slot = sim_calloc(r->servers, sizeof *r->slot);
+    r->free_slots = sim_calloc(r->servers, sizeof *r->free_slots);
+    if (!r->ring || !r->slot || !r->free_slots)
+        goto fail;
+    for (uint32_t i = 0; i < r->servers; i++)
+        r->free_slots[i] = r->servers - 1 - i;   /* pop order 0, 1, 2, ... */
+    r->nfree = r->servers;
+    char name[160];
+    snprintf(name, sizeof name, "region/%s/service", sr->name);
+    if (sim_rng_new(seed, name, &r->rng) < 0)
+        goto fail;
+    for (int op = 0; op < SCN_OP_COUNT; op++) {
+        rc = dist_new(&sr->service[op], &r->service[op], err);
+        if (rc < 0) {
+            char path[128];
+            snprintf(path, sizeof path, "regions[%u].service.%s", index, scn_op_name(op));
+            sim_err_prefix_path(err, path);
+            region_free(r);
+            return rc;
+        }
+    }
+    *out = r;
+    return 0;
+fail:
+    region_free(r);
+    return sim_err_set(err, rc, NULL, "out of memory building region %s", sr->name);
+}
+
+void region_free(region *r)
+{
+    if (!r)
+        return;
+    for (int op = 0; op < SCN_OP_COUNT; op++)
+        dist_free(r->service[op]);
+    sim_rng_free(r->rng);
+    sim_free(r->ring);
+    sim_free(r->slot);
+    sim_free(r->free_slots);
+    sim_free(r);
+}
+
+/* Add the busy-server area since the last change, clipped to the window. */
+static void account_busy(region *r)
+{
+    sim_time now = sim_now(r->e);
+    sim_time from = r->busy_since > r->window_start ? r->busy_since : r->window_start;
+    sim_time to = now < r->window_end ? now : r->window_end;
+    if (to > from)
+        r->busy_area += (double)(r->servers - r->nfree) * (double)(to - from);
+    r->busy_since = now;
+}
+
+static void start_service(region *r, job j)
+{
+    account_busy(r);
+    uint32_t s = r->free_slots[--r->nfree];
+    r->slot[s] = j;
+    sim_time t = dist_sample_time(r->service[j.op], r->rng);
+    if (r->brownout != 1.0)
+        t = sim_time_from_ns((double)t * r->brownout);
+    sim_after(r->e, t, on_service_done, r, (uint64_t)r->epoch << 32 | s);
+}
+
+static void ring_grow(region *r)
+{
+    uint32_t cap = r->ring_cap * 2;
+    job *ring = sim_calloc(cap, sizeof *ring);
+    if (!ring)
+        sim_panic("out of memory growing the queue of region %u to %u", r->index, cap);
+    for (uint32_t i = 0; i < r->ring_len; i++)
+        ring[i] = r->ring[(r->ring_head + i) & (r->ring_cap - 1)];
+    sim_free(r->ring);
+    r->ring = ring;
+    r->ring_cap = cap;
+    r->ring_head = 0;
+}
+
+void region_submit(region *r, scn_op op, uint64_t tag)
+{
+    r->stats.arrived++;
+    if (r->down) {
+        r->stats.dropped++;
+        return;
+    }
+    if (op == SCN_WRITE && r->read_only) {
+        r->stats.rejected++;
+        r->done(r->done_ctx, r->index, tag, op, REGION_READ_ONLY);
+        return;
+    }
+    job j = {.tag = tag, .op = op};
+    if (r->nfree > 0) {
+        start_service(r, j);
+        return;
+    }
+    if (r->ring_len >= r->queue_limit) {
+        r->stats.rejected++;
+        r->done(r->done_ctx, r->index, tag, op, REGION_REJECTED);
+        return;
+    }
+    if (r->ring_len == r->ring_cap)
+        ring_grow(r);
+    r->ring[(r->ring_head + r->ring_len) & (r->ring_cap - 1)] = j;
+    r->ring_len++;
+    if (r->ring_len > r->stats.queue_peak)
+        r->stats.queue_peak = r->ring_len;
+}
+
+static void on_service_done(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    region *r = ctx;
+    if ((uint32_t)(arg >> 32) != r->epoch)
+        return;                               /* served before a crash: lost with it */
+    uint32_t s = (uint32_t)arg;
+    job j = r->slot[s];
+    account_busy(r);
+    r->free_slots[r->nfree++] = s;
+    r->stats.served++;
+    if (r->ring_len > 0) {
+        job next = r->ring[r->ring_head];
+        r->ring_head = (r->ring_head + 1) & (r->ring_cap - 1);
+        r->ring_len--;
+        start_service(r, next);
+    }
+    r->done(r->done_ctx, r->index, j.tag, j.op, REGION_OK);
+}
+
+void region_set_down(region *r, bool down)
+{
+    if (down == r->down)
+        return;
+    r->down = down;
+    if (!down)
+        return;
+    account_busy(r);
+    r->stats.dropped += r->ring_len + (r->servers - r->nfree);
+    r->ring_len = 0;
+    r->ring_head = 0;
+    r->nfree = r->servers;
+    for (uint32_t i = 0; i < r->servers; i++)
+        r->free_slots[i] = r->servers - 1 - i;
+    r->epoch++;
+}
+
+void region_set_read_only(region *r, bool read_only) { r->read_only = read_only; }
+void region_set_brownout(region *r, double factor) { r->brownout = factor; }
+bool region_is_down(const region *r) { return r->down; }
+region_stats region_get_stats(const region *r) { return r->stats; }
+
+double region_utilization(const region *r)
+{
+    sim_time now = sim_now(r->e);
+    sim_time from = r->busy_since > r->window_start ? r->busy_since : r->window_start;
+    sim_time to = now < r->window_end ? now : r->window_end;
+    double area = r->busy_area;
+    if (to > from)
+        area += (double)(r->servers - r->nfree) * (double)(to - from);
+    sim_time len = r->window_end - r->window_start;
+    return len > 0 ? area / ((double)r->servers * (double)len) : 0.0;
+}

@@ -1,1 +1,376 @@
-/* wl.c - being written */
+/* wl.c - client populations, arrivals, request lifecycles, timeouts and retries.
+ *
+ * A request's life: arrival -> attempt (message to a region, timeout armed) -> the region
+ * serves or rejects it -> answer message back -> done, or retry after back-off. Every step is
+ * an engine event whose argument is a packed tag:
+ *
+ *     bits  0..23  request record (slot in the pool)
+ *     bits 24..45  generation of the record, bumped at every attempt and at reuse
+ *     bits 46..53  client population
+ *     bits 54..59  region of the attempt
+ *     bit  60      operation
+ *     bits 61..62  status of an answer (region_status)
+ *
+ * so a message is self-contained and an answer to an abandoned attempt is recognised by its
+ * generation. The generation wraps after 2^22 reuses of one record; an answer would have to
+ * outlive millions of later requests on the same record to be confused, which the timeouts
+ * make impossible in practice.
+ *
+ * Arrivals: a non-homogeneous Poisson process by thinning (Lewis and Shedler): candidates at
+ * the segment's peak rate, kept with probability rate(t) / peak. A rate step starts a new
+ * segment; because the exponential is memoryless, restarting the draw at the boundary is
+ * exact. Without a diurnal cycle no thinning draw is made. */
+#include "wl.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "dist.h"
+#include "rng.h"
+
+#define TAG_SLOT_BITS   24
+#define TAG_GEN_BITS    22
+#define TAG_GEN_SHIFT   24
+#define TAG_CLIENT_SHIFT 46
+#define TAG_REGION_SHIFT 54
+#define TAG_OP_SHIFT    60
+#define TAG_STATUS_SHIFT 61
+#define TAG_SLOT_MASK   ((UINT64_C(1) << TAG_SLOT_BITS) - 1)
+#define TAG_GEN_MASK    ((UINT64_C(1) << TAG_GEN_BITS) - 1)
+#define TAG_ID_MASK     ((UINT64_C(1) << (TAG_SLOT_BITS + TAG_GEN_BITS)) - 1)
+#define NO_SLOT         UINT32_MAX
+
+typedef struct request {
+    uint32_t     gen;                         /* TAG_GEN_BITS used */
+    uint32_t     client;
+    uint32_t     attempt;                     /* 0 for the first */
+    uint32_t     region;                      /* of the current attempt */
+    scn_op       op;
+    uint32_t     session;
+    uint64_t     key;
+    sim_time     issued;
+    sim_event_id timeout;                     /* pending timeout of the current attempt */
+    uint32_t     next_free;
+} request;
+
+typedef struct client_state {
+    const scn_client *cfg;
+    uint32_t  index, endpoint;
+    sim_rng  *rng;                            /* "client/<name>": arrivals, op, key, session */
+    dist     *keys;                           /* zipf over the keys; NULL for uniform */
+    size_t    next_step;                      /* first step not yet in force */
+    double    rate;                           /* base rate of the current segment, per s */
+} client_state;
+
+struct wl {
+    sim_engine *e;
+    const scn_scenario *scn;
+    const topo *topo;
+    net        *net;
+    region    **regions;
+    wl_outcome_fn *outcome;
+    void       *outcome_ctx;
+    client_state *clients;
+    size_t      nclients;
+    request    *pool;
+    uint32_t    pool_cap, free_head;
+    uint64_t    in_flight, issued;
+    bool        arrivals_over;
+};
+
+static void on_arrival(sim_engine *e, void *ctx, uint64_t arg);
+static void on_request_message(sim_engine *e, void *ctx, uint64_t arg);
+static void on_answer_message(sim_engine *e, void *ctx, uint64_t arg);
+static void on_timeout(sim_engine *e, void *ctx, uint64_t arg);
+static void on_retry(sim_engine *e, void *ctx, uint64_t arg);
+
+static int pool_grow(wl *w)
+{
+    uint32_t cap = w->pool_cap ? w->pool_cap * 2 : 4096;
+    if (cap > TAG_SLOT_MASK + 1)
+        return SIM_ERANGE;
+    request *pool = sim_realloc(w->pool, (size_t)cap * sizeof *pool);
+    if (!pool)
+        return SIM_ENOMEM;
+    for (uint32_t i = w->pool_cap; i < cap; i++) {
+        pool[i] = (request){.next_free = i + 1 < cap ? i + 1 : w->free_head};
+    }
+    w->free_head = w->pool_cap;
+    w->pool = pool;
+    w->pool_cap = cap;
+    return 0;
+}
+
+int wl_new(sim_engine *e, const scn_scenario *s, const topo *t, net *n, region **regions,
+           uint64_t seed, wl_outcome_fn *outcome, void *outcome_ctx, wl **out, sim_err *err)
+{
+    int rc = SIM_ENOMEM;
+    wl *w = sim_calloc(1, sizeof *w);
+    if (!w)
+        goto fail;
+    w->e = e;
+    w->scn = s;
+    w->topo = t;
+    w->net = n;
+    w->regions = regions;
+    w->outcome = outcome;
+    w->outcome_ctx = outcome_ctx;
+    w->free_head = NO_SLOT;
+    w->clients = sim_calloc(s->nclients, sizeof *w->clients);
+    if (!w->clients)
+        goto fail;
+    w->nclients = s->nclients;
+    for (size_t i = 0; i < s->nclients; i++) {
+        client_state *c = &w->clients[i];
+        c->cfg = &s->clients[i];
+        c->index = (uint32_t)i;
+        c->endpoint = topo_client_endpoint(t, (uint32_t)i);
+        c->rate = c->cfg->rate;
+        char name[160];
+        snprintf(name, sizeof name, "client/%s", c->cfg->name);
+        if (sim_rng_new(seed, name, &c->rng) < 0)
+            goto fail;
+        if (c->cfg->key_zipf) {
+            dist_spec zipf = {.kind = DIST_ZIPF, .n = c->cfg->key_count, .s = c->cfg->key_s};
+            rc = dist_new(&zipf, &c->keys, err);
+            if (rc < 0) {
+                char path[64];
+                snprintf(path, sizeof path, "clients[%zu].keys", i);
+                sim_err_prefix_path(err, path);
+                wl_free(w);
+                return rc;
+            }
+            rc = SIM_ENOMEM;
+        }
+    }
+    if (pool_grow(w) < 0)
+        goto fail;
+    *out = w;
+    return 0;
+fail:
+    wl_free(w);
+    return sim_err_set(err, rc, NULL, "out of memory building the workload");
+}
+
+void wl_free(wl *w)
+{
+    if (!w)
+        return;
+    if (w->clients) {
+        for (size_t i = 0; i < w->nclients; i++) {
+            sim_rng_free(w->clients[i].rng);
+            dist_free(w->clients[i].keys);
+        }
+    }
+    sim_free(w->clients);
+    sim_free(w->pool);
+    sim_free(w);
+}
+
+/* --- arrivals ---------------------------------------------------------------------- */
+
+/* Move c to the segment in force at time t and return when that segment ends. */
+static sim_time segment_end(client_state *c, sim_time t)
+{
+    const scn_client *cfg = c->cfg;
+    while (c->next_step < cfg->nsteps && cfg->steps[c->next_step].at <= t)
+        c->rate = cfg->steps[c->next_step++].rate;
+    return c->next_step < cfg->nsteps ? cfg->steps[c->next_step].at : SIM_TIME_MAX;
+}
+
+/* The next arrival strictly after 'now', or SIM_TIME_MAX if the rate stays zero. */
+static sim_time next_arrival(client_state *c, sim_time now)
+{
+    const double amp = c->cfg->diurnal_amplitude;
+    for (;;) {
+        sim_time end = segment_end(c, now);
+        double peak = c->rate * (1.0 + amp);
+        if (peak <= 0) {
+            if (end == SIM_TIME_MAX)
+                return SIM_TIME_MAX;
+            now = end;
+            continue;
+        }
+        double gap_ns = sim_rng_exponential(c->rng, 1e9 / peak);
+        sim_time t = sim_time_add_sat(now, sim_time_from_ns(gap_ns));
+        if (t >= end) {
+            now = end;
+            continue;
+        }
+        now = t;
+        if (amp > 0) {
+            double phase = 2.0 * 3.14159265358979323846 * (double)(t % c->cfg->diurnal_period)
+                         / (double)c->cfg->diurnal_period;
+            if (sim_rng_uniform(c->rng) * (1.0 + amp) >= 1.0 + amp * sin(phase))
+                continue;
+        }
+        return t;
+    }
+}
+
+static void schedule_arrival(wl *w, client_state *c)
+{
+    sim_time t = next_arrival(c, sim_now(w->e));
+    if (t < w->scn->duration)
+        sim_at(w->e, t, on_arrival, w, c->index);
+}
+
+void wl_start(wl *w)
+{
+    for (size_t i = 0; i < w->nclients; i++)
+        schedule_arrival(w, &w->clients[i]);
+}
+
+bool wl_end_arrivals(wl *w)
+{
+    w->arrivals_over = true;
+    return w->in_flight == 0;
+}
+
+/* --- the request lifecycle --------------------------------------------------------- */
+
+static uint64_t tag_of(const request *rq, uint32_t slot)
+{
+    return (uint64_t)slot | (uint64_t)rq->gen << TAG_GEN_SHIFT
+         | (uint64_t)rq->client << TAG_CLIENT_SHIFT
+         | (uint64_t)rq->region << TAG_REGION_SHIFT
+         | (uint64_t)rq->op << TAG_OP_SHIFT;
+}
+
+/* The live request a tag names, or NULL if the tag is stale. */
+static request *request_of(wl *w, uint64_t tag)
+{
+    uint32_t slot = (uint32_t)(tag & TAG_SLOT_MASK);
+    request *rq = &w->pool[slot];
+    if (rq->gen != ((tag >> TAG_GEN_SHIFT) & TAG_GEN_MASK) || rq->next_free != NO_SLOT)
+        return NULL;
+    return rq;
+}
+
+static void send_attempt(wl *w, uint32_t slot)
+{
+    request *rq = &w->pool[slot];
+    client_state *c = &w->clients[rq->client];
+    rq->region = topo_client_region(w->topo, rq->client, rq->attempt);
+    uint64_t tag = tag_of(rq, slot);
+    net_send(w->net, c->endpoint, rq->region, on_request_message, w, tag);
+    rq->timeout = sim_after(w->e, c->cfg->timeout, on_timeout, w, tag & TAG_ID_MASK);
+}
+
+static void finish(wl *w, uint32_t slot, wl_result result)
+{
+    request *rq = &w->pool[slot];
+    sim_time now = sim_now(w->e);
+    wl_outcome o = {
+        .client = rq->client, .region = rq->region, .op = rq->op, .result = result,
+        .attempts = rq->attempt + 1, .issued = rq->issued, .latency = now - rq->issued,
+        .key = rq->key, .session = rq->session,
+    };
+    rq->gen = (rq->gen + 1) & TAG_GEN_MASK;
+    rq->next_free = w->free_head;
+    w->free_head = slot;
+    w->in_flight--;
+    w->outcome(w->outcome_ctx, &o);
+    if (w->arrivals_over && w->in_flight == 0)
+        sim_engine_stop(w->e);
+}
+
+/* The current attempt failed: retry after back-off, or give up with 'result'. */
+static void attempt_failed(wl *w, uint32_t slot, wl_result result)
+{
+    request *rq = &w->pool[slot];
+    const scn_client *cfg = w->clients[rq->client].cfg;
+    rq->timeout = 0;
+    if (rq->attempt >= cfg->retries) {
+        finish(w, slot, result);
+        return;
+    }
+    rq->attempt++;
+    rq->gen = (rq->gen + 1) & TAG_GEN_MASK;   /* answers to the old attempt are now stale */
+    unsigned shift = rq->attempt - 1 < 40 ? rq->attempt - 1 : 40;
+    sim_time wait = cfg->backoff > (SIM_TIME_MAX >> shift) ? SIM_TIME_MAX : cfg->backoff << shift;
+    sim_after(w->e, wait, on_retry, w, tag_of(rq, slot) & TAG_ID_MASK);
+}
+
+static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
+{
+    wl *w = ctx;
+    client_state *c = &w->clients[arg];
+    if (w->free_head == NO_SLOT) {
+        int rc = pool_grow(w);
+        if (rc < 0)
+            sim_panic("cannot grow the request pool past %u records: %s", w->pool_cap,
+                      sim_strerror(rc));
+    }
+    uint32_t slot = w->free_head;
+    request *rq = &w->pool[slot];
+    w->free_head = rq->next_free;
+    rq->next_free = NO_SLOT;
+    rq->client = c->index;
+    rq->attempt = 0;
+    rq->issued = sim_now(e);
+    rq->op = sim_rng_uniform(c->rng) < c->cfg->read_ratio ? SCN_READ : SCN_WRITE;
+    rq->key = c->keys ? (uint64_t)dist_sample(c->keys, c->rng) - 1
+                      : sim_rng_below(c->rng, c->cfg->key_count);
+    rq->session = (uint32_t)sim_rng_below(c->rng, c->cfg->sessions);
+    w->in_flight++;
+    w->issued++;
+    send_attempt(w, slot);
+    schedule_arrival(w, c);
+}
+
+static void on_request_message(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    wl *w = ctx;
+    uint32_t region_index = (uint32_t)(arg >> TAG_REGION_SHIFT) & 0x3f;
+    scn_op op = (scn_op)((arg >> TAG_OP_SHIFT) & 1);
+    region_submit(w->regions[region_index], op, arg);
+}
+
+void wl_region_done(void *wl_ctx, uint32_t region_index, uint64_t tag, scn_op op,
+                    region_status status)
+{
+    (void)op;
+    wl *w = wl_ctx;
+    uint32_t client = (uint32_t)(tag >> TAG_CLIENT_SHIFT) & 0xff;
+    uint64_t answer = tag | (uint64_t)status << TAG_STATUS_SHIFT;
+    net_send(w->net, region_index, w->clients[client].endpoint, on_answer_message, w, answer);
+}
+
+static void on_answer_message(sim_engine *e, void *ctx, uint64_t arg)
+{
+    wl *w = ctx;
+    request *rq = request_of(w, arg);
+    if (!rq || rq->timeout == 0)
+        return;                               /* the client gave up on this attempt */
+    sim_cancel(e, rq->timeout);
+    rq->timeout = 0;
+    uint32_t slot = (uint32_t)(arg & TAG_SLOT_MASK);
+    region_status status = (region_status)((arg >> TAG_STATUS_SHIFT) & 3);
+    if (status == REGION_OK)
+        finish(w, slot, WL_OK);
+    else
+        attempt_failed(w, slot, WL_REJECTED);
+}
+
+static void on_timeout(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    wl *w = ctx;
+    request *rq = request_of(w, arg);
+    if (!rq)
+        return;
+    attempt_failed(w, (uint32_t)(arg & TAG_SLOT_MASK), WL_TIMEOUT);
+}
+
+static void on_retry(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    wl *w = ctx;
+    if (request_of(w, arg))
+        send_attempt(w, (uint32_t)(arg & TAG_SLOT_MASK));
+}
+
+uint64_t wl_in_flight(const wl *w) { return w->in_flight; }
+uint64_t wl_issued(const wl *w) { return w->issued; }

@@ -1,0 +1,45 @@
+/* fault.h - the scenario's timeline of failures, applied to the world as the run goes on.
+ *
+ * Every fault has a start and (optionally) an end event. At each of them the timeline marks
+ * the fault active or not and then recomputes the whole faulty state of the world from the
+ * set of active faults, rather than undoing one fault's changes; overlapping faults therefore
+ * compose without special cases:
+ *   region_down   a region is down while any region_down fault on it is active;
+ *   partition     two regions can talk only if every active partition puts them in one group;
+ *   link_degrade  losses of active degradations of a link combine; the extra latency of the
+ *                 latest-listed active one applies;
+ *   brownout      factors of active brown-outs of a region multiply;
+ *   clock_skew    the latest-listed active skew of a region sets its clock (offset, drift).
+ * Each start and end is also written to the run's event log through the log callback. */
+#ifndef MRSIM_FAULT_H
+#define MRSIM_FAULT_H
+
+#include "engine.h"
+#include "net.h"
+#include "region.h"
+#include "scn.h"
+
+typedef struct fault_timeline fault_timeline;  /* opaque */
+
+/* kind is "fault_start" or "fault_end"; detail describes the fault ("region_down
+ * us-east-1"). Both are valid only during the call. */
+typedef void fault_log_fn(void *ctx, sim_time t, const char *kind, const char *detail);
+
+/* A region's clock error, as set by clock_skew faults. */
+typedef struct fault_clock {
+    sim_time offset;                          /* ns, added to true time */
+    double   drift_ppm;                       /* parts per million of elapsed time */
+} fault_clock;
+
+/* Schedule the faults of s on e, to act on n and regions[0 .. s->nregions). All must outlive
+ * the timeline. 0, SIM_EINVAL (a bad latency distribution) or SIM_ENOMEM. */
+int  fault_timeline_new(sim_engine *e, const scn_scenario *s, net *n, region **regions,
+                        fault_log_fn *log, void *log_ctx, fault_timeline **out, sim_err *err);
+void fault_timeline_free(fault_timeline *f);  /* NULL is a no-op */
+
+/* The clock error of a region now (0, 0 without skew). */
+fault_clock fault_region_clock(const fault_timeline *f, uint32_t region);
+/* How many faults are active now. */
+size_t fault_active_count(const fault_timeline *f);
+
+#endif

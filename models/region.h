@@ -1,0 +1,66 @@
+/* region.h - a region's servers: c identical servers in front of one FIFO queue (M/G/c).
+ *
+ * A request arrives with region_submit(). If the region is down it is dropped silently (the
+ * client will time out). A write to a read-only region, or any request that finds the queue
+ * at its limit, is answered at once with a rejection. Otherwise it is served by a free server
+ * or waits; its service time is drawn from the region's distribution for its operation and
+ * multiplied by the brown-out factor in force when service starts. When service ends, the
+ * region calls the 'done' callback given at creation, which sends the response.
+ *
+ * A region going down loses everything it holds: waiting requests and requests in service
+ * vanish without a response (service completions scheduled before the crash are recognised
+ * by an epoch number and ignored). */
+#ifndef MRSIM_REGION_H
+#define MRSIM_REGION_H
+
+#include "engine.h"
+#include "scn.h"
+
+typedef struct region region;                 /* opaque */
+
+typedef enum region_status {
+    REGION_OK,                                /* served */
+    REGION_REJECTED,                          /* queue full */
+    REGION_READ_ONLY,                         /* a write refused in read-only mode */
+    REGION_STATUS_COUNT
+} region_status;
+
+/* Called when a request leaves the region with an answer. tag is what region_submit() got. */
+typedef void region_done_fn(void *ctx, uint32_t region, uint64_t tag, scn_op op,
+                            region_status status);
+
+typedef struct region_stats {
+    uint64_t arrived;                         /* requests submitted */
+    uint64_t served;                          /* finished service */
+    uint64_t rejected;                        /* queue full or read-only */
+    uint64_t dropped;                         /* arrived while down, or lost in a crash */
+    uint32_t queue_peak;                      /* most requests waiting at once */
+} region_stats;
+
+/* --- create / destroy -------------------------------------------------------------- */
+
+/* Region 'index' of s; e and s must outlive it. Utilisation is measured over the window
+ * [window_start, window_end). 0, SIM_EINVAL (a bad service distribution) or SIM_ENOMEM. */
+int  region_new(sim_engine *e, const scn_scenario *s, uint32_t index, uint64_t seed,
+                sim_time window_start, sim_time window_end, region_done_fn *done,
+                void *done_ctx, region **out, sim_err *err);
+void region_free(region *r);                  /* NULL is a no-op */
+
+/* --- run --------------------------------------------------------------------------- */
+
+void region_submit(region *r, scn_op op, uint64_t tag);
+
+/* --- the world's faults ------------------------------------------------------------ */
+
+void region_set_down(region *r, bool down);
+void region_set_read_only(region *r, bool read_only);
+void region_set_brownout(region *r, double factor);    /* 1 = normal speed */
+
+/* --- query ------------------------------------------------------------------------- */
+
+bool   region_is_down(const region *r);
+region_stats region_get_stats(const region *r);
+/* Busy server time over the window / (servers x window length), as of now. */
+double region_utilization(const region *r);
+
+#endif

@@ -1,0 +1,83 @@
+/* world_fixture.h - scenarios built in code for the world's unit tests, so that the models
+ * can be tested without the scenario parser. A fixture owns plain arrays sized for the few
+ * regions and clients a test needs; nothing in it is heap-allocated, so there is nothing to
+ * free. */
+#ifndef MRSIM_WORLD_FIXTURE_H
+#define MRSIM_WORLD_FIXTURE_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "scn.h"
+
+#define FIX_REGIONS 4
+#define FIX_CLIENTS 4
+#define FIX_FAULTS  4
+
+typedef struct fixture {
+    scn_scenario s;
+    scn_region   regions[FIX_REGIONS];
+    scn_client   clients[FIX_CLIENTS];
+    scn_fault    faults[FIX_FAULTS];
+    uint8_t      groups[FIX_FAULTS][FIX_REGIONS];
+    char         names[FIX_REGIONS + FIX_CLIENTS][16];
+} fixture;
+
+static inline dist_spec fix_constant_ms(double ms)
+{
+    return (dist_spec){.kind = DIST_CONSTANT, .value = ms * 1e6};
+}
+
+static inline dist_spec fix_exponential_ms(double ms)
+{
+    return (dist_spec){.kind = DIST_EXPONENTIAL, .mean = ms * 1e6};
+}
+
+/* nregions regions "r0".. along the equator 10 degrees apart (about 1112 km), each with
+ * 'servers' servers and constant 1 ms service; one client "c0" at region 0, 100 req/s, all
+ * reads, timeout 1s, 2 retries, backoff 50ms; no network base, no jitter, a 10 s run. */
+static inline void fixture_init(fixture *f, size_t nregions, uint32_t servers)
+{
+    memset(f, 0, sizeof *f);
+    scn_scenario *s = &f->s;
+    s->file = "fixture.json";
+    s->name = "fixture";
+    s->seed = 1;
+    s->duration = 10 * SIM_S;
+    s->regions = f->regions;
+    s->nregions = nregions;
+    for (size_t i = 0; i < nregions; i++) {
+        snprintf(f->names[i], sizeof f->names[i], "r%zu", i);
+        f->regions[i] = (scn_region){
+            .name = f->names[i], .lat = 0, .lon = 10.0 * (double)i, .servers = servers,
+            .service = {fix_constant_ms(1), fix_constant_ms(1)}, .queue_limit = UINT32_MAX,
+        };
+    }
+    s->network = (scn_network){.rtt_mode = SCN_RTT_GEO, .base = 0, .route_factor = 1.5};
+    s->clients = f->clients;
+    s->nclients = 1;
+    for (size_t i = 0; i < FIX_CLIENTS; i++) {
+        snprintf(f->names[FIX_REGIONS + i], sizeof f->names[0], "c%zu", i);
+        f->clients[i] = (scn_client){
+            .name = f->names[FIX_REGIONS + i], .lat = 0, .lon = 0, .at_region = 0,
+            .rate = 100, .read_ratio = 1.0, .key_count = 1000, .key_s = 1.0, .sessions = 100,
+            .timeout = SIM_S, .retries = 2, .backoff = 50 * SIM_MS,
+            .diurnal_period = 24 * SIM_HOUR,
+        };
+    }
+    s->faults = f->faults;
+    s->nfaults = 0;
+}
+
+/* Append a fault; returns it for the caller to fill in kind-specific fields. */
+static inline scn_fault *fixture_fault(fixture *f, scn_fault_kind kind, sim_time at,
+                                       sim_time end)
+{
+    scn_fault *sf = &f->faults[f->s.nfaults];
+    *sf = (scn_fault){.kind = kind, .at = at, .end = end, .factor = 1.0};
+    sf->group_of = f->groups[f->s.nfaults];
+    f->s.nfaults++;
+    return sf;
+}
+
+#endif
