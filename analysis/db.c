@@ -1,1 +1,348 @@
-/* db.c - being written */
+/* db.c - the results database over SQLite; the only file in mrsim that includes sqlite3.h.
+ *
+ * Opening: the file is opened read-write (created if missing) with a busy timeout, so that
+ * runs writing to the same file from several processes (a sweep on local cores) queue for the
+ * write lock instead of failing. The schema version is PRAGMA user_version: 0 on a fresh file,
+ * DB_SCHEMA_VERSION once we created the schema. The schema is created inside a BEGIN
+ * IMMEDIATE transaction that first re-reads the version, so two processes opening a new file
+ * at once create it exactly once. A version-0 file that already has tables is someone else's
+ * database and is refused, as is a file with a newer version: we would misread it.
+ *
+ * Writing: one BEGIN IMMEDIATE ... COMMIT per run. IMMEDIATE takes the write lock up front,
+ * so a busy database is waited for at BEGIN (under the busy timeout) rather than failing
+ * halfway through with a lock upgrade error. Any failure, including of COMMIT itself, rolls
+ * back, so a run is stored whole or not at all. Statements are prepared per call: a run is
+ * written once, and caching them in db_conn would only add state to keep valid.
+ *
+ * Rows of 'metrics' and 'events' are inserted in the run_result's order, so ORDER BY rowid
+ * gives that order back. */
+#include "db.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "sha256.h"
+
+struct db_conn {
+    sqlite3 *h;                               /* the SQLite connection */
+    char    *path;                            /* as given to db_open, for error messages */
+};
+
+static const char schema_sql[] =
+    "CREATE TABLE runs ("
+    " id INTEGER PRIMARY KEY,"
+    " started TEXT,"                          /* ISO-8601 UTC, from the CLI's wall clock */
+    " scenario TEXT,"                         /* the scenario's name */
+    " scenario_file TEXT,"
+    " scenario_text TEXT,"                    /* the whole file, byte for byte */
+    " scenario_sha256 TEXT,"                  /* of scenario_text, lowercase hex */
+    " pattern TEXT,"
+    " seed INTEGER,"                          /* uint64 stored as its int64 bit pattern */
+    " simulated_s REAL,"
+    " wall_s REAL,"
+    " events INTEGER,"                        /* engine events executed */
+    " version TEXT"                           /* mrsim version */
+    ");"
+    "CREATE TABLE metrics ("
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"
+    " scope TEXT NOT NULL,"                   /* 'all', 'op' or 'region' */
+    " key TEXT NOT NULL,"                     /* '' for all, the op or the region name */
+    " metric TEXT NOT NULL,"
+    " value REAL"                             /* NULL when the value is NaN */
+    ");"
+    "CREATE TABLE events ("
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"
+    " t_s REAL NOT NULL,"                     /* simulated seconds from the run's start */
+    " kind TEXT NOT NULL,"
+    " detail TEXT NOT NULL"
+    ");"
+    "CREATE INDEX metrics_run_id ON metrics(run_id);"
+    "CREATE INDEX events_run_id ON events(run_id);"
+    /* PRAGMA takes no bound parameters; this is a constant, not a value from outside. It is
+     * part of the enclosing transaction, like the tables. */
+    "PRAGMA user_version = 1;";
+
+/* The schema text above hard-codes the version; keep them in step. */
+_Static_assert(DB_SCHEMA_VERSION == 1, "update schema_sql's PRAGMA user_version");
+
+/* Fill err with SIM_EIO, the database path as err->file and a message ending in SQLite's own
+ * explanation (sqlite3_errmsg, or the code's generic text when the handle has none). */
+static int db_fail(sim_err *err, const char *path, sqlite3 *h, int rc, const char *what)
+{
+    const char *why = (h && sqlite3_errcode(h) != SQLITE_OK) ? sqlite3_errmsg(h)
+                                                             : sqlite3_errstr(rc);
+    sim_err_set(err, SIM_EIO, NULL, "%s: %s", what, why);
+    if (err)
+        snprintf(err->file, sizeof err->file, "%s", path);
+    return SIM_EIO;
+}
+
+/* Run a single statement that returns one integer (a PRAGMA or a count) into *out. */
+static int query_int(sqlite3 *h, const char *sql, int *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *out = sqlite3_column_int(st, 0);
+            rc = SQLITE_OK;
+        } else if (rc == SQLITE_DONE) {
+            rc = SQLITE_ERROR;            /* these queries always return a row */
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Roll back the open transaction, if any, keeping the error that made us roll back: the
+ * caller has already copied sqlite3_errmsg into its sim_err. */
+static void rollback(sqlite3 *h)
+{
+    if (!sqlite3_get_autocommit(h))
+        sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Bring a database of version 0 to DB_SCHEMA_VERSION, or leave a current one alone. */
+static int ensure_schema(db_conn *db, sim_err *err)
+{
+    sqlite3 *h = db->h;
+    int version = 0, ntables = 0;
+    /* The first read of the file: a file that is not SQLite fails here. */
+    int rc = query_int(h, "PRAGMA user_version", &version);
+    if (rc != SQLITE_OK)
+        return db_fail(err, db->path, h, rc, "cannot read the results database");
+    if (version == DB_SCHEMA_VERSION)
+        return 0;
+    if (version > DB_SCHEMA_VERSION || version < 0)
+        goto newer;
+
+    rc = sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return db_fail(err, db->path, h, rc, "cannot create the results database schema");
+    /* Re-read under the write lock: another process may have created the schema since. */
+    rc = query_int(h, "PRAGMA user_version", &version);
+    if (rc == SQLITE_OK && version == 0)
+        rc = query_int(h, "SELECT count(*) FROM sqlite_master", &ntables);
+    if (rc != SQLITE_OK) {
+        db_fail(err, db->path, h, rc, "cannot create the results database schema");
+        rollback(h);
+        return SIM_EIO;
+    }
+    if (version != 0) {
+        rollback(h);
+        if (version == DB_SCHEMA_VERSION)
+            return 0;
+        goto newer;
+    }
+    if (ntables != 0) {
+        rollback(h);
+        sim_err_set(err, SIM_EIO, NULL,
+                    "not an mrsim results database: expected an empty file or schema "
+                    "version %d, found %d tables and no version", DB_SCHEMA_VERSION, ntables);
+        if (err)
+            snprintf(err->file, sizeof err->file, "%s", db->path);
+        return SIM_EIO;
+    }
+    rc = sqlite3_exec(h, schema_sql, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        db_fail(err, db->path, h, rc, "cannot create the results database schema");
+        rollback(h);
+        return SIM_EIO;
+    }
+    return 0;
+
+newer:
+    sim_err_set(err, SIM_EIO, NULL,
+                "results database schema version %d is not one this mrsim can write "
+                "(expected %d or an empty file); use a newer mrsim or another --db",
+                version, DB_SCHEMA_VERSION);
+    if (err)
+        snprintf(err->file, sizeof err->file, "%s", db->path);
+    return SIM_EIO;
+}
+
+int db_open(const char *path, db_conn **out, sim_err *err)
+{
+    assert(path && out);
+    *out = NULL;
+    db_conn *db = sim_calloc(1, sizeof *db);
+    if (!db || !(db->path = sim_strdup(path))) {
+        sim_free(db);
+        sim_err_set(err, SIM_ENOMEM, NULL, "out of memory opening the results database");
+        if (err)
+            snprintf(err->file, sizeof err->file, "%s", path);
+        return SIM_ENOMEM;
+    }
+    int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        /* sqlite3_open_v2 returns a handle even on most failures, carrying the message. */
+        db_fail(err, path, db->h, rc, "cannot open the results database");
+        db_close(db);
+        return SIM_EIO;
+    }
+    sqlite3_extended_result_codes(db->h, 1);
+    sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
+    rc = sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        db_fail(err, path, db->h, rc, "cannot open the results database");
+        db_close(db);
+        return SIM_EIO;
+    }
+    int ret = ensure_schema(db, err);
+    if (ret < 0) {
+        db_close(db);
+        return ret;
+    }
+    *out = db;
+    return 0;
+}
+
+void db_close(db_conn *db)
+{
+    if (!db)
+        return;
+    /* Every statement is finalized before the function that prepared it returns, so close
+     * cannot be refused for statements still open. */
+    sqlite3_close(db->h);
+    sim_free(db->path);
+    sim_free(db);
+}
+
+/* A uint64 as the int64 with the same bit pattern, without relying on the
+ * implementation-defined conversion of out-of-range values. */
+static sqlite3_int64 u64_bits(uint64_t v)
+{
+    if (v <= (uint64_t)INT64_MAX)
+        return (sqlite3_int64)v;
+    return -(sqlite3_int64)(UINT64_MAX - v) - 1;
+}
+
+/* Bind a NUL-terminated string, or NULL. The strings outlive the statement's step, so
+ * SQLITE_STATIC spares a copy. */
+static int bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+    return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+/* Bind a double; NaN becomes NULL (SQLite would store NaN as NULL anyway, but silently). */
+static int bind_real(sqlite3_stmt *st, int i, double v)
+{
+    return isnan(v) ? sqlite3_bind_null(st, i) : sqlite3_bind_double(st, i, v);
+}
+
+/* Step a bound INSERT to completion and reset it for the next row. */
+static int step_insert(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int insert_run(sqlite3 *h, const run_result *r, const db_run_info *info,
+                      sqlite3_int64 *id)
+{
+    static const char sql[] =
+        "INSERT INTO runs (started, scenario, scenario_file, scenario_text, scenario_sha256,"
+        " pattern, seed, simulated_s, wall_s, events, version)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    const scn_scenario *s = r->scn;
+    char sha[SHA256_HEX_LEN + 1];
+    sha256_hex(s->text, s->text ? s->text_len : 0, sha);
+
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) rc = bind_str(st, 1, info->started);
+    if (rc == SQLITE_OK) rc = bind_str(st, 2, s->name);
+    if (rc == SQLITE_OK) rc = bind_str(st, 3, s->file);
+    if (rc == SQLITE_OK)
+        rc = s->text ? sqlite3_bind_text64(st, 4, s->text, (sqlite3_uint64)s->text_len,
+                                           SQLITE_STATIC, SQLITE_UTF8)
+                     : sqlite3_bind_null(st, 4);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 5, sha, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = bind_str(st, 6, r->pattern);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 7, u64_bits(r->seed));
+    if (rc == SQLITE_OK) rc = bind_real(st, 8, sim_time_s(r->simulated));
+    if (rc == SQLITE_OK) rc = bind_real(st, 9, info->wall_s);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 10, u64_bits(r->events));
+    if (rc == SQLITE_OK) rc = bind_str(st, 11, info->version);
+    if (rc == SQLITE_OK) rc = step_insert(st);
+    if (rc == SQLITE_OK)
+        *id = sqlite3_last_insert_rowid(h);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int insert_metrics(sqlite3 *h, const run_result *r, sqlite3_int64 id)
+{
+    static const char sql[] =
+        "INSERT INTO metrics (run_id, scope, key, metric, value) VALUES (?1, ?2, ?3, ?4, ?5)";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    for (size_t i = 0; rc == SQLITE_OK && i < r->nmetrics; i++) {
+        const run_metric *m = &r->metrics[i];
+        rc = sqlite3_bind_int64(st, 1, id);
+        if (rc == SQLITE_OK) rc = bind_str(st, 2, run_scope_name(m->scope));
+        if (rc == SQLITE_OK) rc = bind_str(st, 3, m->key ? m->key : "");
+        if (rc == SQLITE_OK) rc = bind_str(st, 4, m->name);
+        if (rc == SQLITE_OK) rc = bind_real(st, 5, m->value);
+        if (rc == SQLITE_OK) rc = step_insert(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int insert_events(sqlite3 *h, const run_result *r, sqlite3_int64 id)
+{
+    static const char sql[] =
+        "INSERT INTO events (run_id, t_s, kind, detail) VALUES (?1, ?2, ?3, ?4)";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    for (size_t i = 0; rc == SQLITE_OK && i < r->nlog; i++) {
+        const run_event *e = &r->log[i];
+        rc = sqlite3_bind_int64(st, 1, id);
+        if (rc == SQLITE_OK) rc = sqlite3_bind_double(st, 2, sim_time_s(e->t));
+        if (rc == SQLITE_OK) rc = bind_str(st, 3, e->kind);
+        /* detail is a fixed buffer; bound with its length so a missing NUL cannot overrun. */
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(st, 4, e->detail, (int)strnlen(e->detail, sizeof e->detail),
+                                   SQLITE_STATIC);
+        if (rc == SQLITE_OK) rc = step_insert(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int64_t *run_id,
+                 sim_err *err)
+{
+    assert(db && r && r->scn && info);
+    sqlite3 *h = db->h;
+    sqlite3_int64 id = 0;
+    int rc = sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return db_fail(err, db->path, h, rc, "cannot write the run to the results database");
+    rc = insert_run(h, r, info, &id);
+    if (rc == SQLITE_OK)
+        rc = insert_metrics(h, r, id);
+    if (rc == SQLITE_OK)
+        rc = insert_events(h, r, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        db_fail(err, db->path, h, rc, "cannot write the run to the results database");
+        rollback(h);
+        return SIM_EIO;
+    }
+    if (run_id)
+        *run_id = id;
+    return 0;
+}

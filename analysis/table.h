@@ -1,0 +1,43 @@
+/* table.h - a run's figures for people (the terminal summary) and for scripts (JSON).
+ *
+ * Both read only the run_result: metric names are looked up in whatever order and set the
+ * result holds, so a model that adds a metric shows up in the JSON with no change here. The
+ * terminal table has fixed columns for the standard metrics (the list in scenarios/README.md,
+ * "Metrics") and lists any other metric of a row below the table.
+ *
+ * The JSON is one document, written by hand (no cJSON outside the scenario loader):
+ *
+ *   {"scenario": NAME, "file": PATH,
+ *    "runs": [{"pattern": P, "seed": N, "simulated_s": X, "events": N, "wall_s": X,
+ *              "metrics":   {NAME: VALUE, ...},           scope all, in the result's order
+ *              "by_op":     {"read": {NAME: VALUE, ...}, "write": {...}},
+ *              "by_region": {REGION: {NAME: VALUE, ...}, ...},
+ *              "events":    [{"t_s": X, "kind": K, "detail": D}, ...]}, ...]}
+ *
+ * Numbers have one deterministic spelling: an integral value below 2^53 in magnitude is
+ * written without a fraction ("1000"), any other finite value with "%.10g", NaN and infinities
+ * as null. seed and events are written exactly from their uint64. Strings are escaped per
+ * RFC 8259 (quote, backslash, control characters); bytes that are not valid UTF-8 become
+ * U+FFFD, so the output is always valid JSON. wall_s is the only wall-clock figure: the rest
+ * of the document is the same for the same scenario, seed and binary. */
+#ifndef MRSIM_TABLE_H
+#define MRSIM_TABLE_H
+
+#include <stdio.h>
+
+#include "run.h"
+#include "scn.h"
+
+/* Print r as a terminal table to out: a header (scenario, pattern, seed, simulated time),
+ * one row per scope in the result's order (all, read, write, then each region) with the
+ * standard metrics as columns ("-" for a metric the row lacks or a NaN), then the event log
+ * if there is one. Control characters in names are shown as '?'. */
+void table_print_summary(FILE *out, const run_result *r);
+
+/* Print the JSON document above for nruns runs of scenario s to out, followed by a newline.
+ * wall_s[i] is the wall-clock duration of runs[i] in seconds; wall_s may be NULL (then every
+ * wall_s is null). */
+void table_print_json(FILE *out, const scn_scenario *s, const run_result *const *runs,
+                      const double *wall_s, size_t nruns);
+
+#endif

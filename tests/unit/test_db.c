@@ -1,0 +1,441 @@
+/* test_db.c - the results database: what db_write_run stores, read back with the SQLite API.
+ *
+ * Each test gets a fresh temporary directory. The run written is built by hand (a scenario
+ * record, metrics including a NaN, two events), so these tests do not depend on the models.
+ * Failures in the middle of a write are injected with SQLite triggers that RAISE(ABORT) on a
+ * chosen row: the runs row and some metric rows are already inserted when the failure hits,
+ * which is exactly the partial state the transaction must undo. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "sha256.h"
+
+typedef struct fixture {
+    char dir[64];
+    char path[128];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/mrsim-test-db-XXXXXX");
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->path, sizeof f->path, "%s/results.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    char p[160];
+    static const char *const suffixes[] = {"", "-journal", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* --- a hand-made run ---------------------------------------------------------------- */
+
+static const char scenario_text[] =
+    "{\"name\": \"outage \\\"at peak\\\"\", \"duration\": \"30s\"}\n";
+
+static scn_scenario test_scenario = {
+    .file = "scenarios/outage.json",
+    .text = (char *)scenario_text,
+    .text_len = sizeof scenario_text - 1,
+    .name = "outage \"at peak\"",
+    .seed = 7,
+};
+
+static run_metric test_metrics[] = {
+    {RUN_SCOPE_ALL, "", "requests", 1000},
+    {RUN_SCOPE_ALL, "", "availability", 0.995},
+    {RUN_SCOPE_ALL, "", "mean_ms", NAN},
+    {RUN_SCOPE_OP, "read", "p99_ms", 12.5},
+    {RUN_SCOPE_OP, "write", "p99_ms", 40.25},
+    {RUN_SCOPE_REGION, "us-east-1", "utilization", 0.5},
+};
+
+static run_event test_log[] = {
+    {5 * SIM_S, "fault_start", "region_down us-east-1"},
+    {15 * SIM_S + 500 * SIM_MS, "fault_end", "region_down us-east-1"},
+};
+
+static run_result test_run(void)
+{
+    run_result r = {
+        .scn = &test_scenario,
+        .pattern = "independent",
+        .seed = 7,
+        .simulated = 31 * SIM_S + 250 * SIM_MS,
+        .events = 123456789,
+        .metrics = test_metrics,
+        .nmetrics = sizeof test_metrics / sizeof test_metrics[0],
+        .log = test_log,
+        .nlog = sizeof test_log / sizeof test_log[0],
+    };
+    return r;
+}
+
+static const db_run_info test_info = {
+    .started = "2024-05-01T12:34:56.789Z",
+    .wall_s = 2.5,
+    .version = "0.1.0",
+};
+
+/* --- reading back --------------------------------------------------------------------- */
+
+static sqlite3 *raw_open(const char *path)
+{
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
+                     SQLITE_OK);
+    return h;
+}
+
+static void raw_exec(sqlite3 *h, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg ? msg : "?");
+}
+
+static int64_t raw_int(sqlite3 *h, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int64_t count_rows(const char *path, const char *table)
+{
+    sqlite3 *h = raw_open(path);
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    int64_t n = raw_int(h, sql);
+    sqlite3_close(h);
+    return n;
+}
+
+static void write_ok(const char *path, const run_result *r, int64_t want_id)
+{
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(path, &db, &err), 0);
+    int64_t id = -1;
+    assert_int_equal(db_write_run(db, r, &test_info, &id, &err), 0);
+    assert_int_equal(id, want_id);
+    db_close(db);
+}
+
+/* --- tests ---------------------------------------------------------------------------- */
+
+static void test_db_open_creates_schema_version_1(void **state)
+{
+    fixture *f = *state;
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(f->path, &db, &err), 0);
+    assert_non_null(db);
+    db_close(db);
+
+    sqlite3 *h = raw_open(f->path);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                                " AND name IN ('runs', 'metrics', 'events')"), 3);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                                " AND name IN ('metrics_run_id', 'events_run_id')"), 2);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM runs"), 0);
+    sqlite3_close(h);
+}
+
+static void test_db_write_stores_every_column(void **state)
+{
+    fixture *f = *state;
+    run_result r = test_run();
+    write_ok(f->path, &r, 1);
+
+    sqlite3 *h = raw_open(f->path);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(h,
+        "SELECT id, started, scenario, scenario_file, scenario_text, scenario_sha256, pattern,"
+        " seed, simulated_s, wall_s, events, version FROM runs", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    char sha[SHA256_HEX_LEN + 1];
+    sha256_hex(scenario_text, sizeof scenario_text - 1, sha);
+    assert_int_equal(sqlite3_column_int64(st, 0), 1);
+    assert_string_equal((const char *)sqlite3_column_text(st, 1), "2024-05-01T12:34:56.789Z");
+    assert_string_equal((const char *)sqlite3_column_text(st, 2), "outage \"at peak\"");
+    assert_string_equal((const char *)sqlite3_column_text(st, 3), "scenarios/outage.json");
+    assert_string_equal((const char *)sqlite3_column_text(st, 4), scenario_text);
+    assert_int_equal(sqlite3_column_bytes(st, 4), sizeof scenario_text - 1);
+    assert_string_equal((const char *)sqlite3_column_text(st, 5), sha);
+    assert_string_equal((const char *)sqlite3_column_text(st, 6), "independent");
+    assert_int_equal(sqlite3_column_int64(st, 7), 7);
+    assert_true(sqlite3_column_double(st, 8) == 31.25);
+    assert_true(sqlite3_column_double(st, 9) == 2.5);
+    assert_int_equal(sqlite3_column_int64(st, 10), 123456789);
+    assert_string_equal((const char *)sqlite3_column_text(st, 11), "0.1.0");
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+
+    /* Metrics in the result's order, NaN as NULL. */
+    assert_int_equal(sqlite3_prepare_v2(h,
+        "SELECT run_id, scope, key, metric, value FROM metrics ORDER BY rowid", -1, &st, NULL),
+        SQLITE_OK);
+    static const char *const scopes[] = {"all", "all", "all", "op", "op", "region"};
+    for (size_t i = 0; i < r.nmetrics; i++) {
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int64(st, 0), 1);
+        assert_string_equal((const char *)sqlite3_column_text(st, 1), scopes[i]);
+        assert_string_equal((const char *)sqlite3_column_text(st, 2), test_metrics[i].key);
+        assert_string_equal((const char *)sqlite3_column_text(st, 3), test_metrics[i].name);
+        if (isnan(test_metrics[i].value)) {
+            assert_int_equal(sqlite3_column_type(st, 4), SQLITE_NULL);
+        } else {
+            assert_int_equal(sqlite3_column_type(st, 4), SQLITE_FLOAT);
+            assert_true(sqlite3_column_double(st, 4) == test_metrics[i].value);
+        }
+    }
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+
+    assert_int_equal(sqlite3_prepare_v2(h,
+        "SELECT run_id, t_s, kind, detail FROM events ORDER BY rowid", -1, &st, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int64(st, 0), 1);
+    assert_true(sqlite3_column_double(st, 1) == 5.0);
+    assert_string_equal((const char *)sqlite3_column_text(st, 2), "fault_start");
+    assert_string_equal((const char *)sqlite3_column_text(st, 3), "region_down us-east-1");
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_true(sqlite3_column_double(st, 1) == 15.5);
+    assert_string_equal((const char *)sqlite3_column_text(st, 2), "fault_end");
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+}
+
+static void test_db_reopen_appends_runs(void **state)
+{
+    fixture *f = *state;
+    run_result r = test_run();
+    write_ok(f->path, &r, 1);
+    r.seed = 8;
+    write_ok(f->path, &r, 2);
+    assert_int_equal(count_rows(f->path, "runs"), 2);
+    assert_int_equal(count_rows(f->path, "metrics"), 2 * (int64_t)r.nmetrics);
+    assert_int_equal(count_rows(f->path, "events"), 2 * (int64_t)r.nlog);
+}
+
+static void test_db_seed_is_stored_as_int64_bit_pattern(void **state)
+{
+    fixture *f = *state;
+    run_result r = test_run();
+    r.seed = (uint64_t)INT64_MAX;
+    write_ok(f->path, &r, 1);
+    r.seed = UINT64_MAX;
+    write_ok(f->path, &r, 2);
+    r.seed = 0;
+    write_ok(f->path, &r, 3);
+    sqlite3 *h = raw_open(f->path);
+    assert_true(raw_int(h, "SELECT seed FROM runs WHERE id = 1") == INT64_MAX);
+    assert_true(raw_int(h, "SELECT seed FROM runs WHERE id = 2") == -1);
+    assert_true(raw_int(h, "SELECT seed FROM runs WHERE id = 3") == 0);
+    sqlite3_close(h);
+}
+
+static void test_db_empty_run_writes_one_row(void **state)
+{
+    fixture *f = *state;
+    run_result r = test_run();
+    r.nmetrics = 0;
+    r.nlog = 0;
+    r.pattern = NULL;
+    write_ok(f->path, &r, 1);
+    assert_int_equal(count_rows(f->path, "runs"), 1);
+    assert_int_equal(count_rows(f->path, "metrics"), 0);
+    assert_int_equal(count_rows(f->path, "events"), 0);
+}
+
+/* Write one good run, install the trigger (which fails some insert in the middle of the next
+ * write), and check that the failed write left nothing behind and the connection still works. */
+static void check_failed_write_leaves_nothing(const char *path, const char *trigger_sql)
+{
+    run_result r = test_run();
+    write_ok(path, &r, 1);
+
+    sqlite3 *h = raw_open(path);
+    raw_exec(h, trigger_sql);
+    sqlite3_close(h);
+
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(path, &db, &err), 0);
+    int64_t id = -1;
+    assert_int_equal(db_write_run(db, &r, &test_info, &id, &err), SIM_EIO);
+    assert_int_equal(id, -1);
+    assert_int_equal(err.code, SIM_EIO);
+    assert_string_equal(err.file, path);
+    assert_non_null(strstr(err.msg, "injected failure"));
+
+    /* Only the first run is there, whole. */
+    assert_int_equal(count_rows(path, "runs"), 1);
+    assert_int_equal(count_rows(path, "metrics"), (int64_t)r.nmetrics);
+    assert_int_equal(count_rows(path, "events"), (int64_t)r.nlog);
+
+    /* The connection is still usable: no transaction was left open. */
+    h = raw_open(path);
+    raw_exec(h, "DROP TRIGGER fail_insert");
+    sqlite3_close(h);
+    assert_int_equal(db_write_run(db, &r, &test_info, &id, &err), 0);
+    assert_int_equal(count_rows(path, "runs"), 2);
+    db_close(db);
+}
+
+static void test_db_failed_metric_insert_leaves_no_partial_run(void **state)
+{
+    fixture *f = *state;
+    /* The fourth metric (read p99) fails: the run row and three metrics are in by then. */
+    check_failed_write_leaves_nothing(f->path,
+        "CREATE TRIGGER fail_insert BEFORE INSERT ON metrics WHEN NEW.key = 'read'"
+        " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+}
+
+static void test_db_failed_event_insert_leaves_no_partial_run(void **state)
+{
+    fixture *f = *state;
+    check_failed_write_leaves_nothing(f->path,
+        "CREATE TRIGGER fail_insert BEFORE INSERT ON events WHEN NEW.kind = 'fault_end'"
+        " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+}
+
+static void test_db_newer_schema_is_refused(void **state)
+{
+    fixture *f = *state;
+    sqlite3 *h = raw_open(f->path);
+    raw_exec(h, "CREATE TABLE runs (id INTEGER PRIMARY KEY); PRAGMA user_version = 2");
+    sqlite3_close(h);
+
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(f->path, &db, &err), SIM_EIO);
+    assert_null(db);
+    assert_string_equal(err.file, f->path);
+    assert_non_null(strstr(err.msg, "schema version 2"));
+    assert_non_null(strstr(err.msg, "newer mrsim"));
+    /* and left alone */
+    h = raw_open(f->path);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), 2);
+    sqlite3_close(h);
+}
+
+static void test_db_foreign_database_is_refused(void **state)
+{
+    fixture *f = *state;
+    sqlite3 *h = raw_open(f->path);
+    raw_exec(h, "CREATE TABLE runs (x TEXT)");
+    sqlite3_close(h);
+
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(f->path, &db, &err), SIM_EIO);
+    assert_null(db);
+    assert_non_null(strstr(err.msg, "not an mrsim results database"));
+    h = raw_open(f->path);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), 0);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master"), 1);
+    sqlite3_close(h);
+}
+
+static void test_db_non_sqlite_file_is_refused(void **state)
+{
+    fixture *f = *state;
+    FILE *fp = fopen(f->path, "w");
+    assert_non_null(fp);
+    for (int i = 0; i < 100; i++)
+        fputs("this is a text file, not a database\n", fp);
+    fclose(fp);
+
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(f->path, &db, &err), SIM_EIO);
+    assert_null(db);
+    assert_string_equal(err.file, f->path);
+    assert_non_null(strstr(err.msg, "not a database"));
+}
+
+static void test_db_missing_directory_is_an_error(void **state)
+{
+    fixture *f = *state;
+    char path[192];
+    snprintf(path, sizeof path, "%s/no-such-dir/results.db", f->dir);
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(path, &db, &err), SIM_EIO);
+    assert_null(db);
+    assert_int_equal(err.code, SIM_EIO);
+    assert_string_equal(err.file, path);
+    assert_non_null(strstr(err.msg, "cannot open the results database"));
+}
+
+static void test_db_open_out_of_memory(void **state)
+{
+    fixture *f = *state;
+    for (long n = 1; n <= 2; n++) {
+        db_conn *db = NULL;
+        sim_err err = {0};
+        sim_alloc_fail_at(n);
+        assert_int_equal(db_open(f->path, &db, &err), SIM_ENOMEM);
+        sim_alloc_fail_at(0);
+        assert_null(db);
+        assert_int_equal(err.code, SIM_ENOMEM);
+    }
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_db_open_creates_schema_version_1),
+        T(test_db_write_stores_every_column),
+        T(test_db_reopen_appends_runs),
+        T(test_db_seed_is_stored_as_int64_bit_pattern),
+        T(test_db_empty_run_writes_one_row),
+        T(test_db_failed_metric_insert_leaves_no_partial_run),
+        T(test_db_failed_event_insert_leaves_no_partial_run),
+        T(test_db_newer_schema_is_refused),
+        T(test_db_foreign_database_is_refused),
+        T(test_db_non_sqlite_file_is_refused),
+        T(test_db_missing_directory_is_an_error),
+        T(test_db_open_out_of_memory),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
