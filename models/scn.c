@@ -11,9 +11,10 @@
  * half-built scenario frees exactly what was set; there is one cleanup path.
  *
  * Order of checks: the top-level object's field names first, then fields in dependency
- * order (regions before anything that names a region), so that an error about a client
- * never hides a broken region it refers to. The first error wins; we do not collect several,
- * because later errors are often consequences of the first.
+ * order (regions before anything that names a region, patterns before the expectations
+ * that name them), so that an error about a client never hides a broken region it refers
+ * to. The first error wins; we do not collect several, because later errors are often
+ * consequences of the first.
  *
  * Messages follow STYLE.md section 4: what was expected, then what was found ("got -3",
  * "got string \"3\"", "got an object"). Distribution parameters are checked by dist_check()
@@ -349,6 +350,33 @@ static int dup_str(const char *text, char **out, sim_err *err)
 {
     *out = sim_strdup(text);
     return *out ? 0 : no_memory(err);
+}
+
+static int get_bool(const cJSON *n, const char *path, bool *out, sim_err *err)
+{
+    char b[FOUND_N];
+    if (!cJSON_IsBool(n))
+        return sim_err_set(err, SIM_EINVAL, path, "expected true or false, got %s", found(n, b));
+    *out = cJSON_IsTrue(n);
+    return 0;
+}
+
+/* A string that is one of names[0 .. count-1]; its index goes to *out. 'list' is how the
+ * message spells the choices ("\"lww\" or \"merge\""). */
+static int get_choice(const cJSON *n, const char *path, const char *const *names, size_t count,
+                      const char *list, int *out, sim_err *err)
+{
+    char b[FOUND_N], k[64];
+    if (!cJSON_IsString(n))
+        return sim_err_set(err, SIM_EINVAL, path, "expected %s, got %s", list, found(n, b));
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(n->valuestring, names[i]) == 0) {
+            *out = (int)i;
+            return 0;
+        }
+    }
+    return sim_err_set(err, SIM_EINVAL, path, "expected %s, got \"%s\"", list,
+                       clip(n->valuestring, k, sizeof k));
 }
 
 /* An array of lo..hi elements (lo is 0 or 1); 'one' and 'many' name what it holds. */
@@ -812,7 +840,7 @@ static int parse_network(scn_scenario *s, const cJSON *n, sim_err *err)
 
 static const char *const F_CLIENT[] = {"name", "location", "rate", "read_ratio", "keys",
                                        "sessions", "timeout", "retries", "backoff", "diurnal",
-                                       "steps"};
+                                       "steps", "fields"};
 static const char *const F_KEYS[] = {"count", "dist", "s"};
 static const char *const F_DIURNAL[] = {"amplitude", "period"};
 static const char *const F_STEP[] = {"at", "rate"};
@@ -974,6 +1002,21 @@ static int parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char 
     if ((v = field(n, "backoff")) &&
         get_dur(v, pjoin(p, path, "backoff"), false, &c->backoff, err) < 0)
         return SIM_EINVAL;
+
+    /* Which fields this client's writes set; checked against data.fields once that is read. */
+    c->field_mask = 0;
+    if ((v = field(n, "fields"))) {
+        size_t count;
+        pjoin(p, path, "fields");
+        if (get_array(v, p, "field index", "field indices", 1, SCN_MAX_FIELDS, &count, err) < 0)
+            return SIM_EINVAL;
+        size_t k = 0;
+        for (const cJSON *f = v->child; f; f = f->next, k++) {
+            if (get_uint(f, pindex(pp, p, k), 0, SCN_MAX_FIELDS - 1, &u, err) < 0)
+                return SIM_EINVAL;
+            c->field_mask |= (uint8_t)(1u << u);
+        }
+    }
 
     c->diurnal_amplitude = 0;
     c->diurnal_period = 24 * SIM_HOUR;
@@ -1223,6 +1266,323 @@ static int sort_faults(scn_scenario *s, sim_err *err)
     return 0;
 }
 
+/* ---- patterns ---- */
+
+static const char *const PATTERN_KINDS[SCN_PATTERN_KIND_COUNT] = {
+    [SCN_PATTERN_INDEPENDENT] = "independent",
+    [SCN_PATTERN_ACTIVE_ACTIVE] = "active-active",
+    [SCN_PATTERN_READ_LOCAL] = "read-local",
+};
+static const char PATTERN_KIND_LIST[] = "\"independent\", \"active-active\" or \"read-local\"";
+static const char *const REPL_MODES[] = {
+    [SCN_REPL_NONE] = "none", [SCN_REPL_ASYNC] = "async", [SCN_REPL_SYNC] = "sync",
+};
+static const char *const RESOLVERS[] = {[SCN_RESOLVER_LWW] = "lww",
+                                        [SCN_RESOLVER_MERGE] = "merge"};
+static const char *const CLOCKS[] = {[SCN_CLOCK_WALL] = "wall", [SCN_CLOCK_HLC] = "hlc"};
+
+static const char *const F_PATTERN[] = {"kind", "primary", "replication", "resolver", "clock",
+                                        "ryw_window", "cache"};
+static const char *const F_REPLICATION[] = {"mode", "batch", "max_batch", "resend", "quorum",
+                                            "timeout"};
+static const char *const F_CACHE[] = {"enabled", "size", "hit"};
+
+/* Every default of a pattern of this kind that does not depend on the scenario. A sync
+ * quorum does (a majority of the regions), so parse_replication() sets it; with async and
+ * none the accepting region alone acknowledges, which is a quorum of 1. The name is left
+ * alone. */
+static void pattern_defaults(scn_pattern *p, scn_pattern_kind kind)
+{
+    p->kind = kind;
+    p->primary = -1;
+    p->replication = (scn_replication){
+        .mode = kind == SCN_PATTERN_INDEPENDENT ? SCN_REPL_NONE : SCN_REPL_ASYNC,
+        .batch = 50 * SIM_MS,
+        .max_batch = 500,
+        .resend = SIM_S,
+        .quorum = 1,
+        .timeout = SIM_S,
+    };
+    p->resolver = SCN_RESOLVER_LWW;
+    p->clock = SCN_CLOCK_WALL;
+    p->ryw_window = 5 * SIM_S;
+    p->cache = (scn_cache){
+        .enabled = kind == SCN_PATTERN_READ_LOCAL,
+        .size = 1000,
+        .hit = {.kind = DIST_CONSTANT, .value = 100e3},   /* 100us */
+    };
+}
+
+/* The fields only a read-local pattern takes; the others take the rest of F_PATTERN. */
+static bool pattern_takes(scn_pattern_kind kind, const char *key)
+{
+    bool read_local_only = strcmp(key, "primary") == 0 || strcmp(key, "ryw_window") == 0 ||
+                           strcmp(key, "cache") == 0;
+    return kind == SCN_PATTERN_READ_LOCAL || !read_local_only;
+}
+
+static const char *pattern_kind_article(scn_pattern_kind kind)
+{
+    return kind == SCN_PATTERN_READ_LOCAL ? "a" : "an";
+}
+
+/* "replication": the mode first, because which other fields apply depends on it. */
+static int parse_replication(const scn_scenario *s, scn_pattern *pat, const cJSON *n,
+                             const char *path, sim_err *err)
+{
+    char p[PATH_N];
+    scn_replication *r = &pat->replication;
+    uint64_t u;
+    if (check_fields(n, path, F_REPLICATION, N_OF(F_REPLICATION), err) < 0)
+        return SIM_EINVAL;
+    const cJSON *v;
+    if ((v = field(n, "mode"))) {
+        int m = 0;
+        pjoin(p, path, "mode");
+        TRY(get_choice(v, p, REPL_MODES, N_OF(REPL_MODES), "\"async\", \"sync\" or \"none\"", &m,
+                       err));
+        switch (pat->kind) {
+        case SCN_PATTERN_INDEPENDENT:
+            if (m != SCN_REPL_NONE)
+                return sim_err_set(err, SIM_EINVAL, p,
+                                   "an independent pattern does not replicate; expected "
+                                   "\"none\", got \"%s\"", REPL_MODES[m]);
+            break;
+        case SCN_PATTERN_ACTIVE_ACTIVE:
+            if (m == SCN_REPL_NONE)
+                return sim_err_set(err, SIM_EINVAL, p,
+                                   "\"none\" is only for an independent pattern; expected "
+                                   "\"async\" or \"sync\"");
+            break;
+        case SCN_PATTERN_READ_LOCAL:
+            if (m != SCN_REPL_ASYNC)
+                return sim_err_set(err, SIM_EINVAL, p,
+                                   "read-local replicates asynchronously from the primary; "
+                                   "expected \"async\", got \"%s\"", REPL_MODES[m]);
+            break;
+        default:
+            sim_panic("scn: pattern kind %d not handled", (int)pat->kind);
+        }
+        r->mode = (scn_repl_mode)m;
+    }
+    /* A field of another mode is an error rather than ignored: a "quorum" under async
+     * replication would be a setting that silently does nothing. Sync ships every write at
+     * once, so "batch" is async only; max_batch and resend apply to both. */
+    for (const cJSON *c = n->child; c; c = c->next) {
+        bool sync_only = strcmp(c->string, "quorum") == 0 || strcmp(c->string, "timeout") == 0;
+        bool async_only = strcmp(c->string, "batch") == 0;
+        if (r->mode == SCN_REPL_NONE && strcmp(c->string, "mode") != 0)
+            return sim_err_set(err, SIM_EINVAL, pjoin(p, path, c->string),
+                               "\"%s\" does not apply with \"mode\": \"none\" (nothing is "
+                               "replicated)", c->string);
+        if ((sync_only && r->mode != SCN_REPL_SYNC) || (async_only && r->mode != SCN_REPL_ASYNC))
+            return sim_err_set(err, SIM_EINVAL, pjoin(p, path, c->string),
+                               "\"%s\" applies only with \"mode\": \"%s\"", c->string,
+                               sync_only ? "sync" : "async");
+    }
+
+    if ((v = field(n, "batch")) && get_dur(v, pjoin(p, path, "batch"), false, &r->batch, err) < 0)
+        return SIM_EINVAL;
+    if ((v = field(n, "max_batch"))) {
+        if (get_uint(v, pjoin(p, path, "max_batch"), 1, 65535, &u, err) < 0)
+            return SIM_EINVAL;
+        r->max_batch = (uint32_t)u;
+    }
+    if ((v = field(n, "resend")) && get_pos_dur(v, pjoin(p, path, "resend"), &r->resend, err) < 0)
+        return SIM_EINVAL;
+    if (r->mode == SCN_REPL_SYNC) {
+        r->quorum = (uint32_t)(s->nregions / 2 + 1);
+        if ((v = field(n, "quorum"))) {
+            if (get_uint(v, pjoin(p, path, "quorum"), 1, s->nregions, &u, err) < 0)
+                return SIM_EINVAL;
+            r->quorum = (uint32_t)u;
+        }
+    }
+    if ((v = field(n, "timeout")) &&
+        get_pos_dur(v, pjoin(p, path, "timeout"), &r->timeout, err) < 0)
+        return SIM_EINVAL;
+    return 0;
+}
+
+/* "cache": false, true, or an object whose fields default as documented. */
+static int parse_cache(scn_cache *c, const cJSON *n, const char *path, sim_err *err)
+{
+    char b[FOUND_N], p[PATH_N];
+    uint64_t u;
+    if (cJSON_IsBool(n)) {
+        c->enabled = cJSON_IsTrue(n);
+        return 0;
+    }
+    if (!cJSON_IsObject(n))
+        return sim_err_set(err, SIM_EINVAL, path,
+                           "expected true, false or an object such as {\"size\": 1000}, got %s",
+                           found(n, b));
+    if (check_fields(n, path, F_CACHE, N_OF(F_CACHE), err) < 0)
+        return SIM_EINVAL;
+    const cJSON *v;
+    c->enabled = true;
+    if ((v = field(n, "enabled")) && get_bool(v, pjoin(p, path, "enabled"), &c->enabled, err) < 0)
+        return SIM_EINVAL;
+    if ((v = field(n, "size"))) {
+        if (get_uint(v, pjoin(p, path, "size"), 1, 100000000, &u, err) < 0)
+            return SIM_EINVAL;
+        c->size = u;
+    }
+    if ((v = field(n, "hit")))
+        return parse_time_dist(v, pjoin(p, path, "hit"), &c->hit, err);
+    return 0;
+}
+
+/* One member of "patterns"; pat->name is already set. */
+static int parse_pattern(scn_scenario *s, scn_pattern *pat, const cJSON *n, const char *path,
+                         sim_err *err)
+{
+    char p[PATH_N];
+    int c = 0;
+    if (check_fields(n, path, F_PATTERN, N_OF(F_PATTERN), err) < 0)
+        return SIM_EINVAL;
+
+    int kind = -1;
+    for (int i = 0; i < SCN_PATTERN_KIND_COUNT; i++)
+        if (strcmp(pat->name, PATTERN_KINDS[i]) == 0)
+            kind = i;
+    const cJSON *v = field(n, "kind");
+    if (v) {
+        int given = 0;
+        pjoin(p, path, "kind");
+        TRY(get_choice(v, p, PATTERN_KINDS, N_OF(PATTERN_KINDS), PATTERN_KIND_LIST, &given,
+                       err));
+        /* A pattern called "read-local" that is active-active would be labelled wrongly in
+         * every table and plot; that is a mistake in the file, not a choice. */
+        if (kind >= 0 && given != kind)
+            return sim_err_set(err, SIM_EINVAL, p,
+                               "a pattern named \"%s\" must be of that kind, got \"%s\" (name "
+                               "the pattern something else)", pat->name, PATTERN_KINDS[given]);
+        kind = given;
+    } else if (kind < 0) {
+        return sim_err_set(err, SIM_EINVAL, path,
+                           "missing required field \"kind\" (the name is not a pattern kind: "
+                           "independent, active-active, read-local)");
+    }
+    pattern_defaults(pat, (scn_pattern_kind)kind);
+    for (const cJSON *f = n->child; f; f = f->next)
+        if (!pattern_takes(pat->kind, f->string))
+            return sim_err_set(err, SIM_EINVAL, path, "field \"%s\" does not apply to %s %s "
+                               "pattern", f->string, pattern_kind_article(pat->kind),
+                               PATTERN_KINDS[kind]);
+
+    if (pat->kind == SCN_PATTERN_READ_LOCAL) {
+        uint32_t r = 0;
+        if (!(v = field(n, "primary")))
+            return missing(path, "primary", err);
+        if (get_region(s, v, pjoin(p, path, "primary"), &r, err) < 0)
+            return SIM_EINVAL;
+        pat->primary = (int32_t)r;
+    }
+    if ((v = field(n, "replication")))
+        TRY(parse_replication(s, pat, v, pjoin(p, path, "replication"), err));
+    if ((v = field(n, "resolver"))) {
+        TRY(get_choice(v, pjoin(p, path, "resolver"), RESOLVERS, N_OF(RESOLVERS),
+                       "\"lww\" or \"merge\"", &c, err));
+        pat->resolver = (scn_resolver)c;
+    }
+    if ((v = field(n, "clock"))) {
+        TRY(get_choice(v, pjoin(p, path, "clock"), CLOCKS, N_OF(CLOCKS), "\"wall\" or \"hlc\"",
+                       &c, err));
+        pat->clock = (scn_clock_kind)c;
+    }
+    if ((v = field(n, "ryw_window")) &&
+        get_dur(v, pjoin(p, path, "ryw_window"), false, &pat->ryw_window, err) < 0)
+        return SIM_EINVAL;
+    if ((v = field(n, "cache")))
+        TRY(parse_cache(&pat->cache, v, pjoin(p, path, "cache"), err));
+    return 0;
+}
+
+static int parse_patterns(scn_scenario *s, const cJSON *n, sim_err *err)
+{
+    char b[FOUND_N], k[64], p[PATH_N];
+    if (!cJSON_IsObject(n))
+        return sim_err_set(err, SIM_EINVAL, "patterns",
+                           "expected an object of named patterns such as {\"active-active\": "
+                           "{}}, got %s", found(n, b));
+    size_t count = count_children(n);
+    if (count > SCN_MAX_PATTERNS)
+        return sim_err_set(err, SIM_EINVAL, "patterns", "expected at most %d patterns, got %zu",
+                           SCN_MAX_PATTERNS, count);
+    /* The names are checked before any pattern is read, as check_fields() does for fixed
+     * fields; cJSON keeps both members of a duplicated key, so we look for them. */
+    for (const cJSON *c = n->child; c; c = c->next) {
+        if (c->string[0] == '\0')
+            return sim_err_set(err, SIM_EINVAL, "patterns",
+                               "expected non-empty pattern names, got \"\"");
+        for (const cJSON *e = n->child; e != c; e = e->next)
+            if (strcmp(e->string, c->string) == 0)
+                return sim_err_set(err, SIM_EINVAL, "patterns", "duplicate field \"%s\"",
+                                   clip(c->string, k, sizeof k));
+    }
+    if (count == 0)
+        return 0;
+    if (!(s->patterns = sim_calloc(count, sizeof *s->patterns)))
+        return no_memory(err);
+    size_t i = 0;
+    for (const cJSON *c = n->child; c; c = c->next, i++) {
+        /* Counted first so that scn_free() frees what it holds, as for regions. */
+        s->npatterns = i + 1;
+        scn_pattern *pat = &s->patterns[i];
+        if (dup_str(c->string, &pat->name, err) < 0)
+            return SIM_ENOMEM;
+        TRY(parse_pattern(s, pat, c, pjoin(p, "patterns", c->string), err));
+    }
+    return 0;
+}
+
+static void known_patterns(const scn_scenario *s, char *buf, size_t n)
+{
+    char k[64];
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < s->npatterns && o < n; i++) {
+        const char *name = clip(s->patterns[i].name, k, sizeof k);
+        if (o + strlen(name) + 8 >= n) {
+            snprintf(buf + o, n - o, ", ...");
+            return;
+        }
+        o += (size_t)snprintf(buf + o, n - o, "%s%s", i ? ", " : "", name);
+    }
+}
+
+/* ---- the data model ---- */
+
+static const char *const F_DATA[] = {"fields", "value_bytes", "drain"};
+
+static int parse_data(scn_scenario *s, const cJSON *n, sim_err *err)
+{
+    scn_data *d = &s->data;
+    uint64_t u;
+    d->fields = 1;
+    d->value_bytes = 1024;
+    d->drain = 10 * SIM_MIN;
+    if (!n)
+        return 0;
+    if (check_fields(n, "data", F_DATA, N_OF(F_DATA), err) < 0)
+        return SIM_EINVAL;
+    const cJSON *v;
+    if ((v = field(n, "fields"))) {
+        if (get_uint(v, "data.fields", 1, SCN_MAX_FIELDS, &u, err) < 0)
+            return SIM_EINVAL;
+        d->fields = (uint32_t)u;
+    }
+    if ((v = field(n, "value_bytes"))) {
+        if (get_uint(v, "data.value_bytes", 0, 100000000, &u, err) < 0)
+            return SIM_EINVAL;
+        d->value_bytes = (uint32_t)u;
+    }
+    if ((v = field(n, "drain")) && get_pos_dur(v, "data.drain", &d->drain, err) < 0)
+        return SIM_EINVAL;
+    return 0;
+}
+
 /* ---- expectations ---- */
 
 static const char *const F_EXPECT[] = {"metric", "pattern", "op", "region", "min", "max",
@@ -1243,8 +1603,20 @@ static int parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const ch
     if (dup_str(str, &x->metric, err) < 0)
         return SIM_ENOMEM;
     if ((v = field(n, "pattern"))) {
+        char list[300];
         if (get_str(v, pjoin(p, path, "pattern"), true, &str, err) < 0)
             return SIM_EINVAL;
+        /* Without patterns the run is the independent-regions baseline, named so. */
+        if (s->npatterns == 0 && strcmp(str, "independent") != 0)
+            return sim_err_set(err, SIM_EINVAL, p,
+                               "unknown pattern \"%s\"; the scenario has no patterns, so the "
+                               "only one is \"independent\"", clip(str, k, sizeof k));
+        if (s->npatterns > 0 && scn_pattern_index(s, str) < 0) {
+            known_patterns(s, list, sizeof list);
+            return sim_err_set(err, SIM_EINVAL, p,
+                               "unknown pattern \"%s\"; the scenario's patterns are: %s",
+                               clip(str, k, sizeof k), list);
+        }
         if (dup_str(str, &x->pattern, err) < 0)
             return SIM_ENOMEM;
     }
@@ -1291,7 +1663,8 @@ static int parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const ch
 /* ---- the top level ---- */
 
 static const char *const F_TOP[] = {"name", "description", "seed", "duration", "warmup",
-                                    "regions", "network", "clients", "faults", "expect"};
+                                    "regions", "network", "clients", "faults", "patterns",
+                                    "data", "expect"};
 
 /* The file's base name without ".json"; "scenario" if that leaves nothing. */
 static int default_name(scn_scenario *s, sim_err *err)
@@ -1386,6 +1759,21 @@ static int build(scn_scenario *s, const cJSON *root, sim_err *err)
             TRY(parse_fault(s, &s->faults[i], c, pindex(p, "faults", i), err));
         }
         TRY(sort_faults(s, err));
+    }
+
+    /* Patterns before expectations, which may name them. */
+    if ((v = field(root, "patterns")))
+        TRY(parse_patterns(s, v, err));
+    TRY(parse_data(s, field(root, "data"), err));
+    uint8_t all_fields = (uint8_t)((1u << s->data.fields) - 1);
+    for (i = 0; i < s->nclients; i++) {
+        scn_client *c = &s->clients[i];
+        if (c->field_mask & ~all_fields)
+            return sim_err_set(err, SIM_EINVAL, pindex(p, "clients", i),
+                               "field \"fields\" names a field index beyond data.fields (%u)",
+                               s->data.fields);
+        if (!c->field_mask)
+            c->field_mask = all_fields;
     }
 
     if ((v = field(root, "expect"))) {
@@ -1632,6 +2020,11 @@ void scn_free(scn_scenario *s)
         sim_free(s->expects[i].region);
     }
     sim_free(s->expects);
+    for (size_t i = 0; i < s->npatterns; i++) {
+        sim_free(s->patterns[i].name);
+        spec_fini(&s->patterns[i].cache.hit);
+    }
+    sim_free(s->patterns);
     sim_free(s->file);
     sim_free(s->text);
     sim_free(s->name);
@@ -1660,4 +2053,28 @@ const char *scn_fault_kind_name(scn_fault_kind k)
     if ((unsigned)k >= SCN_FAULT_KIND_COUNT)
         return "unknown";
     return FAULT_KINDS[k];
+}
+
+const char *scn_pattern_kind_name(scn_pattern_kind k)
+{
+    if ((unsigned)k >= SCN_PATTERN_KIND_COUNT)
+        return "unknown";
+    return PATTERN_KINDS[k];
+}
+
+int scn_pattern_index(const scn_scenario *s, const char *name)
+{
+    for (size_t i = 0; i < s->npatterns; i++)
+        if (s->patterns[i].name && strcmp(s->patterns[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+scn_pattern scn_pattern_independent(void)
+{
+    scn_pattern p = {.name = NULL};
+    pattern_defaults(&p, SCN_PATTERN_INDEPENDENT);
+    /* A string literal: static storage, never freed (the caller owns nothing here). */
+    p.name = (char *)PATTERN_KINDS[SCN_PATTERN_INDEPENDENT];
+    return p;
 }

@@ -19,6 +19,9 @@
 
 #define SCN_MAX_REGIONS 64                    /* region indices fit in a byte with room */
 #define SCN_MAX_CLIENTS 256
+#define SCN_MAX_PATTERNS 32                   /* members of "patterns"; bounds the name checks */
+#define SCN_MAX_FIELDS  8                     /* largest data.fields: STORE_MAX_FIELDS in
+                                                 store.h (the loader does not depend on it) */
 #define SCN_MAX_FILE_BYTES (4u << 20)         /* larger scenario texts are refused: a cJSON
                                                  tree costs ~30x the text in the worst case */
 #define SCN_MAX_DEPTH   32                    /* deepest JSON nesting accepted (a scenario
@@ -87,6 +90,8 @@ typedef struct scn_client {
     uint32_t retries;                         /* attempts after the first; default 2 */
     sim_time backoff;                         /* wait before retry k: backoff * 2^(k-1);
                                                  default 50ms */
+    uint8_t  field_mask;                      /* fields its writes set (one drawn uniformly
+                                                 among them); default all of data.fields */
 } scn_client;
 
 typedef enum scn_fault_kind {
@@ -123,6 +128,66 @@ typedef struct scn_expect {
     double  min, max, equals;
 } scn_expect;
 
+/* --- patterns: the deployments a scenario compares ------------------------------------ */
+
+typedef enum scn_pattern_kind {
+    SCN_PATTERN_INDEPENDENT,                  /* no replication; the baseline when a scenario
+                                                 names no pattern */
+    SCN_PATTERN_ACTIVE_ACTIVE,                /* every region takes reads and writes */
+    SCN_PATTERN_READ_LOCAL,                   /* reads local, writes to the primary */
+    SCN_PATTERN_KIND_COUNT
+} scn_pattern_kind;
+
+typedef enum scn_repl_mode { SCN_REPL_NONE, SCN_REPL_ASYNC, SCN_REPL_SYNC } scn_repl_mode;
+typedef enum scn_resolver { SCN_RESOLVER_LWW, SCN_RESOLVER_MERGE } scn_resolver;
+typedef enum scn_clock_kind { SCN_CLOCK_WALL, SCN_CLOCK_HLC } scn_clock_kind;
+
+typedef struct scn_replication {
+    scn_repl_mode mode;                       /* default async (none for independent) */
+    sim_time batch;                           /* async: shipping interval; default 50ms;
+                                                 "0ms" ships every write at once */
+    uint32_t max_batch;                       /* entries per batch message; default 500 */
+    sim_time resend;                          /* unacknowledged entries are sent again after
+                                                 this; default 1s */
+    uint32_t quorum;                          /* sync: regions (the accepting one included)
+                                                 that must apply before the client is
+                                                 acknowledged; default a majority,
+                                                 nregions / 2 + 1. Async and none: 1 (the
+                                                 accepting region alone) */
+    sim_time timeout;                         /* sync: no quorum by then is an error to the
+                                                 client; default 1s */
+} scn_replication;
+
+typedef struct scn_cache {
+    bool      enabled;                        /* read-local: a cache in front of each
+                                                 replica; default true */
+    uint64_t  size;                           /* keys held per region (LRU); default 1000 */
+    dist_spec hit;                            /* time to serve a hit, ns; default constant
+                                                 100us */
+} scn_cache;
+
+typedef struct scn_pattern {
+    char            *name;                    /* the key in "patterns" */
+    scn_pattern_kind kind;                    /* "kind", or the name when it is a kind */
+    int32_t          primary;                 /* read-local: the primary region; else -1 */
+    scn_replication  replication;
+    scn_resolver     resolver;                /* default lww */
+    scn_clock_kind   clock;                   /* timestamps for lww; default wall */
+    sim_time         ryw_window;              /* read-local: a session that wrote within
+                                                 this reads from the primary; default 5s */
+    scn_cache        cache;                   /* read-local only */
+} scn_pattern;
+
+/* The data model: every key holds a record of 'fields' fields and a set; a write sets one
+ * field (drawn uniformly) and adds one element to the set. */
+typedef struct scn_data {
+    uint32_t fields;                          /* 1 .. 8; default 1 (whole-record writes) */
+    uint32_t value_bytes;                     /* bytes of a value on the wire; default 1024 */
+    sim_time drain;                           /* after the run, faults are healed and
+                                                 replication drains for at most this long
+                                                 before divergence is measured; default 10m */
+} scn_data;
+
 typedef struct scn_scenario {
     char     *file;                           /* path it was loaded from */
     char     *text;                           /* the file's bytes, NUL-terminated */
@@ -136,6 +201,8 @@ typedef struct scn_scenario {
     scn_client *clients;   size_t nclients;   /* >= 1 */
     scn_fault  *faults;    size_t nfaults;    /* sorted by 'at', stable */
     scn_expect *expects;   size_t nexpects;
+    scn_pattern *patterns; size_t npatterns;  /* in file order; none: independent regions */
+    scn_data    data;
 } scn_scenario;
 
 /* Load and check a scenario file. Returns 0 and a scenario the caller frees with scn_free,
@@ -153,5 +220,12 @@ void scn_free(scn_scenario *s);               /* NULL is a no-op */
 int  scn_region_index(const scn_scenario *s, const char *name);
 const char *scn_op_name(scn_op op);           /* "read", "write" */
 const char *scn_fault_kind_name(scn_fault_kind k);
+const char *scn_pattern_kind_name(scn_pattern_kind k);   /* "active-active", ... */
+/* Index of the pattern with this name, or -1. */
+int  scn_pattern_index(const scn_scenario *s, const char *name);
+/* The settings of the independent-regions baseline (no replication), for scenarios that
+ * name no pattern: what a pattern {"independent": {}} loads as. Its name points to a static
+ * string; nothing in it is to be freed. */
+scn_pattern scn_pattern_independent(void);
 
 #endif

@@ -112,10 +112,24 @@ static const char FULL[] =
     "   'factor': 4},"
     "  {'kind': 'link_degrade', 'at': '2m', 'between': ['ap-southeast-1', 'eu-west-1'],"
     "   'loss': 0.5}],"
+    " 'patterns': {"
+    "  'active-active': {'replication': {'mode': 'sync', 'quorum': 3, 'timeout': '300ms',"
+    "                    'max_batch': 1, 'resend': '2s'},"
+    "                    'resolver': 'merge', 'clock': 'hlc'},"
+    "  'eu-primary': {'kind': 'read-local', 'primary': 'eu-west-1',"
+    "                 'replication': {'mode': 'async', 'batch': '10ms', 'max_batch': 65535,"
+    "                                 'resend': '250ms'},"
+    "                 'resolver': 'lww', 'clock': 'wall', 'ryw_window': '0s',"
+    "                 'cache': {'enabled': true, 'size': 100000000,"
+    "                           'hit': {'dist': 'empirical',"
+    "                                   'points': [['50us', 0], ['200us', 1]]}}},"
+    "  'baseline': {'kind': 'independent', 'replication': {'mode': 'none'}}},"
+    " 'data': {'fields': 8, 'value_bytes': 0, 'drain': '30s'},"
     " 'expect': ["
     "  {'metric': 'availability', 'min': 0.999},"
     "  {'metric': 'p99_ms', 'pattern': 'active-active', 'op': 'read', 'region': 'eu-west-1',"
-    "   'min': 1, 'max': 250, 'equals': 7}]}";
+    "   'min': 1, 'max': 250, 'equals': 7},"
+    "  {'metric': 'stale_reads', 'pattern': 'eu-primary', 'max': 0}]}";
 
 static void test_scn_full_scenario_every_field(void **state)
 {
@@ -260,7 +274,7 @@ static void test_scn_full_scenario_every_field(void **state)
     assert_int_equal(f[5].at, 2000000 * SIM_HOUR);
     assert_int_equal(f[5].end, SIM_TIME_MAX);          /* at + for saturates */
 
-    assert_int_equal(s->nexpects, 2);
+    assert_int_equal(s->nexpects, 3);
     const scn_expect *x = s->expects;
     assert_string_equal(x[0].metric, "availability");
     assert_null(x[0].pattern);
@@ -278,6 +292,55 @@ static void test_scn_full_scenario_every_field(void **state)
     assert_near(x[1].min, 1);
     assert_near(x[1].max, 250);
     assert_near(x[1].equals, 7);
+    assert_string_equal(x[2].pattern, "eu-primary");
+
+    /* Patterns in file order. */
+    assert_int_equal(s->npatterns, 3);
+    const scn_pattern *pt = s->patterns;
+    assert_string_equal(pt[0].name, "active-active");
+    assert_int_equal(pt[0].kind, SCN_PATTERN_ACTIVE_ACTIVE);       /* from the name */
+    assert_int_equal(pt[0].primary, -1);
+    assert_int_equal(pt[0].replication.mode, SCN_REPL_SYNC);
+    assert_int_equal(pt[0].replication.quorum, 3);
+    assert_int_equal(pt[0].replication.timeout, 300 * SIM_MS);
+    assert_int_equal(pt[0].replication.batch, 50 * SIM_MS);           /* sync: unused default */
+    assert_int_equal(pt[0].replication.max_batch, 1);
+    assert_int_equal(pt[0].replication.resend, 2 * SIM_S);
+    assert_int_equal(pt[0].resolver, SCN_RESOLVER_MERGE);
+    assert_int_equal(pt[0].clock, SCN_CLOCK_HLC);
+    assert_int_equal(pt[0].ryw_window, 5 * SIM_S);                 /* not read-local: default */
+    assert_false(pt[0].cache.enabled);
+    assert_string_equal(pt[1].name, "eu-primary");
+    assert_int_equal(pt[1].kind, SCN_PATTERN_READ_LOCAL);
+    assert_int_equal(pt[1].primary, 1);
+    assert_int_equal(pt[1].replication.mode, SCN_REPL_ASYNC);
+    assert_int_equal(pt[1].replication.batch, 10 * SIM_MS);
+    assert_int_equal(pt[1].replication.max_batch, 65535);
+    assert_int_equal(pt[1].replication.resend, 250 * SIM_MS);
+    assert_int_equal(pt[1].replication.quorum, 1);                 /* async: the accepting region */
+    assert_int_equal(pt[1].replication.timeout, SIM_S);
+    assert_int_equal(pt[1].resolver, SCN_RESOLVER_LWW);
+    assert_int_equal(pt[1].clock, SCN_CLOCK_WALL);
+    assert_int_equal(pt[1].ryw_window, 0);
+    assert_true(pt[1].cache.enabled);
+    assert_int_equal(pt[1].cache.size, 100000000);
+    assert_int_equal(pt[1].cache.hit.kind, DIST_EMPIRICAL);
+    assert_int_equal(pt[1].cache.hit.npoints, 2);
+    assert_ptr_equal(pt[1].cache.hit.ps, pt[1].cache.hit.xs + 2);
+    assert_near(pt[1].cache.hit.xs[0], 50e3);
+    assert_near(pt[1].cache.hit.xs[1], 200e3);
+    assert_near(pt[1].cache.hit.ps[1], 1);
+    assert_string_equal(pt[2].name, "baseline");
+    assert_int_equal(pt[2].kind, SCN_PATTERN_INDEPENDENT);
+    assert_int_equal(pt[2].replication.mode, SCN_REPL_NONE);
+    assert_int_equal(scn_pattern_index(s, "eu-primary"), 1);
+    assert_int_equal(scn_pattern_index(s, "baseline"), 2);
+    assert_int_equal(scn_pattern_index(s, "read-local"), -1);
+    assert_int_equal(scn_pattern_index(s, ""), -1);
+
+    assert_int_equal(s->data.fields, 8);
+    assert_int_equal(s->data.value_bytes, 0);
+    assert_int_equal(s->data.drain, 30 * SIM_S);
 
     assert_int_equal(scn_region_index(s, "eu-west-1"), 1);
     assert_int_equal(scn_region_index(s, "nowhere"), -1);
@@ -328,6 +391,11 @@ static void test_scn_defaults(void **state)
     assert_null(s->faults);
     assert_int_equal(s->nexpects, 0);
     assert_null(s->expects);
+    assert_int_equal(s->npatterns, 0);
+    assert_null(s->patterns);
+    assert_int_equal(s->data.fields, 1);
+    assert_int_equal(s->data.value_bytes, 1024);
+    assert_int_equal(s->data.drain, 10 * SIM_MIN);
     scn_free(s);
 
     /* Default names from odd file names. */
@@ -394,6 +462,154 @@ static void test_scn_partition_and_measured(void **state)
     scn_free(s);
 }
 
+/* ---- patterns and the data model ---- */
+
+static void assert_repl(const scn_replication *r, scn_repl_mode mode, uint32_t quorum)
+{
+    assert_int_equal(r->mode, mode);
+    assert_int_equal(r->batch, 50 * SIM_MS);
+    assert_int_equal(r->max_batch, 500);
+    assert_int_equal(r->resend, SIM_S);
+    assert_int_equal(r->quorum, quorum);
+    assert_int_equal(r->timeout, SIM_S);
+}
+
+static void assert_cache(const scn_cache *c, bool enabled, uint64_t size)
+{
+    assert_int_equal(c->enabled, enabled);
+    assert_int_equal(c->size, size);
+    assert_int_equal(c->hit.kind, DIST_CONSTANT);
+    assert_near(c->hit.value, 100e3);                  /* 100us */
+}
+
+/* Each kind with nothing set gets every documented default; a pattern loaded as
+ * {"independent": {}} is what scn_pattern_independent() gives. */
+static void test_scn_pattern_defaults(void **state)
+{
+    (void)state;
+    scn_scenario *s = must_parse(
+        "{'duration': '1m', 'clients': [{'location': [0, 0], 'rate': 1}],"
+        " 'regions': [{'name': 'a', 'location': [0, 0], 'servers': 1},"
+        "  {'name': 'b', 'location': [0, 0], 'servers': 1},"
+        "  {'name': 'c', 'location': [0, 0], 'servers': 1},"
+        "  {'name': 'd', 'location': [0, 0], 'servers': 1}],"
+        " 'patterns': {'read-local': {'primary': 'c'}, 'independent': {}, 'active-active': {},"
+        "  'aa-sync': {'kind': 'active-active', 'replication': {'mode': 'sync'}},"
+        "  'rl-false': {'kind': 'read-local', 'primary': 'a', 'cache': false},"
+        "  'rl-true': {'kind': 'read-local', 'primary': 'a', 'cache': true},"
+        "  'rl-off': {'kind': 'read-local', 'primary': 'a', 'cache': {'enabled': false,"
+        "             'size': 5}},"
+        "  'rl-obj': {'kind': 'read-local', 'primary': 'd', 'cache': {},"
+        "             'replication': {}},"
+        "  'none': {'kind': 'independent', 'replication': {'mode': 'none'}}},"
+        " 'data': {},"
+        " 'expect': [{'metric': 'x', 'pattern': 'independent', 'min': 0}]}");
+    assert_int_equal(s->npatterns, 9);
+    const scn_pattern *p = s->patterns;
+    for (size_t i = 0; i < s->npatterns; i++) {
+        assert_int_equal(p[i].resolver, SCN_RESOLVER_LWW);
+        assert_int_equal(p[i].clock, SCN_CLOCK_WALL);
+        assert_int_equal(p[i].ryw_window, 5 * SIM_S);
+        assert_int_equal(scn_pattern_index(s, p[i].name), (int)i);
+    }
+    assert_string_equal(p[0].name, "read-local");
+    assert_int_equal(p[0].kind, SCN_PATTERN_READ_LOCAL);
+    assert_int_equal(p[0].primary, 2);
+    assert_repl(&p[0].replication, SCN_REPL_ASYNC, 1);
+    assert_cache(&p[0].cache, true, 1000);
+    assert_int_equal(p[1].kind, SCN_PATTERN_INDEPENDENT);
+    assert_int_equal(p[1].primary, -1);
+    assert_repl(&p[1].replication, SCN_REPL_NONE, 1);
+    assert_cache(&p[1].cache, false, 1000);
+    assert_int_equal(p[2].kind, SCN_PATTERN_ACTIVE_ACTIVE);
+    assert_int_equal(p[2].primary, -1);
+    assert_repl(&p[2].replication, SCN_REPL_ASYNC, 1);
+    assert_cache(&p[2].cache, false, 1000);
+    assert_int_equal(p[3].kind, SCN_PATTERN_ACTIVE_ACTIVE);
+    assert_repl(&p[3].replication, SCN_REPL_SYNC, 3);  /* majority of 4: 4 / 2 + 1 */
+    assert_cache(&p[4].cache, false, 1000);
+    assert_cache(&p[5].cache, true, 1000);
+    assert_cache(&p[6].cache, false, 5);
+    assert_cache(&p[7].cache, true, 1000);
+    assert_int_equal(p[7].primary, 3);
+    assert_repl(&p[7].replication, SCN_REPL_ASYNC, 1);
+    assert_repl(&p[8].replication, SCN_REPL_NONE, 1);
+    assert_string_equal(s->expects[0].pattern, "independent");
+    assert_int_equal(s->data.fields, 1);
+    assert_int_equal(s->data.value_bytes, 1024);
+    assert_int_equal(s->data.drain, 10 * SIM_MIN);
+
+    scn_pattern ind = scn_pattern_independent();
+    assert_string_equal(ind.name, "independent");
+    assert_int_equal(ind.kind, p[1].kind);
+    assert_int_equal(ind.primary, p[1].primary);
+    assert_memory_equal(&ind.replication, &p[1].replication, sizeof ind.replication);
+    assert_int_equal(ind.resolver, p[1].resolver);
+    assert_int_equal(ind.clock, p[1].clock);
+    assert_int_equal(ind.ryw_window, p[1].ryw_window);
+    assert_int_equal(ind.cache.enabled, p[1].cache.enabled);
+    assert_int_equal(ind.cache.size, p[1].cache.size);
+    assert_int_equal(ind.cache.hit.kind, p[1].cache.hit.kind);
+    assert_near(ind.cache.hit.value, p[1].cache.hit.value);
+    assert_null(ind.cache.hit.xs);
+    scn_free(s);
+
+    /* The sync majority for one, two and three regions; an empty "patterns" is none. */
+    static const char *const regs[] = {
+        "{'name':'a','location':[0,0],'servers':1}",
+        "{'name':'a','location':[0,0],'servers':1},{'name':'b','location':[0,0],'servers':1}",
+        "{'name':'a','location':[0,0],'servers':1},{'name':'b','location':[0,0],'servers':1},"
+        "{'name':'c','location':[0,0],'servers':1}"};
+    for (size_t n = 1; n <= 3; n++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "{'duration':'1m'," CLI ",'regions':[%s],'patterns':{'active-active':"
+                 "{'replication':{'mode':'sync'}}}}", regs[n - 1]);
+        s = must_parse(text);
+        assert_int_equal(s->patterns[0].replication.quorum, n / 2 + 1);
+        scn_free(s);
+    }
+    s = must_parse("{" BASE ",'patterns':{},'expect':[{'metric':'x','pattern':'independent',"
+                   "'max':1}]}");
+    assert_int_equal(s->npatterns, 0);
+    assert_null(s->patterns);
+    scn_free(s);
+
+    /* Names are kept as written, whatever they hold. */
+    s = must_parse("{" BASE ",'patterns':{'a.b[0] \\'x\\'':{'kind':'active-active'}},"
+                   "'expect':[{'metric':'x','pattern':'a.b[0] \\'x\\'','max':1}]}");
+    assert_string_equal(s->patterns[0].name, "a.b[0] \"x\"");
+    assert_int_equal(scn_pattern_index(s, "a.b[0] \"x\""), 0);
+    scn_free(s);
+}
+
+/* At most SCN_MAX_PATTERNS; the limit keeps the name checks (quadratic) cheap. */
+static void test_scn_patterns_limit(void **state)
+{
+    (void)state;
+    for (int n = SCN_MAX_PATTERNS; n <= SCN_MAX_PATTERNS + 1; n++) {
+        char text[8192];
+        size_t o = (size_t)snprintf(text, sizeof text, "{" BASE ",'patterns':{");
+        for (int i = 0; i < n; i++)
+            o += (size_t)snprintf(text + o, sizeof text - o, "%s'p%d':{'kind':'independent'}",
+                                  i ? "," : "", i);
+        snprintf(text + o, sizeof text - o, "}}");
+        scn_scenario *s = NULL;
+        sim_err err;
+        int rc = parse_q(text, &s, &err);
+        if (n == SCN_MAX_PATTERNS) {
+            assert_int_equal(rc, 0);
+            assert_int_equal(s->npatterns, SCN_MAX_PATTERNS);
+            assert_string_equal(s->patterns[SCN_MAX_PATTERNS - 1].name, "p31");
+            scn_free(s);
+        } else {
+            assert_int_equal(rc, SIM_EINVAL);
+            assert_string_equal(err.path, "patterns");
+            assert_string_equal(err.msg, "expected at most 32 patterns, got 33");
+        }
+    }
+}
+
 /* ---- every error path, exact path and message ---- */
 
 typedef struct bad_case {
@@ -416,9 +632,13 @@ static const bad_case BAD[] = {
     {"null", "", "expected a JSON object at the top level, got null"},
     {"3", "", "expected a JSON object at the top level, got number 3"},
     /* top level */
-    {"{" BASE ",'patterns':{}}", "",
-     "unknown field \"patterns\"; expected one of: name, description, seed, duration, warmup, "
-     "regions, network, clients, faults, expect"},
+    {"{" BASE ",'routing':{}}", "",
+     "unknown field \"routing\"; expected one of: name, description, seed, duration, warmup, "
+     "regions, network, clients, faults, patterns, data, expect"},
+    {"{" BASE ",'failover':{'automatic':true}}", "",
+     "unknown field \"failover\"; expected one of: name, description, seed, duration, "
+     "warmup, regions, network, clients, faults, patterns, data, expect"},
+    {"{" BASE ",'pattern':{}}", "", "unknown field \"pattern\" (did you mean \"patterns\"?)"},
     {"{" BASE ",'Seed':1}", "", "unknown field \"Seed\" (did you mean \"seed\"?)"},
     {"{" BASE ",'seed':1,'seed':2}", "", "duplicate field \"seed\""},
     {"{" REGS "," CLI "}", "", "missing required field \"duration\""},
@@ -817,7 +1037,168 @@ static const bad_case BAD[] = {
     {EX("{'metric':'p99','min':1,'threshold':1}"), "expect[0]",
      "unknown field \"threshold\"; expected one of: metric, pattern, op, region, min, max, "
      "equals"},
+    {EX("{'metric':'p99','pattern':'active-active','min':1}"), "expect[0].pattern",
+     "unknown pattern \"active-active\"; the scenario has no patterns, so the only one is "
+     "\"independent\""},
+    {"{" BASE ",'patterns':{'active-active':{},'mine':{'kind':'independent'}},"
+     "'expect':[{'metric':'p99','pattern':'read-local','min':1}]}", "expect[0].pattern",
+     "unknown pattern \"read-local\"; the scenario's patterns are: active-active, mine"},
+    {"{" BASE ",'patterns':{'active-active':{}},"
+     "'expect':[{'metric':'p99','pattern':'independent','min':1}]}", "expect[0].pattern",
+     "unknown pattern \"independent\"; the scenario's patterns are: active-active"},
+    {"{" BASE ",'patterns':{},'expect':[{'metric':'p99','pattern':'x','min':1}]}",
+     "expect[0].pattern",
+     "unknown pattern \"x\"; the scenario has no patterns, so the only one is \"independent\""},
 #undef EX
+    /* patterns; REGS has two regions, a and b */
+#define PA(x) "{" BASE ",'patterns':{" x "}}"
+#define AA(x) PA("'active-active':{" x "}")
+#define RL(x) PA("'read-local':{'primary':'a'," x "}")
+#define RP(x) AA("'replication':{" x "}")
+    {"{" BASE ",'patterns':[]}", "patterns",
+     "expected an object of named patterns such as {\"active-active\": {}}, got an array"},
+    {"{" BASE ",'patterns':'active-active'}", "patterns",
+     "expected an object of named patterns such as {\"active-active\": {}}, got string "
+     "\"active-active\""},
+    {PA("'':{'kind':'independent'}"), "patterns", "expected non-empty pattern names, got \"\""},
+    {PA("'x':{'kind':'independent'},'y':{'kind':'independent'},'x':{}"), "patterns",
+     "duplicate field \"x\""},
+    {PA("'active-active':[]"), "patterns.active-active", "expected an object, got an array"},
+    {PA("'active-active':true"), "patterns.active-active", "expected an object, got true"},
+    {PA("'mine':{}"), "patterns.mine",
+     "missing required field \"kind\" (the name is not a pattern kind: independent, "
+     "active-active, read-local)"},
+    {PA("'Active-Active':{}"), "patterns.Active-Active",
+     "missing required field \"kind\" (the name is not a pattern kind: independent, "
+     "active-active, read-local)"},
+    {PA("'mine':{'kind':'active-passive'}"), "patterns.mine.kind",
+     "expected \"independent\", \"active-active\" or \"read-local\", got \"active-passive\""},
+    {PA("'mine':{'kind':null}"), "patterns.mine.kind",
+     "expected \"independent\", \"active-active\" or \"read-local\", got null"},
+    {PA("'read-local':{'kind':'active-active'}"), "patterns.read-local.kind",
+     "a pattern named \"read-local\" must be of that kind, got \"active-active\" (name the "
+     "pattern something else)"},
+    {AA("'resolvr':'lww'"), "patterns.active-active",
+     "unknown field \"resolvr\" (did you mean \"resolver\"?)"},
+    {AA("'ttl':'1s'"), "patterns.active-active",
+     "unknown field \"ttl\"; expected one of: kind, primary, replication, resolver, clock, "
+     "ryw_window, cache"},
+    {AA("'clock':'hlc','clock':'wall'"), "patterns.active-active", "duplicate field \"clock\""},
+    {PA("'a.b[0]':{'kind':'active-active','resolver':1}"), "patterns.a.b[0].resolver",
+     "expected \"lww\" or \"merge\", got number 1"},
+    {PA("'read-local':{}"), "patterns.read-local", "missing required field \"primary\""},
+    {PA("'read-local':{'primary':'z'}"), "patterns.read-local.primary",
+     "unknown region \"z\"; known regions: a, b"},
+    {PA("'read-local':{'primary':['a']}"), "patterns.read-local.primary",
+     "expected a region name, got an array"},
+    {AA("'primary':'a'"), "patterns.active-active",
+     "field \"primary\" does not apply to an active-active pattern"},
+    {PA("'independent':{'primary':'a'}"), "patterns.independent",
+     "field \"primary\" does not apply to an independent pattern"},
+    {PA("'independent':{'cache':false}"), "patterns.independent",
+     "field \"cache\" does not apply to an independent pattern"},
+    {PA("'mine':{'kind':'active-active','ryw_window':'1s'}"), "patterns.mine",
+     "field \"ryw_window\" does not apply to an active-active pattern"},
+    {AA("'replication':'async'"), "patterns.active-active.replication",
+     "expected an object, got string \"async\""},
+    {RP("'mode':'eventual'"), "patterns.active-active.replication.mode",
+     "expected \"async\", \"sync\" or \"none\", got \"eventual\""},
+    {RP("'mode':'none'"), "patterns.active-active.replication.mode",
+     "\"none\" is only for an independent pattern; expected \"async\" or \"sync\""},
+    {RP("'mode':'async','mode':'sync'"), "patterns.active-active.replication",
+     "duplicate field \"mode\""},
+    {RP("'modes':'sync'"), "patterns.active-active.replication",
+     "unknown field \"modes\" (did you mean \"mode\"?)"},
+    {PA("'independent':{'replication':{'mode':'async'}}"), "patterns.independent.replication.mode",
+     "an independent pattern does not replicate; expected \"none\", got \"async\""},
+    {PA("'independent':{'replication':{'mode':'sync'}}"), "patterns.independent.replication.mode",
+     "an independent pattern does not replicate; expected \"none\", got \"sync\""},
+    {PA("'independent':{'replication':{'batch':'1s'}}"),
+     "patterns.independent.replication.batch",
+     "\"batch\" does not apply with \"mode\": \"none\" (nothing is replicated)"},
+    {PA("'independent':{'replication':{'mode':'none','quorum':1}}"),
+     "patterns.independent.replication.quorum",
+     "\"quorum\" does not apply with \"mode\": \"none\" (nothing is replicated)"},
+    {RL("'replication':{'mode':'sync'}"), "patterns.read-local.replication.mode",
+     "read-local replicates asynchronously from the primary; expected \"async\", got \"sync\""},
+    {RL("'replication':{'mode':'none'}"), "patterns.read-local.replication.mode",
+     "read-local replicates asynchronously from the primary; expected \"async\", got \"none\""},
+    {RL("'replication':{'quorum':1}"), "patterns.read-local.replication.quorum",
+     "\"quorum\" applies only with \"mode\": \"sync\""},
+    {RP("'quorum':2"), "patterns.active-active.replication.quorum",
+     "\"quorum\" applies only with \"mode\": \"sync\""},
+    {RP("'mode':'async','timeout':'1s'"), "patterns.active-active.replication.timeout",
+     "\"timeout\" applies only with \"mode\": \"sync\""},
+    {RP("'mode':'sync','quorum':3"), "patterns.active-active.replication.quorum",
+     "expected an integer from 1 to 2, got 3"},
+    {RP("'mode':'sync','quorum':0"), "patterns.active-active.replication.quorum",
+     "expected a positive integer, got 0"},
+    {RP("'mode':'sync','quorum':1.5"), "patterns.active-active.replication.quorum",
+     "expected a positive integer, got 1.5"},
+    {RP("'mode':'sync','batch':'10ms'"), "patterns.active-active.replication.batch",
+     "\"batch\" applies only with \"mode\": \"async\""},
+    {RP("'mode':'sync','timeout':'0ms'"), "patterns.active-active.replication.timeout",
+     "expected a positive duration, got \"0ms\""},
+    {RP("'batch':'-1ms'"), "patterns.active-active.replication.batch",
+     "expected a non-negative duration, got \"-1ms\""},
+    {RP("'batch':50"), "patterns.active-active.replication.batch",
+     "expected a duration such as \"250ms\", got number 50"},
+    {RP("'max_batch':0"), "patterns.active-active.replication.max_batch",
+     "expected a positive integer, got 0"},
+    {RP("'max_batch':65536"), "patterns.active-active.replication.max_batch",
+     "expected an integer from 1 to 65535, got 65536"},
+    {RP("'resend':'0s'"), "patterns.active-active.replication.resend",
+     "expected a positive duration, got \"0s\""},
+    {AA("'resolver':'crdt'"), "patterns.active-active.resolver",
+     "expected \"lww\" or \"merge\", got \"crdt\""},
+    {AA("'clock':'tai'"), "patterns.active-active.clock",
+     "expected \"wall\" or \"hlc\", got \"tai\""},
+    {AA("'clock':true"), "patterns.active-active.clock",
+     "expected \"wall\" or \"hlc\", got true"},
+    {RL("'ryw_window':'-1s'"), "patterns.read-local.ryw_window",
+     "expected a non-negative duration, got \"-1s\""},
+    {RL("'ryw_window':5"), "patterns.read-local.ryw_window",
+     "expected a duration such as \"250ms\", got number 5"},
+    {RL("'cache':'yes'"), "patterns.read-local.cache",
+     "expected true, false or an object such as {\"size\": 1000}, got string \"yes\""},
+    {RL("'cache':1"), "patterns.read-local.cache",
+     "expected true, false or an object such as {\"size\": 1000}, got number 1"},
+    {RL("'cache':{'enabled':'yes'}"), "patterns.read-local.cache.enabled",
+     "expected true or false, got string \"yes\""},
+    {RL("'cache':{'size':0}"), "patterns.read-local.cache.size",
+     "expected a positive integer, got 0"},
+    {RL("'cache':{'size':100000001}"), "patterns.read-local.cache.size",
+     "expected an integer from 1 to 100000000, got 100000001"},
+    {RL("'cache':{'hit':'100us'}"), "patterns.read-local.cache.hit",
+     "expected a distribution such as {\"dist\": \"exponential\", \"mean\": \"1ms\"}, got "
+     "string \"100us\""},
+    {RL("'cache':{'hit':{'dist':'constant','value':'-1us'}}"),
+     "patterns.read-local.cache.hit.value", "expected a non-negative duration, got \"-1us\""},
+    {RL("'cache':{'hit':{'dist':'empirical','points':[['1us',0],['2us',0.5]]}}"),
+     "patterns.read-local.cache.hit.points[1]",
+     "expected the last cumulative probability to be 1, got 0.5"},
+    {RL("'cache':{'ttl':'1s'}"), "patterns.read-local.cache",
+     "unknown field \"ttl\"; expected one of: enabled, size, hit"},
+#undef RP
+#undef RL
+#undef AA
+#undef PA
+    /* data */
+    {"{" BASE ",'data':[]}", "data", "expected an object, got an array"},
+    {"{" BASE ",'data':{'keys':10}}", "data",
+     "unknown field \"keys\"; expected one of: fields, value_bytes, drain"},
+    {"{" BASE ",'data':{'field':2}}", "data", "unknown field \"field\" (did you mean \"fields\"?)"},
+    {"{" BASE ",'data':{'fields':0}}", "data.fields", "expected a positive integer, got 0"},
+    {"{" BASE ",'data':{'fields':9}}", "data.fields", "expected an integer from 1 to 8, got 9"},
+    {"{" BASE ",'data':{'fields':'2'}}", "data.fields",
+     "expected a positive integer, got string \"2\""},
+    {"{" BASE ",'data':{'value_bytes':-1}}", "data.value_bytes",
+     "expected a non-negative integer, got -1"},
+    {"{" BASE ",'data':{'value_bytes':100000001}}", "data.value_bytes",
+     "expected an integer from 0 to 100000000, got 100000001"},
+    {"{" BASE ",'data':{'drain':'0s'}}", "data.drain", "expected a positive duration, got \"0s\""},
+    {"{" BASE ",'data':{'drain':600}}", "data.drain",
+     "expected a duration such as \"250ms\", got number 600"},
 };
 
 static void test_scn_errors_exact(void **state)
@@ -998,7 +1379,7 @@ static void test_scn_corpus_bad(void **state)
     }
     closedir(d);
     assert_int_equal(files, listed);
-    assert_true(listed >= 45);
+    assert_true(listed >= 160);
 }
 
 static size_t load_all(const char *dir)
@@ -1068,6 +1449,26 @@ static void test_scn_corpus_good_details(void **state)
     assert_string_equal(s->clients[0].name, "client \"quoted\"");
     assert_int_equal(s->clients[0].at_region, 1);
     scn_free(s);
+
+    snprintf(path, sizeof path, "%s/tests/corpus/good/patterns.json", root);
+    assert_int_equal(scn_load(path, &s, &err), 0);
+    assert_int_equal(s->npatterns, 4);
+    assert_int_equal(s->patterns[0].kind, SCN_PATTERN_INDEPENDENT);
+    assert_int_equal(s->patterns[1].replication.mode, SCN_REPL_SYNC);
+    assert_int_equal(s->patterns[1].replication.quorum, 2);
+    assert_int_equal(s->patterns[2].primary, 1);
+    assert_int_equal(s->patterns[2].ryw_window, 2 * SIM_S);
+    assert_int_equal(s->patterns[2].cache.size, 5000);
+    assert_int_equal(s->patterns[2].cache.hit.kind, DIST_EXPONENTIAL);
+    assert_near(s->patterns[2].cache.hit.mean, 80e3);
+    assert_int_equal(s->patterns[3].kind, SCN_PATTERN_READ_LOCAL);
+    assert_int_equal(s->patterns[3].primary, 0);
+    assert_false(s->patterns[3].cache.enabled);
+    assert_int_equal(s->patterns[3].replication.batch, 0);
+    assert_int_equal(s->data.fields, 4);
+    assert_int_equal(s->data.value_bytes, 256);
+    assert_int_equal(s->data.drain, 10 * SIM_MIN);
+    scn_free(s);
 }
 
 /* ---- small queries ---- */
@@ -1083,6 +1484,10 @@ static void test_scn_names(void **state)
     assert_string_equal(scn_fault_kind_name(SCN_FAULT_BROWNOUT), "brownout");
     assert_string_equal(scn_fault_kind_name(SCN_FAULT_CLOCK_SKEW), "clock_skew");
     assert_string_equal(scn_fault_kind_name(SCN_FAULT_KIND_COUNT), "unknown");
+    assert_string_equal(scn_pattern_kind_name(SCN_PATTERN_INDEPENDENT), "independent");
+    assert_string_equal(scn_pattern_kind_name(SCN_PATTERN_ACTIVE_ACTIVE), "active-active");
+    assert_string_equal(scn_pattern_kind_name(SCN_PATTERN_READ_LOCAL), "read-local");
+    assert_string_equal(scn_pattern_kind_name(SCN_PATTERN_KIND_COUNT), "unknown");
     scn_free(NULL);
 }
 
@@ -1133,6 +1538,8 @@ int main(void)
         cmocka_unit_test(test_scn_defaults),
         cmocka_unit_test(test_scn_distribution_forms),
         cmocka_unit_test(test_scn_partition_and_measured),
+        cmocka_unit_test(test_scn_pattern_defaults),
+        cmocka_unit_test(test_scn_patterns_limit),
         cmocka_unit_test(test_scn_errors_exact),
         cmocka_unit_test(test_scn_text_with_nul_and_length),
         cmocka_unit_test(test_scn_alloc_failure_parse),
