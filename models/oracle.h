@@ -1,0 +1,111 @@
+/* oracle.h - the consistency oracle: ground truth about every write and read.
+ *
+ * The oracle is the only observer that sees the whole world. The world tells it when a write
+ * commits at its origin, when a write is overwritten there by one that knew it, when the
+ * client hears the write acknowledged (or gives up on it), when a replica applies a write,
+ * and what a successful read returned. From that it counts, with these definitions:
+ *
+ *   stale read     the version returned is older than the newest write of the key that had
+ *                  been acknowledged before the read was issued; staleness is measured in
+ *                  versions (commits of the key in between) and in ms (how long before the
+ *                  read was issued that newest write was acknowledged).
+ *   RYW violation  a session reads a key and the field it last wrote holds a write older than
+ *                  that session's own last acknowledged write of it.
+ *   monotonic      a session reads a version older than one it read before.
+ *   lost write     an acknowledged write that is in no replica's final state and was not
+ *                  overwritten by a write that knew it.
+ *   divergent key  after the drain, a key whose replicas do not all hold the same record.
+ *   lag            time from a write's commit at its origin to its apply at a target.
+ *
+ * Versions: each cell of a store carries kseq, the write's position in its key's true
+ * commit order (the oracle hands it out at commit). A read's version is the largest kseq
+ * among the record's cells.
+ *
+ * Memory: per key a few words (the last two acknowledged writes); per write in flight one
+ * entry until it is acknowledged or abandoned; per acknowledged write not yet overwritten one
+ * entry (so: bounded by the key space times fields, plus writes lost); per session the 8 keys
+ * it used last (RYW and monotonic reads are checked over those: a key a session has not
+ * touched for 8 other keys is one it no longer remembers). */
+#ifndef MRSIM_ORACLE_H
+#define MRSIM_ORACLE_H
+
+#include "scn.h"
+#include "stat.h"
+#include "store.h"
+
+#define ORACLE_SESSION_KEYS 8
+
+typedef struct oracle oracle;                 /* opaque */
+
+/* The figures of one run, after oracle_finish(). */
+typedef struct oracle_figures {
+    uint64_t reads;                           /* successful measured reads */
+    uint64_t stale_reads;
+    uint64_t ryw_violations;
+    uint64_t monotonic_violations;
+    uint64_t writes_acked;                    /* measured acknowledged writes */
+    uint64_t writes_final;                    /* ... that are in the final state */
+    uint64_t writes_overwritten;              /* ... overwritten by a write that knew them */
+    uint64_t writes_lost;                     /* ... neither: lost */
+    uint64_t writes_unacked_applied;          /* committed, never acknowledged (client gave up
+                                                 or sync quorum failed), applied anyway */
+    uint64_t conflicts;
+    uint64_t divergent_keys;                  /* after the drain */
+    uint64_t divergent_keys_before_drain;     /* when arrivals ended */
+    bool     drained;                         /* replication was idle when measured */
+} oracle_figures;
+
+/* --- create / destroy -------------------------------------------------------------- */
+
+/* An oracle for s's key space (the largest key count of its clients), fields and sessions
+ * (the sum of the clients' sessions). 0 or SIM_ENOMEM. */
+int  oracle_new(const scn_scenario *s, oracle **out, sim_err *err);
+void oracle_free(oracle *o);                  /* NULL is a no-op */
+
+/* --- writes ------------------------------------------------------------------------ */
+
+/* A write committed at its origin at true time now: returns its kseq, to be stored in its
+ * cell. measured: the request arrived inside the measurement window. */
+uint64_t oracle_commit(oracle *o, uint64_t key, uint32_t field, uint64_t write_id,
+                       sim_time now, bool measured);
+/* The write was overwritten at its origin by a later write that had it in its record. */
+void oracle_overwritten(oracle *o, uint64_t write_id);
+/* The client heard the write acknowledged (session: the global session id). */
+void oracle_acked(oracle *o, uint64_t write_id, uint32_t session, sim_time now);
+/* The client gave up on the write (timeout, error): it was never acknowledged. */
+void oracle_abandoned(oracle *o, uint64_t write_id);
+/* A replicated write was applied at 'target'; commit is its true commit time. */
+void oracle_applied(oracle *o, uint32_t target, sim_time commit, sim_time now);
+/* A replicated write met a concurrent record at a replica. */
+void oracle_conflict(oracle *o);
+
+/* --- reads ------------------------------------------------------------------------- */
+
+/* A successful read of key by session, issued at 'issued', answered with record 'got'
+ * (only its cells are looked at). measured as for writes. */
+void oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t session,
+                 sim_time issued, bool measured);
+
+/* --- the end ----------------------------------------------------------------------- */
+
+/* Snapshot divergence now (call when arrivals end). */
+void oracle_mark_arrivals_end(oracle *o, store *const *stores, uint32_t nstores);
+/* Final accounting over the replicas' stores after the drain. drained: replication had
+ * nothing left to ship. */
+void oracle_finish(oracle *o, store *const *stores, uint32_t nstores, bool drained);
+
+/* --- query ------------------------------------------------------------------------- */
+
+oracle_figures oracle_get_figures(const oracle *o);
+/* Staleness of stale reads, ns (how long ago the missed write was acknowledged). */
+const stat_hist *oracle_staleness(const oracle *o);
+/* Stale reads' distance in versions (count, as a histogram of integers). */
+const stat_hist *oracle_stale_versions(const oracle *o);
+/* Replication lag per target region (ns), and over all targets. */
+const stat_hist *oracle_lag(const oracle *o, uint32_t target);
+const stat_hist *oracle_lag_all(const oracle *o);
+/* Writes the oracle holds now: in flight, plus measured acknowledged writes that no later
+ * write knew (the memory that grows with the run rather than with the key space). */
+size_t oracle_tracked_writes(const oracle *o);
+
+#endif
