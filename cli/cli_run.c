@@ -17,10 +17,12 @@
 #include "table.h"
 
 static const char run_help[] =
-    "Run scenario FILE once, print a summary of its figures and append the run to the\n"
-    "results database.\n"
+    "Run scenario FILE, print a summary of its figures and append the run to the results\n"
+    "database. A scenario with patterns runs once per pattern, in file order (or only the\n"
+    "one --pattern names); one without runs the independent-regions baseline.\n"
     "\n"
     "options:\n"
+    "  --pattern NAME  run only this pattern of the scenario's \"patterns\"\n"
     "  --seed N    seed for this run, 0 to 9223372036854775807 (default: the scenario's)\n"
     "  --json      print the figures as one JSON document on stdout instead of the table\n"
     "  --db PATH   results database to append the run to (default: " CLI_DEFAULT_DB ";\n"
@@ -38,8 +40,9 @@ int cli_run_main(int argc, char **argv)
 {
     uint64_t seed = 0;
     bool has_seed = false, json = false, quiet = false;
-    const char *db_path = CLI_DEFAULT_DB;
+    const char *db_path = CLI_DEFAULT_DB, *pattern = NULL;
     const cli_opt opts[] = {
+        {"pattern", CLI_OPT_STRING, &pattern, NULL},
         {"seed", CLI_OPT_SEED, &seed, &has_seed},
         {"json", CLI_OPT_FLAG, &json, NULL},
         {"db", CLI_OPT_STRING, &db_path, NULL},
@@ -47,7 +50,7 @@ int cli_run_main(int argc, char **argv)
     };
     const cli_spec spec = {
         .name = "run",
-        .usage = "mrsim run FILE [--seed N] [--json] [--db PATH] [--quiet]",
+        .usage = "mrsim run FILE [--pattern NAME] [--seed N] [--json] [--db PATH] [--quiet]",
         .help = run_help,
         .opts = opts,
         .nopts = sizeof opts / sizeof opts[0],
@@ -64,57 +67,82 @@ int cli_run_main(int argc, char **argv)
     sim_err err = {0};
     scn_scenario *s = NULL;
     db_conn *db = NULL;
-    run_result *r = NULL;
+    run_result *runs[SCN_MAX_PATTERNS] = {0};
+    double wall[SCN_MAX_PATTERNS] = {0};
+    size_t nruns = 0;
     status = CLI_EXIT_FAIL;
     if (scn_load(file, &s, &err) < 0) {
         cli_print_error(&err);
         goto done;
+    }
+    /* Which patterns: the one named, every one the scenario has, or the baseline. */
+    const scn_pattern *chosen[SCN_MAX_PATTERNS];
+    size_t nchosen = 0;
+    if (pattern) {
+        int i = scn_pattern_index(s, pattern);
+        if (i < 0) {
+            fprintf(stderr, "mrsim run: %s has no pattern \"%s\"%s\n", file, pattern,
+                    s->npatterns ? "; see its \"patterns\"" : " (it names no patterns)");
+            status = CLI_EXIT_USAGE;
+            goto done;
+        }
+        chosen[nchosen++] = &s->patterns[i];
+    } else {
+        for (size_t i = 0; i < s->npatterns; i++)
+            chosen[nchosen++] = &s->patterns[i];
+        if (nchosen == 0)
+            chosen[nchosen++] = NULL;         /* the independent-regions baseline */
     }
     if (cli_make_parent_dir(db_path, &err) < 0 || db_open(db_path, &db, &err) < 0) {
         cli_print_error(&err);
         goto done;
     }
 
-    cli_progress progress;
-    cli_progress_start(&progress, quiet);
-    run_options ro = cli_run_options(&progress);
-    ro.has_seed = has_seed;
-    ro.seed = seed;
-    char started[40];
-    cli_utc_timestamp(started, sizeof started);
-    double t0 = cli_wall_seconds();
-    int rc = run_scenario(s, &ro, &r, &err);
-    double wall_s = cli_wall_seconds() - t0;
-    cli_progress_clear(&progress);
-    if (rc < 0) {
-        if (!err.file[0])
-            snprintf(err.file, sizeof err.file, "%s", file);
-        cli_print_error(&err);
-        goto done;
+    for (size_t k = 0; k < nchosen; k++) {
+        cli_progress progress;
+        cli_progress_start(&progress, quiet);
+        run_options ro = cli_run_options(&progress);
+        ro.pattern = chosen[k];
+        ro.has_seed = has_seed;
+        ro.seed = seed;
+        char started[40];
+        cli_utc_timestamp(started, sizeof started);
+        double t0 = cli_wall_seconds();
+        int rc = run_scenario(s, &ro, &runs[nruns], &err);
+        wall[nruns] = cli_wall_seconds() - t0;
+        cli_progress_clear(&progress);
+        if (rc < 0) {
+            if (!err.file[0])
+                snprintf(err.file, sizeof err.file, "%s", file);
+            cli_print_error(&err);
+            goto done;
+        }
+        /* Store first, then print: a reader that closes the pipe early (| head) kills us
+         * with SIGPIPE while printing, and the run must already be saved by then. */
+        db_run_info info = {.started = started, .wall_s = wall[nruns],
+                            .version = MRSIM_VERSION};
+        int64_t run_id = 0;
+        sim_err db_err = {0};
+        if (db_write_run(db, runs[nruns], &info, &run_id, &db_err) < 0) {
+            cli_print_error(&db_err);
+            goto done;
+        }
+        if (!json && !quiet) {
+            table_print_summary(stdout, runs[nruns]);
+            fprintf(stdout, "\n");
+            fflush(stdout);
+            fprintf(stderr, "saved as run %" PRId64 " in %s (%.2f s wall)\n", run_id,
+                    db_path, wall[nruns]);
+        }
+        nruns++;
     }
-
-    /* Store first, then print: a reader that closes the pipe early (| head) kills us with
-     * SIGPIPE while printing, and the run must already be saved by then. */
-    db_run_info info = {.started = started, .wall_s = wall_s, .version = MRSIM_VERSION};
-    int64_t run_id = 0;
-    sim_err db_err = {0};
-    bool saved = db_write_run(db, r, &info, &run_id, &db_err) == 0;
-
-    if (json) {
-        const run_result *runs[] = {r};
-        table_print_json(stdout, s, runs, &wall_s, 1);
-    } else if (!quiet) {
-        table_print_summary(stdout, r);
-    }
+    if (json)
+        table_print_json(stdout, s, (const run_result *const *)runs, wall, nruns);
     status = cli_finish_stdout(CLI_EXIT_OK);
-    if (!saved)
-        status = cli_print_error(&db_err);
-    else if (!quiet)
-        fprintf(stderr, "saved as run %" PRId64 " in %s (%.2f s wall)\n", run_id, db_path,
-                wall_s);
 
 done:
-    run_result_free(r);
+    for (size_t i = 0; i < nruns + 1 && i < SCN_MAX_PATTERNS; i++)
+        run_result_free(runs[i]);
     db_close(db);
     scn_free(s);
     return status;

@@ -15,12 +15,15 @@ struct fault_timeline {
     sim_engine         *e;
     const scn_scenario *scn;
     net                *net;
-    region            **regions;
+    region *const      *regions;
+    clock_state        *clocks;               /* may be NULL */
+    bool                healed;               /* fault_timeline_heal() was called */
     fault_log_fn       *log;
     void               *log_ctx;
     bool               *active;               /* per fault */
     dist              **extra;                /* per fault: link_degrade latency, owned */
-    fault_clock        *clock;                /* per region */
+    sim_time           *skew_offset;          /* per region: clock error in force */
+    double             *skew_drift;
     uint8_t            *groups;               /* scratch: combined partition groups */
     uint32_t           *signature;            /* scratch: per region, groups seen so far */
 };
@@ -28,8 +31,9 @@ struct fault_timeline {
 static void on_fault_start(sim_engine *e, void *ctx, uint64_t arg);
 static void on_fault_end(sim_engine *e, void *ctx, uint64_t arg);
 
-int fault_timeline_new(sim_engine *e, const scn_scenario *s, net *n, region **regions,
-                       fault_log_fn *log, void *log_ctx, fault_timeline **out, sim_err *err)
+int fault_timeline_new(sim_engine *e, const scn_scenario *s, net *n, region *const *regions,
+                       clock_state *clocks, fault_log_fn *log, void *log_ctx,
+                       fault_timeline **out, sim_err *err)
 {
     fault_timeline *f = sim_calloc(1, sizeof *f);
     if (!f)
@@ -38,14 +42,17 @@ int fault_timeline_new(sim_engine *e, const scn_scenario *s, net *n, region **re
     f->scn = s;
     f->net = n;
     f->regions = regions;
+    f->clocks = clocks;
     f->log = log;
     f->log_ctx = log_ctx;
     f->active = sim_calloc(s->nfaults, sizeof *f->active);
     f->extra = sim_calloc(s->nfaults, sizeof *f->extra);
-    f->clock = sim_calloc(s->nregions, sizeof *f->clock);
+    f->skew_offset = sim_calloc(s->nregions, sizeof *f->skew_offset);
+    f->skew_drift = sim_calloc(s->nregions, sizeof *f->skew_drift);
     f->groups = sim_calloc(s->nregions, sizeof *f->groups);
     f->signature = sim_calloc(s->nregions, sizeof *f->signature);
-    if (!f->active || !f->extra || !f->clock || !f->groups || !f->signature)
+    if (!f->active || !f->extra || !f->skew_offset || !f->skew_drift || !f->groups ||
+        !f->signature)
         goto fail;
     for (size_t i = 0; i < s->nfaults; i++) {
         const scn_fault *sf = &s->faults[i];
@@ -79,7 +86,8 @@ void fault_timeline_free(fault_timeline *f)
             dist_free(f->extra[i]);
     sim_free(f->extra);
     sim_free(f->active);
-    sim_free(f->clock);
+    sim_free(f->skew_offset);
+    sim_free(f->skew_drift);
     sim_free(f->groups);
     sim_free(f->signature);
     sim_free(f);
@@ -125,7 +133,8 @@ static void apply(fault_timeline *f)
     for (size_t r = 0; r < s->nregions; r++) {
         bool down = false;
         double factor = 1.0;
-        fault_clock clock = {0};
+        sim_time offset = 0;
+        double drift = 0;
         for (size_t i = 0; i < s->nfaults; i++) {
             const scn_fault *sf = &s->faults[i];
             if (!f->active[i] || sf->region != r)
@@ -134,12 +143,21 @@ static void apply(fault_timeline *f)
                 down = true;
             else if (sf->kind == SCN_FAULT_BROWNOUT)
                 factor *= sf->factor;
-            else if (sf->kind == SCN_FAULT_CLOCK_SKEW)
-                clock = (fault_clock){.offset = sf->offset, .drift_ppm = sf->drift_ppm};
+            else if (sf->kind == SCN_FAULT_CLOCK_SKEW) {
+                offset = sf->offset;
+                drift = sf->drift_ppm;
+            }
         }
         region_set_down(f->regions[r], down);
         region_set_brownout(f->regions[r], factor);
-        f->clock[r] = clock;
+        /* A clock is reset only when its error changes, so that drift keeps accumulating
+         * across unrelated transitions. */
+        if (offset != f->skew_offset[r] || drift != f->skew_drift[r]) {
+            f->skew_offset[r] = offset;
+            f->skew_drift[r] = drift;
+            if (f->clocks)
+                clock_set_error(&f->clocks[r], sim_now(f->e), offset, drift);
+        }
     }
     /* Degraded links: losses combine, the latest-listed extra latency applies. Links are
      * visited once each (a < b) in index order. */
@@ -212,6 +230,8 @@ static void describe(const fault_timeline *f, size_t i, char *buf, size_t n)
 
 static void transition(fault_timeline *f, size_t i, bool start)
 {
+    if (f->healed || f->active[i] == start)
+        return;
     f->active[i] = start;
     apply(f);
     char detail[128];
@@ -232,9 +252,12 @@ static void on_fault_end(sim_engine *e, void *ctx, uint64_t arg)
     transition(ctx, (size_t)arg, false);
 }
 
-fault_clock fault_region_clock(const fault_timeline *f, uint32_t region)
+void fault_timeline_heal(fault_timeline *f)
 {
-    return f->clock[region];
+    for (size_t i = 0; i < f->scn->nfaults; i++)
+        if (f->active[i])
+            transition(f, i, false);
+    f->healed = true;
 }
 
 size_t fault_active_count(const fault_timeline *f)

@@ -14,6 +14,7 @@
 #ifndef MRSIM_FAULT_H
 #define MRSIM_FAULT_H
 
+#include "clock.h"
 #include "engine.h"
 #include "net.h"
 #include "region.h"
@@ -25,20 +26,17 @@ typedef struct fault_timeline fault_timeline;  /* opaque */
  * us-east-1"). Both are valid only during the call. */
 typedef void fault_log_fn(void *ctx, sim_time t, const char *kind, const char *detail);
 
-/* A region's clock error, as set by clock_skew faults. */
-typedef struct fault_clock {
-    sim_time offset;                          /* ns, added to true time */
-    double   drift_ppm;                       /* parts per million of elapsed time */
-} fault_clock;
-
-/* Schedule the faults of s on e, to act on n and regions[0 .. s->nregions). All must outlive
- * the timeline. 0, SIM_EINVAL (a bad latency distribution) or SIM_ENOMEM. */
-int  fault_timeline_new(sim_engine *e, const scn_scenario *s, net *n, region **regions,
-                        fault_log_fn *log, void *log_ctx, fault_timeline **out, sim_err *err);
+/* Schedule the faults of s on e, to act on n, regions[0 .. s->nregions) and the regions'
+ * clocks (clocks may be NULL: skews are then only logged). All must outlive the timeline.
+ * 0, SIM_EINVAL (a bad latency distribution) or SIM_ENOMEM. */
+int  fault_timeline_new(sim_engine *e, const scn_scenario *s, net *n, region *const *regions,
+                        clock_state *clocks, fault_log_fn *log, void *log_ctx,
+                        fault_timeline **out, sim_err *err);
 void fault_timeline_free(fault_timeline *f);  /* NULL is a no-op */
 
-/* The clock error of a region now (0, 0 without skew). */
-fault_clock fault_region_clock(const fault_timeline *f, uint32_t region);
+/* End every active fault now (logged as fault_end): the world is healed, for the drain at
+ * the end of a run. Later start events do nothing. */
+void fault_timeline_heal(fault_timeline *f);
 /* How many faults are active now. */
 size_t fault_active_count(const fault_timeline *f);
 

@@ -22,6 +22,7 @@ typedef enum region_status {
     REGION_OK,                                /* served */
     REGION_REJECTED,                          /* queue full */
     REGION_READ_ONLY,                         /* a write refused in read-only mode */
+    REGION_FAILED,                            /* served, but the write failed (no quorum) */
     REGION_STATUS_COUNT
 } region_status;
 

@@ -10,26 +10,40 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
+#include "dp.h"
 #include "engine.h"
 #include "fault.h"
 #include "net.h"
+#include "oracle.h"
 #include "region.h"
+#include "repl.h"
+#include "store.h"
 #include "topo.h"
 #include "wl.h"
 
+#define DRAIN_CHECK_EVERY (10 * SIM_MS)       /* how often the drain looks for idle logs */
+
 /* Counts of the requests that ended in one (region, operation). */
 typedef struct cell {
-    uint64_t   requests, ok, timeouts, rejected;
+    uint64_t   requests, ok, timeouts, rejected, failed;
     stat_hist *latency;                       /* ok requests, ns */
 } cell;
 
 typedef struct world {
     const scn_scenario *scn;
+    const scn_pattern  *pat;
     sim_engine     *engine;
     topo           *topo;
     net            *net;
     region        **regions;
+    store         **stores;
+    clock_state    *clocks;
+    uint8_t        *rank;                     /* alphabetical rank of each region's name */
+    oracle         *oracle;
     wl             *wl;
+    dp             *dp;
+    repl           *repl;
     fault_timeline *faults;
     cell           *cells;                    /* nregions x SCN_OP_COUNT */
     run_result     *result;
@@ -61,6 +75,9 @@ static void on_outcome(void *ctx, const wl_outcome *o)
         break;
     case WL_REJECTED:
         c->rejected++;
+        break;
+    case WL_FAILED:
+        c->failed++;
         break;
     default:
         sim_panic("unknown request result %d", (int)o->result);
@@ -127,6 +144,7 @@ static int add_request_metrics(world *w, size_t *cap, run_scope scope, const cha
         {"errors", (double)(sum->requests - sum->ok)},
         {"timeouts", (double)sum->timeouts},
         {"rejected", (double)sum->rejected},
+        {"failed", (double)sum->failed},
         {"availability", sum->requests ? (double)sum->ok / (double)sum->requests : 1.0},
         {"throughput_rps", (double)sum->ok / window_s},
         {"mean_ms", stat_hist_mean(h) / 1e6},
@@ -144,12 +162,58 @@ static int add_request_metrics(world *w, size_t *cap, run_scope scope, const cha
     return 0;
 }
 
+static int add_lag_metrics(run_result *r, size_t *cap, run_scope scope, const char *key,
+                           const stat_hist *lag)
+{
+    const struct { const char *name; double value; } m[] = {
+        {"repl_lag_p50_ms", stat_hist_quantile(lag, 0.50) / 1e6},
+        {"repl_lag_p99_ms", stat_hist_quantile(lag, 0.99) / 1e6},
+        {"repl_lag_max_ms", sim_time_ms(stat_hist_max(lag))},
+    };
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (add_metric(r, cap, scope, key, m[i].name, m[i].value) < 0)
+            return SIM_ENOMEM;
+    return 0;
+}
+
+/* The oracle's figures, for the whole run. Names and definitions: scenarios/README.md. */
+static int add_consistency_metrics(world *w, size_t *cap)
+{
+    run_result *r = w->result;
+    oracle_figures f = oracle_get_figures(w->oracle);
+    uint64_t lookups = dp_cache_hits(w->dp) + dp_cache_misses(w->dp);
+    const struct { const char *name; double value; } m[] = {
+        {"reads", (double)f.reads},
+        {"stale_reads", (double)f.stale_reads},
+        {"stale_read_rate", f.reads ? (double)f.stale_reads / (double)f.reads : 0.0},
+        {"staleness_p99_ms", stat_hist_quantile(oracle_staleness(w->oracle), 0.99) / 1e6},
+        {"ryw_violations", (double)f.ryw_violations},
+        {"monotonic_violations", (double)f.monotonic_violations},
+        {"writes_acked", (double)f.writes_acked},
+        {"writes_final", (double)f.writes_final},
+        {"writes_overwritten", (double)f.writes_overwritten},
+        {"lost_writes", (double)f.writes_lost},
+        {"writes_unacked_applied", (double)f.writes_unacked_applied},
+        {"conflicts", (double)f.conflicts},
+        {"divergent_keys_at_end", (double)f.divergent_keys_before_drain},
+        {"divergent_keys", (double)f.divergent_keys},
+        {"drained", f.drained ? 1.0 : 0.0},
+        {"repl_bytes", (double)repl_bytes(w->repl)},
+        {"cache_hit_rate", lookups ? (double)dp_cache_hits(w->dp) / (double)lookups : 0.0},
+    };
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (add_metric(r, cap, RUN_SCOPE_ALL, all_key, m[i].name, m[i].value) < 0)
+            return SIM_ENOMEM;
+    return add_lag_metrics(r, cap, RUN_SCOPE_ALL, all_key, oracle_lag_all(w->oracle));
+}
+
 static void cell_add(cell *into, const cell *from)
 {
     into->requests += from->requests;
     into->ok += from->ok;
     into->timeouts += from->timeouts;
     into->rejected += from->rejected;
+    into->failed += from->failed;
     stat_hist_merge(into->latency, from->latency);
 }
 
@@ -173,21 +237,26 @@ static int build_metrics(world *w)
         cell_add(&sum, &w->cells[i]);
     stat_hist_merge(r->latency, sum.latency);
     rc = add_request_metrics(w, &cap, RUN_SCOPE_ALL, all_key, &sum, busy / servers);
+    if (rc == 0)
+        rc = add_consistency_metrics(w, &cap);
 
     for (int op = 0; op < SCN_OP_COUNT && rc == 0; op++) {
-        sum.requests = sum.ok = sum.timeouts = sum.rejected = 0;
+        sum.requests = sum.ok = sum.timeouts = sum.rejected = sum.failed = 0;
         stat_hist_reset(sum.latency);
         for (size_t reg = 0; reg < s->nregions; reg++)
             cell_add(&sum, &w->cells[reg * SCN_OP_COUNT + op]);
         rc = add_request_metrics(w, &cap, RUN_SCOPE_OP, scn_op_name(op), &sum, -1);
     }
     for (size_t reg = 0; reg < s->nregions && rc == 0; reg++) {
-        sum.requests = sum.ok = sum.timeouts = sum.rejected = 0;
+        sum.requests = sum.ok = sum.timeouts = sum.rejected = sum.failed = 0;
         stat_hist_reset(sum.latency);
         for (int op = 0; op < SCN_OP_COUNT; op++)
             cell_add(&sum, &w->cells[reg * SCN_OP_COUNT + op]);
         rc = add_request_metrics(w, &cap, RUN_SCOPE_REGION, s->regions[reg].name, &sum,
                                  region_utilization(w->regions[reg]));
+        if (rc == 0)
+            rc = add_lag_metrics(r, &cap, RUN_SCOPE_REGION, s->regions[reg].name,
+                                 oracle_lag(w->oracle, (uint32_t)reg));
     }
     stat_hist_free(sum.latency);
     return rc;
@@ -198,7 +267,16 @@ static int build_metrics(world *w)
 static void world_free(world *w)
 {
     fault_timeline_free(w->faults);
+    repl_free(w->repl);
+    dp_free(w->dp);
     wl_free(w->wl);
+    if (w->stores)
+        for (size_t i = 0; i < w->scn->nregions; i++)
+            store_free(w->stores[i]);
+    sim_free(w->stores);
+    sim_free(w->clocks);
+    sim_free(w->rank);
+    oracle_free(w->oracle);
     if (w->regions)
         for (size_t i = 0; i < w->scn->nregions; i++)
             region_free(w->regions[i]);
@@ -212,30 +290,79 @@ static void world_free(world *w)
     sim_engine_free(w->engine);
 }
 
+/* Alphabetical rank of each region's name: the tie-break of the resolvers. */
+static void rank_regions(const scn_scenario *s, uint8_t *rank)
+{
+    for (size_t a = 0; a < s->nregions; a++) {
+        rank[a] = 0;
+        for (size_t b = 0; b < s->nregions; b++)
+            if (strcmp(s->regions[b].name, s->regions[a].name) < 0)
+                rank[a]++;
+    }
+}
+
+static uint64_t key_space(const scn_scenario *s)
+{
+    uint64_t keys = 1;
+    for (size_t i = 0; i < s->nclients; i++)
+        if (s->clients[i].key_count > keys)
+            keys = s->clients[i].key_count;
+    return keys;
+}
+
 static int world_build(world *w, uint64_t seed, sim_err *err)
 {
     const scn_scenario *s = w->scn;
+    const uint32_t nr = (uint32_t)s->nregions;
     int rc;
     if ((rc = sim_engine_new(&w->engine)) < 0)
         return sim_err_set(err, rc, NULL, "out of memory creating the engine");
-    w->regions = sim_calloc(s->nregions, sizeof *w->regions);
-    w->cells = sim_calloc(s->nregions * SCN_OP_COUNT, sizeof *w->cells);
-    if (!w->regions || !w->cells)
+    w->regions = sim_calloc(nr, sizeof *w->regions);
+    w->stores = sim_calloc(nr, sizeof *w->stores);
+    w->clocks = sim_calloc(nr, sizeof *w->clocks);
+    w->rank = sim_calloc(nr, sizeof *w->rank);
+    w->cells = sim_calloc(nr * SCN_OP_COUNT, sizeof *w->cells);
+    if (!w->regions || !w->stores || !w->clocks || !w->rank || !w->cells)
         return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the world");
-    for (size_t i = 0; i < s->nregions * SCN_OP_COUNT; i++)
+    for (size_t i = 0; i < nr * SCN_OP_COUNT; i++)
         if (stat_hist_new(&w->cells[i].latency) < 0)
             return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the world");
+    rank_regions(s, w->rank);
+    for (uint32_t i = 0; i < nr; i++) {
+        clock_init(&w->clocks[i]);
+        if ((rc = store_new(key_space(s), s->data.fields, nr, &w->stores[i], err)) < 0)
+            return rc;
+    }
     if ((rc = topo_new(s, &w->topo, err)) < 0 ||
         (rc = net_new(w->engine, s, w->topo, seed, &w->net, err)) < 0 ||
-        (rc = wl_new(w->engine, s, w->topo, w->net, w->regions, seed, on_outcome, w, &w->wl,
+        (rc = oracle_new(s, &w->oracle, err)) < 0 ||
+        (rc = wl_new(w->engine, s, w->pat, w->topo, w->net, w->oracle, seed, on_outcome, w,
+                     &w->wl, err)) < 0 ||
+        (rc = dp_new(w->engine, s, w->pat, w->net, w->regions, w->stores, w->wl, seed, &w->dp,
                      err)) < 0)
         return rc;
-    for (uint32_t i = 0; i < s->nregions; i++)
-        if ((rc = region_new(w->engine, s, i, seed, s->warmup, s->duration, wl_region_done,
-                             w->wl, &w->regions[i], err)) < 0)
+    for (uint32_t i = 0; i < nr; i++)
+        if ((rc = region_new(w->engine, s, i, seed, s->warmup, s->duration, dp_served, w->dp,
+                             &w->regions[i], err)) < 0)
             return rc;
-    return fault_timeline_new(w->engine, s, w->net, w->regions, on_fault_log, w, &w->faults,
-                              err);
+    if ((rc = repl_new(w->engine, w->net, s, w->pat, w->stores, w->clocks, w->regions,
+                       w->oracle, w->rank, dp_write_settled, w->dp, &w->repl, err)) < 0)
+        return rc;
+    dp_set_repl(w->dp, w->repl);
+    wl_set_deliver(w->wl, dp_request, w->dp);
+    return fault_timeline_new(w->engine, s, w->net, w->regions, w->clocks, on_fault_log, w,
+                              &w->faults, err);
+}
+
+/* During the drain: stop the engine once no log has anything left to ship. */
+static void on_drain_check(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    world *w = ctx;
+    if (repl_idle(w->repl))
+        sim_engine_stop(e);
+    else
+        sim_after(e, DRAIN_CHECK_EVERY, on_drain_check, w, 0);
 }
 
 int run_scenario(const scn_scenario *s, const run_options *opts, run_result **out,
@@ -244,7 +371,9 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
     static const run_options no_options = {0};
     if (!opts)
         opts = &no_options;
-    world w = {.scn = s, .err = err, .opts = opts};
+    scn_pattern independent = scn_pattern_independent();
+    world w = {.scn = s, .pat = opts->pattern ? opts->pattern : &independent, .err = err,
+               .opts = opts};
     run_result *r = sim_calloc(1, sizeof *r);
     int rc = SIM_ENOMEM;
     if (!r || stat_hist_new(&r->latency) < 0) {
@@ -253,7 +382,7 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
     }
     w.result = r;
     r->scn = s;
-    r->pattern = "independent";
+    r->pattern = opts->pattern ? opts->pattern->name : "independent";
     r->seed = opts->has_seed ? opts->seed : s->seed;
     if ((rc = world_build(&w, r->seed, err)) < 0)
         goto done;
@@ -270,6 +399,14 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
      * timers past this point are of no consequence and are dropped with the engine. */
     if (!wl_end_arrivals(w.wl))
         sim_engine_run(w.engine, SIM_TIME_MAX);
+    /* Heal the world and let replication drain before the final account. */
+    oracle_mark_arrivals_end(w.oracle, w.stores, (uint32_t)s->nregions);
+    fault_timeline_heal(w.faults);
+    if (!repl_idle(w.repl)) {
+        sim_after(w.engine, DRAIN_CHECK_EVERY, on_drain_check, &w, 0);
+        sim_engine_run(w.engine, sim_time_add_sat(sim_now(w.engine), s->data.drain));
+    }
+    oracle_finish(w.oracle, w.stores, (uint32_t)s->nregions, repl_idle(w.repl));
     r->simulated = sim_now(w.engine);
     /* Progress reports are the CLI's business, not the model's: leave them out, so that the
      * count is the same with and without a terminal. */

@@ -13,7 +13,9 @@
  * Measurement window: requests that arrive in [warmup, duration) are measured; arrivals stop
  * at 'duration' and the run goes on until every request in flight has finished, so every
  * measured request has an outcome. A request is counted once, with the outcome of its last
- * attempt, and attributed to the region that attempt went to. */
+ * attempt, and attributed to the region that attempt went to. Then every fault is healed and
+ * replication drains (for at most the scenario's data.drain), and the oracle takes its final
+ * account: lost writes and divergent keys are measured on the drained stores. */
 #ifndef MRSIM_RUN_H
 #define MRSIM_RUN_H
 
@@ -41,7 +43,8 @@ typedef struct run_event {
 
 typedef struct run_result {
     const scn_scenario *scn;                  /* borrowed: must outlive the result */
-    const char *pattern;                      /* "independent" until patterns exist */
+    const char *pattern;                      /* the pattern's name (borrowed from the
+                                                 scenario, or "independent") */
     uint64_t    seed;
     sim_time    simulated;                    /* simulated time at the end of the run, ns */
     uint64_t    events;                       /* engine events executed */
@@ -55,6 +58,7 @@ typedef struct run_result {
 typedef void run_progress_fn(void *ctx, sim_time now, sim_time end, uint64_t events);
 
 typedef struct run_options {
+    const scn_pattern *pattern;               /* NULL: the independent-regions baseline */
     bool      has_seed;                       /* use 'seed' instead of the scenario's */
     uint64_t  seed;
     run_progress_fn *progress;                /* may be NULL */

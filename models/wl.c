@@ -46,10 +46,14 @@ typedef struct request {
     uint32_t     attempt;                     /* 0 for the first */
     uint32_t     region;                      /* of the current attempt */
     scn_op       op;
-    uint32_t     session;
+    uint32_t     session;                     /* within the client */
     uint64_t     key;
+    uint32_t     field, set_elem;             /* writes */
     sim_time     issued;
     sim_event_id timeout;                     /* pending timeout of the current attempt */
+    uint64_t     write_id;                    /* the current attempt's committed write, or 0 */
+    bool         has_read;                    /* the current attempt's read returned: */
+    uint64_t     read_kseq[STORE_MAX_FIELDS]; /* ... the kseq of each field it got */
     uint32_t     next_free;
 } request;
 
@@ -57,7 +61,11 @@ typedef struct client_state {
     const scn_client *cfg;
     uint32_t  index, endpoint;
     sim_rng  *rng;                            /* "client/<name>": arrivals, op, key, session */
+    uint32_t  session_base;                   /* global id of session 0 */
+    sim_time *last_write;                     /* per session: when it last had a write
+                                                 acknowledged (read-local's RYW routing) */
     dist     *keys;                           /* zipf over the keys; NULL for uniform */
+    bool      owns_keys;                      /* false when shared with an earlier client */
     size_t    next_step;                      /* first step not yet in force */
     double    rate;                           /* base rate of the current segment, per s */
 } client_state;
@@ -65,9 +73,12 @@ typedef struct client_state {
 struct wl {
     sim_engine *e;
     const scn_scenario *scn;
+    const scn_pattern *pat;
     const topo *topo;
     net        *net;
-    region    **regions;
+    oracle     *oracle;
+    wl_deliver_fn *deliver;
+    void       *deliver_ctx;
     wl_outcome_fn *outcome;
     void       *outcome_ctx;
     client_state *clients;
@@ -101,8 +112,9 @@ static int pool_grow(wl *w)
     return 0;
 }
 
-int wl_new(sim_engine *e, const scn_scenario *s, const topo *t, net *n, region **regions,
-           uint64_t seed, wl_outcome_fn *outcome, void *outcome_ctx, wl **out, sim_err *err)
+int wl_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, const topo *t, net *n,
+           oracle *o, uint64_t seed, wl_outcome_fn *outcome, void *outcome_ctx, wl **out,
+           sim_err *err)
 {
     int rc = SIM_ENOMEM;
     wl *w = sim_calloc(1, sizeof *w);
@@ -110,9 +122,10 @@ int wl_new(sim_engine *e, const scn_scenario *s, const topo *t, net *n, region *
         goto fail;
     w->e = e;
     w->scn = s;
+    w->pat = p;
     w->topo = t;
     w->net = n;
-    w->regions = regions;
+    w->oracle = o;
     w->outcome = outcome;
     w->outcome_ctx = outcome_ctx;
     w->free_head = NO_SLOT;
@@ -120,9 +133,19 @@ int wl_new(sim_engine *e, const scn_scenario *s, const topo *t, net *n, region *
     if (!w->clients)
         goto fail;
     w->nclients = s->nclients;
+    uint32_t sessions = 0;
     for (size_t i = 0; i < s->nclients; i++) {
         client_state *c = &w->clients[i];
         c->cfg = &s->clients[i];
+        c->session_base = sessions;
+        sessions += c->cfg->sessions;
+        if (p->kind == SCN_PATTERN_READ_LOCAL) {
+            c->last_write = sim_calloc(c->cfg->sessions, sizeof *c->last_write);
+            if (!c->last_write)
+                goto fail;
+            for (uint32_t k = 0; k < c->cfg->sessions; k++)
+                c->last_write[k] = INT64_MIN;       /* never wrote */
+        }
         c->index = (uint32_t)i;
         c->endpoint = topo_client_endpoint(t, (uint32_t)i);
         c->rate = c->cfg->rate;
@@ -130,7 +153,14 @@ int wl_new(sim_engine *e, const scn_scenario *s, const topo *t, net *n, region *
         snprintf(name, sizeof name, "client/%s", c->cfg->name);
         if (sim_rng_new(seed, name, &c->rng) < 0)
             goto fail;
-        if (c->cfg->key_zipf) {
+        /* Clients with the same key space share one alias table: it is read-only, and one
+         * table instead of one per client keeps it in cache (a 100,000-key table is 1.6 MB). */
+        for (size_t j = 0; j < i && c->cfg->key_zipf && !c->keys; j++)
+            if (w->clients[j].keys && w->clients[j].cfg->key_count == c->cfg->key_count &&
+                w->clients[j].cfg->key_s == c->cfg->key_s)
+                c->keys = w->clients[j].keys;
+        if (c->cfg->key_zipf && !c->keys) {
+            c->owns_keys = true;
             dist_spec zipf = {.kind = DIST_ZIPF, .n = c->cfg->key_count, .s = c->cfg->key_s};
             rc = dist_new(&zipf, &c->keys, err);
             if (rc < 0) {
@@ -159,7 +189,9 @@ void wl_free(wl *w)
     if (w->clients) {
         for (size_t i = 0; i < w->nclients; i++) {
             sim_rng_free(w->clients[i].rng);
-            dist_free(w->clients[i].keys);
+            sim_free(w->clients[i].last_write);
+            if (w->clients[i].owns_keys)
+                dist_free(w->clients[i].keys);
         }
     }
     sim_free(w->clients);
@@ -247,11 +279,27 @@ static request *request_of(wl *w, uint64_t tag)
     return rq;
 }
 
+/* The client library's routing: which region attempt rq->attempt goes to. */
+static uint32_t route(const wl *w, const request *rq)
+{
+    const client_state *c = &w->clients[rq->client];
+    if (w->pat->kind == SCN_PATTERN_READ_LOCAL) {
+        uint32_t primary = (uint32_t)w->pat->primary;
+        if (rq->op == SCN_WRITE)
+            return primary;
+        if (c->last_write[rq->session] > sim_now(w->e) - w->pat->ryw_window)
+            return primary;                   /* read your own recent writes */
+    }
+    return topo_client_region(w->topo, rq->client, rq->attempt);
+}
+
 static void send_attempt(wl *w, uint32_t slot)
 {
     request *rq = &w->pool[slot];
     client_state *c = &w->clients[rq->client];
-    rq->region = topo_client_region(w->topo, rq->client, rq->attempt);
+    rq->region = route(w, rq);
+    rq->write_id = 0;
+    rq->has_read = false;
     uint64_t tag = tag_of(rq, slot);
     net_send(w->net, c->endpoint, rq->region, on_request_message, w, tag);
     rq->timeout = sim_after(w->e, c->cfg->timeout, on_timeout, w, tag & TAG_ID_MASK);
@@ -261,6 +309,22 @@ static void finish(wl *w, uint32_t slot, wl_result result)
 {
     request *rq = &w->pool[slot];
     sim_time now = sim_now(w->e);
+    client_state *c = &w->clients[rq->client];
+    uint32_t session = c->session_base + rq->session;
+    bool measured = rq->issued >= w->scn->warmup;
+    if (result == WL_OK && rq->op == SCN_WRITE && rq->write_id) {
+        oracle_acked(w->oracle, rq->write_id, session, now);
+        if (c->last_write)
+            c->last_write[rq->session] = now;
+    } else if (rq->write_id) {
+        oracle_abandoned(w->oracle, rq->write_id);
+    }
+    if (result == WL_OK && rq->op == SCN_READ && rq->has_read) {
+        store_record got;
+        for (uint32_t f = 0; f < w->scn->data.fields; f++)
+            got.cell[f].kseq = rq->read_kseq[f];
+        oracle_read(w->oracle, rq->key, &got, session, rq->issued, measured);
+    }
     wl_outcome o = {
         .client = rq->client, .region = rq->region, .op = rq->op, .result = result,
         .attempts = rq->attempt + 1, .issued = rq->issued, .latency = now - rq->issued,
@@ -285,11 +349,25 @@ static void attempt_failed(wl *w, uint32_t slot, wl_result result)
         finish(w, slot, result);
         return;
     }
+    if (rq->write_id) {                       /* this attempt's write was never acknowledged */
+        oracle_abandoned(w->oracle, rq->write_id);
+        rq->write_id = 0;
+    }
     rq->attempt++;
     rq->gen = (rq->gen + 1) & TAG_GEN_MASK;   /* answers to the old attempt are now stale */
     unsigned shift = rq->attempt - 1 < 40 ? rq->attempt - 1 : 40;
     sim_time wait = cfg->backoff > (SIM_TIME_MAX >> shift) ? SIM_TIME_MAX : cfg->backoff << shift;
     sim_after(w->e, wait, on_retry, w, tag_of(rq, slot) & TAG_ID_MASK);
+}
+
+/* A field uniformly among those the client writes (no draw when there is one). */
+static uint32_t pick_field(client_state *c)
+{
+    uint32_t mask = c->cfg->field_mask, n = (uint32_t)__builtin_popcount(mask);
+    uint32_t k = n > 1 ? (uint32_t)sim_rng_below(c->rng, n) : 0;
+    for (uint32_t f = 0;; f++)
+        if ((mask >> f & 1) && k-- == 0)
+            return f;
 }
 
 static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
@@ -313,6 +391,10 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
     rq->key = c->keys ? (uint64_t)dist_sample(c->keys, c->rng) - 1
                       : sim_rng_below(c->rng, c->cfg->key_count);
     rq->session = (uint32_t)sim_rng_below(c->rng, c->cfg->sessions);
+    if (rq->op == SCN_WRITE) {
+        rq->field = pick_field(c);
+        rq->set_elem = (uint32_t)sim_rng_below(c->rng, 64);
+    }
     w->in_flight++;
     w->issued++;
     send_attempt(w, slot);
@@ -323,19 +405,57 @@ static void on_request_message(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
     wl *w = ctx;
-    uint32_t region_index = (uint32_t)(arg >> TAG_REGION_SHIFT) & 0x3f;
     scn_op op = (scn_op)((arg >> TAG_OP_SHIFT) & 1);
-    region_submit(w->regions[region_index], op, arg);
+    w->deliver(w->deliver_ctx, wl_tag_region(arg), op, arg);
 }
 
-void wl_region_done(void *wl_ctx, uint32_t region_index, uint64_t tag, scn_op op,
-                    region_status status)
+void wl_respond(wl *w, uint32_t region_index, uint64_t tag, region_status status)
 {
-    (void)op;
-    wl *w = wl_ctx;
     uint32_t client = (uint32_t)(tag >> TAG_CLIENT_SHIFT) & 0xff;
-    uint64_t answer = tag | (uint64_t)status << TAG_STATUS_SHIFT;
+    uint64_t answer = (tag & ~(UINT64_C(3) << TAG_STATUS_SHIFT))
+                    | (uint64_t)status << TAG_STATUS_SHIFT;
     net_send(w->net, region_index, w->clients[client].endpoint, on_answer_message, w, answer);
+}
+
+uint32_t wl_tag_region(uint64_t tag)
+{
+    return (uint32_t)(tag >> TAG_REGION_SHIFT) & 0x3f;
+}
+
+void wl_set_deliver(wl *w, wl_deliver_fn *deliver, void *ctx)
+{
+    w->deliver = deliver;
+    w->deliver_ctx = ctx;
+}
+
+bool wl_request_of(const wl *w, uint64_t tag, wl_request_view *out)
+{
+    const request *rq = request_of((wl *)w, tag);
+    if (!rq || rq->timeout == 0)
+        return false;
+    const client_state *c = &w->clients[rq->client];
+    *out = (wl_request_view){
+        .client = rq->client, .key = rq->key, .field = rq->field, .set_elem = rq->set_elem,
+        .session = c->session_base + rq->session, .measured = rq->issued >= w->scn->warmup,
+    };
+    return true;
+}
+
+void wl_note_read(wl *w, uint64_t tag, const store_record *got)
+{
+    request *rq = request_of(w, tag);
+    if (!rq)
+        return;
+    rq->has_read = true;
+    for (uint32_t f = 0; f < w->scn->data.fields; f++)
+        rq->read_kseq[f] = got->cell[f].kseq;
+}
+
+void wl_note_write(wl *w, uint64_t tag, uint64_t write_id)
+{
+    request *rq = request_of(w, tag);
+    if (rq)
+        rq->write_id = write_id;
 }
 
 static void on_answer_message(sim_engine *e, void *ctx, uint64_t arg)
@@ -351,7 +471,7 @@ static void on_answer_message(sim_engine *e, void *ctx, uint64_t arg)
     if (status == REGION_OK)
         finish(w, slot, WL_OK);
     else
-        attempt_failed(w, slot, WL_REJECTED);
+        attempt_failed(w, slot, status == REGION_FAILED ? WL_FAILED : WL_REJECTED);
 }
 
 static void on_timeout(sim_engine *e, void *ctx, uint64_t arg)

@@ -2,9 +2,12 @@
  *
  * Each client population draws Poisson arrivals at its rate (thinned for a diurnal cycle,
  * piecewise for rate steps) until the run's duration, a read or a write by read_ratio, a key
- * from its key distribution and a session id. A request's attempt k goes, as a message over
- * the network, to the client's k-th nearest region (the "independent regions" baseline:
- * a client that hears nothing from its nearest region tries the next one). Each attempt has
+ * from its key distribution and a session id (and, for a write, the field it sets and the
+ * element it adds to the key's set). Where a request goes is the client library's routing,
+ * by pattern: attempt k goes to the client's k-th nearest region (a client that hears
+ * nothing from its nearest region tries the next one), except under read-local/write-global,
+ * where writes always go to the primary, and so do the reads of a session that wrote within
+ * ryw_window (the client remembers when each of its sessions last wrote). Each attempt has
  * its own timeout; a timeout or a rejection leads to a retry after an exponential back-off
  * (backoff * 2^(k-1) before retry k), and a request that has used up its retries fails with
  * the outcome of its last attempt. Late answers to an abandoned attempt are ignored, as a
@@ -18,8 +21,10 @@
 
 #include "engine.h"
 #include "net.h"
+#include "oracle.h"
 #include "region.h"
 #include "scn.h"
+#include "store.h"
 #include "topo.h"
 
 typedef struct wl wl;                         /* opaque */
@@ -29,6 +34,8 @@ typedef enum wl_result {
     WL_TIMEOUT,                               /* the last attempt timed out */
     WL_REJECTED,                              /* the last attempt was rejected (queue full,
                                                  or a write to a read-only region) */
+    WL_FAILED,                                /* the last attempt failed at the region (a
+                                                 sync write without its quorum) */
     WL_RESULT_COUNT
 } wl_result;
 
@@ -47,18 +54,43 @@ typedef struct wl_outcome {
 
 typedef void wl_outcome_fn(void *ctx, const wl_outcome *o);
 
+/* Where a request message is delivered when it reaches a region (the data plane). */
+typedef void wl_deliver_fn(void *ctx, uint32_t region, scn_op op, uint64_t tag);
+
+/* What a request asks, as the region reads it from the message. */
+typedef struct wl_request_view {
+    uint32_t client;
+    uint64_t key;
+    uint32_t field;                           /* writes: the field set */
+    uint32_t set_elem;                        /* writes: the element added, 0..63 */
+    uint32_t session;                         /* global session id */
+    bool     measured;                        /* issued inside the measurement window */
+} wl_request_view;
+
 /* --- create / destroy -------------------------------------------------------------- */
 
-/* The workload of s. regions must hold s->nregions regions by the time wl_start() is
- * called; they are created with wl_region_done as their done callback and this wl as its
- * context. e, s, t, n and regions must outlive the wl. 0, SIM_EINVAL or SIM_ENOMEM. */
-int  wl_new(sim_engine *e, const scn_scenario *s, const topo *t, net *n, region **regions,
-            uint64_t seed, wl_outcome_fn *outcome, void *outcome_ctx, wl **out, sim_err *err);
+/* The workload of s under pattern p. Request messages that reach a region are handed to
+ * the deliver callback (wl_set_deliver) before wl_start(). Acknowledged writes, successful
+ * reads and abandoned writes are reported to the oracle o. e, s, p, t, n and o must outlive
+ * the wl. 0, SIM_EINVAL or SIM_ENOMEM. */
+int  wl_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, const topo *t, net *n,
+            oracle *o, uint64_t seed, wl_outcome_fn *outcome, void *outcome_ctx, wl **out,
+            sim_err *err);
 void wl_free(wl *w);                          /* NULL is a no-op */
+void wl_set_deliver(wl *w, wl_deliver_fn *deliver, void *ctx);
 
-/* The region_done_fn that sends a region's answer back to the client. */
-void wl_region_done(void *wl_ctx, uint32_t region, uint64_t tag, scn_op op,
-                    region_status status);
+/* --- what the regions use ---------------------------------------------------------- */
+
+/* The request a tag names, if its client is still waiting for this attempt. */
+bool wl_request_of(const wl *w, uint64_t tag, wl_request_view *out);
+/* The region the attempt named by tag went to. */
+uint32_t wl_tag_region(uint64_t tag);
+/* Record what a read returned / which write a write committed, for the oracle at the
+ * client's end (the response's content). Stale tags are ignored. */
+void wl_note_read(wl *w, uint64_t tag, const store_record *got);
+void wl_note_write(wl *w, uint64_t tag, uint64_t write_id);
+/* Send a region's answer back to the client of tag. */
+void wl_respond(wl *w, uint32_t region, uint64_t tag, region_status status);
 
 /* --- run --------------------------------------------------------------------------- */
 

@@ -20,7 +20,7 @@ typedef struct fixture {
     scn_client   clients[FIX_CLIENTS];
     scn_fault    faults[FIX_FAULTS];
     uint8_t      groups[FIX_FAULTS][FIX_REGIONS];
-    char         names[FIX_REGIONS + FIX_CLIENTS][16];
+    char         names[FIX_REGIONS + FIX_CLIENTS][32];
 } fixture;
 
 static inline dist_spec fix_constant_ms(double ms)
@@ -62,11 +62,12 @@ static inline void fixture_init(fixture *f, size_t nregions, uint32_t servers)
             .name = f->names[FIX_REGIONS + i], .lat = 0, .lon = 0, .at_region = 0,
             .rate = 100, .read_ratio = 1.0, .key_count = 1000, .key_s = 1.0, .sessions = 100,
             .timeout = SIM_S, .retries = 2, .backoff = 50 * SIM_MS,
-            .diurnal_period = 24 * SIM_HOUR,
+            .diurnal_period = 24 * SIM_HOUR, .field_mask = 1,
         };
     }
     s->faults = f->faults;
     s->nfaults = 0;
+    s->data = (scn_data){.fields = 1, .value_bytes = 1024, .drain = 10 * SIM_MIN};
 }
 
 /* Append a fault; returns it for the caller to fill in kind-specific fields. */

@@ -1,0 +1,183 @@
+/* dp.c - reads, writes, caches and invalidations at each region.
+ *
+ * The request's content (key, field, set element) is read from the workload when the
+ * request reaches the region, through wl_request_of(), which refuses tags of abandoned
+ * attempts: that is the deadline check. Nothing is allocated per request. */
+#include "dp.h"
+
+#include <stdio.h>
+
+#include "dist.h"
+#include "rng.h"
+
+struct dp {
+    sim_engine *e;
+    const scn_scenario *scn;
+    const scn_pattern *pat;
+    net        *net;
+    region *const *regions;
+    store *const *stores;
+    wl         *wl;
+    repl       *repl;
+    uint32_t    nregions;
+    cache     **caches;                       /* per region, or NULL without a cache */
+    dist       *hit_time;                     /* owned */
+    sim_rng   **rng;                          /* per region: "cache/<region>" */
+};
+
+static void on_cache_answer(sim_engine *e, void *ctx, uint64_t arg);
+static void on_invalidate(sim_engine *e, void *ctx, uint64_t arg);
+
+int dp_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, net *n,
+           region *const *regions, store *const *stores, wl *w, uint64_t seed, dp **out,
+           sim_err *err)
+{
+    int rc = SIM_ENOMEM;
+    dp *d = sim_calloc(1, sizeof *d);
+    if (!d)
+        goto fail;
+    *d = (dp){.e = e, .scn = s, .pat = p, .net = n, .regions = regions, .stores = stores,
+              .wl = w, .nregions = (uint32_t)s->nregions};
+    if (p->kind == SCN_PATTERN_READ_LOCAL && p->cache.enabled) {
+        d->caches = sim_calloc(s->nregions, sizeof *d->caches);
+        d->rng = sim_calloc(s->nregions, sizeof *d->rng);
+        if (!d->caches || !d->rng)
+            goto fail;
+        for (uint32_t r = 0; r < d->nregions; r++) {
+            char name[160];
+            snprintf(name, sizeof name, "cache/%s", s->regions[r].name);
+            if (cache_new(p->cache.size, s->data.fields, &d->caches[r]) < 0 ||
+                sim_rng_new(seed, name, &d->rng[r]) < 0)
+                goto fail;
+        }
+        rc = dist_new(&p->cache.hit, &d->hit_time, err);
+        if (rc < 0) {
+            char path[160];
+            snprintf(path, sizeof path, "patterns.%s.cache.hit", p->name);
+            sim_err_prefix_path(err, path);
+            dp_free(d);
+            return rc;
+        }
+    }
+    *out = d;
+    return 0;
+fail:
+    dp_free(d);
+    return sim_err_set(err, rc, NULL, "out of memory building the data plane");
+}
+
+void dp_free(dp *d)
+{
+    if (!d)
+        return;
+    for (uint32_t r = 0; r < d->nregions; r++) {
+        if (d->caches)
+            cache_free(d->caches[r]);
+        if (d->rng)
+            sim_rng_free(d->rng[r]);
+    }
+    sim_free(d->caches);
+    sim_free(d->rng);
+    dist_free(d->hit_time);
+    sim_free(d);
+}
+
+void dp_set_repl(dp *d, repl *r) { d->repl = r; }
+
+void dp_request(void *dp_ctx, uint32_t region_index, scn_op op, uint64_t tag)
+{
+    dp *d = dp_ctx;
+    if (op == SCN_READ && d->caches && !region_is_down(d->regions[region_index])) {
+        wl_request_view rq;
+        if (!wl_request_of(d->wl, tag, &rq))
+            return;                           /* the client gave up before it arrived */
+        const store_record *hit = cache_get(d->caches[region_index], rq.key);
+        if (hit) {
+            wl_note_read(d->wl, tag, hit);
+            sim_time t = dist_sample_time(d->hit_time, d->rng[region_index]);
+            sim_after(d->e, t, on_cache_answer, d, tag);
+            return;
+        }
+    }
+    region_submit(d->regions[region_index], op, tag);
+}
+
+static void on_cache_answer(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    dp *d = ctx;
+    wl_respond(d->wl, wl_tag_region(arg), arg, REGION_OK);
+}
+
+/* Read-local: tell every other region to drop key from its cache. */
+static void invalidate_everywhere(dp *d, uint32_t from, uint64_t key)
+{
+    cache_invalidate(d->caches[from], key);
+    for (uint32_t r = 0; r < d->nregions; r++)
+        if (r != from)
+            net_send(d->net, from, r, on_invalidate, d, key << 6 | r);
+}
+
+static void on_invalidate(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    dp *d = ctx;
+    uint32_t r = (uint32_t)(arg & 0x3f);
+    if (!region_is_down(d->regions[r]))
+        cache_invalidate(d->caches[r], arg >> 6);
+}
+
+void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op,
+               region_status status)
+{
+    dp *d = dp_ctx;
+    if (status != REGION_OK) {
+        wl_respond(d->wl, region_index, tag, status);
+        return;
+    }
+    wl_request_view rq;
+    if (!wl_request_of(d->wl, tag, &rq))
+        return;                               /* deadline passed while it was served */
+    if (op == SCN_READ) {
+        store_record rec;
+        store_get(d->stores[region_index], rq.key, &rec);
+        if (d->caches)
+            cache_put(d->caches[region_index], rq.key, &rec);
+        wl_note_read(d->wl, tag, &rec);
+        wl_respond(d->wl, region_index, tag, REGION_OK);
+        return;
+    }
+    if (d->pat->kind == SCN_PATTERN_READ_LOCAL && (int32_t)region_index != d->pat->primary) {
+        wl_respond(d->wl, region_index, tag, REGION_READ_ONLY);
+        return;
+    }
+    uint64_t id = repl_write(d->repl, region_index, rq.key, rq.field, rq.set_elem, rq.measured,
+                             tag);
+    wl_note_write(d->wl, tag, id);
+    if (d->caches)
+        invalidate_everywhere(d, region_index, rq.key);
+    if (d->pat->replication.mode != SCN_REPL_SYNC)
+        wl_respond(d->wl, region_index, tag, REGION_OK);
+}
+
+void dp_write_settled(void *dp_ctx, uint64_t token, bool ok)
+{
+    dp *d = dp_ctx;
+    wl_respond(d->wl, wl_tag_region(token), token, ok ? REGION_OK : REGION_FAILED);
+}
+
+uint64_t dp_cache_hits(const dp *d)
+{
+    uint64_t n = 0;
+    for (uint32_t r = 0; d->caches && r < d->nregions; r++)
+        n += cache_hits(d->caches[r]);
+    return n;
+}
+
+uint64_t dp_cache_misses(const dp *d)
+{
+    uint64_t n = 0;
+    for (uint32_t r = 0; d->caches && r < d->nregions; r++)
+        n += cache_misses(d->caches[r]);
+    return n;
+}

@@ -1,0 +1,70 @@
+/* repl.h - replication between regions: asynchronous log shipping and synchronous quorum
+ * writes. This is code under test: each region's replicator knows its own store, log and
+ * clock, the messages that reach it and its timers - nothing else.
+ *
+ * Every write accepted by a region is stamped with that region's clock (wall or HLC),
+ * applied to its own store through the resolver, and appended to its log with the next
+ * per-origin sequence number. For each other region, a shipper sends the log in order, in
+ * batches of at most max_batch entries every 'batch' interval ("0ms": every write at once).
+ * A receiver applies only the next entries in sequence (a gap means a lost batch: it drops
+ * what follows and waits, go-back-N), skips duplicates (idempotent apply), never sends a
+ * change back to its origin, and acknowledges cumulatively. A shipper that sees no progress
+ * for 'resend' goes back to the first unacknowledged entry and sends again, so a partition
+ * delays replication but loses nothing the origin still has. Entries leave the log once every
+ * region has acknowledged them.
+ *
+ * Sync mode is the same log, shipped at once, with the client's acknowledgement held until
+ * 'quorum' regions (the origin included) have applied the write; without a quorum by
+ * 'timeout' the client gets an error, and the write stays applied wherever it got to and goes
+ * on replicating in the background.
+ *
+ * Message payloads: a batch message names (origin, first sequence, count); the receiver
+ * reads those entries from the origin's log when the message arrives. That stands for
+ * copying them into the message: log entries never change, and an entry stays in the log
+ * until its receiver has acknowledged it, which is after it arrived.
+ *
+ * Regions that are down neither send nor receive: the world drops what reaches them, and
+ * their shipper ticks do nothing until they are back. */
+#ifndef MRSIM_REPL_H
+#define MRSIM_REPL_H
+
+#include "clock.h"
+#include "engine.h"
+#include "net.h"
+#include "oracle.h"
+#include "region.h"
+#include "scn.h"
+#include "stat.h"
+#include "store.h"
+
+#define REPL_HEADER_BYTES 64                  /* per message and per entry, on top of values */
+
+typedef struct repl repl;                     /* opaque */
+
+/* A sync write reached its quorum (ok) or timed out (!ok). token is repl_write()'s. */
+typedef void repl_done_fn(void *ctx, uint64_t token, bool ok);
+
+/* The replicators of every region of s under pattern p. stores, clocks and regions have
+ * s->nregions entries and, like e, n and o, outlive the repl. rank: alphabetical rank of
+ * each region (for the resolver). done may be NULL for async patterns. 0 or SIM_ENOMEM. */
+int  repl_new(sim_engine *e, net *n, const scn_scenario *s, const scn_pattern *p,
+              store *const *stores, clock_state *clocks, region *const *regions, oracle *o,
+              const uint8_t *rank, repl_done_fn *done, void *done_ctx, repl **out,
+              sim_err *err);
+void repl_free(repl *r);                      /* NULL is a no-op */
+
+/* A client's write accepted at region 'origin': key's 'field' is set and element set_elem
+ * joins its set. Returns the write id. With sync replication, done(token, ok) follows
+ * later; with async the caller acknowledges the client at once. */
+uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint32_t set_elem,
+                    bool measured, uint64_t token);
+
+/* Nothing left to ship or to be acknowledged, in any region's log. */
+bool     repl_idle(const repl *r);
+/* Bytes sent over the link a -> b (batches and acknowledgements), and in total. */
+uint64_t repl_link_bytes(const repl *r, uint32_t a, uint32_t b);
+uint64_t repl_bytes(const repl *r);
+/* Entries waiting in region r's log (not yet acknowledged by every region). */
+uint64_t repl_backlog(const repl *r, uint32_t region);
+
+#endif
