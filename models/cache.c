@@ -1,6 +1,6 @@
 /* cache.c - LRU record cache: a hash from key to entry index, entries on a doubly linked
- * list in recency order (head = most recent). Entries keep only what a read returns (head,
- * cells, set); the version vector is replication's business, not a reader's. */
+ * list in recency order (head = most recent). Entries keep only the cells a read returns;
+ * heads, sets and version vectors are replication's business, not a reader's. */
 #include "cache.h"
 
 #include <string.h>
@@ -10,9 +10,7 @@
 typedef struct entry {
     uint64_t   key;
     uint32_t   prev, next;                    /* LRU list */
-    store_cell head;
     store_cell cell[STORE_MAX_FIELDS];
-    uint64_t   set;
 } entry;
 
 struct cache {
@@ -23,7 +21,6 @@ struct cache {
     uint64_t  mask;                           /* slots - 1 (a power of two) */
     uint32_t  fields;
     uint64_t  hits, misses;
-    store_record out;                         /* what cache_get() returns */
 };
 
 static uint64_t mix(uint64_t x)               /* splitmix64's finaliser: fixed, not seeded */
@@ -118,7 +115,7 @@ static void slot_delete(cache *c, uint64_t i)
     }
 }
 
-const store_record *cache_get(cache *c, uint64_t key)
+const store_cell *cache_get(cache *c, uint64_t key)
 {
     uint64_t s = find_slot(c, key);
     if (c->slots[s] == NONE) {
@@ -129,14 +126,10 @@ const store_record *cache_get(cache *c, uint64_t key)
     uint32_t i = c->slots[s];
     lru_unlink(c, i);
     lru_push_front(c, i);
-    const entry *e = &c->entries[i];
-    c->out.head = e->head;
-    memcpy(c->out.cell, e->cell, c->fields * sizeof e->cell[0]);
-    c->out.set = e->set;
-    return &c->out;
+    return c->entries[i].cell;
 }
 
-void cache_put(cache *c, uint64_t key, const store_record *rec)
+void cache_put(cache *c, uint64_t key, const store_cell *cells)
 {
     uint64_t s = find_slot(c, key);
     uint32_t i = c->slots[s];
@@ -154,10 +147,7 @@ void cache_put(cache *c, uint64_t key, const store_record *rec)
         c->slots[s] = i;
         c->entries[i].key = key;
     }
-    entry *e = &c->entries[i];
-    e->head = rec->head;
-    memcpy(e->cell, rec->cell, c->fields * sizeof e->cell[0]);
-    e->set = rec->set;
+    memcpy(c->entries[i].cell, cells, c->fields * sizeof cells[0]);
     lru_push_front(c, i);
 }
 

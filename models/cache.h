@@ -20,11 +20,11 @@ typedef struct cache cache;                   /* opaque */
 int  cache_new(uint64_t capacity, uint32_t fields, cache **out);
 void cache_free(cache *c);                    /* NULL is a no-op */
 
-/* The cached record of key, made most recently used; NULL on a miss. Valid until the next
- * call on the cache. */
-const store_record *cache_get(cache *c, uint64_t key);
-/* Cache rec for key (replacing an older copy; evicting the least recently used if full). */
-void cache_put(cache *c, uint64_t key, const store_record *rec);
+/* The cached cells ('fields' of them) of key, made most recently used; NULL on a miss.
+ * Valid until the next call on the cache. */
+const store_cell *cache_get(cache *c, uint64_t key);
+/* Cache key's cells (replacing an older copy; evicting the least recently used if full). */
+void cache_put(cache *c, uint64_t key, const store_cell *cells);
 /* Forget key, if cached. */
 void cache_invalidate(cache *c, uint64_t key);
 

@@ -91,7 +91,7 @@ void dp_request(void *dp_ctx, uint32_t region_index, scn_op op, uint64_t tag)
         wl_request_view rq;
         if (!wl_request_of(d->wl, tag, &rq))
             return;                           /* the client gave up before it arrived */
-        const store_record *hit = cache_get(d->caches[region_index], rq.key);
+        const store_cell *hit = cache_get(d->caches[region_index], rq.key);
         if (hit) {
             wl_note_read(d->wl, tag, hit);
             sim_time t = dist_sample_time(d->hit_time, d->rng[region_index]);
@@ -139,11 +139,10 @@ void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op,
     if (!wl_request_of(d->wl, tag, &rq))
         return;                               /* deadline passed while it was served */
     if (op == SCN_READ) {
-        store_record rec;
-        store_get(d->stores[region_index], rq.key, &rec);
+        const store_cell *cells = store_cells(d->stores[region_index], rq.key);
         if (d->caches)
-            cache_put(d->caches[region_index], rq.key, &rec);
-        wl_note_read(d->wl, tag, &rec);
+            cache_put(d->caches[region_index], rq.key, cells);
+        wl_note_read(d->wl, tag, cells);
         wl_respond(d->wl, region_index, tag, REGION_OK);
         return;
     }

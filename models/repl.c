@@ -311,6 +311,9 @@ uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint
     }
     if (r->nregions > 1)
         schedule_tick(r, origin);
+    else
+        log_trim(r, origin);                  /* no other region will ever acknowledge it:
+                                                 without this the log grows with the run */
     return id;
 }
 

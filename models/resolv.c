@@ -53,6 +53,10 @@ static void vv_max(uint32_t *into, const uint32_t *from, uint32_t regions)
             into[r] = from[r];
 }
 
+/* Both functions work on the store's arrays in place: a write or an apply touches one
+ * record, and copying the whole record out and back (with its 64-entry vector) would cost
+ * more than the decision itself on every replicated write. */
+
 resolv_outcome resolv_local_write(scn_resolver kind, store *s, uint64_t key, uint32_t field,
                                   const store_cell *w, uint32_t set_elem, const uint8_t *rank,
                                   store_record *shipped)
@@ -60,40 +64,46 @@ resolv_outcome resolv_local_write(scn_resolver kind, store *s, uint64_t key, uin
     resolv_outcome out = {false, false, 0};
     uint32_t origin = STORE_WRITE_ORIGIN(w->write_id);
     uint64_t seq = STORE_WRITE_SEQ(w->write_id);
-    assert(field < store_fields(s) && set_elem < 64 && w->write_id != 0);
-    assert(origin < store_regions(s));
+    uint32_t fields = store_fields(s), regions = store_regions(s);
+    assert(field < fields && set_elem < 64 && w->write_id != 0);
+    assert(origin < regions);
     assert(seq <= UINT32_MAX);                /* version vectors hold 32-bit sequences */
 
-    store_record cur;
-    store_get(s, key, &cur);
-    *shipped = cur;
-    shipped->cell[field] = *w;
+    store_cell *head = store_head(s, key), *cells = store_cells(s, key);
+    uint64_t *set = store_set(s, key);
+    uint32_t *vv = store_vv(s, key);
+
+    /* The shipped record: only its meaningful parts are written. */
     shipped->head = *w;
-    shipped->set |= UINT64_C(1) << set_elem;
+    memcpy(shipped->cell, cells, fields * sizeof *cells);
+    shipped->cell[field] = *w;
+    shipped->set = *set | UINT64_C(1) << set_elem;
+    memcpy(shipped->vv, vv, regions * sizeof *vv);
     if ((uint32_t)seq > shipped->vv[origin])
         shipped->vv[origin] = (uint32_t)seq;
-    uint64_t old = cur.cell[field].write_id;
+    uint64_t old = cells[field].write_id;
 
     if (kind == SCN_RESOLVER_LWW) {
-        if (resolv_cell_cmp(w, &cur.head, rank) > 0) {
-            store_put(s, key, shipped);
+        if (resolv_cell_cmp(w, head, rank) > 0) {
+            *head = *w;
+            cells[field] = *w;
+            *set = shipped->set;
             out.won = true;
             out.displaced = old != w->write_id ? old : 0;
-        } else {
-            store_vv(s, key)[origin] = shipped->vv[origin];   /* the record has seen it */
         }
+        vv[origin] = shipped->vv[origin];     /* the record has seen it, won or not */
         return out;
     }
 
     assert(kind == SCN_RESOLVER_MERGE);
-    if (resolv_cell_cmp(w, &cur.cell[field], rank) > 0) {
-        store_cells(s, key)[field] = *w;
+    if (resolv_cell_cmp(w, &cells[field], rank) > 0) {
+        cells[field] = *w;
         out.won = true;
         out.displaced = old;                  /* differs from w's id: w compared newer */
     }
-    *store_head(s, key) = *newer(w, &cur.head, rank);
-    *store_set(s, key) |= UINT64_C(1) << set_elem;
-    store_vv(s, key)[origin] = shipped->vv[origin];
+    *head = *newer(w, head, rank);
+    *set |= UINT64_C(1) << set_elem;
+    vv[origin] = shipped->vv[origin];
     return out;
 }
 
@@ -101,42 +111,40 @@ resolv_outcome resolv_replicated(scn_resolver kind, store *s, uint64_t key, uint
                                  const store_record *shipped, const uint8_t *rank)
 {
     resolv_outcome out = {false, false, 0};
-    uint32_t regions = store_regions(s);
-    assert(field < store_fields(s));
-
-    store_record cur;
-    store_get(s, key, &cur);
+    uint32_t regions = store_regions(s), fields = store_fields(s);
+    assert(field < fields);
+    store_cell *head = store_head(s, key), *cells = store_cells(s, key);
+    uint64_t *set = store_set(s, key);
+    uint32_t *vv = store_vv(s, key);
 
     /* Concurrent: the record has seen a write the shipped one had not. A write the record
      * has already seen (a duplicate or late delivery: the vector already covers its
      * sequence) is old news, not a conflict. */
     uint64_t id = shipped->head.write_id;
     bool seen = id != 0 && STORE_WRITE_ORIGIN(id) < regions
-                && cur.vv[STORE_WRITE_ORIGIN(id)] >= STORE_WRITE_SEQ(id);
-    if (cur.head.write_id != 0 && !seen)
+                && vv[STORE_WRITE_ORIGIN(id)] >= STORE_WRITE_SEQ(id);
+    if (head->write_id != 0 && !seen)
         for (uint32_t r = 0; r < regions; r++)
-            if (cur.vv[r] > shipped->vv[r]) {
+            if (vv[r] > shipped->vv[r]) {
                 out.conflict = true;
                 break;
             }
 
     if (kind == SCN_RESOLVER_LWW) {
-        if (resolv_cell_cmp(&shipped->head, &cur.head, rank) > 0) {
-            cur.head = shipped->head;
-            memcpy(cur.cell, shipped->cell, sizeof cur.cell);
-            cur.set = shipped->set;
+        if (resolv_cell_cmp(&shipped->head, head, rank) > 0) {
+            *head = shipped->head;
+            memcpy(cells, shipped->cell, fields * sizeof *cells);
+            *set = shipped->set;
             out.won = true;
         }
     } else {
         assert(kind == SCN_RESOLVER_MERGE);
-        uint32_t fields = store_fields(s);
         for (uint32_t i = 0; i < fields; i++)
-            cur.cell[i] = *newer(&cur.cell[i], &shipped->cell[i], rank);
-        cur.set |= shipped->set;
-        cur.head = *newer(&cur.head, &shipped->head, rank);
-        out.won = resolv_cell_cmp(&cur.cell[field], &shipped->cell[field], rank) == 0;
+            cells[i] = *newer(&cells[i], &shipped->cell[i], rank);
+        *set |= shipped->set;
+        *head = *newer(head, &shipped->head, rank);
+        out.won = resolv_cell_cmp(&cells[field], &shipped->cell[field], rank) == 0;
     }
-    vv_max(cur.vv, shipped->vv, regions);
-    store_put(s, key, &cur);
+    vv_max(vv, shipped->vv, regions);
     return out;
 }

@@ -38,7 +38,8 @@ int resolv_cell_cmp(const store_cell *a, const store_cell *b, const uint8_t *ran
 
 /* A client's write at its origin region: field 'field' gets cell w, element set_elem (0..63)
  * joins the set, and the version vector's entry for the origin becomes the write's sequence.
- * *shipped receives the record as replication must carry it: the origin's record with the
+ * *shipped receives the record as replication must carry it (only its first 'fields' cells
+ * and 'regions' vector entries are written): the origin's record with the
  * write applied (even when lww discarded it locally, so that every replica decides alike). */
 resolv_outcome resolv_local_write(scn_resolver kind, store *s, uint64_t key, uint32_t field,
                                   const store_cell *w, uint32_t set_elem, const uint8_t *rank,

@@ -441,14 +441,14 @@ bool wl_request_of(const wl *w, uint64_t tag, wl_request_view *out)
     return true;
 }
 
-void wl_note_read(wl *w, uint64_t tag, const store_record *got)
+void wl_note_read(wl *w, uint64_t tag, const store_cell *cells)
 {
     request *rq = request_of(w, tag);
     if (!rq)
         return;
     rq->has_read = true;
     for (uint32_t f = 0; f < w->scn->data.fields; f++)
-        rq->read_kseq[f] = got->cell[f].kseq;
+        rq->read_kseq[f] = cells[f].kseq;
 }
 
 void wl_note_write(wl *w, uint64_t tag, uint64_t write_id)

@@ -87,7 +87,7 @@ bool wl_request_of(const wl *w, uint64_t tag, wl_request_view *out);
 uint32_t wl_tag_region(uint64_t tag);
 /* Record what a read returned / which write a write committed, for the oracle at the
  * client's end (the response's content). Stale tags are ignored. */
-void wl_note_read(wl *w, uint64_t tag, const store_record *got);
+void wl_note_read(wl *w, uint64_t tag, const store_cell *cells);
 void wl_note_write(wl *w, uint64_t tag, uint64_t write_id);
 /* Send a region's answer back to the client of tag. */
 void wl_respond(wl *w, uint32_t region, uint64_t tag, region_status status);
