@@ -106,6 +106,8 @@ static void on_cache_answer(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
     dp *d = ctx;
+    if (region_is_down(d->regions[wl_tag_region(arg)]))
+        return;                               /* crashed while answering from its cache */
     wl_respond(d->wl, wl_tag_region(arg), arg, REGION_OK);
 }
 

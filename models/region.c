@@ -213,6 +213,7 @@ void region_set_down(region *r, bool down)
 void region_set_read_only(region *r, bool read_only) { r->read_only = read_only; }
 void region_set_brownout(region *r, double factor) { r->brownout = factor; }
 bool region_is_down(const region *r) { return r->down; }
+uint32_t region_epoch(const region *r) { return r->epoch; }
 region_stats region_get_stats(const region *r) { return r->stats; }
 
 double region_utilization(const region *r)

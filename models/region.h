@@ -60,6 +60,9 @@ void region_set_brownout(region *r, double factor);    /* 1 = normal speed */
 /* --- query ------------------------------------------------------------------------- */
 
 bool   region_is_down(const region *r);
+/* How many times the region has crashed: what a process held in memory before a crash is
+ * gone once this changes. */
+uint32_t region_epoch(const region *r);
 region_stats region_get_stats(const region *r);
 /* Busy server time over the window / (servers x window length), as of now. */
 double region_utilization(const region *r);

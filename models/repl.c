@@ -43,6 +43,7 @@ typedef struct waiter {
     uint64_t seq;                             /* the write's sequence */
     uint64_t token;                           /* for the done callback */
     sim_event_id timeout;
+    uint32_t epoch;                           /* the origin's crash count when it waited */
 } waiter;
 
 typedef struct origin_log {
@@ -300,6 +301,7 @@ uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint
             waiter *w = &l->waiters[(l->whead + l->wlen++) & (l->wcap - 1)];
             w->seq = seq;
             w->token = token;
+            w->epoch = region_epoch(r->regions[origin]);
             w->timeout = sim_after(r->e, r->pat->replication.timeout, on_quorum_timeout, r,
                                    (uint64_t)origin << MSG_ORIGIN_SHIFT | seq);
         }
@@ -317,6 +319,14 @@ uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint
     return id;
 }
 
+/* Whether the origin still holds this waiter: a crash loses the process's memory, so the
+ * client is never answered (it times out). */
+static bool waiter_alive(const repl *r, uint32_t origin, const waiter *w)
+{
+    const region *g = r->regions[origin];
+    return !region_is_down(g) && region_epoch(g) == w->epoch;
+}
+
 /* Sync: answer every waiting write at the head whose quorum is complete. */
 static void settle_waiters(repl *r, uint32_t origin)
 {
@@ -331,9 +341,11 @@ static void settle_waiters(repl *r, uint32_t origin)
             return;
         sim_cancel(r->e, w->timeout);
         uint64_t token = w->token;
+        bool alive = waiter_alive(r, origin, w);
         l->whead = (l->whead + 1) & (l->wcap - 1);
         l->wlen--;
-        r->done(r->done_ctx, token, true);
+        if (alive)
+            r->done(r->done_ctx, token, true);
     }
 }
 
@@ -349,9 +361,11 @@ static void on_quorum_timeout(sim_engine *e, void *ctx, uint64_t arg)
     if (l->wlen == 0 || l->waiters[l->whead].seq != seq)
         sim_panic("quorum timeout for write %llu out of order", (unsigned long long)seq);
     uint64_t token = l->waiters[l->whead].token;
+    bool alive = waiter_alive(r, origin, &l->waiters[l->whead]);
     l->whead = (l->whead + 1) & (l->wcap - 1);
     l->wlen--;
-    r->done(r->done_ctx, token, false);
+    if (alive)
+        r->done(r->done_ctx, token, false);
 }
 
 /* --- receiving ----------------------------------------------------------------------- */

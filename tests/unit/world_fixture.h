@@ -81,4 +81,21 @@ static inline scn_fault *fixture_fault(fixture *f, scn_fault_kind kind, sim_time
     return sf;
 }
 
+/* A pattern of this kind with the loader's defaults (scenarios/README.md, "Patterns"), for
+ * tests that build patterns in code: async replication unless independent (batch 50ms,
+ * max_batch 500, resend 1s, quorum 1), lww, wall clocks, ryw_window 5s; read-local gets
+ * primary region 0 and its cache. A test that switches to sync sets the quorum too. */
+static inline void fixture_pattern(scn_pattern *p, scn_pattern_kind kind)
+{
+    *p = scn_pattern_independent();
+    p->name = (char *)scn_pattern_kind_name(kind);
+    p->kind = kind;
+    if (kind != SCN_PATTERN_INDEPENDENT)
+        p->replication.mode = SCN_REPL_ASYNC;
+    if (kind == SCN_PATTERN_READ_LOCAL) {
+        p->primary = 0;
+        p->cache.enabled = true;
+    }
+}
+
 #endif
