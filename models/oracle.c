@@ -80,7 +80,9 @@ enum {
 typedef struct sess_key {
     uint64_t key;
     uint64_t own_kseq;                        /* its last acknowledged write of the key */
+    sim_time own_at;                          /* ... acknowledged at */
     uint64_t last_read;                       /* the version it last read */
+    sim_time read_at;                         /* ... answered at */
     uint32_t own_field;                       /* the field that write set */
     uint32_t flags;                           /* S_* */
 } sess_key;
@@ -343,6 +345,7 @@ void oracle_acked(oracle *o, uint64_t write_id, uint32_t session, sim_time now)
      * demand on later reads. */
     if (!(sk->flags & S_WROTE) || sk->own_field != e->field || sk->own_kseq < e->kseq) {
         sk->own_kseq = e->kseq;
+        sk->own_at = now;
         sk->own_field = e->field;
         sk->flags |= S_WROTE;
     }
@@ -388,7 +391,7 @@ void oracle_conflict(oracle *o)
 /* --- reads -------------------------------------------------------------------------- */
 
 void oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t session,
-                 sim_time issued, bool measured)
+                 sim_time issued, sim_time answered, bool measured)
 {
     assert(key < o->nkeys);
     uint64_t version = 0;
@@ -408,14 +411,16 @@ void oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t sess
             stat_hist_record(o->stale_versions, (sim_time)(n->kseq - version));
         }
         const sess_key *sk = session_find(o, session, key);
-        if (sk && (sk->flags & S_WROTE) && got->cell[sk->own_field].kseq < sk->own_kseq)
+        if (sk && (sk->flags & S_WROTE) && sk->own_at <= issued &&
+            got->cell[sk->own_field].kseq < sk->own_kseq)
             o->fig.ryw_violations++;
-        if (sk && (sk->flags & S_READ) && version < sk->last_read)
+        if (sk && (sk->flags & S_READ) && sk->read_at <= issued && version < sk->last_read)
             o->fig.monotonic_violations++;
     }
 
     sess_key *sk = session_touch(o, session, key);
     sk->last_read = version;
+    sk->read_at = answered;
     sk->flags |= S_READ;
 }
 

@@ -81,10 +81,13 @@ void oracle_conflict(oracle *o);
 
 /* --- reads ------------------------------------------------------------------------- */
 
-/* A successful read of key by session, issued at 'issued', answered with record 'got'
- * (only its cells are looked at). measured as for writes. */
+/* A successful read of key by session, issued at 'issued' and answered at 'answered' with
+ * record 'got' (only its cells are looked at). measured as for writes. A session may have
+ * several requests in flight: its own write counts against a read only if it was
+ * acknowledged before the read was issued, and a previous read only if it was answered
+ * before this one was issued. */
 void oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t session,
-                 sim_time issued, bool measured);
+                 sim_time issued, sim_time answered, bool measured);
 
 /* --- the end ----------------------------------------------------------------------- */
 

@@ -323,7 +323,7 @@ static void finish(wl *w, uint32_t slot, wl_result result)
         store_record got;
         for (uint32_t f = 0; f < w->scn->data.fields; f++)
             got.cell[f].kseq = rq->read_kseq[f];
-        oracle_read(w->oracle, rq->key, &got, session, rq->issued, measured);
+        oracle_read(w->oracle, rq->key, &got, session, rq->issued, now, measured);
     }
     wl_outcome o = {
         .client = rq->client, .region = rq->region, .op = rq->op, .result = result,

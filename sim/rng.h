@@ -10,8 +10,9 @@
  *     x = splitmix64(h ^ splitmix64(scenario_seed))
  * where splitmix64(z) is: z += 0x9e3779b97f4a7c15; z = (z ^ z >> 30) * 0xbf58476d1ce4e5b9;
  * z = (z ^ z >> 27) * 0x94d049bb133111eb; return z ^ z >> 31.
- * The generator is GSL's mt19937, which takes 32 bits of seed: it is seeded with
- * (x ^ x >> 32) & 0xffffffff, and 0 is replaced by 1 (mt19937 maps 0 to its default). */
+ * The generator is GSL's taus2 (L'Ecuyer 1996, period 2^88, 24 bytes of state, so that
+ * thousands of streams stay in cache), which takes 32 bits of seed: it is seeded with
+ * (x ^ x >> 32) & 0xffffffff, and 0 is replaced by 1. */
 #ifndef MRSIM_RNG_H
 #define MRSIM_RNG_H
 
@@ -35,7 +36,7 @@ void sim_rng_free(sim_rng *r);                /* NULL is a no-op */
 static inline double sim_rng_uniform(sim_rng *r) { return gsl_rng_uniform(r->gen); }
 /* Uniform on (0, 1): never 0, for logarithms. */
 static inline double sim_rng_uniform_pos(sim_rng *r) { return gsl_rng_uniform_pos(r->gen); }
-/* Uniform integer on [0, n); n >= 1 and n <= 2^32 (GSL's limit for mt19937). */
+/* Uniform integer on [0, n); 1 <= n <= 2^32 - 1 (GSL's limit for a 32-bit generator). */
 static inline uint64_t sim_rng_below(sim_rng *r, uint64_t n)
 {
     return gsl_rng_uniform_int(r->gen, (unsigned long)n);

@@ -149,7 +149,7 @@ int sim_time_format(sim_time t, char *buf, size_t n)
     return snprintf(buf, n, "%s%" PRIu64 "ns", sign, mag);
 }
 
-sim_time sim_time_from_ns(double ns)
+sim_time sim__time_from_ns_any(double ns)
 {
     if (isnan(ns))
         return 0;

@@ -66,8 +66,19 @@ int sim_time_parse(const char *text, sim_time *out);
  * Always NUL-terminates; returns what snprintf returned. */
 int sim_time_format(sim_time t, char *buf, size_t n);
 /* The only double -> sim_time conversion: round to nearest, halves away from zero, NaN gives
- * 0, values beyond the range saturate at INT64_MIN / SIM_TIME_MAX. */
-sim_time sim_time_from_ns(double ns);
+ * 0, values beyond the range saturate at INT64_MIN / SIM_TIME_MAX. Inline for the common
+ * case (every sampled delay goes through it): for 0 <= ns < 2^52, ns + 0.5 truncated is
+ * round(ns) except when the addition itself rounds up (ns = 0.49999999999999994), which the
+ * second test undoes; everything else takes the exact path, sim__time_from_ns_any(). */
+sim_time sim__time_from_ns_any(double ns);
+static inline sim_time sim_time_from_ns(double ns)
+{
+    if (ns >= 0 && ns < 4503599627370496.0) {          /* 2^52 */
+        sim_time t = (sim_time)(ns + 0.5);
+        return ns < (double)t - 0.5 ? t - 1 : t;      /* t - 0.5 is exact below 2^52 */
+    }
+    return sim__time_from_ns_any(ns);
+}
 static inline double sim_time_ms(sim_time t) { return (double)t / 1e6; }
 static inline double sim_time_s(sim_time t)  { return (double)t / 1e9; }
 /* a + b, saturating at SIM_TIME_MAX (both non-negative: used for "at + for" windows). */

@@ -113,11 +113,11 @@ static void test_oracle_stale_read_counts_time_and_versions(void **state)
     oracle_acked(o, 3, 0, 3 * SIM_S);         /* kseq 3 acknowledged at 3 s */
 
     store_record got = record(1, 0);          /* version 1: two versions behind */
-    oracle_read(o, 5, &got, 1, 3 * SIM_S + 250 * SIM_MS, true);
+    oracle_read(o, 5, &got, 1, 3 * SIM_S + 250 * SIM_MS, 3 * SIM_S + 250 * SIM_MS, true);
     got = record(1, 3);                       /* version 3: fresh, whichever field holds it */
-    oracle_read(o, 5, &got, 1, 4 * SIM_S, true);
+    oracle_read(o, 5, &got, 1, 4 * SIM_S, 4 * SIM_S, true);
     got = record(0, 0);                       /* never-written answer to a key with no ack */
-    oracle_read(o, 6, &got, 1, 4 * SIM_S, true);
+    oracle_read(o, 6, &got, 1, 4 * SIM_S, 4 * SIM_S, true);
 
     oracle_figures fig = oracle_get_figures(o);
     assert_int_equal(fig.reads, 3);
@@ -138,20 +138,20 @@ static void test_oracle_ack_after_read_issued_does_not_count(void **state)
 
     /* Issued at 4 s, reported after 5 s: only kseq 1 had been acknowledged. */
     store_record got = record(1, 0);
-    oracle_read(o, 7, &got, 1, 4 * SIM_S, true);
+    oracle_read(o, 7, &got, 1, 4 * SIM_S, 4 * SIM_S, true);
     assert_int_equal(oracle_get_figures(o).stale_reads, 0);
     /* Issued before either ack: nothing to be stale against. */
     got = record(0, 0);
-    oracle_read(o, 7, &got, 2, 2 * SIM_S, true);
+    oracle_read(o, 7, &got, 2, 2 * SIM_S, 2 * SIM_S, true);
     assert_int_equal(oracle_get_figures(o).stale_reads, 0);
     /* Issued at 4 s and missing kseq 1: stale by 1 s and 1 version, not by kseq 2. */
-    oracle_read(o, 7, &got, 3, 4 * SIM_S, true);
+    oracle_read(o, 7, &got, 3, 4 * SIM_S, 4 * SIM_S, true);
     assert_int_equal(oracle_get_figures(o).stale_reads, 1);
     assert_int_equal(stat_hist_max(oracle_staleness(o)), SIM_S);
     assert_int_equal(stat_hist_max(oracle_stale_versions(o)), 1);
     /* Issued at the ack instant of kseq 2 counts it (ack time <= issued). */
     got = record(1, 0);
-    oracle_read(o, 7, &got, 4, 5 * SIM_S, true);
+    oracle_read(o, 7, &got, 4, 5 * SIM_S, 5 * SIM_S, true);
     assert_int_equal(oracle_get_figures(o).stale_reads, 2);
     assert_int_equal(stat_hist_min(oracle_staleness(o)), 0);
 }
@@ -164,7 +164,7 @@ static void test_oracle_older_write_acked_later_does_not_hide_newer(void **state
     oracle_acked(o, 2, 0, 3 * SIM_S);         /* kseq 2 first */
     oracle_acked(o, 1, 1, 4 * SIM_S);         /* then kseq 1 */
     store_record got = record(1, 0);
-    oracle_read(o, 8, &got, 2, 5 * SIM_S, true);
+    oracle_read(o, 8, &got, 2, 5 * SIM_S, 5 * SIM_S, true);
     assert_int_equal(oracle_get_figures(o).stale_reads, 1);
     assert_int_equal(stat_hist_max(oracle_staleness(o)), 2 * SIM_S);
 }
@@ -174,7 +174,7 @@ static void test_oracle_unmeasured_read_counts_nothing(void **state)
     oracle *o = ((fixture *)*state)->o;
     write_acked(o, 9, 0, 1, 0, 2 * SIM_S, 3 * SIM_S);
     store_record got = record(0, 0);
-    oracle_read(o, 9, &got, 0, 4 * SIM_S, false);
+    oracle_read(o, 9, &got, 0, 4 * SIM_S, 4 * SIM_S, false);
     oracle_figures fig = oracle_get_figures(o);
     assert_int_equal(fig.reads, 0);
     assert_int_equal(fig.stale_reads, 0);
@@ -192,14 +192,14 @@ static void test_oracle_ryw_violation_on_own_field(void **state)
     write_acked(o, 10, 0, 3, 6, 2 * SIM_S, 2 * SIM_S);   /* kseq 3, field 0, session 6 */
 
     store_record got = record(1, 2);
-    oracle_read(o, 10, &got, 2, 3 * SIM_S, true);          /* session 2 sees its kseq 1 */
+    oracle_read(o, 10, &got, 2, 3 * SIM_S, 3 * SIM_S, true);          /* session 2 sees its kseq 1 */
     assert_int_equal(oracle_get_figures(o).ryw_violations, 0);
-    oracle_read(o, 10, &got, 6, 3 * SIM_S, true);          /* session 6 misses its kseq 3 */
+    oracle_read(o, 10, &got, 6, 3 * SIM_S, 3 * SIM_S, true);          /* session 6 misses its kseq 3 */
     assert_int_equal(oracle_get_figures(o).ryw_violations, 1);
-    oracle_read(o, 10, &got, 5, 3 * SIM_S, true);          /* session 5 wrote nothing */
+    oracle_read(o, 10, &got, 5, 3 * SIM_S, 3 * SIM_S, true);          /* session 5 wrote nothing */
     assert_int_equal(oracle_get_figures(o).ryw_violations, 1);
     got = record(3, 0);                                    /* field 1 is null, field 0 ok */
-    oracle_read(o, 10, &got, 6, 3 * SIM_S, true);
+    oracle_read(o, 10, &got, 6, 3 * SIM_S, 3 * SIM_S, true);
     assert_int_equal(oracle_get_figures(o).ryw_violations, 1);
     assert_int_equal(oracle_get_figures(o).stale_reads, 3);   /* the reads of version 2 */
 }
@@ -211,23 +211,41 @@ static void test_oracle_ryw_checks_the_field_last_written(void **state)
     oracle_commit(o, 11, 0, 2, 2 * SIM_S, true);          /* kseq 2 by someone else */
     /* A newer version overall, but field 1 holds nothing: the own write is missing. */
     store_record got = record(2, 0);
-    oracle_read(o, 11, &got, 3, 3 * SIM_S, true);
+    oracle_read(o, 11, &got, 3, 3 * SIM_S, 3 * SIM_S, true);
     oracle_figures fig = oracle_get_figures(o);
     assert_int_equal(fig.ryw_violations, 1);
     assert_int_equal(fig.stale_reads, 0);
+}
+
+/* A session may have a read and a write in flight at once: a read issued before its own
+ * write was acknowledged owes it nothing, and neither does a read overlapping an earlier
+ * read of a newer version. */
+static void test_oracle_session_overlapping_requests_are_not_violations(void **state)
+{
+    oracle *o = ((fixture *)*state)->o;
+    write_acked(o, 13, 0, 1, 2, 2 * SIM_S, 5 * SIM_S);   /* kseq 1, acknowledged at 5 s */
+    store_record none = record(0, 0), v1 = record(1, 0);
+    oracle_read(o, 13, &none, 2, 4 * SIM_S, 6 * SIM_S, true);   /* issued before the ack */
+    assert_int_equal(oracle_get_figures(o).ryw_violations, 0);
+    oracle_read(o, 13, &none, 2, 7 * SIM_S, 7 * SIM_S, true);   /* issued after it */
+    assert_int_equal(oracle_get_figures(o).ryw_violations, 1);
+
+    oracle_read(o, 14, &v1, 6, 2 * SIM_S, 9 * SIM_S, true);     /* answered at 9 s */
+    oracle_read(o, 14, &none, 6, 3 * SIM_S, 10 * SIM_S, true);  /* issued before that */
+    assert_int_equal(oracle_get_figures(o).monotonic_violations, 0);
 }
 
 static void test_oracle_monotonic_violation(void **state)
 {
     oracle *o = ((fixture *)*state)->o;
     store_record v2 = record(2, 0), v1 = record(1, 0);
-    oracle_read(o, 12, &v2, 4, 2 * SIM_S, true);
-    oracle_read(o, 12, &v1, 5, 2 * SIM_S, true);          /* another session: fine */
+    oracle_read(o, 12, &v2, 4, 2 * SIM_S, 2 * SIM_S, true);
+    oracle_read(o, 12, &v1, 5, 2 * SIM_S, 2 * SIM_S, true);          /* another session: fine */
     assert_int_equal(oracle_get_figures(o).monotonic_violations, 0);
-    oracle_read(o, 12, &v1, 4, 3 * SIM_S, true);          /* went back: violation */
+    oracle_read(o, 12, &v1, 4, 3 * SIM_S, 3 * SIM_S, true);          /* went back: violation */
     assert_int_equal(oracle_get_figures(o).monotonic_violations, 1);
-    oracle_read(o, 12, &v1, 4, 3 * SIM_S, true);          /* compared with the last read */
-    oracle_read(o, 12, &v2, 4, 3 * SIM_S, true);
+    oracle_read(o, 12, &v1, 4, 3 * SIM_S, 3 * SIM_S, true);          /* compared with the last read */
+    oracle_read(o, 12, &v2, 4, 3 * SIM_S, 3 * SIM_S, true);
     assert_int_equal(oracle_get_figures(o).monotonic_violations, 1);
 }
 
@@ -235,17 +253,17 @@ static void test_oracle_session_forgets_least_recent_key(void **state)
 {
     oracle *o = ((fixture *)*state)->o;
     store_record v2 = record(2, 0), v1 = record(1, 0);
-    oracle_read(o, 20, &v2, 0, 2 * SIM_S, true);
-    oracle_read(o, 30, &v2, 0, 2 * SIM_S, true);
+    oracle_read(o, 20, &v2, 0, 2 * SIM_S, 2 * SIM_S, true);
+    oracle_read(o, 30, &v2, 0, 2 * SIM_S, 2 * SIM_S, true);
     /* Unmeasured reads are remembered too: key 30 stays in the memory. */
     for (uint64_t k = 0; k < ORACLE_SESSION_KEYS - 1; k++) {
-        oracle_read(o, 40 + k, &v1, 0, 2 * SIM_S, false);
-        oracle_read(o, 30, &v2, 0, 2 * SIM_S, false);
+        oracle_read(o, 40 + k, &v1, 0, 2 * SIM_S, 2 * SIM_S, false);
+        oracle_read(o, 30, &v2, 0, 2 * SIM_S, 2 * SIM_S, false);
     }
     /* Key 20 was pushed out by ORACLE_SESSION_KEYS other keys; key 30 was not. */
-    oracle_read(o, 20, &v1, 0, 3 * SIM_S, true);
+    oracle_read(o, 20, &v1, 0, 3 * SIM_S, 3 * SIM_S, true);
     assert_int_equal(oracle_get_figures(o).monotonic_violations, 0);
-    oracle_read(o, 30, &v1, 0, 3 * SIM_S, true);
+    oracle_read(o, 30, &v1, 0, 3 * SIM_S, 3 * SIM_S, true);
     assert_int_equal(oracle_get_figures(o).monotonic_violations, 1);
 }
 
@@ -568,6 +586,7 @@ int main(void)
         T(test_oracle_unmeasured_read_counts_nothing),
         T(test_oracle_ryw_violation_on_own_field),
         T(test_oracle_ryw_checks_the_field_last_written),
+        T(test_oracle_session_overlapping_requests_are_not_violations),
         T(test_oracle_monotonic_violation),
         T(test_oracle_session_forgets_least_recent_key),
         T(test_oracle_final_overwritten_lost_accounting),

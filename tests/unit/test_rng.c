@@ -2,8 +2,8 @@
  * streams, and unwinding when allocation fails.
  *
  * The golden values below were computed by a separate Python implementation of the hash in
- * rng.h and of mt19937 (init_genrand, the seeding GSL uses), written from the published
- * algorithms, not from rng.c. If one of these tests fails, every result of every scenario
+ * rng.h and of taus2 (L'Ecuyer's 1996 combined Tausworthe generator with the LCG seeding
+ * and six warm-up steps GSL uses), written from the published algorithms, not from rng.c. If one of these tests fails, every result of every scenario
  * changes: that must be a deliberate, reviewed decision, never a side effect. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,12 +42,12 @@ static const struct golden {
     uint64_t hash;            /* sim_rng_seed_for() */
     uint32_t first[3];        /* the stream's first three 32-bit outputs */
 } goldens[] = {
-    {7, "clients[0].arrivals", 0x6127fe6283e281a9u, {0x773dae02, 0x2a6a9d76, 0x47047802}},
-    {0, "", 0x5b21f68ffa77f14cu, {0x98d133df, 0x89b910a5, 0xbc51fa21}},
-    {UINT64_MAX, "regions[2].servers", 0xe57fea802bfa54c6u, {0x49381d7a, 0x2d1266b3, 0xed28837c}},
+    {7, "clients[0].arrivals", 0x6127fe6283e281a9u, {0x0f2be5f2, 0x24fbf83f, 0xa1eec26c}},
+    {0, "", 0x5b21f68ffa77f14cu, {0x12b94bda, 0xe03c60e1, 0x3efff171}},
+    {UINT64_MAX, "regions[2].servers", 0xe57fea802bfa54c6u, {0xc17f9aed, 0x3d2a8c42, 0x5873b71b}},
     {42, "net.jitter.eu-west-1>us-east-1", 0x96e94f69ee90e94eu,
-     {0x9395af2f, 0x41bf2225, 0xc254b019}},
-    {1, "r\xc3\xa9gion", 0xacaf3ddb9fc71f58u, {0x07014040, 0x2590bd30, 0xf257cff4}},  /* UTF-8 */
+     {0x8c99a87e, 0xb62115ef, 0x8a8e5849}},
+    {1, "r\xc3\xa9gion", 0xacaf3ddb9fc71f58u, {0xe4b80ced, 0xab4db1f7, 0xa967333a}},  /* UTF-8 */
 };
 
 static void test_rng_seed_hash_matches_golden(void **state)
@@ -70,7 +70,7 @@ static void test_rng_seed_hash_matches_reference(void **state)
     }
 }
 
-/* The 64 -> 32 bit fold and the mt19937 seeding are fixed too: the first outputs of a stream
+/* The 64 -> 32 bit fold and the taus2 seeding are fixed too: the first outputs of a stream
  * are golden. */
 static void test_rng_stream_first_draws_match_golden(void **state)
 {

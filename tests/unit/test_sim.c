@@ -435,9 +435,33 @@ static void test_alloc_calloc_overflow_returns_null(void **state)
     sim_alloc_fail_at(0);
 }
 
+/* The inline fast path must agree with round() everywhere it is taken: random values over
+ * many magnitudes, and the values next to every half. */
+static void test_time_from_ns_fast_path_equals_round(void **state)
+{
+    (void)state;
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    for (int i = 0; i < 2000000; i++) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;              /* xorshift64 */
+        double mag = ldexp(1.0, (int)(x % 53));              /* 1 .. 2^52 */
+        double v = (double)(x >> 11) / 9007199254740992.0 * mag;
+        assert_int_equal(sim_time_from_ns(v), (sim_time)round(v));
+    }
+    const double edges[] = {0.49999999999999994, 0.5, 1.5, 2.5, 4503599627370495.5,
+                            4503599627370495.0, 1e-300, 0.0};
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        assert_int_equal(sim_time_from_ns(edges[i]), (sim_time)round(edges[i]));
+        assert_int_equal(sim_time_from_ns(nextafter(edges[i], 0)),
+                         (sim_time)round(nextafter(edges[i], 0)));
+        assert_int_equal(sim_time_from_ns(nextafter(edges[i], 1e300)),
+                         (sim_time)round(nextafter(edges[i], 1e300)));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_time_from_ns_fast_path_equals_round),
         cmocka_unit_test(test_time_parse_every_unit),
         cmocka_unit_test(test_time_parse_fractions_exact),
         cmocka_unit_test(test_time_parse_rounds_half_up),
