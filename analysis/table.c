@@ -495,3 +495,25 @@ void table_print_json(FILE *out, const scn_scenario *s, const run_result *const 
     }
     fputs(nruns ? "\n  ]\n}\n" : "]\n}\n", out);
 }
+
+/* --- shared spellings --------------------------------------------------------------- */
+
+void table_json_str(FILE *out, const char *s)
+{
+    json_str(out, s);
+}
+
+void table_json_num(FILE *out, double v)
+{
+    json_num(out, v);
+}
+
+void table_put_text(FILE *out, const char *s)
+{
+    put_text(out, s);
+}
+
+size_t table_text_width(const char *s)
+{
+    return text_width(s);
+}

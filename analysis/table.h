@@ -40,4 +40,11 @@ void table_print_summary(FILE *out, const run_result *r);
 void table_print_json(FILE *out, const scn_scenario *s, const run_result *const *runs,
                       const double *wall_s, size_t nruns);
 
+/* The spellings above, for analysis/'s other writers (compare.c), so that every table and
+ * JSON document mrsim prints writes names and numbers the same way. */
+void   table_json_str(FILE *out, const char *s);  /* escaped JSON string; null for NULL */
+void   table_json_num(FILE *out, double v);       /* the one number spelling; NaN -> null */
+void   table_put_text(FILE *out, const char *s);  /* control characters shown as '?' */
+size_t table_text_width(const char *s);           /* UTF-8 characters, for column widths */
+
 #endif

@@ -119,6 +119,7 @@ run_options cli_run_options(cli_progress *p);
 /* --- subcommands -------------------------------------------------------------------- */
 
 int cli_run_main(int argc, char **argv);
+int cli_compare_main(int argc, char **argv);
 int cli_validate_main(int argc, char **argv);
 
 #endif

@@ -14,6 +14,7 @@ static const struct command {
     const char *summary;                      /* one line for the top-level usage */
 } commands[] = {
     {"run", cli_run_main, "run a scenario once and store the run in the results database"},
+    {"compare", cli_compare_main, "run every pattern and show them side by side, best marked"},
     {"validate", cli_validate_main, "check scenario files without running them"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -7,6 +7,7 @@
  * p99 of all its requests, not an average of regional p99s. */
 #include "run.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -147,12 +148,14 @@ static int add_request_metrics(world *w, size_t *cap, run_scope scope, const cha
         {"failed", (double)sum->failed},
         {"availability", sum->requests ? (double)sum->ok / (double)sum->requests : 1.0},
         {"throughput_rps", (double)sum->ok / window_s},
-        {"mean_ms", stat_hist_mean(h) / 1e6},
-        {"p50_ms", stat_hist_quantile(h, 0.50) / 1e6},
-        {"p90_ms", stat_hist_quantile(h, 0.90) / 1e6},
-        {"p99_ms", stat_hist_quantile(h, 0.99) / 1e6},
-        {"p999_ms", stat_hist_quantile(h, 0.999) / 1e6},
-        {"max_ms", sim_time_ms(stat_hist_max(h))},
+        /* No successful request, no latency: NaN (null in JSON and the database), never a
+         * 0 that would look like the best latency in a comparison. */
+        {"mean_ms", sum->ok ? stat_hist_mean(h) / 1e6 : NAN},
+        {"p50_ms", sum->ok ? stat_hist_quantile(h, 0.50) / 1e6 : NAN},
+        {"p90_ms", sum->ok ? stat_hist_quantile(h, 0.90) / 1e6 : NAN},
+        {"p99_ms", sum->ok ? stat_hist_quantile(h, 0.99) / 1e6 : NAN},
+        {"p999_ms", sum->ok ? stat_hist_quantile(h, 0.999) / 1e6 : NAN},
+        {"max_ms", sum->ok ? sim_time_ms(stat_hist_max(h)) : NAN},
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
         if (add_metric(r, cap, scope, key, m[i].name, m[i].value) < 0)
@@ -165,10 +168,11 @@ static int add_request_metrics(world *w, size_t *cap, run_scope scope, const cha
 static int add_lag_metrics(run_result *r, size_t *cap, run_scope scope, const char *key,
                            const stat_hist *lag)
 {
+    bool any = stat_hist_count(lag) > 0;     /* nothing replicated: no lag figures */
     const struct { const char *name; double value; } m[] = {
-        {"repl_lag_p50_ms", stat_hist_quantile(lag, 0.50) / 1e6},
-        {"repl_lag_p99_ms", stat_hist_quantile(lag, 0.99) / 1e6},
-        {"repl_lag_max_ms", sim_time_ms(stat_hist_max(lag))},
+        {"repl_lag_p50_ms", any ? stat_hist_quantile(lag, 0.50) / 1e6 : NAN},
+        {"repl_lag_p99_ms", any ? stat_hist_quantile(lag, 0.99) / 1e6 : NAN},
+        {"repl_lag_max_ms", any ? sim_time_ms(stat_hist_max(lag)) : NAN},
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
         if (add_metric(r, cap, scope, key, m[i].name, m[i].value) < 0)

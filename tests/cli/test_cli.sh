@@ -54,14 +54,15 @@ done <"$root/tests/corpus/bad/EXPECTED"
 
 # 4. Usage errors exit 2 with a message; --help exits 0.
 for args in "frobnicate" "run" "run $root/scenarios/partition.json --seed -1" \
-            "run $root/scenarios/partition.json --bogus"; do
+            "run $root/scenarios/partition.json --bogus" \
+            "compare $root/scenarios/partition.json --seeds 0"; do
   # shellcheck disable=SC2086
   "$mrsim" $args >/dev/null 2>"$tmp/err"
   rc=$?
   if [ $rc -eq 2 ] && [ -s "$tmp/err" ]; then ok "usage error: $args"
   else fail "usage error: $args: exit $rc"; fi
 done
-for sub in run validate; do
+for sub in run validate compare; do
   if "$mrsim" "$sub" --help >/dev/null 2>&1; then ok "$sub --help"; else fail "$sub --help"; fi
 done
 
@@ -71,6 +72,38 @@ if command -v sqlite3 >/dev/null; then
   m=$(sqlite3 "$tmp/a.db" "select count(*) from metrics where metric = 'p99_ms';" 2>/dev/null)
   if [ "$n" = 1 ] && [ "${m:-0}" -ge 3 ]; then ok "run stored in the database"
   else fail "run stored in the database: runs=$n p99 rows=$m"; fi
+fi
+
+# 6. compare: one table, a column per pattern; --json --seeds 2 is one parsable document.
+f="$root/scenarios/merge-vs-lww.json"
+if "$mrsim" compare "$f" --quiet --db "$tmp/cmp.db" >"$tmp/cmp.txt" 2>"$tmp/err"; then
+  ok "compare merge-vs-lww"
+else fail "compare merge-vs-lww: $(cat "$tmp/err")"; fi
+header=$(grep '^metric' "$tmp/cmp.txt")
+case "$header" in *lww*merge*) ok "compare header names both patterns" ;;
+  *) fail "compare header names both patterns: '$header'" ;; esac
+if [ ! -s "$tmp/err" ]; then ok "compare --quiet writes nothing on stderr"
+else fail "compare --quiet writes nothing on stderr: $(head -c 300 "$tmp/err")"; fi
+"$mrsim" compare "$f" --json --seeds 2 --quiet --db "$tmp/cmp.db" >"$tmp/cmp.json" 2>"$tmp/err"
+rc=$?
+if command -v python3 >/dev/null; then
+  python3 - "$tmp/cmp.json" >"$tmp/py" 2>&1 <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["seeds"] == 2 and d["patterns"] == ["lww", "merge"], d["patterns"]
+lost = [r for r in d["rows"] if r["metric"] == "lost_writes"][0]
+assert lost["best"] == ["merge"] and lost["values"]["lww"]["n"] == 2, lost
+EOF
+  parsed=$?
+else
+  grep -q '"seeds": 2' "$tmp/cmp.json" && grep -q '"patterns": \["lww", "merge"\]' "$tmp/cmp.json"
+  parsed=$?
+fi
+if [ $rc -eq 0 ] && [ $parsed -eq 0 ]; then ok "compare --json --seeds 2"
+else fail "compare --json --seeds 2: exit $rc, $(head -c 300 "$tmp/py" 2>/dev/null) $(cat "$tmp/err")"; fi
+if command -v sqlite3 >/dev/null; then
+  n=$(sqlite3 "$tmp/cmp.db" "select count(*) from runs;" 2>/dev/null)
+  if [ "$n" = 6 ]; then ok "compare stores every run"; else fail "compare stores every run: $n"; fi
 fi
 
 echo "$passed passed, $failed failed"

@@ -1,0 +1,442 @@
+/* compare.c - the side-by-side comparison of a scenario's patterns: build, table, JSON.
+ *
+ * The rows are a fixed list (row_specs below) rather than every metric the runs have: a
+ * comparison is read across, and a few dozen per-region rows would bury the handful of
+ * figures that tell patterns apart. The list includes metrics that later models add (RPO,
+ * RTO, failovers, ...); a row appears as soon as some run reports its metric, so those need no
+ * change here.
+ *
+ * Building does the arithmetic once (means, intervals, marks) into plain arrays, and both
+ * printers only read them, so the table and the JSON can never disagree about which value is
+ * best. The terminal table is printed in two passes over one cell formatter, as in table.c:
+ * the first measures the columns, the second prints.
+ *
+ * Cells are formatted per kind of metric (latency, ratio, count, bytes) with the mean and the
+ * half-width in the same format, "12.3 ±0.4". The half-width is shown only with several
+ * seeds; with one seed there is no interval to show. */
+#include "compare.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "stat.h"
+#include "table.h"
+
+/* --- rows ----------------------------------------------------------------------------- */
+
+typedef enum fmt_kind {
+    FMT_NUM,                                  /* latency and durations: 3-4 significant
+                                                 digits, at most 3 decimals */
+    FMT_AVAIL,                                /* a ratio as a percentage, truncated, so that
+                                                 "100%" means every request succeeded */
+    FMT_RATE,                                 /* a ratio as a percentage, rounded; a tiny
+                                                 non-zero one is "<0.001%", never "0.000%" */
+    FMT_COUNT,                                /* whole numbers (fractional as means) */
+    FMT_BYTES,                                /* whole bytes with thousands separators */
+} fmt_kind;
+
+static const struct row_spec {
+    const char    *op;                        /* "read"/"write" (scope op), NULL (scope all) */
+    const char    *metric;
+    compare_better better;
+    fmt_kind       kind;
+} row_specs[] = {
+    {"read", "p50_ms", COMPARE_LOWER, FMT_NUM},
+    {"read", "p99_ms", COMPARE_LOWER, FMT_NUM},
+    {"write", "p50_ms", COMPARE_LOWER, FMT_NUM},
+    {"write", "p99_ms", COMPARE_LOWER, FMT_NUM},
+    {NULL, "availability", COMPARE_HIGHER, FMT_AVAIL},
+    {NULL, "errors", COMPARE_LOWER, FMT_COUNT},
+    {NULL, "stale_read_rate", COMPARE_LOWER, FMT_RATE},
+    {NULL, "staleness_p99_ms", COMPARE_LOWER, FMT_NUM},
+    {NULL, "ryw_violations", COMPARE_LOWER, FMT_COUNT},
+    {NULL, "monotonic_violations", COMPARE_LOWER, FMT_COUNT},
+    {NULL, "lost_writes", COMPARE_LOWER, FMT_COUNT},
+    {NULL, "conflicts", COMPARE_LOWER, FMT_COUNT},
+    {NULL, "divergent_keys", COMPARE_LOWER, FMT_COUNT},
+    {NULL, "repl_lag_p99_ms", COMPARE_LOWER, FMT_NUM},
+    {NULL, "repl_bytes", COMPARE_LOWER, FMT_BYTES},
+    {NULL, "rpo_writes", COMPARE_LOWER, FMT_COUNT},
+    {NULL, "rpo_ms", COMPARE_LOWER, FMT_NUM},
+    {NULL, "rto_s", COMPARE_LOWER, FMT_NUM},
+    {NULL, "failovers", COMPARE_LOWER, FMT_COUNT},
+    {NULL, "split_brain_s", COMPARE_LOWER, FMT_NUM},
+    {NULL, "no_region", COMPARE_LOWER, FMT_COUNT},
+};
+#define NSPECS (sizeof row_specs / sizeof row_specs[0])
+
+static const struct row_spec *spec_of(const compare_row *row)
+{
+    for (size_t i = 0; i < NSPECS; i++)
+        if (strcmp(row_specs[i].metric, row->metric) == 0 &&
+            (row_specs[i].op == row->op ||
+             (row_specs[i].op && row->op && strcmp(row_specs[i].op, row->op) == 0)))
+            return &row_specs[i];
+    return NULL;                              /* rows are only ever made from row_specs */
+}
+
+/* --- build ---------------------------------------------------------------------------- */
+
+static bool find(const run_result *r, const struct row_spec *spec, double *v)
+{
+    if (spec->op)
+        return run_metric_find(r, RUN_SCOPE_OP, spec->op, spec->metric, v);
+    return run_metric_find(r, RUN_SCOPE_ALL, "", spec->metric, v);
+}
+
+/* Mark the patterns whose mean is the best of the row; none when every pattern with a value
+ * has the same mean (one value alone is such a row). Patterns without a value (n == 0)
+ * take no part. */
+static void mark_best(compare_row *row, size_t np)
+{
+    bool have = false;
+    double best = 0, worst = 0;
+    for (size_t p = 0; p < np; p++) {
+        double m = row->values[p].mean;
+        if (row->values[p].n == 0)
+            continue;
+        bool better = row->better == COMPARE_HIGHER ? m > best : m < best;
+        bool worse = row->better == COMPARE_HIGHER ? m < worst : m > worst;
+        if (!have || better)
+            best = m;
+        if (!have || worse)
+            worst = m;
+        have = true;
+    }
+    for (size_t p = 0; p < np; p++)
+        row->best[p] = have && best != worst && row->values[p].n > 0 &&
+                       row->values[p].mean == best;
+}
+
+int compare_table_new(const run_result *const *runs, size_t npatterns, size_t nseeds,
+                      compare_table **out)
+{
+    assert(runs && npatterns >= 1 && nseeds >= 1);
+    *out = NULL;
+    double *xs = NULL;
+    compare_table *t = sim_calloc(1, sizeof *t);
+    if (!t)
+        goto fail;
+    t->scn = runs[0]->scn;
+    t->seed = runs[0]->seed;
+    t->nseeds = nseeds;
+    t->npatterns = npatterns;
+    t->patterns = sim_calloc(npatterns, sizeof *t->patterns);
+    t->rows = sim_calloc(NSPECS, sizeof *t->rows);
+    xs = sim_calloc(nseeds, sizeof *xs);
+    if (!t->patterns || !t->rows || !xs)
+        goto fail;
+    for (size_t p = 0; p < npatterns; p++)
+        t->patterns[p] = runs[p * nseeds]->pattern;
+
+    for (size_t i = 0; i < NSPECS; i++) {
+        const struct row_spec *spec = &row_specs[i];
+        bool present = false;
+        double v;
+        for (size_t j = 0; j < npatterns * nseeds && !present; j++)
+            present = find(runs[j], spec, &v);
+        if (!present)
+            continue;
+        compare_row *row = &t->rows[t->nrows];
+        row->metric = spec->metric;
+        row->op = spec->op;
+        row->better = spec->better;
+        row->values = sim_calloc(npatterns, sizeof *row->values);
+        row->best = sim_calloc(npatterns, sizeof *row->best);
+        t->nrows++;                           /* counted now, so that fail: frees both */
+        if (!row->values || !row->best)
+            goto fail;
+        for (size_t p = 0; p < npatterns; p++) {
+            size_t n = 0;
+            for (size_t k = 0; k < nseeds; k++)
+                if (find(runs[p * nseeds + k], spec, &v) && isfinite(v))
+                    xs[n++] = v;
+            compare_value *cv = &row->values[p];
+            cv->n = n;
+            cv->mean = NAN;
+            cv->ci95 = NAN;
+            if (n > 0) {
+                double hw = 0;
+                stat_ci95(xs, n, &cv->mean, &hw);
+                if (n >= 2)
+                    cv->ci95 = hw;
+            }
+        }
+        mark_best(row, npatterns);
+    }
+    sim_free(xs);
+    *out = t;
+    return 0;
+
+fail:
+    sim_free(xs);
+    compare_table_free(t);
+    return SIM_ENOMEM;
+}
+
+void compare_table_free(compare_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->nrows; i++) {
+        sim_free(t->rows[i].values);
+        sim_free(t->rows[i].best);
+    }
+    sim_free(t->rows);
+    sim_free(t->patterns);
+    sim_free(t);
+}
+
+/* --- terminal table ------------------------------------------------------------------- */
+
+/* Three or four significant digits, at most three decimals (for sub-ms latencies). */
+static void format_num(char *buf, size_t n, double v)
+{
+    if (fabs(v) < 1)
+        snprintf(buf, n, "%.3f", v);
+    else if (fabs(v) < 100)
+        snprintf(buf, n, "%.2f", v);
+    else if (fabs(v) < 1000)
+        snprintf(buf, n, "%.1f", v);
+    else
+        snprintf(buf, n, "%.0f", v);
+}
+
+static void format_value(char *buf, size_t n, fmt_kind kind, double v)
+{
+    if (isnan(v)) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    if (isinf(v)) {
+        snprintf(buf, n, "%sinf", v < 0 ? "-" : "");
+        return;
+    }
+    switch (kind) {
+    case FMT_NUM:
+        if (v == 0)
+            snprintf(buf, n, "0");            /* not "0.000": exactly nothing */
+        else
+            format_num(buf, n, v);
+        break;
+    case FMT_AVAIL:
+        if (v == 1.0)
+            snprintf(buf, n, "100%%");
+        else
+            snprintf(buf, n, "%.3f%%", floor(v * 1e5) / 1e3);
+        break;
+    case FMT_RATE:
+        if (v == 0)
+            snprintf(buf, n, "0%%");
+        else if (v > 0 && v < 0.5e-5)
+            snprintf(buf, n, "<0.001%%");
+        else
+            snprintf(buf, n, "%.3f%%", v * 100);
+        break;
+    case FMT_COUNT:
+        if (v == floor(v))
+            snprintf(buf, n, "%.0f", v + 0.0);    /* + 0.0: no "-0" */
+        else
+            snprintf(buf, n, "%.1f", v);
+        break;
+    case FMT_BYTES: {
+        /* Whole bytes in groups of three: bytes of two patterns often differ in the last
+         * digits only, and a rounded "53.64M" next to another "53.64M" would hide which is
+         * best. Means over seeds are rounded: a fraction of a byte says nothing. */
+        double a = fabs(v), whole = floor(a + 0.5);
+        if (a >= 1e18) {                      /* beyond any byte count: no grouping */
+            snprintf(buf, n, "%.4g", v);
+            break;
+        }
+        char digits[32];
+        int len = snprintf(digits, sizeof digits, "%.0f", whole);
+        size_t o = 0;
+        if (v < 0 && o + 1 < n)
+            buf[o++] = '-';
+        for (int i = 0; i < len && o + 2 < n; i++) {
+            if (i > 0 && (len - i) % 3 == 0)
+                buf[o++] = ',';
+            buf[o++] = digits[i];
+        }
+        buf[o] = '\0';
+        break;
+    }
+    }
+}
+
+/* A row's label: "read p99_ms" for the per-operation rows, the metric name otherwise. */
+static void row_label(char *buf, size_t n, const compare_row *row)
+{
+    if (row->op)
+        snprintf(buf, n, "%s %s", row->op, row->metric);
+    else
+        snprintf(buf, n, "%s", row->metric);
+}
+
+/* The cell of pattern p in row: "12.3", with several seeds "12.3 ±0.4" (no interval when the
+ * cell rests on a single run), "-" when no run of the pattern has a value. The mark is not
+ * part of the cell: it goes in a column of its own right after it. */
+static void row_cell(char *buf, size_t n, const compare_table *t, const compare_row *row,
+                     size_t p)
+{
+    fmt_kind kind = spec_of(row)->kind;
+    const compare_value *cv = &row->values[p];
+    char mean[64], ci[64];
+    format_value(mean, sizeof mean, kind, cv->mean);
+    if (t->nseeds < 2 || cv->n < 2) {
+        snprintf(buf, n, "%s", mean);
+        return;
+    }
+    if (cv->ci95 == 0)
+        snprintf(ci, sizeof ci, "0");         /* "0", not "0.000%": the runs all agree */
+    else
+        format_value(ci, sizeof ci, kind == FMT_AVAIL ? FMT_RATE : kind, cv->ci95);  /* rounded */
+    snprintf(buf, n, "%s ±%s", mean, ci);
+}
+
+static void put_padded(FILE *out, const char *s, size_t width, bool right)
+{
+    size_t w = table_text_width(s);
+    if (right)
+        for (size_t i = w; i < width; i++)
+            fputc(' ', out);
+    table_put_text(out, s);
+    if (!right)
+        for (size_t i = w; i < width; i++)
+            fputc(' ', out);
+}
+
+static void put_seeds(FILE *out, const compare_table *t)
+{
+    if (t->nseeds == 1)
+        fprintf(out, "seed: %" PRIu64, t->seed);
+    else
+        fprintf(out, "seeds: %" PRIu64 "..%" PRIu64 " (%zu runs per pattern)", t->seed,
+                t->seed + (uint64_t)(t->nseeds - 1), t->nseeds);
+}
+
+/* Characters of pattern p's column: its widest cell or its name. (Widths count characters,
+ * not bytes: "±" is two bytes.) */
+static size_t column_width(const compare_table *t, size_t p)
+{
+    char cell[160];
+    size_t w = table_text_width(t->patterns[p]);
+    for (size_t i = 0; i < t->nrows; i++) {
+        row_cell(cell, sizeof cell, t, &t->rows[i], p);
+        if (table_text_width(cell) > w)
+            w = table_text_width(cell);
+    }
+    return w;
+}
+
+void compare_table_print(FILE *out, const compare_table *t)
+{
+    char cell[160];
+    fputs("scenario: ", out);
+    table_put_text(out, t->scn && t->scn->name ? t->scn->name : "-");
+    fputs("  ", out);
+    put_seeds(out, t);
+    fputs("\n\n", out);
+
+    /* Pass 1: the label column's width; the pattern columns are measured as they are
+     * printed (column_width), which costs a few hundred formatted cells and no storage. */
+    size_t wlabel = strlen("metric");
+    for (size_t i = 0; i < t->nrows; i++) {
+        row_label(cell, sizeof cell, &t->rows[i]);
+        if (table_text_width(cell) > wlabel)
+            wlabel = table_text_width(cell);
+    }
+
+    /* Pass 2: header and rows. Each column is the right-aligned cell and then its mark, a
+     * '*' or a space (left out at the end of a line, so no line ends in blanks). */
+    put_padded(out, "metric", wlabel, false);
+    for (size_t p = 0; p < t->npatterns; p++) {
+        fputs("  ", out);
+        put_padded(out, t->patterns[p], column_width(t, p), true);
+        if (p + 1 < t->npatterns)
+            fputc(' ', out);
+    }
+    fputc('\n', out);
+    for (size_t i = 0; i < t->nrows; i++) {
+        const compare_row *row = &t->rows[i];
+        row_label(cell, sizeof cell, row);
+        put_padded(out, cell, wlabel, false);
+        for (size_t p = 0; p < t->npatterns; p++) {
+            row_cell(cell, sizeof cell, t, row, p);
+            fputs("  ", out);
+            put_padded(out, cell, column_width(t, p), true);
+            if (row->best[p])
+                fputc('*', out);
+            else if (p + 1 < t->npatterns)
+                fputc(' ', out);
+        }
+        fputc('\n', out);
+    }
+    if (t->nrows == 0)
+        fputs("(no metrics to compare)\n", out);
+
+    fputc('\n', out);
+    if (t->nrows > 0)
+        fputs("* best mean in its row (unrounded): the lowest, or the highest for availability;\n"
+              "  no mark when all are equal\n",
+              out);
+    if (t->nseeds > 1)
+        fprintf(out, "mean over %zu seeds ± the half-width of its 95%% confidence interval\n",
+                t->nseeds);
+}
+
+/* --- JSON ----------------------------------------------------------------------------- */
+
+static void json_row(FILE *out, const compare_table *t, const compare_row *row)
+{
+    fputs("    {\"metric\": ", out);
+    table_json_str(out, row->metric);
+    if (row->op) {
+        fputs(", \"op\": ", out);
+        table_json_str(out, row->op);
+    }
+    fprintf(out, ", \"better\": \"%s\",\n     \"values\": {",
+            row->better == COMPARE_HIGHER ? "higher" : "lower");
+    for (size_t p = 0; p < t->npatterns; p++) {
+        const compare_value *cv = &row->values[p];
+        fputs(p ? ", " : "", out);
+        table_json_str(out, t->patterns[p]);
+        fputs(": {\"mean\": ", out);
+        table_json_num(out, cv->mean);
+        fputs(", \"ci95\": ", out);
+        table_json_num(out, cv->ci95);
+        fprintf(out, ", \"n\": %zu}", cv->n);
+    }
+    fputs("},\n     \"best\": [", out);
+    bool first = true;
+    for (size_t p = 0; p < t->npatterns; p++) {
+        if (!row->best[p])
+            continue;
+        fputs(first ? "" : ", ", out);
+        first = false;
+        table_json_str(out, t->patterns[p]);
+    }
+    fputs("]}", out);
+}
+
+void compare_table_print_json(FILE *out, const compare_table *t)
+{
+    fputs("{\n  \"scenario\": ", out);
+    table_json_str(out, t->scn ? t->scn->name : NULL);
+    fputs(",\n  \"file\": ", out);
+    table_json_str(out, t->scn ? t->scn->file : NULL);
+    fprintf(out, ",\n  \"seed\": %" PRIu64 ",\n  \"seeds\": %zu,\n  \"patterns\": [", t->seed,
+            t->nseeds);
+    for (size_t p = 0; p < t->npatterns; p++) {
+        fputs(p ? ", " : "", out);
+        table_json_str(out, t->patterns[p]);
+    }
+    fputs("],\n  \"rows\": [", out);
+    for (size_t i = 0; i < t->nrows; i++) {
+        fputs(i ? ",\n" : "\n", out);
+        json_row(out, t, &t->rows[i]);
+    }
+    fputs(t->nrows ? "\n  ]\n}\n" : "]\n}\n", out);
+}
