@@ -640,27 +640,31 @@ static void test_dist_new_alloc_failure_returns_enomem(void **state)
 static void test_dist_zipf_draws_equal_gsl_ran_discrete(void **state)
 {
     (void)state;
-    const uint64_t n = 5000;
-    const double s = 0.99;
-    dist_spec spec = {.kind = DIST_ZIPF, .n = n, .s = s};
-    dist *d = NULL;
-    assert_int_equal(dist_new(&spec, &d, NULL), 0);
-    double *w = malloc(n * sizeof *w);
-    assert_non_null(w);
-    for (uint64_t k = 1; k <= n; k++)
-        w[k - 1] = pow((double)k, -s);
-    gsl_ran_discrete_t *g = gsl_ran_discrete_preproc(n, w);
-    assert_non_null(g);
-    sim_rng *a = NULL, *b = NULL;
-    assert_int_equal(sim_rng_new(3, "zipf-twin", &a), 0);
-    assert_int_equal(sim_rng_new(3, "zipf-twin", &b), 0);
-    for (int i = 0; i < 200000; i++)
-        assert_int_equal((uint64_t)dist_sample(d, a), gsl_ran_discrete(sim_rng_gsl(b), g) + 1);
-    sim_rng_free(a);
-    sim_rng_free(b);
-    gsl_ran_discrete_free(g);
-    free(w);
-    dist_free(d);
+    /* A skewed table, a flat one (every bucket kept whole) and a tiny steep one. */
+    const struct { uint64_t n; double s; } cases[] = {{5000, 0.99}, {100000, 0.0}, {3, 4.0}};
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        const uint64_t n = cases[t].n;
+        dist_spec spec = {.kind = DIST_ZIPF, .n = n, .s = cases[t].s};
+        dist *d = NULL;
+        assert_int_equal(dist_new(&spec, &d, NULL), 0);
+        double *w = malloc(n * sizeof *w);
+        assert_non_null(w);
+        for (uint64_t k = 1; k <= n; k++)
+            w[k - 1] = pow((double)k, -cases[t].s);
+        gsl_ran_discrete_t *g = gsl_ran_discrete_preproc(n, w);
+        assert_non_null(g);
+        sim_rng *a = NULL, *b = NULL;
+        assert_int_equal(sim_rng_new(3, "zipf-twin", &a), 0);
+        assert_int_equal(sim_rng_new(3, "zipf-twin", &b), 0);
+        for (int i = 0; i < 200000; i++)
+            assert_int_equal((uint64_t)dist_sample(d, a),
+                             gsl_ran_discrete(sim_rng_gsl(b), g) + 1);
+        sim_rng_free(a);
+        sim_rng_free(b);
+        gsl_ran_discrete_free(g);
+        free(w);
+        dist_free(d);
+    }
 }
 
 int main(void)
