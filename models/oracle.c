@@ -424,6 +424,12 @@ void oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t sess
     sk->flags |= S_READ;
 }
 
+void oracle_prefetch(const oracle *o, uint64_t key)
+{
+    if (key < o->nkeys)
+        __builtin_prefetch(&o->keys[key]);
+}
+
 /* --- the end ------------------------------------------------------------------------ */
 
 static uint64_t count_divergent(const oracle *o, store *const *stores, uint32_t nstores)

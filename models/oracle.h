@@ -89,6 +89,10 @@ void oracle_conflict(oracle *o);
 void oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t session,
                  sim_time issued, sim_time answered, bool measured);
 
+/* A hint that key's state will be needed soon (a read's answer is on its way): fetch it
+ * into the cache. No effect on any figure. */
+void oracle_prefetch(const oracle *o, uint64_t key);
+
 /* --- the end ----------------------------------------------------------------------- */
 
 /* Snapshot divergence now (call when arrivals end). */

@@ -515,6 +515,7 @@ void wl_note_read(wl *w, uint64_t tag, const store_cell *cells)
     rq->has_read = true;
     for (uint32_t f = 0; f < w->scn->data.fields; f++)
         rq->read_kseq[f] = cells[f].kseq;
+    oracle_prefetch(w->oracle, rq->key);      /* used when the answer reaches the client */
 }
 
 void wl_note_write(wl *w, uint64_t tag, uint64_t write_id)
