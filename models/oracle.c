@@ -430,6 +430,11 @@ void oracle_prefetch(const oracle *o, uint64_t key)
         __builtin_prefetch(&o->keys[key]);
 }
 
+void oracle_prefetch_write(const oracle *o, uint64_t write_id)
+{
+    __builtin_prefetch(&o->map[map_home(o, write_id)]);
+}
+
 /* --- the end ------------------------------------------------------------------------ */
 
 static uint64_t count_divergent(const oracle *o, store *const *stores, uint32_t nstores)

@@ -92,6 +92,8 @@ void oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t sess
 /* A hint that key's state will be needed soon (a read's answer is on its way): fetch it
  * into the cache. No effect on any figure. */
 void oracle_prefetch(const oracle *o, uint64_t key);
+/* The same for a committed write whose acknowledgement is on its way. */
+void oracle_prefetch_write(const oracle *o, uint64_t write_id);
 
 /* --- the end ----------------------------------------------------------------------- */
 

@@ -521,8 +521,10 @@ void wl_note_read(wl *w, uint64_t tag, const store_cell *cells)
 void wl_note_write(wl *w, uint64_t tag, uint64_t write_id)
 {
     request *rq = request_of(w, tag);
-    if (rq)
+    if (rq) {
         rq->write_id = write_id;
+        oracle_prefetch_write(w->oracle, write_id);   /* used when the ack arrives */
+    }
 }
 
 static void on_answer_message(sim_engine *e, void *ctx, uint64_t arg)
