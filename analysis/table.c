@@ -446,20 +446,16 @@ static void json_run(FILE *out, const run_result *r, const double *wall_s)
     fprintf(out, ",\n      \"events\": %" PRIu64 ",\n      \"wall_s\": ", r->events);
     json_num(out, wall_s ? *wall_s : NAN);
 
-    /* The whole-run metrics: every scope-all metric, whatever its key. */
-    fputs(",\n      \"metrics\": {", out);
-    bool first = true;
-    for (size_t j = 0; j < r->nmetrics; j++) {
-        const run_metric *m = &r->metrics[j];
-        if (m->scope != RUN_SCOPE_ALL)
-            continue;
-        fputs(first ? "" : ", ", out);
-        first = false;
-        json_str(out, m->name);
-        fputs(": ", out);
-        json_num(out, m->value);
-    }
-    fputs("},\n", out);
+    /* The whole-run metrics: the row of scope all. */
+    fputs(",\n      \"metrics\": ", out);
+    size_t all = 0;
+    while (all < r->nmetrics && r->metrics[all].scope != RUN_SCOPE_ALL)
+        all++;
+    if (all < r->nmetrics)
+        json_row(out, r, all);
+    else
+        fputs("{}", out);
+    fputs(",\n", out);
     json_scope_map(out, r, RUN_SCOPE_OP, "by_op");
     fputs(",\n", out);
     json_scope_map(out, r, RUN_SCOPE_REGION, "by_region");
