@@ -5,8 +5,12 @@
  * write lock instead of failing. The schema version is PRAGMA user_version: 0 on a fresh file,
  * DB_SCHEMA_VERSION once we created the schema. The schema is created inside a BEGIN
  * IMMEDIATE transaction that first re-reads the version, so two processes opening a new file
- * at once create it exactly once. A version-0 file that already has tables is someone else's
- * database and is refused, as is a file with a newer version: we would misread it.
+ * at once create it exactly once. A file of an older version is migrated the same way: the
+ * migration's tables and the new version number are written in one BEGIN IMMEDIATE
+ * transaction, after re-reading the version under the lock, so an interrupted or concurrent
+ * upgrade leaves the file at one version or the other, never in between. A version-0 file
+ * that already has tables is someone else's database and is refused, as is a file with a
+ * newer version: we would misread it.
  *
  * Writing: one BEGIN IMMEDIATE ... COMMIT per run. IMMEDIATE takes the write lock up front,
  * so a busy database is waited for at BEGIN (under the busy timeout) rather than failing
@@ -14,8 +18,8 @@
  * back, so a run is stored whole or not at all. Statements are prepared per call: a run is
  * written once, and caching them in db_conn would only add state to keep valid.
  *
- * Rows of 'metrics' and 'events' are inserted in the run_result's order, so ORDER BY rowid
- * gives that order back. */
+ * Rows of 'metrics', 'events' and 'series' are inserted in the run_result's order, so ORDER
+ * BY rowid gives that order back. */
 #include "db.h"
 
 #include <assert.h>
@@ -31,6 +35,18 @@ struct db_conn {
     sqlite3 *h;                               /* the SQLite connection */
     char    *path;                            /* as given to db_open, for error messages */
 };
+
+/* Added in version 2: the monitor's time series, one row per point. Shared by the schema of a
+ * new file and the migration from version 1, so the two cannot drift apart. */
+#define SERIES_SQL                                                                          \
+    "CREATE TABLE series ("                                                                 \
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"                                         \
+    " t_s REAL NOT NULL,"                     /* end of the interval, simulated seconds */  \
+    " region TEXT NOT NULL,"                                                                \
+    " metric TEXT NOT NULL,"                  /* 'requests', 'p99_ms', ... */               \
+    " value REAL"                             /* NULL when the value is NaN */              \
+    ");"                                                                                    \
+    "CREATE INDEX series_run_id ON series(run_id);"
 
 static const char schema_sql[] =
     "CREATE TABLE runs ("
@@ -62,12 +78,20 @@ static const char schema_sql[] =
     ");"
     "CREATE INDEX metrics_run_id ON metrics(run_id);"
     "CREATE INDEX events_run_id ON events(run_id);"
+    SERIES_SQL
     /* PRAGMA takes no bound parameters; this is a constant, not a value from outside. It is
      * part of the enclosing transaction, like the tables. */
-    "PRAGMA user_version = 1;";
+    "PRAGMA user_version = 2;";
 
-/* The schema text above hard-codes the version; keep them in step. */
-_Static_assert(DB_SCHEMA_VERSION == 1, "update schema_sql's PRAGMA user_version");
+/* migrate_sql[v] brings a file of version v to DB_SCHEMA_VERSION, inside the transaction
+ * that ensure_schema() opened. */
+static const char *const migrate_sql[DB_SCHEMA_VERSION] = {
+    [1] = SERIES_SQL "PRAGMA user_version = 2;",
+};
+
+/* The schema texts above hard-code the version; keep them in step. */
+_Static_assert(DB_SCHEMA_VERSION == 2, "update the PRAGMA user_version in schema_sql and "
+               "migrate_sql, and add a migration");
 
 /* Fill err with SIM_EIO, the database path as err->file and a message ending in SQLite's own
  * explanation (sqlite3_errmsg, or the code's generic text when the handle has none). */
@@ -107,7 +131,8 @@ static void rollback(sqlite3 *h)
         sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* Bring a database of version 0 to DB_SCHEMA_VERSION, or leave a current one alone. */
+/* Bring a database of version 0 (empty) or an older version to DB_SCHEMA_VERSION, or leave a
+ * current one alone. */
 static int ensure_schema(db_conn *db, sim_err *err)
 {
     sqlite3 *h = db->h;
@@ -121,25 +146,30 @@ static int ensure_schema(db_conn *db, sim_err *err)
     if (version > DB_SCHEMA_VERSION || version < 0)
         goto newer;
 
+    const char *what = version == 0 ? "cannot create the results database schema"
+                                    : "cannot upgrade the results database schema";
     rc = sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
-        return db_fail(err, db->path, h, rc, "cannot create the results database schema");
-    /* Re-read under the write lock: another process may have created the schema since. */
+        return db_fail(err, db->path, h, rc, what);
+    /* Re-read under the write lock: another process may have created or upgraded the schema
+     * since. */
     rc = query_int(h, "PRAGMA user_version", &version);
     if (rc == SQLITE_OK && version == 0)
         rc = query_int(h, "SELECT count(*) FROM sqlite_master", &ntables);
     if (rc != SQLITE_OK) {
-        db_fail(err, db->path, h, rc, "cannot create the results database schema");
+        db_fail(err, db->path, h, rc, what);
         rollback(h);
         return SIM_EIO;
     }
-    if (version != 0) {
+    if (version == DB_SCHEMA_VERSION) {
         rollback(h);
-        if (version == DB_SCHEMA_VERSION)
-            return 0;
+        return 0;
+    }
+    if (version > DB_SCHEMA_VERSION || version < 0) {
+        rollback(h);
         goto newer;
     }
-    if (ntables != 0) {
+    if (version == 0 && ntables != 0) {
         rollback(h);
         sim_err_set(err, SIM_EIO, NULL,
                     "not an mrsim results database: expected an empty file or schema "
@@ -148,11 +178,11 @@ static int ensure_schema(db_conn *db, sim_err *err)
             snprintf(err->file, sizeof err->file, "%s", db->path);
         return SIM_EIO;
     }
-    rc = sqlite3_exec(h, schema_sql, NULL, NULL, NULL);
+    rc = sqlite3_exec(h, version == 0 ? schema_sql : migrate_sql[version], NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        db_fail(err, db->path, h, rc, "cannot create the results database schema");
+        db_fail(err, db->path, h, rc, what);
         rollback(h);
         return SIM_EIO;
     }
@@ -161,7 +191,7 @@ static int ensure_schema(db_conn *db, sim_err *err)
 newer:
     sim_err_set(err, SIM_EIO, NULL,
                 "results database schema version %d is not one this mrsim can write "
-                "(expected %d or an empty file); use a newer mrsim or another --db",
+                "(expected %d or older, or an empty file); use a newer mrsim or another --db",
                 version, DB_SCHEMA_VERSION);
     if (err)
         snprintf(err->file, sizeof err->file, "%s", db->path);
@@ -321,6 +351,27 @@ static int insert_events(sqlite3 *h, const run_result *r, sqlite3_int64 id)
     return rc;
 }
 
+static int insert_series(sqlite3 *h, const run_result *r, sqlite3_int64 id)
+{
+    static const char sql[] =
+        "INSERT INTO series (run_id, t_s, region, metric, value) VALUES (?1, ?2, ?3, ?4, ?5)";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    /* sqlite3_reset keeps the bindings, so the run id is bound once for every row. */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, id);
+    for (size_t i = 0; rc == SQLITE_OK && i < r->nseries; i++) {
+        const run_point *p = &r->series[i];
+        rc = sqlite3_bind_double(st, 2, sim_time_s(p->t));
+        if (rc == SQLITE_OK) rc = bind_str(st, 3, p->region);
+        if (rc == SQLITE_OK) rc = bind_str(st, 4, p->metric);
+        if (rc == SQLITE_OK) rc = bind_real(st, 5, p->value);
+        if (rc == SQLITE_OK) rc = step_insert(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int64_t *run_id,
                  sim_err *err)
 {
@@ -335,6 +386,8 @@ int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int6
         rc = insert_metrics(h, r, id);
     if (rc == SQLITE_OK)
         rc = insert_events(h, r, id);
+    if (rc == SQLITE_OK)
+        rc = insert_series(h, r, id);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {

@@ -3,9 +3,13 @@
  * A run is stored as one row of 'runs' (what ran: the scenario's name, file, full text and
  * SHA-256, the pattern, the seed; how long: simulated and wall seconds, engine events; who
  * ran it: start time and mrsim version), its metrics as rows of 'metrics' (scope, key, name,
- * value, in the run_result's order) and its event log as rows of 'events'. The schema is
- * created on first open and versioned with PRAGMA user_version (DB_SCHEMA_VERSION); a file
- * written by a newer mrsim is refused rather than misread.
+ * value, in the run_result's order), its event log as rows of 'events' and its monitoring
+ * time series as rows of 'series' (t_s, the interval's end in simulated seconds; region;
+ * metric; value; in the run_result's order). The schema is created on first open and
+ * versioned with PRAGMA user_version (DB_SCHEMA_VERSION). Version history: 1 had runs,
+ * metrics and events; 2 added series. A file of an older version is upgraded in place when
+ * opened (in one transaction, so it is at one version or the other); a file written by a
+ * newer mrsim is refused rather than misread.
  *
  * Two decisions a reader must know:
  * - db_write_run() is one transaction (BEGIN IMMEDIATE ... COMMIT): an error, a full disk or
@@ -16,10 +20,11 @@
  *   clock; everything else is in the run_result, so the same run gives the same rows apart
  *   from those fields.
  *
- * Column encodings: NaN metric values are stored as NULL. Seeds are uint64 but SQLite
- * integers are int64, so 'seed' holds the seed's bit pattern as int64 (a seed above 2^63-1
- * reads back negative; the CLI refuses such seeds, so in practice seed is stored as is). The
- * 'events' column of 'runs' is the engine's event count, the same int64 conversion. */
+ * Column encodings: NaN metric and series values are stored as NULL. Seeds are uint64 but
+ * SQLite integers are int64, so 'seed' holds the seed's bit pattern as int64 (a seed above
+ * 2^63-1 reads back negative; the CLI refuses such seeds, so in practice seed is stored as
+ * is). The 'events' column of 'runs' is the engine's event count, the same int64
+ * conversion. */
 #ifndef MRSIM_DB_H
 #define MRSIM_DB_H
 
@@ -28,7 +33,7 @@
 #include "run.h"
 #include "sim.h"
 
-#define DB_SCHEMA_VERSION 1                   /* PRAGMA user_version of the schema we write */
+#define DB_SCHEMA_VERSION 2                   /* PRAGMA user_version of the schema we write */
 #define DB_BUSY_TIMEOUT_MS 10000              /* wait this long for another writer, ms */
 
 typedef struct db_conn db_conn;               /* opaque: one open database */
@@ -42,10 +47,10 @@ typedef struct db_run_info {
 } db_run_info;
 
 /* Open (creating if missing) the database at path and make sure its schema is current.
- * Returns 0 and a connection the caller closes with db_close, or SIM_EIO when the file cannot
- * be opened or created, is not an SQLite database, or has a schema newer than
- * DB_SCHEMA_VERSION (err->file is the path, err->msg says why), or SIM_ENOMEM. The parent
- * directory must exist. */
+ * An older schema is upgraded first. Returns 0 and a connection the caller closes with
+ * db_close, or SIM_EIO when the file cannot be opened, created or upgraded, is not an SQLite
+ * database, or has a schema newer than DB_SCHEMA_VERSION (err->file is the path, err->msg
+ * says why), or SIM_ENOMEM. The parent directory must exist. */
 int  db_open(const char *path, db_conn **out, sim_err *err);
 /* Close db; NULL is a no-op. Finishes nothing: a write in progress has already committed or
  * rolled back when db_write_run returned. */

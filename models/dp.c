@@ -19,6 +19,7 @@ struct dp {
     store *const *stores;
     wl         *wl;
     repl       *repl;
+    health     *health;                       /* NULL without health checking */
     uint32_t    nregions;
     cache     **caches;                       /* per region, or NULL without a cache */
     dist       *hit_time;                     /* owned */
@@ -83,6 +84,7 @@ void dp_free(dp *d)
 }
 
 void dp_set_repl(dp *d, repl *r) { d->repl = r; }
+void dp_set_health(dp *d, health *h) { d->health = h; }
 
 void dp_request(void *dp_ctx, uint32_t region_index, scn_op op, uint64_t tag)
 {
@@ -137,6 +139,11 @@ void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op,
                region_status status)
 {
     dp *d = dp_ctx;
+    if (tag & HEALTH_PROBE_TAG) {              /* a health probe that waited like a read */
+        if (status == REGION_OK)               /* refused: no answer, the checker times out */
+            health_probe_served(d->health, region_index, tag);
+        return;
+    }
     if (status != REGION_OK) {
         wl_respond(d->wl, region_index, tag, status);
         return;

@@ -18,6 +18,7 @@
 
 #include "cache.h"
 #include "engine.h"
+#include "health.h"
 #include "net.h"
 #include "oracle.h"
 #include "region.h"
@@ -37,6 +38,8 @@ int  dp_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, net *n,
 void dp_free(dp *d);                          /* NULL is a no-op */
 /* The replicator the data plane writes through; set before the run starts. */
 void dp_set_repl(dp *d, repl *r);
+/* The health checkers whose probes wait in the regions' queues (NULL: none). */
+void dp_set_health(dp *d, health *h);
 
 /* A request message reached 'region' (a wl_deliver_fn). */
 void dp_request(void *dp_ctx, uint32_t region, scn_op op, uint64_t tag);

@@ -6,7 +6,8 @@
  * slot and the region's crash epoch in its argument, so nothing is allocated per request.
  *
  * Utilisation is the integral of the number of busy servers over the measurement window,
- * updated whenever that number changes. */
+ * updated whenever that number changes. The same integral over all time, unclipped, is kept
+ * beside it for the monitor, which takes differences of it per interval. */
 #include "region.h"
 
 #include <stdio.h>
@@ -41,6 +42,7 @@ struct region {
     sim_time    window_start, window_end;     /* utilisation window */
     sim_time    busy_since;                   /* last change of the busy count */
     double      busy_area;                    /* busy servers x ns, inside the window */
+    double      busy_total;                   /* busy servers x ns, since time 0 */
     region_stats stats;
 };
 
@@ -107,10 +109,12 @@ void region_free(region *r)
     sim_free(r);
 }
 
-/* Add the busy-server area since the last change, clipped to the window. */
+/* Add the busy-server area since the last change: to busy_area clipped to the window, to
+ * busy_total whole. */
 static void account_busy(region *r)
 {
     sim_time now = sim_now(r->e);
+    r->busy_total += (double)(r->servers - r->nfree) * (double)(now - r->busy_since);
     sim_time from = r->busy_since > r->window_start ? r->busy_since : r->window_start;
     sim_time to = now < r->window_end ? now : r->window_end;
     if (to > from)
@@ -215,6 +219,14 @@ void region_set_brownout(region *r, double factor) { r->brownout = factor; }
 bool region_is_down(const region *r) { return r->down; }
 uint32_t region_epoch(const region *r) { return r->epoch; }
 region_stats region_get_stats(const region *r) { return r->stats; }
+
+/* busy_total plus the busy time since the last change, which account_busy has not added
+ * yet: the same sum account_busy would make now, without changing the region. */
+double region_busy_ns(const region *r)
+{
+    sim_time now = sim_now(r->e);
+    return r->busy_total + (double)(r->servers - r->nfree) * (double)(now - r->busy_since);
+}
 
 double region_utilization(const region *r)
 {

@@ -66,5 +66,9 @@ uint32_t region_epoch(const region *r);
 region_stats region_get_stats(const region *r);
 /* Busy server time over the window / (servers x window length), as of now. */
 double region_utilization(const region *r);
+/* Busy server time since time 0 as of now, including service in progress: the integral of
+ * the number of busy servers, in server-ns, not clipped to the window. The monitor takes its
+ * difference over an interval. */
+double region_busy_ns(const region *r);
 
 #endif

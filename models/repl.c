@@ -68,6 +68,8 @@ struct repl {
     const uint8_t *rank;
     repl_done_fn *done;
     void       *done_ctx;
+    repl_applied_fn *observer;                /* may be NULL */
+    void       *observer_ctx;
     uint32_t    nregions;
     sim_time    tick;                         /* shipper interval */
     uint64_t    entry_bytes;                  /* bytes of one entry on the wire */
@@ -393,6 +395,8 @@ static void on_batch(sim_engine *e, void *ctx, uint64_t arg)
         if (res.conflict)
             oracle_conflict(r->oracle);
         oracle_applied(r->oracle, target, entry->commit, now);
+        if (r->observer)
+            r->observer(r->observer_ctx, target, now - entry->commit);
         *applied = seq;
     }
     uint64_t ack = (uint64_t)origin << MSG_ORIGIN_SHIFT | (uint64_t)target << MSG_TARGET_SHIFT
@@ -418,6 +422,12 @@ static void on_ack(sim_engine *e, void *ctx, uint64_t arg)
     log_trim(r, origin);
     if (r->pat->replication.mode == SCN_REPL_SYNC)
         settle_waiters(r, origin);
+}
+
+void repl_set_observer(repl *r, repl_applied_fn *fn, void *ctx)
+{
+    r->observer = fn;
+    r->observer_ctx = ctx;
 }
 
 /* --- query ------------------------------------------------------------------------- */

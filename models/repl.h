@@ -59,6 +59,11 @@ void repl_free(repl *r);                      /* NULL is a no-op */
 uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint32_t set_elem,
                     bool measured, uint64_t token);
 
+/* Someone who watches applies (monitoring): called for every replicated write applied at
+ * 'target', with its lag (commit at the origin to apply here), ns. */
+typedef void repl_applied_fn(void *ctx, uint32_t target, sim_time lag);
+void repl_set_observer(repl *r, repl_applied_fn *fn, void *ctx);
+
 /* Nothing left to ship or to be acknowledged, in any region's log. */
 bool     repl_idle(const repl *r);
 /* Bytes sent over the link a -> b (batches and acknowledgements), and in total. */

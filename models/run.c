@@ -15,10 +15,13 @@
 #include "dp.h"
 #include "engine.h"
 #include "fault.h"
+#include "health.h"
+#include "mon.h"
 #include "net.h"
 #include "oracle.h"
 #include "region.h"
 #include "repl.h"
+#include "route.h"
 #include "store.h"
 #include "topo.h"
 #include "wl.h"
@@ -27,7 +30,7 @@
 
 /* Counts of the requests that ended in one (region, operation). */
 typedef struct cell {
-    uint64_t   requests, ok, timeouts, rejected, failed;
+    uint64_t   requests, ok, timeouts, rejected, failed, no_region;
     stat_hist *latency;                       /* ok requests, ns */
 } cell;
 
@@ -45,7 +48,14 @@ typedef struct world {
     wl             *wl;
     dp             *dp;
     repl           *repl;
+    health         *health;                   /* NULL without routing.health */
+    route          *route;                    /* NULL without DNS routing */
+    mon            *mon;
     fault_timeline *faults;
+    double          detect_sum_s;             /* region_down faults the health view caught: */
+    uint64_t        detected;                 /* ... total and count of their delays */
+    uint64_t        false_downs;              /* view flips to unhealthy of a region up */
+    bool           *fault_detected;           /* per fault */
     cell           *cells;                    /* nregions x SCN_OP_COUNT */
     run_result     *result;
     size_t          log_cap;
@@ -66,6 +76,7 @@ static void on_outcome(void *ctx, const wl_outcome *o)
         return;                               /* arrivals in [warmup, duration) are measured */
     cell *c = &w->cells[o->region * SCN_OP_COUNT + o->op];
     c->requests++;
+    mon_request(w->mon, o->region, o->result == WL_OK, o->latency);
     switch (o->result) {
     case WL_OK:
         c->ok++;
@@ -80,14 +91,69 @@ static void on_outcome(void *ctx, const wl_outcome *o)
     case WL_FAILED:
         c->failed++;
         break;
+    case WL_NO_REGION:
+        c->no_region++;
+        break;
     default:
         sim_panic("unknown request result %d", (int)o->result);
     }
 }
 
+static void log_event(world *w, sim_time t, const char *kind, const char *detail);
+
 static void on_fault_log(void *ctx, sim_time t, const char *kind, const char *detail)
 {
+    log_event(ctx, t, kind, detail);
+}
+
+/* The health view flipped. Ground truth decides what it means: a flip to unhealthy while a
+ * region_down fault holds the region is a detection (its delay counts towards detect_s);
+ * while the region is up it is a false alarm. */
+static void on_health_change(void *ctx, sim_time t, uint32_t region, bool healthy)
+{
     world *w = ctx;
+    const scn_scenario *s = w->scn;
+    char detail[96];
+    snprintf(detail, sizeof detail, "%s", s->regions[region].name);
+    log_event(w, t, healthy ? "health_up" : "health_down", detail);
+    if (w->route)
+        route_health_changed(w->route, t);
+    if (healthy)
+        return;
+    if (!region_is_down(w->regions[region])) {
+        w->false_downs++;
+        return;
+    }
+    for (size_t i = 0; i < s->nfaults; i++) {
+        const scn_fault *f = &s->faults[i];
+        if (f->kind == SCN_FAULT_REGION_DOWN && f->region == region && f->at <= t &&
+            t < f->end && !w->fault_detected[i]) {
+            w->fault_detected[i] = true;
+            w->detect_sum_s += sim_time_s(t - f->at);
+            w->detected++;
+        }
+    }
+}
+
+static void on_alert(void *ctx, sim_time t, const char *kind, const char *detail)
+{
+    log_event(ctx, t, kind, detail);
+}
+
+static void on_applied(void *ctx, uint32_t target, sim_time lag)
+{
+    world *w = ctx;
+    mon_lag(w->mon, target, lag);
+}
+
+static bool view_healthy(void *ctx, uint32_t region)
+{
+    world *w = ctx;
+    return health_is_healthy(w->health, region);
+}
+
+static void log_event(world *w, sim_time t, const char *kind, const char *detail)
+{
     run_result *r = w->result;
     if (r->nlog == w->log_cap) {
         size_t cap = w->log_cap ? w->log_cap * 2 : 16;
@@ -146,6 +212,7 @@ static int add_request_metrics(world *w, size_t *cap, run_scope scope, const cha
         {"timeouts", (double)sum->timeouts},
         {"rejected", (double)sum->rejected},
         {"failed", (double)sum->failed},
+        {"no_region", (double)sum->no_region},
         {"availability", sum->requests ? (double)sum->ok / (double)sum->requests : 1.0},
         {"throughput_rps", (double)sum->ok / window_s},
         /* No successful request, no latency: NaN (null in JSON and the database), never a
@@ -185,6 +252,7 @@ static int add_consistency_metrics(world *w, size_t *cap)
 {
     run_result *r = w->result;
     oracle_figures f = oracle_get_figures(w->oracle);
+    wl_dns_stats dns = wl_get_dns_stats(w->wl);
     uint64_t lookups = dp_cache_hits(w->dp) + dp_cache_misses(w->dp);
     const struct { const char *name; double value; } m[] = {
         {"reads", (double)f.reads},
@@ -204,6 +272,11 @@ static int add_consistency_metrics(world *w, size_t *cap)
         {"drained", f.drained ? 1.0 : 0.0},
         {"repl_bytes", (double)repl_bytes(w->repl)},
         {"cache_hit_rate", lookups ? (double)dp_cache_hits(w->dp) / (double)lookups : 0.0},
+        {"detect_s", w->detected ? w->detect_sum_s / (double)w->detected : NAN},
+        {"dns_stale_requests", w->route ? (double)dns.stale_requests : NAN},
+        {"dns_move_s", dns.moves ? dns.move_sum_s / (double)dns.moves : NAN},
+        {"false_health_downs", w->health ? (double)w->false_downs : NAN},
+        {"probes_failed", w->health ? (double)health_probes_failed(w->health) : NAN},
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
         if (add_metric(r, cap, RUN_SCOPE_ALL, all_key, m[i].name, m[i].value) < 0)
@@ -218,6 +291,7 @@ static void cell_add(cell *into, const cell *from)
     into->timeouts += from->timeouts;
     into->rejected += from->rejected;
     into->failed += from->failed;
+    into->no_region += from->no_region;
     stat_hist_merge(into->latency, from->latency);
 }
 
@@ -245,14 +319,14 @@ static int build_metrics(world *w)
         rc = add_consistency_metrics(w, &cap);
 
     for (int op = 0; op < SCN_OP_COUNT && rc == 0; op++) {
-        sum.requests = sum.ok = sum.timeouts = sum.rejected = sum.failed = 0;
+        sum.requests = sum.ok = sum.timeouts = sum.rejected = sum.failed = sum.no_region = 0;
         stat_hist_reset(sum.latency);
         for (size_t reg = 0; reg < s->nregions; reg++)
             cell_add(&sum, &w->cells[reg * SCN_OP_COUNT + op]);
         rc = add_request_metrics(w, &cap, RUN_SCOPE_OP, scn_op_name(op), &sum, -1);
     }
     for (size_t reg = 0; reg < s->nregions && rc == 0; reg++) {
-        sum.requests = sum.ok = sum.timeouts = sum.rejected = sum.failed = 0;
+        sum.requests = sum.ok = sum.timeouts = sum.rejected = sum.failed = sum.no_region = 0;
         stat_hist_reset(sum.latency);
         for (int op = 0; op < SCN_OP_COUNT; op++)
             cell_add(&sum, &w->cells[reg * SCN_OP_COUNT + op]);
@@ -266,11 +340,37 @@ static int build_metrics(world *w)
     return rc;
 }
 
+/* The monitor's points, by interval, then region, then metric. */
+static int build_series(world *w)
+{
+    const scn_scenario *s = w->scn;
+    run_result *r = w->result;
+    size_t n = mon_intervals(w->mon) * s->nregions * MON_METRIC_COUNT;
+    if (n == 0)
+        return 0;
+    r->series = sim_calloc(n, sizeof *r->series);
+    if (!r->series)
+        return SIM_ENOMEM;
+    for (size_t i = 0; i < mon_intervals(w->mon); i++)
+        for (uint32_t reg = 0; reg < s->nregions; reg++)
+            for (int m = 0; m < MON_METRIC_COUNT; m++)
+                r->series[r->nseries++] = (run_point){
+                    .t = mon_interval_end(w->mon, i), .region = s->regions[reg].name,
+                    .metric = mon_metric_name((mon_metric)m),
+                    .value = mon_value(w->mon, i, reg, (mon_metric)m),
+                };
+    return 0;
+}
+
 /* --- the run ----------------------------------------------------------------------- */
 
 static void world_free(world *w)
 {
     fault_timeline_free(w->faults);
+    sim_free(w->fault_detected);
+    route_free(w->route);
+    mon_free(w->mon);
+    health_free(w->health);
     repl_free(w->repl);
     dp_free(w->dp);
     wl_free(w->wl);
@@ -354,6 +454,24 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
         return rc;
     dp_set_repl(w->dp, w->repl);
     wl_set_deliver(w->wl, dp_request, w->dp);
+    if ((rc = mon_new(w->engine, s, w->regions, on_alert, w, &w->mon, err)) < 0)
+        return rc;
+    repl_set_observer(w->repl, on_applied, w);
+    w->fault_detected = sim_calloc(s->nfaults ? s->nfaults : 1, sizeof *w->fault_detected);
+    if (!w->fault_detected)
+        return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the world");
+    if (s->health.enabled) {
+        if ((rc = health_new(w->engine, w->net, s, w->regions, seed, on_health_change, w,
+                             &w->health, err)) < 0)
+            return rc;
+        dp_set_health(w->dp, w->health);
+        mon_set_health(w->mon, view_healthy, w);
+    }
+    if (s->dns.enabled) {
+        if ((rc = route_new(s, w->pat, w->topo, w->health, &w->route, err)) < 0)
+            return rc;
+        wl_set_route(w->wl, w->route);
+    }
     return fault_timeline_new(w->engine, s, w->net, w->regions, w->clocks, on_fault_log, w,
                               &w->faults, err);
 }
@@ -392,6 +510,9 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
         goto done;
 
     wl_start(w.wl);
+    mon_start(w.mon);
+    if (w.health)
+        health_start(w.health);
     if (opts->progress) {
         w.progress_every = opts->progress_every > 0 ? opts->progress_every : s->duration / 100;
         if (w.progress_every <= 0)
@@ -403,6 +524,8 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
      * timers past this point are of no consequence and are dropped with the engine. */
     if (!wl_end_arrivals(w.wl))
         sim_engine_run(w.engine, SIM_TIME_MAX);
+    if (w.health)
+        health_stop(w.health);
     /* Heal the world and let replication drain before the final account. */
     oracle_mark_arrivals_end(w.oracle, w.stores, (uint32_t)s->nregions);
     fault_timeline_heal(w.faults);
@@ -415,7 +538,7 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
     /* Progress reports are the CLI's business, not the model's: leave them out, so that the
      * count is the same with and without a terminal. */
     r->events = sim_engine_executed(w.engine) - w.progress_ticks;
-    if ((rc = build_metrics(&w)) < 0)
+    if ((rc = build_metrics(&w)) < 0 || (rc = build_series(&w)) < 0)
         sim_err_set(err, rc, NULL, "out of memory collecting the metrics");
 done:
     world_free(&w);
@@ -433,6 +556,7 @@ void run_result_free(run_result *r)
         return;
     sim_free(r->metrics);
     sim_free(r->log);
+    sim_free(r->series);
     stat_hist_free(r->latency);
     sim_free(r);
 }

@@ -41,6 +41,15 @@ typedef struct run_event {
     char        detail[128];                  /* "region_down us-east-1" */
 } run_event;
 
+/* One point of a per-region time series (monitoring): the value of 'metric' for 'region'
+ * over the interval that ended at t. */
+typedef struct run_point {
+    sim_time    t;                            /* end of the interval, ns */
+    const char *region;                       /* borrowed from the scenario */
+    const char *metric;                       /* static string: "requests", "p99_ms", ... */
+    double      value;                        /* NaN where there is nothing to measure */
+} run_point;
+
 typedef struct run_result {
     const scn_scenario *scn;                  /* borrowed: must outlive the result */
     const char *pattern;                      /* the pattern's name (borrowed from the
@@ -50,6 +59,7 @@ typedef struct run_result {
     uint64_t    events;                       /* engine events executed */
     run_metric *metrics;   size_t nmetrics;
     run_event  *log;       size_t nlog;
+    run_point  *series;    size_t nseries;    /* by interval, then region, then metric */
     stat_hist  *latency;                      /* every measured ok request, ns (for CDFs) */
 } run_result;
 

@@ -1583,6 +1583,244 @@ static int parse_data(scn_scenario *s, const cJSON *n, sim_err *err)
     return 0;
 }
 
+/* ---- routing (health checking), monitoring, alerts ---- */
+
+static const char *const F_ROUTING[] = {"health", "policy", "primary", "dns_ttl",
+                                        "ignore_ttl", "stale_for", "weights"};
+static const char *const F_WEIGHTS[] = {"distance", "latency", "reliability"};
+static const char *const POLICY_NAMES[SCN_POLICY_COUNT] = {
+    [SCN_POLICY_DEFAULT] = NULL, [SCN_POLICY_PRIMARY] = "primary",
+    [SCN_POLICY_NEAREST] = "nearest", [SCN_POLICY_SCORED] = "scored",
+};
+static const char *const F_HEALTH[] = {"interval", "timeout", "unhealthy_after", "healthy_after",
+                                       "checkers", "quorum", "lane"};
+static const char *const F_MONITOR[] = {"interval"};
+static const char *const F_ALERTS[] = {"lag", "error_rate"};
+
+#define MON_MIN_INTERVAL SIM_MS               /* a finer monitoring interval is refused */
+#define MON_MAX_INTERVALS 10000000            /* duration / interval at most this: bounds the
+                                                 series a run keeps */
+
+static uint32_t count_bits(uint64_t x)
+{
+    uint32_t n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+}
+
+/* The settings when "routing.health" is absent (then only 'enabled' is false) and the
+ * defaults of every field it leaves out. */
+static void health_defaults(scn_scenario *s)
+{
+    scn_health *h = &s->health;
+    h->enabled = false;
+    h->interval = 10 * SIM_S;
+    h->timeout = 2 * SIM_S;
+    h->unhealthy_after = 3;
+    h->healthy_after = 2;
+    /* nregions <= SCN_MAX_REGIONS = 64; shifting a uint64_t by 64 is undefined. */
+    h->checkers = s->nregions >= 64 ? UINT64_MAX : (UINT64_C(1) << s->nregions) - 1;
+    h->quorum = 0;                            /* a majority of each target's voters */
+    h->lane = false;
+}
+
+/* "checkers": a non-empty array of region names, each at most once, as a bit mask. */
+static int parse_checkers(const scn_scenario *s, const cJSON *n, const char *path,
+                          uint64_t *out, sim_err *err)
+{
+    char p[PATH_N], pp[PATH_N], k[64];
+    size_t count;
+    TRY(get_array(n, path, "region", "region names", 1, SIZE_MAX, &count, err));
+    uint64_t mask = 0;
+    uint32_t at[SCN_MAX_REGIONS];             /* at[r]: where region r was listed */
+    size_t i = 0;
+    for (const cJSON *c = n->child; c; c = c->next, i++) {
+        uint32_t r = 0;
+        if (get_region(s, c, pindex(p, path, i), &r, err) < 0)
+            return SIM_EINVAL;
+        if (mask & (UINT64_C(1) << r))
+            return sim_err_set(err, SIM_EINVAL, p, "duplicate checker \"%s\" (also %s)",
+                               clip(c->valuestring, k, sizeof k), pindex(pp, path, at[r]));
+        mask |= UINT64_C(1) << r;
+        at[r] = (uint32_t)i;
+    }
+    *out = mask;
+    return 0;
+}
+
+/* "routing.health". The checkers come before the quorum, whose range they set. */
+static int parse_health(scn_scenario *s, const cJSON *n, sim_err *err)
+{
+    static const char path[] = "routing.health";
+    char p[PATH_N], s1[64], s2[64];
+    scn_health *h = &s->health;
+    uint64_t u;
+    if (check_fields(n, path, F_HEALTH, N_OF(F_HEALTH), err) < 0)
+        return SIM_EINVAL;
+    if (s->nregions < 2)
+        return sim_err_set(err, SIM_EINVAL, path,
+                           "health checking needs at least two regions (a checker probes only "
+                           "other regions), got %zu", s->nregions);
+    h->enabled = true;
+    const cJSON *v, *interval = field(n, "interval"), *timeout = field(n, "timeout");
+    if (interval && get_pos_dur(interval, pjoin(p, path, "interval"), &h->interval, err) < 0)
+        return SIM_EINVAL;
+    if (timeout && get_pos_dur(timeout, pjoin(p, path, "timeout"), &h->timeout, err) < 0)
+        return SIM_EINVAL;
+    /* A probe is answered or failed before the next one goes out. An interval given alone
+     * may fall below the default timeout; that is an error about the interval rather than
+     * a timeout that silently shrinks to fit. */
+    if (h->timeout > h->interval && timeout)
+        return sim_err_set(err, SIM_EINVAL, pjoin(p, path, "timeout"),
+                           "expected at most the interval (\"%s\"), got \"%s\"",
+                           interval ? clip(interval->valuestring, s1, sizeof s1) : "10s",
+                           clip(timeout->valuestring, s2, sizeof s2));
+    if (h->timeout > h->interval)
+        return sim_err_set(err, SIM_EINVAL, pjoin(p, path, "interval"),
+                           "expected at least the default timeout (\"2s\"), got \"%s\"; set "
+                           "a shorter \"timeout\"", clip(interval->valuestring, s1, sizeof s1));
+    if ((v = field(n, "unhealthy_after"))) {
+        if (get_uint(v, pjoin(p, path, "unhealthy_after"), 1, 100, &u, err) < 0)
+            return SIM_EINVAL;
+        h->unhealthy_after = (uint32_t)u;
+    }
+    if ((v = field(n, "healthy_after"))) {
+        if (get_uint(v, pjoin(p, path, "healthy_after"), 1, 100, &u, err) < 0)
+            return SIM_EINVAL;
+        h->healthy_after = (uint32_t)u;
+    }
+    if ((v = field(n, "checkers")))
+        TRY(parse_checkers(s, v, pjoin(p, path, "checkers"), &h->checkers, err));
+    /* The quorum counts checkers that see the target down. A target that is itself a
+     * checker is probed by the other checkers only, so it has one voter fewer. */
+    uint32_t nc = count_bits(h->checkers);
+    h->quorum = 0;                            /* a majority of each target's voters */
+    if ((v = field(n, "quorum"))) {
+        if (get_uint(v, pjoin(p, path, "quorum"), 1, nc, &u, err) < 0)
+            return SIM_EINVAL;
+        h->quorum = (uint32_t)u;
+    }
+    if ((v = field(n, "lane")) && get_bool(v, pjoin(p, path, "lane"), &h->lane, err) < 0)
+        return SIM_EINVAL;
+    return 0;
+}
+
+/* routing's DNS settings: the policy, the TTL and how clients keep answers, the scored
+ * policy's weights. DNS routing is on when the policy or the TTL is given. */
+static int parse_dns(scn_scenario *s, const cJSON *n, sim_err *err)
+{
+    scn_dns *d = &s->dns;
+    *d = (scn_dns){.policy = SCN_POLICY_DEFAULT, .primary = -1, .ttl = 60 * SIM_S,
+                   .ignore_ttl = 0, .stale_for = 10 * SIM_MIN, .w_distance = 1,
+                   .w_latency = 1, .w_reliability = 1};
+    if (!n)
+        return 0;
+    const cJSON *v;
+    d->enabled = field(n, "policy") || field(n, "dns_ttl");
+    if ((v = field(n, "policy"))) {
+        const char *name = "";
+        TRY(get_str(v, "routing.policy", true, &name, err));
+        for (int k = 0; k < SCN_POLICY_COUNT; k++)
+            if (POLICY_NAMES[k] && strcmp(name, POLICY_NAMES[k]) == 0)
+                d->policy = (scn_policy)k;
+        if (d->policy == SCN_POLICY_DEFAULT)
+            return sim_err_set(err, SIM_EINVAL, "routing.policy", "expected \"primary\", "
+                               "\"nearest\" or \"scored\", got \"%s\"", name);
+    }
+    if ((v = field(n, "primary"))) {
+        uint32_t r;
+        TRY(get_region(s, v, "routing.primary", &r, err));
+        d->primary = (int32_t)r;
+    }
+    if ((v = field(n, "dns_ttl")))
+        TRY(get_pos_dur(v, "routing.dns_ttl", &d->ttl, err));
+    if ((v = field(n, "ignore_ttl")))
+        TRY(get_num(v, "routing.ignore_ttl", 0, false, 1, false, "a number in [0, 1]",
+                    &d->ignore_ttl, err));
+    if ((v = field(n, "stale_for")))
+        TRY(get_pos_dur(v, "routing.stale_for", &d->stale_for, err));
+    if ((v = field(n, "weights"))) {
+        TRY(check_fields(v, "routing.weights", F_WEIGHTS, N_OF(F_WEIGHTS), err));
+        const struct { const char *name, *path; double *dest; } w[] = {
+            {"distance", "routing.weights.distance", &d->w_distance},
+            {"latency", "routing.weights.latency", &d->w_latency},
+            {"reliability", "routing.weights.reliability", &d->w_reliability},
+        };
+        for (size_t i = 0; i < N_OF(w); i++)
+            if ((v = field(field(n, "weights"), w[i].name)))
+                TRY(get_num(v, w[i].path, 0, false, 1e6, false, "a number in [0, 1000000]",
+                            w[i].dest, err));
+    }
+    return 0;
+}
+
+static int parse_routing(scn_scenario *s, const cJSON *n, sim_err *err)
+{
+    health_defaults(s);
+    if (n && check_fields(n, "routing", F_ROUTING, N_OF(F_ROUTING), err) < 0)
+        return SIM_EINVAL;
+    TRY(parse_dns(s, n, err));
+    if (!n)
+        return 0;
+    const cJSON *v = field(n, "health");
+    return v ? parse_health(s, v, err) : 0;
+}
+
+/* "monitor". The interval is bounded below and by the duration so that the series a run
+ * keeps (a point per region, metric and interval) stay bounded. */
+static int parse_monitor(scn_scenario *s, const cJSON *n, const cJSON *dur_node, sim_err *err)
+{
+    char s1[64], s2[64];
+    scn_monitor *m = &s->monitor;
+    m->interval = SIM_S;
+    const cJSON *v = NULL;
+    if (n) {
+        if (check_fields(n, "monitor", F_MONITOR, N_OF(F_MONITOR), err) < 0)
+            return SIM_EINVAL;
+        if ((v = field(n, "interval"))) {
+            if (get_pos_dur(v, "monitor.interval", &m->interval, err) < 0)
+                return SIM_EINVAL;
+            if (m->interval < MON_MIN_INTERVAL)
+                return sim_err_set(err, SIM_EINVAL, "monitor.interval",
+                                   "expected at least 1ms, got \"%s\"",
+                                   clip(v->valuestring, s1, sizeof s1));
+        }
+    }
+    sim_time count = s->duration / m->interval;
+    if (count > MON_MAX_INTERVALS && v)
+        return sim_err_set(err, SIM_EINVAL, "monitor.interval",
+                           "expected at most %d intervals in the duration (\"%s\"), got %lld "
+                           "of \"%s\"", MON_MAX_INTERVALS,
+                           clip(dur_node->valuestring, s1, sizeof s1), (long long)count,
+                           clip(v->valuestring, s2, sizeof s2));
+    if (count > MON_MAX_INTERVALS)
+        return sim_err_set(err, SIM_EINVAL, "duration",
+                           "expected at most %d monitoring intervals of 1s (the default) in "
+                           "the duration, got %lld; set a longer monitor.interval",
+                           MON_MAX_INTERVALS, (long long)count);
+    return 0;
+}
+
+static int parse_alerts(scn_scenario *s, const cJSON *n, sim_err *err)
+{
+    scn_monitor *m = &s->monitor;
+    m->alert_lag = 60 * SIM_S;
+    m->alert_error_rate = 0.05;
+    if (!n)
+        return 0;
+    if (check_fields(n, "alerts", F_ALERTS, N_OF(F_ALERTS), err) < 0)
+        return SIM_EINVAL;
+    const cJSON *v;
+    if ((v = field(n, "lag")) && get_pos_dur(v, "alerts.lag", &m->alert_lag, err) < 0)
+        return SIM_EINVAL;
+    if ((v = field(n, "error_rate")) &&
+        get_num(v, "alerts.error_rate", 0, true, 1, false, "a number in (0, 1]",
+                &m->alert_error_rate, err) < 0)
+        return SIM_EINVAL;
+    return 0;
+}
+
 /* ---- expectations ---- */
 
 static const char *const F_EXPECT[] = {"metric", "pattern", "op", "region", "min", "max",
@@ -1664,7 +1902,7 @@ static int parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const ch
 
 static const char *const F_TOP[] = {"name", "description", "seed", "duration", "warmup",
                                     "regions", "network", "clients", "faults", "patterns",
-                                    "data", "expect"};
+                                    "data", "routing", "monitor", "alerts", "expect"};
 
 /* The file's base name without ".json"; "scenario" if that leaves nothing. */
 static int default_name(scn_scenario *s, sim_err *err)
@@ -1775,6 +2013,11 @@ static int build(scn_scenario *s, const cJSON *root, sim_err *err)
         if (!c->field_mask)
             c->field_mask = all_fields;
     }
+
+    /* After the regions (checkers name them) and the duration (it bounds the series). */
+    TRY(parse_routing(s, field(root, "routing"), err));
+    TRY(parse_monitor(s, field(root, "monitor"), dur_node, err));
+    TRY(parse_alerts(s, field(root, "alerts"), err));
 
     if ((v = field(root, "expect"))) {
         TRY(get_array(v, "expect", "expectation", "expectations", 0, SIZE_MAX, &count, err));

@@ -178,6 +178,58 @@ typedef struct scn_pattern {
     scn_cache        cache;                   /* read-local only */
 } scn_pattern;
 
+/* Health checking (routing.health): checkers at vantage regions probe every other region. */
+typedef struct scn_health {
+    bool      enabled;                        /* a "routing": {"health": ...} was given */
+    sim_time  interval;                       /* between probes of one target; default 10s */
+    sim_time  timeout;                        /* a probe unanswered this long failed; default
+                                                 2s; at most interval */
+    uint32_t  unhealthy_after;                /* consecutive failures; default 3 */
+    uint32_t  healthy_after;                  /* consecutive successes; default 2 */
+    uint64_t  checkers;                       /* bit r: region r is a vantage point; default
+                                                 every region */
+    uint32_t  quorum;                         /* checkers that must see a region down for it
+                                                 to be unhealthy (capped at its voters, the
+                                                 checkers other than itself); 0, the
+                                                 default: a majority of its voters */
+    bool      lane;                           /* probes skip the region's queue (a priority
+                                                 lane); default false: they wait like any
+                                                 request */
+} scn_health;
+
+/* DNS routing (routing.policy, routing.dns_ttl, ...): clients find their region through a
+ * geo DNS whose answers come from the health view, and cache them. */
+typedef enum scn_policy {
+    SCN_POLICY_DEFAULT,                       /* the pattern's own: primary for writes of
+                                                 read-local, nearest otherwise */
+    SCN_POLICY_PRIMARY,                       /* the primary while healthy, else the first
+                                                 healthy region in scenario order */
+    SCN_POLICY_NEAREST,                       /* the nearest healthy region */
+    SCN_POLICY_SCORED,                        /* the best score among the 3 nearest healthy */
+    SCN_POLICY_COUNT
+} scn_policy;
+
+typedef struct scn_dns {
+    bool       enabled;                       /* "routing" has "policy" or "dns_ttl" */
+    scn_policy policy;
+    int32_t    primary;                       /* policy primary: the primary region (default
+                                                 the pattern's primary, else region 0) */
+    sim_time   ttl;                           /* answer lifetime in client caches; 60s */
+    double     ignore_ttl;                    /* share of sessions that keep answers longer;
+                                                 default 0 */
+    sim_time   stale_for;                     /* ... by this much; default 10m */
+    double     w_distance, w_latency, w_reliability;   /* scored weights; default 1 each */
+} scn_dns;
+
+/* Monitoring: per region, per interval, the series stored for plots, and alerts. */
+typedef struct scn_monitor {
+    sim_time interval;                        /* "monitor": {"interval"}; default 1s */
+    sim_time alert_lag;                       /* "alerts": {"lag"}: replication lag (p99 in
+                                                 an interval) above this alerts; default 60s */
+    double   alert_error_rate;                /* "alerts": {"error_rate"}: share of failed
+                                                 requests in an interval; default 0.05 */
+} scn_monitor;
+
 /* The data model: every key holds a record of 'fields' fields and a set; a write sets one
  * field (drawn uniformly) and adds one element to the set. */
 typedef struct scn_data {
@@ -203,6 +255,9 @@ typedef struct scn_scenario {
     scn_expect *expects;   size_t nexpects;
     scn_pattern *patterns; size_t npatterns;  /* in file order; none: independent regions */
     scn_data    data;
+    scn_health  health;                       /* routing.health */
+    scn_dns     dns;                          /* routing's DNS settings */
+    scn_monitor monitor;
 } scn_scenario;
 
 /* Load and check a scenario file. Returns 0 and a scenario the caller frees with scn_free,

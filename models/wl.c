@@ -64,6 +64,15 @@ typedef struct request {
     uint32_t     next_free;
 } request;
 
+/* A session's cached DNS answer (routing by DNS). */
+typedef struct dns_entry {
+    uint32_t region;                          /* ROUTE_NONE: no healthy region */
+    uint64_t version;                         /* of the answer; 0: never resolved */
+    sim_time expires;                         /* ns */
+    sim_time phase;                           /* its expiries fall at phase + k * ttl */
+    bool     ignores_ttl;                     /* keeps answers stale_for longer */
+} dns_entry;
+
 typedef struct deadline {
     sim_time at;                              /* when the attempt times out */
     uint64_t id;                              /* its tag's slot and generation */
@@ -80,6 +89,7 @@ typedef struct client_state {
     bool      owns_keys;                      /* false when shared with an earlier client */
     size_t    next_step;                      /* first step not yet in force */
     double    rate;                           /* base rate of the current segment, per s */
+    dns_entry *dns;                           /* per session x op (routing by DNS) */
     deadline *deadlines;                      /* FIFO ring of attempts' deadlines */
     uint32_t  dl_cap, dl_head, dl_len;        /* dl_cap a power of two */
     bool      timer_armed;                    /* an engine timer is set for the head */
@@ -94,6 +104,8 @@ struct wl {
     oracle     *oracle;
     wl_deliver_fn *deliver;
     void       *deliver_ctx;
+    route      *route;                        /* NULL: no DNS */
+    wl_dns_stats dns;
     wl_outcome_fn *outcome;
     void       *outcome_ctx;
     client_state *clients;
@@ -169,6 +181,20 @@ int wl_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, const top
         snprintf(name, sizeof name, "client/%s", c->cfg->name);
         if (sim_rng_new(seed, name, &c->rng) < 0)
             goto fail;
+        if (s->dns.enabled) {
+            /* Each session's cache expires at its own phase; a share ignores the TTL. The
+             * draws come from the client's stream before any request. */
+            c->dns = sim_calloc((size_t)c->cfg->sessions * SCN_OP_COUNT, sizeof *c->dns);
+            if (!c->dns)
+                goto fail;
+            for (uint32_t k = 0; k < c->cfg->sessions; k++) {
+                sim_time phase = sim_time_from_ns(sim_rng_uniform(c->rng) * (double)s->dns.ttl);
+                bool ignores = sim_rng_uniform(c->rng) < s->dns.ignore_ttl;
+                for (int op = 0; op < SCN_OP_COUNT; op++)
+                    c->dns[k * SCN_OP_COUNT + op] = (dns_entry){
+                        .region = ROUTE_NONE, .phase = phase, .ignores_ttl = ignores};
+            }
+        }
         c->dl_cap = 256;
         c->deadlines = sim_calloc(c->dl_cap, sizeof *c->deadlines);
         if (!c->deadlines)
@@ -211,6 +237,7 @@ void wl_free(wl *w)
             sim_rng_free(w->clients[i].rng);
             sim_free(w->clients[i].last_write);
             sim_free(w->clients[i].deadlines);
+            sim_free(w->clients[i].dns);
             if (w->clients[i].owns_keys)
                 dist_free(w->clients[i].keys);
         }
@@ -300,10 +327,51 @@ static request *request_of(wl *w, uint64_t tag)
     return rq;
 }
 
+/* The session's DNS answer, from its cache or resolved anew once the cache has expired
+ * (at the next of its phase's boundaries, or stale_for later for a session that ignores
+ * the TTL). Counts attempts made on a stale answer, and how long sessions took to move. */
+static uint32_t dns_lookup(wl *w, const request *rq)
+{
+    client_state *c = &w->clients[rq->client];
+    dns_entry *d = &c->dns[rq->session * SCN_OP_COUNT + rq->op];
+    sim_time now = sim_now(w->e);
+    uint64_t version;
+    sim_time changed;
+    uint32_t current = route_answer(w->route, rq->client, rq->op, now, &version, &changed);
+    if (now >= d->expires) {
+        if (d->version != 0 && version != d->version) {
+            w->dns.moves++;
+            w->dns.move_sum_s += sim_time_s(now - changed);
+        }
+        d->region = current;
+        d->version = version;
+        sim_time ttl = w->scn->dns.ttl;
+        sim_time periods = now >= d->phase ? (now - d->phase) / ttl + 1 : 0;
+        d->expires = d->phase + periods * ttl;
+        if (d->ignores_ttl)
+            d->expires = sim_time_add_sat(d->expires, w->scn->dns.stale_for);
+    }
+    if (d->region != current && rq->issued >= w->scn->warmup)
+        w->dns.stale_requests++;
+    return d->region;
+}
+
 /* The client library's routing: which region attempt rq->attempt goes to. */
-static uint32_t route(const wl *w, const request *rq)
+static uint32_t choose_region(wl *w, const request *rq)
 {
     const client_state *c = &w->clients[rq->client];
+    if (w->route) {
+        /* The DNS answer; a retry goes on down the client's list of regions by distance
+         * from it (the client library's own fallback). */
+        uint32_t answer = dns_lookup(w, rq);
+        if (answer == ROUTE_NONE || rq->attempt == 0 ||
+            route_policy(w->route, rq->op) == SCN_POLICY_PRIMARY)
+            return answer;
+        uint32_t n = (uint32_t)w->scn->nregions, k = 0;
+        while (k < n && topo_client_region(w->topo, rq->client, k) != answer)
+            k++;
+        return topo_client_region(w->topo, rq->client, k + rq->attempt);
+    }
     if (w->pat->kind == SCN_PATTERN_READ_LOCAL) {
         uint32_t primary = (uint32_t)w->pat->primary;
         if (rq->op == SCN_WRITE)
@@ -362,9 +430,15 @@ static void send_attempt(wl *w, uint32_t slot)
 {
     request *rq = &w->pool[slot];
     client_state *c = &w->clients[rq->client];
-    rq->region = route(w, rq);
+    rq->region = choose_region(w, rq);
     rq->write_id = 0;
     rq->has_read = false;
+    if (rq->region == ROUTE_NONE) {           /* nowhere to go: fail the attempt now */
+        rq->region = topo_client_region(w->topo, rq->client, 0);   /* counted at the nearest */
+        rq->waiting = true;
+        attempt_failed(w, slot, WL_NO_REGION);
+        return;
+    }
     uint64_t tag = tag_of(rq, slot);
     net_send(w->net, c->endpoint, rq->region, on_request_message, w, tag);
     rq->waiting = true;
@@ -487,6 +561,9 @@ uint32_t wl_tag_region(uint64_t tag)
 {
     return (uint32_t)(tag >> TAG_REGION_SHIFT) & 0x3f;
 }
+
+void wl_set_route(wl *w, route *r) { w->route = r; }
+wl_dns_stats wl_get_dns_stats(const wl *w) { return w->dns; }
 
 void wl_set_deliver(wl *w, wl_deliver_fn *deliver, void *ctx)
 {

@@ -23,6 +23,7 @@
 #include "net.h"
 #include "oracle.h"
 #include "region.h"
+#include "route.h"
 #include "scn.h"
 #include "store.h"
 #include "topo.h"
@@ -36,6 +37,7 @@ typedef enum wl_result {
                                                  or a write to a read-only region) */
     WL_FAILED,                                /* the last attempt failed at the region (a
                                                  sync write without its quorum) */
+    WL_NO_REGION,                             /* DNS had no healthy region to offer */
     WL_RESULT_COUNT
 } wl_result;
 
@@ -56,6 +58,14 @@ typedef void wl_outcome_fn(void *ctx, const wl_outcome *o);
 
 /* Where a request message is delivered when it reaches a region (the data plane). */
 typedef void wl_deliver_fn(void *ctx, uint32_t region, scn_op op, uint64_t tag);
+
+/* DNS, seen from the clients (with routing by DNS). */
+typedef struct wl_dns_stats {
+    uint64_t stale_requests;                  /* measured attempts sent with a cached answer
+                                                 that DNS no longer gives */
+    uint64_t moves;                           /* sessions that picked up a changed answer */
+    double   move_sum_s;                      /* ... and the delays since it changed */
+} wl_dns_stats;
 
 /* What a request asks, as the region reads it from the message. */
 typedef struct wl_request_view {
@@ -78,6 +88,10 @@ int  wl_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, const to
             sim_err *err);
 void wl_free(wl *w);                          /* NULL is a no-op */
 void wl_set_deliver(wl *w, wl_deliver_fn *deliver, void *ctx);
+/* Route by DNS through r (s->dns.enabled): each session caches answers for the TTL, with
+ * its own phase. Without it clients go straight to regions by distance. */
+void wl_set_route(wl *w, route *r);
+wl_dns_stats wl_get_dns_stats(const wl *w);
 
 /* --- what the regions use ---------------------------------------------------------- */
 

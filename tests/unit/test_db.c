@@ -1,10 +1,12 @@
 /* test_db.c - the results database: what db_write_run stores, read back with the SQLite API.
  *
  * Each test gets a fresh temporary directory. The run written is built by hand (a scenario
- * record, metrics including a NaN, two events), so these tests do not depend on the models.
- * Failures in the middle of a write are injected with SQLite triggers that RAISE(ABORT) on a
- * chosen row: the runs row and some metric rows are already inserted when the failure hits,
- * which is exactly the partial state the transaction must undo. */
+ * record, metrics including a NaN, two events, series points including a NaN), so these
+ * tests do not depend on the models. Failures in the middle of a write are injected with
+ * SQLite triggers that RAISE(ABORT) on a chosen row: the runs row and some metric, event or
+ * series rows are already inserted when the failure hits, which is exactly the partial state
+ * the transaction must undo. A version-1 file (before 'series') is built with the version-1
+ * schema text, as an mrsim of that version wrote it. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -83,6 +85,14 @@ static run_event test_log[] = {
     {15 * SIM_S + 500 * SIM_MS, "fault_end", "region_down us-east-1"},
 };
 
+static run_point test_series[] = {
+    {SIM_S, "us-east-1", "requests", 120},
+    {SIM_S, "us-east-1", "p99_ms", 12.5},
+    {SIM_S, "eu-west-1", "p99_ms", NAN},
+    {2 * SIM_S, "us-east-1", "requests", 95},
+    {2 * SIM_S + 500 * SIM_MS, "us-east-1", "p99_ms", 14.25},
+};
+
 static run_result test_run(void)
 {
     run_result r = {
@@ -95,6 +105,8 @@ static run_result test_run(void)
         .nmetrics = sizeof test_metrics / sizeof test_metrics[0],
         .log = test_log,
         .nlog = sizeof test_log / sizeof test_log[0],
+        .series = test_series,
+        .nseries = sizeof test_series / sizeof test_series[0],
     };
     return r;
 }
@@ -156,7 +168,7 @@ static void write_ok(const char *path, const run_result *r, int64_t want_id)
 
 /* --- tests ---------------------------------------------------------------------------- */
 
-static void test_db_open_creates_schema_version_1(void **state)
+static void test_db_open_creates_current_schema(void **state)
 {
     fixture *f = *state;
     db_conn *db = NULL;
@@ -167,10 +179,12 @@ static void test_db_open_creates_schema_version_1(void **state)
 
     sqlite3 *h = raw_open(f->path);
     assert_int_equal(raw_int(h, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+    assert_int_equal(DB_SCHEMA_VERSION, 2);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                                " AND name IN ('runs', 'metrics', 'events')"), 3);
+                                " AND name IN ('runs', 'metrics', 'events', 'series')"), 4);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
-                                " AND name IN ('metrics_run_id', 'events_run_id')"), 2);
+                                " AND name IN ('metrics_run_id', 'events_run_id',"
+                                " 'series_run_id')"), 3);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM runs"), 0);
     sqlite3_close(h);
 }
@@ -239,6 +253,29 @@ static void test_db_write_stores_every_column(void **state)
     assert_string_equal((const char *)sqlite3_column_text(st, 2), "fault_end");
     assert_int_equal(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
+
+    /* Series points in the result's order, times in seconds, NaN as NULL. */
+    assert_int_equal(sqlite3_prepare_v2(h,
+        "SELECT run_id, t_s, region, metric, value FROM series ORDER BY rowid", -1, &st, NULL),
+        SQLITE_OK);
+    for (size_t i = 0; i < r.nseries; i++) {
+        const run_point *p = &test_series[i];
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int64(st, 0), 1);
+        assert_int_equal(sqlite3_column_type(st, 1), SQLITE_FLOAT);
+        assert_true(sqlite3_column_double(st, 1) == sim_time_s(p->t));
+        assert_string_equal((const char *)sqlite3_column_text(st, 2), p->region);
+        assert_string_equal((const char *)sqlite3_column_text(st, 3), p->metric);
+        if (isnan(p->value)) {
+            assert_int_equal(sqlite3_column_type(st, 4), SQLITE_NULL);
+        } else {
+            assert_int_equal(sqlite3_column_type(st, 4), SQLITE_FLOAT);
+            assert_true(sqlite3_column_double(st, 4) == p->value);
+        }
+    }
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    assert_true(raw_int(h, "SELECT count(*) FROM series WHERE t_s = 2.5") == 1);
     sqlite3_close(h);
 }
 
@@ -252,6 +289,7 @@ static void test_db_reopen_appends_runs(void **state)
     assert_int_equal(count_rows(f->path, "runs"), 2);
     assert_int_equal(count_rows(f->path, "metrics"), 2 * (int64_t)r.nmetrics);
     assert_int_equal(count_rows(f->path, "events"), 2 * (int64_t)r.nlog);
+    assert_int_equal(count_rows(f->path, "series"), 2 * (int64_t)r.nseries);
 }
 
 static void test_db_seed_is_stored_as_int64_bit_pattern(void **state)
@@ -277,11 +315,14 @@ static void test_db_empty_run_writes_one_row(void **state)
     run_result r = test_run();
     r.nmetrics = 0;
     r.nlog = 0;
+    r.series = NULL;
+    r.nseries = 0;
     r.pattern = NULL;
     write_ok(f->path, &r, 1);
     assert_int_equal(count_rows(f->path, "runs"), 1);
     assert_int_equal(count_rows(f->path, "metrics"), 0);
     assert_int_equal(count_rows(f->path, "events"), 0);
+    assert_int_equal(count_rows(f->path, "series"), 0);
 }
 
 /* Write one good run, install the trigger (which fails some insert in the middle of the next
@@ -309,6 +350,7 @@ static void check_failed_write_leaves_nothing(const char *path, const char *trig
     assert_int_equal(count_rows(path, "runs"), 1);
     assert_int_equal(count_rows(path, "metrics"), (int64_t)r.nmetrics);
     assert_int_equal(count_rows(path, "events"), (int64_t)r.nlog);
+    assert_int_equal(count_rows(path, "series"), (int64_t)r.nseries);
 
     /* The connection is still usable: no transaction was left open. */
     h = raw_open(path);
@@ -316,6 +358,7 @@ static void check_failed_write_leaves_nothing(const char *path, const char *trig
     sqlite3_close(h);
     assert_int_equal(db_write_run(db, &r, &test_info, &id, &err), 0);
     assert_int_equal(count_rows(path, "runs"), 2);
+    assert_int_equal(count_rows(path, "series"), 2 * (int64_t)r.nseries);
     db_close(db);
 }
 
@@ -336,11 +379,65 @@ static void test_db_failed_event_insert_leaves_no_partial_run(void **state)
         " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
 }
 
-static void test_db_newer_schema_is_refused(void **state)
+static void test_db_failed_series_insert_leaves_no_partial_run(void **state)
+{
+    fixture *f = *state;
+    /* The fourth point fails: the run row, every metric and event and three points are in. */
+    check_failed_write_leaves_nothing(f->path,
+        "CREATE TRIGGER fail_insert BEFORE INSERT ON series WHEN NEW.t_s = 2.0"
+        " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+}
+
+/* The schema of version 1, as mrsim wrote it before 'series' existed. */
+static const char schema_v1_sql[] =
+    "CREATE TABLE runs (id INTEGER PRIMARY KEY, started TEXT, scenario TEXT,"
+    " scenario_file TEXT, scenario_text TEXT, scenario_sha256 TEXT, pattern TEXT,"
+    " seed INTEGER, simulated_s REAL, wall_s REAL, events INTEGER, version TEXT);"
+    "CREATE TABLE metrics (run_id INTEGER NOT NULL REFERENCES runs(id), scope TEXT NOT NULL,"
+    " key TEXT NOT NULL, metric TEXT NOT NULL, value REAL);"
+    "CREATE TABLE events (run_id INTEGER NOT NULL REFERENCES runs(id), t_s REAL NOT NULL,"
+    " kind TEXT NOT NULL, detail TEXT NOT NULL);"
+    "CREATE INDEX metrics_run_id ON metrics(run_id);"
+    "CREATE INDEX events_run_id ON events(run_id);"
+    "PRAGMA user_version = 1;"
+    "INSERT INTO runs (id, scenario, seed) VALUES (1, 'old run', 3);"
+    "INSERT INTO metrics VALUES (1, 'all', '', 'requests', 42);"
+    "INSERT INTO events VALUES (1, 1.5, 'fault_start', 'region_down r0');";
+
+static void test_db_version_1_is_migrated(void **state)
 {
     fixture *f = *state;
     sqlite3 *h = raw_open(f->path);
-    raw_exec(h, "CREATE TABLE runs (id INTEGER PRIMARY KEY); PRAGMA user_version = 2");
+    raw_exec(h, schema_v1_sql);
+    sqlite3_close(h);
+
+    /* Opening upgrades it; the old run is kept and new runs (with series) append. */
+    run_result r = test_run();
+    write_ok(f->path, &r, 2);
+    write_ok(f->path, &r, 3);                 /* a second open finds it current */
+    h = raw_open(f->path);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), 2);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE"
+                                " (type = 'table' AND name = 'series')"
+                                " OR (type = 'index' AND name = 'series_run_id')"), 2);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM runs WHERE id = 1 AND scenario = 'old run'"
+                                " AND seed = 3"), 1);
+    assert_int_equal(raw_int(h, "SELECT value FROM metrics WHERE run_id = 1"), 42);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM events WHERE run_id = 1"), 1);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM series WHERE run_id = 1"), 0);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM series WHERE run_id = 3"),
+                     (int64_t)r.nseries);
+    sqlite3_close(h);
+}
+
+/* A migration that fails halfway (here: a table in the way of the new one) leaves the file at
+ * version 1, with nothing of version 2 in it. */
+static void test_db_failed_migration_leaves_version_1(void **state)
+{
+    fixture *f = *state;
+    sqlite3 *h = raw_open(f->path);
+    raw_exec(h, schema_v1_sql);
+    raw_exec(h, "CREATE TABLE series (x TEXT)");
     sqlite3_close(h);
 
     db_conn *db = NULL;
@@ -348,11 +445,32 @@ static void test_db_newer_schema_is_refused(void **state)
     assert_int_equal(db_open(f->path, &db, &err), SIM_EIO);
     assert_null(db);
     assert_string_equal(err.file, f->path);
-    assert_non_null(strstr(err.msg, "schema version 2"));
+    assert_non_null(strstr(err.msg, "cannot upgrade the results database schema"));
+    h = raw_open(f->path);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), 1);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE name ="
+                                " 'series_run_id'"), 0);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM runs"), 1);
+    sqlite3_close(h);
+}
+
+static void test_db_newer_schema_is_refused(void **state)
+{
+    fixture *f = *state;
+    sqlite3 *h = raw_open(f->path);
+    raw_exec(h, "CREATE TABLE runs (id INTEGER PRIMARY KEY); PRAGMA user_version = 3");
+    sqlite3_close(h);
+
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(f->path, &db, &err), SIM_EIO);
+    assert_null(db);
+    assert_string_equal(err.file, f->path);
+    assert_non_null(strstr(err.msg, "schema version 3"));
     assert_non_null(strstr(err.msg, "newer mrsim"));
     /* and left alone */
     h = raw_open(f->path);
-    assert_int_equal(raw_int(h, "PRAGMA user_version"), 2);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), 3);
     sqlite3_close(h);
 }
 
@@ -423,13 +541,16 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_db_open_creates_schema_version_1),
+        T(test_db_open_creates_current_schema),
         T(test_db_write_stores_every_column),
         T(test_db_reopen_appends_runs),
         T(test_db_seed_is_stored_as_int64_bit_pattern),
         T(test_db_empty_run_writes_one_row),
         T(test_db_failed_metric_insert_leaves_no_partial_run),
         T(test_db_failed_event_insert_leaves_no_partial_run),
+        T(test_db_failed_series_insert_leaves_no_partial_run),
+        T(test_db_version_1_is_migrated),
+        T(test_db_failed_migration_leaves_version_1),
         T(test_db_newer_schema_is_refused),
         T(test_db_foreign_database_is_refused),
         T(test_db_non_sqlite_file_is_refused),

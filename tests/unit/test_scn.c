@@ -125,6 +125,11 @@ static const char FULL[] =
     "                                   'points': [['50us', 0], ['200us', 1]]}}},"
     "  'baseline': {'kind': 'independent', 'replication': {'mode': 'none'}}},"
     " 'data': {'fields': 8, 'value_bytes': 0, 'drain': '30s'},"
+    " 'routing': {'health': {'interval': '5s', 'timeout': '5s', 'unhealthy_after': 100,"
+    "                        'healthy_after': 1, 'checkers': ['ap-southeast-1', 'us-east-1'],"
+    "                        'quorum': 2, 'lane': true}},"
+    " 'monitor': {'interval': '250ms'},"
+    " 'alerts': {'lag': '1.5s', 'error_rate': 1},"
     " 'expect': ["
     "  {'metric': 'availability', 'min': 0.999},"
     "  {'metric': 'p99_ms', 'pattern': 'active-active', 'op': 'read', 'region': 'eu-west-1',"
@@ -342,6 +347,19 @@ static void test_scn_full_scenario_every_field(void **state)
     assert_int_equal(s->data.value_bytes, 0);
     assert_int_equal(s->data.drain, 30 * SIM_S);
 
+    const scn_health *h = &s->health;
+    assert_true(h->enabled);
+    assert_int_equal(h->interval, 5 * SIM_S);
+    assert_int_equal(h->timeout, 5 * SIM_S);                     /* equal to the interval */
+    assert_int_equal(h->unhealthy_after, 100);
+    assert_int_equal(h->healthy_after, 1);
+    assert_int_equal(h->checkers, (UINT64_C(1) << 2) | (UINT64_C(1) << 0));
+    assert_int_equal(h->quorum, 2);
+    assert_true(h->lane);
+    assert_int_equal(s->monitor.interval, 250 * SIM_MS);
+    assert_int_equal(s->monitor.alert_lag, 1500 * SIM_MS);
+    assert_near(s->monitor.alert_error_rate, 1);
+
     assert_int_equal(scn_region_index(s, "eu-west-1"), 1);
     assert_int_equal(scn_region_index(s, "nowhere"), -1);
     scn_free(s);
@@ -396,6 +414,18 @@ static void test_scn_defaults(void **state)
     assert_int_equal(s->data.fields, 1);
     assert_int_equal(s->data.value_bytes, 1024);
     assert_int_equal(s->data.drain, 10 * SIM_MIN);
+    const scn_health *h = &s->health;                /* no routing.health: off, defaults */
+    assert_false(h->enabled);
+    assert_int_equal(h->interval, 10 * SIM_S);
+    assert_int_equal(h->timeout, 2 * SIM_S);
+    assert_int_equal(h->unhealthy_after, 3);
+    assert_int_equal(h->healthy_after, 2);
+    assert_int_equal(h->checkers, 1);                  /* the one region */
+    assert_int_equal(h->quorum, 0);                    /* a majority of the voters */
+    assert_false(h->lane);
+    assert_int_equal(s->monitor.interval, SIM_S);
+    assert_int_equal(s->monitor.alert_lag, 60 * SIM_S);
+    assert_near(s->monitor.alert_error_rate, 0.05);
     scn_free(s);
 
     /* Default names from odd file names. */
@@ -583,6 +613,77 @@ static void test_scn_pattern_defaults(void **state)
     scn_free(s);
 }
 
+/* routing.health, monitor and alerts: present but empty is all defaults (health then on);
+ * the default checkers are every region and the default quorum (0) a majority of each
+ * target's voters. */
+static void test_scn_health_and_monitor_defaults(void **state)
+{
+    (void)state;
+    scn_scenario *s = must_parse("{" BASE ",'routing':{},'monitor':{},'alerts':{}}");
+    assert_false(s->health.enabled);                 /* "routing" without "health" */
+    assert_int_equal(s->health.checkers, 3);
+    assert_int_equal(s->health.quorum, 0);           /* a majority of each target's voters */
+    assert_int_equal(s->monitor.interval, SIM_S);
+    assert_int_equal(s->monitor.alert_lag, 60 * SIM_S);
+    assert_near(s->monitor.alert_error_rate, 0.05);
+    scn_free(s);
+
+    s = must_parse("{" BASE ",'routing':{'health':{}}}");
+    const scn_health *h = &s->health;
+    assert_true(h->enabled);
+    assert_int_equal(h->interval, 10 * SIM_S);
+    assert_int_equal(h->timeout, 2 * SIM_S);
+    assert_int_equal(h->unhealthy_after, 3);
+    assert_int_equal(h->healthy_after, 2);
+    assert_int_equal(h->checkers, 3);
+    assert_int_equal(h->quorum, 0);                    /* per target: 1 of its 1 voter */
+    assert_false(h->lane);
+    scn_free(s);
+
+    /* A timeout alone below the default interval; an interval alone at the default timeout;
+     * a quorum from the checkers given, whatever the order of the fields. */
+    s = must_parse("{" BASE ",'routing':{'health':{'timeout':'10s','lane':false}}}");
+    assert_int_equal(s->health.timeout, 10 * SIM_S);
+    assert_int_equal(s->health.interval, 10 * SIM_S);
+    scn_free(s);
+    s = must_parse("{" BASE ",'routing':{'health':{'interval':'2s'}}}");
+    assert_int_equal(s->health.interval, 2 * SIM_S);
+    assert_int_equal(s->health.timeout, 2 * SIM_S);
+    scn_free(s);
+    s = must_parse("{" BASE ",'routing':{'health':{'quorum':1,'checkers':['b']}}}");
+    assert_int_equal(s->health.checkers, 2);
+    assert_int_equal(s->health.quorum, 1);
+    scn_free(s);
+
+    /* The default quorum for 1 .. 64 regions (all checkers), and the full 64-bit mask. */
+    for (size_t n = 1; n <= SCN_MAX_REGIONS; n++) {
+        char text[8192];
+        size_t o = (size_t)snprintf(text, sizeof text, "{'duration':'1m'," CLI ",'regions':[");
+        for (size_t i = 0; i < n; i++)
+            o += (size_t)snprintf(text + o, sizeof text - o,
+                                  "%s{'name':'r%zu','location':[0,0],'servers':1}",
+                                  i ? "," : "", i);
+        snprintf(text + o, sizeof text - o, "]%s}", n > 1 ? ",'routing':{'health':{}}" : "");
+        s = must_parse(text);
+        assert_int_equal(s->health.enabled, n > 1);
+        assert_int_equal(s->health.checkers,
+                         n == 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1);
+        assert_int_equal(s->health.quorum, 0);      /* per target, at run time */
+        scn_free(s);
+    }
+
+    /* Monitoring bounds: 1ms is the finest interval, 10000000 intervals the most. */
+    s = must_parse("{" BASE ",'monitor':{'interval':'1ms'}}");
+    assert_int_equal(s->monitor.interval, SIM_MS);
+    scn_free(s);
+    s = must_parse("{'duration':'10000000s'," REGS "," CLI "}");
+    assert_int_equal(s->monitor.interval, SIM_S);
+    scn_free(s);
+    s = must_parse("{'duration':'1000000h'," REGS "," CLI ",'monitor':{'interval':'360s'}}");
+    assert_int_equal(s->monitor.interval, 360 * SIM_S);
+    scn_free(s);
+}
+
 /* At most SCN_MAX_PATTERNS; the limit keeps the name checks (quadratic) cheap. */
 static void test_scn_patterns_limit(void **state)
 {
@@ -632,12 +733,11 @@ static const bad_case BAD[] = {
     {"null", "", "expected a JSON object at the top level, got null"},
     {"3", "", "expected a JSON object at the top level, got number 3"},
     /* top level */
-    {"{" BASE ",'routing':{}}", "",
-     "unknown field \"routing\"; expected one of: name, description, seed, duration, warmup, "
-     "regions, network, clients, faults, patterns, data, expect"},
     {"{" BASE ",'failover':{'automatic':true}}", "",
      "unknown field \"failover\"; expected one of: name, description, seed, duration, "
-     "warmup, regions, network, clients, faults, patterns, data, expect"},
+     "warmup, regions, network, clients, faults, patterns, data, routing, monitor, alerts, "
+     "expect"},
+    {"{" BASE ",'alert':{}}", "", "unknown field \"alert\" (did you mean \"alerts\"?)"},
     {"{" BASE ",'pattern':{}}", "", "unknown field \"pattern\" (did you mean \"patterns\"?)"},
     {"{" BASE ",'Seed':1}", "", "unknown field \"Seed\" (did you mean \"seed\"?)"},
     {"{" BASE ",'seed':1,'seed':2}", "", "duplicate field \"seed\""},
@@ -1199,6 +1299,103 @@ static const bad_case BAD[] = {
     {"{" BASE ",'data':{'drain':'0s'}}", "data.drain", "expected a positive duration, got \"0s\""},
     {"{" BASE ",'data':{'drain':600}}", "data.drain",
      "expected a duration such as \"250ms\", got number 600"},
+    /* routing */
+#define HE(x) "{" BASE ",'routing':{'health':{" x "}}}"
+    {"{" BASE ",'routing':true}", "routing", "expected an object, got true"},
+    {"{" BASE ",'routing':{'anycast':true}}", "routing",
+     "unknown field \"anycast\"; expected one of: health, policy, primary, dns_ttl, "
+     "ignore_ttl, stale_for, weights"},
+    {"{" BASE ",'routing':{'policy':'latency','health':{}}}", "routing.policy",
+     "expected \"primary\", \"nearest\" or \"scored\", got \"latency\""},
+    {"{" BASE ",'routing':{'dns_ttl':'0s'}}", "routing.dns_ttl",
+     "expected a positive duration, got \"0s\""},
+    {"{" BASE ",'routing':{'ignore_ttl':1.5}}", "routing.ignore_ttl",
+     "expected a number in [0, 1], got 1.5"},
+    {"{" BASE ",'routing':{'primary':'nowhere'}}", "routing.primary",
+     "unknown region \"nowhere\"; known regions: a, b"},
+    {"{" BASE ",'routing':{'weights':{'distanse':1}}}", "routing.weights",
+     "unknown field \"distanse\" (did you mean \"distance\"?)"},
+    {"{" BASE ",'routing':{'weights':{'latency':-1}}}", "routing.weights.latency",
+     "expected a number in [0, 1000000], got -1"},
+    {"{" BASE ",'routing':{'heath':{}}}", "routing",
+     "unknown field \"heath\" (did you mean \"health\"?)"},
+    {"{" BASE ",'routing':{'health':[]}}", "routing.health", "expected an object, got an array"},
+    {HE("'intervall':'5s'"), "routing.health",
+     "unknown field \"intervall\" (did you mean \"interval\"?)"},
+    {HE("'path':'/healthz'"), "routing.health",
+     "unknown field \"path\"; expected one of: interval, timeout, unhealthy_after, "
+     "healthy_after, checkers, quorum, lane"},
+    {HE("'lane':true,'lane':false"), "routing.health", "duplicate field \"lane\""},
+    {"{'duration':'1m','regions':[{'name':'a','location':[0,0],'servers':1}]," CLI
+     ",'routing':{'health':{}}}", "routing.health",
+     "health checking needs at least two regions (a checker probes only other regions), got 1"},
+    {HE("'interval':'0s'"), "routing.health.interval", "expected a positive duration, got \"0s\""},
+    {HE("'interval':10"), "routing.health.interval",
+     "expected a duration such as \"250ms\", got number 10"},
+    {HE("'timeout':'0ms'"), "routing.health.timeout", "expected a positive duration, got \"0ms\""},
+    {HE("'timeout':'-1s'"), "routing.health.timeout",
+     "expected a non-negative duration, got \"-1s\""},
+    {HE("'timeout':'12s'"), "routing.health.timeout",
+     "expected at most the interval (\"10s\"), got \"12s\""},
+    {HE("'interval':'3s','timeout':'3001ms'"), "routing.health.timeout",
+     "expected at most the interval (\"3s\"), got \"3001ms\""},
+    {HE("'interval':'1s'"), "routing.health.interval",
+     "expected at least the default timeout (\"2s\"), got \"1s\"; set a shorter \"timeout\""},
+    {HE("'unhealthy_after':0"), "routing.health.unhealthy_after",
+     "expected a positive integer, got 0"},
+    {HE("'unhealthy_after':101"), "routing.health.unhealthy_after",
+     "expected an integer from 1 to 100, got 101"},
+    {HE("'healthy_after':2.5"), "routing.health.healthy_after",
+     "expected a positive integer, got 2.5"},
+    {HE("'healthy_after':'2'"), "routing.health.healthy_after",
+     "expected a positive integer, got string \"2\""},
+    {HE("'checkers':[]"), "routing.health.checkers",
+     "expected at least one region, got an empty array"},
+    {HE("'checkers':'a'"), "routing.health.checkers",
+     "expected an array of region names, got string \"a\""},
+    {HE("'checkers':['a','c']"), "routing.health.checkers[1]",
+     "unknown region \"c\"; known regions: a, b"},
+    {HE("'checkers':[0]"), "routing.health.checkers[0]", "expected a region name, got number 0"},
+    {HE("'checkers':['b','a','b']"), "routing.health.checkers[2]",
+     "duplicate checker \"b\" (also routing.health.checkers[0])"},
+    {HE("'quorum':0"), "routing.health.quorum", "expected a positive integer, got 0"},
+    {HE("'quorum':3"), "routing.health.quorum", "expected an integer from 1 to 2, got 3"},
+    {HE("'checkers':['a'],'quorum':2"), "routing.health.quorum",
+     "expected an integer from 1 to 1, got 2"},
+    {HE("'quorum':2,'checkers':['b']"), "routing.health.quorum",      /* checkers first */
+     "expected an integer from 1 to 1, got 2"},
+    {HE("'lane':'yes'"), "routing.health.lane", "expected true or false, got string \"yes\""},
+    {HE("'lane':1"), "routing.health.lane", "expected true or false, got number 1"},
+#undef HE
+    /* monitor and alerts */
+    {"{" BASE ",'monitor':'1s'}", "monitor", "expected an object, got string \"1s\""},
+    {"{" BASE ",'monitor':{'period':'1s'}}", "monitor",
+     "unknown field \"period\"; expected one of: interval"},
+    {"{" BASE ",'monitor':{'interval':'0s'}}", "monitor.interval",
+     "expected a positive duration, got \"0s\""},
+    {"{" BASE ",'monitor':{'interval':1}}", "monitor.interval",
+     "expected a duration such as \"250ms\", got number 1"},
+    {"{" BASE ",'monitor':{'interval':'999us'}}", "monitor.interval",
+     "expected at least 1ms, got \"999us\""},
+    {"{'duration':'10000001s'," REGS "," CLI ",'monitor':{'interval':'1s'}}",
+     "monitor.interval",
+     "expected at most 10000000 intervals in the duration (\"10000001s\"), got 10000001 of "
+     "\"1s\""},
+    {"{'duration':'10000001s'," REGS "," CLI "}", "duration",
+     "expected at most 10000000 monitoring intervals of 1s (the default) in the duration, got "
+     "10000001; set a longer monitor.interval"},
+    {"{" BASE ",'alerts':[]}", "alerts", "expected an object, got an array"},
+    {"{" BASE ",'alerts':{'latency':'1s'}}", "alerts",
+     "unknown field \"latency\"; expected one of: lag, error_rate"},
+    {"{" BASE ",'alerts':{'lag':'0s'}}", "alerts.lag", "expected a positive duration, got \"0s\""},
+    {"{" BASE ",'alerts':{'lag':60}}", "alerts.lag",
+     "expected a duration such as \"250ms\", got number 60"},
+    {"{" BASE ",'alerts':{'error_rate':0}}", "alerts.error_rate",
+     "expected a number in (0, 1], got 0"},
+    {"{" BASE ",'alerts':{'error_rate':1.5}}", "alerts.error_rate",
+     "expected a number in (0, 1], got 1.5"},
+    {"{" BASE ",'alerts':{'error_rate':'5%'}}", "alerts.error_rate",
+     "expected a number in (0, 1], got string \"5%\""},
 };
 
 static void test_scn_errors_exact(void **state)
@@ -1442,6 +1639,13 @@ static void test_scn_corpus_good_details(void **state)
     assert_int_equal(s->faults[1].kind, SCN_FAULT_LINK_DEGRADE);
     assert_int_equal(s->faults[2].end, SIM_TIME_MAX);
     assert_int_equal(s->clients[1].retries, 100);
+    assert_true(s->health.enabled);
+    assert_int_equal(s->health.interval, 1);
+    assert_int_equal(s->health.timeout, 1);
+    assert_int_equal(s->health.checkers, 2);                        /* "b" alone */
+    assert_int_equal(s->monitor.interval, 360 * SIM_S);             /* 10000000 intervals */
+    assert_int_equal(s->monitor.alert_lag, 1);
+    assert_near(s->monitor.alert_error_rate, 1);
     scn_free(s);
 
     snprintf(path, sizeof path, "%s/tests/corpus/good/bom-and-unicode.json", root);
@@ -1540,6 +1744,7 @@ int main(void)
         cmocka_unit_test(test_scn_partition_and_measured),
         cmocka_unit_test(test_scn_pattern_defaults),
         cmocka_unit_test(test_scn_patterns_limit),
+        cmocka_unit_test(test_scn_health_and_monitor_defaults),
         cmocka_unit_test(test_scn_errors_exact),
         cmocka_unit_test(test_scn_text_with_nul_and_length),
         cmocka_unit_test(test_scn_alloc_failure_parse),

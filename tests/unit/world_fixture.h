@@ -35,7 +35,8 @@ static inline dist_spec fix_exponential_ms(double ms)
 
 /* nregions regions "r0".. along the equator 10 degrees apart (about 1112 km), each with
  * 'servers' servers and constant 1 ms service; one client "c0" at region 0, 100 req/s, all
- * reads, timeout 1s, 2 retries, backoff 50ms; no network base, no jitter, a 10 s run. */
+ * reads, timeout 1s, 2 retries, backoff 50ms; no network base, no jitter, a 10 s run; the
+ * loader's monitor defaults (1s intervals, alerts at 60s lag and 5% errors). */
 static inline void fixture_init(fixture *f, size_t nregions, uint32_t servers)
 {
     memset(f, 0, sizeof *f);
@@ -68,6 +69,8 @@ static inline void fixture_init(fixture *f, size_t nregions, uint32_t servers)
     s->faults = f->faults;
     s->nfaults = 0;
     s->data = (scn_data){.fields = 1, .value_bytes = 1024, .drain = 10 * SIM_MIN};
+    s->monitor = (scn_monitor){.interval = SIM_S, .alert_lag = 60 * SIM_S,
+                               .alert_error_rate = 0.05};
 }
 
 /* Append a fault; returns it for the caller to fill in kind-specific fields. */

@@ -1,0 +1,165 @@
+/* route.c - DNS answers per (client, operation), recomputed from the health view.
+ *
+ * Each answer is a small record (region, version, time of the last change), so resolving is
+ * a lookup for the primary and nearest policies; only scored, whose inputs move with every
+ * probe, is recomputed at each resolution. */
+#include "route.h"
+
+typedef struct answer {
+    uint32_t region;                          /* or ROUTE_NONE */
+    uint64_t version;                         /* bumped at every change */
+    sim_time changed_at;                      /* ns */
+} answer;
+
+struct route {
+    const scn_scenario *scn;
+    const scn_pattern  *pat;
+    const topo         *topo;
+    const health       *health;               /* NULL: every region healthy */
+    scn_policy          policy[SCN_OP_COUNT];
+    uint32_t            primary;
+    answer             *answers;              /* clients x SCN_OP_COUNT */
+};
+
+static bool healthy(const route *r, uint32_t region)
+{
+    return !r->health || health_is_healthy(r->health, region);
+}
+
+static uint32_t answer_primary(const route *r)
+{
+    if (healthy(r, r->primary))
+        return r->primary;
+    for (uint32_t i = 0; i < r->scn->nregions; i++)
+        if (healthy(r, i))
+            return i;
+    return ROUTE_NONE;
+}
+
+static uint32_t answer_nearest(const route *r, uint32_t client)
+{
+    for (uint32_t k = 0; k < r->scn->nregions; k++) {
+        uint32_t region = topo_client_region(r->topo, client, k);
+        if (healthy(r, region))
+            return region;
+    }
+    return ROUTE_NONE;
+}
+
+/* Lowest score among the three nearest healthy regions; ties to the nearer. */
+static uint32_t answer_scored(const route *r, uint32_t client)
+{
+    const scn_dns *d = &r->scn->dns;
+    uint32_t cand[3];
+    double km[3], rtt[3], fail[3];
+    size_t n = 0;
+    uint32_t ep = topo_client_endpoint(r->topo, client);
+    for (uint32_t k = 0; k < r->scn->nregions && n < 3; k++) {
+        uint32_t region = topo_client_region(r->topo, client, k);
+        if (!healthy(r, region))
+            continue;
+        cand[n] = region;
+        km[n] = (double)topo_rtt(r->topo, ep, region);
+        rtt[n] = r->health ? health_probe_rtt_ms(r->health, region) : 0;
+        fail[n] = r->health ? health_probe_failure_rate(r->health, region) : 0;
+        n++;
+    }
+    if (n == 0)
+        return ROUTE_NONE;
+    double max_km = 0, max_rtt = 0;
+    for (size_t i = 0; i < n; i++) {
+        max_km = km[i] > max_km ? km[i] : max_km;
+        max_rtt = rtt[i] > max_rtt ? rtt[i] : max_rtt;
+    }
+    size_t best = 0;
+    double best_score = 0;
+    for (size_t i = 0; i < n; i++) {
+        double score = d->w_distance * (max_km > 0 ? km[i] / max_km : 0)
+                     + d->w_latency * (max_rtt > 0 ? rtt[i] / max_rtt : 0)
+                     + d->w_reliability * fail[i];
+        if (i == 0 || score < best_score) {
+            best = i;
+            best_score = score;
+        }
+    }
+    return cand[best];
+}
+
+static uint32_t compute(const route *r, uint32_t client, scn_op op)
+{
+    switch (r->policy[op]) {
+    case SCN_POLICY_PRIMARY: return answer_primary(r);
+    case SCN_POLICY_SCORED:  return answer_scored(r, client);
+    default:                 return answer_nearest(r, client);
+    }
+}
+
+static void refresh(route *r, uint32_t client, scn_op op, sim_time now)
+{
+    answer *a = &r->answers[client * SCN_OP_COUNT + op];
+    uint32_t region = compute(r, client, op);
+    if (region != a->region) {
+        a->region = region;
+        a->version++;
+        a->changed_at = now;
+    }
+}
+
+int route_new(const scn_scenario *s, const scn_pattern *p, const topo *t, const health *h,
+              route **out, sim_err *err)
+{
+    route *r = sim_calloc(1, sizeof *r);
+    if (!r || !(r->answers = sim_calloc(s->nclients * SCN_OP_COUNT, sizeof *r->answers))) {
+        route_free(r);
+        return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the router");
+    }
+    r->scn = s;
+    r->pat = p;
+    r->topo = t;
+    r->health = h;
+    scn_policy chosen = s->dns.policy;
+    if (chosen == SCN_POLICY_DEFAULT)
+        chosen = SCN_POLICY_NEAREST;
+    r->policy[SCN_READ] = chosen;
+    r->policy[SCN_WRITE] = p->kind == SCN_PATTERN_READ_LOCAL ? SCN_POLICY_PRIMARY : chosen;
+    r->primary = s->dns.primary >= 0 ? (uint32_t)s->dns.primary
+               : p->primary >= 0     ? (uint32_t)p->primary : 0;
+    for (uint32_t c = 0; c < s->nclients; c++)
+        for (int op = 0; op < SCN_OP_COUNT; op++) {
+            r->answers[c * SCN_OP_COUNT + op].region = ROUTE_NONE;
+            refresh(r, c, (scn_op)op, 0);
+        }
+    *out = r;
+    return 0;
+}
+
+void route_free(route *r)
+{
+    if (!r)
+        return;
+    sim_free(r->answers);
+    sim_free(r);
+}
+
+void route_health_changed(route *r, sim_time now)
+{
+    for (uint32_t c = 0; c < r->scn->nclients; c++)
+        for (int op = 0; op < SCN_OP_COUNT; op++)
+            refresh(r, c, (scn_op)op, now);
+}
+
+uint32_t route_answer(route *r, uint32_t client, scn_op op, sim_time now, uint64_t *version,
+                      sim_time *changed_at)
+{
+    if (r->policy[op] == SCN_POLICY_SCORED)
+        refresh(r, client, op, now);
+    const answer *a = &r->answers[client * SCN_OP_COUNT + op];
+    *version = a->version;
+    *changed_at = a->changed_at;
+    return a->region;
+}
+
+scn_policy route_policy(const route *r, scn_op op)
+{
+    return r->policy[op];
+}

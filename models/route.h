@@ -1,0 +1,46 @@
+/* route.h - geo DNS and its routing policies: which region a client population is sent to.
+ * Code under test: the router knows only the health view (what the checkers learned from
+ * their probes) and the geography, never whether a region is really up.
+ *
+ * Policies (scn_dns.policy; the default is the pattern's own):
+ *   primary  the primary while it is healthy, else the first healthy region in scenario
+ *            order (active-passive's DNS failover);
+ *   nearest  the nearest healthy region by great-circle distance;
+ *   scored   among the three nearest healthy regions, the lowest weighted score of
+ *            distance (normalised by the farthest of the three), the checkers' smoothed probe
+ *            round trip (normalised likewise) and their smoothed probe failure rate.
+ * Under read-local/write-global writes always resolve with the primary policy. When no
+ * region is healthy the answer is ROUTE_NONE and the request fails at once (no_region).
+ *
+ * Answers are recomputed when the health view changes (route_health_changed) and, for
+ * scored, at every resolution; each (client, operation) answer carries a version and the
+ * time it last changed, so the workload can tell a stale cached answer and measure how long
+ * clients take to move. */
+#ifndef MRSIM_ROUTE_H
+#define MRSIM_ROUTE_H
+
+#include "health.h"
+#include "scn.h"
+#include "topo.h"
+
+#define ROUTE_NONE UINT32_MAX
+
+typedef struct route route;                   /* opaque */
+
+/* The router of s under pattern p (s->dns holds the policy). h may be NULL (no health
+ * checking: every region is healthy). Everything passed must outlive it. 0 or SIM_ENOMEM. */
+int  route_new(const scn_scenario *s, const scn_pattern *p, const topo *t, const health *h,
+               route **out, sim_err *err);
+void route_free(route *r);                    /* NULL is a no-op */
+
+/* The health view changed at time now: recompute every answer. */
+void route_health_changed(route *r, sim_time now);
+
+/* The DNS answer for client's operation op at time now, with its version (which changes
+ * whenever the answer does) and the time it last changed. */
+uint32_t route_answer(route *r, uint32_t client, scn_op op, sim_time now, uint64_t *version,
+                      sim_time *changed_at);
+/* The policy in force for op (the pattern's default resolved). */
+scn_policy route_policy(const route *r, scn_op op);
+
+#endif
