@@ -20,6 +20,11 @@
 
 #include "resolv.h"
 
+/* Unacknowledged entries a link may have in flight, in batches: without a window a link to
+ * an unreachable region would stream its whole backlog every tick and resend all of it
+ * after every silence. Four batches keep a healthy link busy across its round trip. */
+#define REPL_WINDOW_BATCHES 4
+
 #define MSG_SEQ_BITS   36
 #define MSG_SEQ_MASK   ((UINT64_C(1) << MSG_SEQ_BITS) - 1)
 #define MSG_COUNT_SHIFT 36
@@ -37,6 +42,7 @@ typedef struct link_state {
     uint64_t sent;                            /* highest sequence sent */
     uint64_t acked;                           /* cumulative acknowledgement */
     sim_time progress;                        /* last send from 'acked' or last ack */
+    uint32_t silences;                        /* resends in a row without an ack since */
 } link_state;
 
 typedef struct waiter {
@@ -196,17 +202,24 @@ static void ship(repl *r, uint32_t origin, uint32_t target)
     origin_log *l = &r->logs[origin];
     link_state *k = link_of(r, origin, target);
     sim_time now = sim_now(r->e);
-    if (k->sent > k->acked && now - k->progress >= r->pat->replication.resend) {
+    /* Resend after 'resend' of silence, doubling the wait after each resend that brought
+     * no ack (up to 64 times), as a sender backs off from a peer it cannot reach. */
+    uint32_t shift = k->silences < 6 ? k->silences : 6;
+    if (k->sent > k->acked && now - k->progress >= r->pat->replication.resend << shift) {
         k->sent = k->acked;                   /* go back N */
         k->progress = now;
+        k->silences++;
     }
     uint64_t last = l->next - 1;
-    if (k->sent >= last)
-        return;
+    uint64_t window = REPL_WINDOW_BATCHES * (uint64_t)r->pat->replication.max_batch;
+    if (k->sent >= last || k->sent - k->acked >= window)
+        return;                               /* nothing new, or the window is full */
     uint64_t first = k->sent + 1;
     uint64_t count = last - k->sent;
     if (count > r->pat->replication.max_batch)
         count = r->pat->replication.max_batch;
+    if (count > window - (k->sent - k->acked))
+        count = window - (k->sent - k->acked);
     if (k->sent == k->acked)
         k->progress = now;
     k->sent += count;
@@ -417,6 +430,7 @@ static void on_ack(sim_engine *e, void *ctx, uint64_t arg)
         return;
     k->acked = seq;
     k->progress = sim_now(e);
+    k->silences = 0;
     if (k->sent < seq)
         k->sent = seq;
     log_trim(r, origin);

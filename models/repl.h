@@ -10,8 +10,11 @@
  * what follows and waits, go-back-N), skips duplicates (idempotent apply), never sends a
  * change back to its origin, and acknowledges cumulatively. A shipper that sees no progress
  * for 'resend' goes back to the first unacknowledged entry and sends again, so a partition
- * delays replication but loses nothing the origin still has. Entries leave the log once every
- * region has acknowledged them.
+ * delays replication but loses nothing the origin still has. At most four batches' worth of
+ * entries are unacknowledged on a link at once (a send window), and each resend that brings
+ * no acknowledgement doubles the wait before the next (up to 64 x 'resend'), so a link to an
+ * unreachable region costs a window now and then, not its whole backlog every second. Entries leave the log once
+ * every region has acknowledged them.
  *
  * Sync mode is the same log, shipped at once, with the client's acknowledgement held until
  * 'quorum' regions (the origin included) have applied the write; without a quorum by

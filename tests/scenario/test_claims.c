@@ -61,6 +61,20 @@ static void test_merge_keeps_field_updates_lww_loses(void **state)
     assert_true(fig(f, "lww", "divergent_keys") == 0);
 }
 
+static void test_outage_is_detected_and_routed_around(void **state)
+{
+    (void)state;
+    const char *f = "scenarios/region-outage-dns.json";
+    /* 5 s probes, 1 s timeout, 3 failures: detected (3 - 1/2) x 5 + 1 = 13.5 s after the
+     * failure on average, never more than 3 x 5 + 1 s. */
+    double detect = fig(f, "active-active", "detect_s");
+    assert_true(detect >= 11 && detect <= 16);
+    assert_true(fig(f, "active-active", "false_health_downs") == 0);
+    assert_true(fig(f, "active-active", "dns_stale_requests") > 0);
+    assert_true(fig(f, "active-active", "availability") >= 0.99);
+    assert_true(fig(f, "read-local", "availability") >= 0.99);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -68,6 +82,7 @@ int main(void)
         cmocka_unit_test(test_partition_conflicts_diverge_and_heal),
         cmocka_unit_test(test_read_local_ryw_window_prevents_violations),
         cmocka_unit_test(test_merge_keeps_field_updates_lww_loses),
+        cmocka_unit_test(test_outage_is_detected_and_routed_around),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
