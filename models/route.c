@@ -122,8 +122,10 @@ int route_new(const scn_scenario *s, const scn_pattern *p, const topo *t, const 
         chosen = SCN_POLICY_NEAREST;
     r->policy[SCN_READ] = chosen;
     r->policy[SCN_WRITE] = p->kind == SCN_PATTERN_READ_LOCAL ? SCN_POLICY_PRIMARY : chosen;
-    r->primary = s->dns.primary >= 0 ? (uint32_t)s->dns.primary
-               : p->primary >= 0     ? (uint32_t)p->primary : 0;
+    /* A pattern with a primary of its own keeps it; routing.primary names one for the
+     * others (and region 0 is the fallback). */
+    r->primary = p->primary >= 0       ? (uint32_t)p->primary
+               : s->dns.primary >= 0 ? (uint32_t)s->dns.primary : 0;
     for (uint32_t c = 0; c < s->nclients; c++)
         for (int op = 0; op < SCN_OP_COUNT; op++) {
             r->answers[c * SCN_OP_COUNT + op].region = ROUTE_NONE;

@@ -4,7 +4,8 @@
  *
  * Policies (scn_dns.policy; the default is the pattern's own):
  *   primary  the primary while it is healthy, else the first healthy region in scenario
- *            order (active-passive's DNS failover);
+ *            order (active-passive's DNS failover); the primary is the pattern's own, or
+ *            routing.primary for a pattern without one, or else the first region;
  *   nearest  the nearest healthy region by great-circle distance;
  *   scored   among the three nearest healthy regions, the lowest weighted score of
  *            distance (normalised by the farthest of the three), the checkers' smoothed probe

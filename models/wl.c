@@ -356,29 +356,33 @@ static uint32_t dns_lookup(wl *w, const request *rq)
     return d->region;
 }
 
-/* The client library's routing: which region attempt rq->attempt goes to. */
-static uint32_t choose_region(wl *w, const request *rq)
+/* The client library's routing: which region attempt rq->attempt goes to. Under
+ * read-local/write-global a write, and a read by a session that wrote within ryw_window,
+ * goes where writes go: the primary (through DNS's write answer when routing by DNS). */
+static uint32_t choose_region(wl *w, request *rq)
 {
     const client_state *c = &w->clients[rq->client];
+    bool to_primary = false;
+    if (w->pat->kind == SCN_PATTERN_READ_LOCAL)
+        to_primary = rq->op == SCN_WRITE ||
+                     c->last_write[rq->session] > sim_now(w->e) - w->pat->ryw_window;
     if (w->route) {
         /* The DNS answer; a retry goes on down the client's list of regions by distance
          * from it (the client library's own fallback). */
+        scn_op op = rq->op;
+        rq->op = to_primary ? SCN_WRITE : op;     /* resolve as a write, then restore */
         uint32_t answer = dns_lookup(w, rq);
-        if (answer == ROUTE_NONE || rq->attempt == 0 ||
-            route_policy(w->route, rq->op) == SCN_POLICY_PRIMARY)
+        scn_policy policy = route_policy(w->route, rq->op);
+        rq->op = op;
+        if (answer == ROUTE_NONE || rq->attempt == 0 || policy == SCN_POLICY_PRIMARY)
             return answer;
         uint32_t n = (uint32_t)w->scn->nregions, k = 0;
         while (k < n && topo_client_region(w->topo, rq->client, k) != answer)
             k++;
         return topo_client_region(w->topo, rq->client, k + rq->attempt);
     }
-    if (w->pat->kind == SCN_PATTERN_READ_LOCAL) {
-        uint32_t primary = (uint32_t)w->pat->primary;
-        if (rq->op == SCN_WRITE)
-            return primary;
-        if (c->last_write[rq->session] > sim_now(w->e) - w->pat->ryw_window)
-            return primary;                   /* read your own recent writes */
-    }
+    if (to_primary)
+        return (uint32_t)w->pat->primary;
     return topo_client_region(w->topo, rq->client, rq->attempt);
 }
 
