@@ -2,13 +2,12 @@
  * step pops the earliest and schedules one new event at now + Exp(1 ms), so the queue size
  * stays N. Usage: bench-hold [N [STEPS]] (defaults 100000 10000000). Prints one line of JSON.
  * Only the run is timed; setup (filling the queue) is not. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "engine.h"
 #include "rng.h"
 
@@ -31,33 +30,14 @@ static void hold_event(sim_engine *e, void *ctx, uint64_t arg)
         sim_engine_stop(e);
 }
 
-static uint64_t parse_count(const char *s, const char *what)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v == 0) {
-        fprintf(stderr, "bench-hold: %s: expected a positive integer, got \"%s\"\n", what, s);
-        exit(2);
-    }
-    return v;
-}
-
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-9;
-}
-
 int main(int argc, char **argv)
 {
     if (argc > 3) {
         fprintf(stderr, "usage: bench-hold [N [STEPS]]\n");
         return 2;
     }
-    uint64_t n = argc > 1 ? parse_count(argv[1], "N") : 100000;
-    hold h = {.steps = argc > 2 ? parse_count(argv[2], "STEPS") : 10000000};
+    uint64_t n = argc > 1 ? bench_count("bench-hold", argv[1], "N") : 100000;
+    hold h = {.steps = argc > 2 ? bench_count("bench-hold", argv[2], "STEPS") : 10000000};
     sim_engine *e;
     if (sim_engine_new(&e) != 0 || sim_rng_new(1, "hold", &h.rng) != 0) {
         fprintf(stderr, "bench-hold: out of memory\n");
@@ -69,13 +49,11 @@ int main(int argc, char **argv)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     sim_engine_run(e, SIM_TIME_MAX);
-    double secs = seconds_since(&t0);
+    double secs = bench_seconds_since(&t0);
 
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
     printf("{\"bench\": \"hold\", \"n\": %" PRIu64 ", \"events\": %" PRIu64
            ", \"seconds\": %.3f, \"events_per_s\": %.0f, \"peak_rss_kb\": %ld}\n",
-           n, sim_engine_executed(e), secs, (double)sim_engine_executed(e) / secs, ru.ru_maxrss);
+           n, sim_engine_executed(e), secs, (double)sim_engine_executed(e) / secs, bench_peak_rss_kb());
     sim_rng_free(h.rng);
     sim_engine_free(e);
     return 0;

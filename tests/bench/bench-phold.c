@@ -3,13 +3,12 @@
  * Exp(1 ms), drawing both numbers from the LP's own stream ("lp/<i>"). Usage:
  * bench-phold [LPS [POP [EVENTS]]] (defaults 1024 16 10000000). Prints one line of JSON.
  * Only the run is timed; setup is not. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "engine.h"
 #include "rng.h"
 
@@ -41,25 +40,6 @@ static void phold_event(sim_engine *e, void *ctx, uint64_t arg)
         sim_engine_stop(e);
 }
 
-static uint64_t parse_count(const char *s, const char *what)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v == 0) {
-        fprintf(stderr, "bench-phold: %s: expected a positive integer, got \"%s\"\n", what, s);
-        exit(2);
-    }
-    return v;
-}
-
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-9;
-}
-
 int main(int argc, char **argv)
 {
     if (argc > 4) {
@@ -67,10 +47,10 @@ int main(int argc, char **argv)
         return 2;
     }
     phold p = {
-        .nlps = argc > 1 ? parse_count(argv[1], "LPS") : 1024,
-        .events = argc > 3 ? parse_count(argv[3], "EVENTS") : 10000000,
+        .nlps = argc > 1 ? bench_count("bench-phold", argv[1], "LPS") : 1024,
+        .events = argc > 3 ? bench_count("bench-phold", argv[3], "EVENTS") : 10000000,
     };
-    uint64_t pop = argc > 2 ? parse_count(argv[2], "POP") : 16;
+    uint64_t pop = argc > 2 ? bench_count("bench-phold", argv[2], "POP") : 16;
     if (p.nlps > UINT32_MAX) {
         fprintf(stderr, "bench-phold: LPS: expected at most %" PRIu32 ", got %" PRIu64 "\n",
                 UINT32_MAX, p.nlps);
@@ -96,14 +76,12 @@ int main(int argc, char **argv)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     sim_engine_run(e, SIM_TIME_MAX);
-    double secs = seconds_since(&t0);
+    double secs = bench_seconds_since(&t0);
 
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
     printf("{\"bench\": \"phold\", \"lps\": %" PRIu64 ", \"pop\": %" PRIu64 ", \"events\": %" PRIu64
            ", \"seconds\": %.3f, \"events_per_s\": %.0f, \"peak_rss_kb\": %ld}\n",
            p.nlps, pop, sim_engine_executed(e), secs, (double)sim_engine_executed(e) / secs,
-           ru.ru_maxrss);
+           bench_peak_rss_kb());
     for (uint64_t i = 0; i < p.nlps; i++)
         sim_rng_free(p.lps[i].rng);
     free(p.lps);
