@@ -51,11 +51,8 @@ int dp_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, net *n,
                 sim_rng_new(seed, name, &d->rng[r]) < 0)
                 goto fail;
         }
-        rc = dist_new(&p->cache.hit, &d->hit_time, err);
+        rc = dist_new_at(&p->cache.hit, &d->hit_time, err, "patterns.%s.cache.hit", p->name);
         if (rc < 0) {
-            char path[160];
-            snprintf(path, sizeof path, "patterns.%s.cache.hit", p->name);
-            sim_err_prefix_path(err, path);
             dp_free(d);
             return rc;
         }

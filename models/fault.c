@@ -57,11 +57,8 @@ int fault_timeline_new(sim_engine *e, const scn_scenario *s, net *n, region *con
     for (size_t i = 0; i < s->nfaults; i++) {
         const scn_fault *sf = &s->faults[i];
         if (sf->kind == SCN_FAULT_LINK_DEGRADE && sf->has_extra) {
-            int rc = dist_new(&sf->extra, &f->extra[i], err);
+            int rc = dist_new_at(&sf->extra, &f->extra[i], err, "faults[%zu].latency", i);
             if (rc < 0) {
-                char path[64];
-                snprintf(path, sizeof path, "faults[%zu].latency", i);
-                sim_err_prefix_path(err, path);
                 fault_timeline_free(f);
                 return rc;
             }

@@ -57,9 +57,8 @@ int net_new(sim_engine *e, const scn_scenario *s, const topo *t, uint64_t seed, 
             goto fail;
     }
     if (s->network.has_jitter) {
-        rc = dist_new(&s->network.jitter, &n->jitter, err);
+        rc = dist_new_at(&s->network.jitter, &n->jitter, err, "network.jitter");
         if (rc < 0) {
-            sim_err_prefix_path(err, "network.jitter");
             net_free(n);
             return rc;
         }

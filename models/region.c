@@ -80,11 +80,9 @@ int region_new(sim_engine *e, const scn_scenario *s, uint32_t index, uint64_t se
     if (sim_rng_new(seed, name, &r->rng) < 0)
         goto fail;
     for (int op = 0; op < SCN_OP_COUNT; op++) {
-        rc = dist_new(&sr->service[op], &r->service[op], err);
+        rc = dist_new_at(&sr->service[op], &r->service[op], err, "regions[%u].service.%s",
+                         index, scn_op_name(op));
         if (rc < 0) {
-            char path[128];
-            snprintf(path, sizeof path, "regions[%u].service.%s", index, scn_op_name(op));
-            sim_err_prefix_path(err, path);
             region_free(r);
             return rc;
         }

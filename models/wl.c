@@ -208,11 +208,8 @@ int wl_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, const top
         if (c->cfg->key_zipf && !c->keys) {
             c->owns_keys = true;
             dist_spec zipf = {.kind = DIST_ZIPF, .n = c->cfg->key_count, .s = c->cfg->key_s};
-            rc = dist_new(&zipf, &c->keys, err);
+            rc = dist_new_at(&zipf, &c->keys, err, "clients[%zu].keys", i);
             if (rc < 0) {
-                char path[64];
-                snprintf(path, sizeof path, "clients[%zu].keys", i);
-                sim_err_prefix_path(err, path);
                 wl_free(w);
                 return rc;
             }

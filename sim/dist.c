@@ -32,6 +32,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,6 +435,20 @@ int dist_new(const dist_spec *spec, dist **out, sim_err *err)
     return 0;
 fail:
     dist_free(d);
+    return rc;
+}
+
+int dist_new_at(const dist_spec *spec, dist **out, sim_err *err, const char *path_fmt, ...)
+{
+    int rc = dist_new(spec, out, err);
+    if (rc < 0 && err) {
+        char path[sizeof err->path];
+        va_list ap;
+        va_start(ap, path_fmt);
+        vsnprintf(path, sizeof path, path_fmt, ap);
+        va_end(ap);
+        sim_err_prefix_path(err, path);
+    }
     return rc;
 }
 

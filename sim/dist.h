@@ -58,6 +58,10 @@ dist_kind   dist_kind_from_name(const char *name);
  * message saying what was expected, so the loader can prefix its JSON path. SIM_ENOMEM when
  * allocation fails. The spec's arrays are copied; spec may be discarded afterwards. */
 int  dist_new(const dist_spec *spec, dist **out, sim_err *err);
+/* dist_new() for a distribution that sits at a JSON path (printf-style): on failure the
+ * path is put in front of err->path, so the error reads "regions[0].service.read.sigma". */
+int  dist_new_at(const dist_spec *spec, dist **out, sim_err *err, const char *path_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Only the checks of dist_new(), without allocating. */
 int  dist_check(const dist_spec *spec, sim_err *err);
 void dist_free(dist *d);                      /* NULL is a no-op */
