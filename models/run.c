@@ -247,6 +247,47 @@ static int add_lag_metrics(run_result *r, size_t *cap, run_scope scope, const ch
     return 0;
 }
 
+/* Recovery time of the first outage-like fault (region_down or partition), from the
+ * monitor's intervals: the success rate of all requests in the intervals before the fault
+ * is the baseline; the recovery ends with the first interval, after one that fell below
+ * 99% of the baseline, that is back at 99% or more. 0 when no interval fell below; NaN
+ * without such a fault, a baseline, or a recovery before the run ended. */
+static double recovery_s(const world *w)
+{
+    const scn_scenario *s = w->scn;
+    sim_time at = SIM_TIME_MAX;
+    for (size_t i = 0; i < s->nfaults; i++)
+        if ((s->faults[i].kind == SCN_FAULT_REGION_DOWN ||
+             s->faults[i].kind == SCN_FAULT_PARTITION) && s->faults[i].at < at)
+            at = s->faults[i].at;
+    if (at == SIM_TIME_MAX)
+        return NAN;
+    double base_ok = 0, base_all = 0;
+    bool fell = false;
+    for (size_t i = 0; i < mon_intervals(w->mon); i++) {
+        double all = 0, errors = 0;
+        for (uint32_t r = 0; r < s->nregions; r++) {
+            all += mon_value(w->mon, i, r, MON_REQUESTS);
+            errors += mon_value(w->mon, i, r, MON_ERRORS);
+        }
+        sim_time end = mon_interval_end(w->mon, i);
+        if (end <= at) {
+            base_ok += all - errors;
+            base_all += all;
+            continue;
+        }
+        if (base_all == 0)
+            return NAN;
+        double rate = all > 0 ? (all - errors) / all : 1.0;
+        bool ok = rate >= 0.99 * (base_ok / base_all);
+        if (!ok)
+            fell = true;
+        else if (fell)
+            return sim_time_s(end - at);
+    }
+    return fell ? NAN : 0.0;
+}
+
 /* The oracle's figures, for the whole run. Names and definitions: scenarios/README.md. */
 static int add_consistency_metrics(world *w, size_t *cap)
 {
@@ -273,6 +314,7 @@ static int add_consistency_metrics(world *w, size_t *cap)
         {"repl_bytes", (double)repl_bytes(w->repl)},
         {"cache_hit_rate", lookups ? (double)dp_cache_hits(w->dp) / (double)lookups : 0.0},
         {"detect_s", w->detected ? w->detect_sum_s / (double)w->detected : NAN},
+        {"rto_s", recovery_s(w)},
         {"dns_stale_requests", w->route ? (double)dns.stale_requests : NAN},
         {"dns_move_s", dns.moves ? dns.move_sum_s / (double)dns.moves : NAN},
         {"false_health_downs", w->health ? (double)w->false_downs : NAN},

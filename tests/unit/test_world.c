@@ -432,6 +432,26 @@ static void test_run_exhausted_retries_are_timeouts(void **state)
     run_result_free(r);
 }
 
+static void test_run_rto_spans_the_outage_and_its_timeouts(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1, 4);
+    f.clients[0].retries = 0;
+    scn_fault *down = fixture_fault(&f, SCN_FAULT_REGION_DOWN, 2 * SIM_S, 4 * SIM_S);
+    down->region = 0;
+    run_result *r = run_ok(&f.s);
+    /* Success collapses from 2 s; requests sent up to 4 s time out 1 s later, so the first
+     * whole interval back at the baseline is [5 s, 6 s): recovered 4 s after the fault. */
+    assert_true(fabs(metric(r, RUN_SCOPE_ALL, "", "rto_s") - 4.0) < 1e-9);
+    run_result_free(r);
+
+    fixture_init(&f, 1, 4);                   /* no fault: no recovery to measure */
+    r = run_ok(&f.s);
+    assert_true(isnan(metric(r, RUN_SCOPE_ALL, "", "rto_s")));
+    run_result_free(r);
+}
+
 static void test_run_rejections_are_counted(void **state)
 {
     (void)state;
@@ -526,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_run_counts_every_request_once),
         cmocka_unit_test(test_run_retries_reach_the_next_region),
         cmocka_unit_test(test_run_exhausted_retries_are_timeouts),
+        cmocka_unit_test(test_run_rto_spans_the_outage_and_its_timeouts),
         cmocka_unit_test(test_run_rejections_are_counted),
         cmocka_unit_test(test_run_partition_isolates_a_region),
         cmocka_unit_test(test_run_brownout_slows_a_window),
