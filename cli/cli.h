@@ -10,7 +10,9 @@
  * deterministic, and only the start time and the wall duration around them are recorded.
  *
  * Exit statuses: 0 success, 1 a failure the user must look at (a bad scenario, an unwritable
- * database), 2 a usage error (unknown subcommand or option, a bad option value). */
+ * database), 2 a usage error (unknown subcommand or option, a bad option value). check is
+ * the exception: there 1 means a failed expectation, so a bad scenario is 2 with the usage
+ * errors, and CI can tell "the system got worse" from "the input is broken". */
 #ifndef MRSIM_CLI_H
 #define MRSIM_CLI_H
 
@@ -18,7 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db.h"
 #include "run.h"
+#include "scn.h"
 #include "sim.h"
 
 #define CLI_EXIT_OK    0
@@ -116,10 +120,53 @@ void cli_progress_clear(cli_progress *p);
  * drawn.) */
 run_options cli_run_options(cli_progress *p);
 
+/* --- running and storing ------------------------------------------------------------ */
+
+/* The loop that run, compare and check share: run some patterns of one scenario for some
+ * seeds and append each run to the results database as soon as it is done (one transaction
+ * per run), with one progress line for the whole batch. */
+
+/* Called after run i (pattern-major: pattern i / nseeds, seed i % nseeds) has been stored as
+ * run_id in the database; wall_s is its wall-clock duration. The progress line has been
+ * cleared, so the callback may print. The run still belongs to the batch. */
+typedef void cli_stored_fn(void *ctx, size_t i, run_result *r, int64_t run_id, double wall_s);
+
+typedef struct cli_batch {
+    /* filled by the caller */
+    const scn_scenario *scn;                  /* borrowed; must outlive the batch */
+    const char  *file;                        /* names the scenario in errors */
+    const scn_pattern *patterns[SCN_MAX_PATTERNS];   /* NULL: the independent baseline */
+    size_t       npatterns;                   /* 1 .. SCN_MAX_PATTERNS */
+    uint64_t     first_seed;                  /* seeds first_seed .. + nseeds - 1 */
+    size_t       nseeds;                      /* >= 1 */
+    bool         quiet;                       /* no progress line */
+    bool         keep_latency;                /* false: free each run's latency histogram
+                                                 once it is stored (about 60 KB each) */
+    db_conn     *db;                          /* borrowed: where the runs go */
+    cli_stored_fn *stored;                    /* may be NULL */
+    void        *ctx;                         /* for stored */
+    /* filled by cli_batch_run */
+    run_result **runs;                        /* [npatterns * nseeds]; the first nruns set */
+    size_t       nruns;                       /* runs done and stored */
+    int64_t      first_id, last_id;           /* database ids of the first and last run */
+    double       wall_s;                      /* wall-clock seconds of the whole batch */
+} cli_batch;
+
+/* Set b's patterns to every pattern of s in file order, or the baseline when it has none. */
+void cli_batch_all_patterns(cli_batch *b, const scn_scenario *s);
+/* Run the batch. Returns 0, or a negative SIM_E* code with err filled (err->file names the
+ * scenario, or the database for a write error) after the first run that failed to run or to
+ * be stored; the runs stored before it stay in the database and in b->runs. Nothing is
+ * printed but the progress line. */
+int  cli_batch_run(cli_batch *b, sim_err *err);
+/* Free the runs and the array; the caller's fields are left alone. */
+void cli_batch_fini(cli_batch *b);
+
 /* --- subcommands -------------------------------------------------------------------- */
 
 int cli_run_main(int argc, char **argv);
 int cli_compare_main(int argc, char **argv);
 int cli_validate_main(int argc, char **argv);
+int cli_check_main(int argc, char **argv);
 
 #endif

@@ -3,19 +3,19 @@
  *
  * The work is run's, in a loop: load and check the scenario, open the database, then for each
  * pattern (file order; the independent baseline when there are none) and each seed
- * s .. s + N - 1 run the scenario and store the run at once, one transaction per run. A failed
- * run stops the command with exit 1; the runs stored before it stay, each complete. The
- * comparison itself (means, intervals, which value is best, the table and the JSON) is
- * analysis/compare.c's; this file only drives the runs.
+ * s .. s + N - 1 run the scenario and store the run at once, one transaction per run
+ * (cli_batch_run, shared with run and check). A failed run stops the command with exit 1; the
+ * runs stored before it stay, each complete. The comparison itself (means, intervals, which
+ * value is best, the table and the JSON) is analysis/compare.c's; this file only drives the
+ * runs.
  *
- * Progress is one line for the whole comparison, not one per run: a comparison is many short
- * runs, each usually under the second after which cli_progress draws anything. The callback
- * below adds the runs already done to the simulated time and event count it passes on, so
- * the line's percentage and ETA cover every run. Each run's latency histogram is freed as
- * soon as the run is stored: the comparison does not use it, and with many seeds the
- * histograms (about 60 KB each) would be most of the memory held. */
+ * Progress is one line for the whole comparison, not one per run (cli_batch_run draws it).
+ * Each run's latency histogram is freed as soon as the run is stored: the comparison does
+ * not use it, and with many seeds the histograms (about 60 KB each) would be most of the
+ * memory held. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "compare.h"
@@ -63,26 +63,6 @@ static const char compare_help[] =
     "Nothing else goes to stderr unless something fails.\n"
     "\n"
     "exit status: 0 success, 1 the scenario, a run or the database failed, 2 usage error\n";
-
-/* The progress of the whole comparison, fed to cli_progress as one long run. */
-typedef struct compare_progress {
-    cli_progress bar;
-    size_t       done;                        /* runs finished */
-    size_t       total;                       /* runs to do */
-    uint64_t     events_done;                 /* engine events of the finished runs */
-} compare_progress;
-
-static void progress_update(void *ctx, sim_time now, sim_time end, uint64_t events)
-{
-    compare_progress *cp = ctx;
-    /* Runs before this one count as 'end' each. When total * end would overflow (days of
-     * simulated time times thousands of seeds), show the current run alone. */
-    if (end > 0 && cp->total <= (size_t)(SIM_TIME_MAX / end))
-        cli_progress_update(&cp->bar, (sim_time)cp->done * end + now, (sim_time)cp->total * end,
-                            cp->events_done + events);
-    else
-        cli_progress_update(&cp->bar, now, end, events);
-}
 
 /* Digits only, 1 .. MAX_SEEDS. */
 static int parse_seeds(const char *text, size_t *out)
@@ -138,10 +118,8 @@ int cli_compare_main(int argc, char **argv)
     sim_err err = {0};
     scn_scenario *s = NULL;
     db_conn *db = NULL;
-    run_result **runs = NULL;
     compare_table *table = NULL;
-    size_t nruns = 0;
-    compare_progress cp = {0};
+    cli_batch b = {.file = file, .nseeds = nseeds, .quiet = quiet};
     status = CLI_EXIT_FAIL;
     if (scn_load(file, &s, &err) < 0) {
         cli_print_error(&err);
@@ -154,67 +132,20 @@ int cli_compare_main(int argc, char **argv)
                                  "largest seed, %" PRId64, nseeds, first, INT64_MAX);
         goto done;
     }
-    const scn_pattern *patterns[SCN_MAX_PATTERNS];
-    size_t npatterns = 0;
-    for (size_t i = 0; i < s->npatterns; i++)
-        patterns[npatterns++] = &s->patterns[i];
-    if (npatterns == 0)
-        patterns[npatterns++] = NULL;         /* the independent-regions baseline */
-    runs = sim_calloc(npatterns * nseeds, sizeof *runs);
-    if (!runs) {
-        sim_err_set(&err, SIM_ENOMEM, NULL, "out of memory for %zu runs", npatterns * nseeds);
-        cli_print_error(&err);
-        goto done;
-    }
     if (cli_make_parent_dir(db_path, &err) < 0 || db_open(db_path, &db, &err) < 0) {
         cli_print_error(&err);
         goto done;
     }
-
-    cli_progress_start(&cp.bar, quiet);
-    cp.total = npatterns * nseeds;
-    double t_all = cli_wall_seconds();
-    int64_t first_id = 0, last_id = 0;
-    for (size_t p = 0; p < npatterns; p++) {
-        for (size_t k = 0; k < nseeds; k++) {
-            run_options ro = cli_run_options(&cp.bar);
-            ro.progress = progress_update;
-            ro.progress_ctx = &cp;
-            ro.pattern = patterns[p];
-            ro.has_seed = true;
-            ro.seed = first + k;
-            char started[40];
-            cli_utc_timestamp(started, sizeof started);
-            double t0 = cli_wall_seconds();
-            int rc = run_scenario(s, &ro, &runs[nruns], &err);
-            double wall = cli_wall_seconds() - t0;
-            if (rc < 0) {
-                cli_progress_clear(&cp.bar);
-                if (!err.file[0])
-                    snprintf(err.file, sizeof err.file, "%s", file);
-                cli_print_error(&err);
-                goto done;
-            }
-            run_result *r = runs[nruns++];
-            db_run_info info = {.started = started, .wall_s = wall, .version = MRSIM_VERSION};
-            int64_t run_id = 0;
-            if (db_write_run(db, r, &info, &run_id, &err) < 0) {
-                cli_progress_clear(&cp.bar);
-                cli_print_error(&err);
-                goto done;
-            }
-            if (nruns == 1)
-                first_id = run_id;
-            last_id = run_id;
-            stat_hist_free(r->latency);       /* stored; the comparison does not use it */
-            r->latency = NULL;
-            cp.done++;
-            cp.events_done += r->events;
-        }
+    b.scn = s;
+    cli_batch_all_patterns(&b, s);
+    b.first_seed = first;
+    b.db = db;
+    if (cli_batch_run(&b, &err) < 0) {
+        cli_print_error(&err);
+        goto done;
     }
-    cli_progress_clear(&cp.bar);
 
-    if (compare_table_new((const run_result *const *)runs, npatterns, nseeds, &table) < 0) {
+    if (compare_table_new((const run_result *const *)b.runs, b.npatterns, nseeds, &table) < 0) {
         sim_err_set(&err, SIM_ENOMEM, NULL, "out of memory for the comparison");
         cli_print_error(&err);
         goto done;
@@ -224,16 +155,16 @@ int cli_compare_main(int argc, char **argv)
     else
         compare_table_print(stdout, table);
     fflush(stdout);
-    if (cp.bar.enabled)
+    /* Said only where the progress line could have been drawn, so that scripts reading
+     * stderr see nothing unless something fails. */
+    if (!quiet && isatty(STDERR_FILENO))
         fprintf(stderr, "saved %zu runs in %s (run ids %" PRId64 " to %" PRId64 ", %.2f s wall)\n",
-                nruns, db_path, first_id, last_id, cli_wall_seconds() - t_all);
+                b.nruns, db_path, b.first_id, b.last_id, b.wall_s);
     status = cli_finish_stdout(CLI_EXIT_OK);
 
 done:
     compare_table_free(table);
-    for (size_t i = 0; i < nruns; i++)
-        run_result_free(runs[i]);
-    sim_free(runs);
+    cli_batch_fini(&b);
     db_close(db);
     scn_free(s);
     return status;

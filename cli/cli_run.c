@@ -3,11 +3,12 @@
  * Order of work, chosen so that mistakes cost nothing: the scenario is loaded and checked
  * first, then the results database is opened (creating it if needed), and only then does the
  * run start, so a bad file or an unwritable --db is reported before a long run rather than
- * after it. The run is written to the database after the figures are printed, in one
- * transaction: an interrupted or failed write leaves the database as it was.
+ * after it. Each run is written to the database (cli_batch_run, one transaction per run)
+ * before its figures are printed: an interrupted or failed write leaves the database as it
+ * was, and an interrupted print loses nothing.
  *
- * The wall clock is read here (start time and duration) and handed to the database as
- * db_run_info; the run itself never sees it. */
+ * The wall clock is read by cli_batch_run (start time and duration) and handed to the
+ * database as db_run_info; the run itself never sees it. */
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -31,10 +32,31 @@ static const char run_help[] =
     "              output still appear\n"
     "  -h, --help  show this help\n"
     "\n"
-    "A progress line is shown on stderr when it is a terminal and the run takes more than\n"
+    "A progress line is shown on stderr when it is a terminal and the runs take more than\n"
     "a second.\n"
     "\n"
     "exit status: 0 success, 1 the scenario, the run or the database failed, 2 usage error\n";
+
+typedef struct run_state {
+    bool        json, quiet;
+    const char *db_path;
+    double      wall[SCN_MAX_PATTERNS];       /* wall s of each run, for the JSON */
+} run_state;
+
+/* cli_stored_fn: the run is already saved when this prints, so a reader that closes the pipe
+ * early (| head) and kills us with SIGPIPE loses nothing. */
+static void print_run(void *ctx, size_t i, run_result *r, int64_t run_id, double wall_s)
+{
+    run_state *st = ctx;
+    st->wall[i] = wall_s;
+    if (st->json || st->quiet)
+        return;
+    table_print_summary(stdout, r);
+    fprintf(stdout, "\n");
+    fflush(stdout);
+    fprintf(stderr, "saved as run %" PRId64 " in %s (%.2f s wall)\n", run_id, st->db_path,
+            wall_s);
+}
 
 int cli_run_main(int argc, char **argv)
 {
@@ -67,17 +89,15 @@ int cli_run_main(int argc, char **argv)
     sim_err err = {0};
     scn_scenario *s = NULL;
     db_conn *db = NULL;
-    run_result *runs[SCN_MAX_PATTERNS] = {0};
-    double wall[SCN_MAX_PATTERNS] = {0};
-    size_t nruns = 0;
+    cli_batch b = {.file = file, .nseeds = 1, .quiet = quiet, .stored = print_run};
+    run_state st = {.json = json, .quiet = quiet, .db_path = db_path};
+    b.ctx = &st;
     status = CLI_EXIT_FAIL;
     if (scn_load(file, &s, &err) < 0) {
         cli_print_error(&err);
         goto done;
     }
     /* Which patterns: the one named, every one the scenario has, or the baseline. */
-    const scn_pattern *chosen[SCN_MAX_PATTERNS];
-    size_t nchosen = 0;
     if (pattern) {
         int i = scn_pattern_index(s, pattern);
         if (i < 0) {
@@ -86,63 +106,27 @@ int cli_run_main(int argc, char **argv)
             status = CLI_EXIT_USAGE;
             goto done;
         }
-        chosen[nchosen++] = &s->patterns[i];
+        b.patterns[b.npatterns++] = &s->patterns[i];
     } else {
-        for (size_t i = 0; i < s->npatterns; i++)
-            chosen[nchosen++] = &s->patterns[i];
-        if (nchosen == 0)
-            chosen[nchosen++] = NULL;         /* the independent-regions baseline */
+        cli_batch_all_patterns(&b, s);
     }
     if (cli_make_parent_dir(db_path, &err) < 0 || db_open(db_path, &db, &err) < 0) {
         cli_print_error(&err);
         goto done;
     }
-
-    for (size_t k = 0; k < nchosen; k++) {
-        cli_progress progress;
-        cli_progress_start(&progress, quiet);
-        run_options ro = cli_run_options(&progress);
-        ro.pattern = chosen[k];
-        ro.has_seed = has_seed;
-        ro.seed = seed;
-        char started[40];
-        cli_utc_timestamp(started, sizeof started);
-        double t0 = cli_wall_seconds();
-        int rc = run_scenario(s, &ro, &runs[nruns], &err);
-        wall[nruns] = cli_wall_seconds() - t0;
-        cli_progress_clear(&progress);
-        if (rc < 0) {
-            if (!err.file[0])
-                snprintf(err.file, sizeof err.file, "%s", file);
-            cli_print_error(&err);
-            goto done;
-        }
-        /* Store first, then print: a reader that closes the pipe early (| head) kills us
-         * with SIGPIPE while printing, and the run must already be saved by then. */
-        db_run_info info = {.started = started, .wall_s = wall[nruns],
-                            .version = MRSIM_VERSION};
-        int64_t run_id = 0;
-        sim_err db_err = {0};
-        if (db_write_run(db, runs[nruns], &info, &run_id, &db_err) < 0) {
-            cli_print_error(&db_err);
-            goto done;
-        }
-        if (!json && !quiet) {
-            table_print_summary(stdout, runs[nruns]);
-            fprintf(stdout, "\n");
-            fflush(stdout);
-            fprintf(stderr, "saved as run %" PRId64 " in %s (%.2f s wall)\n", run_id,
-                    db_path, wall[nruns]);
-        }
-        nruns++;
+    b.scn = s;
+    b.first_seed = has_seed ? seed : s->seed;
+    b.db = db;
+    if (cli_batch_run(&b, &err) < 0) {
+        cli_print_error(&err);
+        goto done;
     }
     if (json)
-        table_print_json(stdout, s, (const run_result *const *)runs, wall, nruns);
+        table_print_json(stdout, s, (const run_result *const *)b.runs, st.wall, b.nruns);
     status = cli_finish_stdout(CLI_EXIT_OK);
 
 done:
-    for (size_t i = 0; i < nruns + 1 && i < SCN_MAX_PATTERNS; i++)
-        run_result_free(runs[i]);
+    cli_batch_fini(&b);
     db_close(db);
     scn_free(s);
     return status;

@@ -1,5 +1,7 @@
 /* cli_util.c - helpers every subcommand uses: option parsing, seeds, error and output
- * checks, the wall clock and the progress line.
+ * checks, the wall clock, the progress line, and the loop that runs a scenario's patterns and
+ * stores each run (cli_batch_run: run, compare and check differ only in what they do with
+ * the runs, so the running, storing, error and progress handling is written once).
  *
  * The option parser is ours rather than getopt_long: subcommands need the same conventions
  * (options anywhere, "--name=value", "--" to end options, --help everywhere) and the same
@@ -9,6 +11,7 @@
  * This is the only file in mrsim that reads the wall clock. */
 #include "cli.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -170,7 +173,7 @@ int cli_make_parent_dir(const char *path, sim_err *err)
     if (mkdir(dir, 0777) == 0 || errno == EEXIST)   /* EEXIST: a parallel run made it */
         return 0;
 fail:
-    sim_err_set(err, SIM_EIO, NULL, "cannot create the directory for the results database: %s",
+    sim_err_set(err, SIM_EIO, NULL, "cannot create the directory for %s: %s", path,
                 strerror(errno));
     if (err)
         snprintf(err->file, sizeof err->file, "%.*s", (int)sizeof err->file - 1, dir);
@@ -194,7 +197,10 @@ void cli_utc_timestamp(char *buf, size_t n)
     gmtime_r(&ts.tv_sec, &tm);
     char date[32];
     strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, n, "%s.%03ldZ", date, ts.tv_nsec / 1000000);
+    /* The bounds on both parts tell the compiler that 40 bytes always fit the result (it
+     * checks once this function is inlined into cli_batch_run). */
+    unsigned ms = (unsigned)(ts.tv_nsec / 1000000) % 1000u;
+    snprintf(buf, n, "%.24s.%03uZ", date, ms);
 }
 
 /* --- progress ----------------------------------------------------------------------- */
@@ -283,4 +289,105 @@ run_options cli_run_options(cli_progress *p)
         .progress_every = 0,                  /* run.c's default: 1% of the duration */
     };
     return o;
+}
+
+/* --- running and storing ------------------------------------------------------------ */
+
+/* The batch's progress, fed to cli_progress as one long run: the runs already done count as
+ * 'end' each, so the percentage and the ETA cover every run. Compare's many short runs are
+ * each usually under the second after which cli_progress draws anything. */
+typedef struct batch_progress {
+    cli_progress bar;
+    size_t       done;                        /* runs finished */
+    size_t       total;                       /* runs to do */
+    uint64_t     events_done;                 /* engine events of the finished runs */
+} batch_progress;
+
+static void batch_progress_update(void *ctx, sim_time now, sim_time end, uint64_t events)
+{
+    batch_progress *bp = ctx;
+    /* When total * end would overflow (days of simulated time times thousands of seeds),
+     * show the current run alone. */
+    if (end > 0 && bp->total <= (size_t)(SIM_TIME_MAX / end))
+        cli_progress_update(&bp->bar, (sim_time)bp->done * end + now,
+                            (sim_time)bp->total * end, bp->events_done + events);
+    else
+        cli_progress_update(&bp->bar, now, end, events);
+}
+
+void cli_batch_all_patterns(cli_batch *b, const scn_scenario *s)
+{
+    b->npatterns = 0;
+    for (size_t i = 0; i < s->npatterns; i++)
+        b->patterns[b->npatterns++] = &s->patterns[i];
+    if (b->npatterns == 0)
+        b->patterns[b->npatterns++] = NULL;   /* the independent-regions baseline */
+}
+
+int cli_batch_run(cli_batch *b, sim_err *err)
+{
+    assert(b->npatterns >= 1 && b->npatterns <= SCN_MAX_PATTERNS && b->nseeds >= 1);
+    size_t total = b->npatterns * b->nseeds;
+    b->nruns = 0;
+    b->runs = sim_calloc(total, sizeof *b->runs);
+    if (!b->runs)
+        return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory for %zu runs", total);
+
+    batch_progress bp = {.total = total};
+    cli_progress_start(&bp.bar, b->quiet);
+    double t_all = cli_wall_seconds();
+    int rc = 0;
+    for (size_t p = 0; p < b->npatterns; p++) {
+        for (size_t k = 0; k < b->nseeds; k++) {
+            run_options ro = cli_run_options(&bp.bar);
+            ro.progress = batch_progress_update;
+            ro.progress_ctx = &bp;
+            ro.pattern = b->patterns[p];
+            ro.has_seed = true;
+            ro.seed = b->first_seed + k;
+            char started[40];
+            cli_utc_timestamp(started, sizeof started);
+            double t0 = cli_wall_seconds();
+            rc = run_scenario(b->scn, &ro, &b->runs[b->nruns], err);
+            double wall = cli_wall_seconds() - t0;
+            if (rc < 0) {
+                if (!err->file[0])
+                    snprintf(err->file, sizeof err->file, "%s", b->file);
+                goto done;
+            }
+            run_result *r = b->runs[b->nruns++];
+            db_run_info info = {.started = started, .wall_s = wall, .version = MRSIM_VERSION};
+            int64_t run_id = 0;
+            if ((rc = db_write_run(b->db, r, &info, &run_id, err)) < 0)
+                goto done;
+            if (b->nruns == 1)
+                b->first_id = run_id;
+            b->last_id = run_id;
+            if (!b->keep_latency) {
+                stat_hist_free(r->latency);
+                r->latency = NULL;
+            }
+            bp.done++;
+            bp.events_done += r->events;
+            if (b->stored) {
+                cli_progress_clear(&bp.bar);
+                b->stored(b->ctx, b->nruns - 1, r, run_id, wall);
+            }
+        }
+    }
+done:
+    cli_progress_clear(&bp.bar);
+    b->wall_s = cli_wall_seconds() - t_all;
+    return rc;
+}
+
+void cli_batch_fini(cli_batch *b)
+{
+    if (!b->runs)
+        return;
+    for (size_t i = 0; i < b->nruns; i++)
+        run_result_free(b->runs[i]);
+    sim_free(b->runs);
+    b->runs = NULL;
+    b->nruns = 0;
 }

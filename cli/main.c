@@ -16,6 +16,7 @@ static const struct command {
     {"run", cli_run_main, "run a scenario once and store the run in the results database"},
     {"compare", cli_compare_main, "run every pattern and show them side by side, best marked"},
     {"validate", cli_validate_main, "check scenario files without running them"},
+    {"check", cli_check_main, "run scenarios and check their expectations (for CI)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

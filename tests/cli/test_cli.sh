@@ -55,14 +55,15 @@ done <"$root/tests/corpus/bad/EXPECTED"
 # 4. Usage errors exit 2 with a message; --help exits 0.
 for args in "frobnicate" "run" "run $root/scenarios/partition.json --seed -1" \
             "run $root/scenarios/partition.json --bogus" \
-            "compare $root/scenarios/partition.json --seeds 0"; do
+            "compare $root/scenarios/partition.json --seeds 0" "check" \
+            "check $root/scenarios/merge-vs-lww.json --junit"; do
   # shellcheck disable=SC2086
   "$mrsim" $args >/dev/null 2>"$tmp/err"
   rc=$?
   if [ $rc -eq 2 ] && [ -s "$tmp/err" ]; then ok "usage error: $args"
   else fail "usage error: $args: exit $rc"; fi
 done
-for sub in run validate compare; do
+for sub in run validate compare check; do
   if "$mrsim" "$sub" --help >/dev/null 2>&1; then ok "$sub --help"; else fail "$sub --help"; fi
 done
 
@@ -105,6 +106,48 @@ if command -v sqlite3 >/dev/null; then
   n=$(sqlite3 "$tmp/cmp.db" "select count(*) from runs;" 2>/dev/null)
   if [ "$n" = 6 ]; then ok "compare stores every run"; else fail "compare stores every run: $n"; fi
 fi
+
+# 7. check: expectations pass (exit 0), fail (exit 1), name an unknown metric (exit 1,
+# ERROR), or the scenario is broken (exit 2); --junit writes a JUnit report.
+f="$root/scenarios/merge-vs-lww.json"
+"$mrsim" check "$f" --quiet --db "$tmp/chk.db" >"$tmp/chk.txt" 2>"$tmp/err"
+rc=$?
+last=$(tail -n 1 "$tmp/chk.txt")
+if [ $rc -eq 0 ] && printf '%s\n' "$last" | grep -Eq '^[1-9][0-9]* passed, 0 failed$'; then
+  ok "check passing scenario: $last"
+else fail "check passing scenario: exit $rc, '$last' $(cat "$tmp/err")"; fi
+small() {   # small FILE EXPECT_JSON: a two-second, one-region scenario with these expectations
+  cat >"$1" <<EOF
+{"name": "small", "duration": "2s", "seed": 5,
+ "regions": [{"name": "us-east-1", "servers": 2}],
+ "clients": [{"location": "us-east-1", "rate": 50}],
+ "expect": $2}
+EOF
+}
+small "$tmp/impossible.json" '[{"metric": "availability", "min": 0.5},
+                               {"metric": "p99_ms", "op": "read", "max": 0.000001}]'
+"$mrsim" check "$tmp/impossible.json" --db "$tmp/chk.db" >"$tmp/chk.txt" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q '^FAIL .*p99_ms{op=read} <= 1e-06  (measured [0-9.]*, expected' "$tmp/chk.txt" &&
+   [ "$(tail -n 1 "$tmp/chk.txt")" = "1 passed, 1 failed" ]; then ok "check impossible expectation exits 1"
+else fail "check impossible expectation: exit $rc, $(cat "$tmp/chk.txt" "$tmp/err")"; fi
+small "$tmp/unknown.json" '[{"metric": "p99ms", "max": 250}]'
+"$mrsim" check "$tmp/unknown.json" --db "$tmp/chk.db" >"$tmp/chk.txt" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q '^ERROR .*unknown metric "p99ms"' "$tmp/chk.txt" &&
+   [ "$(tail -n 1 "$tmp/chk.txt")" = "0 passed, 1 failed" ]; then ok "check unknown metric is an error"
+else fail "check unknown metric: exit $rc, $(cat "$tmp/chk.txt" "$tmp/err")"; fi
+printf '{"name": "broken", "duration": "2s",\n' >"$tmp/broken.json"
+"$mrsim" check "$tmp/broken.json" "$tmp/impossible.json" --db "$tmp/chk.db" \
+  --junit "$tmp/junit/report.xml" >"$tmp/chk.txt" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -qF "$tmp/broken.json: invalid JSON" "$tmp/err" &&
+   grep -q '^FAIL ' "$tmp/chk.txt"; then ok "check broken scenario exits 2, checks the others"
+else fail "check broken scenario: exit $rc, $(cat "$tmp/chk.txt" "$tmp/err")"; fi
+if grep -q '<testsuites' "$tmp/junit/report.xml" 2>/dev/null &&
+   grep -q '<failure message="measured [0-9.]*, expected &lt;= 1e-06"/>' "$tmp/junit/report.xml"
+then ok "check --junit writes a report"
+else fail "check --junit writes a report: $(head -c 300 "$tmp/junit/report.xml" 2>&1)"; fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,338 @@
+/* cli_check.c - `mrsim check FILE|DIR...`: run scenarios and check their expectations, like a
+ * test runner, for CI.
+ *
+ * Order of work: collect the scenario files (each FILE, and each DIR's *.json sorted by
+ * name), load and check them all, open the results database, then for each scenario that
+ * loaded run every pattern with the scenario's seed (cli_batch_run, shared with run and
+ * compare: each run is stored as soon as it is done) and check its expectations
+ * (analysis/expect.c prints a line per case). Loading everything first reports a broken file
+ * in seconds, before the long runs, and every other file is still checked, so one call shows
+ * every problem. The last line is "N passed, N failed", and --junit writes the same cases as
+ * JUnit XML after it.
+ *
+ * The exit status separates "the system got worse" (1, a failed expectation) from "the input
+ * is broken" (2, a scenario that does not load or cannot run, or a usage error), so a CI job
+ * can treat them differently; 2 wins when both happen. A failed run or database write for one
+ * scenario is reported, counts as a failure (1) and the next scenario goes on. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "db.h"
+#include "expect.h"
+#include "scn.h"
+
+#define CHECK_EXIT_INVALID 2                  /* a bad scenario: the usage error's status */
+
+static const char check_help[] =
+    "Run each scenario FILE, and every *.json directly inside each DIR (in name order), and\n"
+    "check the scenario's \"expect\" entries against its runs. Every pattern the scenario\n"
+    "names runs once (the independent-regions baseline when it names none) with the\n"
+    "scenario's seed, and every run is appended to the results database, as with run.\n"
+    "\n"
+    "Each expectation is checked against the run of each pattern it applies to (the one\n"
+    "its \"pattern\" names, or all), one line per pair:\n"
+    "  PASS  scenarios/x.json  [active-active] p99_ms{op=write} <= 250  (measured 212.4)\n"
+    "  FAIL  scenarios/x.json  [read-local] availability >= 0.999  (measured 0.99, ...)\n"
+    "  ERROR scenarios/x.json  [read-local] p99ms <= 250  (unknown metric \"p99ms\")\n"
+    "and the last line is \"N passed, N failed\". \"op\" picks the per-operation figure,\n"
+    "\"region\" the per-region one; min means >=, max <=, equals == exactly (for counts).\n"
+    "A metric the run does not have is an ERROR, counted as failed; a metric with nothing\n"
+    "to measure (null) fails every bound as \"measured nothing\". See scenarios/README.md,\n"
+    "\"Expectations\".\n"
+    "\n"
+    "options:\n"
+    "  --junit PATH  also write the results as JUnit XML to PATH (replaced atomically; its\n"
+    "                directory is created when missing)\n"
+    "  --db PATH     results database to append the runs to (default: " CLI_DEFAULT_DB ";\n"
+    "                its directory is created when missing)\n"
+    "  --quiet       no progress line, no PASS or SKIP lines: only failures, errors and\n"
+    "                the last line\n"
+    "  -h, --help    show this help\n"
+    "\n"
+    "Scenario errors go to stderr as \"file: path: message\"; the other files are still\n"
+    "checked.\n"
+    "\n"
+    "exit status: 0 every expectation passed, 1 some expectation failed (or a run or the\n"
+    "database failed), 2 a scenario is invalid or a usage error (2 wins over 1)\n";
+
+/* What to check, in order: a scenario file, or an operand that gave no files (a directory
+ * that cannot be read or holds no scenario), which is then reported in its place. */
+typedef struct check_item {
+    char         *path;                       /* ours */
+    scn_scenario *scn;                        /* loaded, or NULL */
+    sim_err      *err;                        /* why it is not loaded (ours), or NULL */
+} check_item;
+
+typedef struct check_list {
+    check_item *items;
+    size_t      n, cap;
+} check_list;
+
+/* Append path (taking it; NULL means out of memory). */
+static int list_add(check_list *l, char *path)
+{
+    if (!path)
+        return SIM_ENOMEM;
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 16;
+        check_item *p = sim_realloc(l->items, ncap * sizeof *p);
+        if (!p) {
+            sim_free(path);
+            return SIM_ENOMEM;
+        }
+        l->items = p;
+        l->cap = ncap;
+    }
+    l->items[l->n++] = (check_item){.path = path};
+    return 0;
+}
+
+static void list_free(check_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        sim_free(l->items[i].path);
+        scn_free(l->items[i].scn);
+        sim_free(l->items[i].err);
+    }
+    sim_free(l->items);
+}
+
+/* Keep a copy of err as item's reason. */
+static int item_fail(check_item *item, const sim_err *err)
+{
+    if (!(item->err = sim_malloc(sizeof *item->err)))
+        return SIM_ENOMEM;
+    *item->err = *err;
+    if (!item->err->file[0])
+        snprintf(item->err->file, sizeof item->err->file, "%s", item->path);
+    return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    /* Names in one directory are unique, so this order is total and qsort deterministic. */
+    return strcmp(((const check_item *)a)->path, ((const check_item *)b)->path);
+}
+
+/* "dir" + "/" + "name", without doubling a slash the user wrote ("scenarios/"). */
+static char *join(const char *dir, const char *name)
+{
+    size_t dl = strlen(dir), nl = strlen(name);
+    bool slash = dl > 0 && dir[dl - 1] == '/';
+    char *p = sim_malloc(dl + !slash + nl + 1);
+    if (p)
+        snprintf(p, dl + !slash + nl + 1, "%s%s%s", dir, slash ? "" : "/", name);
+    return p;
+}
+
+static bool is_scenario_name(const char *name)
+{
+    size_t len = strlen(name);
+    /* What the shell's *.json matches: no hidden files. */
+    return name[0] != '.' && len > 5 && strcmp(name + len - 5, ".json") == 0;
+}
+
+/* Add dir's regular *.json files to l in name order. Returns 0, SIM_ENOMEM, or SIM_EINVAL
+ * with err filled (the directory cannot be read, or holds no scenario). */
+static int add_dir(check_list *l, const char *dir, sim_err *err)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        sim_err_set(err, SIM_EINVAL, NULL, "cannot read the directory: %s", strerror(errno));
+        snprintf(err->file, sizeof err->file, "%s", dir);
+        return SIM_EINVAL;
+    }
+    size_t first = l->n;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!is_scenario_name(e->d_name))
+            continue;
+        char *path = join(dir, e->d_name);
+        struct stat st;
+        if (path && (stat(path, &st) != 0 || !S_ISREG(st.st_mode))) {
+            sim_free(path);                   /* a directory named x.json, a dangling link */
+            continue;
+        }
+        if ((rc = list_add(l, path)) < 0)
+            break;
+    }
+    closedir(d);
+    if (rc < 0)
+        return sim_err_set(err, rc, NULL, "out of memory listing %s", dir);
+    if (l->n == first) {
+        /* An empty directory passing with "0 passed, 0 failed" would hide a wrong path
+         * in a CI job. */
+        sim_err_set(err, SIM_EINVAL, NULL, "expected scenario files (*.json), found none");
+        snprintf(err->file, sizeof err->file, "%s", dir);
+        return SIM_EINVAL;
+    }
+    qsort(l->items + first, l->n - first, sizeof *l->items, by_name);
+    return 0;
+}
+
+/* Print err (its file set) in the usual form, keeping both streams in order for a reader. */
+static void print_error(const sim_err *err)
+{
+    fflush(stdout);
+    cli_print_error(err);
+}
+
+/* Record err in the report as an errored suite for file. */
+static int report_error(expect_report *rep, const char *file, const char *what,
+                        const sim_err *err)
+{
+    char msg[sizeof err->path + sizeof err->msg + 4];
+    snprintf(msg, sizeof msg, "%s%s%s", err->path, err->path[0] ? ": " : "", err->msg);
+    return expect_report_error(rep, file, what, msg);
+}
+
+int cli_check_main(int argc, char **argv)
+{
+    bool quiet = false;
+    const char *db_path = CLI_DEFAULT_DB, *junit = NULL;
+    const cli_opt opts[] = {
+        {"junit", CLI_OPT_STRING, &junit, NULL},
+        {"db", CLI_OPT_STRING, &db_path, NULL},
+        {"quiet", CLI_OPT_FLAG, &quiet, NULL},
+    };
+    const cli_spec spec = {
+        .name = "check",
+        .usage = "mrsim check FILE|DIR... [--junit PATH] [--db PATH] [--quiet]",
+        .help = check_help,
+        .opts = opts,
+        .nopts = sizeof opts / sizeof opts[0],
+        .operands = "a scenario FILE or DIR",
+        .min_operands = 1,
+        .max_operands = -1,
+    };
+    int nops = 0;
+    int status = cli_parse(&spec, argc, argv, &nops);
+    if (status != CLI_CONTINUE)
+        return status;
+
+    check_list list = {0};
+    expect_report *rep = NULL;
+    db_conn *db = NULL;
+    bool invalid = false, failed = false;
+    sim_err err = {0};
+    status = CLI_EXIT_FAIL;
+    if (expect_report_new(&rep) < 0)
+        goto oom;
+    /* A --junit path whose directory cannot be made fails now, not after the runs. */
+    if (junit && cli_make_parent_dir(junit, &err) < 0) {
+        print_error(&err);
+        goto done;
+    }
+
+    /* 1. Collect and load; errors are printed at once, and reported in the list's order. */
+    for (int i = 1; i <= nops; i++) {
+        struct stat st;
+        if (!(stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))) {
+            if (list_add(&list, sim_strdup(argv[i])) < 0)
+                goto oom;
+            continue;
+        }
+        err = (sim_err){0};
+        int rc = add_dir(&list, argv[i], &err);
+        if (rc == SIM_ENOMEM)
+            goto oom;
+        if (rc < 0) {
+            if (list_add(&list, sim_strdup(argv[i])) < 0 ||
+                item_fail(&list.items[list.n - 1], &err) < 0)
+                goto oom;
+            print_error(list.items[list.n - 1].err);
+        }
+    }
+    size_t nloaded = 0;
+    for (size_t i = 0; i < list.n; i++) {
+        check_item *item = &list.items[i];
+        if (item->err)
+            continue;
+        err = (sim_err){0};
+        if (scn_load(item->path, &item->scn, &err) == SIM_ENOMEM)
+            goto oom;
+        if (!item->scn) {
+            if (item_fail(item, &err) < 0)
+                goto oom;
+            print_error(item->err);
+            continue;
+        }
+        nloaded++;
+    }
+
+    /* 2. Run and check, in order. */
+    if (nloaded > 0) {
+        err = (sim_err){0};
+        if (cli_make_parent_dir(db_path, &err) < 0 || db_open(db_path, &db, &err) < 0) {
+            print_error(&err);
+            status = list.n > nloaded ? CHECK_EXIT_INVALID : CLI_EXIT_FAIL;
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < list.n; i++) {
+        check_item *item = &list.items[i];
+        scn_scenario *s = item->scn;
+        int rc = 0;
+        if (!s) {
+            invalid = true;
+            if (report_error(rep, item->path, "load", item->err) < 0)
+                goto oom;
+            continue;
+        }
+        cli_batch b = {.scn = s, .file = item->path, .first_seed = s->seed, .nseeds = 1,
+                       .quiet = quiet, .db = db};
+        cli_batch_all_patterns(&b, s);
+        err = (sim_err){0};
+        if ((rc = cli_batch_run(&b, &err)) < 0) {
+            /* The loader accepted it but the world could not be built from it: the input's
+             * fault. Anything else (memory, the database) is the environment's. */
+            if (rc == SIM_EINVAL)
+                invalid = true;
+            else
+                failed = true;
+            print_error(&err);
+            rc = report_error(rep, item->path, "run", &err);
+        } else {
+            rc = expect_report_check(rep, s, (const run_result *const *)b.runs, b.nruns,
+                                     stdout, quiet);
+        }
+        cli_batch_fini(&b);
+        scn_free(item->scn);                  /* the report keeps copies of what it needs */
+        item->scn = NULL;
+        if (rc < 0)
+            goto oom;
+    }
+    printf("%zu passed, %zu failed\n", expect_report_passed(rep), expect_report_failed(rep));
+    if (expect_report_failed(rep) > 0)
+        failed = true;
+
+    /* 3. The JUnit report, even when something failed: that is when it is read. */
+    if (junit) {
+        err = (sim_err){0};
+        if (expect_report_save_junit(rep, junit, &err) < 0) {
+            print_error(&err);
+            failed = true;
+        }
+    }
+    status = invalid ? CHECK_EXIT_INVALID : failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+    status = cli_finish_stdout(status);
+    if (status == CLI_EXIT_FAIL && invalid)
+        status = CHECK_EXIT_INVALID;          /* invalid input wins over a stdout error */
+
+    goto done;
+oom:
+    sim_err_set(&err, SIM_ENOMEM, NULL, "out of memory");
+    print_error(&err);
+    status = CLI_EXIT_FAIL;
+done:
+    db_close(db);
+    list_free(&list);
+    expect_report_free(rep);
+    return status;
+}
