@@ -26,44 +26,33 @@
 
 /* --- rows ----------------------------------------------------------------------------- */
 
-typedef enum fmt_kind {
-    FMT_NUM,                                  /* latency and durations: 3-4 significant
-                                                 digits, at most 3 decimals */
-    FMT_AVAIL,                                /* a ratio as a percentage, truncated, so that
-                                                 "100%" means every request succeeded */
-    FMT_RATE,                                 /* a ratio as a percentage, rounded; a tiny
-                                                 non-zero one is "<0.001%", never "0.000%" */
-    FMT_COUNT,                                /* whole numbers (fractional as means) */
-    FMT_BYTES,                                /* whole bytes with thousands separators */
-} fmt_kind;
-
 static const struct row_spec {
     const char    *op;                        /* "read"/"write" (scope op), NULL (scope all) */
     const char    *metric;
     compare_better better;
-    fmt_kind       kind;
+    table_fmt      kind;
 } row_specs[] = {
-    {"read", "p50_ms", COMPARE_LOWER, FMT_NUM},
-    {"read", "p99_ms", COMPARE_LOWER, FMT_NUM},
-    {"write", "p50_ms", COMPARE_LOWER, FMT_NUM},
-    {"write", "p99_ms", COMPARE_LOWER, FMT_NUM},
-    {NULL, "availability", COMPARE_HIGHER, FMT_AVAIL},
-    {NULL, "errors", COMPARE_LOWER, FMT_COUNT},
-    {NULL, "stale_read_rate", COMPARE_LOWER, FMT_RATE},
-    {NULL, "staleness_p99_ms", COMPARE_LOWER, FMT_NUM},
-    {NULL, "ryw_violations", COMPARE_LOWER, FMT_COUNT},
-    {NULL, "monotonic_violations", COMPARE_LOWER, FMT_COUNT},
-    {NULL, "lost_writes", COMPARE_LOWER, FMT_COUNT},
-    {NULL, "conflicts", COMPARE_LOWER, FMT_COUNT},
-    {NULL, "divergent_keys", COMPARE_LOWER, FMT_COUNT},
-    {NULL, "repl_lag_p99_ms", COMPARE_LOWER, FMT_NUM},
-    {NULL, "repl_bytes", COMPARE_LOWER, FMT_BYTES},
-    {NULL, "rpo_writes", COMPARE_LOWER, FMT_COUNT},
-    {NULL, "rpo_ms", COMPARE_LOWER, FMT_NUM},
-    {NULL, "rto_s", COMPARE_LOWER, FMT_NUM},
-    {NULL, "failovers", COMPARE_LOWER, FMT_COUNT},
-    {NULL, "split_brain_s", COMPARE_LOWER, FMT_NUM},
-    {NULL, "no_region", COMPARE_LOWER, FMT_COUNT},
+    {"read", "p50_ms", COMPARE_LOWER, TABLE_FMT_MS},
+    {"read", "p99_ms", COMPARE_LOWER, TABLE_FMT_MS},
+    {"write", "p50_ms", COMPARE_LOWER, TABLE_FMT_MS},
+    {"write", "p99_ms", COMPARE_LOWER, TABLE_FMT_MS},
+    {NULL, "availability", COMPARE_HIGHER, TABLE_FMT_AVAIL},
+    {NULL, "errors", COMPARE_LOWER, TABLE_FMT_COUNT},
+    {NULL, "stale_read_rate", COMPARE_LOWER, TABLE_FMT_SHARE},
+    {NULL, "staleness_p99_ms", COMPARE_LOWER, TABLE_FMT_MS},
+    {NULL, "ryw_violations", COMPARE_LOWER, TABLE_FMT_COUNT},
+    {NULL, "monotonic_violations", COMPARE_LOWER, TABLE_FMT_COUNT},
+    {NULL, "lost_writes", COMPARE_LOWER, TABLE_FMT_COUNT},
+    {NULL, "conflicts", COMPARE_LOWER, TABLE_FMT_COUNT},
+    {NULL, "divergent_keys", COMPARE_LOWER, TABLE_FMT_COUNT},
+    {NULL, "repl_lag_p99_ms", COMPARE_LOWER, TABLE_FMT_MS},
+    {NULL, "repl_bytes", COMPARE_LOWER, TABLE_FMT_BYTES},
+    {NULL, "rpo_writes", COMPARE_LOWER, TABLE_FMT_COUNT},
+    {NULL, "rpo_ms", COMPARE_LOWER, TABLE_FMT_MS},
+    {NULL, "rto_s", COMPARE_LOWER, TABLE_FMT_MS},
+    {NULL, "failovers", COMPARE_LOWER, TABLE_FMT_COUNT},
+    {NULL, "split_brain_s", COMPARE_LOWER, TABLE_FMT_MS},
+    {NULL, "no_region", COMPARE_LOWER, TABLE_FMT_COUNT},
 };
 #define NSPECS (sizeof row_specs / sizeof row_specs[0])
 
@@ -191,81 +180,6 @@ void compare_table_free(compare_table *t)
 
 /* --- terminal table ------------------------------------------------------------------- */
 
-/* Three or four significant digits, at most three decimals (for sub-ms latencies). */
-static void format_num(char *buf, size_t n, double v)
-{
-    if (fabs(v) < 1)
-        snprintf(buf, n, "%.3f", v);
-    else if (fabs(v) < 100)
-        snprintf(buf, n, "%.2f", v);
-    else if (fabs(v) < 1000)
-        snprintf(buf, n, "%.1f", v);
-    else
-        snprintf(buf, n, "%.0f", v);
-}
-
-static void format_value(char *buf, size_t n, fmt_kind kind, double v)
-{
-    if (isnan(v)) {
-        snprintf(buf, n, "-");
-        return;
-    }
-    if (isinf(v)) {
-        snprintf(buf, n, "%sinf", v < 0 ? "-" : "");
-        return;
-    }
-    switch (kind) {
-    case FMT_NUM:
-        if (v == 0)
-            snprintf(buf, n, "0");            /* not "0.000": exactly nothing */
-        else
-            format_num(buf, n, v);
-        break;
-    case FMT_AVAIL:
-        if (v == 1.0)
-            snprintf(buf, n, "100%%");
-        else
-            snprintf(buf, n, "%.3f%%", floor(v * 1e5) / 1e3);
-        break;
-    case FMT_RATE:
-        if (v == 0)
-            snprintf(buf, n, "0%%");
-        else if (v > 0 && v < 0.5e-5)
-            snprintf(buf, n, "<0.001%%");
-        else
-            snprintf(buf, n, "%.3f%%", v * 100);
-        break;
-    case FMT_COUNT:
-        if (v == floor(v))
-            snprintf(buf, n, "%.0f", v + 0.0);    /* + 0.0: no "-0" */
-        else
-            snprintf(buf, n, "%.1f", v);
-        break;
-    case FMT_BYTES: {
-        /* Whole bytes in groups of three: bytes of two patterns often differ in the last
-         * digits only, and a rounded "53.64M" next to another "53.64M" would hide which is
-         * best. Means over seeds are rounded: a fraction of a byte says nothing. */
-        double a = fabs(v), whole = floor(a + 0.5);
-        if (a >= 1e18) {                      /* beyond any byte count: no grouping */
-            snprintf(buf, n, "%.4g", v);
-            break;
-        }
-        char digits[32];
-        int len = snprintf(digits, sizeof digits, "%.0f", whole);
-        size_t o = 0;
-        if (v < 0 && o + 1 < n)
-            buf[o++] = '-';
-        for (int i = 0; i < len && o + 2 < n; i++) {
-            if (i > 0 && (len - i) % 3 == 0)
-                buf[o++] = ',';
-            buf[o++] = digits[i];
-        }
-        buf[o] = '\0';
-        break;
-    }
-    }
-}
-
 /* A row's label: "read p99_ms" for the per-operation rows, the metric name otherwise. */
 static void row_label(char *buf, size_t n, const compare_row *row)
 {
@@ -281,10 +195,10 @@ static void row_label(char *buf, size_t n, const compare_row *row)
 static void row_cell(char *buf, size_t n, const compare_table *t, const compare_row *row,
                      size_t p)
 {
-    fmt_kind kind = spec_of(row)->kind;
+    table_fmt kind = spec_of(row)->kind;
     const compare_value *cv = &row->values[p];
     char mean[64], ci[64];
-    format_value(mean, sizeof mean, kind, cv->mean);
+    table_format(mean, sizeof mean, kind, cv->mean);
     if (t->nseeds < 2 || cv->n < 2) {
         snprintf(buf, n, "%s", mean);
         return;
@@ -292,7 +206,7 @@ static void row_cell(char *buf, size_t n, const compare_table *t, const compare_
     if (cv->ci95 == 0)
         snprintf(ci, sizeof ci, "0");         /* "0", not "0.000%": the runs all agree */
     else
-        format_value(ci, sizeof ci, kind == FMT_AVAIL ? FMT_RATE : kind, cv->ci95);  /* rounded */
+        table_format(ci, sizeof ci, kind == TABLE_FMT_AVAIL ? TABLE_FMT_SHARE : kind, cv->ci95);  /* rounded */
     snprintf(buf, n, "%s ±%s", mean, ci);
 }
 

@@ -48,27 +48,26 @@ static const run_metric *row_find(const run_result *r, size_t row, const char *n
 
 /* --- terminal table ------------------------------------------------------------------- */
 
-typedef enum col_kind { COL_COUNT, COL_RATIO_PCT, COL_RATE, COL_MS, COL_UTIL_PCT } col_kind;
 
 static const struct column {
     const char *metric;                       /* name in the run_result */
     const char *label;                        /* column header */
-    col_kind    kind;
+    table_fmt   kind;
 } columns[] = {
-    {"requests", "requests", COL_COUNT},
-    {"ok", "ok", COL_COUNT},
-    {"errors", "errors", COL_COUNT},
-    {"timeouts", "timeouts", COL_COUNT},
-    {"rejected", "rejected", COL_COUNT},
-    {"availability", "avail", COL_RATIO_PCT},
-    {"throughput_rps", "rps", COL_RATE},
-    {"mean_ms", "mean", COL_MS},
-    {"p50_ms", "p50", COL_MS},
-    {"p90_ms", "p90", COL_MS},
-    {"p99_ms", "p99", COL_MS},
-    {"p999_ms", "p99.9", COL_MS},
-    {"max_ms", "max", COL_MS},
-    {"utilization", "util", COL_UTIL_PCT},
+    {"requests", "requests", TABLE_FMT_COUNT},
+    {"ok", "ok", TABLE_FMT_COUNT},
+    {"errors", "errors", TABLE_FMT_COUNT},
+    {"timeouts", "timeouts", TABLE_FMT_COUNT},
+    {"rejected", "rejected", TABLE_FMT_COUNT},
+    {"availability", "avail", TABLE_FMT_AVAIL},
+    {"throughput_rps", "rps", TABLE_FMT_RATE},
+    {"mean_ms", "mean", TABLE_FMT_MS},
+    {"p50_ms", "p50", TABLE_FMT_MS},
+    {"p90_ms", "p90", TABLE_FMT_MS},
+    {"p99_ms", "p99", TABLE_FMT_MS},
+    {"p999_ms", "p99.9", TABLE_FMT_MS},
+    {"max_ms", "max", TABLE_FMT_MS},
+    {"utilization", "util", TABLE_FMT_UTIL},
 };
 #define NCOLUMNS (sizeof columns / sizeof columns[0])
 
@@ -80,8 +79,20 @@ static bool is_column_metric(const char *name)
     return false;
 }
 
-/* Format v for a column of the given kind: short, and never misleading. */
-static void format_cell(char *buf, size_t n, col_kind kind, double v)
+/* Three or four significant digits, at most three decimals (for sub-ms latencies). */
+static void format_num(char *buf, size_t n, double v)
+{
+    if (fabs(v) < 1)
+        snprintf(buf, n, "%.3f", v);
+    else if (fabs(v) < 100)
+        snprintf(buf, n, "%.2f", v);
+    else if (fabs(v) < 1000)
+        snprintf(buf, n, "%.1f", v);
+    else
+        snprintf(buf, n, "%.0f", v);
+}
+
+void table_format(char *buf, size_t n, table_fmt kind, double v)
 {
     if (isnan(v)) {
         snprintf(buf, n, "-");
@@ -92,37 +103,60 @@ static void format_cell(char *buf, size_t n, col_kind kind, double v)
         return;
     }
     switch (kind) {
-    case COL_COUNT:
-        if (v == floor(v))
-            snprintf(buf, n, "%.0f", v);
+    case TABLE_FMT_MS:
+        if (v == 0)
+            snprintf(buf, n, "0");            /* not "0.000": exactly nothing */
         else
-            snprintf(buf, n, "%.1f", v);
+            format_num(buf, n, v);
         break;
-    case COL_RATIO_PCT:
-        /* Truncated, not rounded, so that 0.999996 shows as 99.999% and "100%" only ever
-         * means every request succeeded. */
+    case TABLE_FMT_AVAIL:
         if (v == 1.0)
             snprintf(buf, n, "100%%");
         else
             snprintf(buf, n, "%.3f%%", floor(v * 1e5) / 1e3);
         break;
-    case COL_RATE:
+    case TABLE_FMT_SHARE:
+        if (v == 0)
+            snprintf(buf, n, "0%%");
+        else if (v > 0 && v < 0.5e-5)
+            snprintf(buf, n, "<0.001%%");
+        else
+            snprintf(buf, n, "%.3f%%", v * 100);
+        break;
+    case TABLE_FMT_RATE:
         snprintf(buf, n, "%.1f", v);
         break;
-    case COL_MS:
-        /* Three or four significant digits, at most three decimals (for sub-ms latencies). */
-        if (fabs(v) < 1)
-            snprintf(buf, n, "%.3f", v);
-        else if (fabs(v) < 100)
-            snprintf(buf, n, "%.2f", v);
-        else if (fabs(v) < 1000)
-            snprintf(buf, n, "%.1f", v);
-        else
-            snprintf(buf, n, "%.0f", v);
-        break;
-    case COL_UTIL_PCT:
+    case TABLE_FMT_UTIL:
         snprintf(buf, n, "%.1f%%", v * 100);
         break;
+    case TABLE_FMT_COUNT:
+        if (v == floor(v))
+            snprintf(buf, n, "%.0f", v + 0.0);    /* + 0.0: no "-0" */
+        else
+            snprintf(buf, n, "%.1f", v);
+        break;
+    case TABLE_FMT_BYTES: {
+        /* Whole bytes in groups of three: bytes of two patterns often differ in the last
+         * digits only, and a rounded "53.64M" next to another "53.64M" would hide which is
+         * best. Means over seeds are rounded: a fraction of a byte says nothing. */
+        double a = fabs(v), whole = floor(a + 0.5);
+        if (a >= 1e18) {                      /* beyond any byte count: no grouping */
+            snprintf(buf, n, "%.4g", v);
+            break;
+        }
+        char digits[32];
+        int len = snprintf(digits, sizeof digits, "%.0f", whole);
+        size_t o = 0;
+        if (v < 0 && o + 1 < n)
+            buf[o++] = '-';
+        for (int i = 0; i < len && o + 2 < n; i++) {
+            if (i > 0 && (len - i) % 3 == 0)
+                buf[o++] = ',';
+            buf[o++] = digits[i];
+        }
+        buf[o] = '\0';
+        break;
+    }
     }
 }
 
@@ -132,7 +166,7 @@ static void row_cell(const run_result *r, size_t row, size_t c, char *buf, size_
     if (!m)
         snprintf(buf, n, "-");
     else
-        format_cell(buf, n, columns[c].kind, m->value);
+        table_format(buf, n, columns[c].kind, m->value);
 }
 
 /* The row's label: "all" for the whole run, else the operation or region name. */

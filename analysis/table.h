@@ -28,6 +28,20 @@
 #include "run.h"
 #include "scn.h"
 
+/* How a figure is shown in a terminal table: short, and never misleading. */
+typedef enum table_fmt {
+    TABLE_FMT_COUNT,                          /* whole numbers (fractional ones: means) */
+    TABLE_FMT_AVAIL,                          /* a ratio as a percentage, truncated, so that
+                                                 "100%" means every request succeeded */
+    TABLE_FMT_SHARE,                          /* a ratio as a percentage, rounded; a tiny
+                                                 non-zero one is "<0.001%", never "0.000%" */
+    TABLE_FMT_MS,                             /* latencies and durations: 3-4 significant
+                                                 digits, at most 3 decimals; 0 is "0" */
+    TABLE_FMT_RATE,                           /* per-second rates, one decimal */
+    TABLE_FMT_UTIL,                           /* a ratio as a percentage, one decimal */
+    TABLE_FMT_BYTES,                          /* whole bytes with thousands separators */
+} table_fmt;
+
 /* Print r as a terminal table to out: a header (scenario, pattern, seed, simulated time),
  * one row per scope in the result's order (all, read, write, then each region) with the
  * standard metrics as columns ("-" for a metric the row lacks or a NaN), then the event log
@@ -46,5 +60,7 @@ void   table_json_str(FILE *out, const char *s);  /* escaped JSON string; null f
 void   table_json_num(FILE *out, double v);       /* the one number spelling; NaN -> null */
 void   table_put_text(FILE *out, const char *s);  /* control characters shown as '?' */
 size_t table_text_width(const char *s);           /* UTF-8 characters, for column widths */
+/* Format v as 'kind' into buf; NaN is "-", infinities "inf" / "-inf". */
+void   table_format(char *buf, size_t n, table_fmt kind, double v);
 
 #endif
