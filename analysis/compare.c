@@ -122,10 +122,12 @@ int compare_table_new(const run_result *const *runs, size_t npatterns, size_t ns
 
     for (size_t i = 0; i < NSPECS; i++) {
         const struct row_spec *spec = &row_specs[i];
+        /* A row appears when some run measured something for it: a metric no run has, or
+         * that is NaN everywhere (an rto_s without an outage), says nothing. */
         bool present = false;
         double v;
         for (size_t j = 0; j < npatterns * nseeds && !present; j++)
-            present = find(runs[j], spec, &v);
+            present = find(runs[j], spec, &v) && !isnan(v);
         if (!present)
             continue;
         compare_row *row = &t->rows[t->nrows];
