@@ -31,6 +31,20 @@ else fail "same seed, same JSON: $(diff "$tmp/a.json" "$tmp/b.json" | head -5)";
 "$mrsim" run "$f" --json --quiet --seed 99 --db "$tmp/c.db" | strip_wall >"$tmp/c.json"
 if ! cmp -s "$tmp/a.json" "$tmp/c.json"; then ok "another seed, other figures"
 else fail "another seed, other figures"; fi
+# The same with every moving part: two patterns, health checks, DNS, monitoring, alerts,
+# and the stored series row for row.
+f="$root/scenarios/region-outage-dns.json"
+"$mrsim" run "$f" --json --quiet --db "$tmp/d.db" | strip_wall >"$tmp/d.json"
+"$mrsim" run "$f" --json --quiet --db "$tmp/e.db" | strip_wall >"$tmp/e.json"
+if [ -s "$tmp/d.json" ] && cmp -s "$tmp/d.json" "$tmp/e.json"; then ok "same seed, same JSON (health, DNS)"
+else fail "same seed, same JSON (health, DNS): $(diff "$tmp/d.json" "$tmp/e.json" | head -5)"; fi
+if command -v sqlite3 >/dev/null; then
+  q="select t_s, region, metric, value from series order by rowid"
+  if [ "$(sqlite3 "$tmp/d.db" "$q" | md5sum)" = "$(sqlite3 "$tmp/e.db" "$q" | md5sum)" ] &&
+     [ "$(sqlite3 "$tmp/d.db" "select count(*) from series")" -gt 0 ]; then
+    ok "same seed, same series"
+  else fail "same seed, same series"; fi
+fi
 
 # 3. The corpus of broken scenarios: exit 1, the expected JSON path in the message, no crash.
 # (Fields are split by hand: read would merge the two tabs around an empty path.)
