@@ -19,7 +19,10 @@
  * written once, and caching them in db_conn would only add state to keep valid.
  *
  * Rows of 'metrics', 'events' and 'series' are inserted in the run_result's order, so ORDER
- * BY rowid gives that order back. */
+ * BY rowid gives that order back; 'latency_hist' rows go in ascending bucket order.
+ *
+ * Reading (for plots): each query is one prepared statement with bound parameters, stepped
+ * row by row into a callback that borrows the row's strings for the call only. */
 #include "db.h"
 
 #include <assert.h>
@@ -47,6 +50,18 @@ struct db_conn {
     " value REAL"                             /* NULL when the value is NaN */              \
     ");"                                                                                    \
     "CREATE INDEX series_run_id ON series(run_id);"
+
+/* Added in version 3: the run's latency histogram (every measured ok request), one row per
+ * non-empty bucket in ascending order, for CDF plots. hi_ns is exclusive, except that the top
+ * bucket reports INT64_MAX (stat_hist_next_bucket). */
+#define LATENCY_HIST_SQL                                                                    \
+    "CREATE TABLE latency_hist ("                                                           \
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"                                         \
+    " lo_ns INTEGER NOT NULL,"                                                              \
+    " hi_ns INTEGER NOT NULL,"                                                              \
+    " count INTEGER NOT NULL"                                                               \
+    ");"                                                                                    \
+    "CREATE INDEX latency_hist_run_id ON latency_hist(run_id);"
 
 static const char schema_sql[] =
     "CREATE TABLE runs ("
@@ -79,19 +94,24 @@ static const char schema_sql[] =
     "CREATE INDEX metrics_run_id ON metrics(run_id);"
     "CREATE INDEX events_run_id ON events(run_id);"
     SERIES_SQL
+    LATENCY_HIST_SQL
     /* PRAGMA takes no bound parameters; this is a constant, not a value from outside. It is
      * part of the enclosing transaction, like the tables. */
-    "PRAGMA user_version = 2;";
+    "PRAGMA user_version = 3;";
 
-/* migrate_sql[v] brings a file of version v to DB_SCHEMA_VERSION, inside the transaction
- * that ensure_schema() opened. */
+/* migrate_sql[v] brings a file of version v to version v + 1, inside the transaction that
+ * ensure_schema() opened; ensure_schema() runs the steps from the file's version up in that
+ * one transaction (1 -> 2 -> 3) and then sets user_version, so the file is at the old version
+ * or the new one, never in between. */
 static const char *const migrate_sql[DB_SCHEMA_VERSION] = {
-    [1] = SERIES_SQL "PRAGMA user_version = 2;",
+    [1] = SERIES_SQL,
+    [2] = LATENCY_HIST_SQL,
 };
 
 /* The schema texts above hard-code the version; keep them in step. */
-_Static_assert(DB_SCHEMA_VERSION == 2, "update the PRAGMA user_version in schema_sql and "
-               "migrate_sql, and add a migration");
+_Static_assert(DB_SCHEMA_VERSION == 3, "update the PRAGMA user_version in schema_sql and "
+               "set_version_sql, and add a migration step");
+static const char set_version_sql[] = "PRAGMA user_version = 3;";
 
 /* Fill err with SIM_EIO, the database path as err->file and a message ending in SQLite's own
  * explanation (sqlite3_errmsg, or the code's generic text when the handle has none). */
@@ -178,7 +198,14 @@ static int ensure_schema(db_conn *db, sim_err *err)
             snprintf(err->file, sizeof err->file, "%s", db->path);
         return SIM_EIO;
     }
-    rc = sqlite3_exec(h, version == 0 ? schema_sql : migrate_sql[version], NULL, NULL, NULL);
+    if (version == 0) {
+        rc = sqlite3_exec(h, schema_sql, NULL, NULL, NULL);
+    } else {
+        for (int v = version; rc == SQLITE_OK && v < DB_SCHEMA_VERSION; v++)
+            rc = sqlite3_exec(h, migrate_sql[v], NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(h, set_version_sql, NULL, NULL, NULL);
+    }
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
@@ -372,6 +399,30 @@ static int insert_series(sqlite3 *h, const run_result *r, sqlite3_int64 id)
     return rc;
 }
 
+/* One row per non-empty bucket of r->latency (none when the run kept no histogram). */
+static int insert_latency_hist(sqlite3 *h, const run_result *r, sqlite3_int64 id)
+{
+    if (!r->latency)
+        return SQLITE_OK;
+    static const char sql[] =
+        "INSERT INTO latency_hist (run_id, lo_ns, hi_ns, count) VALUES (?1, ?2, ?3, ?4)";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, id);
+    size_t iter = 0;
+    sim_time lo = 0, hi = 0;
+    uint64_t count = 0;
+    while (rc == SQLITE_OK && stat_hist_next_bucket(r->latency, &iter, &lo, &hi, &count)) {
+        rc = sqlite3_bind_int64(st, 2, lo);
+        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 3, hi);
+        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 4, u64_bits(count));
+        if (rc == SQLITE_OK) rc = step_insert(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int64_t *run_id,
                  sim_err *err)
 {
@@ -389,6 +440,8 @@ int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int6
     if (rc == SQLITE_OK)
         rc = insert_series(h, r, id);
     if (rc == SQLITE_OK)
+        rc = insert_latency_hist(h, r, id);
+    if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         db_fail(err, db->path, h, rc, "cannot write the run to the results database");
@@ -398,4 +451,175 @@ int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int6
     if (run_id)
         *run_id = id;
     return 0;
+}
+
+/* --- reading ------------------------------------------------------------------------ */
+
+/* A column as text, "" for NULL (sqlite3_column_text returns NULL there). */
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+static double col_real(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+/* Which callback a query feeds, and how its columns map onto the callback's arguments. */
+typedef enum row_kind { ROW_RUN, ROW_SERIES, ROW_EVENT, ROW_BUCKET } row_kind;
+
+typedef struct row_sink {
+    row_kind kind;
+    union {                                   /* the one that 'kind' names */
+        db_run_fn    *run;
+        db_series_fn *series;
+        db_event_fn  *event;
+        db_bucket_fn *bucket;
+    } fn;
+    void    *ctx;
+} row_sink;
+
+static int deliver(const row_sink *k, sqlite3_stmt *st)
+{
+    switch (k->kind) {
+    case ROW_RUN: {
+        db_run_row run = {
+            .id = sqlite3_column_int64(st, 0), .scenario = col_text(st, 1),
+            .pattern = col_text(st, 2), .simulated_s = col_real(st, 3),
+        };
+        return k->fn.run(k->ctx, &run);
+    }
+    case ROW_SERIES:
+        return k->fn.series(k->ctx, sqlite3_column_double(st, 0), col_text(st, 1),
+                                       col_text(st, 2), col_real(st, 3));
+    case ROW_EVENT:
+        return k->fn.event(k->ctx, sqlite3_column_double(st, 0), col_text(st, 1),
+                                      col_text(st, 2));
+    case ROW_BUCKET:
+        return k->fn.bucket(k->ctx, sqlite3_column_int64(st, 0),
+                                       sqlite3_column_int64(st, 1),
+                                       sqlite3_column_int64(st, 2));
+    }
+    return 0;
+}
+
+/* Run sql with ?1 bound to id (when the statement has it) and ?2 to text (when non-NULL),
+ * feeding each row to k. Returns the number of rows, a callback's nonzero return, or
+ * SIM_EIO. */
+static int query_rows(db_conn *db, const char *sql, int64_t id, const char *text,
+                      const row_sink *k, sim_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 1)
+        rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 2)
+        rc = bind_str(st, 2, text);
+    int n = 0, ret = 0;
+    while (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) {
+            rc = SQLITE_OK;
+            break;
+        }
+        if (rc != SQLITE_ROW)
+            break;
+        rc = SQLITE_OK;
+        n++;
+        if ((ret = deliver(k, st)) != 0)
+            break;
+    }
+    if (rc != SQLITE_OK) {
+        db_fail(err, db->path, db->h, rc, "cannot read the results database");
+        sqlite3_finalize(st);
+        return SIM_EIO;
+    }
+    sqlite3_finalize(st);
+    return ret != 0 ? ret : n;
+}
+
+int db_plot_runs(db_conn *db, int64_t run_id, const char *scenario, db_run_fn *fn, void *ctx,
+                 sim_err *err)
+{
+    assert(db && fn);
+    const row_sink k = {ROW_RUN, {.run = fn}, ctx};
+    if (run_id > 0)
+        return query_rows(db, "SELECT id, scenario, pattern, simulated_s FROM runs"
+                              " WHERE id = ?1", run_id, NULL, &k, err);
+    /* ?1 is unused but bound (to 0) so that ?2 is the scenario in both forms. 'IS' rather
+     * than '=' so that a NULL pattern is its own group. */
+    static const char by_name[] =
+        "SELECT id, scenario, pattern, simulated_s FROM runs r WHERE ?1 = 0 AND scenario = ?2"
+        " AND id = (SELECT max(id) FROM runs r2 WHERE r2.scenario = ?2"
+        "           AND r2.pattern IS r.pattern)"
+        " ORDER BY id";
+    static const char latest[] =
+        "SELECT id, scenario, pattern, simulated_s FROM runs r WHERE ?1 = 0"
+        " AND scenario = (SELECT scenario FROM runs ORDER BY id DESC LIMIT 1)"
+        " AND id = (SELECT max(id) FROM runs r2 WHERE r2.scenario = r.scenario"
+        "           AND r2.pattern IS r.pattern)"
+        " ORDER BY id";
+    if (scenario)
+        return query_rows(db, by_name, 0, scenario, &k, err);
+    return query_rows(db, latest, 0, NULL, &k, err);
+}
+
+int db_read_series(db_conn *db, int64_t run_id, db_series_fn *fn, void *ctx, sim_err *err)
+{
+    const row_sink k = {ROW_SERIES, {.series = fn}, ctx};
+    int rc = query_rows(db, "SELECT t_s, region, metric, value FROM series WHERE run_id = ?1"
+                            " ORDER BY rowid", run_id, NULL, &k, err);
+    return rc < 0 ? rc : 0;
+}
+
+int db_read_events(db_conn *db, int64_t run_id, db_event_fn *fn, void *ctx, sim_err *err)
+{
+    const row_sink k = {ROW_EVENT, {.event = fn}, ctx};
+    int rc = query_rows(db, "SELECT t_s, kind, detail FROM events WHERE run_id = ?1"
+                            " ORDER BY rowid", run_id, NULL, &k, err);
+    return rc < 0 ? rc : 0;
+}
+
+int db_read_latency_hist(db_conn *db, int64_t run_id, db_bucket_fn *fn, void *ctx,
+                         sim_err *err)
+{
+    const row_sink k = {ROW_BUCKET, {.bucket = fn}, ctx};
+    int rc = query_rows(db, "SELECT lo_ns, hi_ns, count FROM latency_hist WHERE run_id = ?1"
+                            " ORDER BY rowid", run_id, NULL, &k, err);
+    return rc < 0 ? rc : 0;
+}
+
+int db_read_metric(db_conn *db, int64_t run_id, const char *scope, const char *key,
+                   const char *name, double *value, sim_err *err)
+{
+    static const char sql[] =
+        "SELECT value FROM metrics WHERE run_id = ?1 AND scope = ?2 AND key = ?3"
+        " AND metric = ?4 ORDER BY rowid LIMIT 1";
+    sqlite3_stmt *st = NULL;
+    *value = NAN;
+    int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 1, run_id);
+    if (rc == SQLITE_OK) rc = bind_str(st, 2, scope);
+    if (rc == SQLITE_OK) rc = bind_str(st, 3, key);
+    if (rc == SQLITE_OK) rc = bind_str(st, 4, name);
+    int found = 0;
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *value = col_real(st, 0);
+            found = 1;
+            rc = SQLITE_OK;
+        } else if (rc == SQLITE_DONE) {
+            rc = SQLITE_OK;
+        }
+    }
+    if (rc != SQLITE_OK) {
+        db_fail(err, db->path, db->h, rc, "cannot read the results database");
+        sqlite3_finalize(st);
+        return SIM_EIO;
+    }
+    sqlite3_finalize(st);
+    return found;
 }

@@ -7,9 +7,10 @@
  * time series as rows of 'series' (t_s, the interval's end in simulated seconds; region;
  * metric; value; in the run_result's order). The schema is created on first open and
  * versioned with PRAGMA user_version (DB_SCHEMA_VERSION). Version history: 1 had runs,
- * metrics and events; 2 added series. A file of an older version is upgraded in place when
- * opened (in one transaction, so it is at one version or the other); a file written by a
- * newer mrsim is refused rather than misread.
+ * metrics and events; 2 added series; 3 added latency_hist (the run's latency histogram:
+ * lo_ns, hi_ns, count per non-empty bucket, for CDF plots). A file of an older version is
+ * upgraded in place when opened (1 -> 2 -> 3 in one transaction, so it is at one version or
+ * the other); a file written by a newer mrsim is refused rather than misread.
  *
  * Two decisions a reader must know:
  * - db_write_run() is one transaction (BEGIN IMMEDIATE ... COMMIT): an error, a full disk or
@@ -33,7 +34,7 @@
 #include "run.h"
 #include "sim.h"
 
-#define DB_SCHEMA_VERSION 2                   /* PRAGMA user_version of the schema we write */
+#define DB_SCHEMA_VERSION 3                   /* PRAGMA user_version of the schema we write */
 #define DB_BUSY_TIMEOUT_MS 10000              /* wait this long for another writer, ms */
 
 typedef struct db_conn db_conn;               /* opaque: one open database */
@@ -62,5 +63,46 @@ void db_close(db_conn *db);
  * as it was before the call. */
 int  db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int64_t *run_id,
                   sim_err *err);
+
+/* --- reading (for plots) ----------------------------------------------------------- */
+
+/* Each reader steps through its rows in order and calls a callback per row. The callback
+ * borrows the strings for the call only; a nonzero return stops the query and is returned
+ * as is (use a negative SIM_E* code). Database errors return SIM_EIO with err filled. */
+
+/* A run as the plots need it. */
+typedef struct db_run_row {
+    int64_t     id;                           /* runs.id */
+    const char *scenario;                     /* the scenario's name ("" when NULL) */
+    const char *pattern;                      /* the pattern's name ("" when NULL) */
+    double      simulated_s;                  /* simulated seconds (NaN when NULL) */
+} db_run_row;
+
+typedef int db_run_fn(void *ctx, const db_run_row *run);
+/* t_s: the interval's end, s; value NaN when NULL. */
+typedef int db_series_fn(void *ctx, double t_s, const char *region, const char *metric,
+                         double value);
+/* t_s: simulated seconds from the run's start. */
+typedef int db_event_fn(void *ctx, double t_s, const char *kind, const char *detail);
+/* One latency bucket: [lo_ns, hi_ns), count requests. */
+typedef int db_bucket_fn(void *ctx, int64_t lo_ns, int64_t hi_ns, int64_t count);
+
+/* The runs to plot: run run_id alone when run_id > 0; otherwise the latest run (highest id)
+ * of each pattern of the scenario named 'scenario' or, when it is NULL, of the scenario of
+ * the latest run in the database; in id order. Returns the number of runs (0 when there is
+ * no such run or scenario, or no runs at all) or an error. */
+int db_plot_runs(db_conn *db, int64_t run_id, const char *scenario, db_run_fn *fn, void *ctx,
+                 sim_err *err);
+/* Run run_id's series points, events and latency buckets, in the order they were written.
+ * Return 0 or an error. */
+int db_read_series(db_conn *db, int64_t run_id, db_series_fn *fn, void *ctx, sim_err *err);
+int db_read_events(db_conn *db, int64_t run_id, db_event_fn *fn, void *ctx, sim_err *err);
+int db_read_latency_hist(db_conn *db, int64_t run_id, db_bucket_fn *fn, void *ctx,
+                         sim_err *err);
+/* The value of metric 'name' of run run_id in (scope, key) ("all", ""), into *value (NaN
+ * when stored as NULL). Returns 1 when found, 0 when the run has no such metric, or an
+ * error. */
+int db_read_metric(db_conn *db, int64_t run_id, const char *scope, const char *key,
+                   const char *name, double *value, sim_err *err);
 
 #endif

@@ -168,5 +168,6 @@ int cli_run_main(int argc, char **argv);
 int cli_compare_main(int argc, char **argv);
 int cli_validate_main(int argc, char **argv);
 int cli_check_main(int argc, char **argv);
+int cli_plot_main(int argc, char **argv);
 
 #endif

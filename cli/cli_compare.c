@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "db.h"
+#include "plot.h"
 #include "scn.h"
 
 #define MAX_SEEDS 100000                      /* --seeds bound: far beyond any useful
@@ -46,6 +47,8 @@ static const char compare_help[] =
     "  --json      print the comparison as one JSON document on stdout instead of the table\n"
     "  --db PATH   results database to append the runs to (default: " CLI_DEFAULT_DB ";\n"
     "              its directory is created when missing)\n"
+    "  --plot DIR  also draw the plots of `mrsim plot` for these runs into DIR (PNG; see\n"
+    "              'mrsim plot --help'); needs gnuplot\n"
     "  --quiet     no progress line and no \"saved\" note; the table or JSON still appears\n"
     "  -h, --help  show this help\n"
     "\n"
@@ -87,17 +90,19 @@ int cli_compare_main(int argc, char **argv)
 {
     uint64_t seed = 0;
     bool has_seed = false, json = false, quiet = false;
-    const char *db_path = CLI_DEFAULT_DB, *seeds_text = "1";
+    const char *db_path = CLI_DEFAULT_DB, *seeds_text = "1", *plot_dir = NULL;
     const cli_opt opts[] = {
         {"seeds", CLI_OPT_STRING, &seeds_text, NULL},
         {"seed", CLI_OPT_SEED, &seed, &has_seed},
         {"json", CLI_OPT_FLAG, &json, NULL},
         {"db", CLI_OPT_STRING, &db_path, NULL},
         {"quiet", CLI_OPT_FLAG, &quiet, NULL},
+        {"plot", CLI_OPT_STRING, &plot_dir, NULL},
     };
     const cli_spec spec = {
         .name = "compare",
-        .usage = "mrsim compare FILE [--seeds N] [--seed S] [--json] [--db PATH] [--quiet]",
+        .usage = "mrsim compare FILE [--seeds N] [--seed S] [--json] [--db PATH] [--plot DIR]"
+                 " [--quiet]",
         .help = compare_help,
         .opts = opts,
         .nopts = sizeof opts / sizeof opts[0],
@@ -160,7 +165,17 @@ int cli_compare_main(int argc, char **argv)
     if (!quiet && isatty(STDERR_FILENO))
         fprintf(stderr, "saved %zu runs in %s (run ids %" PRId64 " to %" PRId64 ", %.2f s wall)\n",
                 b.nruns, db_path, b.first_id, b.last_id, b.wall_s);
-    status = cli_finish_stdout(CLI_EXIT_OK);
+    status = CLI_EXIT_OK;
+    if (plot_dir) {
+        /* The runs just stored are the latest of each pattern of this scenario. */
+        plot_options po = {.scenario = s->name, .out_dir = plot_dir, .format = PLOT_PNG};
+        int n = plot_db(db, &po, NULL, NULL, &err);
+        if (n < 0)
+            status = cli_print_error(&err);
+        else if (!quiet && isatty(STDERR_FILENO))
+            fprintf(stderr, "wrote %d plots in %s\n", n, plot_dir);
+    }
+    status = cli_finish_stdout(status);
 
 done:
     compare_table_free(table);

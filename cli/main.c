@@ -17,6 +17,7 @@ static const struct command {
     {"compare", cli_compare_main, "run every pattern and show them side by side, best marked"},
     {"validate", cli_validate_main, "check scenario files without running them"},
     {"check", cli_check_main, "run scenarios and check their expectations (for CI)"},
+    {"plot", cli_plot_main, "plot stored runs with gnuplot (PNG or SVG)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

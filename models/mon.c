@@ -79,6 +79,7 @@ static const char *const metric_names[MON_METRIC_COUNT] = {
     [MON_UTILIZATION] = "utilization",
     [MON_REPL_LAG_P99_MS] = "repl_lag_p99_ms",
     [MON_HEALTHY] = "healthy",
+    [MON_P50_MS] = "p50_ms",
 };
 
 /* --- create / destroy -------------------------------------------------------------- */
@@ -200,6 +201,8 @@ static void close_interval(mon *m)
         v[MON_P99_MS] = stat_hist_count(g->latency) ? stat_hist_quantile(g->latency, 0.99) / 1e6
                                                     : NAN;
         /* len > 0: boundaries are strictly increasing (the warmup is before the duration). */
+        v[MON_P50_MS] = stat_hist_count(g->latency) ? stat_hist_quantile(g->latency, 0.5) / 1e6
+                                                    : NAN;
         v[MON_UTILIZATION] = (busy - g->busy_start)
                              / ((double)m->s->regions[i].servers * (double)len);
         v[MON_REPL_LAG_P99_MS] = nlag ? stat_hist_quantile(g->lag, 0.99) / 1e6 : NAN;

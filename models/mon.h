@@ -3,11 +3,11 @@
  *
  * Every 'interval' (monitor.interval, default 1 s) and for each region the monitor closes
  * the interval's figures: requests that ended there (by the region their last attempt went
- * to), errors, p99 latency of the successful ones, server utilisation, replication lag (p99
- * of the applies at that region as target) and, when health checking runs, whether the
- * health view had the region healthy at the end of the interval. An interval's p99 comes
- * from a per-region histogram that is reset at each boundary, so memory is one histogram
- * per region plus the points kept.
+ * to), errors, p50 and p99 latency of the successful ones, server utilisation, replication
+ * lag (p99 of the applies at that region as target) and, when health checking runs, whether
+ * the health view had the region healthy at the end of the interval. An interval's p50 and
+ * p99 come from a per-region histogram that is reset at each boundary, so memory is one
+ * histogram per region plus the points kept.
  *
  * Alerts, raised once when a condition starts and cleared once when it ends, as events in
  * the run's log: replication lag above monitor.alert_lag, an error rate above
@@ -24,9 +24,12 @@
 
 typedef struct mon mon;                       /* opaque */
 
-/* The metrics of a point, in this order for every region and interval. */
+/* The metrics of a point, in this order for every region and interval (new metrics are
+ * appended, so the order of the older ones never changes): requests, errors, p99_ms,
+ * utilization, repl_lag_p99_ms, healthy, p50_ms. */
 typedef enum mon_metric {
     MON_REQUESTS, MON_ERRORS, MON_P99_MS, MON_UTILIZATION, MON_REPL_LAG_P99_MS, MON_HEALTHY,
+    MON_P50_MS,
     MON_METRIC_COUNT
 } mon_metric;
 

@@ -179,12 +179,13 @@ static void test_db_open_creates_current_schema(void **state)
 
     sqlite3 *h = raw_open(f->path);
     assert_int_equal(raw_int(h, "PRAGMA user_version"), DB_SCHEMA_VERSION);
-    assert_int_equal(DB_SCHEMA_VERSION, 2);
+    assert_int_equal(DB_SCHEMA_VERSION, 3);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                                " AND name IN ('runs', 'metrics', 'events', 'series')"), 4);
+                                " AND name IN ('runs', 'metrics', 'events', 'series',"
+                                " 'latency_hist')"), 5);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                                 " AND name IN ('metrics_run_id', 'events_run_id',"
-                                " 'series_run_id')"), 3);
+                                " 'series_run_id', 'latency_hist_run_id')"), 4);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM runs"), 0);
     sqlite3_close(h);
 }
@@ -416,10 +417,11 @@ static void test_db_version_1_is_migrated(void **state)
     write_ok(f->path, &r, 2);
     write_ok(f->path, &r, 3);                 /* a second open finds it current */
     h = raw_open(f->path);
-    assert_int_equal(raw_int(h, "PRAGMA user_version"), 2);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), 3);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE"
-                                " (type = 'table' AND name = 'series')"
-                                " OR (type = 'index' AND name = 'series_run_id')"), 2);
+                                " (type = 'table' AND name IN ('series', 'latency_hist'))"
+                                " OR (type = 'index' AND name IN ('series_run_id',"
+                                " 'latency_hist_run_id'))"), 4);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM runs WHERE id = 1 AND scenario = 'old run'"
                                 " AND seed = 3"), 1);
     assert_int_equal(raw_int(h, "SELECT value FROM metrics WHERE run_id = 1"), 42);
@@ -428,6 +430,116 @@ static void test_db_version_1_is_migrated(void **state)
     assert_int_equal(raw_int(h, "SELECT count(*) FROM series WHERE run_id = 3"),
                      (int64_t)r.nseries);
     sqlite3_close(h);
+}
+
+/* Version 2: version 1 plus 'series', before 'latency_hist' existed. */
+static void test_db_version_2_is_migrated(void **state)
+{
+    fixture *f = *state;
+    sqlite3 *h = raw_open(f->path);
+    raw_exec(h, schema_v1_sql);
+    raw_exec(h, "CREATE TABLE series (run_id INTEGER NOT NULL REFERENCES runs(id),"
+                " t_s REAL NOT NULL, region TEXT NOT NULL, metric TEXT NOT NULL, value REAL);"
+                "CREATE INDEX series_run_id ON series(run_id);"
+                "INSERT INTO series VALUES (1, 1.0, 'r0', 'requests', 5);"
+                "PRAGMA user_version = 2;");
+    sqlite3_close(h);
+
+    run_result r = test_run();
+    write_ok(f->path, &r, 2);
+    h = raw_open(f->path);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), 3);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE name IN"
+                                " ('latency_hist', 'latency_hist_run_id')"), 2);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM series WHERE run_id = 1"), 1);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM latency_hist"), 0);
+    sqlite3_close(h);
+}
+
+static int collect_bucket(void *ctx, int64_t lo, int64_t hi, int64_t count)
+{
+    int64_t *rows = ctx;                      /* rows[0] = n, then (lo, hi, count) triples */
+    int64_t n = rows[0]++;
+    assert_true(n < 8);
+    rows[1 + 3 * n] = lo;
+    rows[2 + 3 * n] = hi;
+    rows[3 + 3 * n] = count;
+    return 0;
+}
+
+/* The latency histogram is stored bucket by bucket, ascending, and read back the same. */
+static void test_db_latency_hist_round_trip(void **state)
+{
+    fixture *f = *state;
+    stat_hist *lat = NULL;
+    assert_int_equal(stat_hist_new(&lat), 0);
+    for (int i = 0; i < 3; i++)
+        stat_hist_record(lat, 100);           /* exact bucket [100, 101) */
+    stat_hist_record(lat, 5 * SIM_MS);
+    stat_hist_record(lat, SIM_S);
+    run_result r = test_run();
+    r.latency = lat;
+    write_ok(f->path, &r, 1);
+
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(f->path, &db, &err), 0);
+    int64_t rows[1 + 3 * 8] = {0};
+    assert_int_equal(db_read_latency_hist(db, 1, collect_bucket, rows, &err), 0);
+    db_close(db);
+    assert_int_equal(rows[0], 3);
+    size_t iter = 0;
+    sim_time lo, hi;
+    uint64_t count;
+    for (int64_t k = 0; k < rows[0]; k++) {
+        assert_true(stat_hist_next_bucket(lat, &iter, &lo, &hi, &count));
+        assert_int_equal(rows[1 + 3 * k], lo);
+        assert_int_equal(rows[2 + 3 * k], hi);
+        assert_int_equal(rows[3 + 3 * k], (int64_t)count);
+    }
+    assert_false(stat_hist_next_bucket(lat, &iter, &lo, &hi, &count));
+    assert_int_equal(rows[1], 100);
+    assert_int_equal(rows[3], 3);
+    assert_true(rows[4] <= 5 * SIM_MS && 5 * SIM_MS < rows[5]);
+    stat_hist_free(lat);
+}
+
+static int collect_run(void *ctx, const db_run_row *run)
+{
+    int64_t *ids = ctx;                       /* ids[0] = n, then the ids */
+    ids[1 + ids[0]++] = run->id;
+    assert_string_equal(run->scenario, "outage \"at peak\"");
+    return 0;
+}
+
+/* The runs to plot: the latest run of each pattern of the latest scenario, in id order. */
+static void test_db_plot_runs_latest_per_pattern(void **state)
+{
+    fixture *f = *state;
+    run_result r = test_run();
+    write_ok(f->path, &r, 1);
+    r.pattern = "b";
+    write_ok(f->path, &r, 2);
+    r.pattern = "independent";
+    write_ok(f->path, &r, 3);
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(f->path, &db, &err), 0);
+    int64_t ids[8] = {0};
+    assert_int_equal(db_plot_runs(db, 0, NULL, collect_run, ids, &err), 2);
+    assert_int_equal(ids[1], 2);
+    assert_int_equal(ids[2], 3);
+    memset(ids, 0, sizeof ids);
+    assert_int_equal(db_plot_runs(db, 1, NULL, collect_run, ids, &err), 1);
+    assert_int_equal(ids[1], 1);
+    assert_int_equal(db_plot_runs(db, 0, "other", collect_run, ids, &err), 0);
+    double v = 0;
+    assert_int_equal(db_read_metric(db, 3, "op", "write", "p99_ms", &v, &err), 1);
+    assert_true(v == 40.25);
+    assert_int_equal(db_read_metric(db, 3, "all", "", "mean_ms", &v, &err), 1);
+    assert_true(isnan(v));
+    assert_int_equal(db_read_metric(db, 3, "all", "", "nope", &v, &err), 0);
+    db_close(db);
 }
 
 /* A migration that fails halfway (here: a table in the way of the new one) leaves the file at
@@ -458,7 +570,7 @@ static void test_db_newer_schema_is_refused(void **state)
 {
     fixture *f = *state;
     sqlite3 *h = raw_open(f->path);
-    raw_exec(h, "CREATE TABLE runs (id INTEGER PRIMARY KEY); PRAGMA user_version = 3");
+    raw_exec(h, "CREATE TABLE runs (id INTEGER PRIMARY KEY); PRAGMA user_version = 4");
     sqlite3_close(h);
 
     db_conn *db = NULL;
@@ -466,11 +578,11 @@ static void test_db_newer_schema_is_refused(void **state)
     assert_int_equal(db_open(f->path, &db, &err), SIM_EIO);
     assert_null(db);
     assert_string_equal(err.file, f->path);
-    assert_non_null(strstr(err.msg, "schema version 3"));
+    assert_non_null(strstr(err.msg, "schema version 4"));
     assert_non_null(strstr(err.msg, "newer mrsim"));
     /* and left alone */
     h = raw_open(f->path);
-    assert_int_equal(raw_int(h, "PRAGMA user_version"), 3);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), 4);
     sqlite3_close(h);
 }
 
@@ -550,6 +662,9 @@ int main(void)
         T(test_db_failed_event_insert_leaves_no_partial_run),
         T(test_db_failed_series_insert_leaves_no_partial_run),
         T(test_db_version_1_is_migrated),
+        T(test_db_version_2_is_migrated),
+        T(test_db_latency_hist_round_trip),
+        T(test_db_plot_runs_latest_per_pattern),
         T(test_db_failed_migration_leaves_version_1),
         T(test_db_newer_schema_is_refused),
         T(test_db_foreign_database_is_refused),

@@ -144,7 +144,7 @@ static void test_mon_metric_names(void **state)
 {
     (void)state;
     static const char *const want[MON_METRIC_COUNT] = {
-        "requests", "errors", "p99_ms", "utilization", "repl_lag_p99_ms", "healthy"};
+        "requests", "errors", "p99_ms", "utilization", "repl_lag_p99_ms", "healthy", "p50_ms"};
     for (int k = 0; k < MON_METRIC_COUNT; k++)
         assert_string_equal(mon_metric_name((mon_metric)k), want[k]);
 }

@@ -1,0 +1,119 @@
+/* cli_plot.c - `mrsim plot DB`: draw the plots of stored runs with gnuplot.
+ *
+ * Picks the runs (--run ID alone, or the latest run of each pattern of --scenario NAME or of
+ * the scenario of the latest run), and leaves the work to analysis/plot.c, which writes the
+ * data files and the images into --out and prints nothing; this file prints one line per
+ * image. The database must exist: plotting a mistyped path should not create an empty
+ * database. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "db.h"
+#include "plot.h"
+
+#define CLI_DEFAULT_PLOT_DIR "results/plots"
+
+static const char plot_help[] =
+    "Plot runs stored in the results database DB with gnuplot (gnuplot-nox). By default the\n"
+    "scenario of the latest run is plotted, using the latest run of each of its patterns.\n"
+    "\n"
+    "Images (FMT is png or svg), titled with the scenario's name:\n"
+    "  latency-PATTERN.FMT       p50 and p99 latency per region over time (log ms), fault\n"
+    "                            windows shaded, health_down/health_up as vertical lines\n"
+    "  availability-PATTERN.FMT  availability and error rate over time (all regions)\n"
+    "  lag-PATTERN.FMT           replication lag p99 per region over time (when measured)\n"
+    "  cdf.FMT                   latency CDF of every pattern (log ms)\n"
+    "  compare.FMT               p99_ms, availability, stale_read_rate, lost_writes and\n"
+    "                            rto_s (when present) per pattern, one panel each\n"
+    "Each image's data is written beside it as a .tsv file. PATTERN is the pattern's name\n"
+    "with characters other than letters, digits, '.', '_' and '-' replaced by '_'.\n"
+    "\n"
+    "options:\n"
+    "  --run ID           plot this run alone\n"
+    "  --scenario NAME    plot the latest run of each pattern of this scenario\n"
+    "  --out DIR          where the files go (default: " CLI_DEFAULT_PLOT_DIR "; created when\n"
+    "                     missing)\n"
+    "  --format FMT       png (default) or svg\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "The gnuplot scripts are read from $MRSIM_PLOT_DIR when set, else from the source\n"
+    "tree's analysis/plots.\n"
+    "\n"
+    "exit status: 0 success, 1 no such run or scenario, gnuplot missing or failing, or a\n"
+    "file that cannot be written, 2 usage error\n";
+
+/* Digits only, 1 .. INT64_MAX. */
+static int parse_run_id(const char *text, int64_t *out)
+{
+    uint64_t v = 0;
+    if (cli_parse_seed(text, &v) < 0 || v == 0)
+        return SIM_EINVAL;
+    *out = (int64_t)v;
+    return 0;
+}
+
+static void print_file(void *ctx, const char *path)
+{
+    (void)ctx;
+    printf("%s\n", path);
+}
+
+int cli_plot_main(int argc, char **argv)
+{
+    const char *run_text = NULL, *scenario = NULL, *out = CLI_DEFAULT_PLOT_DIR;
+    const char *format = "png";
+    const cli_opt opts[] = {
+        {"run", CLI_OPT_STRING, &run_text, NULL},
+        {"scenario", CLI_OPT_STRING, &scenario, NULL},
+        {"out", CLI_OPT_STRING, &out, NULL},
+        {"format", CLI_OPT_STRING, &format, NULL},
+    };
+    const cli_spec spec = {
+        .name = "plot",
+        .usage = "mrsim plot DB [--run ID | --scenario NAME] [--out DIR] [--format png|svg]",
+        .help = plot_help,
+        .opts = opts,
+        .nopts = sizeof opts / sizeof opts[0],
+        .operands = "the results database DB",
+        .min_operands = 1,
+        .max_operands = 1,
+    };
+    int nops = 0;
+    int status = cli_parse(&spec, argc, argv, &nops);
+    if (status != CLI_CONTINUE)
+        return status;
+    const char *db_path = argv[1];
+    plot_options o = {.scenario = scenario, .out_dir = out};
+    if (run_text && scenario)
+        return cli_usage_error(&spec, "--run and --scenario exclude each other");
+    if (run_text && parse_run_id(run_text, &o.run_id) < 0)
+        return cli_usage_error(&spec, "--run: expected a positive integer, got '%s'",
+                               run_text);
+    if (strcmp(format, "png") == 0)
+        o.format = PLOT_PNG;
+    else if (strcmp(format, "svg") == 0)
+        o.format = PLOT_SVG;
+    else
+        return cli_usage_error(&spec, "--format: expected png or svg, got '%s'", format);
+
+    sim_err err = {0};
+    struct stat st;
+    if (stat(db_path, &st) != 0) {
+        sim_err_set(&err, SIM_ENOENT, NULL, "cannot open the results database: %s",
+                    strerror(errno));
+        snprintf(err.file, sizeof err.file, "%s", db_path);
+        return cli_print_error(&err);
+    }
+    db_conn *db = NULL;
+    if (db_open(db_path, &db, &err) < 0)
+        return cli_print_error(&err);
+    status = CLI_EXIT_OK;
+    if (plot_db(db, &o, print_file, NULL, &err) < 0)
+        status = cli_print_error(&err);
+    db_close(db);
+    return cli_finish_stdout(status);
+}

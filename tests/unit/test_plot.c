@@ -1,0 +1,292 @@
+/* test_plot.c - plots from a results database: small scenarios built in code
+ * (world_fixture.h) are run, stored in a temporary database and plotted in PNG and SVG with
+ * the real gnuplot; every image must exist and look like one. A scenario whose names are
+ * gnuplot commands must render with those names as text and run nothing.
+ *
+ * gnuplot is required (gnuplot-nox, in .ci/deps): without it these tests fail and say so,
+ * rather than skip, so that CI cannot lose the plots silently. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "plot.h"
+#include "run.h"
+#include "world_fixture.h"
+
+typedef struct tfix {
+    char dir[64];
+    char db[128];
+    char out[128];
+} tfix;
+
+static int setup(void **state)
+{
+    tfix *t = calloc(1, sizeof *t);
+    if (!t)
+        return -1;
+    snprintf(t->dir, sizeof t->dir, "/tmp/mrsim-test-plot-XXXXXX");
+    if (!mkdtemp(t->dir)) {
+        free(t);
+        return -1;
+    }
+    snprintf(t->db, sizeof t->db, "%s/results.db", t->dir);
+    snprintf(t->out, sizeof t->out, "%s/plots", t->dir);
+    *state = t;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    tfix *t = *state;
+    char cmd[256];
+    /* The test's own temporary folder, removed the simple way. */
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", t->dir);
+    free(t);
+    return 0;
+}
+
+static void require_gnuplot(void)
+{
+    const char *path = getenv("PATH");
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path ? path : "/usr/bin:/bin");
+    for (char *dir = strtok(buf, ":"); dir; dir = strtok(NULL, ":")) {
+        char prog[4200];
+        snprintf(prog, sizeof prog, "%s/gnuplot", dir);
+        if (access(prog, X_OK) == 0)
+            return;
+    }
+    fail_msg("gnuplot not found on PATH: install gnuplot-nox (see .ci/deps); the plot tests "
+             "need the real program");
+}
+
+/* Two regions, 20% writes, r0 down from 3 s to 6 s, an 8 s run; patterns independent and
+ * active-active (so there is replication lag to plot). Both runs go into db_path. */
+static void run_and_store(fixture *f, const char *db_path)
+{
+    fixture_init(f, 2, 4);
+    f->s.duration = 8 * SIM_S;
+    f->clients[0].read_ratio = 0.8;
+    scn_fault *down = fixture_fault(f, SCN_FAULT_REGION_DOWN, 3 * SIM_S, 6 * SIM_S);
+    down->region = 0;
+    scn_pattern aa;
+    fixture_pattern(&aa, SCN_PATTERN_ACTIVE_ACTIVE);
+    const scn_pattern *patterns[] = {NULL, &aa};
+
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(db_path, &db, &err), 0);
+    static const db_run_info info = {.started = "2024-05-01T00:00:00.000Z", .version = "t"};
+    for (size_t i = 0; i < 2; i++) {
+        run_options o = {.pattern = patterns[i]};
+        run_result *r = NULL;
+        if (run_scenario(&f->s, &o, &r, &err) != 0)
+            fail_msg("run_scenario: %s: %s", err.path, err.msg);
+        if (db_write_run(db, r, &info, NULL, &err) != 0)
+            fail_msg("db_write_run: %s", err.msg);
+        run_result_free(r);
+    }
+    db_close(db);
+}
+
+static void check_image(const char *dir, const char *name, plot_format fmt)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s.%s", dir, name, fmt == PLOT_PNG ? "png" : "svg");
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("missing image %s", path);
+    char head[512] = {0};
+    size_t n = fread(head, 1, sizeof head - 1, f);
+    fclose(f);
+    if (n == 0)
+        fail_msg("empty image %s", path);
+    if (fmt == PLOT_PNG)
+        assert_memory_equal(head, "\x89PNG\r\n\x1a\n", 8);
+    else if (!strstr(head, "<svg"))
+        fail_msg("%s does not start like an SVG", path);
+}
+
+static void on_file(void *ctx, const char *path)
+{
+    (void)path;
+    (*(int *)ctx)++;
+}
+
+static int plot_ok(const char *db_path, const plot_options *o)
+{
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(db_path, &db, &err), 0);
+    int files = 0;
+    int rc = plot_db(db, o, on_file, &files, &err);
+    db_close(db);
+    if (rc < 0)
+        fail_msg("plot_db: %s: %s", err.file, err.msg);
+    assert_int_equal(rc, files);
+    return rc;
+}
+
+/* --- tests ---------------------------------------------------------------------------- */
+
+static void test_plot_quote_doubles_quotes_and_drops_control_chars(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_int_equal(plot_quote("a'b\nc\td", out, sizeof out), 10);
+    assert_string_equal(out, "'a''b c d'");
+    /* Truncation never leaves half of a doubled quote. */
+    plot_quote("abcd'", out, 8);
+    assert_string_equal(out, "'abcd'");
+    plot_quote("", out, 3);
+    assert_string_equal(out, "''");
+}
+
+static void test_plot_every_kind_in_png_and_svg(void **state)
+{
+    tfix *t = *state;
+    require_gnuplot();
+    fixture f;
+    run_and_store(&f, t->db);
+    static const char *const names[] = {
+        "latency-independent", "availability-independent", "latency-active-active",
+        "availability-active-active", "lag-active-active", "cdf", "compare"};
+    for (int k = 0; k < 2; k++) {
+        plot_format fmt = k ? PLOT_SVG : PLOT_PNG;
+        plot_options o = {.out_dir = t->out, .format = fmt};
+        assert_int_equal(plot_ok(t->db, &o), 7);  /* no lag plot without replication */
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            check_image(t->out, names[i], fmt);
+    }
+    /* --run: that run alone. */
+    plot_options one = {.run_id = 2, .out_dir = t->out, .format = PLOT_PNG};
+    assert_int_equal(plot_ok(t->db, &one), 5);
+}
+
+static void test_plot_hostile_names_are_only_text(void **state)
+{
+    tfix *t = *state;
+    require_gnuplot();
+    char marker[128], name[512], region[256];
+    snprintf(marker, sizeof marker, "%s/pwned", t->dir);
+    snprintf(name, sizeof name,
+             "x'; system('touch %s'); '\n\"y`touch %s` @title \\", marker, marker);
+    snprintf(region, sizeof region, "r\"; system('touch %s')\t#", marker);
+    fixture f;
+    run_and_store(&f, t->db);
+    /* Store a second scenario with hostile names, then plot it (the latest). */
+    f.s.name = name;
+    f.regions[1].name = region;
+    scn_pattern p;
+    fixture_pattern(&p, SCN_PATTERN_ACTIVE_ACTIVE);
+    p.name = (char *)"a'b; system('touch x')";
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(t->db, &db, &err), 0);
+    run_options o = {.pattern = &p};
+    run_result *r = NULL;
+    assert_int_equal(run_scenario(&f.s, &o, &r, &err), 0);
+    static const db_run_info info = {.started = "2024-05-01T00:00:00.000Z", .version = "t"};
+    assert_int_equal(db_write_run(db, r, &info, NULL, &err), 0);
+    run_result_free(r);
+    db_close(db);
+
+    plot_options po = {.out_dir = t->out, .format = PLOT_SVG};
+    assert_int_equal(plot_ok(t->db, &po), 5);
+    assert_int_not_equal(access(marker, F_OK), 0);
+    assert_int_not_equal(access("x", F_OK), 0);
+    check_image(t->out, "latency-a_b__system__touch_x__", PLOT_SVG);
+    /* The title is there as text (XML-escaped by gnuplot's SVG terminal). */
+    char path[256], buf[65536] = {0};
+    snprintf(path, sizeof path, "%s/cdf.svg", t->out);
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    fclose(fp);
+    assert_true(n > 0);
+    assert_non_null(strstr(buf, "system("));
+}
+
+static void test_plot_missing_gnuplot_is_a_clear_error(void **state)
+{
+    tfix *t = *state;
+    fixture f;
+    run_and_store(&f, t->db);
+    char *old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+    setenv("PATH", t->dir, 1);                /* a folder without gnuplot */
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(t->db, &db, &err), 0);
+    plot_options o = {.out_dir = t->out};
+    int rc = plot_db(db, &o, NULL, NULL, &err);
+    db_close(db);
+    if (old) {
+        setenv("PATH", old, 1);
+        free(old);
+    }
+    assert_int_equal(rc, SIM_ENOENT);
+    assert_string_equal(err.msg, "gnuplot not found; install gnuplot-nox");
+}
+
+static void test_plot_unknown_scenario_and_run(void **state)
+{
+    tfix *t = *state;
+    require_gnuplot();
+    fixture f;
+    run_and_store(&f, t->db);
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(t->db, &db, &err), 0);
+    plot_options o = {.out_dir = t->out, .scenario = "nope"};
+    assert_int_equal(plot_db(db, &o, NULL, NULL, &err), SIM_ENOENT);
+    assert_non_null(strstr(err.msg, "no runs of scenario \"nope\""));
+    o = (plot_options){.out_dir = t->out, .run_id = 99};
+    assert_int_equal(plot_db(db, &o, NULL, NULL, &err), SIM_ENOENT);
+    assert_non_null(strstr(err.msg, "no run with id 99"));
+    db_close(db);
+}
+
+static void test_plot_dir_env_override(void **state)
+{
+    tfix *t = *state;
+    require_gnuplot();
+    fixture f;
+    run_and_store(&f, t->db);
+    setenv("MRSIM_PLOT_DIR", t->dir, 1);      /* no scripts there */
+    assert_string_equal(plot_script_dir(), t->dir);
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(t->db, &db, &err), 0);
+    plot_options o = {.out_dir = t->out};
+    int rc = plot_db(db, &o, NULL, NULL, &err);
+    db_close(db);
+    unsetenv("MRSIM_PLOT_DIR");
+    assert_int_equal(rc, SIM_EIO);
+    assert_non_null(strstr(err.msg, "MRSIM_PLOT_DIR"));
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plot_quote_doubles_quotes_and_drops_control_chars),
+        T(test_plot_every_kind_in_png_and_svg),
+        T(test_plot_hostile_names_are_only_text),
+        T(test_plot_missing_gnuplot_is_a_clear_error),
+        T(test_plot_unknown_scenario_and_run),
+        T(test_plot_dir_env_override),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
