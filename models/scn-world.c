@@ -1,0 +1,840 @@
+/* scn-world.c - the scenario loader's world sections: regions, network, clients, faults.
+ *
+ * These describe the ground truth a run simulates. Each reader checks one object against
+ * its field list and reads it with the getters of scn-json.c, writing straight into the
+ * calloc'ed scenario so that scn_free() frees whatever was set before a failure. Time
+ * distributions (service times, network jitter, link_degrade latency, and the deployment's
+ * cache hit times) are read here too: constraints between time-valued parameters are
+ * checked before dist_check() so that messages show durations as the file wrote them, not
+ * nanoseconds. Faults are sorted by start time once read, keeping file order for equal
+ * starts. */
+#include "scn-int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rtt_measured.h"
+
+static const char TIME_DISTS[] =
+    "constant, uniform, exponential, normal, lognormal, gamma, weibull, pareto, empirical";
+
+/* ---- distributions ---- */
+
+static const char *const F_CONSTANT[] = {"dist", "value"};
+static const char *const F_UNIFORM[] = {"dist", "min", "max"};
+static const char *const F_EXPONENTIAL[] = {"dist", "mean"};
+static const char *const F_NORMAL[] = {"dist", "mean", "sd"};
+static const char *const F_LOGNORMAL[] = {"dist", "median", "sigma", "mean", "sd"};
+static const char *const F_SHAPED[] = {"dist", "shape", "scale"};
+static const char *const F_EMPIRICAL[] = {"dist", "points"};
+
+/* A required duration parameter, in ns as a double; 'positive' rejects zero. */
+static int time_param(const cJSON *obj, const char *path, const char *key, bool positive,
+                      double *out, sim_err *err)
+{
+    char p[PATH_N];
+    const cJSON *n = scn__field(obj, key);
+    if (!n)
+        return scn__missing(path, key, err);
+    sim_time t;
+    int rc = positive ? scn__get_pos_dur(n, scn__pjoin(p, path, key), &t, err)
+                      : scn__get_dur(n, scn__pjoin(p, path, key), false, &t, err);
+    if (rc < 0)
+        return rc;
+    *out = (double)t;
+    return 0;
+}
+
+/* A required plain-number parameter; its range is dist_check()'s business. */
+static int num_param(const cJSON *obj, const char *path, const char *key, double *out,
+                     sim_err *err)
+{
+    char p[PATH_N];
+    const cJSON *n = scn__field(obj, key);
+    if (!n)
+        return scn__missing(path, key, err);
+    return scn__get_any_num(n, scn__pjoin(p, path, key), out, err);
+}
+
+/* Empirical points: [["1ms", 0], ["5ms", 0.5], ...]. The one block for xs and ps is stored in
+ * d at once, so that whoever owns d frees it even when a later point is bad. */
+static int empirical_points(const cJSON *obj, const char *path, dist_spec *d, sim_err *err)
+{
+    char p[PATH_N], pp[PATH_N], pq[PATH_N], b[FOUND_N], s1[64], s2[64];
+    const cJSON *pts = scn__field(obj, "points");
+    if (!pts)
+        return scn__missing(path, "points", err);
+    scn__pjoin(p, path, "points");
+    size_t n;
+    TRY(scn__get_array(pts, p, "point", "[duration, probability] points", 0, SIZE_MAX, &n, err));
+    if (n < 2)
+        return sim_err_set(err, SIM_EINVAL, p, "expected at least 2 points, got %zu", n);
+    double *block = sim_calloc(2 * n, sizeof *block);
+    if (!block)
+        return scn__no_memory(err);
+    d->xs = block;
+    d->ps = block + n;
+    d->npoints = n;
+    size_t i = 0;
+    const cJSON *prev_x = NULL;
+    for (const cJSON *pt = pts->child; pt; pt = pt->next, i++) {
+        scn__pindex(pp, p, i);
+        if (!cJSON_IsArray(pt) || scn__count_children(pt) != 2)
+            return sim_err_set(err, SIM_EINVAL, pp,
+                               "expected a [duration, probability] pair, got %s",
+                               cJSON_IsArray(pt) ? "an array of another length"
+                                                 : scn__found(pt, b));
+        sim_time x;
+        if (scn__get_dur(pt->child, scn__pindex(pq, pp, 0), false, &x, err) < 0)
+            return SIM_EINVAL;
+        if (i > 0 && !((double)x > block[i - 1]))
+            return sim_err_set(err, SIM_EINVAL, pq,
+                               "expected durations in ascending order, got \"%s\" after \"%s\"",
+                               scn__clip(pt->child->valuestring, s1, sizeof s1),
+                               scn__clip(prev_x->valuestring, s2, sizeof s2));
+        block[i] = (double)x;
+        prev_x = pt->child;
+        if (scn__get_num(pt->child->next, scn__pindex(pq, pp, 1), 0, false, 1, false,
+                         "a cumulative probability in [0, 1]", &block[n + i], err) < 0)
+            return SIM_EINVAL;
+    }
+    return 0;
+}
+
+/* A distribution of times: {"dist": NAME, params...}, durations in ns. */
+int scn__parse_time_dist(const cJSON *n, const char *path, dist_spec *d, sim_err *err)
+{
+    char b[FOUND_N], p[PATH_N], k[64], s1[64], s2[64];
+    if (!cJSON_IsObject(n))
+        return sim_err_set(err, SIM_EINVAL, path,
+                           "expected a distribution such as {\"dist\": \"exponential\", "
+                           "\"mean\": \"1ms\"}, got %s", scn__found(n, b));
+    const cJSON *kn = scn__field(n, "dist");
+    if (!kn)
+        return scn__missing(path, "dist", err);
+    scn__pjoin(p, path, "dist");
+    if (!cJSON_IsString(kn))
+        return sim_err_set(err, SIM_EINVAL, p, "expected a distribution name (one of %s), got %s",
+                           TIME_DISTS, scn__found(kn, b));
+    dist_kind kind = dist_kind_from_name(kn->valuestring);
+    if (kind == DIST_BERNOULLI || kind == DIST_ZIPF)
+        return sim_err_set(err, SIM_EINVAL, p,
+                           "\"%s\" is not a distribution of times; expected one of %s",
+                           kn->valuestring, TIME_DISTS);
+    if (kind == DIST_KIND_COUNT)
+        return sim_err_set(err, SIM_EINVAL, p, "unknown distribution \"%s\"; expected one of %s",
+                           scn__clip(kn->valuestring, k, sizeof k), TIME_DISTS);
+
+    const char *const *known = NULL;
+    size_t nknown = 0;
+    switch (kind) {
+    case DIST_CONSTANT:    known = F_CONSTANT;    nknown = N_OF(F_CONSTANT);    break;
+    case DIST_UNIFORM:     known = F_UNIFORM;     nknown = N_OF(F_UNIFORM);     break;
+    case DIST_EXPONENTIAL: known = F_EXPONENTIAL; nknown = N_OF(F_EXPONENTIAL); break;
+    case DIST_NORMAL:      known = F_NORMAL;      nknown = N_OF(F_NORMAL);      break;
+    case DIST_LOGNORMAL:   known = F_LOGNORMAL;   nknown = N_OF(F_LOGNORMAL);   break;
+    case DIST_GAMMA:
+    case DIST_WEIBULL:
+    case DIST_PARETO:      known = F_SHAPED;      nknown = N_OF(F_SHAPED);      break;
+    case DIST_EMPIRICAL:   known = F_EMPIRICAL;   nknown = N_OF(F_EMPIRICAL);   break;
+    default:
+        sim_panic("scn: time distribution kind %d has no field list", (int)kind);
+    }
+    if (scn__check_fields(n, path, known, nknown, err) < 0)
+        return SIM_EINVAL;
+
+    memset(d, 0, sizeof *d);
+    d->kind = kind;
+    int rc = 0;
+    switch (kind) {
+    case DIST_CONSTANT:
+        rc = time_param(n, path, "value", false, &d->value, err);
+        break;
+    case DIST_UNIFORM:
+        rc = time_param(n, path, "min", false, &d->min, err);
+        if (rc == 0)
+            rc = time_param(n, path, "max", false, &d->max, err);
+        if (rc == 0 && d->max < d->min)
+            rc = sim_err_set(err, SIM_EINVAL, scn__pjoin(p, path, "max"),
+                             "expected a duration >= min (\"%s\"), got \"%s\"",
+                             scn__clip(scn__field(n, "min")->valuestring, s1, sizeof s1),
+                             scn__clip(scn__field(n, "max")->valuestring, s2, sizeof s2));
+        break;
+    case DIST_EXPONENTIAL:
+        rc = time_param(n, path, "mean", true, &d->mean, err);
+        break;
+    case DIST_NORMAL:
+        rc = time_param(n, path, "mean", false, &d->mean, err);
+        if (rc == 0)
+            rc = time_param(n, path, "sd", false, &d->sd, err);
+        break;
+    case DIST_LOGNORMAL: {
+        bool by_median = scn__field(n, "median") || scn__field(n, "sigma");
+        bool by_mean = scn__field(n, "mean") || scn__field(n, "sd");
+        if (by_median && by_mean)
+            return sim_err_set(err, SIM_EINVAL, path,
+                               "a lognormal distribution takes either median and sigma or "
+                               "mean and sd, not both");
+        d->by_mean = by_mean;
+        if (by_mean) {
+            rc = time_param(n, path, "mean", true, &d->mean, err);
+            if (rc == 0)
+                rc = time_param(n, path, "sd", false, &d->sd, err);
+        } else {
+            rc = time_param(n, path, "median", true, &d->median, err);
+            if (rc == 0)
+                rc = num_param(n, path, "sigma", &d->sigma, err);
+        }
+        break;
+    }
+    case DIST_GAMMA:
+    case DIST_WEIBULL:
+    case DIST_PARETO:
+        rc = num_param(n, path, "shape", &d->shape, err);
+        if (rc == 0)
+            rc = time_param(n, path, "scale", true, &d->scale, err);
+        break;
+    case DIST_EMPIRICAL:
+        rc = empirical_points(n, path, d, err);
+        break;
+    default:
+        break;
+    }
+    if (rc < 0)
+        return rc;
+    rc = dist_check(d, err);
+    if (rc < 0)
+        sim_err_prefix_path(err, path);
+    return rc;
+}
+
+void scn__spec_fini(dist_spec *d)
+{
+    /* Only empirical specs own memory: the one block that xs points to (ps is inside it). */
+    if (d->kind == DIST_EMPIRICAL)
+        sim_free((void *)d->xs);
+    d->xs = d->ps = NULL;
+}
+
+/* ---- regions ---- */
+
+static const char *const F_REGION[] = {"name", "location", "servers", "service", "queue_limit"};
+static const char *const F_SERVICE[] = {"read", "write"};
+
+int scn__parse_region(scn_scenario *s, size_t idx, const cJSON *n, const char *path,
+                      sim_err *err)
+{
+    char p[PATH_N], k[64], pp[PATH_N], pq[PATH_N];
+    scn_region *r = &s->regions[idx];
+    if (scn__check_fields(n, path, F_REGION, N_OF(F_REGION), err) < 0)
+        return SIM_EINVAL;
+
+    const cJSON *v = scn__field(n, "name");
+    const char *name = NULL;
+    if (!v)
+        return scn__missing(path, "name", err);
+    if (scn__get_str(v, scn__pjoin(p, path, "name"), true, &name, err) < 0)
+        return SIM_EINVAL;
+    for (const char *c = name; *c; c++)
+        if (*c == '/' || *c == ' ' || (*c >= '\t' && *c <= '\r'))
+            return sim_err_set(err, SIM_EINVAL, p,
+                               "expected a region name without '/' or whitespace, got \"%s\"",
+                               scn__clip(name, k, sizeof k));
+    int prev = scn_region_index(s, name);
+    if (prev >= 0)
+        return sim_err_set(err, SIM_EINVAL, p, "duplicate region name \"%s\" (also %s)",
+                           scn__clip(name, k, sizeof k),
+                           scn__pjoin(pq, scn__pindex(pp, "regions", (size_t)prev), "name"));
+    if (scn__dup_str(name, &r->name, err) < 0)
+        return SIM_ENOMEM;
+
+    if ((v = scn__field(n, "location"))) {
+        if (scn__get_latlon(v, scn__pjoin(p, path, "location"), &r->lat, &r->lon, err) < 0)
+            return SIM_EINVAL;
+    } else if (!rtt_measured_location(name, &r->lat, &r->lon)) {
+        return sim_err_set(err, SIM_EINVAL, path,
+                           "missing required field \"location\" (only known cloud regions "
+                           "such as \"us-east-1\" have a default)");
+    }
+
+    uint64_t u;
+    if (!(v = scn__field(n, "servers")))
+        return scn__missing(path, "servers", err);
+    if (scn__get_uint(v, scn__pjoin(p, path, "servers"), 1, 100000, &u, err) < 0)
+        return SIM_EINVAL;
+    r->servers = (uint32_t)u;
+
+    r->service[SCN_READ] = (dist_spec){.kind = DIST_EXPONENTIAL, .mean = 1e6};
+    r->service[SCN_WRITE] = (dist_spec){.kind = DIST_EXPONENTIAL, .mean = 2e6};
+    if ((v = scn__field(n, "service"))) {
+        scn__pjoin(p, path, "service");
+        if (scn__check_fields(v, p, F_SERVICE, N_OF(F_SERVICE), err) < 0)
+            return SIM_EINVAL;
+        for (int op = 0; op < SCN_OP_COUNT; op++) {
+            const cJSON *d = scn__field(v, scn_op_name((scn_op)op));
+            if (d)
+                TRY(scn__parse_time_dist(d, scn__pjoin(pp, p, scn_op_name((scn_op)op)),
+                                         &r->service[op], err));
+        }
+    }
+
+    r->queue_limit = UINT32_MAX;
+    if ((v = scn__field(n, "queue_limit"))) {
+        if (scn__get_uint(v, scn__pjoin(p, path, "queue_limit"), 0, UINT32_MAX, &u, err) < 0)
+            return SIM_EINVAL;
+        r->queue_limit = (uint32_t)u;
+    }
+    return 0;
+}
+
+/* ---- network ---- */
+
+static const char *const F_NETWORK[] = {"rtt", "route_factor", "base", "jitter", "loss"};
+
+/* One "a/b": "76ms" entry of an rtt table. seen[a][b] (a < b) marks pairs already listed. */
+static int parse_rtt_pair(scn_scenario *s, const cJSON *rtt, const cJSON *c, size_t i,
+                          uint8_t seen[SCN_MAX_REGIONS][SCN_MAX_REGIONS], sim_err *err)
+{
+    char p[PATH_N], k[64], k2[64], name[PATH_N];
+    const char *key = c->string;
+    scn__pjoin(p, "network.rtt", key);
+    const char *slash = strchr(key, '/');
+    if (!slash || strchr(slash + 1, '/') || slash == key || slash[1] == '\0')
+        return sim_err_set(err, SIM_EINVAL, p,
+                           "expected a key of the form \"regionA/regionB\", got \"%s\"",
+                           scn__clip(key, k, sizeof k));
+    snprintf(name, sizeof name, "%.*s", (int)(slash - key), key);
+    int a = scn_region_index(s, name), b = scn_region_index(s, slash + 1);
+    if (a < 0)
+        return scn__unknown_region(s, p, name, err);
+    if (b < 0)
+        return scn__unknown_region(s, p, slash + 1, err);
+    if (a == b)
+        return sim_err_set(err, SIM_EINVAL, p, "expected two different regions, got \"%s\"",
+                           scn__clip(key, k, sizeof k));
+    int lo = a < b ? a : b, hi = a < b ? b : a;
+    if (seen[lo][hi]) {
+        /* Find the first key naming this pair, for the message. */
+        for (const cJSON *q = rtt->child; q != c; q = q->next) {
+            const char *qs = strchr(q->string, '/');
+            snprintf(name, sizeof name, "%.*s", (int)(qs - q->string), q->string);
+            int qa = scn_region_index(s, name), qb = scn_region_index(s, qs + 1);
+            if ((qa == a && qb == b) || (qa == b && qb == a)) {
+                if (strcmp(q->string, key) == 0)
+                    return sim_err_set(err, SIM_EINVAL, "network.rtt", "duplicate field \"%s\"",
+                                       scn__clip(key, k, sizeof k));
+                return sim_err_set(err, SIM_EINVAL, p,
+                                   "\"%s\" names the same pair of regions as \"%s\"",
+                                   scn__clip(key, k, sizeof k),
+                                   scn__clip(q->string, k2, sizeof k2));
+            }
+        }
+        sim_panic("scn: rtt pair %d/%d marked seen but not found", a, b);
+    }
+    seen[lo][hi] = 1;
+    scn_rtt_pair *pair = &s->network.pairs[i];
+    pair->a = (uint32_t)lo;
+    pair->b = (uint32_t)hi;
+    return scn__get_pos_dur(c, p, &pair->rtt, err);
+}
+
+static int parse_rtt(scn_scenario *s, const cJSON *n, sim_err *err)
+{
+    char b[FOUND_N], k[64];
+    scn_network *net = &s->network;
+    if (cJSON_IsString(n)) {
+        if (strcmp(n->valuestring, "geo") == 0)
+            net->rtt_mode = SCN_RTT_GEO;
+        else if (strcmp(n->valuestring, "measured") == 0)
+            net->rtt_mode = SCN_RTT_MEASURED;
+        else
+            return sim_err_set(err, SIM_EINVAL, "network.rtt",
+                               "unknown rtt mode \"%s\"; expected \"geo\", \"measured\" or an "
+                               "object of \"a/b\": \"76ms\" pairs", scn__clip(n->valuestring, k,
+                                                                              sizeof k));
+        return 0;
+    }
+    if (!cJSON_IsObject(n))
+        return sim_err_set(err, SIM_EINVAL, "network.rtt",
+                           "expected \"geo\", \"measured\" or an object of \"a/b\": \"76ms\" "
+                           "pairs, got %s", scn__found(n, b));
+    net->rtt_mode = SCN_RTT_TABLE;
+    size_t count = scn__count_children(n);
+    if (count == 0)
+        return 0;
+    net->pairs = sim_calloc(count, sizeof *net->pairs);
+    if (!net->pairs)
+        return scn__no_memory(err);
+    uint8_t seen[SCN_MAX_REGIONS][SCN_MAX_REGIONS] = {{0}};
+    size_t i = 0;
+    for (const cJSON *c = n->child; c; c = c->next, i++) {
+        TRY(parse_rtt_pair(s, n, c, i, seen, err));
+        net->npairs = i + 1;
+    }
+    return 0;
+}
+
+int scn__parse_network(scn_scenario *s, const cJSON *n, sim_err *err)
+{
+    scn_network *net = &s->network;
+    net->rtt_mode = SCN_RTT_GEO;
+    net->base = SIM_MS;
+    net->route_factor = 1.5;
+    if (!n)
+        return 0;
+    if (scn__check_fields(n, "network", F_NETWORK, N_OF(F_NETWORK), err) < 0)
+        return SIM_EINVAL;
+    const cJSON *v;
+    if ((v = scn__field(n, "rtt")))
+        TRY(parse_rtt(s, v, err));
+    if ((v = scn__field(n, "route_factor")) &&
+        scn__get_num(v, "network.route_factor", 0, true, INFINITY, false, "a number > 0",
+                     &net->route_factor, err) < 0)
+        return SIM_EINVAL;
+    if ((v = scn__field(n, "base")) && scn__get_dur(v, "network.base", false, &net->base, err) < 0)
+        return SIM_EINVAL;
+    if ((v = scn__field(n, "jitter"))) {
+        TRY(scn__parse_time_dist(v, "network.jitter", &net->jitter, err));
+        net->has_jitter = true;
+    }
+    if ((v = scn__field(n, "loss")) &&
+        scn__get_num(v, "network.loss", 0, false, 1, true, "a number in [0, 1)", &net->loss,
+                     err) < 0)
+        return SIM_EINVAL;
+    return 0;
+}
+
+/* ---- clients ---- */
+
+static const char *const F_CLIENT[] = {"name", "location", "rate", "read_ratio", "keys",
+                                       "sessions", "timeout", "retries", "backoff", "diurnal",
+                                       "steps", "fields"};
+static const char *const F_KEYS[] = {"count", "dist", "s"};
+static const char *const F_DIURNAL[] = {"amplitude", "period"};
+static const char *const F_STEP[] = {"at", "rate"};
+
+static int parse_steps(scn_client *c, const cJSON *n, const char *path, sim_err *err)
+{
+    char p[PATH_N], ps[PATH_N], s1[64], s2[64];
+    size_t count;
+    scn__pjoin(p, path, "steps");
+    TRY(scn__get_array(n, p, "step", "steps", 1, SIZE_MAX, &count, err));
+    c->steps = sim_calloc(count, sizeof *c->steps);
+    if (!c->steps)
+        return scn__no_memory(err);
+    c->nsteps = count;
+    size_t i = 0;
+    const cJSON *prev_at = NULL;
+    for (const cJSON *st = n->child; st; st = st->next, i++) {
+        scn__pindex(ps, p, i);
+        if (scn__check_fields(st, ps, F_STEP, N_OF(F_STEP), err) < 0)
+            return SIM_EINVAL;
+        const cJSON *at = scn__field(st, "at"), *rate = scn__field(st, "rate");
+        if (!at)
+            return scn__missing(ps, "at", err);
+        if (!rate)
+            return scn__missing(ps, "rate", err);
+        char pa[PATH_N];
+        if (scn__get_dur(at, scn__pjoin(pa, ps, "at"), false, &c->steps[i].at, err) < 0)
+            return SIM_EINVAL;
+        if (i > 0 && c->steps[i].at <= c->steps[i - 1].at)
+            return sim_err_set(err, SIM_EINVAL, pa,
+                               "expected a time after the previous step's \"%s\", got \"%s\"",
+                               scn__clip(prev_at->valuestring, s1, sizeof s1),
+                               scn__clip(at->valuestring, s2, sizeof s2));
+        prev_at = at;
+        if (scn__get_num(rate, scn__pjoin(pa, ps, "rate"), 0, false, INFINITY, false,
+                         "a non-negative number", &c->steps[i].rate, err) < 0)
+            return SIM_EINVAL;
+    }
+    return 0;
+}
+
+static int parse_keys(scn_client *c, const cJSON *n, const char *path, sim_err *err)
+{
+    char p[PATH_N], k[64];
+    uint64_t u;
+    if (scn__check_fields(n, path, F_KEYS, N_OF(F_KEYS), err) < 0)
+        return SIM_EINVAL;
+    const cJSON *v;
+    if ((v = scn__field(n, "count"))) {
+        if (scn__get_uint(v, scn__pjoin(p, path, "count"), 1, 100000000, &u, err) < 0)
+            return SIM_EINVAL;
+        c->key_count = u;
+    }
+    if ((v = scn__field(n, "dist"))) {
+        const char *d = NULL;
+        if (scn__get_str(v, scn__pjoin(p, path, "dist"), false, &d, err) < 0)
+            return SIM_EINVAL;
+        if (strcmp(d, "zipf") == 0)
+            c->key_zipf = true;
+        else if (strcmp(d, "uniform") != 0)
+            return sim_err_set(err, SIM_EINVAL, p, "expected \"uniform\" or \"zipf\", got \"%s\"",
+                               scn__clip(d, k, sizeof k));
+    }
+    if ((v = scn__field(n, "s"))) {
+        scn__pjoin(p, path, "s");
+        if (!c->key_zipf)
+            return sim_err_set(err, SIM_EINVAL, p, "\"s\" applies only with \"dist\": \"zipf\"");
+        if (scn__get_num(v, p, 0, false, INFINITY, false, "a non-negative number", &c->key_s,
+                         err) < 0)
+            return SIM_EINVAL;
+    }
+    return 0;
+}
+
+int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *path,
+                      sim_err *err)
+{
+    char p[PATH_N], k[64], pp[PATH_N];
+    scn_client *c = &s->clients[idx];
+    uint64_t u;
+    if (scn__check_fields(n, path, F_CLIENT, N_OF(F_CLIENT), err) < 0)
+        return SIM_EINVAL;
+
+    const cJSON *v;
+    char defname[32];
+    const char *name = defname;
+    snprintf(defname, sizeof defname, "client%zu", idx);
+    if ((v = scn__field(n, "name")) &&
+        scn__get_str(v, scn__pjoin(p, path, "name"), true, &name, err) < 0)
+        return SIM_EINVAL;
+    for (size_t j = 0; j < idx; j++)
+        if (strcmp(s->clients[j].name, name) == 0)
+            return sim_err_set(err, SIM_EINVAL, v ? scn__pjoin(p, path, "name") : path,
+                               "duplicate client name \"%s\" (also %s)",
+                               scn__clip(name, k, sizeof k), scn__pindex(pp, "clients", j));
+    if (scn__dup_str(name, &c->name, err) < 0)
+        return SIM_ENOMEM;
+
+    c->at_region = -1;
+    if (!(v = scn__field(n, "location")))
+        return scn__missing(path, "location", err);
+    scn__pjoin(p, path, "location");
+    if (cJSON_IsString(v)) {
+        uint32_t r = 0;
+        if (scn__get_region(s, v, p, &r, err) < 0)
+            return SIM_EINVAL;
+        c->at_region = (int32_t)r;
+        c->lat = s->regions[r].lat;
+        c->lon = s->regions[r].lon;
+    } else if (cJSON_IsArray(v)) {
+        if (scn__get_latlon(v, p, &c->lat, &c->lon, err) < 0)
+            return SIM_EINVAL;
+    } else {
+        char b[FOUND_N];
+        return sim_err_set(err, SIM_EINVAL, p,
+                           "expected [latitude, longitude] or a region name, got %s",
+                           scn__found(v, b));
+    }
+
+    if ((v = scn__field(n, "steps")))
+        TRY(parse_steps(c, v, path, err));
+    if ((v = scn__field(n, "rate"))) {
+        bool steps = c->nsteps > 0;
+        if (scn__get_num(v, scn__pjoin(p, path, "rate"), 0, !steps, INFINITY, false,
+                         steps ? "a non-negative number" : "a number > 0", &c->rate, err) < 0)
+            return SIM_EINVAL;
+    } else if (c->nsteps == 0) {
+        return sim_err_set(err, SIM_EINVAL, path,
+                           "missing required field \"rate\" (or \"steps\")");
+    }
+
+    c->read_ratio = 0.9;
+    if ((v = scn__field(n, "read_ratio")) &&
+        scn__get_num(v, scn__pjoin(p, path, "read_ratio"), 0, false, 1, false, "a number in [0, 1]",
+                     &c->read_ratio, err) < 0)
+        return SIM_EINVAL;
+
+    c->key_count = 1000;
+    c->key_zipf = false;
+    c->key_s = 1.0;
+    if ((v = scn__field(n, "keys")))
+        TRY(parse_keys(c, v, scn__pjoin(p, path, "keys"), err));
+
+    c->sessions = 100;
+    if ((v = scn__field(n, "sessions"))) {
+        if (scn__get_uint(v, scn__pjoin(p, path, "sessions"), 1, 10000000, &u, err) < 0)
+            return SIM_EINVAL;
+        c->sessions = (uint32_t)u;
+    }
+    c->timeout = SIM_S;
+    if ((v = scn__field(n, "timeout")) &&
+        scn__get_pos_dur(v, scn__pjoin(p, path, "timeout"), &c->timeout, err) < 0)
+        return SIM_EINVAL;
+    c->retries = 2;
+    if ((v = scn__field(n, "retries"))) {
+        if (scn__get_uint(v, scn__pjoin(p, path, "retries"), 0, 100, &u, err) < 0)
+            return SIM_EINVAL;
+        c->retries = (uint32_t)u;
+    }
+    c->backoff = 50 * SIM_MS;
+    if ((v = scn__field(n, "backoff")) &&
+        scn__get_dur(v, scn__pjoin(p, path, "backoff"), false, &c->backoff, err) < 0)
+        return SIM_EINVAL;
+
+    /* Which fields this client's writes set; checked against data.fields once that is read. */
+    c->field_mask = 0;
+    if ((v = scn__field(n, "fields"))) {
+        size_t count;
+        scn__pjoin(p, path, "fields");
+        if (scn__get_array(v, p, "field index", "field indices", 1, SCN_MAX_FIELDS, &count,
+                           err) < 0)
+            return SIM_EINVAL;
+        size_t k = 0;
+        for (const cJSON *f = v->child; f; f = f->next, k++) {
+            if (scn__get_uint(f, scn__pindex(pp, p, k), 0, SCN_MAX_FIELDS - 1, &u, err) < 0)
+                return SIM_EINVAL;
+            c->field_mask |= (uint8_t)(1u << u);
+        }
+    }
+
+    c->diurnal_amplitude = 0;
+    c->diurnal_period = 24 * SIM_HOUR;
+    if ((v = scn__field(n, "diurnal"))) {
+        scn__pjoin(p, path, "diurnal");
+        if (scn__check_fields(v, p, F_DIURNAL, N_OF(F_DIURNAL), err) < 0)
+            return SIM_EINVAL;
+        const cJSON *a = scn__field(v, "amplitude"), *per = scn__field(v, "period");
+        if (!a)
+            return scn__missing(p, "amplitude", err);
+        if (scn__get_num(a, scn__pjoin(pp, p, "amplitude"), 0, false, 1, false,
+                         "a number in [0, 1]", &c->diurnal_amplitude, err) < 0)
+            return SIM_EINVAL;
+        if (per && scn__get_pos_dur(per, scn__pjoin(pp, p, "period"), &c->diurnal_period, err) < 0)
+            return SIM_EINVAL;
+    }
+    return 0;
+}
+
+/* ---- faults ---- */
+
+const char *const scn__fault_kinds[SCN_FAULT_KIND_COUNT] = {
+    [SCN_FAULT_REGION_DOWN] = "region_down",   [SCN_FAULT_PARTITION] = "partition",
+    [SCN_FAULT_LINK_DEGRADE] = "link_degrade", [SCN_FAULT_BROWNOUT] = "brownout",
+    [SCN_FAULT_CLOCK_SKEW] = "clock_skew",
+};
+
+static const char *const F_FAULT[] = {"kind", "at", "for", "region", "groups", "between",
+                                      "latency", "loss", "factor", "offset", "drift"};
+
+/* The fields each kind takes besides kind, at and for. */
+static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
+    [SCN_FAULT_REGION_DOWN] = {"region"},
+    [SCN_FAULT_PARTITION] = {"groups"},
+    [SCN_FAULT_LINK_DEGRADE] = {"between", "latency", "loss"},
+    [SCN_FAULT_BROWNOUT] = {"region", "factor"},
+    [SCN_FAULT_CLOCK_SKEW] = {"region", "offset", "drift"},
+};
+
+static bool fault_takes(scn_fault_kind kind, const char *key)
+{
+    if (strcmp(key, "kind") == 0 || strcmp(key, "at") == 0 || strcmp(key, "for") == 0)
+        return true;
+    for (size_t i = 0; i < 4 && F_FAULT_KIND[kind][i]; i++)
+        if (strcmp(key, F_FAULT_KIND[kind][i]) == 0)
+            return true;
+    return false;
+}
+
+static int parse_partition(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path,
+                           sim_err *err)
+{
+    char p[PATH_N], pg[PATH_N], pr[PATH_N], b[FOUND_N], k[64];
+    const cJSON *groups = scn__field(n, "groups");
+    if (!groups)
+        return scn__missing(path, "groups", err);
+    scn__pjoin(p, path, "groups");
+    size_t ngroups;
+    TRY(scn__get_array(groups, p, "group", "groups (arrays of region names)", 1, s->nregions,
+                       &ngroups, err));
+    f->group_of = sim_malloc(s->nregions);
+    if (!f->group_of)
+        return scn__no_memory(err);
+    /* UINT8_MAX marks "not listed yet"; group ids are at most SCN_MAX_REGIONS. */
+    memset(f->group_of, UINT8_MAX, s->nregions);
+    bool any = false;
+    size_t g = 0;
+    for (const cJSON *grp = groups->child; grp; grp = grp->next, g++) {
+        scn__pindex(pg, p, g);
+        if (!cJSON_IsArray(grp))
+            return sim_err_set(err, SIM_EINVAL, pg, "expected an array of region names, got %s",
+                               scn__found(grp, b));
+        size_t j = 0;
+        for (const cJSON *rn = grp->child; rn; rn = rn->next, j++) {
+            uint32_t r = 0;
+            if (scn__get_region(s, rn, scn__pindex(pr, pg, j), &r, err) < 0)
+                return SIM_EINVAL;
+            if (f->group_of[r] != UINT8_MAX)
+                return sim_err_set(err, SIM_EINVAL, pr, "region \"%s\" is already in %s[%u]",
+                                   scn__clip(rn->valuestring, k, sizeof k), p,
+                                   (unsigned)f->group_of[r]);
+            f->group_of[r] = (uint8_t)g;
+            any = true;
+        }
+    }
+    if (!any)
+        return sim_err_set(err, SIM_EINVAL, p, "expected at least one non-empty group");
+    bool split = false;
+    for (size_t r = 0; r < s->nregions; r++) {
+        if (f->group_of[r] == UINT8_MAX)
+            f->group_of[r] = (uint8_t)ngroups;
+        if (f->group_of[r] != f->group_of[0])
+            split = true;
+    }
+    if (!split)
+        return sim_err_set(err, SIM_EINVAL, p,
+                           "expected regions in at least two groups, got all in one (a "
+                           "partition that separates nothing)");
+    return 0;
+}
+
+static int parse_link_degrade(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path,
+                              sim_err *err)
+{
+    char p[PATH_N], pi[PATH_N], b[FOUND_N], k[64];
+    const cJSON *between = scn__field(n, "between"), *v;
+    if (!between)
+        return scn__missing(path, "between", err);
+    scn__pjoin(p, path, "between");
+    if (!cJSON_IsArray(between) || scn__count_children(between) != 2)
+        return sim_err_set(err, SIM_EINVAL, p, "expected [regionA, regionB], got %s",
+                           cJSON_IsArray(between) ? "an array of another length"
+                                                  : scn__found(between, b));
+    if (scn__get_region(s, between->child, scn__pindex(pi, p, 0), &f->region, err) < 0 ||
+        scn__get_region(s, between->child->next, scn__pindex(pi, p, 1), &f->region_b, err) < 0)
+        return SIM_EINVAL;
+    if (f->region == f->region_b)
+        return sim_err_set(err, SIM_EINVAL, p, "expected two different regions, got \"%s\" twice",
+                           scn__clip(between->child->valuestring, k, sizeof k));
+    bool latency = false, loss = false;
+    if ((v = scn__field(n, "latency"))) {
+        TRY(scn__parse_time_dist(v, scn__pjoin(pi, path, "latency"), &f->extra, err));
+        f->has_extra = latency = true;
+    }
+    if ((v = scn__field(n, "loss"))) {
+        if (scn__get_num(v, scn__pjoin(pi, path, "loss"), 0, false, 1, false, "a number in [0, 1]",
+                         &f->loss, err) < 0)
+            return SIM_EINVAL;
+        loss = true;
+    }
+    if (!latency && !loss)
+        return sim_err_set(err, SIM_EINVAL, path,
+                           "expected \"latency\" or \"loss\" (or both) in a link_degrade fault");
+    return 0;
+}
+
+int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path,
+                     sim_err *err)
+{
+    char p[PATH_N], k[64];
+    if (scn__check_fields(n, path, F_FAULT, N_OF(F_FAULT), err) < 0)
+        return SIM_EINVAL;
+    const cJSON *v = scn__field(n, "kind");
+    const char *kind = NULL;
+    if (!v)
+        return scn__missing(path, "kind", err);
+    if (scn__get_str(v, scn__pjoin(p, path, "kind"), false, &kind, err) < 0)
+        return SIM_EINVAL;
+    int ki = 0;
+    while (ki < SCN_FAULT_KIND_COUNT && strcmp(kind, scn__fault_kinds[ki]) != 0)
+        ki++;
+    if (ki == SCN_FAULT_KIND_COUNT)
+        return sim_err_set(err, SIM_EINVAL, p,
+                           "unknown fault kind \"%s\"; expected one of region_down, partition, "
+                           "link_degrade, brownout, clock_skew", scn__clip(kind, k, sizeof k));
+    f->kind = (scn_fault_kind)ki;
+    for (const cJSON *c = n->child; c; c = c->next)
+        if (!fault_takes(f->kind, c->string))
+            return sim_err_set(err, SIM_EINVAL, path,
+                               "field \"%s\" does not apply to a %s fault", c->string, kind);
+
+    if (!(v = scn__field(n, "at")))
+        return scn__missing(path, "at", err);
+    if (scn__get_dur(v, scn__pjoin(p, path, "at"), false, &f->at, err) < 0)
+        return SIM_EINVAL;
+    f->end = SIM_TIME_MAX;
+    if ((v = scn__field(n, "for"))) {
+        sim_time len;
+        if (scn__get_pos_dur(v, scn__pjoin(p, path, "for"), &len, err) < 0)
+            return SIM_EINVAL;
+        f->end = sim_time_add_sat(f->at, len);
+    }
+
+    switch (f->kind) {
+    case SCN_FAULT_REGION_DOWN:
+    case SCN_FAULT_BROWNOUT:
+    case SCN_FAULT_CLOCK_SKEW:
+        if (!(v = scn__field(n, "region")))
+            return scn__missing(path, "region", err);
+        if (scn__get_region(s, v, scn__pjoin(p, path, "region"), &f->region, err) < 0)
+            return SIM_EINVAL;
+        break;
+    default:
+        break;
+    }
+
+    switch (f->kind) {
+    case SCN_FAULT_REGION_DOWN:
+        return 0;
+    case SCN_FAULT_PARTITION:
+        return parse_partition(s, f, n, path, err);
+    case SCN_FAULT_LINK_DEGRADE:
+        return parse_link_degrade(s, f, n, path, err);
+    case SCN_FAULT_BROWNOUT:
+        if (!(v = scn__field(n, "factor")))
+            return scn__missing(path, "factor", err);
+        return scn__get_num(v, scn__pjoin(p, path, "factor"), 1, false, INFINITY, false,
+                            "a number >= 1", &f->factor, err);
+    case SCN_FAULT_CLOCK_SKEW: {
+        const cJSON *off = scn__field(n, "offset"), *drift = scn__field(n, "drift");
+        if (!off && !drift)
+            return sim_err_set(err, SIM_EINVAL, path,
+                               "expected \"offset\" or \"drift\" (or both) in a clock_skew fault");
+        if (off && scn__get_dur(off, scn__pjoin(p, path, "offset"), true, &f->offset, err) < 0)
+            return SIM_EINVAL;
+        if (drift && scn__get_num(drift, scn__pjoin(p, path, "drift"), -1e6, false, 1e6, false,
+                                  "a drift in ppm in [-1000000, 1000000]", &f->drift_ppm, err) < 0)
+            return SIM_EINVAL;
+        return 0;
+    }
+    default:
+        sim_panic("scn: fault kind %d not handled", (int)f->kind);
+    }
+}
+
+/* Faults sorted by start time; equal starts keep file order (qsort is not stable, so the
+ * key includes the file position). */
+typedef struct { sim_time at; size_t idx; } fault_order;
+
+static int fault_order_cmp(const void *pa, const void *pb)
+{
+    const fault_order *a = pa, *b = pb;
+    if (a->at != b->at)
+        return a->at < b->at ? -1 : 1;
+    return a->idx < b->idx ? -1 : (a->idx > b->idx);
+}
+
+int scn__sort_faults(scn_scenario *s, sim_err *err)
+{
+    if (s->nfaults < 2)
+        return 0;
+    fault_order *order = sim_calloc(s->nfaults, sizeof *order);
+    scn_fault *sorted = sim_calloc(s->nfaults, sizeof *sorted);
+    if (!order || !sorted) {
+        sim_free(order);
+        sim_free(sorted);
+        return scn__no_memory(err);
+    }
+    for (size_t i = 0; i < s->nfaults; i++)
+        order[i] = (fault_order){s->faults[i].at, i};
+    qsort(order, s->nfaults, sizeof *order, fault_order_cmp);
+    for (size_t i = 0; i < s->nfaults; i++)
+        sorted[i] = s->faults[order[i].idx];  /* moves ownership of group_of and extra */
+    sim_free(s->faults);
+    sim_free(order);
+    s->faults = sorted;
+    return 0;
+}
