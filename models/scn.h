@@ -2,8 +2,8 @@
  *
  * scn_load() parses a scenario with cJSON, checks every field (types, ranges, units, names
  * of regions referred to) and copies it into the records below; the cJSON tree never leaves
- * the loader (scn*.c, the only files that include cJSON.h). Unknown fields are errors, so that a
- * typo cannot silently fall back to a default. An error names the file, the JSON path and
+ * the loader (scn*.c, the only files that include cJSON.h). Unknown fields are errors, so
+ * that a typo cannot silently fall back to a default. An error names the file, the JSON path and
  * what was expected (`regions[2].servers: expected a positive integer, got -3`); a JSON
  * syntax error gives the line and column.
  *
