@@ -493,26 +493,11 @@ static void pattern_title(const run_list *l, const plot_run *r, char *out, size_
     plot_quote(raw, out, n);
 }
 
-static int plot_run_series(plotter *p, const run_list *l, const plot_run *r,
-                           const run_data *d, sim_err *err)
-{
-    char title[1300];
-    pattern_title(l, r, title, sizeof title);
-    double end_s = d->nt ? d->t[d->nt - 1] : r->simulated_s;
-    char name[128], image[128], path[PATH_MAX + 128];
-    char *vars = sim_malloc(MAX_VARS);
-    if (!vars)
-        return oom(err);
-    int rc = 0;
+/* The data files of the plots over time: a header line, then one row per interval. */
 
-    /* 1. Latency over time: t_s, then p50 and p99 per region. */
-    snprintf(name, sizeof name, "latency-%s.tsv", r->slug);
-    snprintf(image, sizeof image, "latency-%s.%s", r->slug, p->ext);
-    FILE *f = open_data(p, name, path, sizeof path, err);
-    if (!f) {
-        rc = SIM_EIO;
-        goto done;
-    }
+/* t_s, then p50 and p99 per region. */
+static void write_latency(FILE *f, const run_data *d)
+{
     fputs("t_s", f);
     for (size_t k = 0; k < d->nregions; k++) {
         fputc('\t', f);
@@ -532,21 +517,11 @@ static int plot_run_series(plotter *p, const run_list *l, const plot_run *r,
         }
         fputc('\n', f);
     }
-    if ((rc = close_data(f, path, err)) < 0)
-        goto done;
-    size_t len = base_vars(p, vars, image, name, title);
-    vars_add(vars, &len, "nreg=%zu; ", d->nregions);
-    marker_vars(d, end_s, vars, &len);
-    if ((rc = run_gnuplot(p, "latency.gp", vars, image, err)) < 0)
-        goto done;
+}
 
-    /* 2. Availability and error rate over time, summed over regions. */
-    snprintf(name, sizeof name, "availability-%s.tsv", r->slug);
-    snprintf(image, sizeof image, "availability-%s.%s", r->slug, p->ext);
-    if (!(f = open_data(p, name, path, sizeof path, err))) {
-        rc = SIM_EIO;
-        goto done;
-    }
+/* Availability and error rate in %, summed over regions, and the requests behind them. */
+static void write_availability(FILE *f, const run_data *d)
+{
     fputs("t_s\tavailability\terror rate\trequests\n", f);
     for (size_t i = 0; i < d->nt; i++) {
         double req = 0, errs = 0;
@@ -564,26 +539,11 @@ static int plot_run_series(plotter *p, const run_list *l, const plot_run *r,
         put_num(f, req);
         fputc('\n', f);
     }
-    if ((rc = close_data(f, path, err)) < 0)
-        goto done;
-    len = base_vars(p, vars, image, name, title);
-    marker_vars(d, end_s, vars, &len);
-    if ((rc = run_gnuplot(p, "availability.gp", vars, image, err)) < 0)
-        goto done;
+}
 
-    /* 3. Replication lag per region, when any was measured. */
-    bool any = false;
-    for (size_t i = 0; i < d->nt && !any; i++)
-        for (size_t k = 0; k < d->nregions; k++)
-            any = any || !isnan(val(d, i, k, COL_LAG));
-    if (!any)
-        goto done;
-    snprintf(name, sizeof name, "lag-%s.tsv", r->slug);
-    snprintf(image, sizeof image, "lag-%s.%s", r->slug, p->ext);
-    if (!(f = open_data(p, name, path, sizeof path, err))) {
-        rc = SIM_EIO;
-        goto done;
-    }
+/* Replication lag p99 per region. */
+static void write_lag(FILE *f, const run_data *d)
+{
     fputs("t_s", f);
     for (size_t k = 0; k < d->nregions; k++) {
         fputc('\t', f);
@@ -598,14 +558,53 @@ static int plot_run_series(plotter *p, const run_list *l, const plot_run *r,
         }
         fputc('\n', f);
     }
-    if ((rc = close_data(f, path, err)) < 0)
-        goto done;
-    len = base_vars(p, vars, image, name, title);
-    vars_add(vars, &len, "nreg=%zu; ", d->nregions);
-    marker_vars(d, end_s, vars, &len);
-    rc = run_gnuplot(p, "lag.gp", vars, image, err);
+}
 
-done:
+/* One plot over time: KIND-SLUG.tsv written by 'write', drawn by KIND.gp into
+ * KIND-SLUG.EXT, with the fault and health markers (and the region count when the script
+ * draws a line per region). */
+static int draw_over_time(plotter *p, const plot_run *r, const run_data *d, const char *kind,
+                          void (*write)(FILE *, const run_data *), bool per_region,
+                          const char *title, double end_s, char *vars, sim_err *err)
+{
+    char name[128], image[128], script[64], path[PATH_MAX + 128];
+    snprintf(name, sizeof name, "%s-%s.tsv", kind, r->slug);
+    snprintf(image, sizeof image, "%s-%s.%s", kind, r->slug, p->ext);
+    snprintf(script, sizeof script, "%s.gp", kind);
+    FILE *f = open_data(p, name, path, sizeof path, err);
+    if (!f)
+        return SIM_EIO;
+    write(f, d);
+    int rc = close_data(f, path, err);
+    if (rc < 0)
+        return rc;
+    size_t len = base_vars(p, vars, image, name, title);
+    if (per_region)
+        vars_add(vars, &len, "nreg=%zu; ", d->nregions);
+    marker_vars(d, end_s, vars, &len);
+    return run_gnuplot(p, script, vars, image, err);
+}
+
+/* The plots over time of one run: latency, availability, and lag when any was measured. */
+static int plot_run_series(plotter *p, const run_list *l, const plot_run *r,
+                           const run_data *d, sim_err *err)
+{
+    char title[1300];
+    pattern_title(l, r, title, sizeof title);
+    double end_s = d->nt ? d->t[d->nt - 1] : r->simulated_s;
+    char *vars = sim_malloc(MAX_VARS);
+    if (!vars)
+        return oom(err);
+    bool lag = false;
+    for (size_t i = 0; i < d->nt && !lag; i++)
+        for (size_t k = 0; k < d->nregions && !lag; k++)
+            lag = !isnan(val(d, i, k, COL_LAG));
+    int rc = draw_over_time(p, r, d, "latency", write_latency, true, title, end_s, vars, err);
+    if (rc == 0)
+        rc = draw_over_time(p, r, d, "availability", write_availability, false, title, end_s,
+                            vars, err);
+    if (rc == 0 && lag)
+        rc = draw_over_time(p, r, d, "lag", write_lag, true, title, end_s, vars, err);
     sim_free(vars);
     return rc;
 }
