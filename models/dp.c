@@ -20,6 +20,7 @@ struct dp {
     wl         *wl;
     repl       *repl;
     health     *health;                       /* NULL without health checking */
+    const dr   *dr;                           /* NULL without a failover controller */
     uint32_t    nregions;
     cache     **caches;                       /* per region, or NULL without a cache */
     dist       *hit_time;                     /* owned */
@@ -82,6 +83,33 @@ void dp_free(dp *d)
 
 void dp_set_repl(dp *d, repl *r) { d->repl = r; }
 void dp_set_health(dp *d, health *h) { d->health = h; }
+void dp_set_dr(dp *d, const dr *r) { d->dr = r; }
+
+void dp_region_resynced(dp *d, uint32_t region)
+{
+    if (!d->caches)
+        return;
+    uint64_t keys = store_keys(d->stores[region]);
+    for (uint64_t k = 0; k < keys; k++)
+        cache_invalidate(d->caches[region], k);
+}
+
+/* Whether this region may serve op, by its own role: what a refusal looks like to the
+ * client, or REGION_OK. */
+static region_status role_allows(const dp *d, uint32_t region, scn_op op)
+{
+    if (d->dr) {
+        if (!dr_serves_reads(d->dr, region))
+            return REGION_REJECTED;           /* syncing or fenced: serves nothing */
+        if (op == SCN_WRITE && !dr_takes_writes(d->dr, region))
+            return REGION_READ_ONLY;
+        return REGION_OK;
+    }
+    if (op == SCN_WRITE && d->pat->kind == SCN_PATTERN_READ_LOCAL &&
+        (int32_t)region != d->pat->primary)
+        return REGION_READ_ONLY;
+    return REGION_OK;
+}
 
 void dp_request(void *dp_ctx, uint32_t region_index, scn_op op, uint64_t tag)
 {
@@ -93,7 +121,8 @@ void dp_request(void *dp_ctx, uint32_t region_index, scn_op op, uint64_t tag)
      * line into the cache meanwhile turns a miss in a store of millions of records into a
      * hit (about a tenth of a run's time, measured on the six-region benchmark). */
     __builtin_prefetch(store_cells(d->stores[region_index], rq.key));
-    if (op == SCN_READ && d->caches && !region_is_down(d->regions[region_index])) {
+    if (op == SCN_READ && d->caches && !region_is_down(d->regions[region_index]) &&
+        (!d->dr || dr_serves_reads(d->dr, region_index))) {
         const store_cell *hit = cache_get(d->caches[region_index], rq.key);
         if (hit) {
             wl_note_read(d->wl, tag, hit);
@@ -148,16 +177,17 @@ void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op,
     wl_request_view rq;
     if (!wl_request_of(d->wl, tag, &rq))
         return;                               /* deadline passed while it was served */
+    region_status allowed = role_allows(d, region_index, op);
+    if (allowed != REGION_OK) {
+        wl_respond(d->wl, region_index, tag, allowed);
+        return;
+    }
     if (op == SCN_READ) {
         const store_cell *cells = store_cells(d->stores[region_index], rq.key);
         if (d->caches)
             cache_put(d->caches[region_index], rq.key, cells);
         wl_note_read(d->wl, tag, cells);
         wl_respond(d->wl, region_index, tag, REGION_OK);
-        return;
-    }
-    if (d->pat->kind == SCN_PATTERN_READ_LOCAL && (int32_t)region_index != d->pat->primary) {
-        wl_respond(d->wl, region_index, tag, REGION_READ_ONLY);
         return;
     }
     uint64_t id = repl_write(d->repl, region_index, rq.key, rq.field, rq.set_elem, rq.measured,

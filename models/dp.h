@@ -17,6 +17,7 @@
 #define MRSIM_DP_H
 
 #include "cache.h"
+#include "dr.h"
 #include "engine.h"
 #include "health.h"
 #include "net.h"
@@ -41,6 +42,12 @@ void dp_set_repl(dp *d, repl *r);
 /* The health checkers whose probes wait in the regions' queues (NULL: none). */
 void dp_set_health(dp *d, health *h);
 
+/* The failover controller whose roles decide which region takes writes (NULL: none; then
+ * read-local's primary is fixed). A secondary refuses writes as read-only; a syncing or
+ * fenced region refuses everything. */
+void dp_set_dr(dp *d, const dr *r);
+/* Region was rebuilt from a snapshot: drop everything its cache holds. */
+void dp_region_resynced(dp *d, uint32_t region);
 /* A request message reached 'region' (a wl_deliver_fn). */
 void dp_request(void *dp_ctx, uint32_t region, scn_op op, uint64_t tag);
 /* A region's servers finished a request (a region_done_fn). */

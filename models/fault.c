@@ -20,6 +20,10 @@ struct fault_timeline {
     bool                healed;               /* fault_timeline_heal() was called */
     fault_log_fn       *log;
     void               *log_ctx;
+    fault_command_fn   *command;              /* may be NULL */
+    void               *command_ctx;
+    fault_watch_fn     *watch;                /* may be NULL */
+    void               *watch_ctx;
     bool               *active;               /* per fault */
     dist              **extra;                /* per fault: link_degrade latency, owned */
     sim_time           *skew_offset;          /* per region: clock error in force */
@@ -145,7 +149,10 @@ static void apply(fault_timeline *f)
                 drift = sf->drift_ppm;
             }
         }
+        bool was_down = region_is_down(f->regions[r]);
         region_set_down(f->regions[r], down);
+        if (was_down != down && f->watch)
+            f->watch(f->watch_ctx, sim_now(f->e), (uint32_t)r, !down);
         region_set_brownout(f->regions[r], factor);
         /* A clock is reset only when its error changes, so that drift keeps accumulating
          * across unrelated transitions. */
@@ -239,8 +246,22 @@ static void transition(fault_timeline *f, size_t i, bool start)
 
 static void on_fault_start(sim_engine *e, void *ctx, uint64_t arg)
 {
-    (void)e;
-    transition(ctx, (size_t)arg, true);
+    fault_timeline *f = ctx;
+    const scn_fault *sf = &f->scn->faults[arg];
+    if (sf->kind == SCN_FAULT_FAILOVER) {     /* a command, never active */
+        if (f->healed)
+            return;
+        char detail[96];
+        snprintf(detail, sizeof detail, "planned failover to %s",
+                 sf->region == UINT32_MAX ? "(controller's choice)"
+                                          : f->scn->regions[sf->region].name);
+        if (f->log)
+            f->log(f->log_ctx, sim_now(e), "drill", detail);
+        if (f->command)
+            f->command(f->command_ctx, sim_now(e), sf->region);
+        return;
+    }
+    transition(f, (size_t)arg, true);
 }
 
 static void on_fault_end(sim_engine *e, void *ctx, uint64_t arg)
@@ -255,6 +276,18 @@ void fault_timeline_heal(fault_timeline *f)
         if (f->active[i])
             transition(f, i, false);
     f->healed = true;
+}
+
+void fault_set_command(fault_timeline *f, fault_command_fn *fn, void *ctx)
+{
+    f->command = fn;
+    f->command_ctx = ctx;
+}
+
+void fault_set_watch(fault_timeline *f, fault_watch_fn *fn, void *ctx)
+{
+    f->watch = fn;
+    f->watch_ctx = ctx;
 }
 
 size_t fault_active_count(const fault_timeline *f)

@@ -10,7 +10,12 @@
  *                 latest-listed active one applies;
  *   brownout      factors of active brown-outs of a region multiply;
  *   clock_skew    the latest-listed active skew of a region sets its clock (offset, drift).
- * Each start and end is also written to the run's event log through the log callback. */
+ * Each start and end is also written to the run's event log through the log callback.
+ *
+ * A "failover" entry is not a fault of the world but a command to the failover controller
+ * (a planned drill): at its time the command callback is called, and it is logged as
+ * "drill". Region crashes and restarts are reported to the watch callback, which is how a
+ * region's own process learns it has just restarted. */
 #ifndef MRSIM_FAULT_H
 #define MRSIM_FAULT_H
 
@@ -39,5 +44,13 @@ void fault_timeline_free(fault_timeline *f);  /* NULL is a no-op */
 void fault_timeline_heal(fault_timeline *f);
 /* How many faults are active now. */
 size_t fault_active_count(const fault_timeline *f);
+
+/* A planned failover to region 'to' (UINT32_MAX: the controller chooses) is due. */
+typedef void fault_command_fn(void *ctx, sim_time t, uint32_t to);
+/* Region went down (up = false) or came back up (up = true). */
+typedef void fault_watch_fn(void *ctx, sim_time t, uint32_t region, bool up);
+/* Set either before the run; NULL (the default) ignores. */
+void fault_set_command(fault_timeline *f, fault_command_fn *fn, void *ctx);
+void fault_set_watch(fault_timeline *f, fault_watch_fn *fn, void *ctx);
 
 #endif

@@ -92,7 +92,14 @@ typedef struct sess_mem {
     sess_key e[ORACLE_SESSION_KEYS];          /* most recently used first */
 } sess_mem;
 
+typedef struct fence_range {
+    uint32_t origin;
+    uint64_t after, upto;
+} fence_range;
+
 struct oracle {
+    fence_range fences[ORACLE_MAX_FENCES];
+    size_t     nfences;
     uint64_t   nkeys;
     uint32_t   fields;                        /* 1 .. STORE_MAX_FIELDS */
     uint32_t   nsessions;                     /* global session ids are below this */
@@ -463,6 +470,8 @@ void oracle_finish(oracle *o, store *const *stores, uint32_t nstores, bool drain
     /* Recomputed from scratch, so a second call gives the same figures. */
     o->fig.writes_final = 0;
     o->fig.writes_lost = 0;
+    o->fig.rpo_writes = 0;
+    o->fig.split_brain_lost = 0;
     for (size_t i = 0; i < o->cap; i++) {
         const wentry *e = &o->map[i];
         if (e->write_id == 0 || !(e->flags & W_ACKED))
@@ -470,11 +479,29 @@ void oracle_finish(oracle *o, store *const *stores, uint32_t nstores, bool drain
         bool found = false;
         for (uint32_t r = 0; r < nstores && !found; r++)
             found = store_cells(stores[r], e->key)[e->field].write_id == e->write_id;
-        if (found)
+        if (found) {
             o->fig.writes_final++;
-        else
-            o->fig.writes_lost++;
+            continue;
+        }
+        o->fig.writes_lost++;
+        uint32_t origin = STORE_WRITE_ORIGIN(e->write_id);
+        uint64_t seq = STORE_WRITE_SEQ(e->write_id);
+        /* The latest fence of its origin that it lies beyond decides. */
+        const fence_range *hit = NULL;
+        for (size_t f = 0; f < o->nfences; f++)
+            if (o->fences[f].origin == origin && seq > o->fences[f].after)
+                hit = &o->fences[f];
+        if (hit && seq <= hit->upto)
+            o->fig.rpo_writes++;
+        else if (hit)
+            o->fig.split_brain_lost++;
     }
+}
+
+void oracle_fence(oracle *o, uint32_t origin, uint64_t after, uint64_t upto)
+{
+    if (o->nfences < ORACLE_MAX_FENCES)
+        o->fences[o->nfences++] = (fence_range){origin, after, upto};
 }
 
 /* --- query -------------------------------------------------------------------------- */

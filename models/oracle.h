@@ -49,6 +49,11 @@ typedef struct oracle_figures {
     uint64_t writes_lost;                     /* ... neither: lost */
     uint64_t writes_unacked_applied;          /* committed, never acknowledged (client gave up
                                                  or sync quorum failed), applied anyway */
+    uint64_t rpo_writes;                      /* lost writes a failover fenced: written by
+                                                 the old primary before its successor took
+                                                 over, never received by it */
+    uint64_t split_brain_lost;                /* lost writes an old primary took after its
+                                                 successor took over */
     uint64_t conflicts;
     uint64_t divergent_keys;                  /* after the drain */
     uint64_t divergent_keys_before_drain;     /* when arrivals ended */
@@ -78,6 +83,11 @@ void oracle_abandoned(oracle *o, uint64_t write_id);
 void oracle_applied(oracle *o, uint32_t target, sim_time commit, sim_time now);
 /* A replicated write met a concurrent record at a replica. */
 void oracle_conflict(oracle *o);
+/* A failover fenced origin's log after entry 'after'; 'upto' was its last entry when its
+ * successor took over. Its lost writes in (after, upto] count as rpo_writes, later ones as
+ * split_brain_lost. At most ORACLE_MAX_FENCES are kept (later ones are ignored). */
+#define ORACLE_MAX_FENCES 256
+void oracle_fence(oracle *o, uint32_t origin, uint64_t after, uint64_t upto);
 
 /* --- reads ------------------------------------------------------------------------- */
 

@@ -82,6 +82,7 @@ struct repl {
     origin_log *logs;                         /* per origin */
     link_state *links;                        /* origin x target */
     uint64_t   *applied;                      /* receiver x origin */
+    repl_skip  *skip;                         /* receiver x origin: fenced entries */
     uint64_t   *bytes;                        /* sender x receiver */
 };
 
@@ -120,8 +121,9 @@ int repl_new(sim_engine *e, net *n, const scn_scenario *s, const scn_pattern *p,
     r->logs = sim_calloc(nr, sizeof *r->logs);
     r->links = sim_calloc(nr * nr, sizeof *r->links);
     r->applied = sim_calloc(nr * nr, sizeof *r->applied);
+    r->skip = sim_calloc(nr * nr, sizeof *r->skip);
     r->bytes = sim_calloc(nr * nr, sizeof *r->bytes);
-    if (!r->logs || !r->links || !r->applied || !r->bytes)
+    if (!r->logs || !r->links || !r->applied || !r->skip || !r->bytes)
         goto fail;
     for (size_t i = 0; i < nr; i++) {
         origin_log *l = &r->logs[i];
@@ -152,6 +154,7 @@ void repl_free(repl *r)
     sim_free(r->logs);
     sim_free(r->links);
     sim_free(r->applied);
+    sim_free(r->skip);
     sim_free(r->bytes);
     sim_free(r);
 }
@@ -395,11 +398,17 @@ static void on_batch(sim_engine *e, void *ctx, uint64_t arg)
     if (region_is_down(r->regions[target]))
         return;                               /* a down region hears nothing */
     uint64_t *applied = &r->applied[(size_t)target * r->nregions + origin];
+    const repl_skip *skip = &r->skip[(size_t)target * r->nregions + origin];
     sim_time now = sim_now(e);
     origin_log *l = &r->logs[origin];
     /* Entries up to *applied are duplicates; a first entry past *applied + 1 means a batch
-     * was lost: nothing here can be applied in order, so only acknowledge. */
+     * was lost: nothing here can be applied in order, so only acknowledge. Fenced entries
+     * are passed over (and acknowledged) without being applied. */
     for (uint64_t seq = *applied + 1; seq >= first && seq < first + count; seq++) {
+        if (seq > skip->after && seq <= skip->upto) {
+            *applied = seq;
+            continue;
+        }
         const log_entry *entry = entry_of(l, seq);
         if (r->pat->clock == SCN_CLOCK_HLC)
             clock_hlc_receive(&r->clocks[target], now, entry->rec.head.ts);
@@ -465,6 +474,46 @@ uint64_t repl_bytes(const repl *r)
     for (size_t i = 0; i < (size_t)r->nregions * r->nregions; i++)
         total += r->bytes[i];
     return total;
+}
+
+/* --- failover ------------------------------------------------------------------------ */
+
+uint64_t repl_position(const repl *r, uint32_t target, uint32_t origin)
+{
+    if (target == origin)
+        return r->logs[origin].next - 1;
+    return r->applied[(size_t)target * r->nregions + origin];
+}
+
+void repl_set_skip(repl *r, uint32_t target, uint32_t origin, repl_skip skip)
+{
+    r->skip[(size_t)target * r->nregions + origin] = skip;
+}
+
+repl_skip repl_get_skip(const repl *r, uint32_t target, uint32_t origin)
+{
+    return r->skip[(size_t)target * r->nregions + origin];
+}
+
+uint64_t repl_resync(repl *r, uint32_t target, uint32_t source)
+{
+    size_t nr = r->nregions;
+    for (uint32_t o = 0; o < nr; o++) {
+        r->applied[target * nr + o] = repl_position(r, source, o);
+        r->skip[target * nr + o] = r->skip[source * nr + o];
+    }
+    store_copy(r->stores[target], r->stores[source]);
+    uint64_t bytes = store_keys(r->stores[source]) * r->entry_bytes;
+    r->bytes[source * nr + target] += bytes;
+    return bytes;
+}
+
+sim_time repl_commit_time(const repl *r, uint32_t origin, uint64_t seq)
+{
+    const origin_log *l = &r->logs[origin];
+    if (seq < l->base || seq >= l->next)
+        return -1;
+    return entry_of((origin_log *)l, seq)->commit;
 }
 
 uint64_t repl_backlog(const repl *r, uint32_t region)

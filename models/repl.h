@@ -75,4 +75,29 @@ uint64_t repl_bytes(const repl *r);
 /* Entries waiting in region r's log (not yet acknowledged by every region). */
 uint64_t repl_backlog(const repl *r, uint32_t region);
 
+/* --- failover ------------------------------------------------------------------------
+ * What the failover controller and the regions' own processes use to fence a demoted
+ * primary's log and to rebuild a replica. Each call stands for something the region does to
+ * its own state when a control message reaches it. */
+
+/* A fenced range of one origin's log at one receiver: entries after 'after' up to 'upto'
+ * are acknowledged but never applied (the writes of a primary that was replaced, from the
+ * point where its successor took over until it was promoted again, if ever). {0, 0}: none. */
+typedef struct repl_skip {
+    uint64_t after, upto;
+} repl_skip;
+
+/* How far target has applied origin's log (origin's own last sequence when target ==
+ * origin). */
+uint64_t  repl_position(const repl *r, uint32_t target, uint32_t origin);
+void      repl_set_skip(repl *r, uint32_t target, uint32_t origin, repl_skip skip);
+repl_skip repl_get_skip(const repl *r, uint32_t target, uint32_t origin);
+/* Rebuild target as a copy of source, as a snapshot transfer does: target's store, applied
+ * positions and fences become source's. Returns the snapshot's bytes (counted on the link
+ * source -> target); the caller models the transfer's time. */
+uint64_t  repl_resync(repl *r, uint32_t target, uint32_t source);
+/* The commit time of origin's entry seq while it is still in the log (not yet acknowledged
+ * everywhere), else -1. For the harness (RPO), not for code under test. */
+sim_time  repl_commit_time(const repl *r, uint32_t origin, uint64_t seq);
+
 #endif

@@ -18,6 +18,7 @@ struct route {
     const health       *health;               /* NULL: every region healthy */
     scn_policy          policy[SCN_OP_COUNT];
     uint32_t            primary;
+    bool                managed;              /* the failover controller moves the primary */
     answer             *answers;              /* clients x SCN_OP_COUNT */
 };
 
@@ -28,7 +29,9 @@ static bool healthy(const route *r, uint32_t region)
 
 static uint32_t answer_primary(const route *r)
 {
-    if (healthy(r, r->primary))
+    /* Under a failover controller DNS follows the controller, not the health view: sending
+     * writes to a healthy secondary that refuses them would help nobody. */
+    if (r->managed || healthy(r, r->primary))
         return r->primary;
     for (uint32_t i = 0; i < r->scn->nregions; i++)
         if (healthy(r, i))
@@ -120,6 +123,9 @@ int route_new(const scn_scenario *s, const scn_pattern *p, const topo *t, const 
     scn_policy chosen = s->dns.policy;
     if (chosen == SCN_POLICY_DEFAULT)
         chosen = SCN_POLICY_NEAREST;
+    r->managed = scn_pattern_has_failover(s, p);
+    if (p->kind == SCN_PATTERN_ACTIVE_PASSIVE)
+        chosen = SCN_POLICY_PRIMARY;          /* everything goes to the one primary */
     r->policy[SCN_READ] = chosen;
     r->policy[SCN_WRITE] = p->kind == SCN_PATTERN_READ_LOCAL ? SCN_POLICY_PRIMARY : chosen;
     /* A pattern with a primary of its own keeps it; routing.primary names one for the
@@ -141,6 +147,17 @@ void route_free(route *r)
         return;
     sim_free(r->answers);
     sim_free(r);
+}
+
+void route_set_primary(route *r, uint32_t region, sim_time now)
+{
+    r->primary = region;
+    route_health_changed(r, now);
+}
+
+uint32_t route_primary(const route *r)
+{
+    return r->primary;
 }
 
 void route_health_changed(route *r, sim_time now)

@@ -10,8 +10,11 @@
  *   scored   among the three nearest healthy regions, the lowest weighted score of
  *            distance (normalised by the farthest of the three), the checkers' smoothed probe
  *            round trip (normalised likewise) and their smoothed probe failure rate.
- * Under read-local/write-global writes always resolve with the primary policy. When no
- * region is healthy the answer is ROUTE_NONE and the request fails at once (no_region).
+ * Under read-local/write-global writes always resolve with the primary policy, and under
+ * active-passive every request does. When a failover controller manages the pattern, the
+ * primary is the one the controller last set (route_set_primary: its "update DNS" step),
+ * healthy or not. When no region is healthy the answer is ROUTE_NONE and the request fails
+ * at once (no_region).
  *
  * Answers are recomputed when the health view changes (route_health_changed) and, for
  * scored, at every resolution; each (client, operation) answer carries a version and the
@@ -34,6 +37,9 @@ int  route_new(const scn_scenario *s, const scn_pattern *p, const topo *t, const
                route **out, sim_err *err);
 void route_free(route *r);                    /* NULL is a no-op */
 
+/* The failover controller's DNS update: region is the primary from now on. */
+void route_set_primary(route *r, uint32_t region, sim_time now);
+uint32_t route_primary(const route *r);
 /* The health view changed at time now: recompute every answer. */
 void route_health_changed(route *r, sim_time now);
 

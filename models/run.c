@@ -13,7 +13,9 @@
 
 #include "clock.h"
 #include "dp.h"
+#include "dr.h"
 #include "engine.h"
+#include "failwatch.h"
 #include "fault.h"
 #include "health.h"
 #include "mon.h"
@@ -51,6 +53,8 @@ typedef struct world {
     health         *health;                   /* NULL without routing.health */
     route          *route;                    /* NULL without DNS routing */
     mon            *mon;
+    dr             *dr;                       /* NULL: no failover controller */
+    failwatch      *failwatch;                /* with dr */
     fault_timeline *faults;
     double          detect_sum_s;             /* region_down faults the health view caught: */
     uint64_t        detected;                 /* ... total and count of their delays */
@@ -138,6 +142,41 @@ static void on_health_change(void *ctx, sim_time t, uint32_t region, bool health
 static void on_alert(void *ctx, sim_time t, const char *kind, const char *detail)
 {
     log_event(ctx, t, kind, detail);
+}
+
+/* --- the failover controller's reports, judged by the failover watcher --------------- */
+
+static void on_dr_event(void *ctx, sim_time t, const char *kind, const char *detail)
+{
+    world *w = ctx;
+    log_event(w, t, kind, detail);
+    failwatch_step(w->failwatch, t, kind);
+}
+
+static void on_dr_promoted(void *ctx, sim_time t, uint32_t from, uint32_t to, uint64_t fence,
+                           bool planned)
+{
+    world *w = ctx;
+    failwatch_promoted(w->failwatch, t, from, to, fence, planned);
+}
+
+static void on_dr_roles(void *ctx, sim_time t)
+{
+    world *w = ctx;
+    failwatch_changed(w->failwatch, t);
+}
+
+static void on_dr_resynced(void *ctx, uint32_t region)
+{
+    world *w = ctx;
+    dp_region_resynced(w->dp, region);
+}
+
+static void on_region_watch(void *ctx, sim_time t, uint32_t region, bool up)
+{
+    world *w = ctx;
+    dr_region_watch(w->dr, t, region, up);
+    failwatch_changed(w->failwatch, t);
 }
 
 static void on_applied(void *ctx, uint32_t target, sim_time lag)
@@ -295,6 +334,7 @@ static int add_consistency_metrics(world *w, size_t *cap)
     oracle_figures f = oracle_get_figures(w->oracle);
     wl_dns_stats dns = wl_get_dns_stats(w->wl);
     uint64_t lookups = dp_cache_hits(w->dp) + dp_cache_misses(w->dp);
+    failwatch_figures fw = w->failwatch ? failwatch_get(w->failwatch) : (failwatch_figures){0};
     const struct { const char *name; double value; } m[] = {
         {"reads", (double)f.reads},
         {"stale_reads", (double)f.stale_reads},
@@ -319,6 +359,16 @@ static int add_consistency_metrics(world *w, size_t *cap)
         {"dns_move_s", dns.moves ? dns.move_sum_s / (double)dns.moves : NAN},
         {"false_health_downs", w->health ? (double)w->false_downs : NAN},
         {"probes_failed", w->health ? (double)health_probes_failed(w->health) : NAN},
+        /* Failover figures exist for patterns under a failover controller; for the others
+         * they would be a 0 that means "not applicable", so they are NaN. */
+        {"failovers", w->dr ? (double)fw.promotions : NAN},
+        {"false_failovers", w->dr ? (double)fw.false_failovers : NAN},
+        {"rollbacks", w->dr ? (double)dr_rollbacks(w->dr) : NAN},
+        {"failover_s", w->dr ? fw.failover_s : NAN},
+        {"rpo_writes", w->dr && fw.promotions ? (double)f.rpo_writes : NAN},
+        {"rpo_ms", w->dr ? fw.rpo_ms : NAN},
+        {"split_brain_s", w->dr ? fw.split_brain_s : NAN},
+        {"split_brain_lost", w->dr && fw.promotions ? (double)f.split_brain_lost : NAN},
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
         if (add_metric(r, cap, RUN_SCOPE_ALL, all_key, m[i].name, m[i].value) < 0)
@@ -410,6 +460,8 @@ static void world_free(world *w)
 {
     fault_timeline_free(w->faults);
     sim_free(w->fault_detected);
+    failwatch_free(w->failwatch);
+    dr_free(w->dr);
     route_free(w->route);
     mon_free(w->mon);
     health_free(w->health);
@@ -502,20 +554,49 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
     w->fault_detected = sim_calloc(s->nfaults ? s->nfaults : 1, sizeof *w->fault_detected);
     if (!w->fault_detected)
         return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the world");
-    if (s->health.enabled) {
+    /* A failover controller needs health checking and DNS: with their defaults when the
+     * scenario configures neither. */
+    bool failover = scn_pattern_has_failover(s, w->pat);
+    if (s->health.enabled || failover) {
         if ((rc = health_new(w->engine, w->net, s, w->regions, seed, on_health_change, w,
                              &w->health, err)) < 0)
             return rc;
         dp_set_health(w->dp, w->health);
         mon_set_health(w->mon, view_healthy, w);
     }
-    if (s->dns.enabled) {
+    if (s->dns.enabled || failover) {
         if ((rc = route_new(s, w->pat, w->topo, w->health, &w->route, err)) < 0)
             return rc;
         wl_set_route(w->wl, w->route);
     }
-    return fault_timeline_new(w->engine, s, w->net, w->regions, w->clocks, on_fault_log, w,
-                              &w->faults, err);
+    if ((rc = fault_timeline_new(w->engine, s, w->net, w->regions, w->clocks, on_fault_log, w,
+                                 &w->faults, err)) < 0)
+        return rc;
+    if (!failover)
+        return 0;
+    const dr_hooks hooks = {.ctx = w, .event = on_dr_event, .promoted = on_dr_promoted,
+                            .roles_changed = on_dr_roles, .resynced = on_dr_resynced};
+    if ((rc = failwatch_new(s, w->regions, w->repl, w->oracle, on_alert, w, &w->failwatch,
+                            err)) < 0 ||
+        (rc = dr_new(w->engine, w->net, s, w->pat, w->topo, w->regions, w->repl, w->health,
+                     w->route, &hooks, &w->dr, err)) < 0)
+        return rc;
+    failwatch_set_dr(w->failwatch, w->dr);
+    dp_set_dr(w->dp, w->dr);
+    fault_set_command(w->faults, dr_drill, w->dr);
+    fault_set_watch(w->faults, on_region_watch, w);
+    return 0;
+}
+
+/* The stores whose state counts at the end: every region's but those of fenced primaries,
+ * which are out of the system. Returns how many, in 'out'. */
+static uint32_t live_stores(const world *w, store **out)
+{
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < w->scn->nregions; r++)
+        if (!w->dr || dr_role_of(w->dr, r) != DR_FENCED)
+            out[n++] = w->stores[r];
+    return n;
 }
 
 /* During the drain: stop the engine once no log has anything left to ship. */
@@ -555,6 +636,8 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
     mon_start(w.mon);
     if (w.health)
         health_start(w.health);
+    if (w.dr)
+        dr_start(w.dr);
     if (opts->progress) {
         w.progress_every = opts->progress_every > 0 ? opts->progress_every : s->duration / 100;
         if (w.progress_every <= 0)
@@ -562,6 +645,8 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
         sim_after(w.engine, w.progress_every, on_progress, &w, 0);
     }
     sim_engine_run(w.engine, s->duration);
+    if (w.failwatch)
+        failwatch_stop(w.failwatch, sim_now(w.engine));
     /* Arrivals are over; let every request in flight finish. Pending fault ends and other
      * timers past this point are of no consequence and are dropped with the engine. */
     if (!wl_end_arrivals(w.wl))
@@ -569,13 +654,14 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
     if (w.health)
         health_stop(w.health);
     /* Heal the world and let replication drain before the final account. */
-    oracle_mark_arrivals_end(w.oracle, w.stores, (uint32_t)s->nregions);
+    store *live[SCN_MAX_REGIONS];
+    oracle_mark_arrivals_end(w.oracle, live, live_stores(&w, live));
     fault_timeline_heal(w.faults);
     if (!repl_idle(w.repl)) {
         sim_after(w.engine, DRAIN_CHECK_EVERY, on_drain_check, &w, 0);
         sim_engine_run(w.engine, sim_time_add_sat(sim_now(w.engine), s->data.drain));
     }
-    oracle_finish(w.oracle, w.stores, (uint32_t)s->nregions, repl_idle(w.repl));
+    oracle_finish(w.oracle, live, live_stores(&w, live), repl_idle(w.repl));
     r->simulated = sim_now(w.engine);
     /* Progress reports are the CLI's business, not the model's: leave them out, so that the
      * count is the same with and without a terminal. */

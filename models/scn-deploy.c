@@ -19,8 +19,10 @@ const char *const scn__pattern_kinds[SCN_PATTERN_KIND_COUNT] = {
     [SCN_PATTERN_INDEPENDENT] = "independent",
     [SCN_PATTERN_ACTIVE_ACTIVE] = "active-active",
     [SCN_PATTERN_READ_LOCAL] = "read-local",
+    [SCN_PATTERN_ACTIVE_PASSIVE] = "active-passive",
 };
-static const char PATTERN_KIND_LIST[] = "\"independent\", \"active-active\" or \"read-local\"";
+static const char PATTERN_KIND_LIST[] =
+    "\"independent\", \"active-active\", \"read-local\" or \"active-passive\"";
 static const char *const REPL_MODES[] = {
     [SCN_REPL_NONE] = "none", [SCN_REPL_ASYNC] = "async", [SCN_REPL_SYNC] = "sync",
 };
@@ -60,12 +62,15 @@ void scn__pattern_defaults(scn_pattern *p, scn_pattern_kind kind)
     };
 }
 
-/* The fields only a read-local pattern takes; the others take the rest of F_PATTERN. */
+/* "primary" is for the kinds that have one; ryw_window and cache are read-local's own; every
+ * kind takes the rest of F_PATTERN. */
 static bool pattern_takes(scn_pattern_kind kind, const char *key)
 {
-    bool read_local_only = strcmp(key, "primary") == 0 || strcmp(key, "ryw_window") == 0 ||
-                           strcmp(key, "cache") == 0;
-    return kind == SCN_PATTERN_READ_LOCAL || !read_local_only;
+    if (strcmp(key, "primary") == 0)
+        return kind == SCN_PATTERN_READ_LOCAL || kind == SCN_PATTERN_ACTIVE_PASSIVE;
+    if (strcmp(key, "ryw_window") == 0 || strcmp(key, "cache") == 0)
+        return kind == SCN_PATTERN_READ_LOCAL;
+    return true;
 }
 
 static const char *pattern_kind_article(scn_pattern_kind kind)
@@ -96,6 +101,7 @@ static int parse_replication(const scn_scenario *s, scn_pattern *pat, const cJSO
                                    "\"none\", got \"%s\"", REPL_MODES[m]);
             break;
         case SCN_PATTERN_ACTIVE_ACTIVE:
+        case SCN_PATTERN_ACTIVE_PASSIVE:
             if (m == SCN_REPL_NONE)
                 return sim_err_set(err, SIM_EINVAL, p,
                                    "\"none\" is only for an independent pattern; expected "
@@ -212,7 +218,7 @@ static int parse_pattern(scn_scenario *s, scn_pattern *pat, const cJSON *n, cons
     } else if (kind < 0) {
         return sim_err_set(err, SIM_EINVAL, path,
                            "missing required field \"kind\" (the name is not a pattern kind: "
-                           "independent, active-active, read-local)");
+                           "independent, active-active, read-local, active-passive)");
     }
     scn__pattern_defaults(pat, (scn_pattern_kind)kind);
     for (const cJSON *f = n->child; f; f = f->next)
@@ -221,10 +227,14 @@ static int parse_pattern(scn_scenario *s, scn_pattern *pat, const cJSON *n, cons
                                "pattern", f->string, pattern_kind_article(pat->kind),
                                scn__pattern_kinds[kind]);
 
-    if (pat->kind == SCN_PATTERN_READ_LOCAL) {
+    /* Read-local must name its primary (where writes go is its whole point); an
+     * active-passive pattern's primary is the first region unless it names one. */
+    if (pat->kind == SCN_PATTERN_ACTIVE_PASSIVE)
+        pat->primary = 0;
+    if (pat->kind == SCN_PATTERN_READ_LOCAL && !scn__field(n, "primary"))
+        return scn__missing(path, "primary", err);
+    if ((v = scn__field(n, "primary"))) {
         uint32_t r = 0;
-        if (!(v = scn__field(n, "primary")))
-            return scn__missing(path, "primary", err);
         if (scn__get_region(s, v, scn__pjoin(p, path, "primary"), &r, err) < 0)
             return SIM_EINVAL;
         pat->primary = (int32_t)r;

@@ -94,6 +94,10 @@ int scn__parse_alerts(scn_scenario *s, const cJSON *n, sim_err *err);
 int scn__parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const char *path,
                       sim_err *err);
 
+/* ---- scn-failover.c: disaster recovery ---- */
+
+int scn__parse_failover(scn_scenario *s, const cJSON *n, sim_err *err);
+
 /* Names of the pattern kinds, indexed by scn_pattern_kind (scn_pattern_kind_name()). */
 extern const char *const scn__pattern_kinds[SCN_PATTERN_KIND_COUNT];
 

@@ -614,11 +614,11 @@ int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *p
 const char *const scn__fault_kinds[SCN_FAULT_KIND_COUNT] = {
     [SCN_FAULT_REGION_DOWN] = "region_down",   [SCN_FAULT_PARTITION] = "partition",
     [SCN_FAULT_LINK_DEGRADE] = "link_degrade", [SCN_FAULT_BROWNOUT] = "brownout",
-    [SCN_FAULT_CLOCK_SKEW] = "clock_skew",
+    [SCN_FAULT_CLOCK_SKEW] = "clock_skew",     [SCN_FAULT_FAILOVER] = "failover",
 };
 
 static const char *const F_FAULT[] = {"kind", "at", "for", "region", "groups", "between",
-                                      "latency", "loss", "factor", "offset", "drift"};
+                                      "latency", "loss", "factor", "offset", "drift", "to"};
 
 /* The fields each kind takes besides kind, at and for. */
 static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
@@ -627,12 +627,15 @@ static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
     [SCN_FAULT_LINK_DEGRADE] = {"between", "latency", "loss"},
     [SCN_FAULT_BROWNOUT] = {"region", "factor"},
     [SCN_FAULT_CLOCK_SKEW] = {"region", "offset", "drift"},
+    [SCN_FAULT_FAILOVER] = {"to"},
 };
 
 static bool fault_takes(scn_fault_kind kind, const char *key)
 {
-    if (strcmp(key, "kind") == 0 || strcmp(key, "at") == 0 || strcmp(key, "for") == 0)
+    if (strcmp(key, "kind") == 0 || strcmp(key, "at") == 0)
         return true;
+    if (strcmp(key, "for") == 0)
+        return kind != SCN_FAULT_FAILOVER;   /* a command happens once; it has no length */
     for (size_t i = 0; i < 4 && F_FAULT_KIND[kind][i]; i++)
         if (strcmp(key, F_FAULT_KIND[kind][i]) == 0)
             return true;
@@ -744,7 +747,8 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
     if (ki == SCN_FAULT_KIND_COUNT)
         return sim_err_set(err, SIM_EINVAL, p,
                            "unknown fault kind \"%s\"; expected one of region_down, partition, "
-                           "link_degrade, brownout, clock_skew", scn__clip(kind, k, sizeof k));
+                           "link_degrade, brownout, clock_skew, failover",
+                           scn__clip(kind, k, sizeof k));
     f->kind = (scn_fault_kind)ki;
     for (const cJSON *c = n->child; c; c = c->next)
         if (!fault_takes(f->kind, c->string))
@@ -778,6 +782,11 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
 
     switch (f->kind) {
     case SCN_FAULT_REGION_DOWN:
+        return 0;
+    case SCN_FAULT_FAILOVER:
+        f->region = UINT32_MAX;
+        if ((v = scn__field(n, "to")))
+            return scn__get_region(s, v, scn__pjoin(p, path, "to"), &f->region, err);
         return 0;
     case SCN_FAULT_PARTITION:
         return parse_partition(s, f, n, path, err);

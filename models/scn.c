@@ -52,7 +52,7 @@
 
 static const char *const F_TOP[] = {"name", "description", "seed", "duration", "warmup",
                                     "regions", "network", "clients", "faults", "patterns",
-                                    "data", "routing", "monitor", "alerts", "expect"};
+                                    "data", "routing", "failover", "monitor", "alerts", "expect"};
 
 /* The file's base name without ".json"; "scenario" if that leaves nothing. */
 static int default_name(scn_scenario *s, sim_err *err)
@@ -168,6 +168,7 @@ static int build(scn_scenario *s, const cJSON *root, sim_err *err)
 
     /* After the regions (checkers name them) and the duration (it bounds the series). */
     TRY(scn__parse_routing(s, scn__field(root, "routing"), err));
+    TRY(scn__parse_failover(s, scn__field(root, "failover"), err));
     TRY(scn__parse_monitor(s, scn__field(root, "monitor"), dur_node, err));
     TRY(scn__parse_alerts(s, scn__field(root, "alerts"), err));
 
@@ -472,4 +473,10 @@ scn_pattern scn_pattern_independent(void)
     /* A string literal: static storage, never freed (the caller owns nothing here). */
     p.name = (char *)scn__pattern_kinds[SCN_PATTERN_INDEPENDENT];
     return p;
+}
+
+bool scn_pattern_has_failover(const scn_scenario *s, const scn_pattern *p)
+{
+    return p->kind == SCN_PATTERN_ACTIVE_PASSIVE ||
+           (p->kind == SCN_PATTERN_READ_LOCAL && s->failover.given);
 }

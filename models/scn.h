@@ -100,6 +100,9 @@ typedef enum scn_fault_kind {
     SCN_FAULT_LINK_DEGRADE,
     SCN_FAULT_BROWNOUT,
     SCN_FAULT_CLOCK_SKEW,
+    SCN_FAULT_FAILOVER,                       /* a planned failover (a drill): a command to
+                                                 the failover controller, not a fault of the
+                                                 world; no "for" */
     SCN_FAULT_KIND_COUNT
 } scn_fault_kind;
 
@@ -108,7 +111,9 @@ typedef struct scn_fault {
     sim_time at;                              /* start, ns from the run's start */
     sim_time end;                             /* at + for; SIM_TIME_MAX when it never ends */
     uint32_t region;                          /* region_down, brownout, clock_skew;
-                                                 link_degrade: one end */
+                                                 link_degrade: one end; failover: the
+                                                 target ("to"), or UINT32_MAX to let the
+                                                 controller choose */
     uint32_t region_b;                        /* link_degrade: the other end */
     uint8_t *group_of;                        /* partition: group of each region (nregions
                                                  entries): regions in groups[g] get g,
@@ -135,6 +140,8 @@ typedef enum scn_pattern_kind {
                                                  names no pattern */
     SCN_PATTERN_ACTIVE_ACTIVE,                /* every region takes reads and writes */
     SCN_PATTERN_READ_LOCAL,                   /* reads local, writes to the primary */
+    SCN_PATTERN_ACTIVE_PASSIVE,               /* the primary takes everything; secondaries
+                                                 stand by, replicated; failover promotes */
     SCN_PATTERN_KIND_COUNT
 } scn_pattern_kind;
 
@@ -169,7 +176,8 @@ typedef struct scn_cache {
 typedef struct scn_pattern {
     char            *name;                    /* the key in "patterns" */
     scn_pattern_kind kind;                    /* "kind", or the name when it is a kind */
-    int32_t          primary;                 /* read-local: the primary region; else -1 */
+    int32_t          primary;                 /* read-local, active-passive: the first
+                                                 primary region; else -1 */
     scn_replication  replication;
     scn_resolver     resolver;                /* default lww */
     scn_clock_kind   clock;                   /* timestamps for lww; default wall */
@@ -221,6 +229,26 @@ typedef struct scn_dns {
     double     w_distance, w_latency, w_reliability;   /* scored weights; default 1 each */
 } scn_dns;
 
+/* Disaster recovery ("failover"): the controller that promotes a secondary when the
+ * primary is lost. It manages every active-passive pattern, and read-local patterns when the
+ * scenario has a "failover" section. */
+typedef struct scn_failover {
+    bool     given;                           /* the scenario has a "failover" section */
+    bool     automatic;                       /* fail over on its own when the health view
+                                                 loses the primary; default true (false:
+                                                 only the "failover" faults, drills) */
+    sim_time check_every;                     /* how often it looks; default 30s */
+    int32_t  controller;                      /* the region it runs in; default -1: the
+                                                 first region that is not the primary */
+    bool     fence;                           /* an old primary that comes back stays fenced
+                                                 (serves nothing) instead of rejoining as a
+                                                 secondary; default false */
+    sim_time step_timeout;                    /* a step's messages unanswered this long:
+                                                 the step failed; default 5s */
+    sim_time cooldown;                        /* after a rollback or an abort, no automatic
+                                                 failover for this long; default 5m */
+} scn_failover;
+
 /* Monitoring: per region, per interval, the series stored for plots, and alerts. */
 typedef struct scn_monitor {
     sim_time interval;                        /* "monitor": {"interval"}; default 1s */
@@ -257,6 +285,7 @@ typedef struct scn_scenario {
     scn_data    data;
     scn_health  health;                       /* routing.health */
     scn_dns     dns;                          /* routing's DNS settings */
+    scn_failover failover;
     scn_monitor monitor;
 } scn_scenario;
 
@@ -276,6 +305,9 @@ int  scn_region_index(const scn_scenario *s, const char *name);
 const char *scn_op_name(scn_op op);           /* "read", "write" */
 const char *scn_fault_kind_name(scn_fault_kind k);
 const char *scn_pattern_kind_name(scn_pattern_kind k);   /* "active-active", ... */
+/* Whether pattern p runs under a failover controller: every active-passive pattern, and a
+ * read-local one when s has a "failover" section. */
+bool scn_pattern_has_failover(const scn_scenario *s, const scn_pattern *p);
 /* Index of the pattern with this name, or -1. */
 int  scn_pattern_index(const scn_scenario *s, const char *name);
 /* The settings of the independent-regions baseline (no replication), for scenarios that

@@ -158,3 +158,9 @@ bool store_same(store *a, store *b, uint64_t key)
             return false;
     return true;
 }
+
+void store_copy(store *dst, const store *src)
+{
+    assert(dst->keys == src->keys && dst->stride == src->stride);
+    memcpy(dst->block, src->block, src->keys * src->stride);
+}

@@ -66,6 +66,8 @@ uint32_t   *store_vv(store *s, uint64_t key);         /* 'regions' entries */
 void store_get(store *s, uint64_t key, store_record *out);
 void store_put(store *s, uint64_t key, const store_record *in);
 
+/* Make dst a copy of src (same shape): every record, version vectors included. */
+void store_copy(store *dst, const store *src);
 /* Whether two stores hold the same record for key (same cells, head and set; version vectors
  * are bookkeeping and not compared). Both must have the same shape. */
 bool store_same(store *a, store *b, uint64_t key);
