@@ -564,7 +564,7 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
         dp_set_health(w->dp, w->health);
         mon_set_health(w->mon, view_healthy, w);
     }
-    if (s->dns.enabled || failover) {
+    if (scn_pattern_uses_dns(s, w->pat)) {
         if ((rc = route_new(s, w->pat, w->topo, w->health, &w->route, err)) < 0)
             return rc;
         wl_set_route(w->wl, w->route);

@@ -480,3 +480,8 @@ bool scn_pattern_has_failover(const scn_scenario *s, const scn_pattern *p)
     return p->kind == SCN_PATTERN_ACTIVE_PASSIVE ||
            (p->kind == SCN_PATTERN_READ_LOCAL && s->failover.given);
 }
+
+bool scn_pattern_uses_dns(const scn_scenario *s, const scn_pattern *p)
+{
+    return s->dns.enabled || scn_pattern_has_failover(s, p);
+}

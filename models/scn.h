@@ -308,6 +308,9 @@ const char *scn_pattern_kind_name(scn_pattern_kind k);   /* "active-active", ...
 /* Whether pattern p runs under a failover controller: every active-passive pattern, and a
  * read-local one when s has a "failover" section. */
 bool scn_pattern_has_failover(const scn_scenario *s, const scn_pattern *p);
+/* Whether clients find regions through DNS under p: when "routing" sets up DNS, and always
+ * under a failover controller (whose "update DNS" step needs it; DNS defaults then). */
+bool scn_pattern_uses_dns(const scn_scenario *s, const scn_pattern *p);
 /* Index of the pattern with this name, or -1. */
 int  scn_pattern_index(const scn_scenario *s, const char *name);
 /* The settings of the independent-regions baseline (no replication), for scenarios that

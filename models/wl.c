@@ -181,7 +181,7 @@ int wl_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, const top
         snprintf(name, sizeof name, "client/%s", c->cfg->name);
         if (sim_rng_new(seed, name, &c->rng) < 0)
             goto fail;
-        if (s->dns.enabled) {
+        if (scn_pattern_uses_dns(s, p)) {
             /* Each session's cache expires at its own phase; a share ignores the TTL. The
              * draws come from the client's stream before any request. */
             c->dns = sim_calloc((size_t)c->cfg->sessions * SCN_OP_COUNT, sizeof *c->dns);

@@ -113,8 +113,9 @@ static void draw_scenario(sim_rng *g, fixture *f, scn_pattern *p, char *what, si
     }
 
     static const scn_pattern_kind kinds[] = {SCN_PATTERN_ACTIVE_ACTIVE, SCN_PATTERN_READ_LOCAL,
-                                             SCN_PATTERN_INDEPENDENT};
-    fixture_pattern(p, kinds[draw_int(g, 0, 2)]);
+                                             SCN_PATTERN_INDEPENDENT,
+                                             SCN_PATTERN_ACTIVE_PASSIVE};
+    fixture_pattern(p, kinds[draw_int(g, 0, 3)]);
     p->resolver = sim_rng_uniform(g) < 0.5 ? SCN_RESOLVER_LWW : SCN_RESOLVER_MERGE;
     p->clock = sim_rng_uniform(g) < 0.5 ? SCN_CLOCK_WALL : SCN_CLOCK_HLC;
     if (p->kind != SCN_PATTERN_INDEPENDENT) {

@@ -733,10 +733,10 @@ static const bad_case BAD[] = {
     {"null", "", "expected a JSON object at the top level, got null"},
     {"3", "", "expected a JSON object at the top level, got number 3"},
     /* top level */
-    {"{" BASE ",'failover':{'automatic':true}}", "",
-     "unknown field \"failover\"; expected one of: name, description, seed, duration, "
-     "warmup, regions, network, clients, faults, patterns, data, routing, monitor, alerts, "
-     "expect"},
+    {"{" BASE ",'standby':{'automatic':true}}", "",
+     "unknown field \"standby\"; expected one of: name, description, seed, duration, "
+     "warmup, regions, network, clients, faults, patterns, data, routing, failover, monitor, "
+     "alerts, expect"},
     {"{" BASE ",'alert':{}}", "", "unknown field \"alert\" (did you mean \"alerts\"?)"},
     {"{" BASE ",'pattern':{}}", "", "unknown field \"pattern\" (did you mean \"patterns\"?)"},
     {"{" BASE ",'Seed':1}", "", "unknown field \"Seed\" (did you mean \"seed\"?)"},
@@ -1044,7 +1044,7 @@ static const bad_case BAD[] = {
     {FA("{'kind':3,'at':'1s'}"), "faults[0].kind", "expected a string, got number 3"},
     {FA("{'kind':'meteor','at':'1s'}"), "faults[0].kind",
      "unknown fault kind \"meteor\"; expected one of region_down, partition, link_degrade, "
-     "brownout, clock_skew"},
+     "brownout, clock_skew, failover"},
     {FA("{'kind':'region_down','region':'a'}"), "faults[0]", "missing required field \"at\""},
     {FA("{'kind':'region_down','at':'1s'}"), "faults[0]", "missing required field \"region\""},
     {FA("{'kind':'region_down','at':'1s','region':'c'}"), "faults[0].region",
@@ -1167,14 +1167,28 @@ static const bad_case BAD[] = {
     {PA("'active-active':true"), "patterns.active-active", "expected an object, got true"},
     {PA("'mine':{}"), "patterns.mine",
      "missing required field \"kind\" (the name is not a pattern kind: independent, "
-     "active-active, read-local)"},
+     "active-active, read-local, active-passive)"},
     {PA("'Active-Active':{}"), "patterns.Active-Active",
      "missing required field \"kind\" (the name is not a pattern kind: independent, "
-     "active-active, read-local)"},
-    {PA("'mine':{'kind':'active-passive'}"), "patterns.mine.kind",
-     "expected \"independent\", \"active-active\" or \"read-local\", got \"active-passive\""},
+     "active-active, read-local, active-passive)"},
+    {PA("'mine':{'kind':'active-standby'}"), "patterns.mine.kind",
+     "expected \"independent\", \"active-active\", \"read-local\" or \"active-passive\", "
+     "got \"active-standby\""},
     {PA("'mine':{'kind':null}"), "patterns.mine.kind",
-     "expected \"independent\", \"active-active\" or \"read-local\", got null"},
+     "expected \"independent\", \"active-active\", \"read-local\" or \"active-passive\", "
+     "got null"},
+    {PA("'ap':{'kind':'active-passive','cache':true}"), "patterns.ap",
+     "field \"cache\" does not apply to an active-passive pattern"},
+    {PA("'ap':{'kind':'active-passive','primary':'zz'}"), "patterns.ap.primary",
+     "unknown region \"zz\"; known regions: a, b"},
+    {PA("'ap':{'kind':'active-passive','replication':{'mode':'none'}}"),
+     "patterns.ap.replication.mode",
+     "\"none\" is only for an independent pattern; expected \"async\" or \"sync\""},
+    {"{" BASE ",'failover':{'check_every':'0s'}}", "failover.check_every",
+     "expected a positive duration, got \"0s\""},
+    {"{" BASE ",'failover':{'fence':1}}", "failover.fence", "expected true or false, got number 1"},
+    {"{" BASE ",'faults':[{'kind':'failover','at':'1s','region':'a'}]}", "faults[0]",
+     "field \"region\" does not apply to a failover fault"},
     {PA("'read-local':{'kind':'active-active'}"), "patterns.read-local.kind",
      "a pattern named \"read-local\" must be of that kind, got \"active-active\" (name the "
      "pattern something else)"},

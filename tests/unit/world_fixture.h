@@ -71,6 +71,16 @@ static inline void fixture_init(fixture *f, size_t nregions, uint32_t servers)
     s->data = (scn_data){.fields = 1, .value_bytes = 1024, .drain = 10 * SIM_MIN};
     s->monitor = (scn_monitor){.interval = SIM_S, .alert_lag = 60 * SIM_S,
                                .alert_error_rate = 0.05};
+    /* The loader's defaults for the sections a fixture leaves out: health checking and DNS
+     * off but with their settings (a failover controller turns both on), the controller's. */
+    s->health = (scn_health){.interval = 10 * SIM_S, .timeout = 2 * SIM_S,
+                             .unhealthy_after = 3, .healthy_after = 2,
+                             .checkers = (UINT64_C(1) << nregions) - 1};
+    s->dns = (scn_dns){.primary = -1, .ttl = 60 * SIM_S, .stale_for = 10 * SIM_MIN,
+                       .w_distance = 1, .w_latency = 1, .w_reliability = 1};
+    s->failover = (scn_failover){.automatic = true, .check_every = 30 * SIM_S,
+                                 .controller = -1, .step_timeout = 5 * SIM_S,
+                                 .cooldown = 5 * SIM_MIN};
 }
 
 /* Append a fault; returns it for the caller to fill in kind-specific fields. */
@@ -87,7 +97,7 @@ static inline scn_fault *fixture_fault(fixture *f, scn_fault_kind kind, sim_time
 /* A pattern of this kind with the loader's defaults (scenarios/README.md, "Patterns"), for
  * tests that build patterns in code: async replication unless independent (batch 50ms,
  * max_batch 500, resend 1s, quorum 1), lww, wall clocks, ryw_window 5s; read-local gets
- * primary region 0 and its cache. A test that switches to sync sets the quorum too. */
+ * primary region 0 and its cache, active-passive primary region 0. A test that switches to sync sets the quorum too. */
 static inline void fixture_pattern(scn_pattern *p, scn_pattern_kind kind)
 {
     *p = scn_pattern_independent();
@@ -99,6 +109,8 @@ static inline void fixture_pattern(scn_pattern *p, scn_pattern_kind kind)
         p->primary = 0;
         p->cache.enabled = true;
     }
+    if (kind == SCN_PATTERN_ACTIVE_PASSIVE)
+        p->primary = 0;
 }
 
 #endif
