@@ -98,8 +98,8 @@ static int parse_pairs(scn_scenario *s, const cJSON *n, sim_err *err)
                       err));
         if (from == to)
             return sim_err_set(err, SIM_EINVAL, p,
-                               "expected two different regions, got \"%s\" twice (nothing "
-                               "crosses regions within one)", s->regions[from].name);
+                               "expected two different regions, got \"%s\" for both",
+                               s->regions[from].name);
         if (seen[from][to])
             return sim_err_set(err, SIM_EINVAL, p,
                                "the pair %s -> %s is priced already by cost.pairs[%u]",
