@@ -11,7 +11,7 @@
  * best. The terminal table is printed in two passes over one cell formatter, as in table.c:
  * the first measures the columns, the second prints.
  *
- * Cells are formatted per kind of metric (latency, ratio, count, bytes) with the mean and the
+ * Cells are formatted per kind of metric (latency, ratio, count, bytes, money) with the mean and the
  * half-width in the same format, "12.3 ±0.4". The half-width is shown only with several
  * seeds; with one seed there is no interval to show. */
 #include "compare.h"
@@ -53,6 +53,9 @@ static const struct row_spec {
     {NULL, "failovers", COMPARE_LOWER, TABLE_FMT_COUNT},
     {NULL, "split_brain_s", COMPARE_LOWER, TABLE_FMT_MS},
     {NULL, "no_region", COMPARE_LOWER, TABLE_FMT_COUNT},
+    {NULL, "egress_gb", COMPARE_LOWER, TABLE_FMT_NUM},
+    {NULL, "cost_per_hour", COMPARE_LOWER, TABLE_FMT_MONEY},
+    {NULL, "cost_per_month", COMPARE_LOWER, TABLE_FMT_MONEY},
 };
 #define NSPECS (sizeof row_specs / sizeof row_specs[0])
 

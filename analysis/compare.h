@@ -10,7 +10,7 @@
  * p50/p99 and write p50/p99 latency (scope op), then availability, errors, stale_read_rate,
  * staleness_p99_ms, ryw_violations, monotonic_violations, lost_writes, conflicts,
  * divergent_keys, repl_lag_p99_ms, repl_bytes, rpo_writes, rpo_ms, rto_s, failovers,
- * split_brain_s and no_region (scope all). Each cell is the mean over a pattern's seeds with
+ * split_brain_s, no_region, egress_gb, cost_per_hour and cost_per_month (scope all). Each cell is the mean over a pattern's seeds with
  * the half-width of its 95% confidence interval (stat_ci95); a NaN value (or a run without
  * the metric) is left out of its cell, so a cell may rest on fewer runs than nseeds.
  *

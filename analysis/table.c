@@ -92,6 +92,23 @@ static void format_num(char *buf, size_t n, double v)
         snprintf(buf, n, "%.0f", v);
 }
 
+/* digits (ASCII digits, then maybe ".dd") with a comma between groups of three before the
+ * point, and a leading '-' when neg. */
+static void group_digits(char *buf, size_t n, const char *digits, bool neg)
+{
+    size_t len = strcspn(digits, "."), o = 0;
+    if (neg && o + 1 < n)
+        buf[o++] = '-';
+    for (size_t i = 0; i < len && o + 2 < n; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    for (size_t i = len; digits[i] && o + 1 < n; i++)
+        buf[o++] = digits[i];
+    buf[o] = '\0';
+}
+
 void table_format(char *buf, size_t n, table_fmt kind, double v)
 {
     if (isnan(v)) {
@@ -145,18 +162,31 @@ void table_format(char *buf, size_t n, table_fmt kind, double v)
             break;
         }
         char digits[32];
-        int len = snprintf(digits, sizeof digits, "%.0f", whole);
-        size_t o = 0;
-        if (v < 0 && o + 1 < n)
-            buf[o++] = '-';
-        for (int i = 0; i < len && o + 2 < n; i++) {
-            if (i > 0 && (len - i) % 3 == 0)
-                buf[o++] = ',';
-            buf[o++] = digits[i];
-        }
-        buf[o] = '\0';
+        snprintf(digits, sizeof digits, "%.0f", whole);
+        group_digits(buf, n, digits, v < 0);
         break;
     }
+    case TABLE_FMT_MONEY: {
+        double a = fabs(v);
+        if (a >= 1e15) {                      /* beyond any bill: no grouping */
+            snprintf(buf, n, "%.4g", v);
+            break;
+        }
+        if (a > 0 && a < 0.005) {
+            snprintf(buf, n, "%s<0.01", v < 0 ? "-" : "");
+            break;
+        }
+        char digits[40];
+        snprintf(digits, sizeof digits, "%.2f", a);
+        group_digits(buf, n, digits, v < 0);
+        break;
+    }
+    case TABLE_FMT_NUM:
+        if (fabs(v) >= 1000)
+            snprintf(buf, n, "%.0f", v);
+        else
+            snprintf(buf, n, "%.4g", v);
+        break;
     }
 }
 

@@ -40,6 +40,11 @@ typedef enum table_fmt {
     TABLE_FMT_RATE,                           /* per-second rates, one decimal */
     TABLE_FMT_UTIL,                           /* a ratio as a percentage, one decimal */
     TABLE_FMT_BYTES,                          /* whole bytes with thousands separators */
+    TABLE_FMT_MONEY,                          /* two decimals with thousands separators
+                                                 ("6,045.45"); a tiny non-zero amount is
+                                                 "<0.01", never "0.00" */
+    TABLE_FMT_NUM,                            /* any other quantity (GB): four significant
+                                                 digits, whole from 1000 on */
 } table_fmt;
 
 /* Print r as a terminal table to out: a header (scenario, pattern, seed, simulated time),

@@ -2,7 +2,9 @@
  *
  * The hot path is net_send(): two array lookups, at most three draws and one schedule. The
  * one-way base latencies are precomputed (RTT / 2, rounded down to the nanosecond), and the
- * partition and degradation checks are skipped entirely while no such fault is active. */
+ * partition and degradation checks are skipped entirely while no such fault is active.
+ * Counting bytes across regions costs a comparison of two home regions and, for messages
+ * that cross, a clock read and an add into a preallocated matrix. */
 #include "net.h"
 
 #include <stdio.h>
@@ -25,6 +27,8 @@ struct net {
     uint32_t   *home;                         /* per endpoint: its region (a client's nearest) */
     bool        partitioned, degraded;
     link_state *links;                        /* regions^2 */
+    uint64_t   *cross;                        /* regions^2: bytes sent a -> b in the window */
+    sim_time    count_from, count_until;      /* the measured window [warmup, duration) */
     net_stats   stats;
 };
 
@@ -45,7 +49,10 @@ int net_new(sim_engine *e, const scn_scenario *s, const topo *t, uint64_t seed, 
     n->group = sim_calloc(ne, sizeof *n->group);
     n->home = sim_calloc(ne, sizeof *n->home);
     n->links = sim_calloc(nr * nr, sizeof *n->links);
-    if (!n->half || !n->rng || !n->group || !n->home || !n->links)
+    n->cross = sim_calloc(nr * nr, sizeof *n->cross);
+    n->count_from = s->warmup;
+    n->count_until = s->duration;
+    if (!n->half || !n->rng || !n->group || !n->home || !n->links || !n->cross)
         goto fail;
     for (uint32_t a = 0; a < ne; a++) {
         for (uint32_t b = 0; b < ne; b++)
@@ -83,12 +90,20 @@ void net_free(net *n)
     sim_free(n->group);
     sim_free(n->home);
     sim_free(n->links);
+    sim_free(n->cross);
     sim_free(n);
 }
 
-void net_send(net *n, uint32_t from, uint32_t to, sim_handler *fn, void *ctx, uint64_t arg)
+void net_send_sized(net *n, uint32_t from, uint32_t to, uint64_t bytes, sim_handler *fn,
+                    void *ctx, uint64_t arg)
 {
     n->stats.sent++;
+    uint32_t ha = n->home[from], hb = n->home[to];
+    if (ha != hb) {
+        sim_time now = sim_now(n->e);
+        if (now >= n->count_from && now < n->count_until)
+            n->cross[(size_t)ha * n->nregions + hb] += bytes;
+    }
     if (n->partitioned && n->group[from] != n->group[to]) {
         n->stats.partitioned++;
         return;
@@ -136,6 +151,11 @@ void net_clear_degradations(net *n)
 }
 
 net_stats net_get_stats(const net *n) { return n->stats; }
+
+uint64_t net_cross_bytes(const net *n, uint32_t a, uint32_t b)
+{
+    return n->cross[(size_t)a * n->nregions + b];
+}
 
 bool net_connected(const net *n, uint32_t a, uint32_t b)
 {

@@ -13,13 +13,24 @@
  * Random draws (loss, jitter, extra latency) come from one stream per sender endpoint,
  * "net/<endpoint name>", so a new client does not change what an existing sender draws.
  * Dropped messages are decided at send time: a partition that starts while a message is in
- * flight does not catch it. */
+ * flight does not catch it.
+ *
+ * Bytes across regions (what cross-region transfer costs): every message has a size, and
+ * the network adds it to a matrix per (sender's region, receiver's region) when the two
+ * differ, where a client's region is its home, the nearest region (clients stand for the
+ * application tier of that region). Only messages sent in the measured window [warmup,
+ * duration) count, so the figure scales to a rate over that window. A message counts when it
+ * is sent, dropped or not: providers bill egress where the bytes leave. */
 #ifndef MRSIM_NET_H
 #define MRSIM_NET_H
 
 #include "dist.h"
 #include "engine.h"
 #include "topo.h"
+
+#define NET_HEADER_BYTES 64                   /* framing of one message (IP, TCP, TLS and
+                                                 the RPC envelope, a round figure): the whole
+                                                 size of a control message */
 
 typedef struct net net;                       /* opaque */
 
@@ -40,9 +51,16 @@ void net_free(net *n);                        /* NULL is a no-op */
 
 /* --- run --------------------------------------------------------------------------- */
 
-/* Send a message from endpoint 'from' to endpoint 'to': unless it is dropped, fn(e, ctx, arg)
- * runs when it arrives. */
-void net_send(net *n, uint32_t from, uint32_t to, sim_handler *fn, void *ctx, uint64_t arg);
+/* Send a message of 'bytes' bytes (framing included) from endpoint 'from' to endpoint 'to':
+ * unless it is dropped, fn(e, ctx, arg) runs when it arrives. */
+void net_send_sized(net *n, uint32_t from, uint32_t to, uint64_t bytes, sim_handler *fn,
+                    void *ctx, uint64_t arg);
+/* The same for a control message (a probe, an acknowledgement): NET_HEADER_BYTES. */
+static inline void net_send(net *n, uint32_t from, uint32_t to, sim_handler *fn, void *ctx,
+                            uint64_t arg)
+{
+    net_send_sized(n, from, to, NET_HEADER_BYTES, fn, ctx, arg);
+}
 
 /* --- the world's faults ------------------------------------------------------------ */
 
@@ -57,6 +75,9 @@ void net_clear_degradations(net *n);
 /* --- query ------------------------------------------------------------------------- */
 
 net_stats net_get_stats(const net *n);
+/* Bytes sent in the measured window from region a to region b (a != b; 0 when a == b), by
+ * the regions of sender and receiver as above. */
+uint64_t net_cross_bytes(const net *n, uint32_t a, uint32_t b);
 /* Whether a message from a to b would pass the partition (ignoring loss). For the oracle and
  * tests only: code under test must not ask the network what it cannot see. */
 bool net_connected(const net *n, uint32_t a, uint32_t b);

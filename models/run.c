@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "cost.h"
 #include "dp.h"
 #include "dr.h"
 #include "engine.h"
@@ -376,6 +377,24 @@ static int add_consistency_metrics(world *w, size_t *cap)
     return add_lag_metrics(r, cap, RUN_SCOPE_ALL, all_key, oracle_lag_all(w->oracle));
 }
 
+/* Cost and egress (cost.h): the whole run's, or one region's. */
+static int add_cost_metrics(world *w, size_t *cap, run_scope scope, const char *key,
+                            int32_t region)
+{
+    cost_figures f = region < 0 ? cost_of_run(w->scn, w->net)
+                                : cost_of_region(w->scn, w->net, (uint32_t)region);
+    const struct { const char *name; double value; } m[] = {
+        {"egress_gb", f.egress_gb},
+        {"transfer_cost_per_hour", f.transfer_hour},
+        {"cost_per_hour", f.total_hour},
+        {"cost_per_month", f.total_hour * COST_HOURS_PER_MONTH},
+    };
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (add_metric(w->result, cap, scope, key, m[i].name, m[i].value) < 0)
+            return SIM_ENOMEM;
+    return 0;
+}
+
 static void cell_add(cell *into, const cell *from)
 {
     into->requests += from->requests;
@@ -409,6 +428,8 @@ static int build_metrics(world *w)
     rc = add_request_metrics(w, &cap, RUN_SCOPE_ALL, all_key, &sum, busy / servers);
     if (rc == 0)
         rc = add_consistency_metrics(w, &cap);
+    if (rc == 0)
+        rc = add_cost_metrics(w, &cap, RUN_SCOPE_ALL, all_key, -1);
 
     for (int op = 0; op < SCN_OP_COUNT && rc == 0; op++) {
         sum.requests = sum.ok = sum.timeouts = sum.rejected = sum.failed = sum.no_region = 0;
@@ -427,6 +448,9 @@ static int build_metrics(world *w)
         if (rc == 0)
             rc = add_lag_metrics(r, &cap, RUN_SCOPE_REGION, s->regions[reg].name,
                                  oracle_lag(w->oracle, (uint32_t)reg));
+        if (rc == 0)
+            rc = add_cost_metrics(w, &cap, RUN_SCOPE_REGION, s->regions[reg].name,
+                                  (int32_t)reg);
     }
     stat_hist_free(sum.latency);
     return rc;

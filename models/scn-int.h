@@ -1,11 +1,12 @@
-/* scn-int.h - private to the scenario loader (scn.c, scn-json.c, scn-world.c, scn-deploy.c).
+/* scn-int.h - private to the scenario loader (scn.c, scn-json.c, scn-world.c, scn-deploy.c,
+ * scn-cost.c).
  *
- * The loader is one module in four files: scn.c checks the text, parses it with cJSON and
+ * The loader is one module in five files: scn.c checks the text, parses it with cJSON and
  * walks the top-level object in dependency order; scn-json.c holds the generic helpers that
  * check a node and write the message (typed getters, field lists, paths, "got ..."
  * descriptions, region names); scn-world.c reads the world's sections (regions, network,
  * clients, faults, and the distributions they use); scn-deploy.c reads the deployment's
- * (patterns, data, routing, monitor, alerts, expect). Every helper here fills in err and
+ * (patterns, data, routing, monitor, alerts, expect); scn-cost.c the prices (cost). Every helper here fills in err and
  * returns SIM_EINVAL or SIM_ENOMEM on failure, 0 on success. This header includes cJSON.h,
  * so only scn*.c may include it: no other module sees cJSON. */
 #ifndef MRSIM_SCN_INT_H
@@ -100,5 +101,10 @@ int scn__parse_failover(scn_scenario *s, const cJSON *n, sim_err *err);
 
 /* Names of the pattern kinds, indexed by scn_pattern_kind (scn_pattern_kind_name()). */
 extern const char *const scn__pattern_kinds[SCN_PATTERN_KIND_COUNT];
+
+/* ---- scn-cost.c: prices ---- */
+
+/* The "cost" section (n may be NULL: no prices). After the regions, which it names. */
+int scn__parse_cost(scn_scenario *s, const cJSON *n, sim_err *err);
 
 #endif

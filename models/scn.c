@@ -34,8 +34,9 @@
  *
  * Files: this one holds the text checks, the parse, the walk of the top-level object and
  * the public queries; scn-json.c the generic helpers (typed getters, field lists, paths),
- * scn-world.c the world's sections, scn-deploy.c the deployment's. scn-int.h declares
- * what they share, with the scn__ prefix; only these four files include it or cJSON.h. */
+ * scn-world.c the world's sections, scn-deploy.c the deployment's, scn-cost.c the prices.
+ * scn-int.h declares what they share, with the scn__ prefix; only these five files include
+ * it or cJSON.h. */
 #include "scn.h"
 #include "scn-int.h"
 
@@ -52,7 +53,8 @@
 
 static const char *const F_TOP[] = {"name", "description", "seed", "duration", "warmup",
                                     "regions", "network", "clients", "faults", "patterns",
-                                    "data", "routing", "failover", "monitor", "alerts", "expect"};
+                                    "data", "routing", "failover", "monitor", "alerts", "cost",
+                                    "expect"};
 
 /* The file's base name without ".json"; "scenario" if that leaves nothing. */
 static int default_name(scn_scenario *s, sim_err *err)
@@ -171,6 +173,7 @@ static int build(scn_scenario *s, const cJSON *root, sim_err *err)
     TRY(scn__parse_failover(s, scn__field(root, "failover"), err));
     TRY(scn__parse_monitor(s, scn__field(root, "monitor"), dur_node, err));
     TRY(scn__parse_alerts(s, scn__field(root, "alerts"), err));
+    TRY(scn__parse_cost(s, scn__field(root, "cost"), err));
 
     if ((v = scn__field(root, "expect"))) {
         TRY(scn__get_array(v, "expect", "expectation", "expectations", 0, SIZE_MAX, &count, err));
@@ -421,6 +424,8 @@ void scn_free(scn_scenario *s)
         scn__spec_fini(&s->patterns[i].cache.hit);
     }
     sim_free(s->patterns);
+    sim_free(s->cost.server_hour);
+    sim_free(s->cost.transfer_gb);
     sim_free(s->file);
     sim_free(s->text);
     sim_free(s->name);

@@ -268,6 +268,19 @@ typedef struct scn_data {
                                                  before divergence is measured; default 10m */
 } scn_data;
 
+/* Prices (the "cost" section), in the scenario's unit of money (USD in the docs, but only
+ * numbers here). Resolved: one server price per region and one transfer price per ordered
+ * pair of regions, so the cost figures need no lookups. */
+typedef struct scn_cost {
+    bool    enabled;                          /* a "cost" section was given; without one a run
+                                                 has no cost figures (NaN), only egress */
+    double *server_hour;                      /* [nregions]: one server for one hour, >= 0 */
+    double *transfer_gb;                      /* [nregions * nregions], [from * nregions + to]:
+                                                 per GB (1e9 bytes) sent from -> to, >= 0;
+                                                 the diagonal is 0 */
+    double  fixed_month;                      /* fixed costs per month (730 h), >= 0 */
+} scn_cost;
+
 typedef struct scn_scenario {
     char     *file;                           /* path it was loaded from */
     char     *text;                           /* the file's bytes, NUL-terminated */
@@ -287,6 +300,7 @@ typedef struct scn_scenario {
     scn_dns     dns;                          /* routing's DNS settings */
     scn_failover failover;
     scn_monitor monitor;
+    scn_cost    cost;
 } scn_scenario;
 
 /* Load and check a scenario file. Returns 0 and a scenario the caller frees with scn_free,

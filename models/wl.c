@@ -441,7 +441,8 @@ static void send_attempt(wl *w, uint32_t slot)
         return;
     }
     uint64_t tag = tag_of(rq, slot);
-    net_send(w->net, c->endpoint, rq->region, on_request_message, w, tag);
+    uint64_t bytes = NET_HEADER_BYTES + (rq->op == SCN_WRITE ? w->scn->data.value_bytes : 0);
+    net_send_sized(w->net, c->endpoint, rq->region, bytes, on_request_message, w, tag);
     rq->waiting = true;
     deadline_push(w, c, sim_time_add_sat(sim_now(w->e), c->cfg->timeout), tag & TAG_ID_MASK);
 }
@@ -555,7 +556,10 @@ void wl_respond(wl *w, uint32_t region_index, uint64_t tag, region_status status
     uint32_t client = (uint32_t)(tag >> TAG_CLIENT_SHIFT) & 0xff;
     uint64_t answer = (tag & ~(UINT64_C(3) << TAG_STATUS_SHIFT))
                     | (uint64_t)status << TAG_STATUS_SHIFT;
-    net_send(w->net, region_index, w->clients[client].endpoint, on_answer_message, w, answer);
+    bool value = status == REGION_OK && (scn_op)((tag >> TAG_OP_SHIFT) & 1) == SCN_READ;
+    uint64_t bytes = NET_HEADER_BYTES + (value ? w->scn->data.value_bytes : 0);
+    net_send_sized(w->net, region_index, w->clients[client].endpoint, bytes, on_answer_message,
+                   w, answer);
 }
 
 uint32_t wl_tag_region(uint64_t tag)

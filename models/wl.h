@@ -15,7 +15,11 @@
  *
  * Requests live in a pool of records that is reused; messages carry a packed tag (record,
  * generation, client, region, operation, status), so nothing is allocated per request and a
- * stale message can never be mistaken for a live one. */
+ * stale message can never be mistaken for a live one.
+ *
+ * Message sizes (for the bytes that cross regions, net.h): NET_HEADER_BYTES for every
+ * request and answer, plus data.value_bytes for the value a write carries to its region and
+ * the value a successful read brings back. */
 #ifndef MRSIM_WL_H
 #define MRSIM_WL_H
 

@@ -163,5 +163,37 @@ if grep -q '<testsuites' "$tmp/junit/report.xml" 2>/dev/null &&
 then ok "check --junit writes a report"
 else fail "check --junit writes a report: $(head -c 300 "$tmp/junit/report.xml" 2>&1)"; fi
 
+# 8. cost: the figures in --json, the database, compare and check. Two regions, the client
+# at one, nothing replicated: 2 x 0.5 + 3 x 0.25 + 365 / 730 = 2.25 an hour, exactly.
+cat >"$tmp/cost.json" <<'EOF'
+{"name": "cost", "duration": "2s", "seed": 3,
+ "regions": [{"name": "us-east-1", "servers": 2}, {"name": "eu-west-1", "servers": 3}],
+ "clients": [{"location": "us-east-1", "rate": 50}],
+ "cost": {"server_hour": 0.5, "fixed_month": 365,
+          "regions": {"eu-west-1": {"server_hour": 0.25}}},
+ "expect": [{"metric": "cost_per_hour", "equals": 2.25},
+            {"metric": "cost_per_month", "min": 1642, "max": 1643},
+            {"metric": "egress_gb", "equals": 0}]}
+EOF
+"$mrsim" run "$tmp/cost.json" --json --quiet --db "$tmp/cost.db" >"$tmp/cost.out" 2>"$tmp/err"
+if grep -q '"cost_per_hour": 2.25' "$tmp/cost.out" && grep -q '"egress_gb": 0' "$tmp/cost.out"
+then ok "cost figures in run --json"
+else fail "cost figures in run --json: $(head -c 300 "$tmp/cost.out") $(cat "$tmp/err")"; fi
+if command -v sqlite3 >/dev/null; then
+  v=$(sqlite3 "$tmp/cost.db" "select value from metrics where scope = 'all' and metric = 'cost_per_month'")
+  if [ "$v" = 1642.5 ]; then ok "cost_per_month in the database"
+  else fail "cost_per_month in the database: '$v'"; fi
+fi
+"$mrsim" check "$tmp/cost.json" --db "$tmp/cost.db" >"$tmp/chk.txt" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/chk.txt")" = "3 passed, 0 failed" ]; then
+  ok "check expectations on cost"
+else fail "check expectations on cost: exit $rc, $(cat "$tmp/chk.txt" "$tmp/err")"; fi
+"$mrsim" compare "$root/scenarios/three-regions.json" --quiet --db "$tmp/cost.db" \
+  >"$tmp/cmp.txt" 2>"$tmp/err"
+if grep -Eq '^cost_per_month +[0-9,]+\.[0-9]{2}\*? +[0-9,]+\.[0-9]{2}' "$tmp/cmp.txt" &&
+   grep -q '^egress_gb ' "$tmp/cmp.txt"; then ok "compare has cost rows"
+else fail "compare has cost rows: $(cat "$tmp/cmp.txt" "$tmp/err")"; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -117,6 +117,36 @@ static void test_compare_lower_is_better(void **state)
     compare_table_free(t);
 }
 
+/* Cost rows: the cheapest pattern is best, and money prints to the cent. */
+static void test_compare_cost_rows_lower_is_better(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 3, 1);
+    const double month[3] = {6049.38, 6018.8, 6045.45}, gb[3] = {0.2583, 0, 0.1501};
+    for (size_t p = 0; p < 3; p++) {
+        put_all(&f, p, "cost_per_hour", month[p] / 730);
+        put_all(&f, p, "cost_per_month", month[p]);
+        put_all(&f, p, "egress_gb", gb[p]);
+    }
+    compare_table *t = build(&f);
+    const char *rows[] = {"egress_gb", "cost_per_hour", "cost_per_month"};
+    for (size_t i = 0; i < 3; i++) {
+        const compare_row *r = row_of(t, NULL, rows[i]);
+        assert_int_equal(r->better, COMPARE_LOWER);
+        assert_string_equal(marks(t, r), "010");
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    compare_table_print(out, t);
+    fclose(out);
+    assert_non_null(strstr(text, "6,018.80*"));
+    free(text);
+    compare_table_free(t);
+}
+
 static void test_compare_availability_higher_is_better(void **state)
 {
     (void)state;
@@ -498,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_compare_rows_present_in_fixed_order),
         cmocka_unit_test(test_compare_mean_and_ci_over_seeds),
         cmocka_unit_test(test_compare_table_text),
+        cmocka_unit_test(test_compare_cost_rows_lower_is_better),
         cmocka_unit_test(test_compare_json),
         cmocka_unit_test(test_compare_hostile_names),
         cmocka_unit_test(test_compare_out_of_memory),

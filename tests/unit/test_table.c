@@ -426,6 +426,35 @@ static void test_summary_without_metrics_or_events(void **state)
     free(text);
 }
 
+/* Cell formats: money to the cent with thousands grouped, never a tiny amount shown as
+ * free; bytes grouped whole; other quantities to four significant digits. */
+static void test_format_money_bytes_numbers(void **state)
+{
+    (void)state;
+    static const struct { table_fmt kind; double v; const char *want; } cases[] = {
+        {TABLE_FMT_MONEY, 6045.451672, "6,045.45"},
+        {TABLE_FMT_MONEY, 1234567.891, "1,234,567.89"},
+        {TABLE_FMT_MONEY, 8.24, "8.24"},
+        {TABLE_FMT_MONEY, 0, "0.00"},
+        {TABLE_FMT_MONEY, 0.004, "<0.01"},
+        {TABLE_FMT_MONEY, -12.5, "-12.50"},
+        {TABLE_FMT_MONEY, NAN, "-"},
+        {TABLE_FMT_BYTES, 157935744, "157,935,744"},
+        {TABLE_FMT_BYTES, 999, "999"},
+        {TABLE_FMT_NUM, 0.150133, "0.1501"},
+        {TABLE_FMT_NUM, 0.0000256, "2.56e-05"},
+        {TABLE_FMT_NUM, 12.3456, "12.35"},
+        {TABLE_FMT_NUM, 123456.7, "123457"},
+        {TABLE_FMT_NUM, 0, "0"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[64];
+        table_format(buf, sizeof buf, cases[i].kind, cases[i].v);
+        if (strcmp(buf, cases[i].want) != 0)
+            fail_msg("case %zu: \"%s\", expected \"%s\"", i, buf, cases[i].want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_summary_columns_align),
         cmocka_unit_test(test_summary_hides_control_characters),
         cmocka_unit_test(test_summary_without_metrics_or_events),
+        cmocka_unit_test(test_format_money_bytes_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
