@@ -365,7 +365,7 @@ static void on_snapshot_sent(sim_engine *e, void *ctx, uint64_t arg)
     dr *d = ctx;
     const msg *m = &d->msgs[arg];
     if (!region_is_down(d->regions[m->from]))
-        net_send(d->net, m->from, m->to, on_message, d, arg);
+        net_send_sized(d->net, m->from, m->to, m->a, on_message, d, arg);   /* the snapshot */
 }
 
 static void on_region_timer(sim_engine *e, void *ctx, uint64_t arg)
@@ -393,6 +393,14 @@ void dr_region_watch(void *dr_ctx, sim_time t, uint32_t r, bool up)
     dr *d = dr_ctx;
     if (!up)
         return;
+    if (r == d->ctl && d->phase != P_IDLE) {
+        /* The controller's process restarted: the failover it was running died with it.
+         * What it had made so (epoch, primary, fences) was kept, as a control plane keeps
+         * its state in a replicated store. */
+        event(d, "failover.abort", "the controller restarted during a failover");
+        d->phase = P_IDLE;
+        d->op++;
+    }
     region_state *s = &d->rs[r];
     if (s->role == DR_PRIMARY) {
         /* A primary back from a crash cannot know whether it was replaced meanwhile. */
@@ -635,8 +643,8 @@ static void on_step_timeout(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
     dr *d = ctx;
-    if ((uint32_t)arg != d->op)
-        return;
+    if ((uint32_t)arg != d->op || region_is_down(d->regions[d->ctl]))
+        return;                               /* stale, or the controller's process died */
     switch (d->phase) {
     case P_DEMOTE:
         event(d, "failover.demote", "%s did not answer (unreachable or down); going on",

@@ -1,0 +1,346 @@
+/* test_dr.c - the failover controller, step by step, in whole runs of a small world.
+ *
+ * Three regions a, b, c on the equator 10 degrees apart (b is nearer a than c is), a
+ * client population at a writing half the time, active-passive with a as the first
+ * primary, fast checks (probes every 2s, a 5s controller check, a 10s DNS TTL) so that a
+ * failover fits in a run of a couple of minutes. Each test adds the faults and settings it
+ * is about and reads the run's event log and metrics, which is what a user sees.
+ *
+ * The last test is a validation against theory: with one checker probing the primary every
+ * I with timeout T and K failures to call it down, and a controller looking every C, the
+ * mean delay from a failure at a uniformly random time to the controller's "detect" step is
+ * (K - 1/2) I + T + C/2; from there to "done" it is the demote timeout, a TTL and a few
+ * round trips. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rng.h"
+#include "run.h"
+#include "scn.h"
+
+#define WORLD                                                                                 \
+    "\"regions\": [{\"name\": \"a\", \"location\": [0, 0], \"servers\": 8},"                 \
+    "  {\"name\": \"b\", \"location\": [0, 10], \"servers\": 8},"                            \
+    "  {\"name\": \"c\", \"location\": [0, 20], \"servers\": 8}],"                           \
+    "\"network\": {\"base\": \"1ms\"},"                                                      \
+    "\"clients\": [{\"name\": \"near-a\", \"location\": [0, 1], \"rate\": 40,"               \
+    "  \"read_ratio\": 0.5, \"keys\": {\"count\": 200}, \"sessions\": 20}],"                 \
+    "\"routing\": {\"health\": {\"interval\": \"2s\", \"timeout\": \"500ms\"%s},"            \
+    "  \"dns_ttl\": \"10s\"},"                                                               \
+    "\"patterns\": {\"active-passive\": {\"primary\": \"a\"}},"
+
+/* A scenario of the world above running for 'duration', with 'failover' settings (the
+ * inside of the object), 'faults' (the inside of the array) and health 'checkers' (the
+ * inside of the array; "" for every region). */
+static scn_scenario *load(const char *duration, const char *failover, const char *faults,
+                          const char *checkers)
+{
+    char health_extra[128] = "";
+    if (checkers[0])
+        snprintf(health_extra, sizeof health_extra, ", \"checkers\": [%s]", checkers);
+    char world[2048], text[4096];
+    snprintf(world, sizeof world, WORLD, health_extra);
+    snprintf(text, sizeof text,
+             "{\"duration\": \"%s\", %s"
+             "\"failover\": {\"check_every\": \"5s\", \"step_timeout\": \"1s\"%s%s},"
+             "\"faults\": [%s]}",
+             duration, world, failover[0] ? ", " : "", failover, faults);
+    scn_scenario *s = NULL;
+    sim_err err = {0};
+    if (scn_parse("dr.json", text, strlen(text), &s, &err) != 0)
+        fail_msg("scenario: %s: %s\n%s", err.path, err.msg, text);
+    return s;
+}
+
+static run_result *run(const scn_scenario *s, uint64_t seed)
+{
+    run_result *r = NULL;
+    sim_err err = {0};
+    run_options o = {.pattern = &s->patterns[0], .has_seed = true, .seed = seed};
+    if (run_scenario(s, &o, &r, &err) != 0)
+        fail_msg("run: %s", err.msg);
+    return r;
+}
+
+static double metric(const run_result *r, const char *name)
+{
+    double v = NAN;
+    if (!run_metric_find(r, RUN_SCOPE_ALL, "", name, &v))
+        fail_msg("no metric %s", name);
+    return v;
+}
+
+/* Index of the first event at or after 'from' of this kind whose detail contains 'text'
+ * ("" for any), or -1. */
+static long find_event(const run_result *r, size_t from, const char *kind, const char *text)
+{
+    for (size_t i = from; i < r->nlog; i++)
+        if (strcmp(r->log[i].kind, kind) == 0 && strstr(r->log[i].detail, text))
+            return (long)i;
+    return -1;
+}
+
+static void dump(const run_result *r)
+{
+    for (size_t i = 0; i < r->nlog; i++)
+        print_message("%10.3f %-20s %s\n", sim_time_s(r->log[i].t), r->log[i].kind,
+                      r->log[i].detail);
+}
+
+/* The steps appear in this order, each after the one before. */
+static void assert_steps(const run_result *r, const char *const *steps, size_t n)
+{
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        long k = find_event(r, at, steps[i], "");
+        if (k < 0) {
+            dump(r);
+            fail_msg("no %s after event %zu", steps[i], at);
+        }
+        at = (size_t)k + 1;
+    }
+}
+
+static void test_dr_outage_runs_every_step(void **state)
+{
+    (void)state;
+    scn_scenario *s = load("2m", "", "{\"kind\": \"region_down\", \"region\": \"a\", "
+                           "\"at\": \"20s\", \"for\": \"60s\"}", "");
+    run_result *r = run(s, 1);
+    static const char *const steps[] = {
+        "fault_start", "failover.detect", "failover.demote", "failover.select",
+        "failover.promote", "failover.dns", "failover.propagate", "failover.verify",
+        "failover.done", "fault_end",
+    };
+    assert_steps(r, steps, sizeof steps / sizeof steps[0]);
+    /* The old primary is unreachable, so demote times out; b and c are level with each
+     * other in a's log, and b is nearer a. */
+    assert_true(find_event(r, 0, "failover.demote", "did not answer") >= 0);
+    assert_true(find_event(r, 0, "failover.select", "target b") >= 0);
+    /* a comes back not trusting its memory, learns of b and rebuilds itself. */
+    assert_true(find_event(r, 0, "failover.role", "a: primary -> recovering") >= 0);
+    assert_true(find_event(r, 0, "failover.role", "a: recovering -> syncing") >= 0);
+    assert_true(find_event(r, 0, "failover.role", "a: syncing -> secondary") >= 0);
+    assert_int_equal(metric(r, "failovers"), 1);
+    assert_int_equal(metric(r, "false_failovers"), 0);
+    assert_int_equal(metric(r, "rollbacks"), 0);
+    assert_true(metric(r, "split_brain_s") == 0);
+    /* What b never received is lost, and is exactly the RPO; nothing else is. */
+    assert_true(metric(r, "rpo_writes") == metric(r, "lost_writes"));
+    assert_true(metric(r, "rpo_ms") >= 0 && metric(r, "rpo_ms") < 100);
+    assert_int_equal(metric(r, "divergent_keys"), 0);
+    assert_true(metric(r, "rto_s") > 0);
+    run_result_free(r);
+    scn_free(s);
+}
+
+static void test_dr_drill_loses_nothing(void **state)
+{
+    (void)state;
+    scn_scenario *s = load("2m", "", "{\"kind\": \"failover\", \"at\": \"20s\", \"to\": \"c\"}",
+                           "");
+    run_result *r = run(s, 2);
+    static const char *const steps[] = {
+        "drill", "failover.detect", "failover.demote", "failover.select", "failover.promote",
+        "failover.dns", "failover.propagate", "failover.verify", "failover.done",
+    };
+    assert_steps(r, steps, sizeof steps / sizeof steps[0]);
+    assert_true(find_event(r, 0, "failover.demote", "stopped taking writes") >= 0);
+    assert_true(find_event(r, 0, "failover.promote", "c is primary") >= 0);
+    /* The target waits for the demoted primary's last write before it takes over. */
+    assert_int_equal(metric(r, "lost_writes"), 0);
+    assert_int_equal(metric(r, "rpo_writes"), 0);
+    assert_int_equal(metric(r, "false_failovers"), 0);
+    assert_int_equal(metric(r, "divergent_keys"), 0);
+    assert_true(find_event(r, 0, "failover.role", "syncing") < 0);   /* nobody diverged */
+    run_result_free(r);
+    scn_free(s);
+}
+
+static void test_dr_rollback_when_the_target_fails(void **state)
+{
+    (void)state;
+    /* b is promoted, then dies during the TTL wait: verification finds it unhealthy. (The
+     * controller runs in c: by default it would run in b, the first secondary.) */
+    scn_scenario *s = load("2m", "\"controller\": \"c\"",
+                           "{\"kind\": \"failover\", \"at\": \"20s\", \"to\": \"b\"},"
+                           "{\"kind\": \"region_down\", \"region\": \"b\", \"at\": \"21s\"}", "");
+    run_result *r = run(s, 3);
+    static const char *const steps[] = {
+        "failover.promote", "failover.dns", "failover.propagate", "failover.verify",
+        "failover.rollback",
+    };
+    assert_steps(r, steps, sizeof steps / sizeof steps[0]);
+    assert_true(find_event(r, 0, "failover.verify", "failed") >= 0);
+    assert_true(find_event(r, 0, "failover.rollback", "a is primary again") >= 0);
+    assert_true(find_event(r, 0, "failover.role", "a: secondary -> primary") >= 0);
+    assert_true(find_event(r, 0, "failover.done", "") < 0);
+    assert_int_equal(metric(r, "rollbacks"), 1);
+    run_result_free(r);
+    scn_free(s);
+}
+
+static void test_dr_aborts_without_a_healthy_secondary(void **state)
+{
+    (void)state;
+    /* b is down; c is cut off from a, so a (c's only checker) sees c down and c (a's only
+     * checker, and the controller) sees a down: nobody is left to promote. */
+    scn_scenario *s = load("90s", "\"controller\": \"c\"",
+                           "{\"kind\": \"region_down\", \"region\": \"b\", \"at\": \"5s\"},"
+                           "{\"kind\": \"partition\", \"groups\": [[\"c\"]], \"at\": \"5s\"}",
+                           "\"a\", \"c\"");
+    run_result *r = run(s, 4);
+    assert_true(find_event(r, 0, "failover.abort", "no healthy secondary") >= 0);
+    assert_int_equal(metric(r, "failovers"), 0);
+    run_result_free(r);
+    scn_free(s);
+}
+
+static void test_dr_partition_makes_split_brain(void **state)
+{
+    (void)state;
+    /* a is cut off with its clients, who keep writing to it: two primaries until the
+     * partition heals, and what a took meanwhile is lost when it learns of b. */
+    scn_scenario *s = load("2m", "", "{\"kind\": \"partition\", \"groups\": [[\"a\"]], "
+                           "\"at\": \"20s\", \"for\": \"60s\"}", "");
+    run_result *r = run(s, 5);
+    assert_true(find_event(r, 0, "alert", "split brain") >= 0);
+    assert_true(metric(r, "split_brain_s") > 30 && metric(r, "split_brain_s") < 60);
+    assert_int_equal(metric(r, "false_failovers"), 1);   /* a was up all along */
+    assert_true(metric(r, "split_brain_lost") > 0);
+    assert_int_equal(metric(r, "divergent_keys"), 0);
+    run_result_free(r);
+    scn_free(s);
+}
+
+static void test_dr_fence_keeps_the_old_primary_out(void **state)
+{
+    (void)state;
+    scn_scenario *s = load("2m", "\"fence\": true", "{\"kind\": \"region_down\", "
+                           "\"region\": \"a\", \"at\": \"20s\", \"for\": \"40s\"}", "");
+    run_result *r = run(s, 6);
+    assert_true(find_event(r, 0, "failover.role", "a: recovering -> fenced") >= 0);
+    assert_true(find_event(r, 0, "failover.role", "a: fenced ->") < 0);
+    assert_int_equal(metric(r, "divergent_keys"), 0);   /* fenced stores are out */
+    run_result_free(r);
+    scn_free(s);
+}
+
+static void test_dr_short_outage_needs_no_failover(void **state)
+{
+    (void)state;
+    /* Back before anyone notices: a asks the controller, which says it is still primary. */
+    scn_scenario *s = load("60s", "", "{\"kind\": \"region_down\", \"region\": \"a\", "
+                           "\"at\": \"20s\", \"for\": \"1s\"}", "");
+    run_result *r = run(s, 7);
+    assert_true(find_event(r, 0, "failover.role", "a: recovering -> primary") >= 0);
+    assert_true(find_event(r, 0, "failover.detect", "") < 0);
+    assert_int_equal(metric(r, "failovers"), 0);
+    run_result_free(r);
+    scn_free(s);
+}
+
+static void test_dr_needs_its_controller_and_automatic(void **state)
+{
+    (void)state;
+    const char *outage = "{\"kind\": \"region_down\", \"region\": \"a\", \"at\": \"20s\"}";
+    scn_scenario *s = load("90s", "\"controller\": \"c\"",
+                           "{\"kind\": \"region_down\", \"region\": \"c\", \"at\": \"1s\"},"
+                           "{\"kind\": \"region_down\", \"region\": \"a\", \"at\": \"20s\"}", "");
+    run_result *r = run(s, 8);
+    assert_int_equal(metric(r, "failovers"), 0);       /* the controller is down */
+    run_result_free(r);
+    scn_free(s);
+    s = load("90s", "\"automatic\": false", outage, "");
+    r = run(s, 8);
+    assert_int_equal(metric(r, "failovers"), 0);       /* drills only */
+    assert_true(find_event(r, 0, "failover.detect", "") < 0);
+    run_result_free(r);
+    scn_free(s);
+}
+
+static void test_dr_is_deterministic(void **state)
+{
+    (void)state;
+    scn_scenario *s = load("2m", "", "{\"kind\": \"partition\", \"groups\": [[\"a\"]], "
+                           "\"at\": \"20s\", \"for\": \"30s\"}", "");
+    run_result *x = run(s, 9), *y = run(s, 9);
+    assert_int_equal(x->nmetrics, y->nmetrics);
+    for (size_t i = 0; i < x->nmetrics; i++)
+        if (!(isnan(x->metrics[i].value) && isnan(y->metrics[i].value)))
+            assert_true(x->metrics[i].value == y->metrics[i].value);
+    assert_int_equal(x->nlog, y->nlog);
+    for (size_t i = 0; i < x->nlog; i++) {
+        assert_true(x->log[i].t == y->log[i].t);
+        assert_string_equal(x->log[i].detail, y->log[i].detail);
+    }
+    run_result_free(x);
+    run_result_free(y);
+    scn_free(s);
+}
+
+/* --- validation ---------------------------------------------------------------------- */
+
+#define VALIDATION_RUNS 300
+
+static void test_dr_failover_time_matches_theory(void **state)
+{
+    (void)state;
+    const double I = 2, T = 0.5, K = 3, C = 5, step_timeout = 1, ttl = 10;
+    sim_rng *g = NULL;
+    assert_int_equal(sim_rng_new(42, "test/dr", &g), 0);
+    double detect_sum = 0, done_sum = 0;
+    for (int i = 0; i < VALIDATION_RUNS; i++) {
+        /* Uniform over 6 controller periods, so the wait for the next check is uniform. */
+        double at = 20 + 6 * C * sim_rng_uniform(g);
+        char fault[128];
+        snprintf(fault, sizeof fault, "{\"kind\": \"region_down\", \"region\": \"a\", "
+                 "\"at\": \"%.6fs\"}", at);
+        scn_scenario *s = load("100s", "", fault, "\"c\"");
+        run_result *r = run(s, (uint64_t)i + 1);
+        long detect = find_event(r, 0, "failover.detect", "");
+        long done = find_event(r, 0, "failover.done", "");
+        if (detect < 0 || done < 0) {
+            dump(r);
+            fail_msg("run %d: no complete failover", i);
+        }
+        detect_sum += sim_time_s(r->log[detect].t) - at;
+        done_sum += sim_time_s(r->log[done].t - r->log[detect].t);
+        run_result_free(r);
+        scn_free(s);
+    }
+    sim_rng_free(g);
+    double detect = detect_sum / VALIDATION_RUNS, done = done_sum / VALIDATION_RUNS;
+    double want_detect = (K - 0.5) * I + T + C / 2;
+    /* demote: no answer for step_timeout; select, promote: round trips of a few ms; one TTL;
+     * verify: a round trip. */
+    double want_done = step_timeout + ttl;
+    print_message("detect after %.3fs (theory %.3fs); detect to done %.3fs (theory %.3fs "
+                  "plus round trips)\n", detect, want_detect, done, want_done);
+    assert_true(fabs(detect - want_detect) / want_detect < 0.05);
+    assert_true(done >= want_done && done < want_done * 1.01);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dr_outage_runs_every_step),
+        cmocka_unit_test(test_dr_drill_loses_nothing),
+        cmocka_unit_test(test_dr_rollback_when_the_target_fails),
+        cmocka_unit_test(test_dr_aborts_without_a_healthy_secondary),
+        cmocka_unit_test(test_dr_partition_makes_split_brain),
+        cmocka_unit_test(test_dr_fence_keeps_the_old_primary_out),
+        cmocka_unit_test(test_dr_short_outage_needs_no_failover),
+        cmocka_unit_test(test_dr_needs_its_controller_and_automatic),
+        cmocka_unit_test(test_dr_is_deterministic),
+        cmocka_unit_test(test_dr_failover_time_matches_theory),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
