@@ -81,7 +81,22 @@ void dp_free(dp *d)
     sim_free(d);
 }
 
-void dp_set_repl(dp *d, repl *r) { d->repl = r; }
+/* A replicated write reached this region's store: what its cache holds of the key is old.
+ * The primary's invalidation message alone is not enough: it can arrive before the write
+ * does, and a read that misses in between would cache the old record until the key's next
+ * write. */
+static void on_applied_key(void *ctx, uint32_t region, uint64_t key)
+{
+    dp *d = ctx;
+    cache_invalidate(d->caches[region], key);
+}
+
+void dp_set_repl(dp *d, repl *r)
+{
+    d->repl = r;
+    if (d->caches)
+        repl_set_key_hook(r, on_applied_key, d);
+}
 void dp_set_health(dp *d, health *h) { d->health = h; }
 void dp_set_dr(dp *d, const dr *r) { d->dr = r; }
 

@@ -76,6 +76,8 @@ struct repl {
     void       *done_ctx;
     repl_applied_fn *observer;                /* may be NULL */
     void       *observer_ctx;
+    repl_key_fn *on_key;                      /* may be NULL */
+    void       *on_key_ctx;
     uint32_t    nregions;
     sim_time    tick;                         /* shipper interval */
     uint64_t    entry_bytes;                  /* bytes of one entry on the wire */
@@ -419,6 +421,8 @@ static void on_batch(sim_engine *e, void *ctx, uint64_t arg)
         oracle_applied(r->oracle, target, entry->commit, now);
         if (r->observer)
             r->observer(r->observer_ctx, target, now - entry->commit);
+        if (r->on_key)
+            r->on_key(r->on_key_ctx, target, entry->key);
         *applied = seq;
     }
     uint64_t ack = (uint64_t)origin << MSG_ORIGIN_SHIFT | (uint64_t)target << MSG_TARGET_SHIFT
@@ -445,6 +449,12 @@ static void on_ack(sim_engine *e, void *ctx, uint64_t arg)
     log_trim(r, origin);
     if (r->pat->replication.mode == SCN_REPL_SYNC)
         settle_waiters(r, origin);
+}
+
+void repl_set_key_hook(repl *r, repl_key_fn *fn, void *ctx)
+{
+    r->on_key = fn;
+    r->on_key_ctx = ctx;
 }
 
 void repl_set_observer(repl *r, repl_applied_fn *fn, void *ctx)

@@ -67,6 +67,10 @@ uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint
 typedef void repl_applied_fn(void *ctx, uint32_t target, sim_time lag);
 void repl_set_observer(repl *r, repl_applied_fn *fn, void *ctx);
 
+/* The region's own data plane, told that a replicated write of key was applied at target
+ * (so that a cache in front of the store drops the key). */
+typedef void repl_key_fn(void *ctx, uint32_t target, uint64_t key);
+void repl_set_key_hook(repl *r, repl_key_fn *fn, void *ctx);
 /* Nothing left to ship or to be acknowledged, in any region's log. */
 bool     repl_idle(const repl *r);
 /* Bytes sent over the link a -> b (batches and acknowledgements), and in total. */
