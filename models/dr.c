@@ -273,11 +273,11 @@ static void adopt(dr *d, uint32_t r, const announcement *a)
         set_role(d, r, DR_SECONDARY);
 }
 
-/* The payload of a promote: a = epoch << 32 | planned << 16 | old; b = the sequence of
- * old's log a drill's target must reach first (0: none). */
-static uint64_t promote_arg(uint32_t epoch, bool planned, uint32_t old)
+/* The payload of a promote: a = epoch << 32 | rollback << 17 | planned << 16 | old; b = the
+ * sequence of old's log a drill's target must reach first (0: none). */
+static uint64_t promote_arg(uint32_t epoch, bool planned, bool rollback, uint32_t old)
 {
-    return (uint64_t)epoch << 32 | (uint64_t)planned << 16 | old;
+    return (uint64_t)epoch << 32 | (uint64_t)rollback << 17 | (uint64_t)planned << 16 | old;
 }
 
 /* Region r carries out promote m: it becomes primary, fencing the old primary's log where
@@ -287,7 +287,7 @@ static void promote(dr *d, uint32_t r, const msg *m, sim_time since)
 {
     sim_time now = sim_now(d->e);
     uint32_t epoch = (uint32_t)(m->a >> 32), old = (uint32_t)(m->a & 0xffff);
-    bool planned = (m->a >> 16) & 1;
+    bool planned = (m->a >> 16) & 1, rollback = (m->a >> 17) & 1;
     region_state *s = &d->rs[r];
     if (m->b && repl_position(d->repl, r, old) < m->b && now - since < d->cfg->step_timeout) {
         s->promoting = true;
@@ -303,7 +303,7 @@ static void promote(dr *d, uint32_t r, const msg *m, sim_time since)
     s->epoch = epoch;
     s->primary = r;
     set_role(d, r, DR_PRIMARY);
-    d->hooks.promoted(d->hooks.ctx, now, old, r, fence, planned);
+    d->hooks.promoted(d->hooks.ctx, now, old, r, fence, planned, rollback);
     uint32_t saved = d->op;
     d->op = m->op;
     send(d, M_PROMOTED, r, m->from, fence, next);
@@ -532,7 +532,8 @@ static void go_promote(dr *d, uint32_t target, uint32_t old)
     d->target = target;
     bool planned = d->planned && !d->rolling_back;
     uint64_t catch_up = planned && d->old_answered ? d->old_last : 0;
-    ctl_send(d, M_PROMOTE, target, promote_arg(d->epoch + 1, planned, old), catch_up);
+    ctl_send(d, M_PROMOTE, target, promote_arg(d->epoch + 1, planned, d->rolling_back, old),
+             catch_up);
     arm_step(d, 3 * d->cfg->step_timeout);    /* a drill's catch-up may take one */
 }
 

@@ -69,9 +69,9 @@ typedef struct dr_hooks {
     /* A step, as an event of the run's log: kind "failover.<step>". */
     void (*event)(void *ctx, sim_time t, const char *kind, const char *detail);
     /* Region 'to' became primary in place of 'from' (a promote took effect), having applied
-     * from's log up to 'fence'. planned: a drill. */
+     * from's log up to 'fence'. planned: a drill; rollback: undoing a failed failover. */
     void (*promoted)(void *ctx, sim_time t, uint32_t from, uint32_t to, uint64_t fence,
-                     bool planned);
+                     bool planned, bool rollback);
     /* Some region's role changed. */
     void (*roles_changed)(void *ctx, sim_time t);
     /* Region was rebuilt from a snapshot: what it cached is void. */

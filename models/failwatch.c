@@ -19,7 +19,7 @@ struct failwatch {
     sim_time    first_detect;                 /* -1: none yet */
     double      failover_s;
     double      rpo_ms;
-    uint64_t    promotions, false_failovers;
+    uint64_t    failovers, false_failovers;
 };
 
 int failwatch_new(const scn_scenario *s, region *const *regions, repl *rp, oracle *o,
@@ -48,12 +48,13 @@ void failwatch_step(failwatch *f, sim_time t, const char *kind)
 }
 
 void failwatch_promoted(failwatch *f, sim_time t, uint32_t from, uint32_t to, uint64_t fence,
-                        bool planned)
+                        bool planned, bool rollback)
 {
     (void)t;
     (void)to;
-    f->promotions++;
-    if (!planned && !region_is_down(f->regions[from]))
+    if (!rollback)
+        f->failovers++;
+    if (!planned && !rollback && !region_is_down(f->regions[from]))
         f->false_failovers++;
     uint64_t last = repl_position(f->repl, from, from);
     oracle_fence(f->oracle, from, fence, last);
@@ -105,7 +106,7 @@ void failwatch_stop(failwatch *f, sim_time t)
 failwatch_figures failwatch_get(const failwatch *f)
 {
     return (failwatch_figures){
-        .promotions = f->promotions,
+        .failovers = f->failovers,
         .false_failovers = f->false_failovers,
         .rpo_ms = f->rpo_ms,
         .split_brain_s = sim_time_s(f->split_ns),

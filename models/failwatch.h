@@ -2,7 +2,7 @@
  *
  * The failover controller (dr.h) is code under test and reports only what it did; this
  * watcher sits with the oracle and judges it against what really happened:
- *   false failover  a failover (not a drill) whose old primary was in fact up when its
+ *   false failover  a failover (not a drill, not a rollback) whose old primary was in fact up when its
  *                   successor was promoted (a partition or a slow link fooled the checkers);
  *   split brain     time during which two or more regions that are up each take writes
  *                   (believe they are primary); raised as an alert when it starts;
@@ -33,13 +33,14 @@ void failwatch_set_dr(failwatch *f, const dr *d);
 /* What happened, as it happens. */
 void failwatch_step(failwatch *f, sim_time t, const char *kind);          /* "failover.*" */
 void failwatch_promoted(failwatch *f, sim_time t, uint32_t from, uint32_t to, uint64_t fence,
-                        bool planned);
+                        bool planned, bool rollback);
 void failwatch_changed(failwatch *f, sim_time t);   /* a role or a region's up/down state */
 /* Close the books at time t (the end of arrivals): split brain still going counts to t. */
 void failwatch_stop(failwatch *f, sim_time t);
 
 typedef struct failwatch_figures {
-    uint64_t promotions;                      /* failovers that took effect (drills too) */
+    uint64_t failovers;                       /* promotions that took effect, drills too,
+                                                 a rollback's not */
     uint64_t false_failovers;
     double   rpo_ms;                          /* NaN before any failover */
     double   split_brain_s;

@@ -155,10 +155,10 @@ static void on_dr_event(void *ctx, sim_time t, const char *kind, const char *det
 }
 
 static void on_dr_promoted(void *ctx, sim_time t, uint32_t from, uint32_t to, uint64_t fence,
-                           bool planned)
+                           bool planned, bool rollback)
 {
     world *w = ctx;
-    failwatch_promoted(w->failwatch, t, from, to, fence, planned);
+    failwatch_promoted(w->failwatch, t, from, to, fence, planned, rollback);
 }
 
 static void on_dr_roles(void *ctx, sim_time t)
@@ -362,14 +362,14 @@ static int add_consistency_metrics(world *w, size_t *cap)
         {"probes_failed", w->health ? (double)health_probes_failed(w->health) : NAN},
         /* Failover figures exist for patterns under a failover controller; for the others
          * they would be a 0 that means "not applicable", so they are NaN. */
-        {"failovers", w->dr ? (double)fw.promotions : NAN},
+        {"failovers", w->dr ? (double)fw.failovers : NAN},
         {"false_failovers", w->dr ? (double)fw.false_failovers : NAN},
         {"rollbacks", w->dr ? (double)dr_rollbacks(w->dr) : NAN},
         {"failover_s", w->dr ? fw.failover_s : NAN},
-        {"rpo_writes", w->dr && fw.promotions ? (double)f.rpo_writes : NAN},
+        {"rpo_writes", w->dr && fw.failovers ? (double)f.rpo_writes : NAN},
         {"rpo_ms", w->dr ? fw.rpo_ms : NAN},
         {"split_brain_s", w->dr ? fw.split_brain_s : NAN},
-        {"split_brain_lost", w->dr && fw.promotions ? (double)f.split_brain_lost : NAN},
+        {"split_brain_lost", w->dr && fw.failovers ? (double)f.split_brain_lost : NAN},
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
         if (add_metric(r, cap, RUN_SCOPE_ALL, all_key, m[i].name, m[i].value) < 0)

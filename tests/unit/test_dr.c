@@ -183,6 +183,8 @@ static void test_dr_rollback_when_the_target_fails(void **state)
     assert_true(find_event(r, 0, "failover.role", "a: secondary -> primary") >= 0);
     assert_true(find_event(r, 0, "failover.done", "") < 0);
     assert_int_equal(metric(r, "rollbacks"), 1);
+    assert_int_equal(metric(r, "failovers"), 1);       /* the re-promotion is not one */
+    assert_int_equal(metric(r, "false_failovers"), 0);
     run_result_free(r);
     scn_free(s);
 }
