@@ -1686,6 +1686,32 @@ static void test_scn_corpus_good_details(void **state)
     assert_int_equal(s->data.fields, 4);
     assert_int_equal(s->data.value_bytes, 256);
     assert_int_equal(s->data.drain, 10 * SIM_MIN);
+    assert_false(s->failover.given);                                /* defaults */
+    assert_true(s->failover.automatic);
+    assert_int_equal(s->failover.check_every, 30 * SIM_S);
+    assert_int_equal(s->failover.controller, -1);
+    scn_free(s);
+
+    snprintf(path, sizeof path, "%s/tests/corpus/good/failover.json", root);
+    assert_int_equal(scn_load(path, &s, &err), 0);
+    assert_int_equal(s->patterns[0].kind, SCN_PATTERN_ACTIVE_PASSIVE);
+    assert_int_equal(s->patterns[0].primary, 0);                    /* the first region */
+    assert_int_equal(s->patterns[0].replication.mode, SCN_REPL_ASYNC);
+    assert_int_equal(s->patterns[1].primary, 2);
+    assert_int_equal(s->patterns[1].replication.quorum, 2);
+    assert_true(scn_pattern_has_failover(s, &s->patterns[0]));
+    assert_true(scn_pattern_has_failover(s, &s->patterns[2]));      /* read-local + failover */
+    assert_true(s->failover.given);
+    assert_false(s->failover.automatic);
+    assert_int_equal(s->failover.check_every, 10 * SIM_S);
+    assert_int_equal(s->failover.controller, 1);
+    assert_true(s->failover.fence);
+    assert_int_equal(s->failover.step_timeout, 2 * SIM_S);
+    assert_int_equal(s->failover.cooldown, 0);
+    assert_int_equal(s->faults[0].kind, SCN_FAULT_FAILOVER);        /* sorted by 'at' */
+    assert_int_equal(s->faults[0].region, UINT32_MAX);              /* the controller picks */
+    assert_int_equal(s->faults[1].region, 1);
+    assert_int_equal(s->faults[1].end, SIM_TIME_MAX);
     scn_free(s);
 }
 
