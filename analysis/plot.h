@@ -1,12 +1,16 @@
 /* plot.h - plots of stored runs: the results database in, PNG or SVG files out, drawn by
  * gnuplot from the scripts in analysis/plots/.
  *
- * plot_db() picks the runs (one run, or the latest run of each pattern of a scenario), reads
- * them through db.c, writes each plot's data as TSV files into the output directory, and runs
- * gnuplot once per plot with fork/exec (never a shell). Per pattern: latency over time (p50
- * and p99 per region, fault windows shaded, health flips marked), availability and error
- * rate over time, and replication lag over time (when any was measured); over all the
- * patterns: the latency CDF and a comparison of headline metrics.
+ * plot_db() picks the runs (one run, or every seed of each pattern of a scenario: see
+ * db_plot_runs), reads them through db.c, writes each plot's data as TSV files into the
+ * output directory, and runs gnuplot once per plot with fork/exec (never a shell). Per
+ * pattern: latency over time (p50 and p99 per region), availability and error rate over
+ * time, and replication lag with the stale-read rate over time per region (when there was
+ * replication or a read); on each, fault windows are shaded and labelled with their kind,
+ * health flips and failover steps (events whose kind starts with "failover") marked. Over
+ * all the patterns: the latency CDF and a comparison of headline metrics. With several
+ * seeds the lines are means over the seeds with their 95% confidence bands, and the
+ * comparison's bars carry 95% error bars.
  *
  * Two decisions a reader must know:
  * - Text from scenario files (the scenario, region and pattern names) never becomes gnuplot

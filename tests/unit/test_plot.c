@@ -160,18 +160,27 @@ static void test_plot_every_kind_in_png_and_svg(void **state)
     fixture f;
     run_and_store(&f, t->db);
     static const char *const names[] = {
-        "latency-independent", "availability-independent", "latency-active-active",
-        "availability-active-active", "lag-active-active", "cdf", "compare"};
+        "latency-independent", "availability-independent", "consistency-independent",
+        "latency-active-active", "availability-active-active", "consistency-active-active",
+        "cdf", "compare"};
     for (int k = 0; k < 2; k++) {
         plot_format fmt = k ? PLOT_SVG : PLOT_PNG;
         plot_options o = {.out_dir = t->out, .format = fmt};
-        assert_int_equal(plot_ok(t->db, &o), 7);  /* no lag plot without replication */
+        assert_int_equal(plot_ok(t->db, &o), 8);
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             check_image(t->out, names[i], fmt);
     }
     /* --run: that run alone. */
     plot_options one = {.run_id = 2, .out_dir = t->out, .format = PLOT_PNG};
     assert_int_equal(plot_ok(t->db, &one), 5);
+    /* The stale-read rate reached the consistency plot's data: a column per region. */
+    char path[256], line[4096];
+    snprintf(path, sizeof path, "%s/consistency-active-active.tsv", t->out);
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof line, fp));
+    fclose(fp);
+    assert_non_null(strstr(line, "r0 lo\tr0 hi\tr1\tr1 lo\tr1 hi\tr0\t"));
 }
 
 static void test_plot_hostile_names_are_only_text(void **state)
