@@ -221,7 +221,39 @@ static bool find_program(const char *name, char *out, size_t n)
     return false;
 }
 
-/* Run "gnuplot -e vars common.gp script" in the output directory and wait for it. */
+/* The last non-empty line of gnuplot's stderr (its error message, "line 12: ..."), read
+ * from fd until EOF into why (size n); the rest is drained and dropped. */
+static void read_stderr(int fd, char *why, size_t n)
+{
+    char buf[4096];
+    size_t len = 0;
+    ssize_t r;
+    while ((r = read(fd, buf + len, sizeof buf - 1 - len)) != 0) {
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        len += (size_t)r;
+        if (len == sizeof buf - 1) {          /* keep the tail: errors come last */
+            memmove(buf, buf + len / 2, len - len / 2);
+            len -= len / 2;
+        }
+    }
+    buf[len] = '\0';
+    while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+        buf[--len] = '\0';
+    const char *line = strrchr(buf, '\n');
+    line = line ? line + 1 : buf;
+    size_t m = strlen(line) < n - 1 ? strlen(line) : n - 1;
+    memcpy(why, line, m);
+    why[m] = '\0';
+}
+
+/* Run "gnuplot -e vars common.gp script" in the output directory and wait for it. Its
+ * stderr is read through a pipe: gnuplot warns about things such as a flat line's empty
+ * range, which are noise for the user, and its last line is the message worth showing
+ * when it fails. */
 static int run_gnuplot(plotter *p, const char *script, const char *vars, const char *image,
                        sim_err *err)
 {
@@ -231,21 +263,34 @@ static int run_gnuplot(plotter *p, const char *script, const char *vars, const c
         return io_fail(err, "cannot read the gnuplot script (set MRSIM_PLOT_DIR to the "
                             "folder of mrsim's analysis/plots)", script_path);
     char *argv[] = {p->gnuplot, "-e", (char *)vars, p->common, script_path, NULL};
+    int pipefd[2];
+    if (pipe(pipefd) != 0)
+        return io_fail(err, "cannot start gnuplot", p->gnuplot);
     fflush(NULL);
     pid_t pid = fork();
-    if (pid < 0)
+    if (pid < 0) {
+        close(pipefd[0]);
+        close(pipefd[1]);
         return io_fail(err, "cannot start gnuplot", p->gnuplot);
+    }
     if (pid == 0) {
         int fd = open("/dev/null", O_RDONLY);
         if (fd >= 0) {
             dup2(fd, STDIN_FILENO);
             close(fd);
         }
+        dup2(pipefd[1], STDERR_FILENO);
+        close(pipefd[0]);
+        close(pipefd[1]);
         if (chdir(p->o->out_dir) != 0)
             _exit(126);
         execv(p->gnuplot, argv);
         _exit(127);
     }
+    close(pipefd[1]);
+    char why[256];
+    read_stderr(pipefd[0], why, sizeof why);
+    close(pipefd[0]);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR)
@@ -254,9 +299,10 @@ static int run_gnuplot(plotter *p, const char *script, const char *vars, const c
     char out[PATH_MAX + 64];
     snprintf(out, sizeof out, "%s/%s", p->o->out_dir, image);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        sim_err_set(err, SIM_EIO, NULL, "gnuplot failed on %s (%s %d)", script,
+        sim_err_set(err, SIM_EIO, NULL, "gnuplot failed on %s (%s %d)%s%s", script,
                     WIFEXITED(status) ? "exit status" : "signal",
-                    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+                    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+                    why[0] ? ": " : "", why);
         if (err)
             set_file(err, out);
         return SIM_EIO;
