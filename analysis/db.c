@@ -546,8 +546,8 @@ static int query_rows(db_conn *db, const char *sql, int64_t id, const char *text
     return ret != 0 ? ret : n;
 }
 
-int db_plot_runs(db_conn *db, int64_t run_id, const char *scenario, db_run_fn *fn, void *ctx,
-                 sim_err *err)
+int db_plot_runs(db_conn *db, int64_t run_id, int64_t min_id, const char *scenario,
+                 db_run_fn *fn, void *ctx, sim_err *err)
 {
     assert(db && fn);
     const row_sink k = {ROW_RUN, {.run = fn}, ctx};
@@ -558,15 +558,14 @@ int db_plot_runs(db_conn *db, int64_t run_id, const char *scenario, db_run_fn *f
                           NULL, &k, err);
     /* 'pick' is the scenario's latest run: its name and text hash define the set. Then the
      * latest run of each (pattern, seed) in that set, grouped by pattern in the order the
-     * patterns first appear. ?1 is unused but bound (to 0) so that ?2 is the scenario in
-     * both forms; 'IS' rather than '=' so that NULL patterns and hashes form their own
-     * groups. */
+     * patterns first appear. ?1 is min_id, ?2 the scenario (NULL: the latest run's); 'IS'
+     * rather than '=' so that NULL patterns and hashes form their own groups. */
     static const char sql[] =
         "WITH pick AS (SELECT scenario, scenario_sha256 FROM runs"
-        "              WHERE ?1 = 0 AND (?2 IS NULL OR scenario = ?2)"
+        "              WHERE id >= ?1 AND (?2 IS NULL OR scenario = ?2)"
         "              ORDER BY id DESC LIMIT 1),"
         " sel AS (SELECT r.* FROM runs r, pick"
-        "         WHERE r.scenario = pick.scenario"
+        "         WHERE r.id >= ?1 AND r.scenario = pick.scenario"
         "           AND r.scenario_sha256 IS pick.scenario_sha256),"
         " latest AS (SELECT max(id) AS id FROM sel GROUP BY pattern, seed),"
         " firsts AS (SELECT pattern, min(id) AS first FROM sel GROUP BY pattern)"
@@ -575,7 +574,7 @@ int db_plot_runs(db_conn *db, int64_t run_id, const char *scenario, db_run_fn *f
         " WHERE sel.id IN (SELECT id FROM latest)"
         " ORDER BY f.first, sel.seed, sel.id";
 #undef RUN_COLUMNS
-    return query_rows(db, sql, 0, scenario, &k, err);
+    return query_rows(db, sql, min_id > 0 ? min_id : 0, scenario, &k, err);
 }
 
 int db_read_metrics(db_conn *db, int64_t run_id, db_metric_fn *fn, void *ctx, sim_err *err)

@@ -96,9 +96,11 @@ typedef int db_bucket_fn(void *ctx, int64_t lo_ns, int64_t hi_ns, int64_t count)
  * another experiment), keeping the latest run of each (pattern, seed); ordered by pattern
  * (in the order the patterns first ran), then seed. So one seed per pattern gives one run
  * per pattern, and `compare --seeds N` gives the N seeds of each. Returns the number of
- * runs (0 when there is no such run or scenario, or no runs at all) or an error. */
-int db_plot_runs(db_conn *db, int64_t run_id, const char *scenario, db_run_fn *fn, void *ctx,
-                 sim_err *err);
+ * runs (0 when there is no such run or scenario, or no runs at all) or an error.
+ * min_id > 0 leaves out every run with a smaller id (so that `compare --plot` draws exactly
+ * the runs it just made); it does not apply to run_id. */
+int db_plot_runs(db_conn *db, int64_t run_id, int64_t min_id, const char *scenario,
+                 db_run_fn *fn, void *ctx, sim_err *err);
 /* Run run_id's series points, events and latency buckets, in the order they were written.
  * Return 0 or an error. */
 int db_read_series(db_conn *db, int64_t run_id, db_series_fn *fn, void *ctx, sim_err *err);

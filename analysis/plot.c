@@ -748,7 +748,7 @@ int plot_db(db_conn *db, const plot_options *o, plot_file_fn *file, void *ctx, s
                           "of mrsim's analysis/plots)", common);
         goto done;
     }
-    rc = db_plot_runs(db, o->run_id, o->scenario, on_run, &l, err);
+    rc = db_plot_runs(db, o->run_id, o->min_id, o->scenario, on_run, &l, err);
     if (rc == SIM_ENOMEM)
         oom(err);
     if (rc < 0)

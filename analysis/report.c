@@ -500,7 +500,7 @@ int report_write(db_conn *db, const report_options *o, sim_err *err)
     run_result empty;
     char dir[PATH_MAX], tmpdir[PATH_MAX + 32] = "", tmppage[PATH_MAX + 32] = "";
     FILE *out = NULL;
-    int rc = db_plot_runs(db, o->run_id, o->scenario, on_run, &st, err);
+    int rc = db_plot_runs(db, o->run_id, o->min_id, o->scenario, on_run, &st, err);
     if (rc == SIM_ENOMEM)
         rc = oom(err);
     if (rc < 0)
@@ -534,7 +534,7 @@ int report_write(db_conn *db, const report_options *o, sim_err *err)
         tmpdir[0] = '\0';
         goto done;
     }
-    plot_options po = {.run_id = o->run_id, .scenario = o->scenario, .out_dir = tmpdir,
+    plot_options po = {.run_id = o->run_id, .min_id = o->min_id, .scenario = o->scenario, .out_dir = tmpdir,
                        .format = PLOT_SVG};
     if ((rc = plot_db(db, &po, on_image, &st, err)) < 0)
         goto done;

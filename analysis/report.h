@@ -30,6 +30,7 @@
 
 typedef struct report_options {
     int64_t     run_id;                       /* > 0: this run alone; 0: by scenario */
+    int64_t     min_id;                       /* > 0: by scenario, only runs from this id on */
     const char *scenario;                     /* NULL: the scenario of the latest run */
     const char *out_path;                     /* the HTML file; its folder must exist */
 } report_options;

@@ -527,13 +527,13 @@ static void test_db_plot_runs_latest_per_pattern(void **state)
     sim_err err = {0};
     assert_int_equal(db_open(f->path, &db, &err), 0);
     int64_t ids[8] = {0};
-    assert_int_equal(db_plot_runs(db, 0, NULL, collect_run, ids, &err), 2);
+    assert_int_equal(db_plot_runs(db, 0, 0, NULL, collect_run, ids, &err), 2);
     assert_int_equal(ids[1], 3);
     assert_int_equal(ids[2], 2);
     memset(ids, 0, sizeof ids);
-    assert_int_equal(db_plot_runs(db, 1, NULL, collect_run, ids, &err), 1);
+    assert_int_equal(db_plot_runs(db, 1, 0, NULL, collect_run, ids, &err), 1);
     assert_int_equal(ids[1], 1);
-    assert_int_equal(db_plot_runs(db, 0, "other", collect_run, ids, &err), 0);
+    assert_int_equal(db_plot_runs(db, 0, 0, "other", collect_run, ids, &err), 0);
     double v = 0;
     assert_int_equal(db_read_metric(db, 3, "op", "write", "p99_ms", &v, &err), 1);
     assert_true(v == 40.25);
@@ -682,10 +682,16 @@ static void test_db_plot_runs_every_seed_of_the_latest_text(void **state)
     sim_err err = {0};
     assert_int_equal(db_open(f->path, &db, &err), 0);
     int64_t got[16] = {0};
-    assert_int_equal(db_plot_runs(db, 0, NULL, collect_seed, got, &err), 6);
+    assert_int_equal(db_plot_runs(db, 0, 0, NULL, collect_seed, got, &err), 6);
     static const int64_t want[] = {7, 7, 3, 8, 1, 9, 5, 7, 6, 8, 4, 9};
     for (size_t i = 0; i < 12; i++)
         assert_int_equal(got[1 + i], want[i]);
+    /* From id 5 on: b's seeds 7 and 8 (ids 5, 6), then a's rerun of seed 7 (id 7). */
+    memset(got, 0, sizeof got);
+    assert_int_equal(db_plot_runs(db, 0, 5, NULL, collect_seed, got, &err), 3);
+    static const int64_t want_from5[] = {5, 7, 6, 8, 7, 7};
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(got[1 + i], want_from5[i]);
     db_close(db);
 
     /* The same name with another text: only that run. */
@@ -697,7 +703,7 @@ static void test_db_plot_runs_every_seed_of_the_latest_text(void **state)
     write_ok(f->path, &r, id++);
     assert_int_equal(db_open(f->path, &db, &err), 0);
     memset(got, 0, sizeof got);
-    assert_int_equal(db_plot_runs(db, 0, "outage \"at peak\"", collect_run, got, &err), 1);
+    assert_int_equal(db_plot_runs(db, 0, 0, "outage \"at peak\"", collect_run, got, &err), 1);
     assert_int_equal(got[1], 8);
     db_close(db);
 }
