@@ -11,11 +11,15 @@
 #ifndef MRSIM_PLOT_INT_H
 #define MRSIM_PLOT_INT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "db.h"
+#include "plot.h"
 #include "sim.h"
+
+#define MAX_VARS 8192                         /* the -e argument, bytes */
 
 /* The series metrics the plots read, columns of run_data's table. */
 enum { PLOT_REQUESTS, PLOT_ERRORS, PLOT_P50, PLOT_P99, PLOT_LAG, PLOT_STALE, PLOT_NCOLS };
@@ -75,5 +79,47 @@ void plot__put_field(FILE *f, const char *s);
 void plot__put_num(FILE *f, double v);        /* "%.9g", "NaN" */
 /* Grow *pp (elements of size sz, capacity *cap) so that index need fits. 0 or SIM_ENOMEM. */
 int  plot__grow(void *pp, size_t *cap, size_t need, size_t sz);
+
+/* --- running gnuplot (plot-gnuplot.c) ------------------------------------------------ */
+
+/* One plot_db call's gnuplot setup and what it has drawn. */
+typedef struct plot_runner {
+    const plot_options *o;
+    const char *ext;                          /* "png" or "svg" */
+    char  gnuplot[PATH_MAX];                  /* absolute path of the program */
+    char  common[PATH_MAX];                   /* absolute path of common.gp */
+    char  dir[PATH_MAX];                      /* the script directory, absolute */
+    char  title[1024];                        /* quoted literal: the scenario's name */
+    plot_file_fn *file;
+    void *ctx;
+    int   nimages;
+} plot_runner;
+
+
+/* SIM_EIO with "what: strerror(errno)" and err->file = path. */
+int   plot__io_fail(sim_err *err, const char *what, const char *path);
+/* Open out_dir/name for writing (its path into path, size n), or NULL with err filled. */
+FILE *plot__open_data(const plot_runner *p, const char *name, char *path, size_t n,
+                      sim_err *err);
+/* Close a data file; 0, or SIM_EIO when a write or the close failed. */
+int   plot__close_data(FILE *f, const char *path, sim_err *err);
+/* An executable 'name' on PATH into out; false when there is none. */
+bool  plot__find_program(const char *name, char *out, size_t n);
+/* Run "gnuplot -e vars common.gp script" in the output directory for image (a name in it);
+ * 0 when it wrote a non-empty image (counted, and given to p->file), else SIM_EIO with
+ * gnuplot's last line of stderr in err. */
+int   plot__run_gnuplot(plot_runner *p, const char *script, const char *vars,
+                        const char *image, sim_err *err);
+/* Append printf-formatted text to vars (size MAX_VARS); false when it does not fit. */
+bool  plot__vars_add(char *vars, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Start vars with what every plot gets: format, image and data file names, title (a quoted
+ * literal) and band (1: the data has confidence bands). Returns the length. */
+size_t plot__base_vars(const plot_runner *p, char *vars, const char *image, const char *data,
+                       const char *title_literal, bool band);
+/* path made absolute against the working directory; 0, or -1 when it does not fit. */
+int   plot__absolute(const char *path, char *out, size_t n);
+/* Make the output folder (its last level) unless it is one already; 0 or SIM_EIO. */
+int   plot__make_dir(const char *dir, sim_err *err);
 
 #endif

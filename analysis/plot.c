@@ -5,42 +5,29 @@
  * seeds' series are read (plot-data.c) and each plot over time is drawn from one data file
  * holding, per line, the mean over the seeds and its 95% confidence band (a single seed is a
  * band of nothing); the latency CDF pools the seeds' histograms; the comparison bars are the
- * means with the intervals as error bars. Each plot is one gnuplot process: "gnuplot -e VARS
- * common.gp KIND.gp", started with fork/execv (no shell) inside the output directory. VARS
- * assigns only numbers, fixed words of ours, slug-built file names, and the title as a
- * quoted literal (plot_quote). The markers (fault windows with their kind, health flips,
+ * means with the intervals as error bars. Each plot is one gnuplot process (plot-gnuplot.c)
+ * whose VARS assign only numbers, fixed words of ours, slug-built file names, and the title
+ * as a quoted literal (plot_quote). The markers (fault windows with their kind, health flips,
  * failover steps with their step name) go in VARS as lists of numbers and of words made of
  * [a-z0-9_-], which common.gp turns into shaded rectangles, vertical lines and labels. With
  * several seeds the markers are the first seed's: the faults are the same in every seed,
  * and one seed's failover steps read better than the overlay of all of them.
  *
  * Rejected: generating a gnuplot script per plot in C (every piece of scenario text would
- * then be a quoting hazard in code, not only the title), and system()/popen() (a shell would
- * parse the command line, a second place for text to turn into code). */
+ * then be a quoting hazard in code, not only the title). */
 #include "plot.h"
 
 #include <assert.h>
-#include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "plot-int.h"
 #include "stat.h"
 
-#ifndef PLOT_SCRIPT_DIR
-#define PLOT_SCRIPT_DIR "analysis/plots"
-#endif
-
-#define MAX_VARS 8192                         /* the -e argument, bytes */
 #define MARK_LIST 2048                        /* one marker list in VARS, bytes */
 
 /* Headline metrics of the comparison plot (scope all), in order; names known to compare.gp. */
@@ -64,33 +51,6 @@ typedef struct run_list {
 } run_list;
 
 /* --- small helpers ------------------------------------------------------------------- */
-
-const char *plot_script_dir(void)
-{
-    const char *env = getenv("MRSIM_PLOT_DIR");
-    return env && env[0] ? env : PLOT_SCRIPT_DIR;
-}
-
-size_t plot_quote(const char *s, char *out, size_t n)
-{
-    assert(n >= 3);
-    size_t j = 0;
-    out[j++] = '\'';
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        size_t need = *p == '\'' ? 2 : 1;
-        if (j + need + 2 > n)                 /* room for the closing quote and the NUL */
-            break;
-        if (*p == '\'') {
-            out[j++] = '\'';
-            out[j++] = '\'';
-        } else {
-            out[j++] = (*p < 0x20 || *p == 0x7f) ? ' ' : (char)*p;
-        }
-    }
-    out[j++] = '\'';
-    out[j] = '\0';
-    return j;
-}
 
 static int oom(sim_err *err)
 {
@@ -158,197 +118,6 @@ static void run_list_fini(run_list *l)
 
 /* --- files and gnuplot ---------------------------------------------------------------- */
 
-typedef struct plotter {
-    const plot_options *o;
-    const char *ext;                          /* "png" or "svg" */
-    char  gnuplot[PATH_MAX];                  /* absolute path of the program */
-    char  common[PATH_MAX];                   /* absolute path of common.gp */
-    char  dir[PATH_MAX];                      /* the script directory, absolute */
-    char  title[1024];                        /* quoted literal: the scenario's name */
-    plot_file_fn *file;
-    void *ctx;
-    int   nimages;
-} plotter;
-
-/* err->file = path, cut to fit. */
-static void set_file(sim_err *err, const char *path)
-{
-    if (err)
-        snprintf(err->file, sizeof err->file, "%.*s", (int)sizeof err->file - 1, path);
-}
-
-static int io_fail(sim_err *err, const char *what, const char *path)
-{
-    sim_err_set(err, SIM_EIO, NULL, "%s: %s", what, strerror(errno));
-    if (err)
-        set_file(err, path);
-    return SIM_EIO;
-}
-
-static FILE *open_data(const plotter *p, const char *name, char *path, size_t n, sim_err *err)
-{
-    snprintf(path, n, "%s/%s", p->o->out_dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        io_fail(err, "cannot write the plot data", path);
-    return f;
-}
-
-static int close_data(FILE *f, const char *path, sim_err *err)
-{
-    bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad)
-        return io_fail(err, "cannot write the plot data", path);
-    return 0;
-}
-
-/* Find an executable 'name' on PATH into out. */
-static bool find_program(const char *name, char *out, size_t n)
-{
-    const char *path = getenv("PATH");
-    if (!path || !path[0])
-        path = "/usr/bin:/bin";
-    while (*path) {
-        const char *colon = strchr(path, ':');
-        size_t len = colon ? (size_t)(colon - path) : strlen(path);
-        int w = snprintf(out, n, "%.*s/%s", (int)len, len ? path : ".", name);
-        if (len == 0)
-            w = snprintf(out, n, "./%s", name);
-        if (w > 0 && (size_t)w < n && access(out, X_OK) == 0)
-            return true;
-        path += len + (colon ? 1 : 0);
-    }
-    return false;
-}
-
-/* The last non-empty line of gnuplot's stderr (its error message, "line 12: ..."), read
- * from fd until EOF into why (size n); the rest is drained and dropped. */
-static void read_stderr(int fd, char *why, size_t n)
-{
-    char buf[4096];
-    size_t len = 0;
-    ssize_t r;
-    while ((r = read(fd, buf + len, sizeof buf - 1 - len)) != 0) {
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        len += (size_t)r;
-        if (len == sizeof buf - 1) {          /* keep the tail: errors come last */
-            memmove(buf, buf + len / 2, len - len / 2);
-            len -= len / 2;
-        }
-    }
-    buf[len] = '\0';
-    while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-        buf[--len] = '\0';
-    const char *line = strrchr(buf, '\n');
-    line = line ? line + 1 : buf;
-    size_t m = strlen(line) < n - 1 ? strlen(line) : n - 1;
-    memcpy(why, line, m);
-    why[m] = '\0';
-}
-
-/* Run "gnuplot -e vars common.gp script" in the output directory and wait for it. Its
- * stderr is read through a pipe: gnuplot warns about things such as a flat line's empty
- * range, which are noise for the user, and its last line is the message worth showing
- * when it fails. */
-static int run_gnuplot(plotter *p, const char *script, const char *vars, const char *image,
-                       sim_err *err)
-{
-    char script_path[PATH_MAX + 64];
-    snprintf(script_path, sizeof script_path, "%s/%s", p->dir, script);
-    if (access(script_path, R_OK) != 0)
-        return io_fail(err, "cannot read the gnuplot script (set MRSIM_PLOT_DIR to the "
-                            "folder of mrsim's analysis/plots)", script_path);
-    char *argv[] = {p->gnuplot, "-e", (char *)vars, p->common, script_path, NULL};
-    int pipefd[2];
-    if (pipe(pipefd) != 0)
-        return io_fail(err, "cannot start gnuplot", p->gnuplot);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(pipefd[0]);
-        close(pipefd[1]);
-        return io_fail(err, "cannot start gnuplot", p->gnuplot);
-    }
-    if (pid == 0) {
-        int fd = open("/dev/null", O_RDONLY);
-        if (fd >= 0) {
-            dup2(fd, STDIN_FILENO);
-            close(fd);
-        }
-        dup2(pipefd[1], STDERR_FILENO);
-        close(pipefd[0]);
-        close(pipefd[1]);
-        if (chdir(p->o->out_dir) != 0)
-            _exit(126);
-        execv(p->gnuplot, argv);
-        _exit(127);
-    }
-    close(pipefd[1]);
-    char why[256];
-    read_stderr(pipefd[0], why, sizeof why);
-    close(pipefd[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR)
-            return io_fail(err, "cannot wait for gnuplot", p->gnuplot);
-    }
-    char out[PATH_MAX + 64];
-    snprintf(out, sizeof out, "%s/%s", p->o->out_dir, image);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        sim_err_set(err, SIM_EIO, NULL, "gnuplot failed on %s (%s %d)%s%s", script,
-                    WIFEXITED(status) ? "exit status" : "signal",
-                    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-                    why[0] ? ": " : "", why);
-        if (err)
-            set_file(err, out);
-        return SIM_EIO;
-    }
-    struct stat st;
-    if (stat(out, &st) != 0 || st.st_size == 0) {
-        sim_err_set(err, SIM_EIO, NULL, "gnuplot wrote no image from %s", script);
-        if (err)
-            set_file(err, out);
-        return SIM_EIO;
-    }
-    p->nimages++;
-    if (p->file)
-        p->file(p->ctx, out);
-    return 0;
-}
-
-/* Append printf-formatted text to vars (size MAX_VARS); false when it does not fit. */
-static bool vars_add(char *vars, size_t *len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static bool vars_add(char *vars, size_t *len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(vars + *len, MAX_VARS - *len, fmt, ap);
-    va_end(ap);
-    if (w < 0 || (size_t)w >= MAX_VARS - *len) {
-        vars[*len] = '\0';
-        return false;
-    }
-    *len += (size_t)w;
-    return true;
-}
-
-/* The variables every plot gets: format, image and data file names (slug-built), title,
- * and band (1: the data has confidence bands to draw). */
-static size_t base_vars(const plotter *p, char *vars, const char *image, const char *data,
-                        const char *title_literal, bool band)
-{
-    size_t len = 0;
-    vars_add(vars, &len, "fmt='%s'; out='%s'; data='%s'; title=%s; band=%d; ", p->ext, image,
-             data, title_literal, band ? 1 : 0);
-    return len;
-}
-
 /* A space-separated list being built in a fixed buffer; items past its room are dropped. */
 typedef struct mark_list {
     char   s[MARK_LIST];
@@ -405,7 +174,7 @@ static void marker_vars(const plot_data *d, double end_s, char *vars, size_t *le
             break;
         }
     }
-    vars_add(vars, len, "fx0='%s'; fx1='%s'; flab='%s'; ", x0.s, x1.s, lab.s);
+    plot__vars_add(vars, len, "fx0='%s'; fx1='%s'; flab='%s'; ", x0.s, x1.s, lab.s);
     for (size_t i = 0; i < d->nsteps; i++) {
         mark_list st = ft, sl = fl;
         if (!list_add(&ft, "%.9g", d->steps[i].t_s) || !list_add(&fl, "%s", d->steps[i].label)) {
@@ -413,14 +182,14 @@ static void marker_vars(const plot_data *d, double end_s, char *vars, size_t *le
             break;
         }
     }
-    vars_add(vars, len, "fot='%s'; fol='%s'; ", ft.s, fl.s);
+    plot__vars_add(vars, len, "fot='%s'; fol='%s'; ", ft.s, fl.s);
     for (size_t i = 0; i < d->ndown && list_add(&h, "%.9g", d->down[i]); i++)
         ;
-    vars_add(vars, len, "hdown='%s'; ", h.s);
+    plot__vars_add(vars, len, "hdown='%s'; ", h.s);
     h = (mark_list){0};
     for (size_t i = 0; i < d->nup && list_add(&h, "%.9g", d->up[i]); i++)
         ;
-    vars_add(vars, len, "hup='%s'; ", h.s);
+    plot__vars_add(vars, len, "hup='%s'; ", h.s);
 }
 
 /* --- the plots over time ------------------------------------------------------------------ */
@@ -440,40 +209,40 @@ static void pattern_title(const run_list *l, const plot_group *g, char *out, siz
 
 /* One plot over time: KIND-SLUG.tsv written from the seeds' tables, drawn by KIND.gp into
  * KIND-SLUG.EXT with the first seed's markers. */
-static int draw_over_time(plotter *p, const plot_group *g, plot_data *const *d,
+static int draw_over_time(plot_runner *p, const plot_group *g, plot_data *const *d,
                           const plot_kind *k, const char *title, char *vars, sim_err *err)
 {
     char name[128], image[128], script[64], path[PATH_MAX + 128];
     snprintf(name, sizeof name, "%s-%s.tsv", k->name, g->slug);
     snprintf(image, sizeof image, "%s-%s.%s", k->name, g->slug, p->ext);
     snprintf(script, sizeof script, "%s.gp", k->name);
-    FILE *f = open_data(p, name, path, sizeof path, err);
+    FILE *f = plot__open_data(p, name, path, sizeof path, err);
     if (!f)
         return SIM_EIO;
     int rc = plot__write_series(f, k, d, g->n);
-    int crc = close_data(f, path, err);
+    int crc = plot__close_data(f, path, err);
     if (rc < 0)
         return oom(err);
     if (crc < 0)
         return crc;
-    size_t len = base_vars(p, vars, image, name, title, g->n > 1);
+    size_t len = plot__base_vars(p, vars, image, name, title, g->n > 1);
     size_t nreg = d[0]->nregions;
     if (k->per_region)
-        vars_add(vars, &len, "nreg=%zu; ", nreg);
+        plot__vars_add(vars, &len, "nreg=%zu; ", nreg);
     /* Which halves of the consistency plot have data: gnuplot refuses to draw a panel whose
      * every point is undefined, so an empty one is drawn as a note instead. */
     if (k == &plot__consistency)
-        vars_add(vars, &len, "haslag=%d; hasstale=%d; ",
+        plot__vars_add(vars, &len, "haslag=%d; hasstale=%d; ",
                  plot__has_values(k, d, g->n, 0, nreg), plot__has_values(k, d, g->n, nreg, 2 * nreg));
     double end_s = d[0]->nt ? d[0]->t[d[0]->nt - 1] : g->simulated_s;
-    vars_add(vars, &len, "xend=%.9g; ", end_s > 0 ? end_s : 1);
+    plot__vars_add(vars, &len, "xend=%.9g; ", end_s > 0 ? end_s : 1);
     marker_vars(d[0], end_s, vars, &len);
-    return run_gnuplot(p, script, vars, image, err);
+    return plot__run_gnuplot(p, script, vars, image, err);
 }
 
 /* The plots over time of one pattern: latency, availability, and replication lag with the
  * stale-read rate when any was measured. */
-static int plot_group_series(plotter *p, db_conn *db, const run_list *l, const plot_group *g,
+static int plot_group_series(plot_runner *p, db_conn *db, const run_list *l, const plot_group *g,
                              sim_err *err)
 {
     char title[1400];
@@ -582,11 +351,11 @@ static int cdf_block(FILE *f, db_conn *db, const plot_group *g, cdf_acc *a, size
     return 1;
 }
 
-static int plot_cdf(plotter *p, db_conn *db, const run_list *l, sim_err *err)
+static int plot_cdf(plot_runner *p, db_conn *db, const run_list *l, sim_err *err)
 {
     char path[PATH_MAX + 128], image[64];
     snprintf(image, sizeof image, "cdf.%s", p->ext);
-    FILE *f = open_data(p, "cdf.tsv", path, sizeof path, err);
+    FILE *f = plot__open_data(p, "cdf.tsv", path, sizeof path, err);
     if (!f)
         return SIM_EIO;
     int rc = 0;
@@ -596,7 +365,7 @@ static int plot_cdf(plotter *p, db_conn *db, const run_list *l, sim_err *err)
         if ((rc = cdf_block(f, db, &l->g[i], &a, blocks, err)) > 0)
             blocks++;
     sim_free(a.b);
-    int crc = close_data(f, path, err);
+    int crc = plot__close_data(f, path, err);
     if (rc < 0)
         return rc;
     if (crc < 0)
@@ -604,9 +373,9 @@ static int plot_cdf(plotter *p, db_conn *db, const run_list *l, sim_err *err)
     if (blocks == 0)
         return 0;                             /* nothing stored: no CDF */
     char vars[MAX_VARS];
-    size_t len = base_vars(p, vars, image, "cdf.tsv", p->title, false);
-    vars_add(vars, &len, "nblocks=%zu; ", blocks);
-    return run_gnuplot(p, "cdf.gp", vars, image, err);
+    size_t len = plot__base_vars(p, vars, image, "cdf.tsv", p->title, false);
+    plot__vars_add(vars, &len, "nblocks=%zu; ", blocks);
+    return plot__run_gnuplot(p, "cdf.gp", vars, image, err);
 }
 
 /* --- the comparison ---------------------------------------------------------------------- */
@@ -633,7 +402,7 @@ static int group_metric(db_conn *db, const plot_group *g, const char *m, double 
     return 0;
 }
 
-static int plot_compare(plotter *p, db_conn *db, const run_list *l, sim_err *err)
+static int plot_compare(plot_runner *p, db_conn *db, const run_list *l, sim_err *err)
 {
     size_t maxn = 1;
     for (size_t i = 0; i < l->n; i++)
@@ -651,7 +420,7 @@ static int plot_compare(plotter *p, db_conn *db, const run_list *l, sim_err *err
     }
     sim_free(xs);
     char path[PATH_MAX + 128], image[64], metrics[256] = "";
-    FILE *f = rc < 0 ? NULL : open_data(p, "compare.tsv", path, sizeof path, err);
+    FILE *f = rc < 0 ? NULL : plot__open_data(p, "compare.tsv", path, sizeof path, err);
     if (!f) {
         sim_free(all);
         return rc < 0 ? rc : SIM_EIO;
@@ -681,51 +450,22 @@ static int plot_compare(plotter *p, db_conn *db, const run_list *l, sim_err *err
         fputc('\n', f);
     }
     sim_free(all);
-    if ((rc = close_data(f, path, err)) < 0)
+    if ((rc = plot__close_data(f, path, err)) < 0)
         return rc;
     if (nm == 0)
         return 0;
     char vars[MAX_VARS];
-    size_t len = base_vars(p, vars, image, "compare.tsv", p->title, maxn > 1);
-    vars_add(vars, &len, "metrics='%s'; npat=%zu; ", metrics, l->n);
-    return run_gnuplot(p, "compare.gp", vars, image, err);
+    size_t len = plot__base_vars(p, vars, image, "compare.tsv", p->title, maxn > 1);
+    plot__vars_add(vars, &len, "metrics='%s'; npat=%zu; ", metrics, l->n);
+    return plot__run_gnuplot(p, "compare.gp", vars, image, err);
 }
 
 /* --- entry point ------------------------------------------------------------------------ */
 
-/* path made absolute against the working directory (realpath is not in POSIX.1-2008 base
- * without XSI, and resolving links is not needed). Returns 0 or -1 when it does not fit. */
-static int absolute(const char *path, char *out, size_t n)
-{
-    char cwd[PATH_MAX];
-    int w;
-    if (path[0] == '/')
-        w = snprintf(out, n, "%s", path);
-    else if (getcwd(cwd, sizeof cwd))
-        w = snprintf(out, n, "%s/%s", cwd, path);
-    else
-        return -1;
-    return w < 0 || (size_t)w >= n ? -1 : 0;
-}
-
-static int make_dir(const char *dir, sim_err *err)
-{
-    struct stat st;
-    if (stat(dir, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return 0;
-        errno = ENOTDIR;
-        return io_fail(err, "cannot use the plot directory", dir);
-    }
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return io_fail(err, "cannot create the plot directory", dir);
-    return 0;
-}
-
 int plot_db(db_conn *db, const plot_options *o, plot_file_fn *file, void *ctx, sim_err *err)
 {
     assert(db && o && o->out_dir);
-    plotter *p = sim_calloc(1, sizeof *p);
+    plot_runner *p = sim_calloc(1, sizeof *p);
     if (!p)
         return oom(err);
     p->o = o;
@@ -735,16 +475,16 @@ int plot_db(db_conn *db, const plot_options *o, plot_file_fn *file, void *ctx, s
     run_list l = {0};
     int rc = 0;
 
-    if (!find_program("gnuplot", p->gnuplot, sizeof p->gnuplot)) {
+    if (!plot__find_program("gnuplot", p->gnuplot, sizeof p->gnuplot)) {
         rc = sim_err_set(err, SIM_ENOENT, NULL, "gnuplot not found; install gnuplot-nox");
         goto done;
     }
     /* Absolute, because gnuplot runs inside the output directory. */
     char common[PATH_MAX + 16];
     snprintf(common, sizeof common, "%s/common.gp", plot_script_dir());
-    if (absolute(plot_script_dir(), p->dir, sizeof p->dir) < 0 ||
-        absolute(common, p->common, sizeof p->common) < 0 || access(p->common, R_OK) != 0) {
-        rc = io_fail(err, "cannot find the gnuplot scripts (set MRSIM_PLOT_DIR to the folder "
+    if (plot__absolute(plot_script_dir(), p->dir, sizeof p->dir) < 0 ||
+        plot__absolute(common, p->common, sizeof p->common) < 0 || access(p->common, R_OK) != 0) {
+        rc = plot__io_fail(err, "cannot find the gnuplot scripts (set MRSIM_PLOT_DIR to the folder "
                           "of mrsim's analysis/plots)", common);
         goto done;
     }
@@ -764,7 +504,7 @@ int plot_db(db_conn *db, const plot_options *o, plot_file_fn *file, void *ctx, s
             rc = sim_err_set(err, SIM_ENOENT, NULL, "no runs in the database");
         goto done;
     }
-    if ((rc = make_dir(o->out_dir, err)) < 0)
+    if ((rc = plot__make_dir(o->out_dir, err)) < 0)
         goto done;
     plot_quote(l.scenario, p->title, sizeof p->title);
 
