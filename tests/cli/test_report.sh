@@ -7,19 +7,41 @@
 # screenshot must be a non-empty PNG. A page that breaks those rules is loaded too, to show
 # the console check can fail.
 #
-# Needs chromium (Debian package, in .ci/deps) and gnuplot; exits 77 (skip) only when
-# chromium is absent. Prints TAP-like lines and ends with "N passed, N failed".
+# First, without a browser: usage errors exit 2 and a missing database exits 1 and writes
+# nothing. Needs chromium (Debian package, in .ci/deps) and gnuplot for the rest; exits 77
+# (skip) only when chromium is absent (and the checks before it passed). Prints TAP-like
+# lines and ends with "N passed, N failed".
 set -u
 mrsim=${MRSIM_BIN:?MRSIM_BIN is not set}
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "skip: chromium not found (apt-get install chromium; see .ci/deps)"
-  exit 77
-fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
 ok()   { passed=$((passed + 1)); echo "ok - $*"; }
 fail() { failed=$((failed + 1)); echo "not ok - $*"; }
+
+expect_exit() {   # expect_exit STATUS DESCRIPTION ARGS...: mrsim ARGS exits with STATUS
+  local want=$1 what=$2; shift 2
+  "$mrsim" "$@" >"$tmp/u.out" 2>"$tmp/u.err"
+  local rc=$?
+  if [ $rc -eq "$want" ]; then ok "$what"; else fail "$what: exit $rc, $(cat "$tmp/u.err")"; fi
+}
+expect_exit 2 "report without DB is a usage error" report
+expect_exit 2 "report --run x is a usage error" report "$tmp/none.db" --run x
+expect_exit 2 "report --run with --scenario is a usage error" report "$tmp/none.db" --run 1 --scenario a
+expect_exit 2 "compare --plot-format gif is a usage error" compare x.json --plot-format gif
+expect_exit 1 "report of a missing database fails" report "$tmp/none.db" --out "$tmp/r.html"
+if [ ! -e "$tmp/none.db" ] && [ ! -e "$tmp/r.html" ]; then ok "... and creates nothing"
+else fail "a missing database left files"; fi
+expect_exit 0 "report --help" report --help
+if grep -q 'self-contained' "$tmp/u.out"; then ok "report --help describes the page"
+else fail "report --help: $(head -3 "$tmp/u.out")"; fi
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ] || exit 1
+  echo "skip: chromium not found (apt-get install chromium; see .ci/deps)"
+  exit 77
+fi
 
 # Chromium with a profile and HOME of its own, so that it never touches the user's.
 browse() {
