@@ -232,7 +232,7 @@ static int draw_over_time(plot_runner *p, const plot_group *g, plot_data *const 
     /* Which halves of the consistency plot have data: gnuplot refuses to draw a panel whose
      * every point is undefined, so an empty one is drawn as a note instead. */
     if (k == &plot__consistency)
-        plot__vars_add(vars, &len, "haslag=%d; hasstale=%d; ",
+        plot__vars_add(vars, &len, "height=850; haslag=%d; hasstale=%d; ",
                  plot__has_values(k, d, g->n, 0, nreg), plot__has_values(k, d, g->n, nreg, 2 * nreg));
     double end_s = d[0]->nt ? d[0]->t[d[0]->nt - 1] : g->simulated_s;
     plot__vars_add(vars, &len, "xend=%.9g; ", end_s > 0 ? end_s : 1);

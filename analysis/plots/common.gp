@@ -3,7 +3,7 @@
 # health flips as vertical lines, failover steps as labelled vertical lines). mrsim runs:
 # gnuplot -e VARS common.gp KIND.gp, inside the output directory.
 #
-# VARS (set by analysis/plot.c): fmt 'png' or 'svg'; out, the image; data, the TSV file;
+# VARS (set by analysis/plot.c): fmt 'png' or 'svg'; height, the image's (default 600); out, the image; data, the TSV file;
 # title, the scenario's name as an escaped literal; band, 1 when the data has 95% confidence
 # bands (several seeds) to draw; for the plots over time also fx0 and fx1 (start and end of
 # each fault window, simulated seconds, space-separated) with flab (each window's fault
@@ -15,10 +15,11 @@
 # The data files of the plots over time hold, per line drawn, three columns: the mean over
 # the seeds, and the low and high ends of its 95% interval (NaN with one seed). bandcol(c)
 # draws the band of the line whose mean is column c.
+if (!exists('height')) { height = 600 }      # pixels; the two-panel plot asks for more
 if (fmt eq 'svg') {
-    set terminal svg size 1100,600 dynamic noenhanced font 'sans,12' background '#ffffff'
+    set terminal svg size 1100,height dynamic noenhanced font 'sans,12' background '#ffffff'
 } else {
-    set terminal pngcairo size 1100,600 noenhanced font 'sans,10'
+    set terminal pngcairo size 1100,height noenhanced font 'sans,10'
 }
 set output out
 set datafile separator '\t'
@@ -46,8 +47,14 @@ do for [i=1:words(flab)] {
 do for [i=1:words(fot)] {
     set arrow from first word(fot, i) + 0, graph 0 to first word(fot, i) + 0, graph 1 \
         nohead front lc rgb '#6a1b9a' dt 1 lw 1.2
-    set label 1000 + i word(fol, i) at first word(fot, i) + 0, graph 0.97 right rotate by 90 \
-        offset -0.3, 0 front font ',8' tc rgb '#6a1b9a'
+    # Above the plot area, upright: the data cannot hide it, and steps a few seconds apart
+    # stand side by side.
+    set label 1000 + i word(fol, i) at first word(fot, i) + 0, graph 1.01 left rotate by 90 \
+        front font ',8' tc rgb '#6a1b9a'
+}
+if (words(fot) > 0) {
+    set tmargin 8
+    set title offset 0, 4
 }
 do for [i=1:words(hdown)] {
     set arrow from first word(hdown, i) + 0, graph 0 to first word(hdown, i) + 0, graph 1 \

@@ -30,6 +30,9 @@ if (haslag) {
     unset label 999
 }
 set ylabel 'stale reads (% of reads)'
+# The failover steps' names were shown above the top panel; here the lines alone.
+do for [i=1:words(fot)] { unset label 1000 + i }
+set tmargin 1
 if (hasstale) {
     set yrange [0:*]
     plot for [b=1:nband] for [i=0:nreg-1] data using 1:(column(stale(i) + 1)):(column(stale(i) + 2)) \
