@@ -189,7 +189,7 @@ void compare_table_free(compare_table *t)
 /* --- terminal table ------------------------------------------------------------------- */
 
 /* A row's label: "read p99_ms" for the per-operation rows, the metric name otherwise. */
-static void row_label(char *buf, size_t n, const compare_row *row)
+void compare_row_label(char *buf, size_t n, const compare_row *row)
 {
     if (row->op)
         snprintf(buf, n, "%s %s", row->op, row->metric);
@@ -200,8 +200,8 @@ static void row_label(char *buf, size_t n, const compare_row *row)
 /* The cell of pattern p in row: "12.3", with several seeds "12.3 ±0.4" (no interval when the
  * cell rests on a single run), "-" when no run of the pattern has a value. The mark is not
  * part of the cell: it goes in a column of its own right after it. */
-static void row_cell(char *buf, size_t n, const compare_table *t, const compare_row *row,
-                     size_t p)
+void compare_cell_text(char *buf, size_t n, const compare_table *t, const compare_row *row,
+                       size_t p)
 {
     table_fmt kind = spec_of(row)->kind;
     const compare_value *cv = &row->values[p];
@@ -246,7 +246,7 @@ static size_t column_width(const compare_table *t, size_t p)
     char cell[160];
     size_t w = table_text_width(t->patterns[p]);
     for (size_t i = 0; i < t->nrows; i++) {
-        row_cell(cell, sizeof cell, t, &t->rows[i], p);
+        compare_cell_text(cell, sizeof cell, t, &t->rows[i], p);
         if (table_text_width(cell) > w)
             w = table_text_width(cell);
     }
@@ -266,7 +266,7 @@ void compare_table_print(FILE *out, const compare_table *t)
      * printed (column_width), which costs a few hundred formatted cells and no storage. */
     size_t wlabel = strlen("metric");
     for (size_t i = 0; i < t->nrows; i++) {
-        row_label(cell, sizeof cell, &t->rows[i]);
+        compare_row_label(cell, sizeof cell, &t->rows[i]);
         if (table_text_width(cell) > wlabel)
             wlabel = table_text_width(cell);
     }
@@ -283,10 +283,10 @@ void compare_table_print(FILE *out, const compare_table *t)
     fputc('\n', out);
     for (size_t i = 0; i < t->nrows; i++) {
         const compare_row *row = &t->rows[i];
-        row_label(cell, sizeof cell, row);
+        compare_row_label(cell, sizeof cell, row);
         put_padded(out, cell, wlabel, false);
         for (size_t p = 0; p < t->npatterns; p++) {
-            row_cell(cell, sizeof cell, t, row, p);
+            compare_cell_text(cell, sizeof cell, t, row, p);
             fputs("  ", out);
             put_padded(out, cell, column_width(t, p), true);
             if (row->best[p])

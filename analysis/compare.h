@@ -83,6 +83,13 @@ void compare_table_free(compare_table *t);    /* NULL is a no-op */
  * (with several seeds) "±" mean. Control characters in names are shown as '?'. */
 void compare_table_print(FILE *out, const compare_table *t);
 
+/* The text the terminal table shows, for other writers (the HTML report): a row's label
+ * ("read p99_ms", or the metric name), and pattern p's cell in row ("12.3", with several
+ * seeds "12.3 ±0.4", "-" without a value; the best mark is not part of it: see row->best). */
+void compare_row_label(char *buf, size_t n, const compare_row *row);
+void compare_cell_text(char *buf, size_t n, const compare_table *t, const compare_row *row,
+                       size_t p);
+
 /* Print t as the JSON document above to out, followed by a newline. */
 void compare_table_print_json(FILE *out, const compare_table *t);
 

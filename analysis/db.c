@@ -468,7 +468,7 @@ static double col_real(sqlite3_stmt *st, int i)
 }
 
 /* Which callback a query feeds, and how its columns map onto the callback's arguments. */
-typedef enum row_kind { ROW_RUN, ROW_SERIES, ROW_EVENT, ROW_BUCKET } row_kind;
+typedef enum row_kind { ROW_RUN, ROW_SERIES, ROW_EVENT, ROW_BUCKET, ROW_METRIC } row_kind;
 
 typedef struct row_sink {
     row_kind kind;
@@ -477,6 +477,7 @@ typedef struct row_sink {
         db_series_fn *series;
         db_event_fn  *event;
         db_bucket_fn *bucket;
+        db_metric_fn *metric;
     } fn;
     void    *ctx;
 } row_sink;
@@ -488,6 +489,8 @@ static int deliver(const row_sink *k, sqlite3_stmt *st)
         db_run_row run = {
             .id = sqlite3_column_int64(st, 0), .scenario = col_text(st, 1),
             .pattern = col_text(st, 2), .simulated_s = col_real(st, 3),
+            .seed = (uint64_t)sqlite3_column_int64(st, 4), .scenario_file = col_text(st, 5),
+            .scenario_text = col_text(st, 6),
         };
         return k->fn.run(k->ctx, &run);
     }
@@ -501,6 +504,9 @@ static int deliver(const row_sink *k, sqlite3_stmt *st)
         return k->fn.bucket(k->ctx, sqlite3_column_int64(st, 0),
                                        sqlite3_column_int64(st, 1),
                                        sqlite3_column_int64(st, 2));
+    case ROW_METRIC:
+        return k->fn.metric(k->ctx, col_text(st, 0), col_text(st, 1), col_text(st, 2),
+                            col_real(st, 3));
     }
     return 0;
 }
@@ -540,30 +546,43 @@ static int query_rows(db_conn *db, const char *sql, int64_t id, const char *text
     return ret != 0 ? ret : n;
 }
 
-int db_plot_runs(db_conn *db, int64_t run_id, const char *scenario, db_run_fn *fn, void *ctx,
-                 sim_err *err)
+int db_plot_runs(db_conn *db, int64_t run_id, int64_t min_id, const char *scenario,
+                 db_run_fn *fn, void *ctx, sim_err *err)
 {
     assert(db && fn);
     const row_sink k = {ROW_RUN, {.run = fn}, ctx};
+#define RUN_COLUMNS(t) t "id, " t "scenario, " t "pattern, " t "simulated_s, " t "seed, " \
+                       t "scenario_file, " t "scenario_text"
     if (run_id > 0)
-        return query_rows(db, "SELECT id, scenario, pattern, simulated_s FROM runs"
-                              " WHERE id = ?1", run_id, NULL, &k, err);
-    /* ?1 is unused but bound (to 0) so that ?2 is the scenario in both forms. 'IS' rather
-     * than '=' so that a NULL pattern is its own group. */
-    static const char by_name[] =
-        "SELECT id, scenario, pattern, simulated_s FROM runs r WHERE ?1 = 0 AND scenario = ?2"
-        " AND id = (SELECT max(id) FROM runs r2 WHERE r2.scenario = ?2"
-        "           AND r2.pattern IS r.pattern)"
-        " ORDER BY id";
-    static const char latest[] =
-        "SELECT id, scenario, pattern, simulated_s FROM runs r WHERE ?1 = 0"
-        " AND scenario = (SELECT scenario FROM runs ORDER BY id DESC LIMIT 1)"
-        " AND id = (SELECT max(id) FROM runs r2 WHERE r2.scenario = r.scenario"
-        "           AND r2.pattern IS r.pattern)"
-        " ORDER BY id";
-    if (scenario)
-        return query_rows(db, by_name, 0, scenario, &k, err);
-    return query_rows(db, latest, 0, NULL, &k, err);
+        return query_rows(db, "SELECT " RUN_COLUMNS("") " FROM runs WHERE id = ?1", run_id,
+                          NULL, &k, err);
+    /* 'pick' is the scenario's latest run: its name and text hash define the set. Then the
+     * latest run of each (pattern, seed) in that set, grouped by pattern in the order the
+     * patterns first appear. ?1 is min_id, ?2 the scenario (NULL: the latest run's); 'IS'
+     * rather than '=' so that NULL patterns and hashes form their own groups. */
+    static const char sql[] =
+        "WITH pick AS (SELECT scenario, scenario_sha256 FROM runs"
+        "              WHERE id >= ?1 AND (?2 IS NULL OR scenario = ?2)"
+        "              ORDER BY id DESC LIMIT 1),"
+        " sel AS (SELECT r.* FROM runs r, pick"
+        "         WHERE r.id >= ?1 AND r.scenario = pick.scenario"
+        "           AND r.scenario_sha256 IS pick.scenario_sha256),"
+        " latest AS (SELECT max(id) AS id FROM sel GROUP BY pattern, seed),"
+        " firsts AS (SELECT pattern, min(id) AS first FROM sel GROUP BY pattern)"
+        " SELECT " RUN_COLUMNS("sel.") " FROM sel"
+        " JOIN firsts f ON f.pattern IS sel.pattern"
+        " WHERE sel.id IN (SELECT id FROM latest)"
+        " ORDER BY f.first, sel.seed, sel.id";
+#undef RUN_COLUMNS
+    return query_rows(db, sql, min_id > 0 ? min_id : 0, scenario, &k, err);
+}
+
+int db_read_metrics(db_conn *db, int64_t run_id, db_metric_fn *fn, void *ctx, sim_err *err)
+{
+    const row_sink k = {ROW_METRIC, {.metric = fn}, ctx};
+    int rc = query_rows(db, "SELECT scope, key, metric, value FROM metrics WHERE run_id = ?1"
+                            " ORDER BY rowid", run_id, NULL, &k, err);
+    return rc < 0 ? rc : 0;
 }
 
 int db_read_series(db_conn *db, int64_t run_id, db_series_fn *fn, void *ctx, sim_err *err)

@@ -76,6 +76,9 @@ typedef struct db_run_row {
     const char *scenario;                     /* the scenario's name ("" when NULL) */
     const char *pattern;                      /* the pattern's name ("" when NULL) */
     double      simulated_s;                  /* simulated seconds (NaN when NULL) */
+    uint64_t    seed;                         /* the seed, from its int64 bit pattern */
+    const char *scenario_file;                /* as given on the command line ("" when NULL) */
+    const char *scenario_text;                /* the file's whole text ("" when NULL) */
 } db_run_row;
 
 typedef int db_run_fn(void *ctx, const db_run_row *run);
@@ -87,18 +90,28 @@ typedef int db_event_fn(void *ctx, double t_s, const char *kind, const char *det
 /* One latency bucket: [lo_ns, hi_ns), count requests. */
 typedef int db_bucket_fn(void *ctx, int64_t lo_ns, int64_t hi_ns, int64_t count);
 
-/* The runs to plot: run run_id alone when run_id > 0; otherwise the latest run (highest id)
- * of each pattern of the scenario named 'scenario' or, when it is NULL, of the scenario of
- * the latest run in the database; in id order. Returns the number of runs (0 when there is
- * no such run or scenario, or no runs at all) or an error. */
-int db_plot_runs(db_conn *db, int64_t run_id, const char *scenario, db_run_fn *fn, void *ctx,
-                 sim_err *err);
+/* The runs to plot: run run_id alone when run_id > 0. Otherwise the runs of the scenario
+ * named 'scenario' (when NULL: the scenario of the latest run in the database) whose
+ * scenario text is the same as that scenario's latest run (same SHA-256: an edited file is
+ * another experiment), keeping the latest run of each (pattern, seed); ordered by pattern
+ * (in the order the patterns first ran), then seed. So one seed per pattern gives one run
+ * per pattern, and `compare --seeds N` gives the N seeds of each. Returns the number of
+ * runs (0 when there is no such run or scenario, or no runs at all) or an error.
+ * min_id > 0 leaves out every run with a smaller id (so that `compare --plot` draws exactly
+ * the runs it just made); it does not apply to run_id. */
+int db_plot_runs(db_conn *db, int64_t run_id, int64_t min_id, const char *scenario,
+                 db_run_fn *fn, void *ctx, sim_err *err);
 /* Run run_id's series points, events and latency buckets, in the order they were written.
  * Return 0 or an error. */
 int db_read_series(db_conn *db, int64_t run_id, db_series_fn *fn, void *ctx, sim_err *err);
 int db_read_events(db_conn *db, int64_t run_id, db_event_fn *fn, void *ctx, sim_err *err);
 int db_read_latency_hist(db_conn *db, int64_t run_id, db_bucket_fn *fn, void *ctx,
                          sim_err *err);
+/* Every metric row of run run_id, in the order it was written. scope is "all", "op" or
+ * "region"; value NaN when NULL. Returns 0 or an error. */
+typedef int db_metric_fn(void *ctx, const char *scope, const char *key, const char *name,
+                         double value);
+int db_read_metrics(db_conn *db, int64_t run_id, db_metric_fn *fn, void *ctx, sim_err *err);
 /* The value of metric 'name' of run run_id in (scope, key) ("all", ""), into *value (NaN
  * when stored as NULL). Returns 1 when found, 0 when the run has no such metric, or an
  * error. */

@@ -1,12 +1,16 @@
 /* plot.h - plots of stored runs: the results database in, PNG or SVG files out, drawn by
  * gnuplot from the scripts in analysis/plots/.
  *
- * plot_db() picks the runs (one run, or the latest run of each pattern of a scenario), reads
- * them through db.c, writes each plot's data as TSV files into the output directory, and runs
- * gnuplot once per plot with fork/exec (never a shell). Per pattern: latency over time (p50
- * and p99 per region, fault windows shaded, health flips marked), availability and error
- * rate over time, and replication lag over time (when any was measured); over all the
- * patterns: the latency CDF and a comparison of headline metrics.
+ * plot_db() picks the runs (one run, or every seed of each pattern of a scenario: see
+ * db_plot_runs), reads them through db.c, writes each plot's data as TSV files into the
+ * output directory, and runs gnuplot once per plot with fork/exec (never a shell). Per
+ * pattern: latency over time (p50 and p99 per region), availability and error rate over
+ * time, and replication lag with the stale-read rate over time per region (when there was
+ * replication or a read); on each, fault windows are shaded and labelled with their kind,
+ * health flips and failover steps (events whose kind starts with "failover") marked. Over
+ * all the patterns: the latency CDF and a comparison of headline metrics. With several
+ * seeds the lines are means over the seeds with their 95% confidence bands, and the
+ * comparison's bars carry 95% error bars.
  *
  * Two decisions a reader must know:
  * - Text from scenario files (the scenario, region and pattern names) never becomes gnuplot
@@ -32,6 +36,7 @@ typedef enum plot_format { PLOT_PNG, PLOT_SVG } plot_format;
 /* What to plot and where. */
 typedef struct plot_options {
     int64_t     run_id;                       /* > 0: this run alone; 0: by scenario */
+    int64_t     min_id;                       /* > 0: by scenario, only runs from this id on */
     const char *scenario;                     /* NULL: the scenario of the latest run */
     const char *out_dir;                      /* created when missing (the last level) */
     plot_format format;

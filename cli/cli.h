@@ -169,5 +169,6 @@ int cli_compare_main(int argc, char **argv);
 int cli_validate_main(int argc, char **argv);
 int cli_check_main(int argc, char **argv);
 int cli_plot_main(int argc, char **argv);
+int cli_report_main(int argc, char **argv);
 
 #endif

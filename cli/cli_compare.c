@@ -15,12 +15,14 @@
  * memory held. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "compare.h"
 #include "db.h"
 #include "plot.h"
+#include "report.h"
 #include "scn.h"
 
 #define MAX_SEEDS 100000                      /* --seeds bound: far beyond any useful
@@ -48,8 +50,13 @@ static const char compare_help[] =
     "  --json      print the comparison as one JSON document on stdout instead of the table\n"
     "  --db PATH   results database to append the runs to (default: " CLI_DEFAULT_DB ";\n"
     "              its directory is created when missing)\n"
-    "  --plot DIR  also draw the plots of `mrsim plot` for these runs into DIR (PNG; see\n"
-    "              'mrsim plot --help'); needs gnuplot\n"
+    "  --plot DIR  also draw the plots of `mrsim plot` for exactly these runs into DIR (see\n"
+    "              'mrsim plot --help'; with --seeds, means with 95% bands); needs gnuplot\n"
+    "  --plot-format FMT\n"
+    "              png (default) or svg, for --plot\n"
+    "  --report PATH\n"
+    "              also write the HTML report of `mrsim report` for these runs to PATH (one\n"
+    "              self-contained page: scenario, this table, every plot, the events)\n"
     "  --quiet     no progress line and no \"saved\" note; the table or JSON still appears\n"
     "  -h, --help  show this help\n"
     "\n"
@@ -92,6 +99,7 @@ int cli_compare_main(int argc, char **argv)
     uint64_t seed = 0;
     bool has_seed = false, json = false, quiet = false;
     const char *db_path = CLI_DEFAULT_DB, *seeds_text = "1", *plot_dir = NULL;
+    const char *pformat_text = "png", *report_path = NULL;
     const cli_opt opts[] = {
         {"seeds", CLI_OPT_STRING, &seeds_text, NULL},
         {"seed", CLI_OPT_SEED, &seed, &has_seed},
@@ -99,11 +107,13 @@ int cli_compare_main(int argc, char **argv)
         {"db", CLI_OPT_STRING, &db_path, NULL},
         {"quiet", CLI_OPT_FLAG, &quiet, NULL},
         {"plot", CLI_OPT_STRING, &plot_dir, NULL},
+        {"plot-format", CLI_OPT_STRING, &pformat_text, NULL},
+        {"report", CLI_OPT_STRING, &report_path, NULL},
     };
     const cli_spec spec = {
         .name = "compare",
         .usage = "mrsim compare FILE [--seeds N] [--seed S] [--json] [--db PATH] [--plot DIR]"
-                 " [--quiet]",
+                 " [--plot-format png|svg] [--report PATH] [--quiet]",
         .help = compare_help,
         .opts = opts,
         .nopts = sizeof opts / sizeof opts[0],
@@ -120,6 +130,14 @@ int cli_compare_main(int argc, char **argv)
     if (parse_seeds(seeds_text, &nseeds) < 0)
         return cli_usage_error(&spec, "--seeds: expected an integer from 1 to %d, got '%s'",
                                MAX_SEEDS, seeds_text);
+    plot_format pfmt = PLOT_PNG;
+    if (strcmp(pformat_text, "svg") == 0)
+        pfmt = PLOT_SVG;
+    else if (strcmp(pformat_text, "png") != 0)
+        return cli_usage_error(&spec, "--plot-format: expected png or svg, got '%s'",
+                               pformat_text);
+    if (report_path && !report_path[0])
+        return cli_usage_error(&spec, "--report: expected a file name, got ''");
 
     sim_err err = {0};
     scn_scenario *s = NULL;
@@ -168,13 +186,25 @@ int cli_compare_main(int argc, char **argv)
                 b.nruns, db_path, b.first_id, b.last_id, b.wall_s);
     status = CLI_EXIT_OK;
     if (plot_dir) {
-        /* The runs just stored are the latest of each pattern of this scenario. */
-        plot_options po = {.scenario = s->name, .out_dir = plot_dir, .format = PLOT_PNG};
+        /* Exactly the runs just stored: this scenario's, from the batch's first id on. */
+        plot_options po = {.scenario = s->name, .min_id = b.first_id, .out_dir = plot_dir,
+                           .format = pfmt};
         int n = plot_db(db, &po, NULL, NULL, &err);
         if (n < 0)
             status = cli_print_error(&err);
         else if (!quiet && isatty(STDERR_FILENO))
             fprintf(stderr, "wrote %d plots in %s\n", n, plot_dir);
+    }
+    if (report_path && status == CLI_EXIT_OK) {
+        report_options ro = {.scenario = s->name, .min_id = b.first_id,
+                             .out_path = report_path};
+        int n = cli_make_parent_dir(report_path, &err);
+        if (n >= 0)
+            n = report_write(db, &ro, &err);
+        if (n < 0)
+            status = cli_print_error(&err);
+        else if (!quiet && isatty(STDERR_FILENO))
+            fprintf(stderr, "wrote the report (%d plots) to %s\n", n, report_path);
     }
     status = cli_finish_stdout(status);
 

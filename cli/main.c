@@ -18,6 +18,7 @@ static const struct command {
     {"validate", cli_validate_main, "check scenario files without running them"},
     {"check", cli_check_main, "run scenarios and check their expectations (for CI)"},
     {"plot", cli_plot_main, "plot stored runs with gnuplot (PNG or SVG)"},
+    {"report", cli_report_main, "write one self-contained HTML page: scenario, table, plots"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

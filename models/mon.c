@@ -44,6 +44,8 @@
 typedef struct mon_region {
     uint64_t   requests;                      /* ended in the open interval */
     uint64_t   errors;                        /* of those, not ok */
+    uint64_t   reads;                         /* measured ok reads served here */
+    uint64_t   stale_reads;                   /* of those, stale (the oracle's verdict) */
     stat_hist *latency;                       /* ok ones, ns; owned */
     stat_hist *lag;                           /* applies here as target, ns; owned */
     double     busy_start;                    /* region_busy_ns() at the interval's start */
@@ -80,6 +82,7 @@ static const char *const metric_names[MON_METRIC_COUNT] = {
     [MON_REPL_LAG_P99_MS] = "repl_lag_p99_ms",
     [MON_HEALTHY] = "healthy",
     [MON_P50_MS] = "p50_ms",
+    [MON_STALE_READ_RATE] = "stale_read_rate",
 };
 
 /* --- create / destroy -------------------------------------------------------------- */
@@ -207,6 +210,7 @@ static void close_interval(mon *m)
                              / ((double)m->s->regions[i].servers * (double)len);
         v[MON_REPL_LAG_P99_MS] = nlag ? stat_hist_quantile(g->lag, 0.99) / 1e6 : NAN;
         v[MON_HEALTHY] = m->health ? (m->health(m->health_ctx, (uint32_t)i) ? 1.0 : 0.0) : NAN;
+        v[MON_STALE_READ_RATE] = g->reads ? (double)g->stale_reads / (double)g->reads : NAN;
 
         char value[64];
         if (nlag) {
@@ -223,6 +227,8 @@ static void close_interval(mon *m)
 
         g->requests = 0;
         g->errors = 0;
+        g->reads = 0;
+        g->stale_reads = 0;
         if (stat_hist_count(g->latency))
             stat_hist_reset(g->latency);
         if (nlag)
@@ -292,6 +298,15 @@ void mon_lag(mon *m, uint32_t target, sim_time lag)
     if (!counting(m))
         return;
     stat_hist_record(m->reg[target].lag, lag);
+}
+
+void mon_read(mon *m, uint32_t region, bool stale)
+{
+    assert(region < m->nregions);
+    if (!counting(m))
+        return;
+    m->reg[region].reads++;
+    m->reg[region].stale_reads += stale;
 }
 
 /* --- query ------------------------------------------------------------------------- */

@@ -5,7 +5,8 @@
  * the interval's figures: requests that ended there (by the region their last attempt went
  * to), errors, p50 and p99 latency of the successful ones, server utilisation, replication
  * lag (p99 of the applies at that region as target) and, when health checking runs, whether
- * the health view had the region healthy at the end of the interval. An interval's p50 and
+ * the health view had the region healthy at the end of the interval, and the stale-read rate
+ * of the reads served there (see mon_read). An interval's p50 and
  * p99 come from a per-region histogram that is reset at each boundary, so memory is one
  * histogram per region plus the points kept.
  *
@@ -26,10 +27,10 @@ typedef struct mon mon;                       /* opaque */
 
 /* The metrics of a point, in this order for every region and interval (new metrics are
  * appended, so the order of the older ones never changes): requests, errors, p99_ms,
- * utilization, repl_lag_p99_ms, healthy, p50_ms. */
+ * utilization, repl_lag_p99_ms, healthy, p50_ms, stale_read_rate. */
 typedef enum mon_metric {
     MON_REQUESTS, MON_ERRORS, MON_P99_MS, MON_UTILIZATION, MON_REPL_LAG_P99_MS, MON_HEALTHY,
-    MON_P50_MS,
+    MON_P50_MS, MON_STALE_READ_RATE,
     MON_METRIC_COUNT
 } mon_metric;
 
@@ -59,6 +60,12 @@ void mon_request(mon *m, uint32_t region, bool ok, sim_time latency);
 /* A replicated write was applied at target with this lag (ns). Applies before the warmup or
  * after the last boundary are ignored. */
 void mon_lag(mon *m, uint32_t target, sim_time lag);
+/* A measured successful read served by region ended; stale is the oracle's verdict on it.
+ * This is the one figure no real dashboard has: the run hands the monitor the oracle's
+ * judgement (the monitor itself never sees ground truth), so that staleness can be plotted
+ * over time beside the lag that causes it. stale_read_rate is stale reads / reads per
+ * interval, NaN in an interval without reads. Same counting window as mon_request. */
+void mon_read(mon *m, uint32_t region, bool stale);
 
 /* --- query ------------------------------------------------------------------------- */
 

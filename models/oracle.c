@@ -397,9 +397,10 @@ void oracle_conflict(oracle *o)
 
 /* --- reads -------------------------------------------------------------------------- */
 
-void oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t session,
+bool oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t session,
                  sim_time issued, sim_time answered, bool measured)
 {
+    bool stale = false;
     assert(key < o->nkeys);
     uint64_t version = 0;
     for (uint32_t f = 0; f < o->fields; f++)
@@ -413,6 +414,7 @@ void oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t sess
                           : k->prev.kseq && k->prev.at <= issued     ? &k->prev
                           : NULL;
         if (n && version < n->kseq) {
+            stale = true;
             o->fig.stale_reads++;
             stat_hist_record(o->staleness, issued - n->at);
             stat_hist_record(o->stale_versions, (sim_time)(n->kseq - version));
@@ -429,6 +431,7 @@ void oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t sess
     sk->last_read = version;
     sk->read_at = answered;
     sk->flags |= S_READ;
+    return stale;
 }
 
 void oracle_prefetch(const oracle *o, uint64_t key)

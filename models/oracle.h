@@ -95,8 +95,9 @@ void oracle_fence(oracle *o, uint32_t origin, uint64_t after, uint64_t upto);
  * record 'got' (only its cells are looked at). measured as for writes. A session may have
  * several requests in flight: its own write counts against a read only if it was
  * acknowledged before the read was issued, and a previous read only if it was answered
- * before this one was issued. */
-void oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t session,
+ * before this one was issued. Returns true when the read is measured and stale (the verdict
+ * counted in stale_reads), so that the run can also count it per region and interval. */
+bool oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t session,
                  sim_time issued, sim_time answered, bool measured);
 
 /* A hint that key's state will be needed soon (a read's answer is on its way): fetch it

@@ -82,6 +82,8 @@ static void on_outcome(void *ctx, const wl_outcome *o)
     cell *c = &w->cells[o->region * SCN_OP_COUNT + o->op];
     c->requests++;
     mon_request(w->mon, o->region, o->result == WL_OK, o->latency);
+    if (o->result == WL_OK && o->op == SCN_READ)
+        mon_read(w->mon, o->region, o->stale);
     switch (o->result) {
     case WL_OK:
         c->ok++;

@@ -461,16 +461,17 @@ static void finish(wl *w, uint32_t slot, wl_result result)
     } else if (rq->write_id) {
         oracle_abandoned(w->oracle, rq->write_id);
     }
+    bool stale = false;
     if (result == WL_OK && rq->op == SCN_READ && rq->has_read) {
         store_record got;
         for (uint32_t f = 0; f < w->scn->data.fields; f++)
             got.cell[f].kseq = rq->read_kseq[f];
-        oracle_read(w->oracle, rq->key, &got, session, rq->issued, now, measured);
+        stale = oracle_read(w->oracle, rq->key, &got, session, rq->issued, now, measured);
     }
     wl_outcome o = {
         .client = rq->client, .region = rq->region, .op = rq->op, .result = result,
         .attempts = rq->attempt + 1, .issued = rq->issued, .latency = now - rq->issued,
-        .key = rq->key, .session = rq->session,
+        .key = rq->key, .session = rq->session, .stale = stale,
     };
     rq->gen = (rq->gen + 1) & TAG_GEN_MASK;
     rq->next_free = w->free_head;

@@ -56,6 +56,7 @@ typedef struct wl_outcome {
     sim_time  latency;                        /* arrival to final answer, ns */
     uint64_t  key;
     uint32_t  session;
+    bool      stale;                          /* an ok measured read the oracle judged stale */
 } wl_outcome;
 
 typedef void wl_outcome_fn(void *ctx, const wl_outcome *o);

@@ -512,7 +512,8 @@ static int collect_run(void *ctx, const db_run_row *run)
     return 0;
 }
 
-/* The runs to plot: the latest run of each pattern of the latest scenario, in id order. */
+/* The runs to plot: the latest run of each (pattern, seed) of the latest scenario, grouped
+ * by pattern in the order the patterns first ran, then by seed. */
 static void test_db_plot_runs_latest_per_pattern(void **state)
 {
     fixture *f = *state;
@@ -526,13 +527,13 @@ static void test_db_plot_runs_latest_per_pattern(void **state)
     sim_err err = {0};
     assert_int_equal(db_open(f->path, &db, &err), 0);
     int64_t ids[8] = {0};
-    assert_int_equal(db_plot_runs(db, 0, NULL, collect_run, ids, &err), 2);
-    assert_int_equal(ids[1], 2);
-    assert_int_equal(ids[2], 3);
+    assert_int_equal(db_plot_runs(db, 0, 0, NULL, collect_run, ids, &err), 2);
+    assert_int_equal(ids[1], 3);
+    assert_int_equal(ids[2], 2);
     memset(ids, 0, sizeof ids);
-    assert_int_equal(db_plot_runs(db, 1, NULL, collect_run, ids, &err), 1);
+    assert_int_equal(db_plot_runs(db, 1, 0, NULL, collect_run, ids, &err), 1);
     assert_int_equal(ids[1], 1);
-    assert_int_equal(db_plot_runs(db, 0, "other", collect_run, ids, &err), 0);
+    assert_int_equal(db_plot_runs(db, 0, 0, "other", collect_run, ids, &err), 0);
     double v = 0;
     assert_int_equal(db_read_metric(db, 3, "op", "write", "p99_ms", &v, &err), 1);
     assert_true(v == 40.25);
@@ -649,6 +650,64 @@ static void test_db_open_out_of_memory(void **state)
     }
 }
 
+static int collect_seed(void *ctx, const db_run_row *run)
+{
+    int64_t *ids = ctx;                       /* ids[0] = n, then id and seed pairs */
+    ids[1 + 2 * ids[0]] = run->id;
+    ids[2 + 2 * ids[0]++] = (int64_t)run->seed;
+    assert_string_equal(run->scenario_file, "scenarios/outage.json");
+    assert_string_equal(run->scenario_text, scenario_text);
+    return 0;
+}
+
+/* Several seeds: every seed of each pattern, seeds in order whatever order they ran in; a
+ * run of the same name but another text (an edited file) starts a new set. */
+static void test_db_plot_runs_every_seed_of_the_latest_text(void **state)
+{
+    fixture *f = *state;
+    run_result r = test_run();
+    int64_t id = 1;
+    uint64_t seeds[] = {9, 7, 8};
+    for (size_t p = 0; p < 2; p++) {
+        r.pattern = p ? "b" : "a";
+        for (size_t k = 0; k < 3; k++) {
+            r.seed = seeds[k];
+            write_ok(f->path, &r, id++);
+        }
+    }
+    r.pattern = "a";
+    r.seed = 7;
+    write_ok(f->path, &r, id++);              /* id 7 replaces id 2 */
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(f->path, &db, &err), 0);
+    int64_t got[16] = {0};
+    assert_int_equal(db_plot_runs(db, 0, 0, NULL, collect_seed, got, &err), 6);
+    static const int64_t want[] = {7, 7, 3, 8, 1, 9, 5, 7, 6, 8, 4, 9};
+    for (size_t i = 0; i < 12; i++)
+        assert_int_equal(got[1 + i], want[i]);
+    /* From id 5 on: b's seeds 7 and 8 (ids 5, 6), then a's rerun of seed 7 (id 7). */
+    memset(got, 0, sizeof got);
+    assert_int_equal(db_plot_runs(db, 0, 5, NULL, collect_seed, got, &err), 3);
+    static const int64_t want_from5[] = {5, 7, 6, 8, 7, 7};
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(got[1 + i], want_from5[i]);
+    db_close(db);
+
+    /* The same name with another text: only that run. */
+    scn_scenario edited = test_scenario;
+    static const char text2[] = "{\"name\": \"outage \\\"at peak\\\"\", \"duration\": \"31s\"}\n";
+    edited.text = (char *)text2;
+    edited.text_len = sizeof text2 - 1;
+    r.scn = &edited;
+    write_ok(f->path, &r, id++);
+    assert_int_equal(db_open(f->path, &db, &err), 0);
+    memset(got, 0, sizeof got);
+    assert_int_equal(db_plot_runs(db, 0, 0, "outage \"at peak\"", collect_run, got, &err), 1);
+    assert_int_equal(got[1], 8);
+    db_close(db);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -665,6 +724,7 @@ int main(void)
         T(test_db_version_2_is_migrated),
         T(test_db_latency_hist_round_trip),
         T(test_db_plot_runs_latest_per_pattern),
+        T(test_db_plot_runs_every_seed_of_the_latest_text),
         T(test_db_failed_migration_leaves_version_1),
         T(test_db_newer_schema_is_refused),
         T(test_db_foreign_database_is_refused),

@@ -38,10 +38,11 @@ typedef struct tctx {
     size_t      nalerts;
 } tctx;
 
-typedef enum act_kind { ACT_OK, ACT_ERR, ACT_LAG, ACT_SUBMIT, ACT_HEALTH } act_kind;
+typedef enum act_kind { ACT_OK, ACT_ERR, ACT_LAG, ACT_SUBMIT, ACT_HEALTH, ACT_READ } act_kind;
 
 /* One scripted action: at 'at', for region 'region'; v is the latency (ACT_OK), the lag
- * (ACT_LAG) or the new health (ACT_HEALTH, 0 or 1). */
+ * (ACT_LAG), the new health (ACT_HEALTH, 0 or 1) or the oracle's verdict (ACT_READ, 1 for
+ * stale). */
 typedef struct act {
     sim_time at;
     act_kind kind;
@@ -85,6 +86,7 @@ static void on_act(sim_engine *e, void *ctx, uint64_t arg)
     case ACT_LAG:    mon_lag(c->m, a->region, a->v); break;
     case ACT_SUBMIT: region_submit(c->regions[a->region], SCN_READ, (uint64_t)sim_now(e)); break;
     case ACT_HEALTH: c->healthy[a->region] = a->v != 0; break;
+    case ACT_READ:   mon_read(c->m, a->region, a->v != 0); break;
     }
 }
 
@@ -144,7 +146,8 @@ static void test_mon_metric_names(void **state)
 {
     (void)state;
     static const char *const want[MON_METRIC_COUNT] = {
-        "requests", "errors", "p99_ms", "utilization", "repl_lag_p99_ms", "healthy", "p50_ms"};
+        "requests", "errors", "p99_ms", "utilization", "repl_lag_p99_ms", "healthy", "p50_ms",
+        "stale_read_rate"};
     for (int k = 0; k < MON_METRIC_COUNT; k++)
         assert_string_equal(mon_metric_name((mon_metric)k), want[k]);
 }
@@ -201,6 +204,42 @@ static void test_mon_counts_p99_and_nan_rules(void **state)
         assert_true(isnan(val(&c, 2, r, MON_REPL_LAG_P99_MS)));
     }
     assert_int_equal(c.nalerts, 0);
+    fini(&c);
+}
+
+/* The stale-read rate is stale / reads per region and interval, NaN without reads, and
+ * reads before the warmup or after the last boundary are not counted. */
+static void test_mon_stale_read_rate_per_region_and_interval(void **state)
+{
+    (void)state;
+    tctx c;
+    init(&c, 2, 1);
+    c.f.s.warmup = SIM_S;
+    c.f.s.duration = 4 * SIM_S;
+    c.f.s.monitor.alert_error_rate = 1.0;
+    build(&c);
+    act acts[] = {
+        ACT(MS(500), ACT_READ, 0, 1),         /* before the warmup: not counted */
+        ACT(MS(1100), ACT_READ, 0, 1),
+        ACT(MS(1200), ACT_READ, 0, 0),
+        ACT(MS(1300), ACT_READ, 0, 0),
+        ACT(MS(1400), ACT_READ, 0, 0),
+        ACT(MS(1500), ACT_READ, 1, 0),
+        ACT(MS(2500), ACT_READ, 1, 1),
+        ACT(MS(2600), ACT_READ, 1, 1),
+        ACT(MS(4500), ACT_READ, 1, 0),        /* after the last boundary: not counted */
+    };
+    schedule(&c, acts, sizeof acts / sizeof acts[0]);
+    run_all(&c);
+    assert_int_equal(mon_intervals(c.m), 3);
+    assert_true(val(&c, 0, 0, MON_STALE_READ_RATE) == 0.25);
+    assert_true(val(&c, 0, 1, MON_STALE_READ_RATE) == 0.0);
+    assert_true(isnan(val(&c, 1, 0, MON_STALE_READ_RATE)));     /* no read */
+    assert_true(val(&c, 1, 1, MON_STALE_READ_RATE) == 1.0);     /* counters were reset */
+    assert_true(isnan(val(&c, 2, 0, MON_STALE_READ_RATE)));
+    assert_true(isnan(val(&c, 2, 1, MON_STALE_READ_RATE)));
+    /* Reads are not requests: the request counts are mon_request's alone. */
+    assert_true(val(&c, 0, 0, MON_REQUESTS) == 0);
     fini(&c);
 }
 
@@ -478,6 +517,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mon_metric_names),
         cmocka_unit_test(test_mon_counts_p99_and_nan_rules),
+        cmocka_unit_test(test_mon_stale_read_rate_per_region_and_interval),
         cmocka_unit_test(test_mon_utilization_of_a_known_load),
         cmocka_unit_test(test_mon_last_interval_is_shorter),
         cmocka_unit_test(test_mon_starts_at_the_warmup),

@@ -113,11 +113,14 @@ static void test_oracle_stale_read_counts_time_and_versions(void **state)
     oracle_acked(o, 3, 0, 3 * SIM_S);         /* kseq 3 acknowledged at 3 s */
 
     store_record got = record(1, 0);          /* version 1: two versions behind */
-    oracle_read(o, 5, &got, 1, 3 * SIM_S + 250 * SIM_MS, 3 * SIM_S + 250 * SIM_MS, true);
+    assert_true(oracle_read(o, 5, &got, 1, 3 * SIM_S + 250 * SIM_MS, 3 * SIM_S + 250 * SIM_MS,
+                            true));
     got = record(1, 3);                       /* version 3: fresh, whichever field holds it */
-    oracle_read(o, 5, &got, 1, 4 * SIM_S, 4 * SIM_S, true);
+    assert_false(oracle_read(o, 5, &got, 1, 4 * SIM_S, 4 * SIM_S, true));
     got = record(0, 0);                       /* never-written answer to a key with no ack */
-    oracle_read(o, 6, &got, 1, 4 * SIM_S, 4 * SIM_S, true);
+    assert_false(oracle_read(o, 6, &got, 1, 4 * SIM_S, 4 * SIM_S, true));
+    got = record(1, 0);                       /* stale again, but not measured: no verdict */
+    assert_false(oracle_read(o, 5, &got, 1, 5 * SIM_S, 5 * SIM_S, false));
 
     oracle_figures fig = oracle_get_figures(o);
     assert_int_equal(fig.reads, 3);

@@ -100,6 +100,19 @@ static void run_and_store(fixture *f, const char *db_path)
     db_close(db);
 }
 
+/* The whole of a small text file into buf (size n), NUL-terminated; fails the test when
+ * missing. */
+static size_t slurp(const char *path, char *buf, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("missing %s", path);
+    size_t got = fread(buf, 1, n - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    return got;
+}
+
 static void check_image(const char *dir, const char *name, plot_format fmt)
 {
     char path[256];
@@ -160,18 +173,27 @@ static void test_plot_every_kind_in_png_and_svg(void **state)
     fixture f;
     run_and_store(&f, t->db);
     static const char *const names[] = {
-        "latency-independent", "availability-independent", "latency-active-active",
-        "availability-active-active", "lag-active-active", "cdf", "compare"};
+        "latency-independent", "availability-independent", "consistency-independent",
+        "latency-active-active", "availability-active-active", "consistency-active-active",
+        "cdf", "compare"};
     for (int k = 0; k < 2; k++) {
         plot_format fmt = k ? PLOT_SVG : PLOT_PNG;
         plot_options o = {.out_dir = t->out, .format = fmt};
-        assert_int_equal(plot_ok(t->db, &o), 7);  /* no lag plot without replication */
+        assert_int_equal(plot_ok(t->db, &o), 8);
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             check_image(t->out, names[i], fmt);
     }
     /* --run: that run alone. */
     plot_options one = {.run_id = 2, .out_dir = t->out, .format = PLOT_PNG};
     assert_int_equal(plot_ok(t->db, &one), 5);
+    /* The stale-read rate reached the consistency plot's data: a column per region. */
+    char path[256], line[4096];
+    snprintf(path, sizeof path, "%s/consistency-active-active.tsv", t->out);
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof line, fp));
+    fclose(fp);
+    assert_non_null(strstr(line, "r0 lo\tr0 hi\tr1\tr1 lo\tr1 hi\tr0\t"));
 }
 
 static void test_plot_hostile_names_are_only_text(void **state)
@@ -216,6 +238,121 @@ static void test_plot_hostile_names_are_only_text(void **state)
     fclose(fp);
     assert_true(n > 0);
     assert_non_null(strstr(buf, "system("));
+}
+
+/* Failover steps in the event log (kinds starting with "failover", as the failover
+ * controller writes them) are marked with their step's name; fault windows with their kind.
+ * The steps are added by hand to a real run, so the test does not depend on a controller. */
+static void test_plot_marks_failover_steps_and_fault_kinds(void **state)
+{
+    tfix *t = *state;
+    require_gnuplot();
+    fixture f;
+    fixture_init(&f, 2, 4);
+    f.s.duration = 8 * SIM_S;
+    scn_fault *down = fixture_fault(&f, SCN_FAULT_REGION_DOWN, 3 * SIM_S, 6 * SIM_S);
+    down->region = 0;
+    run_result *r = NULL;
+    sim_err err = {0};
+    assert_int_equal(run_scenario(&f.s, NULL, &r, &err), 0);
+    static const char *const kinds[] = {"failover.detect", "failover.promote",
+                                        "failover.dns", "failover_rollback"};
+    run_event *log = sim_realloc(r->log, (r->nlog + 4) * sizeof *log);
+    assert_non_null(log);
+    r->log = log;
+    for (size_t i = 0; i < 4; i++) {
+        run_event *e = &r->log[r->nlog++];
+        *e = (run_event){.t = (sim_time)(4 + i) * SIM_S, .kind = kinds[i]};
+        snprintf(e->detail, sizeof e->detail, "r0 -> r1 '\"; system('x')");
+    }
+    db_conn *db = NULL;
+    assert_int_equal(db_open(t->db, &db, &err), 0);
+    static const db_run_info info = {.started = "2024-05-01T00:00:00.000Z", .version = "t"};
+    assert_int_equal(db_write_run(db, r, &info, NULL, &err), 0);
+    db_close(db);
+    run_result_free(r);
+
+    plot_options o = {.out_dir = t->out, .format = PLOT_SVG};
+    assert_int_equal(plot_ok(t->db, &o), 5);
+    static char buf[1 << 20];
+    char path[256];
+    snprintf(path, sizeof path, "%s/latency-independent.svg", t->out);
+    slurp(path, buf, sizeof buf);
+    for (const char *const *w = (const char *const[]){"detect", "promote", "dns", "rollback",
+                                                      "region_down", "failover step", NULL};
+         *w; w++)
+        if (!strstr(buf, *w))
+            fail_msg("latency plot lacks the marker text \"%s\"", *w);
+}
+
+/* Three seeds of two patterns: every plot over time carries the mean and a finite 95% band,
+ * the comparison has error bars, and one seed alone has no band. */
+static void test_plot_seeds_mean_and_band(void **state)
+{
+    tfix *t = *state;
+    require_gnuplot();
+    fixture f;
+    fixture_init(&f, 2, 4);
+    f.s.duration = 6 * SIM_S;
+    f.clients[0].read_ratio = 0.8;
+    /* Random service times, so that the seeds differ in every figure. */
+    for (size_t i = 0; i < 2; i++)
+        f.regions[i].service[SCN_READ] = f.regions[i].service[SCN_WRITE] = fix_exponential_ms(2);
+    scn_pattern aa;
+    fixture_pattern(&aa, SCN_PATTERN_ACTIVE_ACTIVE);
+    const scn_pattern *patterns[] = {NULL, &aa};
+    db_conn *db = NULL;
+    sim_err err = {0};
+    assert_int_equal(db_open(t->db, &db, &err), 0);
+    static const db_run_info info = {.started = "2024-05-01T00:00:00.000Z", .version = "t"};
+    for (size_t p = 0; p < 2; p++) {
+        for (uint64_t seed = 1; seed <= 3; seed++) {
+            run_options o = {.pattern = patterns[p], .has_seed = true, .seed = seed};
+            run_result *r = NULL;
+            assert_int_equal(run_scenario(&f.s, &o, &r, &err), 0);
+            assert_int_equal(db_write_run(db, r, &info, NULL, &err), 0);
+            run_result_free(r);
+        }
+    }
+    db_close(db);
+    plot_options o = {.out_dir = t->out, .format = PLOT_SVG};
+    assert_int_equal(plot_ok(t->db, &o), 8);
+
+    /* The latency table: t_s, then r0 p50, lo, hi, ...; a row in the middle of the run has a
+     * band around its mean. */
+    static char buf[1 << 20];
+    char path[256];
+    snprintf(path, sizeof path, "%s/latency-active-active.tsv", t->out);
+    slurp(path, buf, sizeof buf);
+    assert_non_null(strstr(buf, "t_s\tr0 p50\tr0 p50 lo\tr0 p50 hi\tr0 p99\t"));
+    char *row = strchr(buf, '\n') + 1;
+    row = strchr(row, '\n') + 1;             /* the second interval */
+    double tt, mean, lo, hi;
+    assert_int_equal(sscanf(row, "%lf\t%lf\t%lf\t%lf", &tt, &mean, &lo, &hi), 4);
+    if (!(lo <= mean && mean <= hi && lo < hi))
+        fail_msg("no band around the mean p50: %.200s", row);
+    snprintf(path, sizeof path, "%s/compare.tsv", t->out);
+    slurp(path, buf, sizeof buf);
+    assert_non_null(strstr(buf, "p99_ms\tp99_ms ci95"));
+    row = strchr(buf, '\n') + 1;
+    char pat[64];
+    double p99, ci;
+    assert_int_equal(sscanf(row, "%63s\t%lf\t%lf", pat, &p99, &ci), 3);
+    assert_string_equal(pat, "independent");
+    assert_true(ci > 0);
+    snprintf(path, sizeof path, "%s/latency-independent.svg", t->out);
+    slurp(path, buf, sizeof buf);
+    assert_non_null(strstr(buf, "mean of 3 seeds, 95% confidence band"));
+
+    /* One run alone: no band. */
+    o.run_id = 2;
+    assert_int_equal(plot_ok(t->db, &o), 5);
+    snprintf(path, sizeof path, "%s/latency-independent.tsv", t->out);
+    slurp(path, buf, sizeof buf);
+    row = strchr(strchr(buf, '\n') + 1, '\n') + 1;
+    char lo_text[16];
+    assert_int_equal(sscanf(row, "%lf\t%lf\t%15s", &tt, &mean, lo_text), 3);
+    assert_string_equal(lo_text, "NaN");
 }
 
 static void test_plot_missing_gnuplot_is_a_clear_error(void **state)
@@ -283,6 +420,8 @@ int main(void)
         cmocka_unit_test(test_plot_quote_doubles_quotes_and_drops_control_chars),
         T(test_plot_every_kind_in_png_and_svg),
         T(test_plot_hostile_names_are_only_text),
+        T(test_plot_marks_failover_steps_and_fault_kinds),
+        T(test_plot_seeds_mean_and_band),
         T(test_plot_missing_gnuplot_is_a_clear_error),
         T(test_plot_unknown_scenario_and_run),
         T(test_plot_dir_env_override),
