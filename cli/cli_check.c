@@ -2,10 +2,11 @@
  * test runner, for CI.
  *
  * Order of work: collect the scenario files (each FILE, and each DIR's *.json sorted by
- * name), load and check them all, open the results database, then for each scenario that
- * loaded run every pattern with the scenario's seed (cli_batch_run, shared with run and
- * compare: each run is stored as soon as it is done) and check its expectations
- * (analysis/expect.c prints a line per case). Loading everything first reports a broken file
+ * name), load and check them all, create the results database, read the baseline runs, then
+ * for each scenario that loaded run every pattern with the scenario's seed in a worker
+ * process (cli_check_run.c: up to --jobs at once, each run stored as soon as it is done) and,
+ * in file order, check its expectations (analysis/expect.c prints a line per case) and its
+ * baseline (analysis/baseline.c). Loading everything first reports a broken file
  * in seconds, before the long runs, and every other file is still checked, so one call shows
  * every problem. The last line is "N passed, N failed", and --junit writes the same cases as
  * JUnit XML after it.
@@ -47,20 +48,38 @@ static const char check_help[] =
     "to measure (null) fails every bound as \"measured nothing\". See scenarios/README.md,\n"
     "\"Expectations\".\n"
     "\n"
+    "With --baseline DB every metric with a direction (latency, errors, staleness, lost\n"
+    "writes, lag, RTO... higher is worse; availability, throughput lower is worse) of each\n"
+    "run is compared with the latest run of the same scenario name, pattern and seed in DB;\n"
+    "a change for the worse beyond the tolerance is one line, and a run with no such run in\n"
+    "DB is an ERROR:\n"
+    "  REGRESSION scenarios/x.json  [active-active] p99_ms{op=write}: baseline 212.4, now\n"
+    "  250.1, +17.75%\n"
+    "and the last line becomes \"N passed, N failed, N regressions, N without baseline\".\n"
+    "\n"
     "options:\n"
-    "  --junit PATH  also write the results as JUnit XML to PATH (replaced atomically; its\n"
-    "                directory is created when missing)\n"
-    "  --db PATH     results database to append the runs to (default: " CLI_DEFAULT_DB ";\n"
-    "                its directory is created when missing)\n"
-    "  --quiet       no progress line, no PASS or SKIP lines: only failures, errors and\n"
-    "                the last line\n"
-    "  -h, --help    show this help\n"
+    "  --junit PATH     also write the results as JUnit XML to PATH (replaced atomically;\n"
+    "                   its directory is created when missing)\n"
+    "  --db PATH        results database to append the runs to (default: " CLI_DEFAULT_DB ";\n"
+    "                   its directory is created when missing)\n"
+    "  --jobs N         run up to N scenarios at once, each in its own process (default:\n"
+    "                   the number of online processors); the output is the same for any N\n"
+    "  --baseline DB    fail on regressions against the runs in DB (only read; may be the\n"
+    "                   --db file: the runs of this check are never their own baseline)\n"
+    "  --tolerance PCT  how much worse a metric may get, in percent (default 5; \"2.5\" or\n"
+    "                   \"2.5%\"); needs --baseline\n"
+    "  --quiet          no progress line, no PASS or SKIP lines: only failures, errors,\n"
+    "                   regressions and the last line\n"
+    "  -h, --help       show this help\n"
     "\n"
     "Scenario errors go to stderr as \"file: path: message\"; the other files are still\n"
-    "checked.\n"
+    "checked. SIGINT or SIGTERM stops the workers at once: the runs stored so far are whole,\n"
+    "and no last line or JUnit report is written (exit status 128 + the signal: 130).\n"
     "\n"
-    "exit status: 0 every expectation passed, 1 some expectation failed (or a run or the\n"
-    "database failed), 2 a scenario is invalid or a usage error (2 wins over 1)\n";
+    "exit status: 0 every expectation passed and nothing regressed, 1 some expectation\n"
+    "failed, a metric regressed or had no baseline run (or a run or the database failed),\n"
+    "2 a scenario or the baseline is invalid, or a usage error (2 wins over 1); 130 on\n"
+    "SIGINT\n";
 
 /* Append path (taking it; NULL means out of memory). */
 static int list_add(check_list *l, char *path)
