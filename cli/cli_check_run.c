@@ -1,10 +1,13 @@
 /* cli_check_run.c - `mrsim check`'s runs: one worker process per scenario, the verdicts in
  * the parent, in file order.
  *
- * A worker (cli_jobs task) opens its own connection to the results database, runs every
- * pattern of its scenario, stores each run (one transaction each, as run does) and sends the
- * parent what the verdicts need: per run its pattern, seed and metrics, or the error that
- * stopped it. The parent rebuilds run_results holding those metrics and checks them exactly
+ * A worker (cli_jobs task) opens its own connection to the results database, runs one
+ * pattern of one scenario, stores the run (one transaction, as run does) and sends the parent
+ * what the verdicts need: the run's pattern, seed and metrics, or the error that stopped it.
+ * Tasks go scenario by scenario, pattern by pattern, so a scenario's runs reach the parent
+ * together; when its last one arrives the scenario is checked. (Unlike a sequential batch, a
+ * pattern that fails does not stop the scenario's other patterns: they run and are stored,
+ * and the scenario reports its first error.) The parent rebuilds run_results holding those metrics and checks them exactly
  * as a sequential check would, so the lines and the JUnit report are the same for every
  * --jobs, and a worker that crashes is that scenario's failure, not the check's.
  *
@@ -141,21 +144,45 @@ static void get_str_into(reader *rd, char *buf, size_t n)
 
 /* --- the worker ----------------------------------------------------------------------- */
 
-static int check_task(void *ctx, size_t i, FILE *out)
+/* A task is one run: a pattern of a scenario. A scenario's tasks are consecutive, so they are
+ * delivered one after another and the last one completes the scenario. An item that did not
+ * load is one task that runs nothing. */
+typedef struct task_ref {
+    size_t item;                              /* index in the list */
+    size_t pattern;                           /* index in cli_batch_all_patterns' order */
+    bool   last;                              /* the item's last task */
+} task_ref;
+
+typedef struct got_runs {
+    run_result *runs[SCN_MAX_PATTERNS];
+    size_t      nruns;
+    sim_err     err;                          /* code != 0: the first error of the item */
+} got_runs;
+
+typedef struct run_ctx {
+    check_state *st;
+    task_ref    *tasks;                       /* [ntasks] */
+    size_t       ntasks;
+    got_runs     got;                         /* the runs of the item being delivered */
+} run_ctx;
+
+static int check_task(void *ctx, size_t t, FILE *out)
 {
-    const check_state *st = ctx;
-    const check_item *item = &st->list->items[i];
+    const run_ctx *rc_ = ctx;
+    const check_state *st = rc_->st;
+    const check_item *item = &st->list->items[rc_->tasks[t].item];
     if (!item->scn)
         return 0;                             /* reported by the parent */
     sim_err err = {0};
     db_conn *db = NULL;
     int rc = db_open(st->db_path, &db, &err);
+    cli_batch all = {0};
+    cli_batch_all_patterns(&all, item->scn);
     cli_batch b = {.scn = item->scn, .file = item->path, .first_seed = item->scn->seed,
-                   .nseeds = 1, .quiet = st->quiet || st->jobs > 1, .db = db};
-    if (rc == 0) {
-        cli_batch_all_patterns(&b, item->scn);
+                   .nseeds = 1, .quiet = st->quiet || st->jobs > 1, .db = db,
+                   .patterns = {all.patterns[rc_->tasks[t].pattern]}, .npatterns = 1};
+    if (rc == 0)
         rc = cli_batch_run(&b, &err);
-    }
     for (size_t k = 0; k < b.nruns; k++)
         put_run(out, b.runs[k]);
     if (rc < 0)
@@ -167,12 +194,6 @@ static int check_task(void *ctx, size_t i, FILE *out)
 }
 
 /* --- the parent: a worker's message back into runs -------------------------------------- */
-
-typedef struct got_runs {
-    run_result *runs[SCN_MAX_PATTERNS];
-    size_t      nruns;
-    sim_err     err;                          /* code != 0: the worker's error */
-} got_runs;
 
 static void got_free(got_runs *g)
 {
@@ -237,12 +258,14 @@ static int decode(const char *bytes, size_t len, const scn_scenario *s, got_runs
             if (get_run(&rd, s, g, &oom) < 0)
                 return oom ? SIM_ENOMEM : -1;
         } else if (kind == 'E') {
-            g->err.code = (int32_t)get_u32(&rd);
-            get_str_into(&rd, g->err.file, sizeof g->err.file);
-            get_str_into(&rd, g->err.path, sizeof g->err.path);
-            get_str_into(&rd, g->err.msg, sizeof g->err.msg);
-            if (rd.bad || g->err.code >= 0)
+            sim_err e = {.code = (int32_t)get_u32(&rd)};
+            get_str_into(&rd, e.file, sizeof e.file);
+            get_str_into(&rd, e.path, sizeof e.path);
+            get_str_into(&rd, e.msg, sizeof e.msg);
+            if (rd.bad || e.code >= 0)
                 return -1;
+            if (g->err.code == 0)
+                g->err = e;
         } else {
             return -1;
         }
@@ -353,37 +376,45 @@ static void lost_worker(sim_err *err, const char *file, int status)
     snprintf(err->file, sizeof err->file, "%s", file);
 }
 
-static int check_done(void *ctx, size_t i, int status, const char *bytes, size_t len)
+/* The item's runs are all in: report its error, or check its expectations and baseline. */
+static int check_item_runs(check_state *st, check_item *item, got_runs *g)
 {
-    check_state *st = ctx;
-    check_item *item = &st->list->items[i];
+    if (g->err.code != 0) {
+        /* The loader accepted it but the world could not be built from it: the input's
+         * fault. Anything else (memory, the database, a crash) is the environment's. */
+        if (g->err.code == SIM_EINVAL)
+            st->invalid = true;
+        else
+            st->failed = true;
+        check__print_error(&g->err);
+        return report_error(st->rep, item->path, "run", &g->err);
+    }
+    int rc = expect_report_check(st->rep, item->scn, (const run_result *const *)g->runs,
+                                 g->nruns, stdout, st->quiet);
+    if (rc == 0 && st->baseline)
+        rc = check_baselines(st, item, g->runs, g->nruns);
+    return rc;
+}
+
+static int check_done(void *ctx, size_t t, int status, const char *bytes, size_t len)
+{
+    run_ctx *rx = ctx;
+    check_state *st = rx->st;
+    check_item *item = &st->list->items[rx->tasks[t].item];
     if (!item->scn) {
         st->invalid = true;
         return report_error(st->rep, item->path, "load", item->err) < 0 ? SIM_ENOMEM : 0;
     }
-    got_runs g = {0};
-    int rc = status == 0 ? decode(bytes, len, item->scn, &g) : -1;
+    int rc = status == 0 ? decode(bytes, len, item->scn, &rx->got) : -1;
     if (rc == SIM_ENOMEM)
-        goto out;
-    if (rc < 0 || g.err.code != 0) {
-        if (rc < 0)
-            lost_worker(&g.err, item->path, status);
-        /* The loader accepted it but the world could not be built from it: the input's
-         * fault. Anything else (memory, the database, a crash) is the environment's. */
-        if (g.err.code == SIM_EINVAL)
-            st->invalid = true;
-        else
-            st->failed = true;
-        check__print_error(&g.err);
-        rc = report_error(st->rep, item->path, "run", &g.err);
-        goto out;
-    }
-    rc = expect_report_check(st->rep, item->scn, (const run_result *const *)g.runs, g.nruns,
-                             stdout, st->quiet);
-    if (rc == 0 && st->baseline)
-        rc = check_baselines(st, item, g.runs, g.nruns);
-out:
-    got_free(&g);
+        return rc;
+    if (rc < 0 && rx->got.err.code == 0)
+        lost_worker(&rx->got.err, item->path, status);
+    if (!rx->tasks[t].last)
+        return 0;
+    rc = check_item_runs(st, item, &rx->got);
+    got_free(&rx->got);
+    rx->got.err = (sim_err){0};
     scn_free(item->scn);                      /* the report keeps copies of what it needs */
     item->scn = NULL;
     return rc;
@@ -411,9 +442,39 @@ int check__load_baselines(check_state *st, sim_err *err)
     return rc;
 }
 
+/* One task per run: a scenario's patterns run in parallel too, so that one large scenario
+ * (three patterns of the flagship) does not leave the other workers idle at the end. */
+static int make_tasks(run_ctx *rx)
+{
+    const check_list *l = rx->st->list;
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        cli_batch b = {0};
+        if (l->items[i].scn)
+            cli_batch_all_patterns(&b, l->items[i].scn);
+        n += l->items[i].scn ? b.npatterns : 1;
+    }
+    if (n > 0 && !(rx->tasks = sim_calloc(n, sizeof *rx->tasks)))
+        return SIM_ENOMEM;
+    for (size_t i = 0; i < l->n; i++) {
+        cli_batch b = {0};
+        b.npatterns = 1;
+        if (l->items[i].scn)
+            cli_batch_all_patterns(&b, l->items[i].scn);
+        for (size_t p = 0; p < b.npatterns; p++)
+            rx->tasks[rx->ntasks++] = (task_ref){i, p, p + 1 == b.npatterns};
+    }
+    return 0;
+}
+
 int check__run_all(check_state *st, int *signo)
 {
-    int rc = cli_jobs_run(st->list->n, st->jobs, check_task, check_done, st, signo);
+    run_ctx rx = {.st = st};
+    int rc = make_tasks(&rx);
+    if (rc == 0)
+        rc = cli_jobs_run(rx.ntasks, st->jobs, check_task, check_done, &rx, signo);
+    got_free(&rx.got);
+    sim_free(rx.tasks);
     if (rc == SIM_ENOMEM) {
         sim_err err = {0};
         sim_err_set(&err, SIM_ENOMEM, NULL, "out of memory");

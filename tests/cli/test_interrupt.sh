@@ -4,7 +4,8 @@
 # and while others are running, by SIGINT and by SIGKILL; then the file passes
 # PRAGMA integrity_check, holds no partial run (every run has exactly the metric and series
 # rows a complete run of that scenario has, and no row belongs to a missing run), is still
-# writable, and SIGINT gave exit status 130 without a JUnit report or leftover workers.
+# writable, and SIGINT gave exit status 130 without a JUnit report or leftover workers. A
+# worker killed alone fails its own scenario and the check goes on.
 # Prints TAP-like lines and ends with "N passed, N failed".
 set -u
 set -m   # job control: background jobs get their own process group and keep SIGINT
@@ -127,6 +128,27 @@ for how in INT-parent INT-group KILL-group; do
   no_leftovers "check $how"
   verify "check $how" "$db" 16
 done
+
+# 4. A worker killed on its own (a crash, the OOM killer) fails its scenario, not the check:
+# the parent reports it, checks the others and ends normally with exit 1.
+db="$tmp/check-worker.db"
+"$mrsim" check "$tmp/many" --jobs 2 --quiet --db "$db" --junit "$tmp/junit-worker.xml" \
+  >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+worker=""
+if wait_runs "$db" 1; then
+  worker=$(pgrep -P "$pid" | head -n 1)
+  [ -n "$worker" ] && kill -s KILL "$worker"
+fi
+wait "$pid"
+rc=$?
+if [ -n "$worker" ] && [ $rc -eq 1 ] && grep -q "killed by signal 9" "$tmp/err" &&
+   [ "$(tail -n 1 "$tmp/out")" = "0 passed, 0 failed" ] &&
+   grep -q '<error message="the process running it was killed by signal 9"' "$tmp/junit-worker.xml" &&
+   [ "$(runs_in "$db")" -ge 15 ]; then
+  # 16 when the worker had just stored its run as it was killed
+  ok "a killed worker fails its scenario only (exit 1, $(runs_in "$db") of 16 runs stored)"
+else fail "killed worker: worker '$worker', exit $rc, $(runs_in "$db") runs, $(cat "$tmp/out" "$tmp/err")"; fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
