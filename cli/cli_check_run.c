@@ -168,9 +168,9 @@ typedef struct run_ctx {
 
 static int check_task(void *ctx, size_t t, FILE *out)
 {
-    const run_ctx *rc_ = ctx;
-    const check_state *st = rc_->st;
-    const check_item *item = &st->list->items[rc_->tasks[t].item];
+    const run_ctx *rx = ctx;
+    const check_state *st = rx->st;
+    const check_item *item = &st->list->items[rx->tasks[t].item];
     if (!item->scn)
         return 0;                             /* reported by the parent */
     sim_err err = {0};
@@ -180,7 +180,7 @@ static int check_task(void *ctx, size_t t, FILE *out)
     cli_batch_all_patterns(&all, item->scn);
     cli_batch b = {.scn = item->scn, .file = item->path, .first_seed = item->scn->seed,
                    .nseeds = 1, .quiet = st->quiet || st->jobs > 1, .db = db,
-                   .patterns = {all.patterns[rc_->tasks[t].pattern]}, .npatterns = 1};
+                   .patterns = {all.patterns[rx->tasks[t].pattern]}, .npatterns = 1};
     if (rc == 0)
         rc = cli_batch_run(&b, &err);
     for (size_t k = 0; k < b.nruns; k++)
