@@ -12,6 +12,11 @@
  * that already has tables is someone else's database and is refused, as is a file with a
  * newer version: we would misread it.
  *
+ * Concurrency: the file is put in WAL journal mode, so readers (plots, a --baseline) never
+ * wait for a writer and parallel writers (check --jobs, sweep) only queue for the write lock;
+ * BEGIN IMMEDIATE is retried when SQLite reports busy without calling the busy handler
+ * (exec_busy).
+ *
  * Writing: one BEGIN IMMEDIATE ... COMMIT per run. IMMEDIATE takes the write lock up front,
  * so a busy database is waited for at BEGIN (under the busy timeout) rather than failing
  * halfway through with a lock upgrade error. Any failure, including of COMMIT itself, rolls
@@ -33,6 +38,9 @@
 #include <sqlite3.h>
 
 #include "sha256.h"
+
+#define DB_BUSY_RETRIES  20                   /* tries of a statement that found the file busy */
+#define DB_BUSY_RETRY_MS 50                   /* sleep between them, ms */
 
 struct db_conn {
     sqlite3 *h;                               /* the SQLite connection */
@@ -151,6 +159,23 @@ static void rollback(sqlite3 *h)
         sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Run sql (BEGIN IMMEDIATE, a journal mode change), retrying while the database is busy.
+ * The busy timeout covers the usual case, but SQLite does not call the busy handler when
+ * waiting could deadlock or while another process recovers the WAL, and returns SQLITE_BUSY
+ * at once; a short sleep and another try then succeed. Attempts are counted rather than
+ * timed: nothing below cli/ reads the clock. */
+static int exec_busy(sqlite3 *h, const char *sql)
+{
+    int rc = SQLITE_BUSY;
+    for (int attempt = 0; attempt < DB_BUSY_RETRIES; attempt++) {
+        rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+        if ((rc & 0xff) != SQLITE_BUSY)
+            break;
+        sqlite3_sleep(DB_BUSY_RETRY_MS);
+    }
+    return rc;
+}
+
 /* Bring a database of version 0 (empty) or an older version to DB_SCHEMA_VERSION, or leave a
  * current one alone. */
 static int ensure_schema(db_conn *db, sim_err *err)
@@ -168,7 +193,7 @@ static int ensure_schema(db_conn *db, sim_err *err)
 
     const char *what = version == 0 ? "cannot create the results database schema"
                                     : "cannot upgrade the results database schema";
-    rc = sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    rc = exec_busy(h, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK)
         return db_fail(err, db->path, h, rc, what);
     /* Re-read under the write lock: another process may have created or upgraded the schema
@@ -256,6 +281,16 @@ int db_open(const char *path, db_conn **out, sim_err *err)
     if (ret < 0) {
         db_close(db);
         return ret;
+    }
+    /* WAL: readers (plots, a baseline) never block the writers, and parallel writers (check
+     * --jobs, sweep) only queue on the write lock. The mode is stored in the file, so this is
+     * a no-op after the first open; it comes after the schema's first read so that a file
+     * that is not SQLite is reported as such. */
+    rc = exec_busy(db->h, "PRAGMA journal_mode = WAL");
+    if (rc != SQLITE_OK) {
+        db_fail(err, path, db->h, rc, "cannot open the results database");
+        db_close(db);
+        return SIM_EIO;
     }
     *out = db;
     return 0;
@@ -429,7 +464,7 @@ int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int6
     assert(db && r && r->scn && info);
     sqlite3 *h = db->h;
     sqlite3_int64 id = 0;
-    int rc = sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    int rc = exec_busy(h, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK)
         return db_fail(err, db->path, h, rc, "cannot write the run to the results database");
     rc = insert_run(h, r, info, &id);
@@ -640,5 +675,74 @@ int db_read_metric(db_conn *db, int64_t run_id, const char *scope, const char *k
         return SIM_EIO;
     }
     sqlite3_finalize(st);
+    return found;
+}
+
+/* --- reading a baseline ------------------------------------------------------------- */
+
+int db_open_readonly(const char *path, db_conn **out, sim_err *err)
+{
+    assert(path && out);
+    *out = NULL;
+    db_conn *db = sim_calloc(1, sizeof *db);
+    if (!db || !(db->path = sim_strdup(path))) {
+        sim_free(db);
+        sim_err_set(err, SIM_ENOMEM, NULL, "out of memory opening the results database");
+        if (err)
+            snprintf(err->file, sizeof err->file, "%s", path);
+        return SIM_ENOMEM;
+    }
+    int version = 0;
+    int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READONLY, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_extended_result_codes(db->h, 1);
+        sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
+        rc = query_int(db->h, "PRAGMA user_version", &version);
+    }
+    if (rc != SQLITE_OK) {
+        db_fail(err, path, db->h, rc, "cannot read the results database");
+        db_close(db);
+        return SIM_EIO;
+    }
+    /* Every version so far has runs and metrics as they are read below; a newer one might
+     * not, and an unversioned file is not ours. */
+    if (version < 1 || version > DB_SCHEMA_VERSION) {
+        sim_err_set(err, SIM_EIO, NULL,
+                    "expected an mrsim results database of schema version 1 to %d, found "
+                    "version %d", DB_SCHEMA_VERSION, version);
+        if (err)
+            snprintf(err->file, sizeof err->file, "%s", path);
+        db_close(db);
+        return SIM_EIO;
+    }
+    *out = db;
+    return 0;
+}
+
+int db_find_run(db_conn *db, const char *scenario, const char *pattern, uint64_t seed,
+                int64_t *run_id, sim_err *err)
+{
+    static const char sql[] =
+        "SELECT id FROM runs WHERE scenario = ?1 AND pattern = ?2 AND seed = ?3"
+        " ORDER BY id DESC LIMIT 1";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) rc = bind_str(st, 1, scenario);
+    if (rc == SQLITE_OK) rc = bind_str(st, 2, pattern);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 3, u64_bits(seed));
+    int found = 0;
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *run_id = sqlite3_column_int64(st, 0);
+            found = 1;
+            rc = SQLITE_OK;
+        } else if (rc == SQLITE_DONE) {
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK)
+        return db_fail(err, db->path, db->h, rc, "cannot read the results database");
     return found;
 }

@@ -118,4 +118,19 @@ int db_read_metrics(db_conn *db, int64_t run_id, db_metric_fn *fn, void *ctx, si
 int db_read_metric(db_conn *db, int64_t run_id, const char *scope, const char *key,
                    const char *name, double *value, sim_err *err);
 
+/* --- reading a baseline (check --baseline) ---------------------------------------- */
+
+/* Open an existing results database for reading only: nothing is created, upgraded or
+ * written. Returns 0, or SIM_EIO (err->file is path) when the file is missing, is not an
+ * SQLite database or has no schema version from 1 to DB_SCHEMA_VERSION, or SIM_ENOMEM. The
+ * write functions must not be used on it. */
+int db_open_readonly(const char *path, db_conn **out, sim_err *err);
+
+/* The latest run (highest id) of the scenario named 'scenario' with this pattern and seed,
+ * into *run_id. Returns 1 when found, 0 when there is none, or an error. */
+int db_find_run(db_conn *db, const char *scenario, const char *pattern, uint64_t seed,
+                int64_t *run_id, sim_err *err);
+
+/* Its metrics: db_read_metrics() above. */
+
 #endif

@@ -17,6 +17,7 @@
  * rather than show the results. */
 #include "expect.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -375,6 +376,13 @@ int expect_report_error(expect_report *rep, const char *file, const char *what,
     if (!suite)
         return SIM_ENOMEM;
     return add_case(suite, what, msg, EXPECT_ERROR, true);
+}
+
+int expect_report_add_case(expect_report *rep, const char *name, const char *msg)
+{
+    assert(rep->nsuites > 0);
+    return add_case(&rep->suites[rep->nsuites - 1], name, msg,
+                    msg ? EXPECT_FAIL : EXPECT_PASS, false);
 }
 
 size_t expect_report_passed(const expect_report *rep)

@@ -86,6 +86,12 @@ int  expect_report_check(expect_report *rep, const scn_scenario *s,
  * exit status), but JUnit shows them as <error>. Returns 0 or SIM_ENOMEM. */
 int  expect_report_error(expect_report *rep, const char *file, const char *what,
                          const char *msg);
+/* Add a case that is not an expectation (a baseline comparison: cli_check.c) to the suite
+ * expect_report_check added last: named 'name', passed when msg is NULL, a failure with
+ * message msg otherwise. It counts in neither expect_report_passed nor expect_report_failed
+ * (the caller counts what it adds); JUnit shows it like any other case. Returns 0 or
+ * SIM_ENOMEM; there must be a suite. */
+int  expect_report_add_case(expect_report *rep, const char *name, const char *msg);
 size_t expect_report_passed(const expect_report *rep);
 size_t expect_report_failed(const expect_report *rep);   /* FAIL and ERROR cases */
 

@@ -2,10 +2,11 @@
  * test runner, for CI.
  *
  * Order of work: collect the scenario files (each FILE, and each DIR's *.json sorted by
- * name), load and check them all, open the results database, then for each scenario that
- * loaded run every pattern with the scenario's seed (cli_batch_run, shared with run and
- * compare: each run is stored as soon as it is done) and check its expectations
- * (analysis/expect.c prints a line per case). Loading everything first reports a broken file
+ * name), load and check them all, create the results database, read the baseline runs, then
+ * for each scenario that loaded run every pattern with the scenario's seed in a worker
+ * process (cli_check_run.c: up to --jobs at once, each run stored as soon as it is done) and,
+ * in file order, check its expectations (analysis/expect.c prints a line per case) and its
+ * baseline (analysis/baseline.c). Loading everything first reports a broken file
  * in seconds, before the long runs, and every other file is still checked, so one call shows
  * every problem. The last line is "N passed, N failed", and --junit writes the same cases as
  * JUnit XML after it.
@@ -14,19 +15,21 @@
  * is broken" (2, a scenario that does not load or cannot run, or a usage error), so a CI job
  * can treat them differently; 2 wins when both happen. A failed run or database write for one
  * scenario is reported, counts as a failure (1) and the next scenario goes on. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_check-int.h"
+#include "cli_jobs.h"
 #include "db.h"
 #include "expect.h"
 #include "scn.h"
-
-#define CHECK_EXIT_INVALID 2                  /* a bad scenario: the usage error's status */
 
 static const char check_help[] =
     "Run each scenario FILE, and every *.json directly inside each DIR (in name order), and\n"
@@ -45,33 +48,39 @@ static const char check_help[] =
     "to measure (null) fails every bound as \"measured nothing\". See scenarios/README.md,\n"
     "\"Expectations\".\n"
     "\n"
+    "With --baseline DB every metric with a direction (latency, errors, staleness, lost\n"
+    "writes, lag, RTO... higher is worse; availability, throughput lower is worse) of each\n"
+    "run is compared with the latest run of the same scenario name, pattern and seed in DB;\n"
+    "a change for the worse beyond the tolerance is one line, and a run with no such run in\n"
+    "DB is an ERROR:\n"
+    "  REGRESSION scenarios/x.json  [active-active] p99_ms{op=write}: baseline 212.4, now\n"
+    "  250.1, +17.75%\n"
+    "and the last line becomes \"N passed, N failed, N regressions, N without baseline\".\n"
+    "\n"
     "options:\n"
-    "  --junit PATH  also write the results as JUnit XML to PATH (replaced atomically; its\n"
-    "                directory is created when missing)\n"
-    "  --db PATH     results database to append the runs to (default: " CLI_DEFAULT_DB ";\n"
-    "                its directory is created when missing)\n"
-    "  --quiet       no progress line, no PASS or SKIP lines: only failures, errors and\n"
-    "                the last line\n"
-    "  -h, --help    show this help\n"
+    "  --junit PATH     also write the results as JUnit XML to PATH (replaced atomically;\n"
+    "                   its directory is created when missing)\n"
+    "  --db PATH        results database to append the runs to (default: " CLI_DEFAULT_DB ";\n"
+    "                   its directory is created when missing)\n"
+    "  --jobs N         do up to N runs (a pattern of a scenario) at once, each in its own\n"
+    "                   process (default: the number of online processors); the output is\n"
+    "                   the same for any N\n"
+    "  --baseline DB    fail on regressions against the runs in DB (only read; may be the\n"
+    "                   --db file: the runs of this check are never their own baseline)\n"
+    "  --tolerance PCT  how much worse a metric may get, in percent (default 5; \"2.5\" or\n"
+    "                   \"2.5%\"); needs --baseline\n"
+    "  --quiet          no progress line, no PASS or SKIP lines: only failures, errors,\n"
+    "                   regressions and the last line\n"
+    "  -h, --help       show this help\n"
     "\n"
     "Scenario errors go to stderr as \"file: path: message\"; the other files are still\n"
-    "checked.\n"
+    "checked. SIGINT or SIGTERM stops the workers at once: the runs stored so far are whole,\n"
+    "and no last line or JUnit report is written (exit status 128 + the signal: 130).\n"
     "\n"
-    "exit status: 0 every expectation passed, 1 some expectation failed (or a run or the\n"
-    "database failed), 2 a scenario is invalid or a usage error (2 wins over 1)\n";
-
-/* What to check, in order: a scenario file, or an operand that gave no files (a directory
- * that cannot be read or holds no scenario), which is then reported in its place. */
-typedef struct check_item {
-    char         *path;                       /* ours */
-    scn_scenario *scn;                        /* loaded, or NULL */
-    sim_err      *err;                        /* why it is not loaded (ours), or NULL */
-} check_item;
-
-typedef struct check_list {
-    check_item *items;
-    size_t      n, cap;
-} check_list;
+    "exit status: 0 every expectation passed and nothing regressed, 1 some expectation\n"
+    "failed, a metric regressed or had no baseline run (or a run or the database failed),\n"
+    "2 a scenario or the baseline is invalid, or a usage error (2 wins over 1); 130 on\n"
+    "SIGINT\n";
 
 /* Append path (taking it; NULL means out of memory). */
 static int list_add(check_list *l, char *path)
@@ -98,6 +107,8 @@ static void list_free(check_list *l)
         sim_free(l->items[i].path);
         scn_free(l->items[i].scn);
         sim_free(l->items[i].err);
+        for (size_t p = 0; p < SCN_MAX_PATTERNS; p++)
+            baseline_run_free(l->items[i].base[p]);
     }
     sim_free(l->items);
 }
@@ -176,34 +187,100 @@ static int add_dir(check_list *l, const char *dir, sim_err *err)
     return 0;
 }
 
-/* Print err (its file set) in the usual form, keeping both streams in order for a reader. */
-static void print_error(const sim_err *err)
+/* Collect the operands' scenario files into l and load them; errors are printed at once and
+ * kept in the items, in the list's order. Returns the number loaded, or SIM_ENOMEM. */
+static int collect(check_list *l, char **files, int nfiles)
 {
-    fflush(stdout);
-    cli_print_error(err);
+    sim_err err = {0};
+    for (int i = 0; i < nfiles; i++) {
+        struct stat st;
+        if (!(stat(files[i], &st) == 0 && S_ISDIR(st.st_mode))) {
+            if (list_add(l, sim_strdup(files[i])) < 0)
+                return SIM_ENOMEM;
+            continue;
+        }
+        err = (sim_err){0};
+        int rc = add_dir(l, files[i], &err);
+        if (rc == SIM_ENOMEM)
+            return rc;
+        if (rc < 0) {
+            if (list_add(l, sim_strdup(files[i])) < 0 || item_fail(&l->items[l->n - 1], &err) < 0)
+                return SIM_ENOMEM;
+            check__print_error(l->items[l->n - 1].err);
+        }
+    }
+    int nloaded = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        check_item *item = &l->items[i];
+        if (item->err)
+            continue;
+        err = (sim_err){0};
+        if (scn_load(item->path, &item->scn, &err) == SIM_ENOMEM)
+            return SIM_ENOMEM;
+        if (!item->scn) {
+            if (item_fail(item, &err) < 0)
+                return SIM_ENOMEM;
+            check__print_error(item->err);
+            continue;
+        }
+        nloaded++;
+    }
+    return nloaded;
 }
 
-/* Record err in the report as an errored suite for file. */
-static int report_error(expect_report *rep, const char *file, const char *what,
-                        const sim_err *err)
+/* --jobs N: 1 .. CLI_JOBS_MAX. */
+static int parse_jobs(const char *text, int *out)
 {
-    char msg[sizeof err->path + sizeof err->msg + 4];
-    snprintf(msg, sizeof msg, "%s%s%s", err->path, err->path[0] ? ": " : "", err->msg);
-    return expect_report_error(rep, file, what, msg);
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (!isdigit((unsigned char)text[0]) || *end != '\0' || errno || v < 1 || v > CLI_JOBS_MAX)
+        return SIM_EINVAL;
+    *out = (int)v;
+    return 0;
+}
+
+/* --tolerance PCT: a percentage >= 0, "5", "2.5" or "5%"; into a fraction. */
+static int parse_tolerance(const char *text, double *out)
+{
+    char *end = NULL;
+    double v = strtod(text, &end);
+    if (end == text || (*end != '\0' && strcmp(end, "%") != 0) || !isfinite(v) || v < 0 ||
+        !(isdigit((unsigned char)text[0]) || text[0] == '.'))
+        return SIM_EINVAL;
+    *out = v / 100.0;
+    return 0;
+}
+
+/* The last line: "N passed, N failed", and with a baseline ", N regressions, N without
+ * baseline". */
+static void print_summary(const check_state *st)
+{
+    printf("%zu passed, %zu failed", expect_report_passed(st->rep),
+           expect_report_failed(st->rep));
+    if (st->baseline)
+        printf(", %zu regression%s, %zu without baseline", st->regressions,
+               st->regressions == 1 ? "" : "s", st->unmatched);
+    putchar('\n');
 }
 
 int cli_check_main(int argc, char **argv)
 {
-    bool quiet = false;
-    const char *db_path = CLI_DEFAULT_DB, *junit = NULL;
+    bool quiet = false, tolerance_given = false;
+    const char *db_path = CLI_DEFAULT_DB, *junit = NULL, *baseline = NULL;
+    const char *jobs_text = NULL, *tolerance_text = NULL;
     const cli_opt opts[] = {
         {"junit", CLI_OPT_STRING, &junit, NULL},
         {"db", CLI_OPT_STRING, &db_path, NULL},
         {"quiet", CLI_OPT_FLAG, &quiet, NULL},
+        {"jobs", CLI_OPT_STRING, &jobs_text, NULL},
+        {"baseline", CLI_OPT_STRING, &baseline, NULL},
+        {"tolerance", CLI_OPT_STRING, &tolerance_text, &tolerance_given},
     };
     const cli_spec spec = {
         .name = "check",
-        .usage = "mrsim check FILE|DIR... [--junit PATH] [--db PATH] [--quiet]",
+        .usage = "mrsim check FILE|DIR... [--junit PATH] [--db PATH] [--jobs N] "
+                 "[--baseline DB [--tolerance PCT]] [--quiet]",
         .help = check_help,
         .opts = opts,
         .nopts = sizeof opts / sizeof opts[0],
@@ -215,124 +292,89 @@ int cli_check_main(int argc, char **argv)
     int status = cli_parse(&spec, argc, argv, &nops);
     if (status != CLI_CONTINUE)
         return status;
-
     check_list list = {0};
-    expect_report *rep = NULL;
-    db_conn *db = NULL;
-    bool invalid = false, failed = false;
+    check_state st = {.list = &list, .db_path = db_path, .baseline = baseline,
+                      .tolerance = BASELINE_DEFAULT_TOLERANCE, .quiet = quiet,
+                      .jobs = cli_default_jobs()};
+    if (jobs_text && parse_jobs(jobs_text, &st.jobs) < 0)
+        return cli_usage_error(&spec, "--jobs: expected a number of processes from 1 to %d, "
+                               "got '%s'", CLI_JOBS_MAX, jobs_text);
+    if (tolerance_given && !baseline)
+        return cli_usage_error(&spec, "--tolerance: only means something with --baseline");
+    if (tolerance_text && parse_tolerance(tolerance_text, &st.tolerance) < 0)
+        return cli_usage_error(&spec, "--tolerance: expected a percentage such as 5 or 2.5, "
+                               "got '%s'", tolerance_text);
+
     sim_err err = {0};
     status = CLI_EXIT_FAIL;
-    if (expect_report_new(&rep) < 0)
+    if (expect_report_new(&st.rep) < 0)
         goto oom;
     /* A --junit path whose directory cannot be made fails now, not after the runs. */
     if (junit && cli_make_parent_dir(junit, &err) < 0) {
-        print_error(&err);
+        check__print_error(&err);
         goto done;
     }
 
-    /* 1. Collect and load; errors are printed at once, and reported in the list's order. */
-    for (int i = 1; i <= nops; i++) {
-        struct stat st;
-        if (!(stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))) {
-            if (list_add(&list, sim_strdup(argv[i])) < 0)
-                goto oom;
-            continue;
-        }
-        err = (sim_err){0};
-        int rc = add_dir(&list, argv[i], &err);
-        if (rc == SIM_ENOMEM)
-            goto oom;
-        if (rc < 0) {
-            if (list_add(&list, sim_strdup(argv[i])) < 0 ||
-                item_fail(&list.items[list.n - 1], &err) < 0)
-                goto oom;
-            print_error(list.items[list.n - 1].err);
-        }
-    }
-    size_t nloaded = 0;
-    for (size_t i = 0; i < list.n; i++) {
-        check_item *item = &list.items[i];
-        if (item->err)
-            continue;
-        err = (sim_err){0};
-        if (scn_load(item->path, &item->scn, &err) == SIM_ENOMEM)
-            goto oom;
-        if (!item->scn) {
-            if (item_fail(item, &err) < 0)
-                goto oom;
-            print_error(item->err);
-            continue;
-        }
-        nloaded++;
-    }
+    /* 1. Collect and load. */
+    int nloaded = collect(&list, argv + 1, nops);
+    if (nloaded == SIM_ENOMEM)
+        goto oom;
 
-    /* 2. Run and check, in order. */
+    /* 2. The database is created (or its schema upgraded) once here, so a database that
+     * cannot be opened is one error before any run; the workers open their own connections.
+     * The baseline is read whole now too. Neither stays open across the workers' fork. */
     if (nloaded > 0) {
+        db_conn *db = NULL;
         err = (sim_err){0};
         if (cli_make_parent_dir(db_path, &err) < 0 || db_open(db_path, &db, &err) < 0) {
-            print_error(&err);
-            status = list.n > nloaded ? CHECK_EXIT_INVALID : CLI_EXIT_FAIL;
+            check__print_error(&err);
+            status = list.n > (size_t)nloaded ? CHECK_EXIT_INVALID : CLI_EXIT_FAIL;
+            goto done;
+        }
+        db_close(db);
+        /* A baseline that cannot be read is a broken input, like a bad option value. */
+        if (baseline && check__load_baselines(&st, &err) < 0) {
+            check__print_error(&err);
+            status = err.code == SIM_ENOMEM ? CLI_EXIT_FAIL : CHECK_EXIT_INVALID;
             goto done;
         }
     }
-    for (size_t i = 0; i < list.n; i++) {
-        check_item *item = &list.items[i];
-        scn_scenario *s = item->scn;
-        int rc = 0;
-        if (!s) {
-            invalid = true;
-            if (report_error(rep, item->path, "load", item->err) < 0)
-                goto oom;
-            continue;
-        }
-        cli_batch b = {.scn = s, .file = item->path, .first_seed = s->seed, .nseeds = 1,
-                       .quiet = quiet, .db = db};
-        cli_batch_all_patterns(&b, s);
-        err = (sim_err){0};
-        if ((rc = cli_batch_run(&b, &err)) < 0) {
-            /* The loader accepted it but the world could not be built from it: the input's
-             * fault. Anything else (memory, the database) is the environment's. */
-            if (rc == SIM_EINVAL)
-                invalid = true;
-            else
-                failed = true;
-            print_error(&err);
-            rc = report_error(rep, item->path, "run", &err);
-        } else {
-            rc = expect_report_check(rep, s, (const run_result *const *)b.runs, b.nruns,
-                                     stdout, quiet);
-        }
-        cli_batch_fini(&b);
-        scn_free(item->scn);                  /* the report keeps copies of what it needs */
-        item->scn = NULL;
-        if (rc < 0)
-            goto oom;
-    }
-    printf("%zu passed, %zu failed\n", expect_report_passed(rep), expect_report_failed(rep));
-    if (expect_report_failed(rep) > 0)
-        failed = true;
 
-    /* 3. The JUnit report, even when something failed: that is when it is read. */
+    /* 3. Run and check, in order. */
+    int signo = 0;
+    int rc = check__run_all(&st, &signo);
+    if (rc == CLI_JOBS_INTERRUPTED) {
+        fflush(stdout);
+        fprintf(stderr, "mrsim check: interrupted by signal %d; the runs stored so far are "
+                "complete, no summary or JUnit report was written\n", signo);
+        status = 128 + signo;
+        goto done;
+    }
+    if (rc < 0)
+        goto done;                            /* printed */
+    print_summary(&st);
+    if (expect_report_failed(st.rep) > 0 || st.regressions > 0 || st.unmatched > 0)
+        st.failed = true;
+
+    /* 4. The JUnit report, even when something failed: that is when it is read. */
     if (junit) {
         err = (sim_err){0};
-        if (expect_report_save_junit(rep, junit, &err) < 0) {
-            print_error(&err);
-            failed = true;
+        if (expect_report_save_junit(st.rep, junit, &err) < 0) {
+            check__print_error(&err);
+            st.failed = true;
         }
     }
-    status = invalid ? CHECK_EXIT_INVALID : failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+    status = st.invalid ? CHECK_EXIT_INVALID : st.failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
     status = cli_finish_stdout(status);
-    if (status == CLI_EXIT_FAIL && invalid)
+    if (status == CLI_EXIT_FAIL && st.invalid)
         status = CHECK_EXIT_INVALID;          /* invalid input wins over a stdout error */
-
     goto done;
 oom:
     sim_err_set(&err, SIM_ENOMEM, NULL, "out of memory");
-    print_error(&err);
+    check__print_error(&err);
     status = CLI_EXIT_FAIL;
 done:
-    db_close(db);
     list_free(&list);
-    expect_report_free(rep);
+    expect_report_free(st.rep);
     return status;
 }

@@ -580,6 +580,45 @@ static void test_expect_junit_save_is_atomic(void **state)
     rmdir(dir);
 }
 
+/* Cases added beside the expectations (baseline comparisons) go to the last suite, count in
+ * JUnit as tests and failures, and not in the expectation counts. */
+static void test_expect_added_cases_in_junit(void **state)
+{
+    (void)state;
+    fixture_run lww, merge;
+    report_runs(&lww, &merge);
+    const run_result *runs[] = {&lww.r, &merge.r};
+    expect_report *rep = NULL;
+    assert_int_equal(expect_report_new(&rep), 0);
+    FILE *sink = tmpfile();
+    assert_int_equal(expect_report_check(rep, &report_scenario, runs, 2, sink, true), 0);
+    fclose(sink);
+    size_t passed = expect_report_passed(rep), failed = expect_report_failed(rep);
+    assert_int_equal(expect_report_add_case(rep, "[lww] baseline", NULL), 0);
+    assert_int_equal(expect_report_add_case(rep, "[merge] baseline p99_ms",
+                                            "baseline 10, now 20, +100.00% (tolerance 5%)"), 0);
+    assert_int_equal(expect_report_passed(rep), passed);
+    assert_int_equal(expect_report_failed(rep), failed);
+
+    FILE *out = tmpfile();
+    assert_int_equal(expect_report_write_junit(rep, out), 0);
+    char *doc = slurp(out);
+    fclose(out);
+    xml_summary sum;
+    parse_xml(doc, &sum);
+    assert_int_equal(sum.testsuite, 1);
+    char want[16];
+    snprintf(want, sizeof want, "%zu", passed + failed + 2);
+    assert_string_equal(sum.suite_tests[0], want);
+    snprintf(want, sizeof want, "%zu", failed + 1);
+    assert_string_equal(sum.suite_failures[0], want);
+    assert_non_null(strstr(doc, "name=\"[lww] baseline\"/>"));
+    assert_non_null(strstr(doc, "name=\"[merge] baseline p99_ms\">\n      <failure message="
+                                "\"baseline 10, now 20, +100.00% (tolerance 5%)\"/>"));
+    free(doc);
+    expect_report_free(rep);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -594,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_expect_report_lines_and_counts),
         cmocka_unit_test(test_expect_junit_escapes_and_counts),
         cmocka_unit_test(test_expect_junit_save_is_atomic),
+        cmocka_unit_test(test_expect_added_cases_in_junit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
