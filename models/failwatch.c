@@ -5,7 +5,19 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A promotion's fence: the commit times of the old primary's log beyond it, kept at the
+ * promotion (the log drops entries later) so that the span of the ones lost can be
+ * measured once the oracle knows which they are. */
+typedef struct fence_rec {
+    size_t    oracle_index;
+    uint64_t  after;                          /* commit[i] is entry after + 1 + i's */
+    sim_time *commit;
+    size_t    n;
+} fence_rec;
+
 struct failwatch {
+    fence_rec  *fences;
+    size_t      nfences, fences_cap;
     const scn_scenario *scn;
     region *const *regions;
     repl       *repl;
@@ -16,9 +28,8 @@ struct failwatch {
     bool        stopped;
     sim_time    split_since;                  /* -1: no split brain now */
     sim_time    split_ns;
-    sim_time    first_detect;                 /* -1: none yet */
+    sim_time    detect;                       /* of the failover under way; -1: none */
     double      failover_s;
-    double      rpo_ms;
     uint64_t    failovers, false_failovers;
 };
 
@@ -30,21 +41,28 @@ int failwatch_new(const scn_scenario *s, region *const *regions, repl *rp, oracl
         return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the failover "
                            "watcher");
     *f = (failwatch){.scn = s, .regions = regions, .repl = rp, .oracle = o, .log = log,
-                     .log_ctx = log_ctx, .split_since = -1, .first_detect = -1,
-                     .failover_s = NAN, .rpo_ms = NAN};
+                     .log_ctx = log_ctx, .split_since = -1, .detect = -1, .failover_s = NAN};
     *out = f;
     return 0;
 }
 
-void failwatch_free(failwatch *f) { sim_free(f); }
+void failwatch_free(failwatch *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->nfences; i++)
+        sim_free(f->fences[i].commit);
+    sim_free(f->fences);
+    sim_free(f);
+}
 void failwatch_set_dr(failwatch *f, const dr *d) { f->dr = d; }
 
 void failwatch_step(failwatch *f, sim_time t, const char *kind)
 {
-    if (strcmp(kind, "failover.detect") == 0 && f->first_detect < 0)
-        f->first_detect = t;
-    else if (strcmp(kind, "failover.done") == 0 && f->first_detect >= 0 && isnan(f->failover_s))
-        f->failover_s = sim_time_s(t - f->first_detect);
+    if (strcmp(kind, "failover.detect") == 0)
+        f->detect = t;
+    else if (strcmp(kind, "failover.done") == 0 && f->detect >= 0 && isnan(f->failover_s))
+        f->failover_s = sim_time_s(t - f->detect);
 }
 
 void failwatch_promoted(failwatch *f, sim_time t, uint32_t from, uint32_t to, uint64_t fence,
@@ -57,16 +75,21 @@ void failwatch_promoted(failwatch *f, sim_time t, uint32_t from, uint32_t to, ui
     if (!planned && !rollback && !region_is_down(f->regions[from]))
         f->false_failovers++;
     uint64_t last = repl_position(f->repl, from, from);
-    oracle_fence(f->oracle, from, fence, last);
-    double span = 0;
-    if (last > fence) {
-        sim_time first_at = repl_commit_time(f->repl, from, fence + 1);
-        sim_time last_at = repl_commit_time(f->repl, from, last);
-        if (first_at >= 0 && last_at >= 0)
-            span = sim_time_ms(last_at - first_at);
+    if (f->nfences == f->fences_cap) {
+        size_t cap = f->fences_cap ? f->fences_cap * 2 : 4;
+        fence_rec *g = sim_realloc(f->fences, cap * sizeof *g);
+        if (!g)
+            sim_panic("out of memory growing the failover records to %zu", cap);
+        f->fences = g;
+        f->fences_cap = cap;
     }
-    if (isnan(f->rpo_ms) || span > f->rpo_ms)
-        f->rpo_ms = span;
+    fence_rec *rec = &f->fences[f->nfences++];
+    *rec = (fence_rec){.oracle_index = oracle_fence(f->oracle, from, fence, last),
+                       .after = fence, .n = last > fence ? last - fence : 0};
+    if (rec->n && !(rec->commit = sim_calloc(rec->n, sizeof *rec->commit)))
+        sim_panic("out of memory keeping %zu commit times", rec->n);
+    for (size_t i = 0; i < rec->n; i++)
+        rec->commit[i] = repl_commit_time(f->repl, from, fence + 1 + i);
 }
 
 void failwatch_changed(failwatch *f, sim_time t)
@@ -103,12 +126,28 @@ void failwatch_stop(failwatch *f, sim_time t)
     f->stopped = true;
 }
 
+/* The longest span, over the fences, of the acknowledged writes the oracle found lost. */
+static double rpo_span_ms(const failwatch *f)
+{
+    double span = f->nfences ? 0 : NAN;
+    for (size_t i = 0; i < f->nfences; i++) {
+        const fence_rec *rec = &f->fences[i];
+        uint64_t lo, hi;
+        if (!oracle_fence_lost(f->oracle, rec->oracle_index, &lo, &hi))
+            continue;
+        sim_time a = rec->commit[lo - rec->after - 1], b = rec->commit[hi - rec->after - 1];
+        if (a >= 0 && b >= 0 && sim_time_ms(b - a) > span)
+            span = sim_time_ms(b - a);
+    }
+    return span;
+}
+
 failwatch_figures failwatch_get(const failwatch *f)
 {
     return (failwatch_figures){
         .failovers = f->failovers,
         .false_failovers = f->false_failovers,
-        .rpo_ms = f->rpo_ms,
+        .rpo_ms = rpo_span_ms(f),
         .split_brain_s = sim_time_s(f->split_ns),
         .failover_s = f->failover_s,
     };

@@ -10,8 +10,9 @@
  *                   primary had reached is fenced: the oracle counts the acknowledged
  *                   writes in it that were lost (rpo_writes); rpo_ms is the time they span,
  *                   from the first such write's commit to the last's (the longest over the
- *                   run's failovers);
- *   failover time   from the first "failover.detect" to its "failover.done". */
+ *                   run's failovers; failwatch_get() after oracle_finish());
+ *   failover time   from the "failover.detect" of the first failover that completes to its
+ *                   "failover.done". */
 #ifndef MRSIM_FAILWATCH_H
 #define MRSIM_FAILWATCH_H
 

@@ -95,11 +95,12 @@ typedef struct sess_mem {
 typedef struct fence_range {
     uint32_t origin;
     uint64_t after, upto;
+    uint64_t lost_lo, lost_hi;                /* rpo writes lost: sequences; lo 0: none */
 } fence_range;
 
 struct oracle {
-    fence_range fences[ORACLE_MAX_FENCES];
-    size_t     nfences;
+    fence_range *fences;                      /* a handful: one per failover */
+    size_t     nfences, fences_cap;
     uint64_t   nkeys;
     uint32_t   fields;                        /* 1 .. STORE_MAX_FIELDS */
     uint32_t   nsessions;                     /* global session ids are below this */
@@ -300,6 +301,7 @@ void oracle_free(oracle *o)
     stat_hist_free(o->staleness);
     stat_hist_free(o->stale_versions);
     sim_free(o->map);
+    sim_free(o->fences);
     sim_free(o->sessions);
     sim_free(o->keys);
     sim_free(o);
@@ -475,6 +477,8 @@ void oracle_finish(oracle *o, store *const *stores, uint32_t nstores, bool drain
     o->fig.writes_lost = 0;
     o->fig.rpo_writes = 0;
     o->fig.split_brain_lost = 0;
+    for (size_t f = 0; f < o->nfences; f++)
+        o->fences[f].lost_lo = o->fences[f].lost_hi = 0;
     for (size_t i = 0; i < o->cap; i++) {
         const wentry *e = &o->map[i];
         if (e->write_id == 0 || !(e->flags & W_ACKED))
@@ -490,21 +494,43 @@ void oracle_finish(oracle *o, store *const *stores, uint32_t nstores, bool drain
         uint32_t origin = STORE_WRITE_ORIGIN(e->write_id);
         uint64_t seq = STORE_WRITE_SEQ(e->write_id);
         /* The latest fence of its origin that it lies beyond decides. */
-        const fence_range *hit = NULL;
+        fence_range *hit = NULL;
         for (size_t f = 0; f < o->nfences; f++)
             if (o->fences[f].origin == origin && seq > o->fences[f].after)
                 hit = &o->fences[f];
-        if (hit && seq <= hit->upto)
+        if (hit && seq <= hit->upto) {
             o->fig.rpo_writes++;
-        else if (hit)
+            if (!hit->lost_lo || seq < hit->lost_lo)
+                hit->lost_lo = seq;
+            if (seq > hit->lost_hi)
+                hit->lost_hi = seq;
+        } else if (hit) {
             o->fig.split_brain_lost++;
+        }
     }
 }
 
-void oracle_fence(oracle *o, uint32_t origin, uint64_t after, uint64_t upto)
+size_t oracle_fence(oracle *o, uint32_t origin, uint64_t after, uint64_t upto)
 {
-    if (o->nfences < ORACLE_MAX_FENCES)
-        o->fences[o->nfences++] = (fence_range){origin, after, upto};
+    if (o->nfences == o->fences_cap) {
+        size_t cap = o->fences_cap ? o->fences_cap * 2 : 8;
+        fence_range *f = sim_realloc(o->fences, cap * sizeof *f);
+        if (!f)
+            sim_panic("out of memory growing the oracle's fences to %zu", cap);
+        o->fences = f;
+        o->fences_cap = cap;
+    }
+    o->fences[o->nfences] = (fence_range){.origin = origin, .after = after, .upto = upto};
+    return o->nfences++;
+}
+
+bool oracle_fence_lost(const oracle *o, size_t i, uint64_t *lo, uint64_t *hi)
+{
+    if (i >= o->nfences || o->fences[i].lost_lo == 0)
+        return false;
+    *lo = o->fences[i].lost_lo;
+    *hi = o->fences[i].lost_hi;
+    return true;
 }
 
 /* --- query -------------------------------------------------------------------------- */

@@ -85,9 +85,11 @@ void oracle_applied(oracle *o, uint32_t target, sim_time commit, sim_time now);
 void oracle_conflict(oracle *o);
 /* A failover fenced origin's log after entry 'after'; 'upto' was its last entry when its
  * successor took over. Its lost writes in (after, upto] count as rpo_writes, later ones as
- * split_brain_lost. At most ORACLE_MAX_FENCES are kept (later ones are ignored). */
-#define ORACLE_MAX_FENCES 256
-void oracle_fence(oracle *o, uint32_t origin, uint64_t after, uint64_t upto);
+ * split_brain_lost. Returns the fence's index, for oracle_fence_lost(). */
+size_t oracle_fence(oracle *o, uint32_t origin, uint64_t after, uint64_t upto);
+/* After oracle_finish(): the lowest and highest sequence of fence i's lost writes counted
+ * in rpo_writes; false when it lost none. */
+bool oracle_fence_lost(const oracle *o, size_t i, uint64_t *lo, uint64_t *hi);
 
 /* --- reads ------------------------------------------------------------------------- */
 

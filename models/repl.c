@@ -7,7 +7,10 @@
  *
  * Messages carry everything in their 64-bit argument:
  *     batch:  origin (6 bits) | target (6) | count (16) | first sequence (36)
- *     ack:    origin (6) | target (6) | applied sequence (36)
+ *     ack:    origin (6) | target (6) | flags (2) | applied sequence (36)
+ * An ack's flags: REWIND, the receiver is behind what it acknowledged before (it was rebuilt
+ * from a snapshot, or a batch was lost), so the sender goes back to it; FENCED, the batch
+ * held entries the receiver voids (its origin was replaced as primary).
  * so no message is allocated. Sequence numbers start at 1; 2^36 writes per origin is far
  * beyond any run.
  *
@@ -31,9 +34,13 @@
 #define MSG_TARGET_SHIFT 52
 #define MSG_ORIGIN_SHIFT 58
 
+#define ACK_REWIND (UINT64_C(1) << 36)
+#define ACK_FENCED (UINT64_C(1) << 37)
+
 typedef struct log_entry {
     uint64_t     key;
     uint32_t     field;
+    uint32_t     epoch;                       /* the origin's epoch when it took the write */
     sim_time     commit;                      /* true commit time: the oracle's annotation */
     store_record rec;                         /* the record as shipped */
 } log_entry;
@@ -43,6 +50,8 @@ typedef struct link_state {
     uint64_t acked;                           /* cumulative acknowledgement */
     sim_time progress;                        /* last send from 'acked' or last ack */
     uint32_t silences;                        /* resends in a row without an ack since */
+    bool     fenced;                          /* the target voids this origin's entries:
+                                                 its acks count for no quorum */
 } link_state;
 
 typedef struct waiter {
@@ -61,6 +70,11 @@ typedef struct origin_log {
     waiter    *waiters;                       /* sync: ring of writes waiting for quorum */
     uint64_t   wcap, whead, wlen;             /* wcap a power of two */
 } origin_log;
+
+typedef struct fence_list {
+    repl_fence *f;
+    size_t      n, cap;
+} fence_list;
 
 struct repl {
     sim_engine *e;
@@ -84,13 +98,17 @@ struct repl {
     origin_log *logs;                         /* per origin */
     link_state *links;                        /* origin x target */
     uint64_t   *applied;                      /* receiver x origin */
-    repl_skip  *skip;                         /* receiver x origin: fenced entries */
+    uint32_t   *epoch;                        /* per region: stamped on its writes */
+    fence_list *fences;                       /* per receiver */
     uint64_t   *bytes;                        /* sender x receiver */
+    repl_stale_fn *on_stale;                  /* may be NULL */
+    void       *on_stale_ctx;
 };
 
 static void on_tick(sim_engine *e, void *ctx, uint64_t arg);
 static void on_batch(sim_engine *e, void *ctx, uint64_t arg);
 static void on_ack(sim_engine *e, void *ctx, uint64_t arg);
+static bool entry_void(const fence_list *fl, uint32_t origin, uint64_t seq, uint32_t epoch);
 static void on_quorum_timeout(sim_engine *e, void *ctx, uint64_t arg);
 
 static link_state *link_of(repl *r, uint32_t origin, uint32_t target)
@@ -123,9 +141,10 @@ int repl_new(sim_engine *e, net *n, const scn_scenario *s, const scn_pattern *p,
     r->logs = sim_calloc(nr, sizeof *r->logs);
     r->links = sim_calloc(nr * nr, sizeof *r->links);
     r->applied = sim_calloc(nr * nr, sizeof *r->applied);
-    r->skip = sim_calloc(nr * nr, sizeof *r->skip);
+    r->epoch = sim_calloc(nr, sizeof *r->epoch);
+    r->fences = sim_calloc(nr, sizeof *r->fences);
     r->bytes = sim_calloc(nr * nr, sizeof *r->bytes);
-    if (!r->logs || !r->links || !r->applied || !r->skip || !r->bytes)
+    if (!r->logs || !r->links || !r->applied || !r->epoch || !r->fences || !r->bytes)
         goto fail;
     for (size_t i = 0; i < nr; i++) {
         origin_log *l = &r->logs[i];
@@ -156,7 +175,11 @@ void repl_free(repl *r)
     sim_free(r->logs);
     sim_free(r->links);
     sim_free(r->applied);
-    sim_free(r->skip);
+    sim_free(r->epoch);
+    if (r->fences)
+        for (uint32_t i = 0; i < r->nregions; i++)
+            sim_free(r->fences[i].f);
+    sim_free(r->fences);
     sim_free(r->bytes);
     sim_free(r);
 }
@@ -290,6 +313,7 @@ uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint
         l->next++;
     entry->key = key;
     entry->field = field;
+    entry->epoch = r->epoch[origin];
     entry->commit = now;
     resolv_outcome res = resolv_local_write(r->pat->resolver, r->stores[origin], key, field,
                                             &cell, set_elem, r->rank, &entry->rec);
@@ -355,7 +379,8 @@ static void settle_waiters(repl *r, uint32_t origin)
         waiter *w = &l->waiters[l->whead];
         uint32_t have = 1;                    /* the origin applied it */
         for (uint32_t t = 0; t < r->nregions; t++)
-            if (t != origin && link_of(r, origin, t)->acked >= w->seq)
+            if (t != origin && link_of(r, origin, t)->acked >= w->seq &&
+                !link_of(r, origin, t)->fenced)
                 have++;
         if (have < r->pat->replication.quorum)
             return;
@@ -400,18 +425,21 @@ static void on_batch(sim_engine *e, void *ctx, uint64_t arg)
     if (region_is_down(r->regions[target]))
         return;                               /* a down region hears nothing */
     uint64_t *applied = &r->applied[(size_t)target * r->nregions + origin];
-    const repl_skip *skip = &r->skip[(size_t)target * r->nregions + origin];
+    const fence_list *fl = &r->fences[target];
     sim_time now = sim_now(e);
     origin_log *l = &r->logs[origin];
+    uint64_t flags = first > *applied + 1 ? ACK_REWIND : 0;
     /* Entries up to *applied are duplicates; a first entry past *applied + 1 means a batch
-     * was lost: nothing here can be applied in order, so only acknowledge. Fenced entries
-     * are passed over (and acknowledged) without being applied. */
+     * was lost (or this replica was rebuilt): nothing here can be applied in order, so only
+     * acknowledge, asking the sender to go back. Void entries are passed over (and
+     * acknowledged) without being applied. */
     for (uint64_t seq = *applied + 1; seq >= first && seq < first + count; seq++) {
-        if (seq > skip->after && seq <= skip->upto) {
+        const log_entry *entry = entry_of(l, seq);
+        if (fl->n && entry_void(fl, origin, seq, entry->epoch)) {
             *applied = seq;
+            flags |= ACK_FENCED;
             continue;
         }
-        const log_entry *entry = entry_of(l, seq);
         if (r->pat->clock == SCN_CLOCK_HLC)
             clock_hlc_receive(&r->clocks[target], now, entry->rec.head.ts);
         resolv_outcome res = resolv_replicated(r->pat->resolver, r->stores[target],
@@ -426,7 +454,7 @@ static void on_batch(sim_engine *e, void *ctx, uint64_t arg)
         *applied = seq;
     }
     uint64_t ack = (uint64_t)origin << MSG_ORIGIN_SHIFT | (uint64_t)target << MSG_TARGET_SHIFT
-                 | (*applied & MSG_SEQ_MASK);
+                 | flags | (*applied & MSG_SEQ_MASK);
     send_message(r, target, origin, on_ack, ack, REPL_HEADER_BYTES);
 }
 
@@ -439,6 +467,21 @@ static void on_ack(sim_engine *e, void *ctx, uint64_t arg)
     if (region_is_down(r->regions[origin]))
         return;
     link_state *k = link_of(r, origin, target);
+    if ((arg & ACK_FENCED) && !k->fenced) {
+        k->fenced = true;                     /* a replica knows a newer primary */
+        if (r->on_stale)
+            r->on_stale(r->on_stale_ctx, origin, target);
+    }
+    if ((arg & ACK_REWIND) && seq < k->acked) {
+        /* The receiver is behind what it acknowledged: it was rebuilt. Go back to it, as
+         * far as the log still holds (what was trimmed every region had applied). */
+        uint64_t back = seq + 1 >= r->logs[origin].base ? seq : r->logs[origin].base - 1;
+        k->acked = k->sent = back;
+        k->progress = sim_now(e);
+        k->silences = 0;
+        schedule_tick(r, origin);
+        return;
+    }
     if (seq <= k->acked)
         return;
     k->acked = seq;
@@ -488,6 +531,14 @@ uint64_t repl_bytes(const repl *r)
 
 /* --- failover ------------------------------------------------------------------------ */
 
+static bool entry_void(const fence_list *fl, uint32_t origin, uint64_t seq, uint32_t epoch)
+{
+    for (size_t i = 0; i < fl->n; i++)
+        if (fl->f[i].origin == origin && seq > fl->f[i].after && epoch < fl->f[i].epoch)
+            return true;
+    return false;
+}
+
 uint64_t repl_position(const repl *r, uint32_t target, uint32_t origin)
 {
     if (target == origin)
@@ -495,27 +546,84 @@ uint64_t repl_position(const repl *r, uint32_t target, uint32_t origin)
     return r->applied[(size_t)target * r->nregions + origin];
 }
 
-void repl_set_skip(repl *r, uint32_t target, uint32_t origin, repl_skip skip)
+void repl_set_epoch(repl *r, uint32_t region, uint32_t epoch)
 {
-    r->skip[(size_t)target * r->nregions + origin] = skip;
+    if (r->epoch[region] == epoch)
+        return;
+    r->epoch[region] = epoch;
+    for (uint32_t t = 0; t < r->nregions; t++)
+        link_of(r, region, t)->fenced = false;  /* its new writes are nobody's void */
 }
 
-repl_skip repl_get_skip(const repl *r, uint32_t target, uint32_t origin)
+void repl_set_fences(repl *r, uint32_t target, const repl_fence *f, size_t n)
 {
-    return r->skip[(size_t)target * r->nregions + origin];
+    fence_list *fl = &r->fences[target];
+    if (n > fl->cap) {
+        repl_fence *g = sim_realloc(fl->f, n * sizeof *g);
+        if (!g)
+            sim_panic("out of memory growing a fence list to %zu", n);
+        fl->f = g;
+        fl->cap = n;
+    }
+    if (n)
+        memmove(fl->f, f, n * sizeof *f);
+    fl->n = n;
+}
+
+void repl_add_fence(repl *r, uint32_t target, repl_fence f)
+{
+    fence_list *fl = &r->fences[target];
+    if (fl->n == fl->cap) {
+        size_t cap = fl->cap ? fl->cap * 2 : 8;
+        repl_fence *g = sim_realloc(fl->f, cap * sizeof *g);
+        if (!g)
+            sim_panic("out of memory growing a fence list to %zu", cap);
+        fl->f = g;
+        fl->cap = cap;
+    }
+    fl->f[fl->n++] = f;
+}
+
+uint64_t repl_resync_bytes(const repl *r, uint32_t region)
+{
+    return store_keys(r->stores[region]) * r->entry_bytes;
+}
+
+size_t repl_fences(const repl *r, uint32_t target, const repl_fence **out)
+{
+    *out = r->fences[target].f;
+    return r->fences[target].n;
+}
+
+void repl_set_stale_hook(repl *r, repl_stale_fn *fn, void *ctx)
+{
+    r->on_stale = fn;
+    r->on_stale_ctx = ctx;
 }
 
 uint64_t repl_resync(repl *r, uint32_t target, uint32_t source)
 {
     size_t nr = r->nregions;
-    for (uint32_t o = 0; o < nr; o++) {
-        r->applied[target * nr + o] = repl_position(r, source, o);
-        r->skip[target * nr + o] = r->skip[source * nr + o];
-    }
+    for (uint32_t o = 0; o < nr; o++)
+        if (o != target)
+            r->applied[target * nr + o] = repl_position(r, source, o);
+    repl_set_fences(r, target, r->fences[source].f, r->fences[source].n);
     store_copy(r->stores[target], r->stores[source]);
     uint64_t bytes = store_keys(r->stores[source]) * r->entry_bytes;
     r->bytes[source * nr + target] += bytes;
     return bytes;
+}
+
+void repl_rewind(repl *r, uint32_t target)
+{
+    for (uint32_t o = 0; o < r->nregions; o++) {
+        if (o == target)
+            continue;
+        uint64_t seq = r->applied[(size_t)target * r->nregions + o];
+        uint64_t ack = (uint64_t)o << MSG_ORIGIN_SHIFT | (uint64_t)target << MSG_TARGET_SHIFT
+                     | ACK_REWIND | (seq & MSG_SEQ_MASK);
+        send_message(r, target, o, on_ack, ack, REPL_HEADER_BYTES);
+    }
 }
 
 sim_time repl_commit_time(const repl *r, uint32_t origin, uint64_t seq)

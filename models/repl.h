@@ -80,26 +80,44 @@ uint64_t repl_bytes(const repl *r);
 uint64_t repl_backlog(const repl *r, uint32_t region);
 
 /* --- failover ------------------------------------------------------------------------
- * What the failover controller and the regions' own processes use to fence a demoted
- * primary's log and to rebuild a replica. Each call stands for something the region does to
- * its own state when a control message reaches it. */
+ * What the failover controller and the regions' own processes use to fence a replaced
+ * primary's log and to rebuild a replica. Each call stands for something a region does to
+ * its own state when a control message reaches it.
+ *
+ * Every write is stamped with its region's epoch (repl_set_epoch: the newest the region has
+ * heard of). A fence says: origin's entries after 'after' stamped with an epoch below
+ * 'epoch' are void - the writes a replaced primary took beyond the point its successor had
+ * reached. A receiver acknowledges void entries without applying them, flagging the ack, so
+ * that the old primary's log drains and the old primary learns (repl_set_stale_hook) that a
+ * replica knows a newer primary; such acks count for no sync quorum. Because the stamp, not
+ * the sequence alone, decides, a primary promoted again writes entries nobody voids at
+ * once, before anyone has heard of its promotion. */
 
-/* A fenced range of one origin's log at one receiver: entries after 'after' up to 'upto'
- * are acknowledged but never applied (the writes of a primary that was replaced, from the
- * point where its successor took over until it was promoted again, if ever). {0, 0}: none. */
-typedef struct repl_skip {
-    uint64_t after, upto;
-} repl_skip;
+typedef struct repl_fence {
+    uint32_t origin, epoch;
+    uint64_t after;
+} repl_fence;
 
 /* How far target has applied origin's log (origin's own last sequence when target ==
  * origin). */
-uint64_t  repl_position(const repl *r, uint32_t target, uint32_t origin);
-void      repl_set_skip(repl *r, uint32_t target, uint32_t origin, repl_skip skip);
-repl_skip repl_get_skip(const repl *r, uint32_t target, uint32_t origin);
-/* Rebuild target as a copy of source, as a snapshot transfer does: target's store, applied
- * positions and fences become source's. Returns the snapshot's bytes (counted on the link
- * source -> target); the caller models the transfer's time. */
-uint64_t  repl_resync(repl *r, uint32_t target, uint32_t source);
+uint64_t repl_position(const repl *r, uint32_t target, uint32_t origin);
+/* The epoch region stamps on its writes from now on. */
+void     repl_set_epoch(repl *r, uint32_t region, uint32_t epoch);
+/* The fences target knows: a copy of f[0 .. n), replacing what it knew. */
+void     repl_set_fences(repl *r, uint32_t target, const repl_fence *f, size_t n);
+void     repl_add_fence(repl *r, uint32_t target, repl_fence f);
+size_t   repl_fences(const repl *r, uint32_t target, const repl_fence **out);
+/* Origin heard from target that its entries are void there. */
+typedef void repl_stale_fn(void *ctx, uint32_t origin, uint32_t target);
+void     repl_set_stale_hook(repl *r, repl_stale_fn *fn, void *ctx);
+/* Rebuild target as a copy of source, as a snapshot does: target's store, applied positions
+ * and fences become source's. Returns the snapshot's bytes (counted on the link source ->
+ * target); the caller models the transfer's time and calls repl_rewind() when it is over. */
+uint64_t repl_resync(repl *r, uint32_t target, uint32_t source);
+/* The bytes of a snapshot of region's store (what a resync of it transfers). */
+uint64_t repl_resync_bytes(const repl *r, uint32_t region);
+/* Target tells every origin where it now is, so that each sends again from there. */
+void     repl_rewind(repl *r, uint32_t target);
 /* The commit time of origin's entry seq while it is still in the log (not yet acknowledged
  * everywhere), else -1. For the harness (RPO), not for code under test. */
 sim_time  repl_commit_time(const repl *r, uint32_t origin, uint64_t seq);

@@ -229,8 +229,12 @@ static int parse_pattern(scn_scenario *s, scn_pattern *pat, const cJSON *n, cons
 
     /* Read-local must name its primary (where writes go is its whole point); an
      * active-passive pattern's primary is the first region unless it names one. */
-    if (pat->kind == SCN_PATTERN_ACTIVE_PASSIVE)
+    if (pat->kind == SCN_PATTERN_ACTIVE_PASSIVE) {
+        if (s->nregions < 2)
+            return sim_err_set(err, SIM_EINVAL, path, "an active-passive pattern needs at least "
+                               "two regions (a primary and a standby), got %zu", s->nregions);
         pat->primary = 0;
+    }
     if (pat->kind == SCN_PATTERN_READ_LOCAL && !scn__field(n, "primary"))
         return scn__missing(path, "primary", err);
     if ((v = scn__field(n, "primary"))) {

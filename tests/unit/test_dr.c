@@ -214,6 +214,9 @@ static void test_dr_partition_makes_split_brain(void **state)
                            "\"at\": \"20s\", \"for\": \"60s\"}", "");
     run_result *r = run(s, 5);
     assert_true(find_event(r, 0, "alert", "split brain") >= 0);
+    /* After the heal, a learns it was replaced from a replica that voids what it sends. */
+    assert_true(find_event(r, 0, "failover.stale", "a:") >= 0 ||
+                find_event(r, 0, "failover.role", "a: primary -> syncing") >= 0);
     assert_true(metric(r, "split_brain_s") > 30 && metric(r, "split_brain_s") < 60);
     assert_int_equal(metric(r, "false_failovers"), 1);   /* a was up all along */
     assert_true(metric(r, "split_brain_lost") > 0);
@@ -264,6 +267,102 @@ static void test_dr_needs_its_controller_and_automatic(void **state)
     r = run(s, 8);
     assert_int_equal(metric(r, "failovers"), 0);       /* drills only */
     assert_true(find_event(r, 0, "failover.detect", "") < 0);
+    run_result_free(r);
+    scn_free(s);
+}
+
+static void test_dr_fails_back_without_losing_anything(void **state)
+{
+    (void)state;
+    /* a -> b -> a, and a third time to c: each promoted primary's new writes must reach
+     * every replica at once, though the fences on its old log are still in force. */
+    scn_scenario *s = load("3m", "",
+                           "{\"kind\": \"failover\", \"at\": \"20s\", \"to\": \"b\"},"
+                           "{\"kind\": \"failover\", \"at\": \"60s\", \"to\": \"a\"},"
+                           "{\"kind\": \"failover\", \"at\": \"100s\", \"to\": \"c\"}", "");
+    run_result *r = run(s, 10);
+    assert_int_equal(metric(r, "failovers"), 3);
+    assert_int_equal(metric(r, "lost_writes"), 0);
+    assert_int_equal(metric(r, "divergent_keys"), 0);
+    assert_int_equal(metric(r, "divergent_keys_at_end"), 0);
+    assert_int_equal(metric(r, "drained"), 1);
+    run_result_free(r);
+    scn_free(s);
+}
+
+static void test_dr_controller_restart_resumes_the_promote(void **state)
+{
+    (void)state;
+    /* The controller (in c) dies between sending the promote (20.052 s) and hearing the
+     * answer (20.070 s); back, it promotes again (idempotent at b) and finishes: DNS moves,
+     * writes flow. */
+    scn_scenario *s = load("2m", "\"controller\": \"c\"",
+                           "{\"kind\": \"failover\", \"at\": \"20s\", \"to\": \"b\"},"
+                           "{\"kind\": \"region_down\", \"region\": \"c\", "
+                           "\"at\": \"20065ms\", \"for\": \"10s\"}", "");
+    run_result *r = run(s, 11);
+    long resumed = find_event(r, 0, "failover.resume", "promoting b again");
+    assert_true(resumed >= 0);
+    assert_true(find_event(r, (size_t)resumed, "failover.dns", "DNS answers b") >= 0);
+    assert_true(find_event(r, 0, "failover.done", "a -> b") >= 0);
+    assert_int_equal(metric(r, "failovers"), 1);
+    assert_int_equal(metric(r, "lost_writes"), 0);
+    /* Writes to a fail (read-only) until the controller is back and DNS has moved: about
+     * 20 s of the 110 s, half the requests. */
+    assert_true(metric(r, "availability") > 0.85);
+    run_result_free(r);
+    scn_free(s);
+}
+
+static void test_dr_controller_restart_before_promote_restores_the_primary(void **state)
+{
+    (void)state;
+    /* Dead right after the drill demoted a: the failover is abandoned, and a is told it is
+     * primary again (a new announcement), so writes flow. */
+    scn_scenario *s = load("90s", "\"controller\": \"c\"",
+                           "{\"kind\": \"failover\", \"at\": \"20s\", \"to\": \"b\"},"
+                           "{\"kind\": \"region_down\", \"region\": \"c\", "
+                           "\"at\": \"20005ms\", \"for\": \"10s\"}", "");
+    run_result *r = run(s, 14);
+    assert_true(find_event(r, 0, "failover.abort", "controller restarted") >= 0);
+    assert_true(find_event(r, 0, "failover.role", "a: secondary -> primary") >= 0);
+    assert_int_equal(metric(r, "failovers"), 0);
+    assert_true(metric(r, "availability") > 0.8);
+    run_result_free(r);
+    scn_free(s);
+}
+
+static void test_dr_rejoin_during_a_failover_waits(void **state)
+{
+    (void)state;
+    /* a is back while the controller is failing over from it: it must not be told it is
+     * still primary (that would be two primaries without any partition). */
+    scn_scenario *s = load("2m", "", "{\"kind\": \"region_down\", \"region\": \"a\", "
+                           "\"at\": \"20s\", \"for\": \"10500ms\"}", "");
+    run_result *r = run(s, 12);
+    assert_true(find_event(r, 0, "failover.detect", "") >= 0);
+    assert_true(find_event(r, 0, "failover.role", "a: recovering -> primary") < 0);
+    assert_true(metric(r, "split_brain_s") == 0);
+    assert_int_equal(metric(r, "divergent_keys"), 0);
+    run_result_free(r);
+    scn_free(s);
+}
+
+static void test_dr_no_rollback_to_a_dead_primary(void **state)
+{
+    (void)state;
+    /* a fails; b is promoted and dies during the TTL wait. Going back to a is pointless:
+     * the controller fails over again, to c. */
+    scn_scenario *s = load("3m", "\"controller\": \"c\"",
+                           "{\"kind\": \"region_down\", \"region\": \"a\", \"at\": \"20s\"},"
+                           "{\"kind\": \"region_down\", \"region\": \"b\", \"at\": \"35s\"}",
+                           "");
+    run_result *r = run(s, 13);
+    assert_true(find_event(r, 0, "failover.abort", "not there to go back to") >= 0);
+    assert_true(find_event(r, 0, "failover.promote", "c is primary") >= 0);
+    assert_true(find_event(r, 0, "failover.rollback", "") < 0);
+    assert_int_equal(metric(r, "rollbacks"), 0);
+    assert_int_equal(metric(r, "failovers"), 2);
     run_result_free(r);
     scn_free(s);
 }
@@ -341,6 +440,11 @@ int main(void)
         cmocka_unit_test(test_dr_fence_keeps_the_old_primary_out),
         cmocka_unit_test(test_dr_short_outage_needs_no_failover),
         cmocka_unit_test(test_dr_needs_its_controller_and_automatic),
+        cmocka_unit_test(test_dr_fails_back_without_losing_anything),
+        cmocka_unit_test(test_dr_controller_restart_resumes_the_promote),
+        cmocka_unit_test(test_dr_controller_restart_before_promote_restores_the_primary),
+        cmocka_unit_test(test_dr_rejoin_during_a_failover_waits),
+        cmocka_unit_test(test_dr_no_rollback_to_a_dead_primary),
         cmocka_unit_test(test_dr_is_deterministic),
         cmocka_unit_test(test_dr_failover_time_matches_theory),
     };
