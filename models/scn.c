@@ -38,6 +38,7 @@
  * what they share, with the scn__ prefix; only these four files include it or cJSON.h. */
 #include "scn.h"
 #include "scn-int.h"
+#include "scn-vary.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -52,7 +53,7 @@
 
 static const char *const F_TOP[] = {"name", "description", "seed", "duration", "warmup",
                                     "regions", "network", "clients", "faults", "patterns",
-                                    "data", "routing", "monitor", "alerts", "expect"};
+                                    "data", "routing", "monitor", "alerts", "expect", "sweep"};
 
 /* The file's base name without ".json"; "scenario" if that leaves nothing. */
 static int default_name(scn_scenario *s, sim_err *err)
@@ -181,6 +182,11 @@ static int build(scn_scenario *s, const cJSON *root, sim_err *err)
             TRY(scn__parse_expect(s, &s->expects[i], c, scn__pindex(p, "expect", i), err));
         }
     }
+
+    /* Last: its paths point anywhere in the document, its pattern and objectives name
+     * what was read above. */
+    if ((v = scn__field(root, "sweep")))
+        TRY(scn__parse_sweep(s, v, root, err));
     return 0;
 }
 
@@ -262,11 +268,10 @@ static void json_free(void *p)
     sim_free(p);
 }
 
-/* Parse s->text (s->text_len bytes plus its NUL) into s. */
-static int parse_text(scn_scenario *s, sim_err *err)
+int scn__json_parse(const char *text, size_t len, cJSON **out, sim_err *err)
 {
-    char b[FOUND_N];
-    int rc = prescan(s->text, s->text_len, err);
+    *out = NULL;
+    int rc = prescan(text, len, err);
     if (rc < 0)
         return rc;
     cJSON_Hooks hooks = {.malloc_fn = json_malloc, .free_fn = json_free};
@@ -275,16 +280,28 @@ static int parse_text(scn_scenario *s, sim_err *err)
     const char *end = NULL;
     /* The length includes the NUL: with require_null_terminated, cJSON checks that the
      * byte after the value (and any whitespace) is a NUL inside the buffer. */
-    cJSON *root = cJSON_ParseWithLengthOpts(s->text, s->text_len + 1, &end, 1);
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
     if (!root) {
         if (json_oom)
             return scn__no_memory(err);
-        size_t pos = end ? (size_t)(end - s->text) : 0;
+        size_t pos = end ? (size_t)(end - text) : 0;
         size_t line, col;
-        line_col(s->text, pos, &line, &col);
+        line_col(text, pos, &line, &col);
         return sim_err_set(err, SIM_EINVAL, "", "invalid JSON at line %zu, column %zu%s", line,
-                           col, pos >= s->text_len ? ": unexpected end of file" : "");
+                           col, pos >= len ? ": unexpected end of file" : "");
     }
+    *out = root;
+    return 0;
+}
+
+/* Parse s->text (s->text_len bytes plus its NUL) into s. */
+static int parse_text(scn_scenario *s, sim_err *err)
+{
+    char b[FOUND_N];
+    cJSON *root = NULL;
+    int rc = scn__json_parse(s->text, s->text_len, &root, err);
+    if (rc < 0)
+        return rc;
     if (!cJSON_IsObject(root))
         rc = sim_err_set(err, SIM_EINVAL, "", "expected a JSON object at the top level, got %s",
                          scn__found(root, b));
@@ -420,6 +437,7 @@ void scn_free(scn_scenario *s)
         scn__spec_fini(&s->patterns[i].cache.hit);
     }
     sim_free(s->patterns);
+    scn_sweep_free(s->sweep);
     sim_free(s->file);
     sim_free(s->text);
     sim_free(s->name);

@@ -258,6 +258,7 @@ typedef struct scn_scenario {
     scn_health  health;                       /* routing.health */
     scn_dns     dns;                          /* routing's DNS settings */
     scn_monitor monitor;
+    struct scn_sweep *sweep;                  /* the "sweep" section (scn-vary.h), or NULL */
 } scn_scenario;
 
 /* Load and check a scenario file. Returns 0 and a scenario the caller frees with scn_free,
