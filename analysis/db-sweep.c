@@ -62,7 +62,9 @@ int db_sweep_open(db_conn *db, const db_sweep_info *i, int64_t *id, sim_err *err
     sqlite3 *h = db->h;
     sqlite3_stmt *st = NULL;
     int found = 0;
-    int rc = sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    /* Inside the caller's transaction (merge) it is part of that; else its own. */
+    bool own = sqlite3_get_autocommit(h) != 0;
+    int rc = own ? sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) : SQLITE_OK;
     if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(h, find, -1, &st, NULL);
     if (rc == SQLITE_OK) rc = db__bind_str(st, 1, i->hash);
     if (rc == SQLITE_OK) rc = db__bind_str(st, 2, i->shard);
@@ -95,11 +97,12 @@ int db_sweep_open(db_conn *db, const db_sweep_info *i, int64_t *id, sim_err *err
             *id = sqlite3_last_insert_rowid(h);
         sqlite3_finalize(st);
     }
-    if (rc == SQLITE_OK)
+    if (rc == SQLITE_OK && own)
         rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         db__fail(err, db->path, h, rc, "cannot record the sweep in the results database");
-        db__rollback(h);
+        if (own)
+            db__rollback(h);
         return SIM_EIO;
     }
     return found;
@@ -163,6 +166,7 @@ static int sweep_row(void *ctx, sqlite3_stmt *st)
         .npoints = sqlite3_column_int64(st, 4), .nseeds = sqlite3_column_int64(st, 5),
         .dims = db__col_text(st, 6),
         .shard = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : db__col_text(st, 7),
+        .file = db__col_text(st, 8), .version = db__col_text(st, 9),
     };
     return ((db_sweep_row_fn *)c->fn)(c->ctx, &s);
 }
@@ -171,7 +175,7 @@ int db_sweeps(db_conn *db, db_sweep_row_fn *fn, void *ctx, sim_err *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db->h, "SELECT id, hash, scenario, pattern, npoints, nseeds,"
-                                " dims, shard FROM sweeps ORDER BY id", -1, &st, NULL);
+                                " dims, shard, scenario_file, version FROM sweeps ORDER BY id", -1, &st, NULL);
     cb c = {(void *)fn, ctx};
     return each_row(db, st, rc, sweep_row, &c, err);
 }

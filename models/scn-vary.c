@@ -325,7 +325,8 @@ static int put(cJSON *node, const seg *segs, size_t i, size_t n, const scn_value
             cJSON *val = make_value(v);
             if (!val)
                 return scn__no_memory(err);
-            bool ok = child ? cJSON_ReplaceItemViaPointer(node, child, val)
+            /* ...InObject, not ...ViaPointer: only it gives the new item its key. */
+            bool ok = child ? cJSON_ReplaceItemInObjectCaseSensitive(node, s->key, val)
                             : cJSON_AddItemToObject(node, s->key, val);
             if (!ok) {
                 cJSON_Delete(val);
