@@ -11,11 +11,8 @@
  * need its own setter repeating the loader's checks and defaults, and paths into patterns or
  * faults (resolved to indices at load time) would need the names back.
  *
- * Values: a list "a,b,c" gives numbers where an item reads as one, durations (kept as the
- * string the file would hold, numeric for ordering and plots), true/false, otherwise
- * strings; a range "A..B:S" gives A, A+S, ... up to B, over integers (S defaults to 1),
- * reals or durations (S required). Real ranges stop at B within 1e-9 of a step, so 0..1:0.1
- * has 11 values despite rounding. */
+ * The values of a dimension ("8..64:8", "a,b,c", a JSON array) are read in
+ * scn-vary-values.c. */
 #include "scn-vary.h"
 #include "scn-int.h"
 
@@ -34,18 +31,12 @@ typedef struct seg {
     char key[SEG_KEY_N];                      /* SEG_FIELD: the key */
 } seg;
 
-/* ---- values ---- */
-
-static void value_fini(scn_value *v)
-{
-    sim_free(v->str);
-    sim_free(v->label);
-}
+/* ---- freeing ---- */
 
 static void vary_fini(scn_vary *d)
 {
     for (size_t i = 0; i < d->nvalues; i++)
-        value_fini(&d->values[i]);
+        scn__value_fini(&d->values[i]);
     sim_free(d->values);
     sim_free(d->path);
     sim_free(d->where);
@@ -74,176 +65,6 @@ void scn_sweep_free(scn_sweep *sw)
     sim_free(sw->minimize);
     expects_free(sw->expects, sw->nexpects);
     sim_free(sw);
-}
-
-static int add_value(scn_vary *d, scn_value v, const char *where, sim_err *err)
-{
-    if (d->nvalues == SCN_SWEEP_MAX_VALUES) {
-        value_fini(&v);
-        return sim_err_set(err, SIM_EINVAL, where, "expected at most %d values",
-                           SCN_SWEEP_MAX_VALUES);
-    }
-    scn_value *p = sim_realloc(d->values, (d->nvalues + 1) * sizeof *p);
-    if (!p || !v.label || (v.kind == SCN_VALUE_STR && !v.str)) {
-        if (p)
-            d->values = p;
-        value_fini(&v);
-        return scn__no_memory(err);
-    }
-    d->values = p;
-    d->values[d->nvalues++] = v;
-    return 0;
-}
-
-/* A whole-string strtod: "8", "2.5", "-1e3"; not "", "8x", "inf", "nan". */
-static bool read_num(const char *t, double *out)
-{
-    if (!*t)
-        return false;
-    char *end = NULL;
-    double v = strtod(t, &end);
-    if (*end || !isfinite(v))
-        return false;
-    /* strtod takes hex and leading blanks; a sweep value is decimal. */
-    if (strchr(t, 'x') || strchr(t, 'X') || t[0] == ' ' || t[0] == '\t')
-        return false;
-    *out = v;
-    return true;
-}
-
-static scn_value num_value(double v)
-{
-    char b[40];
-    scn__fmt_num(v, b, sizeof b);
-    return (scn_value){.kind = SCN_VALUE_NUM, .num = v, .label = sim_strdup(b),
-                       .numeric = true, .x = v};
-}
-
-static scn_value dur_value(sim_time t)
-{
-    char b[40];
-    sim_time_format(t, b, sizeof b);
-    return (scn_value){.kind = SCN_VALUE_STR, .str = sim_strdup(b), .label = sim_strdup(b),
-                       .numeric = true, .x = sim_time_s(t)};
-}
-
-/* One item of a list, or one string of a JSON array. */
-static scn_value item_value(const char *t)
-{
-    double v;
-    sim_time d;
-    if (read_num(t, &v))
-        return num_value(v);
-    if (sim_time_parse(t, &d) == 0) {
-        scn_value x = {.kind = SCN_VALUE_STR, .str = sim_strdup(t), .label = sim_strdup(t),
-                       .numeric = true, .x = sim_time_s(d)};
-        return x;
-    }
-    if (strcmp(t, "true") == 0 || strcmp(t, "false") == 0)
-        return (scn_value){.kind = SCN_VALUE_BOOL, .num = t[0] == 't', .label = sim_strdup(t),
-                           .numeric = true, .x = t[0] == 't'};
-    return (scn_value){.kind = SCN_VALUE_STR, .str = sim_strdup(t), .label = sim_strdup(t)};
-}
-
-static int parse_range(scn_vary *d, const char *text, const char *where, sim_err *err)
-{
-    char a[64], b[64], s[64] = "";
-    const char *dots = strstr(text, "..");
-    const char *colon = strchr(dots + 2, ':');
-    size_t la = (size_t)(dots - text);
-    size_t lb = colon ? (size_t)(colon - dots - 2) : strlen(dots + 2);
-    if (la == 0 || lb == 0 || la >= sizeof a || lb >= sizeof b ||
-        (colon && strlen(colon + 1) >= sizeof s))
-        goto bad;
-    memcpy(a, text, la), a[la] = '\0';
-    memcpy(b, dots + 2, lb), b[lb] = '\0';
-    if (colon)
-        snprintf(s, sizeof s, "%s", colon + 1);
-    double x0, x1, st = 1;
-    sim_time t0, t1, ts;
-    if (read_num(a, &x0) && read_num(b, &x1) && (!colon || read_num(s, &st))) {
-        if (!(st > 0) || x1 < x0)
-            return sim_err_set(err, SIM_EINVAL, where, "expected a range A..B:STEP with A <= B "
-                               "and STEP > 0, got \"%s\"", text);
-        bool ints = x0 == floor(x0) && x1 == floor(x1) && st == floor(st) &&
-                    fabs(x0) < 9e15 && fabs(x1) < 9e15;
-        if (!ints && !colon)
-            return sim_err_set(err, SIM_EINVAL, where, "a range of non-integers needs a step "
-                               "(A..B:STEP), got \"%s\"", text);
-        double n = floor((x1 - x0) / st + 1e-9) + 1;
-        if (n > SCN_SWEEP_MAX_VALUES)
-            return sim_err_set(err, SIM_EINVAL, where, "expected at most %d values, got %.0f",
-                               SCN_SWEEP_MAX_VALUES, n);
-        for (size_t i = 0; i < (size_t)n; i++)
-            TRY(add_value(d, num_value(x0 + (double)i * st), where, err));
-        return 0;
-    }
-    if (sim_time_parse(a, &t0) == 0 && sim_time_parse(b, &t1) == 0 && colon &&
-        sim_time_parse(s, &ts) == 0) {
-        if (ts <= 0 || t1 < t0)
-            return sim_err_set(err, SIM_EINVAL, where, "expected a range A..B:STEP with A <= B "
-                               "and STEP > 0, got \"%s\"", text);
-        sim_time n = (t1 - t0) / ts + 1;
-        if (n > SCN_SWEEP_MAX_VALUES)
-            return sim_err_set(err, SIM_EINVAL, where, "expected at most %d values, got %lld",
-                               SCN_SWEEP_MAX_VALUES, (long long)n);
-        for (sim_time i = 0; i < n; i++)
-            TRY(add_value(d, dur_value(t0 + i * ts), where, err));
-        return 0;
-    }
-bad:
-    return sim_err_set(err, SIM_EINVAL, where, "expected a range A..B:STEP of numbers or of "
-                       "durations (\"8..64:8\", \"10ms..100ms:10ms\"), got \"%s\"", text);
-}
-
-/* Values from text: a range or a comma-separated list. */
-static int parse_values(scn_vary *d, const char *text, const char *where, sim_err *err)
-{
-    if (!*text)
-        return sim_err_set(err, SIM_EINVAL, where, "expected values after '=', got nothing");
-    if (strstr(text, ".."))
-        return parse_range(d, text, where, err);
-    const char *p = text;
-    for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (len == 0)
-            return sim_err_set(err, SIM_EINVAL, where, "empty value in the list \"%s\"", text);
-        char *item = sim_malloc(len + 1);
-        if (!item)
-            return scn__no_memory(err);
-        memcpy(item, p, len), item[len] = '\0';
-        int rc = add_value(d, item_value(item), where, err);
-        sim_free(item);
-        TRY(rc);
-        if (!comma)
-            return 0;
-        p = comma + 1;
-    }
-}
-
-/* Values from a JSON node: a string (as on the command line) or an array of scalars. */
-static int parse_value_node(scn_vary *d, const cJSON *n, const char *where, sim_err *err)
-{
-    char b[FOUND_N], p[PATH_N];
-    if (cJSON_IsString(n))
-        return parse_values(d, n->valuestring, where, err);
-    if (!cJSON_IsArray(n) || !n->child)
-        return sim_err_set(err, SIM_EINVAL, where, "expected a string such as \"8..64:8\" or a "
-                           "non-empty array of values, got %s", scn__found(n, b));
-    size_t i = 0;
-    for (const cJSON *c = n->child; c; c = c->next, i++) {
-        if (cJSON_IsString(c))
-            TRY(add_value(d, item_value(c->valuestring), where, err));
-        else if (cJSON_IsNumber(c) && isfinite(c->valuedouble))
-            TRY(add_value(d, num_value(c->valuedouble), where, err));
-        else if (cJSON_IsBool(c))
-            TRY(add_value(d, item_value(cJSON_IsTrue(c) ? "true" : "false"), where, err));
-        else
-            return sim_err_set(err, SIM_EINVAL, scn__pindex(p, where, i), "expected a number, "
-                               "a string or true/false, got %s", scn__found(c, b));
-    }
-    return 0;
 }
 
 /* ---- paths ---- */
@@ -403,8 +224,42 @@ static int new_dim(scn_sweep *sw, const char *path, const char *where, scn_vary 
     return 0;
 }
 
-/* Check sw against s's document root: paths resolve (by writing each dimension's first
- * value into a scratch copy), the grid's size, the minimised dimension, the pattern. */
+/* The point's document as text: root with dimension d's value idx[d] written for every d,
+ * without the "sweep" section (a point is a plain scenario: its stored text runs again with
+ * `mrsim run`). Returns 0 and text to free with cJSON_free, or an error. root is changed. */
+static int point_text(cJSON *root, const scn_sweep *sw, const size_t *idx, char **text,
+                      sim_err *err)
+{
+    *text = NULL;
+    for (size_t d = 0; d < sw->ndims; d++)
+        TRY(apply(root, &sw->dims[d], idx[d], err));
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "sweep");
+    if (!(*text = cJSON_PrintUnformatted(root)))
+        return scn__no_memory(err);
+    return 0;
+}
+
+static void describe_point(const scn_sweep *sw, const size_t *idx, char *buf, size_t n);
+
+/* Load text as point p (coordinates idx) of a sweep of 'file'; a refusal names the point. */
+static int load_point(const char *file, const char *text, const scn_sweep *sw, size_t p,
+                      const size_t *idx, scn_scenario **out, sim_err *err)
+{
+    int rc = scn_parse(file, text, strlen(text), out, err);
+    if (rc == SIM_EINVAL && err) {
+        /* Name the point: the loader's path and message say what, this says where. */
+        char at[512], msg[sizeof err->msg], path[sizeof err->path];
+        describe_point(sw, idx, at, sizeof at);
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        snprintf(path, sizeof path, "%s", err->path);
+        sim_err_set(err, SIM_EINVAL, path, "at point %zu (%s): %s", p, at, msg);
+    }
+    return rc;
+}
+
+/* Check sw against s's document root: paths resolve and point 0 loads (a typo in a path's
+ * last key would otherwise add an unknown field that only the runs would find), the grid's
+ * size, the minimised dimension, the pattern. */
 static int check_sweep(const scn_scenario *s, scn_sweep *sw, const cJSON *root,
                        const char *at, sim_err *err)
 {
@@ -415,14 +270,19 @@ static int check_sweep(const scn_scenario *s, scn_sweep *sw, const cJSON *root,
     cJSON *copy = cJSON_Duplicate(root, 1);
     if (!copy)
         return scn__no_memory(err);
-    int rc = 0;
-    double points = 1;
-    for (size_t d = 0; d < sw->ndims && rc == 0; d++) {
-        rc = apply(copy, &sw->dims[d], 0, err);
-        points *= (double)sw->dims[d].nvalues;
-    }
+    size_t zero[SCN_SWEEP_MAX_DIMS] = {0};
+    char *text = NULL;
+    scn_scenario *pt = NULL;
+    int rc = point_text(copy, sw, zero, &text, err);
     cJSON_Delete(copy);
+    if (rc == 0)
+        rc = load_point(s->file, text, sw, 0, zero, &pt, err);
+    cJSON_free(text);
+    scn_free(pt);
     TRY(rc);
+    double points = 1;
+    for (size_t d = 0; d < sw->ndims; d++)
+        points *= (double)sw->dims[d].nvalues;
     if (points > SCN_SWEEP_MAX_POINTS)
         return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, at, "vary"), "expected at most %d "
                            "points, got %.0f", SCN_SWEEP_MAX_POINTS, points);
@@ -499,7 +359,7 @@ int scn__parse_sweep(scn_scenario *s, const cJSON *n, const cJSON *root, sim_err
         scn_vary *d = NULL;
         scn__pjoin(w, "sweep.vary", c->string);
         TRY(new_dim(sw, c->string, w, &d, err));
-        TRY(parse_value_node(d, c, w, err));
+        TRY(scn__parse_value_node(d, c, w, err));
     }
     uint64_t u;
     if ((v = scn__field(n, "seeds"))) {
@@ -561,7 +421,7 @@ int scn_sweep_override(scn_scenario *s, const scn_sweep_args *a, sim_err *err)
         snprintf(path, sizeof path, "%.*s", (int)(eq - a->vary[i]), a->vary[i]);
         scn_vary *d = NULL;
         TRY(new_dim(sw, path, w, &d, err));
-        TRY(parse_values(d, eq + 1, w, err));
+        TRY(scn__parse_values(d, eq + 1, w, err));
     }
     if (a->seeds)
         sw->seeds = a->seeds;
@@ -656,25 +516,15 @@ int scn_sweep_point(const scn_scenario *base, size_t p, scn_scenario **out, sim_
     const scn_sweep *sw = base->sweep;
     size_t idx[SCN_SWEEP_MAX_DIMS];
     cJSON *root = NULL;
+    char *text = NULL;
     *out = NULL;
     scn_sweep_coords(sw, p, idx);
     int rc = scn__json_parse(base->text, base->text_len, &root, err);
-    for (size_t d = 0; d < sw->ndims && rc == 0; d++)
-        rc = apply(root, &sw->dims[d], idx[d], err);
-    char *text = rc == 0 ? cJSON_PrintUnformatted(root) : NULL;
-    if (rc == 0 && !text)
-        rc = scn__no_memory(err);
+    if (rc == 0)
+        rc = point_text(root, sw, idx, &text, err);
     cJSON_Delete(root);
-    if (rc == 0) {
-        rc = scn_parse(base->file, text, strlen(text), out, err);
-        if (rc == SIM_EINVAL && err) {
-            /* Name the point: the loader's path and message say what, this says where. */
-            char at[512], msg[sizeof err->msg];
-            describe_point(sw, idx, at, sizeof at);
-            snprintf(msg, sizeof msg, "%s", err->msg);
-            sim_err_set(err, SIM_EINVAL, err->path, "at point %zu (%s): %s", p, at, msg);
-        }
-    }
+    if (rc == 0)
+        rc = load_point(base->file, text, sw, p, idx, out, err);
     cJSON_free(text);
     if (err && rc < 0)
         snprintf(err->file, sizeof err->file, "%s", base->file);
