@@ -150,8 +150,8 @@ check_err() {   # expected-status expected-text args...
 }
 check_err 1 "--vary regions[5].servers=2: regions[5]: no such element; the array has 3" \
   --vary 'regions[5].servers=2'
-check_err 1 "regions[0].servers: expected" --vary 'regions[*].servers=0..2'
-check_err 1 "at point 0 (regions[*].servers=0)" --vary 'regions[*].servers=0..2'
+check_err 1 "sweep-small.json: regions[0].servers: at point 0 (regions[*].servers=0): expected a positive integer, got 0" \
+  --vary 'regions[*].servers=0..2'
 check_err 1 "expected a range A..B:STEP" --vary 'clients[0].rate=1..x'
 check_err 1 "a range of non-integers needs a step" --vary 'clients[0].rate=0.5..2'
 check_err 1 "minimize: expected ascending numbers" --vary 'faults[0].region=eu-west-1,us-east-1' \
@@ -164,7 +164,7 @@ check_err 2 "--shard: expected K/N" --shard 5/4
 check_err 2 "--seeds: expected" --seeds 0
 printf '{"duration": "1s", "regions": [{"name": "us-east-1", "servers": 1}], "clients": [{"location": [0, 0], "rate": 1}],\n "sweep": {"vary": {"regions[*].servrs": [1, 2]}, "minimize": "x", "seeds": 0}}\n' >bad-sweep.json
 "$mrsim" validate bad-sweep.json >/dev/null 2>err.txt
-if [ $? -eq 1 ] && grep -qF "bad-sweep.json: sweep.seeds: expected an integer from 1 to 1000" err.txt
+if [ $? -eq 1 ] && grep -qF "bad-sweep.json: sweep.seeds: expected a positive integer, got 0" err.txt
 then ok "validate checks the sweep section"
 else fail "validate checks the sweep section: $(cat err.txt)"; fi
 sed -i 's/"seeds": 0/"seeds": 2/' bad-sweep.json
