@@ -144,15 +144,19 @@ static int put(cJSON *node, const seg *segs, size_t i, size_t n, const scn_value
         cJSON *child = cJSON_GetObjectItemCaseSensitive(node, s->key);
         if (last) {
             cJSON *val = make_value(v);
+            /* The key is set here rather than by cJSON_ReplaceItemInObject, which does not
+             * check its own copy of the key and would leave a nameless member when that
+             * allocation fails. cJSON frees it with our hooks, which made it. */
+            if (val && !(val->string = sim_strdup(s->key))) {
+                cJSON_Delete(val);
+                val = NULL;
+            }
             if (!val)
                 return scn__no_memory(err);
-            /* ...InObject, not ...ViaPointer: only it gives the new item its key. */
-            bool ok = child ? cJSON_ReplaceItemInObjectCaseSensitive(node, s->key, val)
-                            : cJSON_AddItemToObject(node, s->key, val);
-            if (!ok) {
-                cJSON_Delete(val);
-                return scn__no_memory(err);
-            }
+            if (child)
+                cJSON_ReplaceItemViaPointer(node, child, val);
+            else
+                cJSON_AddItemToArray(node, val);      /* an object's members are a list too */
             return 0;
         }
         if (!child) {
