@@ -58,7 +58,8 @@ int db_sweep_open(db_conn *db, const db_sweep_info *i, int64_t *id, sim_err *err
         "SELECT id FROM sweeps WHERE hash = ?1 AND shard IS ?2 ORDER BY id LIMIT 1";
     static const char ins[] =
         "INSERT INTO sweeps (hash, scenario, scenario_file, pattern, npoints, nseeds, dims,"
-        " shard, started, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+        " shard, started, version, slo) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    static const char upd[] = "UPDATE sweeps SET slo = ?2 WHERE id = ?1";
     sqlite3 *h = db->h;
     sqlite3_stmt *st = NULL;
     int found = 0;
@@ -92,9 +93,18 @@ int db_sweep_open(db_conn *db, const db_sweep_info *i, int64_t *id, sim_err *err
         if (rc == SQLITE_OK) rc = db__bind_str(st, 8, i->shard);
         if (rc == SQLITE_OK) rc = db__bind_str(st, 9, i->started);
         if (rc == SQLITE_OK) rc = db__bind_str(st, 10, i->version);
+        if (rc == SQLITE_OK) rc = db__bind_str(st, 11, i->slo);
         if (rc == SQLITE_OK) rc = db__step_insert(st);
         if (rc == SQLITE_OK)
             *id = sqlite3_last_insert_rowid(h);
+        sqlite3_finalize(st);
+    }
+    if (rc == SQLITE_OK && found) {
+        /* The objectives do not change the runs (nor the hash): the latest ones are kept. */
+        rc = sqlite3_prepare_v2(h, upd, -1, &st, NULL);
+        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 1, *id);
+        if (rc == SQLITE_OK) rc = db__bind_str(st, 2, i->slo);
+        if (rc == SQLITE_OK) rc = db__step_insert(st);
         sqlite3_finalize(st);
     }
     if (rc == SQLITE_OK && own)
@@ -167,6 +177,7 @@ static int sweep_row(void *ctx, sqlite3_stmt *st)
         .dims = db__col_text(st, 6),
         .shard = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : db__col_text(st, 7),
         .file = db__col_text(st, 8), .version = db__col_text(st, 9),
+        .slo = db__col_text(st, 10),
     };
     return ((db_sweep_row_fn *)c->fn)(c->ctx, &s);
 }
@@ -175,7 +186,7 @@ int db_sweeps(db_conn *db, db_sweep_row_fn *fn, void *ctx, sim_err *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db->h, "SELECT id, hash, scenario, pattern, npoints, nseeds,"
-                                " dims, shard, scenario_file, version FROM sweeps ORDER BY id", -1, &st, NULL);
+                                " dims, shard, scenario_file, version, slo FROM sweeps ORDER BY id", -1, &st, NULL);
     cb c = {(void *)fn, ctx};
     return each_row(db, st, rc, sweep_row, &c, err);
 }

@@ -75,6 +75,7 @@
     " npoints INTEGER NOT NULL, nseeds INTEGER NOT NULL,"                                   \
     " dims TEXT NOT NULL,"                    /* the varied paths, tab-separated */         \
     " shard TEXT,"                                                                          \
+    " slo TEXT,"                              /* objectives, one per line (db.h) */        \
     " started TEXT,"                          /* ISO-8601 UTC, from the CLI's wall clock */ \
     " version TEXT"                                                                         \
     ");"                                                                                    \

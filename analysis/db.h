@@ -132,10 +132,14 @@ typedef struct db_sweep_info {
     const char *shard;                        /* "K/N", or NULL for a whole sweep */
     const char *started;                      /* wall clock, ISO-8601 UTC */
     const char *version;
+    const char *slo;                          /* objectives for plots, one per line:
+                                                 "metric\tscope\tkey\tmin\tmax", a bound
+                                                 empty when absent; may be NULL */
 } db_sweep_info;
 
 /* The sweep in db with info's hash and shard (NULL matches NULL), or a new one: its id in
- * *id. Its own transaction, or part of the caller's when one is open (db_begin). Returns 1 when it existed (its runs are kept: a sweep continues), 0 when new, or an
+ * *id (a found sweep gets info's slo). Its own transaction, or part of the caller's when
+ * one is open (db_begin). Returns 1 when it existed (its runs are kept: a sweep continues), 0 when new, or an
  * error. */
 int db_sweep_open(db_conn *db, const db_sweep_info *info, int64_t *id, sim_err *err);
 
@@ -151,7 +155,7 @@ int db_sweep_runs(db_conn *db, int64_t id, db_sweep_run_fn *fn, void *ctx, sim_e
 /* A sweep as stored (strings borrowed for the call). */
 typedef struct db_sweep_row {
     int64_t     id, npoints, nseeds;
-    const char *hash, *scenario, *pattern, *dims, *shard, *file, *version;
+    const char *hash, *scenario, *pattern, *dims, *shard, *file, *version, *slo;
 } db_sweep_row;
 typedef int db_sweep_row_fn(void *ctx, const db_sweep_row *s);
 /* Every sweep in id order. Returns how many or an error. */

@@ -43,6 +43,7 @@ typedef struct shard {
     int         nsweeps;
     db_sweep_row row;                         /* strings copied below */
     char        hash[80], scenario[256], pattern[256], dims[2048], file[1024], version[64];
+    char        slo[4096];
 } shard;
 
 static int on_sweep(void *ctx, const db_sweep_row *r)
@@ -57,6 +58,7 @@ static int on_sweep(void *ctx, const db_sweep_row *r)
         snprintf(sh->dims, sizeof sh->dims, "%s", r->dims);
         snprintf(sh->file, sizeof sh->file, "%s", r->file);
         snprintf(sh->version, sizeof sh->version, "%s", r->version);
+        snprintf(sh->slo, sizeof sh->slo, "%s", r->slo);
     }
     return 0;
 }
@@ -162,7 +164,7 @@ int cli_merge_main(int argc, char **argv)
         .hash = sh[0].hash, .scenario = sh[0].scenario, .file = sh[0].file,
         .pattern = sh[0].pattern[0] ? sh[0].pattern : NULL, .npoints = sh[0].row.npoints,
         .nseeds = sh[0].row.nseeds, .dims = sh[0].dims, .shard = NULL, .started = started,
-        .version = sh[0].version,
+        .version = sh[0].version, .slo = sh[0].slo[0] ? sh[0].slo : NULL,
     };
     int64_t out_id = 0;
     int rc = db_sweep_open(out, &info, &out_id, &err);

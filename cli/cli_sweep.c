@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli_jobs.h"
+#include "expect.h"
 #include "sha256.h"
 
 static const char sweep_help[] =
@@ -339,6 +340,26 @@ static int open_sweep(sweep *s, const char *shard)
     cli_utc_timestamp(started, sizeof started);
     db_sweep_info info;
     sweep_info(s, hash, dims, shard, started, &info);
+    /* The objectives, for plots: "metric\tscope\tkey\tmin\tmax" per line. */
+    char slo[4096] = "";
+    for (size_t i = 0, len = 0; i < s->sw->nslo; i++) {
+        const scn_expect *x = &s->sw->slo[i];
+        run_scope scope;
+        const char *key;
+        char lo[32] = "", hi[32] = "";
+        if (!expect_scope(x, &scope, &key))
+            continue;
+        if (x->has_min || x->has_equals)
+            snprintf(lo, sizeof lo, "%.17g", x->has_min ? x->min : x->equals);
+        if (x->has_max || x->has_equals)
+            snprintf(hi, sizeof hi, "%.17g", x->has_max ? x->max : x->equals);
+        int w = snprintf(slo + len, sizeof slo - len, "%s\t%s\t%s\t%s\t%s\n", x->metric,
+                         run_scope_name(scope), key, lo, hi);
+        if (w < 0 || len + (size_t)w >= sizeof slo)
+            break;
+        len += (size_t)w;
+    }
+    info.slo = slo[0] ? slo : NULL;
     if (cli_make_parent_dir(s->db_path, &err) < 0 || db_open(s->db_path, &s->db, &err) < 0 ||
         db_sweep_open(s->db, &info, &s->id, &err) < 0)
         return cli_print_error(&err);

@@ -130,6 +130,22 @@ else fail "--minimize METRIC: $(cat metric.out metric.err | tail -3)"; fi
   --confidence mean --quiet --db min2.db >/dev/null 2>&1
 if [ $? -eq 0 ]; then ok "--confidence mean"; else fail "--confidence mean"; fi
 
+# 4b. Plots of a sweep (when gnuplot is installed): a curve per fault with its CI band and
+# the SLO line, and a heat map for the two dimensions.
+if command -v gnuplot >/dev/null; then
+  "$mrsim" plot j1.db --sweep latest --out plots --metric p50_ms >plot.out 2>plot.err
+  rc=$?
+  if [ $rc -eq 0 ] && [ "$(wc -l <plot.out)" = 6 ] && [ -s plots/sweep-p99_ms_op_write_.png ] &&
+     [ -s plots/sweep-availability-heat.png ] && [ -s plots/sweep-p50_ms.png ] &&
+     head -1 plots/sweep-p99_ms_op_write_.tsv | grep -q "faults\[0\].region=eu-west-1 hi" &&
+     [ "$(wc -l <plots/sweep-p99_ms_op_write_.tsv)" = 5 ]
+  then ok "plot --sweep: line plots with CI bands and heat maps"
+  else fail "plot --sweep: exit $rc: $(cat plot.err) $(cat plot.out)"; fi
+  "$mrsim" plot j1.db --sweep 99 --out plots >/dev/null 2>plot.err
+  if [ $? -eq 1 ] && grep -q "no sweep with id 99" plot.err; then ok "plot --sweep 99: no such sweep"
+  else fail "plot --sweep 99: $(cat plot.err)"; fi
+fi
+
 # 5. The capacity scenarios: each sweep's minimum meets its expectation.
 for s in "$root"/scenarios/capacity-*.json; do
   name=$(basename "$s")
