@@ -234,7 +234,7 @@ static int check_expects(const sweep *s, double value)
         const scn_expect *x = &s->sw->expects[i];
         bool ok = expect_meets(x, value);
         expect_describe(x, desc, sizeof desc);
-        printf("%s  %s  %s  (measured %s%.10g)\n", ok ? "PASS " : "FAIL ", s->file, desc,
+        printf("%s %s  %s  (measured %s%.10g)\n", ok ? "PASS " : "FAIL ", s->file, desc,
                isnan(value) ? "nothing, " : "", value);
         if (!ok)
             status = CLI_EXIT_FAIL;

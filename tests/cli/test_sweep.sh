@@ -97,6 +97,25 @@ else
   fail "GNU parallel is not installed (.ci/deps installs it)"
 fi
 
+# 3a. The README's cluster recipes, run on this machine: the Slurm array script with the
+# array variables set by hand, and GNU parallel with --sshlogin (":" is this host).
+for k in 1 2 3 4; do
+  SLURM_ARRAY_TASK_ID=$k SLURM_ARRAY_TASK_COUNT=4 SLURM_CPUS_PER_TASK=1 MRSIM=$mrsim \
+    bash "$root/analysis/cluster/sweep.sbatch" "$f" slurm >/dev/null 2>>slurm.err
+done
+"$mrsim" merge slurm/merged.db slurm/shard-*.db >/dev/null 2>>slurm.err
+if dump slurm/merged.db >slurm.dump 2>/dev/null && cmp -s slurm.dump j1.dump
+then ok "the Slurm array script's shards merge into the whole sweep"
+else fail "the Slurm array script: $(head -3 slurm.err)"; fi
+if command -v parallel >/dev/null; then
+  parallel --will-cite --sshlogin 2/: "$mrsim" sweep "$f" --shard {}/3 --db "$tmp/ssh-{}.db" \
+    --jobs 1 --quiet ::: 1 2 3 >/dev/null 2>ssh.err &&
+    "$mrsim" merge ssh.db ssh-1.db ssh-2.db ssh-3.db >/dev/null 2>>ssh.err
+  if dump ssh.db >ssh.dump 2>/dev/null && cmp -s ssh.dump j1.dump
+  then ok "GNU parallel --sshlogin: 3 shards merge into the whole sweep"
+  else fail "GNU parallel --sshlogin: $(head -3 ssh.err)"; fi
+fi
+
 # 3b. The same through mpirun, when the MPI launcher was built (-Dmpi=enabled).
 if [ -n "$mpi_launcher" ] && command -v mpirun >/dev/null; then
   mpirun --oversubscribe --allow-run-as-root -n 2 "$mpi_launcher" "$mrsim" mpi.db "$f" \
@@ -188,6 +207,11 @@ sed -i 's/"seeds": 0/"seeds": 2/' bad-sweep.json
 if [ $? -eq 1 ] && grep -qF 'regions[0]: at point 0 (regions[*].servrs=1): unknown field "servrs"' err.txt
 then ok "validate loads the sweep's first point"
 else fail "validate loads the sweep's first point: $(cat err.txt)"; fi
+
+for sub in sweep merge; do
+  if "$mrsim" $sub --help | grep -q "^usage: mrsim $sub"; then ok "$sub --help"
+  else fail "$sub --help"; fi
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
