@@ -84,11 +84,13 @@ static void progress_draw(sweep *s, bool force)
     double el = t - s->started;
     size_t left = s->runs_total - s->runs_done;
     double eta = s->ran > 0 ? el / (double)s->ran * (double)left : NAN;
-    char line[160];
-    int n = snprintf(line, sizeof line, "sweep: runs %zu/%zu  points %zu/%zu  ETA %s%.0fs",
+    char line[160], when[32] = "?";
+    if (!isnan(eta))
+        snprintf(when, sizeof when, eta < 60 ? "%.0fs" : "%.0fm%02.0fs",
+                 eta < 60 ? eta : floor(eta / 60), eta < 60 ? 0.0 : fmod(eta, 60));
+    int n = snprintf(line, sizeof line, "sweep: runs %zu/%zu  points %zu/%zu  ETA %s",
                      s->runs_done, s->runs_total, s->runs_done / s->nseeds,
-                     s->runs_total / s->nseeds, isnan(eta) ? "?" : "",
-                     isnan(eta) ? 0.0 : eta);
+                     s->runs_total / s->nseeds, when);
     size_t w = n < 0 ? 0 : (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
     fprintf(stderr, "\r%s%*s", line, s->width > w ? (int)(s->width - w) : 0, "");
     fflush(stderr);
@@ -290,6 +292,14 @@ int sweep_run_jobs(sweep *s, const size_t *jobs, size_t n)
         int signo = 0;
         int rc = cli_jobs_run(ntodo, s->jobs, task, done, s, &signo);
         progress_clear(s);
+        /* What an interrupted or failed pool left behind (done() removes the others). */
+        for (size_t i = 0; i < ntodo && rc != 0; i++) {
+            char path[PATH_MAX + 48];
+            job_db_path(s, i, path, sizeof path);
+            unlink(path);
+            strcat(path, "-journal");
+            unlink(path);
+        }
         if (rc == CLI_JOBS_INTERRUPTED) {
             fprintf(stderr, "mrsim sweep: interrupted; the runs stored so far are kept, and "
                     "the same command continues the sweep\n");
