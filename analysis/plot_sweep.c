@@ -215,6 +215,8 @@ static int line_plot(db_conn *db, const sweep_data *d, const obj *o, size_t xd,
     if (!x)
         return oom(err);
     for (int64_t p = 0; p < d->npoints; p++) {
+        if (d->runs[p * d->nseeds] == 0)
+            continue;                         /* not run (a bisection skips points) */
         double v = d->xs[(size_t)p * d->ndims + xd];
         bool seen = false;
         for (size_t i = 0; i < nx && !seen; i++)
@@ -255,7 +257,7 @@ static int line_plot(db_conn *db, const sweep_data *d, const obj *o, size_t xd,
             double mean = NAN, ci = NAN;
             for (int64_t p = 0; p < d->npoints; p++) {
                 char k[256];
-                if (d->xs[(size_t)p * d->ndims + xd] != x[i])
+                if (d->runs[p * d->nseeds] == 0 || d->xs[(size_t)p * d->ndims + xd] != x[i])
                     continue;
                 series_key(d, p, xd, k, sizeof k);
                 if (strcmp(k, keys[s]) == 0) {
@@ -298,23 +300,49 @@ static int heat_map(db_conn *db, const sweep_data *d, const obj *o,
     FILE *f = fopen(path, "w");
     if (!f)
         return write_fail(err, path);
-    /* Points are in grid order: the first dimension's index is p / n1, the second p % n1;
-     * n1 is found as the run of points sharing the first point's first label. */
-    int64_t n1 = 1;
-    while (n1 < d->npoints &&
-           strcmp(d->labels[(size_t)n1 * d->ndims], d->labels[0]) == 0)
-        n1++;
+    /* The cells: the values of each dimension in the order points that were run show them
+     * (grid order, so the order of the values); a cell no run covers is NaN. */
+    int64_t *first = sim_calloc(2 * (size_t)d->npoints + 2, sizeof *first);
+    size_t n[2] = {0, 0};
+    if (!first) {
+        fclose(f);
+        return oom(err);
+    }
+    for (int64_t p = 0; p < d->npoints; p++) {
+        if (d->runs[p * d->nseeds] == 0)
+            continue;
+        for (size_t j = 0; j < 2; j++) {
+            int64_t *fj = first + j * (size_t)d->npoints;
+            bool seen = false;
+            for (size_t i = 0; i < n[j] && !seen; i++)
+                seen = strcmp(d->labels[(size_t)fj[i] * d->ndims + j],
+                              d->labels[(size_t)p * d->ndims + j]) == 0;
+            if (!seen)
+                fj[n[j]++] = p;
+        }
+    }
     int rc = 0;
     fprintf(f, "ix\tiy\tmean\tx\ty\n");
-    for (int64_t p = 0; p < d->npoints && rc == 0; p++) {
-        double mean, ci;
-        rc = point_value(db, d, o, p, &mean, &ci, err);
-        fprintf(f, "%lld\t%lld\t%.10g\t", (long long)(p / n1), (long long)(p % n1), mean);
-        put_label(f, d->labels[(size_t)p * d->ndims]);
-        fputc('\t', f);
-        put_label(f, d->labels[(size_t)p * d->ndims + 1]);
-        fputc('\n', f);
+    for (size_t ix = 0; ix < n[0] && rc == 0; ix++) {
+        for (size_t iy = 0; iy < n[1] && rc == 0; iy++) {
+            const char *lx = d->labels[(size_t)first[ix] * d->ndims];
+            const char *ly = d->labels[(size_t)first[d->npoints + (int64_t)iy] * d->ndims + 1];
+            double mean = NAN, ci;
+            for (int64_t p = 0; p < d->npoints; p++)
+                if (d->runs[p * d->nseeds] != 0 &&
+                    strcmp(d->labels[(size_t)p * d->ndims], lx) == 0 &&
+                    strcmp(d->labels[(size_t)p * d->ndims + 1], ly) == 0) {
+                    rc = point_value(db, d, o, p, &mean, &ci, err);
+                    break;
+                }
+            fprintf(f, "%zu\t%zu\t%.10g\t", ix, iy, mean);
+            put_label(f, lx);
+            fputc('\t', f);
+            put_label(f, ly);
+            fputc('\n', f);
+        }
     }
+    sim_free(first);
     if ((ferror(f) | fclose(f)) != 0 && rc == 0)
         rc = write_fail(err, path);
     if (rc < 0)

@@ -22,6 +22,11 @@
 
 #include "bench.h"
 
+/* CPU seconds (user + system) of the last child run(), workers included: on a machine
+ * shared with other work, equal CPU for --jobs 1 and J with a worse wall ratio means the
+ * cores were busy elsewhere, not that the sweep serialised. */
+static double last_cpu_s;
+
 /* Run argv with stdout and stderr discarded; wall seconds, peak RSS (KB) and status. */
 static int run(char **argv, double *wall, long *rss_kb)
 {
@@ -45,6 +50,8 @@ static int run(char **argv, double *wall, long *rss_kb)
         return -1;
     *wall = bench_seconds_since(&t0);
     *rss_kb = ru.ru_maxrss;
+    last_cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -76,7 +83,9 @@ int main(int argc, char **argv)
     double w1 = 0, wj = 0, wr = 0;
     long r1 = 0, rj = 0, rr = 0;
     int s1 = sweep(mrsim, scn, "1", &w1, &r1);
+    double c1 = last_cpu_s;
     int sj = sweep(mrsim, scn, j, &wj, &rj);
+    double cj = last_cpu_s;
     char db[] = "/tmp/mrsim-bench-run-XXXXXX";
     int fd = mkstemp(db);
     if (fd >= 0)
@@ -85,8 +94,9 @@ int main(int argc, char **argv)
     int sr = run(rv, &wr, &rr);
     unlink(db);
     printf("{\"benchmark\": \"sweep\", \"scenario\": \"%s\", \"jobs\": %s, \"jobs1_s\": %.3f, "
-           "\"jobsJ_s\": %.3f, \"ratio\": %.3f, \"peak_rss_kb_jobs1\": %ld, "
+           "\"jobsJ_s\": %.3f, \"ratio\": %.3f, \"cpu1_s\": %.3f, \"cpuJ_s\": %.3f, "
+           "\"peak_rss_kb_jobs1\": %ld, "
            "\"peak_rss_kb_jobsJ\": %ld, \"peak_rss_kb_one_run\": %ld, \"status\": [%d, %d, %d]}\n",
-           scn, j, w1, wj, w1 > 0 ? wj / w1 : 0.0, r1, rj, rr, s1, sj, sr);
+           scn, j, w1, wj, w1 > 0 ? wj / w1 : 0.0, c1, cj, r1, rj, rr, s1, sj, sr);
     return s1 || sj || sr;
 }

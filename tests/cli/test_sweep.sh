@@ -160,6 +160,13 @@ if command -v gnuplot >/dev/null; then
      [ "$(wc -l <plots/sweep-p99_ms_op_write_.tsv)" = 5 ]
   then ok "plot --sweep: line plots with CI bands and heat maps"
   else fail "plot --sweep: exit $rc: $(cat plot.err) $(cat plot.out)"; fi
+  # A bisection ran only some points: the plots show those, no curve for the others.
+  "$mrsim" plot min.db --sweep latest --out minplots >/dev/null 2>plot.err
+  cols=$(head -1 minplots/sweep-p99_ms_op_write_.tsv | awk -F'\t' '{print NF}')
+  cells=$(tail -n +2 minplots/sweep-p99_ms_op_write_-heat.tsv | grep -vc NaN)
+  if [ "$cols" = 7 ] && [ "$cells" = "$((runs / 2))" ]
+  then ok "plot --sweep after a bisection: 2 curves, $cells cells"
+  else fail "plot --sweep after a bisection: $cols columns, $cells cells: $(cat plot.err)"; fi
   "$mrsim" plot j1.db --sweep 99 --out plots >/dev/null 2>plot.err
   if [ $? -eq 1 ] && grep -q "no sweep with id 99" plot.err; then ok "plot --sweep 99: no such sweep"
   else fail "plot --sweep 99: $(cat plot.err)"; fi
