@@ -538,15 +538,28 @@ int scn_sweep_point(const scn_scenario *base, size_t p, scn_scenario **out, sim_
 char *scn_sweep_canonical(const scn_scenario *base)
 {
     const scn_sweep *sw = base->sweep;
-    size_t cap = base->text_len + 256, len = 0;
+    /* The document without its "sweep" section, printed by cJSON: objectives, the search
+     * and the file's layout do not change the runs, so they do not change the hash (a
+     * tightened SLO reuses the stored runs). */
+    cJSON *root = NULL;
+    if (scn__json_parse(base->text, base->text_len, &root, NULL) < 0)
+        return NULL;
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "sweep");
+    char *doc = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    if (!doc)
+        return NULL;
+    size_t cap = strlen(doc) + 256, len = 0;
     for (size_t d = 0; d < sw->ndims; d++) {
         cap += strlen(sw->dims[d].path) + 8;
         for (size_t i = 0; i < sw->dims[d].nvalues; i++)
             cap += strlen(sw->dims[d].values[i].label) + 4;
     }
     char *buf = sim_malloc(cap);
-    if (!buf)
+    if (!buf) {
+        cJSON_free(doc);
         return NULL;
+    }
     /* The values' labels and kinds decide what each point writes, so they are the spec. */
     len += (size_t)snprintf(buf + len, cap - len, "mrsim sweep v1\nseed %llu\nseeds %u\n"
                             "pattern %s\n", (unsigned long long)base->seed, sw->seeds,
@@ -554,11 +567,12 @@ char *scn_sweep_canonical(const scn_scenario *base)
     for (size_t d = 0; d < sw->ndims; d++) {
         len += (size_t)snprintf(buf + len, cap - len, "vary %s", sw->dims[d].path);
         for (size_t i = 0; i < sw->dims[d].nvalues; i++)
-            len += (size_t)snprintf(buf + len, cap - len, " %d:%s", (int)sw->dims[d].values[i].kind,
+            len += (size_t)snprintf(buf + len, cap - len, " %d:%s",
+                                    (int)sw->dims[d].values[i].kind,
                                     sw->dims[d].values[i].label);
         len += (size_t)snprintf(buf + len, cap - len, "\n");
     }
-    memcpy(buf + len, base->text, base->text_len);
-    buf[len + base->text_len] = '\0';
+    snprintf(buf + len, cap - len, "%s", doc);
+    cJSON_free(doc);
     return buf;
 }

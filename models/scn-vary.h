@@ -104,9 +104,11 @@ size_t scn_sweep_point_at(const scn_sweep *sw, const size_t *idx);
  * loader's path, err->msg starting with the dimensions' text and values) or SIM_ENOMEM. */
 int  scn_sweep_point(const scn_scenario *base, size_t p, scn_scenario **out, sim_err *err);
 
-/* The canonical text of base's sweep: base's text, the dimensions with their values, seeds,
- * pattern: what decides which runs a sweep makes. Its hash names the sweep across shards.
- * Returns a string the caller frees with sim_free, or NULL when out of memory. */
+/* The canonical text of base's sweep: base's document without its "sweep" section (as cJSON
+ * prints it, so layout does not count), the dimensions with their values, seeds, pattern:
+ * what decides which runs a sweep makes, and nothing else (not the objectives or the
+ * search). Its hash names the sweep across shards and continued runs. Returns a string the
+ * caller frees with sim_free, or NULL when out of memory. */
 char *scn_sweep_canonical(const scn_scenario *base);
 
 /* Free what a sweep owns and the sweep itself (scn_free calls it). NULL is a no-op. */

@@ -55,6 +55,23 @@ if cmp -s again.out j1.out && [ "$(sqlite3 j1.db 'select count(*) from runs')" =
 then ok "a stored sweep is reported, not run again"
 else fail "a stored sweep is reported, not run again"; fi
 
+# Other objectives do not change the runs: the stored ones are judged again.
+"$mrsim" sweep "$f" --quiet --db j1.db --slo '{"metric": "p99_ms", "op": "write", "max": 100}' \
+  >strict.out 2>/dev/null
+if [ "$(sqlite3 j1.db 'select count(*) from runs')" = 16 ] && ! grep -q PASS strict.out &&
+   [ "$(grep -c FAIL strict.out)" = 8 ]
+then ok "a new SLO reuses the stored runs"
+else fail "a new SLO reuses the stored runs: $(head -3 strict.out)"; fi
+
+# The progress line, on a terminal only (script(1) gives the sweep one).
+if command -v script >/dev/null; then
+  script -qec "$mrsim sweep $f --db $tmp/tty.db --jobs 2" /dev/null >tty.out 2>&1
+  if grep -q "sweep: runs [0-9]*/16  points [0-9]*/8  ETA" tty.out &&
+     ! grep -q "sweep: runs" j1.err
+  then ok "progress line on a terminal, none otherwise"
+  else fail "progress line: $(tr '\r' '\n' <tty.out | head -3)"; fi
+fi
+
 # 3. Four shards through GNU parallel, merged: the same rows and report as the whole sweep.
 if command -v parallel >/dev/null; then
   parallel --will-cite -j 2 "$mrsim" sweep "$f" --shard {}/4 --db shard-{}.db --jobs 1 --quiet \

@@ -212,6 +212,13 @@ static void test_vary_canonical_follows_the_runs(void **state)
     sim_free(tb);
     tb = scn_sweep_canonical(b);
     assert_true(strcmp(ta, tb) != 0);
+    /* Objectives and the search do not change the runs: the same text. */
+    const char *slo[] = {"{\"metric\": \"p99_ms\", \"max\": 5}"};
+    scn_sweep_args obj = {.slo = slo, .nslo = 1, .minimize = "regions[*].servers"};
+    assert_int_equal(scn_sweep_override(a, &obj, &err), 0);
+    char *ta2 = scn_sweep_canonical(a);
+    assert_string_equal(ta, ta2);
+    sim_free(ta2);
     sim_free(ta), sim_free(tb), sim_free(tc);
     scn_free(a), scn_free(b), scn_free(c);
 }
