@@ -153,6 +153,10 @@ static int start(pool *p, cli_job_task_fn *task, void *ctx, const struct sigacti
      * end of file would wait for that program too. */
     set_flags(fds[0], FD_CLOEXEC, 0);
     set_flags(fds[1], FD_CLOEXEC, 0);
+    /* What done() printed since the last fork is still in stdout's buffer: the child would
+     * print it again when it flushes its copy at exit. */
+    fflush(stdout);
+    fflush(stderr);
     /* Signals are blocked across fork so that the child never runs the parent's handler. */
     sigset_t block, saved;
     sigemptyset(&block);
@@ -345,8 +349,6 @@ int cli_jobs_run(size_t n, int jobs, cli_job_task_fn *task, cli_job_done_fn *don
         sim_free(p.jobs);
         return SIM_EIO;
     }
-    fflush(stdout);
-    fflush(stderr);
     got_signal = 0;
     struct sigaction old[NCAUGHT];
     catch_signals(old);

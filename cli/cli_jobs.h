@@ -53,8 +53,8 @@ int cli_default_jobs(void);
 
 /* Run tasks 0 .. n-1 with at most jobs children at a time (jobs < 1 means 1, more than
  * CLI_JOBS_MAX means CLI_JOBS_MAX) and deliver each to done in index order. stdout and
- * stderr are flushed before the first fork, so a child does not print the parent's buffered
- * text again. Returns 0 when every task was delivered; a nonzero value returned by done;
+ * stderr are flushed before each fork, so a child never prints the parent's buffered text
+ * (what done() printed) a second time. Returns 0 when every task was delivered; a nonzero value returned by done;
  * CLI_JOBS_INTERRUPTED with *signo (may be NULL) set when a signal stopped it; or
  * SIM_ENOMEM / SIM_EIO (a pipe, fork or read failed; the message is printed on stderr)
  * after killing the children still running. */

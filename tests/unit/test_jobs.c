@@ -199,6 +199,49 @@ static void test_jobs_sigint_kills_children(void **state)
     free(s);
 }
 
+static int task_silent(void *ctx, size_t i, FILE *out)
+{
+    (void)ctx;
+    (void)i;
+    (void)out;
+    return 0;
+}
+
+static int print_line(void *ctx, size_t i, int status, const char *bytes, size_t len)
+{
+    (void)ctx;
+    (void)status;
+    (void)bytes;
+    (void)len;
+    printf("line %zu\n", i);                 /* buffered: stdout is a file here */
+    return 0;
+}
+
+/* What done() prints sits in stdout's buffer when the next child is forked; the child must
+ * not print it again when it ends. */
+static void test_jobs_parent_output_is_not_repeated_by_children(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/mrsim-test-jobs-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO);
+    assert_true(saved >= 0);
+    assert_true(dup2(fd, STDOUT_FILENO) >= 0);
+    int rc = cli_jobs_run(5, 2, task_silent, print_line, NULL, NULL);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    assert_int_equal(rc, 0);
+    char buf[256] = {0};
+    ssize_t got = pread(fd, buf, sizeof buf - 1, 0);
+    close(fd);
+    unlink(path);
+    assert_true(got >= 0);
+    assert_string_equal(buf, "line 0\nline 1\nline 2\nline 3\nline 4\n");
+}
+
 static void test_jobs_default_is_at_least_one(void **state)
 {
     (void)state;
@@ -215,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_jobs_done_can_stop),
         cmocka_unit_test(test_jobs_no_tasks),
         cmocka_unit_test(test_jobs_sigint_kills_children),
+        cmocka_unit_test(test_jobs_parent_output_is_not_repeated_by_children),
         cmocka_unit_test(test_jobs_default_is_at_least_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
