@@ -25,7 +25,9 @@
  *   children both signals have their default action, so a terminal's Ctrl-C, which reaches
  *   the whole process group, ends them at once too. The parent's previous handlers are
  *   restored before cli_jobs_run returns.
- * - Tasks start in index order, so with J = 1 they also run in order. */
+ * - Tasks start in index order, so with J = 1 they also run in order.
+ * - One pool at a time per process (the signal handler's state is static): done() must not
+ *   call cli_jobs_run. */
 #ifndef MRSIM_CLI_JOBS_H
 #define MRSIM_CLI_JOBS_H
 
