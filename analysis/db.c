@@ -147,7 +147,7 @@ static const char set_version_sql[] = "PRAGMA user_version = 4;";
 
 /* Fill err with SIM_EIO, the database path as err->file and a message ending in SQLite's own
  * explanation (sqlite3_errmsg, or the code's generic text when the handle has none). */
-int db__fail(sim_err *err, const char *path, sqlite3 *h, int rc, const char *what)
+static int db_fail(sim_err *err, const char *path, sqlite3 *h, int rc, const char *what)
 {
     const char *why = (h && sqlite3_errcode(h) != SQLITE_OK) ? sqlite3_errmsg(h)
                                                              : sqlite3_errstr(rc);
@@ -177,7 +177,7 @@ static int query_int(sqlite3 *h, const char *sql, int *out)
 
 /* Roll back the open transaction, if any, keeping the error that made us roll back: the
  * caller has already copied sqlite3_errmsg into its sim_err. */
-void db__rollback(sqlite3 *h)
+static void rollback(sqlite3 *h)
 {
     if (!sqlite3_get_autocommit(h))
         sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
@@ -192,7 +192,7 @@ static int ensure_schema(db_conn *db, sim_err *err)
     /* The first read of the file: a file that is not SQLite fails here. */
     int rc = query_int(h, "PRAGMA user_version", &version);
     if (rc != SQLITE_OK)
-        return db__fail(err, db->path, h, rc, "cannot read the results database");
+        return db_fail(err, db->path, h, rc, "cannot read the results database");
     if (version == DB_SCHEMA_VERSION)
         return 0;
     if (version > DB_SCHEMA_VERSION || version < 0)
@@ -202,27 +202,27 @@ static int ensure_schema(db_conn *db, sim_err *err)
                                     : "cannot upgrade the results database schema";
     rc = sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
-        return db__fail(err, db->path, h, rc, what);
+        return db_fail(err, db->path, h, rc, what);
     /* Re-read under the write lock: another process may have created or upgraded the schema
      * since. */
     rc = query_int(h, "PRAGMA user_version", &version);
     if (rc == SQLITE_OK && version == 0)
         rc = query_int(h, "SELECT count(*) FROM sqlite_master", &ntables);
     if (rc != SQLITE_OK) {
-        db__fail(err, db->path, h, rc, what);
-        db__rollback(h);
+        db_fail(err, db->path, h, rc, what);
+        rollback(h);
         return SIM_EIO;
     }
     if (version == DB_SCHEMA_VERSION) {
-        db__rollback(h);
+        rollback(h);
         return 0;
     }
     if (version > DB_SCHEMA_VERSION || version < 0) {
-        db__rollback(h);
+        rollback(h);
         goto newer;
     }
     if (version == 0 && ntables != 0) {
-        db__rollback(h);
+        rollback(h);
         sim_err_set(err, SIM_EIO, NULL,
                     "not an mrsim results database: expected an empty file or schema "
                     "version %d, found %d tables and no version", DB_SCHEMA_VERSION, ntables);
@@ -241,8 +241,8 @@ static int ensure_schema(db_conn *db, sim_err *err)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        db__fail(err, db->path, h, rc, what);
-        db__rollback(h);
+        db_fail(err, db->path, h, rc, what);
+        rollback(h);
         return SIM_EIO;
     }
     return 0;
@@ -272,7 +272,7 @@ int db_open(const char *path, db_conn **out, sim_err *err)
     int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         /* sqlite3_open_v2 returns a handle even on most failures, carrying the message. */
-        db__fail(err, path, db->h, rc, "cannot open the results database");
+        db_fail(err, path, db->h, rc, "cannot open the results database");
         db_close(db);
         return SIM_EIO;
     }
@@ -280,7 +280,7 @@ int db_open(const char *path, db_conn **out, sim_err *err)
     sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
     rc = sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        db__fail(err, path, db->h, rc, "cannot open the results database");
+        db_fail(err, path, db->h, rc, "cannot open the results database");
         db_close(db);
         return SIM_EIO;
     }
@@ -306,7 +306,7 @@ void db_close(db_conn *db)
 
 /* A uint64 as the int64 with the same bit pattern, without relying on the
  * implementation-defined conversion of out-of-range values. */
-sqlite3_int64 db__u64_bits(uint64_t v)
+static sqlite3_int64 u64_bits(uint64_t v)
 {
     if (v <= (uint64_t)INT64_MAX)
         return (sqlite3_int64)v;
@@ -315,19 +315,19 @@ sqlite3_int64 db__u64_bits(uint64_t v)
 
 /* Bind a NUL-terminated string, or NULL. The strings outlive the statement's step, so
  * SQLITE_STATIC spares a copy. */
-int db__bind_str(sqlite3_stmt *st, int i, const char *s)
+static int bind_str(sqlite3_stmt *st, int i, const char *s)
 {
     return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
 }
 
 /* Bind a double; NaN becomes NULL (SQLite would store NaN as NULL anyway, but silently). */
-int db__bind_real(sqlite3_stmt *st, int i, double v)
+static int bind_real(sqlite3_stmt *st, int i, double v)
 {
     return isnan(v) ? sqlite3_bind_null(st, i) : sqlite3_bind_double(st, i, v);
 }
 
 /* Step a bound INSERT to completion and reset it for the next row. */
-int db__step_insert(sqlite3_stmt *st)
+static int step_insert(sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
@@ -349,21 +349,21 @@ static int insert_run(sqlite3 *h, const run_result *r, const db_run_info *info,
 
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK) rc = db__bind_str(st, 1, info->started);
-    if (rc == SQLITE_OK) rc = db__bind_str(st, 2, s->name);
-    if (rc == SQLITE_OK) rc = db__bind_str(st, 3, s->file);
+    if (rc == SQLITE_OK) rc = bind_str(st, 1, info->started);
+    if (rc == SQLITE_OK) rc = bind_str(st, 2, s->name);
+    if (rc == SQLITE_OK) rc = bind_str(st, 3, s->file);
     if (rc == SQLITE_OK)
         rc = s->text ? sqlite3_bind_text64(st, 4, s->text, (sqlite3_uint64)s->text_len,
                                            SQLITE_STATIC, SQLITE_UTF8)
                      : sqlite3_bind_null(st, 4);
     if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 5, sha, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK) rc = db__bind_str(st, 6, r->pattern);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 7, db__u64_bits(r->seed));
-    if (rc == SQLITE_OK) rc = db__bind_real(st, 8, sim_time_s(r->simulated));
-    if (rc == SQLITE_OK) rc = db__bind_real(st, 9, info->wall_s);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 10, db__u64_bits(r->events));
-    if (rc == SQLITE_OK) rc = db__bind_str(st, 11, info->version);
-    if (rc == SQLITE_OK) rc = db__step_insert(st);
+    if (rc == SQLITE_OK) rc = bind_str(st, 6, r->pattern);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 7, u64_bits(r->seed));
+    if (rc == SQLITE_OK) rc = bind_real(st, 8, sim_time_s(r->simulated));
+    if (rc == SQLITE_OK) rc = bind_real(st, 9, info->wall_s);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 10, u64_bits(r->events));
+    if (rc == SQLITE_OK) rc = bind_str(st, 11, info->version);
+    if (rc == SQLITE_OK) rc = step_insert(st);
     if (rc == SQLITE_OK)
         *id = sqlite3_last_insert_rowid(h);
     sqlite3_finalize(st);
@@ -379,11 +379,11 @@ static int insert_metrics(sqlite3 *h, const run_result *r, sqlite3_int64 id)
     for (size_t i = 0; rc == SQLITE_OK && i < r->nmetrics; i++) {
         const run_metric *m = &r->metrics[i];
         rc = sqlite3_bind_int64(st, 1, id);
-        if (rc == SQLITE_OK) rc = db__bind_str(st, 2, run_scope_name(m->scope));
-        if (rc == SQLITE_OK) rc = db__bind_str(st, 3, m->key ? m->key : "");
-        if (rc == SQLITE_OK) rc = db__bind_str(st, 4, m->name);
-        if (rc == SQLITE_OK) rc = db__bind_real(st, 5, m->value);
-        if (rc == SQLITE_OK) rc = db__step_insert(st);
+        if (rc == SQLITE_OK) rc = bind_str(st, 2, run_scope_name(m->scope));
+        if (rc == SQLITE_OK) rc = bind_str(st, 3, m->key ? m->key : "");
+        if (rc == SQLITE_OK) rc = bind_str(st, 4, m->name);
+        if (rc == SQLITE_OK) rc = bind_real(st, 5, m->value);
+        if (rc == SQLITE_OK) rc = step_insert(st);
     }
     sqlite3_finalize(st);
     return rc;
@@ -399,12 +399,12 @@ static int insert_events(sqlite3 *h, const run_result *r, sqlite3_int64 id)
         const run_event *e = &r->log[i];
         rc = sqlite3_bind_int64(st, 1, id);
         if (rc == SQLITE_OK) rc = sqlite3_bind_double(st, 2, sim_time_s(e->t));
-        if (rc == SQLITE_OK) rc = db__bind_str(st, 3, e->kind);
+        if (rc == SQLITE_OK) rc = bind_str(st, 3, e->kind);
         /* detail is a fixed buffer; bound with its length so a missing NUL cannot overrun. */
         if (rc == SQLITE_OK)
             rc = sqlite3_bind_text(st, 4, e->detail, (int)strnlen(e->detail, sizeof e->detail),
                                    SQLITE_STATIC);
-        if (rc == SQLITE_OK) rc = db__step_insert(st);
+        if (rc == SQLITE_OK) rc = step_insert(st);
     }
     sqlite3_finalize(st);
     return rc;
@@ -422,10 +422,10 @@ static int insert_series(sqlite3 *h, const run_result *r, sqlite3_int64 id)
     for (size_t i = 0; rc == SQLITE_OK && i < r->nseries; i++) {
         const run_point *p = &r->series[i];
         rc = sqlite3_bind_double(st, 2, sim_time_s(p->t));
-        if (rc == SQLITE_OK) rc = db__bind_str(st, 3, p->region);
-        if (rc == SQLITE_OK) rc = db__bind_str(st, 4, p->metric);
-        if (rc == SQLITE_OK) rc = db__bind_real(st, 5, p->value);
-        if (rc == SQLITE_OK) rc = db__step_insert(st);
+        if (rc == SQLITE_OK) rc = bind_str(st, 3, p->region);
+        if (rc == SQLITE_OK) rc = bind_str(st, 4, p->metric);
+        if (rc == SQLITE_OK) rc = bind_real(st, 5, p->value);
+        if (rc == SQLITE_OK) rc = step_insert(st);
     }
     sqlite3_finalize(st);
     return rc;
@@ -448,8 +448,8 @@ static int insert_latency_hist(sqlite3 *h, const run_result *r, sqlite3_int64 id
     while (rc == SQLITE_OK && stat_hist_next_bucket(r->latency, &iter, &lo, &hi, &count)) {
         rc = sqlite3_bind_int64(st, 2, lo);
         if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 3, hi);
-        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 4, db__u64_bits(count));
-        if (rc == SQLITE_OK) rc = db__step_insert(st);
+        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 4, u64_bits(count));
+        if (rc == SQLITE_OK) rc = step_insert(st);
     }
     sqlite3_finalize(st);
     return rc;
@@ -463,7 +463,7 @@ int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int6
     sqlite3_int64 id = 0;
     int rc = sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
-        return db__fail(err, db->path, h, rc, "cannot write the run to the results database");
+        return db_fail(err, db->path, h, rc, "cannot write the run to the results database");
     rc = insert_run(h, r, info, &id);
     if (rc == SQLITE_OK)
         rc = insert_metrics(h, r, id);
@@ -478,8 +478,8 @@ int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int6
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        db__fail(err, db->path, h, rc, "cannot write the run to the results database");
-        db__rollback(h);
+        db_fail(err, db->path, h, rc, "cannot write the run to the results database");
+        rollback(h);
         return SIM_EIO;
     }
     if (run_id)
@@ -490,13 +490,13 @@ int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int6
 /* --- reading ------------------------------------------------------------------------ */
 
 /* A column as text, "" for NULL (sqlite3_column_text returns NULL there). */
-const char *db__col_text(sqlite3_stmt *st, int i)
+static const char *col_text(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     return t ? (const char *)t : "";
 }
 
-double db__col_real(sqlite3_stmt *st, int i)
+static double col_real(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
 }
@@ -520,17 +520,17 @@ static int deliver(const row_sink *k, sqlite3_stmt *st)
     switch (k->kind) {
     case ROW_RUN: {
         db_run_row run = {
-            .id = sqlite3_column_int64(st, 0), .scenario = db__col_text(st, 1),
-            .pattern = db__col_text(st, 2), .simulated_s = db__col_real(st, 3),
+            .id = sqlite3_column_int64(st, 0), .scenario = col_text(st, 1),
+            .pattern = col_text(st, 2), .simulated_s = col_real(st, 3),
         };
         return k->fn.run(k->ctx, &run);
     }
     case ROW_SERIES:
-        return k->fn.series(k->ctx, sqlite3_column_double(st, 0), db__col_text(st, 1),
-                                       db__col_text(st, 2), db__col_real(st, 3));
+        return k->fn.series(k->ctx, sqlite3_column_double(st, 0), col_text(st, 1),
+                                       col_text(st, 2), col_real(st, 3));
     case ROW_EVENT:
-        return k->fn.event(k->ctx, sqlite3_column_double(st, 0), db__col_text(st, 1),
-                                      db__col_text(st, 2));
+        return k->fn.event(k->ctx, sqlite3_column_double(st, 0), col_text(st, 1),
+                                      col_text(st, 2));
     case ROW_BUCKET:
         return k->fn.bucket(k->ctx, sqlite3_column_int64(st, 0),
                                        sqlite3_column_int64(st, 1),
@@ -550,7 +550,7 @@ static int query_rows(db_conn *db, const char *sql, int64_t id, const char *text
     if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 1)
         rc = sqlite3_bind_int64(st, 1, id);
     if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 2)
-        rc = db__bind_str(st, 2, text);
+        rc = bind_str(st, 2, text);
     int n = 0, ret = 0;
     while (rc == SQLITE_OK) {
         rc = sqlite3_step(st);
@@ -566,7 +566,7 @@ static int query_rows(db_conn *db, const char *sql, int64_t id, const char *text
             break;
     }
     if (rc != SQLITE_OK) {
-        db__fail(err, db->path, db->h, rc, "cannot read the results database");
+        db_fail(err, db->path, db->h, rc, "cannot read the results database");
         sqlite3_finalize(st);
         return SIM_EIO;
     }
@@ -635,14 +635,14 @@ int db_read_metric(db_conn *db, int64_t run_id, const char *scope, const char *k
     *value = NAN;
     int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 1, run_id);
-    if (rc == SQLITE_OK) rc = db__bind_str(st, 2, scope);
-    if (rc == SQLITE_OK) rc = db__bind_str(st, 3, key);
-    if (rc == SQLITE_OK) rc = db__bind_str(st, 4, name);
+    if (rc == SQLITE_OK) rc = bind_str(st, 2, scope);
+    if (rc == SQLITE_OK) rc = bind_str(st, 3, key);
+    if (rc == SQLITE_OK) rc = bind_str(st, 4, name);
     int found = 0;
     if (rc == SQLITE_OK) {
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
-            *value = db__col_real(st, 0);
+            *value = col_real(st, 0);
             found = 1;
             rc = SQLITE_OK;
         } else if (rc == SQLITE_DONE) {
@@ -650,10 +650,25 @@ int db_read_metric(db_conn *db, int64_t run_id, const char *scope, const char *k
         }
     }
     if (rc != SQLITE_OK) {
-        db__fail(err, db->path, db->h, rc, "cannot read the results database");
+        db_fail(err, db->path, db->h, rc, "cannot read the results database");
         sqlite3_finalize(st);
         return SIM_EIO;
     }
     sqlite3_finalize(st);
     return found;
 }
+
+/* --- for db-sweep.c (db-int.h) ------------------------------------------------------ */
+
+/* The helpers above, under the names db-int.h gives them, so db-sweep.c shares them. */
+int db__fail(sim_err *err, const char *path, sqlite3 *h, int rc, const char *what)
+{
+    return db_fail(err, path, h, rc, what);
+}
+void db__rollback(sqlite3 *h) { rollback(h); }
+sqlite3_int64 db__u64_bits(uint64_t v) { return u64_bits(v); }
+int db__bind_str(sqlite3_stmt *st, int i, const char *s) { return bind_str(st, i, s); }
+int db__bind_real(sqlite3_stmt *st, int i, double v) { return bind_real(st, i, v); }
+int db__step_insert(sqlite3_stmt *st) { return step_insert(st); }
+const char *db__col_text(sqlite3_stmt *st, int i) { return col_text(st, i); }
+double db__col_real(sqlite3_stmt *st, int i) { return col_real(st, i); }
