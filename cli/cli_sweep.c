@@ -225,13 +225,14 @@ static int done(void *ctx, size_t i, int status, const char *bytes, size_t len)
     db_conn *src = NULL;
     int rc = db_open(path, &src, &err);
     if (rc == 0 && (rc = db_begin(s->db, &err)) == 0) {
-        rc = db_sweep_import(s->db, s->id, src, 1, -1, &err);
-        if (rc == 1)
+        int n = db_sweep_import(s->db, s->id, src, 1, -1, &err);
+        if (n == 1) {
             rc = db_commit(s->db, &err);
-        else
+        } else {
             db_rollback(s->db);
-        if (rc > 0)
-            rc = sim_err_set(&err, SIM_EIO, NULL, "a worker stored %d runs, expected 1", rc);
+            rc = n < 0 ? n : sim_err_set(&err, SIM_EIO, NULL, "a worker stored %d runs, "
+                                         "expected 1", n);
+        }
     }
     db_close(src);
     unlink(path);

@@ -18,6 +18,7 @@
  * where every objective holds, with the smallest mean of METRIC (ties: the lower point). */
 #include "cli_sweep.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,6 +58,8 @@ static int point_fig(sweep *s, size_t p, const scn_expect *x, fig *f)
         return CLI_EXIT_FAIL;
     }
     for (size_t k = 0; k < s->nseeds; k++) {
+        /* ensure() ran the point and reload() read its ids back: every seed is stored. */
+        assert(s->run_of[p * s->nseeds + k] != 0);
         int rc = db_read_metric(s->db, s->run_of[p * s->nseeds + k], run_scope_name(scope), key,
                                 x->metric, &v[k], &err);
         if (rc < 0)
