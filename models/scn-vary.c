@@ -270,7 +270,8 @@ static int check_sweep(const scn_scenario *s, scn_sweep *sw, const cJSON *root,
     char p[PATH_N];
     if (sw->ndims == 0)
         return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, at, "vary"), "expected at least one "
-                           "dimension to vary");
+                           "dimension to vary (--vary PATH=VALUES, or the scenario's "
+                           "\"sweep\": {\"vary\": ...})");
     cJSON *copy = cJSON_Duplicate(root, 1);
     if (!copy)
         return scn__no_memory(err);
@@ -308,7 +309,7 @@ static int check_sweep(const scn_scenario *s, scn_sweep *sw, const cJSON *root,
                            "unknown pattern \"%s\"", sw->pattern);
     if (!sw->pattern && s->npatterns > 1)
         return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, at, "pattern"), "the scenario has "
-                           "%zu patterns; name the one to sweep", s->npatterns);
+                           "%zu patterns; name the one to sweep (--pattern NAME)", s->npatterns);
     return 0;
 }
 
