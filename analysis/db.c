@@ -1,4 +1,5 @@
-/* db.c - the results database over SQLite; the only file in mrsim that includes sqlite3.h.
+/* db.c - the results database over SQLite; with db-sweep.c (the sweep tables) the only
+ * file in mrsim that includes sqlite3.h.
  *
  * Opening: the file is opened read-write (created if missing) with a busy timeout, so that
  * runs writing to the same file from several processes (a sweep on local cores) queue for the
@@ -37,15 +38,11 @@
 
 #include <sqlite3.h>
 
+#include "db-int.h"
 #include "sha256.h"
 
 #define DB_BUSY_RETRIES  20                   /* tries of a statement that found the file busy */
 #define DB_BUSY_RETRY_MS 50                   /* sleep between them, ms */
-
-struct db_conn {
-    sqlite3 *h;                               /* the SQLite connection */
-    char    *path;                            /* as given to db_open, for error messages */
-};
 
 /* Added in version 2: the monitor's time series, one row per point. Shared by the schema of a
  * new file and the migration from version 1, so the two cannot drift apart. */
@@ -70,6 +67,39 @@ struct db_conn {
     " count INTEGER NOT NULL"                                                               \
     ");"                                                                                    \
     "CREATE INDEX latency_hist_run_id ON latency_hist(run_id);"
+
+/* Added in version 4: sweeps (mrsim sweep). A sweep is one row of 'sweeps', named across
+ * machines by 'hash' (SHA-256 of the sweep's canonical text: scenario text, dimensions,
+ * values, seeds, pattern); each of its runs is one row of 'sweep_points' (point index, seed
+ * index k, the seed, the run, the parameters as text), and each point's value per dimension
+ * one row of 'sweep_params' (written with the point's first run), x being the value as a
+ * number (durations in seconds) or NULL for names. 'shard' is "K/N" for a shard's database,
+ * NULL for a whole or merged sweep. */
+#define SWEEP_SQL                                                                           \
+    "CREATE TABLE sweeps ("                                                                 \
+    " id INTEGER PRIMARY KEY,"                                                              \
+    " hash TEXT NOT NULL,"                                                                  \
+    " scenario TEXT, scenario_file TEXT, pattern TEXT,"                                     \
+    " npoints INTEGER NOT NULL, nseeds INTEGER NOT NULL,"                                   \
+    " dims TEXT NOT NULL,"                    /* the varied paths, tab-separated */         \
+    " shard TEXT,"                                                                          \
+    " slo TEXT,"                              /* objectives, one per line (db.h) */        \
+    " started TEXT,"                          /* ISO-8601 UTC, from the CLI's wall clock */ \
+    " version TEXT"                                                                         \
+    ");"                                                                                    \
+    "CREATE TABLE sweep_points ("                                                           \
+    " sweep_id INTEGER NOT NULL REFERENCES sweeps(id),"                                     \
+    " point INTEGER NOT NULL, k INTEGER NOT NULL, seed INTEGER NOT NULL,"                   \
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"                                         \
+    " params TEXT NOT NULL"                                                                 \
+    ");"                                                                                    \
+    "CREATE INDEX sweep_points_sweep ON sweep_points(sweep_id, point);"                     \
+    "CREATE TABLE sweep_params ("                                                           \
+    " sweep_id INTEGER NOT NULL REFERENCES sweeps(id),"                                     \
+    " point INTEGER NOT NULL, dim INTEGER NOT NULL,"                                        \
+    " path TEXT NOT NULL, value TEXT NOT NULL, x REAL"                                      \
+    ");"                                                                                    \
+    "CREATE INDEX sweep_params_sweep ON sweep_params(sweep_id, point);"
 
 static const char schema_sql[] =
     "CREATE TABLE runs ("
@@ -103,23 +133,25 @@ static const char schema_sql[] =
     "CREATE INDEX events_run_id ON events(run_id);"
     SERIES_SQL
     LATENCY_HIST_SQL
+    SWEEP_SQL
     /* PRAGMA takes no bound parameters; this is a constant, not a value from outside. It is
      * part of the enclosing transaction, like the tables. */
-    "PRAGMA user_version = 3;";
+    "PRAGMA user_version = 4;";
 
 /* migrate_sql[v] brings a file of version v to version v + 1, inside the transaction that
  * ensure_schema() opened; ensure_schema() runs the steps from the file's version up in that
- * one transaction (1 -> 2 -> 3) and then sets user_version, so the file is at the old version
+ * one transaction (1 -> 2 -> 3 -> 4) and then sets user_version, so the file is at the old version
  * or the new one, never in between. */
 static const char *const migrate_sql[DB_SCHEMA_VERSION] = {
     [1] = SERIES_SQL,
     [2] = LATENCY_HIST_SQL,
+    [3] = SWEEP_SQL,
 };
 
 /* The schema texts above hard-code the version; keep them in step. */
-_Static_assert(DB_SCHEMA_VERSION == 3, "update the PRAGMA user_version in schema_sql and "
+_Static_assert(DB_SCHEMA_VERSION == 4, "update the PRAGMA user_version in schema_sql and "
                "set_version_sql, and add a migration step");
-static const char set_version_sql[] = "PRAGMA user_version = 3;";
+static const char set_version_sql[] = "PRAGMA user_version = 4;";
 
 /* Fill err with SIM_EIO, the database path as err->file and a message ending in SQLite's own
  * explanation (sqlite3_errmsg, or the code's generic text when the handle has none). */
@@ -476,6 +508,8 @@ int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int6
         rc = insert_series(h, r, id);
     if (rc == SQLITE_OK)
         rc = insert_latency_hist(h, r, id);
+    if (rc == SQLITE_OK && info->sweep)
+        rc = db__insert_sweep_link(h, info->sweep, id);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
@@ -746,3 +780,18 @@ int db_find_run(db_conn *db, const char *scenario, const char *pattern, uint64_t
         return db_fail(err, db->path, db->h, rc, "cannot read the results database");
     return found;
 }
+
+/* --- for db-sweep.c (db-int.h) ------------------------------------------------------ */
+
+/* The helpers above, under the names db-int.h gives them, so db-sweep.c shares them. */
+int db__fail(sim_err *err, const char *path, sqlite3 *h, int rc, const char *what)
+{
+    return db_fail(err, path, h, rc, what);
+}
+void db__rollback(sqlite3 *h) { rollback(h); }
+sqlite3_int64 db__u64_bits(uint64_t v) { return u64_bits(v); }
+int db__bind_str(sqlite3_stmt *st, int i, const char *s) { return bind_str(st, i, s); }
+int db__bind_real(sqlite3_stmt *st, int i, double v) { return bind_real(st, i, v); }
+int db__step_insert(sqlite3_stmt *st) { return step_insert(st); }
+const char *db__col_text(sqlite3_stmt *st, int i) { return col_text(st, i); }
+double db__col_real(sqlite3_stmt *st, int i) { return col_real(st, i); }

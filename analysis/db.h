@@ -8,8 +8,9 @@
  * metric; value; in the run_result's order). The schema is created on first open and
  * versioned with PRAGMA user_version (DB_SCHEMA_VERSION). Version history: 1 had runs,
  * metrics and events; 2 added series; 3 added latency_hist (the run's latency histogram:
- * lo_ns, hi_ns, count per non-empty bucket, for CDF plots). A file of an older version is
- * upgraded in place when opened (1 -> 2 -> 3 in one transaction, so it is at one version or
+ * lo_ns, hi_ns, count per non-empty bucket, for CDF plots); 4 added sweeps, sweep_points and
+ * sweep_params (mrsim sweep, see "sweeps" below). A file of an older version is
+ * upgraded in place when opened (1 -> 2 -> 3 -> 4 in one transaction, so it is at one version or
  * the other); a file written by a newer mrsim is refused rather than misread.
  *
  * Two decisions a reader must know:
@@ -34,10 +35,23 @@
 #include "run.h"
 #include "sim.h"
 
-#define DB_SCHEMA_VERSION 3                   /* PRAGMA user_version of the schema we write */
+#define DB_SCHEMA_VERSION 4                   /* PRAGMA user_version of the schema we write */
 #define DB_BUSY_TIMEOUT_MS 10000              /* wait this long for another writer, ms */
 
 typedef struct db_conn db_conn;               /* opaque: one open database */
+
+/* A run's place in a sweep: written with the run, in its transaction. */
+typedef struct db_sweep_link {
+    int64_t     sweep_id;                     /* sweeps.id (db_sweep_open) */
+    int64_t     point;                        /* point index in the grid */
+    uint32_t    k;                            /* seed index: 0 .. nseeds - 1 */
+    uint64_t    seed;
+    const char *params;                       /* "regions[*].servers=8 faults[0].region=x" */
+    size_t      ndims;                        /* k == 0: one sweep_params row per dimension */
+    const char *const *paths;                 /* [ndims] */
+    const char *const *values;                /* [ndims] labels: "8", "10ms", "us-east-1" */
+    const double *xs;                         /* [ndims] numeric values, NaN for names */
+} db_sweep_link;
 
 /* What the database records about a run that the run_result cannot know. */
 typedef struct db_run_info {
@@ -45,6 +59,7 @@ typedef struct db_run_info {
                                                  "2024-05-01T12:34:56.789Z" */
     double      wall_s;                       /* wall-clock duration of the run, seconds */
     const char *version;                      /* mrsim version, e.g. MRSIM_VERSION */
+    const db_sweep_link *sweep;               /* the run belongs to a sweep, or NULL */
 } db_run_info;
 
 /* Open (creating if missing) the database at path and make sure its schema is current.
@@ -117,6 +132,65 @@ int db_read_metrics(db_conn *db, int64_t run_id, db_metric_fn *fn, void *ctx, si
  * error. */
 int db_read_metric(db_conn *db, int64_t run_id, const char *scope, const char *key,
                    const char *name, double *value, sim_err *err);
+
+/* --- sweeps -------------------------------------------------------------------------- */
+
+/* A sweep's rows. The hash (SHA-256 of the sweep's canonical text) says which runs the sweep
+ * makes, so shards of one sweep, and a sweep continued later, share it. */
+typedef struct db_sweep_info {
+    const char *hash;                         /* lowercase hex */
+    const char *scenario, *file, *pattern;
+    int64_t     npoints, nseeds;
+    const char *dims;                         /* varied paths, tab-separated */
+    const char *shard;                        /* "K/N", or NULL for a whole sweep */
+    const char *started;                      /* wall clock, ISO-8601 UTC */
+    const char *version;
+    const char *slo;                          /* objectives for plots, one per line:
+                                                 "metric\tscope\tkey\tmin\tmax", a bound
+                                                 empty when absent; may be NULL */
+} db_sweep_info;
+
+/* The sweep in db with info's hash and shard (NULL matches NULL), or a new one: its id in
+ * *id (a found sweep gets info's slo). Its own transaction, or part of the caller's when
+ * one is open (db_begin). Returns 1 when it existed (its runs are kept: a sweep continues), 0 when new, or an
+ * error. */
+int db_sweep_open(db_conn *db, const db_sweep_info *info, int64_t *id, sim_err *err);
+
+/* One stored run of a sweep. */
+typedef struct db_sweep_run {
+    int64_t point, k, seed, run_id;
+} db_sweep_run;
+typedef int db_sweep_run_fn(void *ctx, const db_sweep_run *r);
+/* The runs of sweep 'id' in the order they were stored. Returns the number of runs or an
+ * error (or a callback's nonzero return). */
+int db_sweep_runs(db_conn *db, int64_t id, db_sweep_run_fn *fn, void *ctx, sim_err *err);
+
+/* A sweep as stored (strings borrowed for the call). */
+typedef struct db_sweep_row {
+    int64_t     id, npoints, nseeds;
+    const char *hash, *scenario, *pattern, *dims, *shard, *file, *version, *slo;
+} db_sweep_row;
+typedef int db_sweep_row_fn(void *ctx, const db_sweep_row *s);
+/* Every sweep in id order. Returns how many or an error. */
+int db_sweeps(db_conn *db, db_sweep_row_fn *fn, void *ctx, sim_err *err);
+
+/* One point's value in one dimension (x NaN for a name). */
+typedef int db_sweep_param_fn(void *ctx, int64_t point, int64_t dim, const char *path,
+                              const char *value, double x);
+int db_sweep_params(db_conn *db, int64_t id, db_sweep_param_fn *fn, void *ctx, sim_err *err);
+
+/* Copy the runs of point 'point' of sweep src_id in src (every point when point < 0), each
+ * with its metrics, events, series, latency histogram and sweep rows, into sweep dst_id of
+ * dst, in the order src stored them. Nothing is committed: the caller brackets one or more
+ * imports with db_begin / db_commit (db_rollback on failure). Returns the number of runs
+ * copied or SIM_EIO. */
+int db_sweep_import(db_conn *dst, int64_t dst_id, db_conn *src, int64_t src_id, int64_t point,
+                    sim_err *err);
+
+/* An explicit write transaction (BEGIN IMMEDIATE / COMMIT / ROLLBACK) for db_sweep_import. */
+int  db_begin(db_conn *db, sim_err *err);
+int  db_commit(db_conn *db, sim_err *err);
+void db_rollback(db_conn *db);
 
 /* --- reading a baseline (check --baseline) ---------------------------------------- */
 

@@ -41,7 +41,20 @@ static void format_bound(double v, char *buf, size_t n)
         snprintf(buf, n, "%.17g", v);
 }
 
-static bool meets(const scn_expect *x, double v)
+bool expect_meets_ci(const scn_expect *x, double lo, double hi)
+{
+    if (isnan(lo) || isnan(hi))
+        return false;
+    if (x->has_min && !(lo >= x->min))
+        return false;
+    if (x->has_max && !(hi <= x->max))
+        return false;
+    if (x->has_equals && !(lo == x->equals && hi == x->equals))
+        return false;
+    return true;
+}
+
+bool expect_meets(const scn_expect *x, double v)
 {
     if (isnan(v))
         return false;                         /* nothing measured meets no bound */
@@ -59,10 +72,10 @@ static bool meets(const scn_expect *x, double v)
  * digits, up to 17, which always read back exactly. */
 static void format_measured(const scn_expect *x, double v, char *buf, size_t n)
 {
-    bool verdict = meets(x, v);
+    bool verdict = expect_meets(x, v);
     for (int prec = 10; prec <= 17; prec++) {
         snprintf(buf, n, "%.*g", prec, v);
-        if (meets(x, strtod(buf, NULL)) == verdict)
+        if (expect_meets(x, strtod(buf, NULL)) == verdict)
             return;
     }
 }
@@ -74,25 +87,34 @@ bool expect_applies(const scn_expect *x, const run_result *r)
     return !x->pattern || strcmp(x->pattern, r->pattern) == 0;
 }
 
+bool expect_scope(const scn_expect *x, run_scope *scope, const char **key)
+{
+    *scope = RUN_SCOPE_ALL;
+    *key = "";
+    if (x->op && x->region)
+        return false;                         /* no run has figures per operation per region */
+    if (x->op) {
+        *scope = RUN_SCOPE_OP;
+        *key = x->op;
+    } else if (x->region) {
+        *scope = RUN_SCOPE_REGION;
+        *key = x->region;
+    }
+    return true;
+}
+
 expect_case expect_eval(const scn_expect *x, const run_result *r)
 {
     expect_case c = {.x = x, .pattern = r->pattern, .status = EXPECT_ERROR, .measured = NAN};
-    run_scope scope = RUN_SCOPE_ALL;
-    const char *key = "";
-    if (x->op && x->region)
-        return c;                             /* no run has figures per operation per region */
-    if (x->op) {
-        scope = RUN_SCOPE_OP;
-        key = x->op;
-    } else if (x->region) {
-        scope = RUN_SCOPE_REGION;
-        key = x->region;
-    }
+    run_scope scope;
+    const char *key;
+    if (!expect_scope(x, &scope, &key))
+        return c;
     double v = NAN;
     if (!run_metric_find(r, scope, key, x->metric, &v))
         return c;
     c.measured = v;
-    c.status = meets(x, v) ? EXPECT_PASS : EXPECT_FAIL;
+    c.status = expect_meets(x, v) ? EXPECT_PASS : EXPECT_FAIL;
     return c;
 }
 

@@ -54,6 +54,15 @@ typedef struct expect_case {
 
 /* Whether x applies to run r: x names no pattern, or names r's. */
 bool expect_applies(const scn_expect *x, const run_result *r);
+/* Where x's value is found: scope op with key "read"/"write" when it names an op, scope
+ * region with the region's name when it names a region, else scope all with key "".
+ * Returns false when it names both (no run has such figures). */
+bool expect_scope(const scn_expect *x, run_scope *scope, const char **key);
+/* Whether v meets every bound of x (NaN meets none). */
+bool expect_meets(const scn_expect *x, double v);
+/* The same for an interval [lo, hi] (a mean and its confidence interval): min is checked
+ * against lo, max against hi, equals against both, so it holds for every value inside. */
+bool expect_meets_ci(const scn_expect *x, double lo, double hi);
 /* Check x against r (whether or not it applies). */
 expect_case expect_eval(const scn_expect *x, const run_result *r);
 /* The expectation without its pattern, as "p99_ms{op=write} <= 250",

@@ -520,3 +520,28 @@ done:
     sim_free(p);
     return rc;
 }
+
+/* For other plot modules (plot_sweep.c): one gnuplot run with the same setup as plot_db. */
+int plot_gnuplot(const char *out_dir, const char *script, const char *vars, const char *image,
+                 plot_file_fn *file, void *ctx, sim_err *err)
+{
+    plot_options o = {.out_dir = out_dir};
+    plot_runner *p = sim_calloc(1, sizeof *p);
+    if (!p)
+        return oom(err);
+    *p = (plot_runner){.o = &o, .file = file, .ctx = ctx};
+    int rc = 0;
+    char common[PATH_MAX + 16];
+    snprintf(common, sizeof common, "%s/common.gp", plot_script_dir());
+    if (!plot__find_program("gnuplot", p->gnuplot, sizeof p->gnuplot))
+        rc = sim_err_set(err, SIM_ENOENT, NULL, "gnuplot not found; install gnuplot-nox");
+    else if (plot__absolute(plot_script_dir(), p->dir, sizeof p->dir) < 0 ||
+             plot__absolute(common, p->common, sizeof p->common) < 0 ||
+             access(p->common, R_OK) != 0)
+        rc = plot__io_fail(err, "cannot find the gnuplot scripts (set MRSIM_PLOT_DIR to the "
+                                "folder of mrsim's analysis/plots)", common);
+    else if ((rc = plot__make_dir(out_dir, err)) == 0)
+        rc = plot__run_gnuplot(p, script, vars, image, err);
+    sim_free(p);
+    return rc;
+}

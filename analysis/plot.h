@@ -61,4 +61,10 @@ size_t plot_quote(const char *s, char *out, size_t n);
  * called for each image. */
 int plot_db(db_conn *db, const plot_options *o, plot_file_fn *file, void *ctx, sim_err *err);
 
+/* Run "gnuplot -e VARS common.gp SCRIPT" inside out_dir (created when missing) as plot_db
+ * does, for the other plot modules (plot_sweep.h), and check that 'image' was written; file
+ * (may be NULL) is called with its path. Returns 0, SIM_ENOENT (no gnuplot) or SIM_EIO. */
+int plot_gnuplot(const char *out_dir, const char *script, const char *vars, const char *image,
+                 plot_file_fn *file, void *ctx, sim_err *err);
+
 #endif

@@ -38,7 +38,16 @@ typedef enum cli_opt_kind {
     CLI_OPT_FLAG,                             /* --name; dest is a bool *, set to true */
     CLI_OPT_STRING,                           /* --name VALUE; dest is a const char ** */
     CLI_OPT_SEED,                             /* --name N, N in 0..2^63-1; dest is uint64_t * */
+    CLI_OPT_LIST,                             /* --name VALUE, repeatable; dest is a
+                                                 cli_list *, values kept in order */
 } cli_opt_kind;
+
+#define CLI_LIST_MAX 16                       /* values of one repeatable option */
+
+typedef struct cli_list {
+    const char *v[CLI_LIST_MAX];              /* borrowed from argv */
+    size_t      n;
+} cli_list;
 
 typedef struct cli_opt {
     const char  *name;                        /* long name without the dashes: "seed" */
@@ -64,7 +73,7 @@ typedef struct cli_spec {
 
 /* Parse argv[1..argc) (argv[0] is the subcommand name) against spec. Options may come before,
  * between or after the operands, as "--name VALUE" or "--name=VALUE"; "--" ends the options;
- * a repeated option keeps its last value. The operands are moved, in order, to
+ * a repeated option keeps its last value (a CLI_OPT_LIST keeps them all). The operands are moved, in order, to
  * argv[1..*noperands]. Returns CLI_CONTINUE when the subcommand should go on; otherwise the
  * exit status to return at once: CLI_EXIT_OK after printing the help, CLI_EXIT_USAGE after
  * printing what was wrong (stderr). */
@@ -170,5 +179,7 @@ int cli_validate_main(int argc, char **argv);
 int cli_check_main(int argc, char **argv);
 int cli_plot_main(int argc, char **argv);
 int cli_report_main(int argc, char **argv);
+int cli_sweep_main(int argc, char **argv);
+int cli_merge_main(int argc, char **argv);
 
 #endif

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "db.h"
 #include "plot.h"
+#include "plot_sweep.h"
 
 #define CLI_DEFAULT_PLOT_DIR "results/plots"
 
@@ -38,12 +39,22 @@ static const char plot_help[] =
     "Each image's data is written beside it as a .tsv file. PATTERN is the pattern's name\n"
     "with characters other than letters, digits, '.', '_' and '-' replaced by '_'.\n"
     "\n"
+    "With --sweep (a sweep stored by mrsim sweep, or merged by mrsim merge), per metric:\n"
+    "  sweep-METRIC.FMT          the metric (mean over the seeds, 95% CI as a band) against\n"
+    "                            the first numeric varied parameter, one curve per value of\n"
+    "                            the other dimensions, the SLO's bound as a dashed line\n"
+    "  sweep-METRIC-heat.FMT     a sweep of two dimensions: the mean per point as a heat map\n"
+    "The metrics are the sweep's objectives and each --metric (default, with neither:\n"
+    "availability and p99_ms).\n"
+    "\n"
     "options:\n"
     "  --run ID           plot this run alone\n"
     "  --scenario NAME    plot the runs of this scenario (every pattern and seed)\n"
     "  --out DIR          where the files go (default: " CLI_DEFAULT_PLOT_DIR "; created when\n"
     "                     missing)\n"
     "  --format FMT       png (default) or svg\n"
+    "  --sweep ID         plot sweep ID (sweeps.id), or 'latest'\n"
+    "  --metric NAME      with --sweep: also plot this whole-run metric; repeatable\n"
     "  -h, --help         show this help\n"
     "\n"
     "The gnuplot scripts are read from $MRSIM_PLOT_DIR when set, else from the source\n"
@@ -71,8 +82,11 @@ static void print_file(void *ctx, const char *path)
 int cli_plot_main(int argc, char **argv)
 {
     const char *run_text = NULL, *scenario = NULL, *out = CLI_DEFAULT_PLOT_DIR;
-    const char *format = "png";
+    const char *format = "png", *sweep = NULL;
+    cli_list metrics = {0};
     const cli_opt opts[] = {
+        {"sweep", CLI_OPT_STRING, &sweep, NULL},
+        {"metric", CLI_OPT_LIST, &metrics, NULL},
         {"run", CLI_OPT_STRING, &run_text, NULL},
         {"scenario", CLI_OPT_STRING, &scenario, NULL},
         {"out", CLI_OPT_STRING, &out, NULL},
@@ -80,7 +94,8 @@ int cli_plot_main(int argc, char **argv)
     };
     const cli_spec spec = {
         .name = "plot",
-        .usage = "mrsim plot DB [--run ID | --scenario NAME] [--out DIR] [--format png|svg]",
+        .usage = "mrsim plot DB [--run ID | --scenario NAME | --sweep ID|latest [--metric M]...] "
+                 "[--out DIR] [--format png|svg]",
         .help = plot_help,
         .opts = opts,
         .nopts = sizeof opts / sizeof opts[0],
@@ -94,8 +109,14 @@ int cli_plot_main(int argc, char **argv)
         return status;
     const char *db_path = argv[1];
     plot_options o = {.scenario = scenario, .out_dir = out};
-    if (run_text && scenario)
-        return cli_usage_error(&spec, "--run and --scenario exclude each other");
+    if ((run_text != NULL) + (scenario != NULL) + (sweep != NULL) > 1)
+        return cli_usage_error(&spec, "--run, --scenario and --sweep exclude each other");
+    plot_sweep_options so = {.out_dir = out, .metrics = metrics.v, .nmetrics = metrics.n};
+    if (sweep && strcmp(sweep, "latest") != 0 && parse_run_id(sweep, &so.sweep_id) < 0)
+        return cli_usage_error(&spec, "--sweep: expected a positive integer or 'latest', got "
+                               "'%s'", sweep);
+    if (metrics.n > 0 && !sweep)
+        return cli_usage_error(&spec, "--metric goes with --sweep");
     if (run_text && parse_run_id(run_text, &o.run_id) < 0)
         return cli_usage_error(&spec, "--run: expected a positive integer, got '%s'",
                                run_text);
@@ -118,7 +139,9 @@ int cli_plot_main(int argc, char **argv)
     if (db_open(db_path, &db, &err) < 0)
         return cli_print_error(&err);
     status = CLI_EXIT_OK;
-    if (plot_db(db, &o, print_file, NULL, &err) < 0)
+    so.format = o.format;
+    if ((sweep ? plot_sweep(db, &so, print_file, NULL, &err) : plot_db(db, &o, print_file, NULL,
+                                                                       &err)) < 0)
         status = cli_print_error(&err);
     db_close(db);
     return cli_finish_stdout(status);

@@ -75,6 +75,16 @@ static int set_opt(const cli_spec *spec, const cli_opt *o, const char *value)
                                    o->name);
         *(const char **)o->dest = value;
         break;
+    case CLI_OPT_LIST: {
+        cli_list *l = o->dest;
+        if (value[0] == '\0')
+            return cli_usage_error(spec, "--%s: expected a value, got an empty string",
+                                   o->name);
+        if (l->n == CLI_LIST_MAX)
+            return cli_usage_error(spec, "--%s: at most %d times", o->name, CLI_LIST_MAX);
+        l->v[l->n++] = value;
+        break;
+    }
     case CLI_OPT_SEED:
         if (cli_parse_seed(value, (uint64_t *)o->dest) < 0)
             return cli_usage_error(spec, "--%s: expected an integer from 0 to %lld, got '%s'",

@@ -19,6 +19,9 @@ static const struct command {
     {"check", cli_check_main, "run scenarios and check their expectations (for CI)"},
     {"plot", cli_plot_main, "plot stored runs with gnuplot (PNG or SVG)"},
     {"report", cli_report_main, "write one self-contained HTML page: scenario, table, plots"},
+    {"sweep", cli_sweep_main, "run a scenario over a grid of parameters; find the smallest "
+     "that meets an SLO"},
+    {"merge", cli_merge_main, "combine the databases of a sweep's shards into one"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -1,5 +1,5 @@
 /* scn-int.h - private to the scenario loader (scn.c, scn-json.c, scn-world.c, scn-deploy.c,
- * scn-cost.c).
+ * scn-cost.c, scn-vary.c, scn-vary-values.c).
  *
  * The loader is one module in five files: scn.c checks the text, parses it with cJSON and
  * walks the top-level object in dependency order; scn-json.c holds the generic helpers that
@@ -67,6 +67,28 @@ int scn__unknown_region(const scn_scenario *s, const char *path, const char *nam
                         sim_err *err);
 int scn__get_region(const scn_scenario *s, const cJSON *n, const char *path, uint32_t *out,
                     sim_err *err);
+
+/* ---- scn.c: the parse itself ---- */
+
+/* Parse text (len bytes followed by a NUL) with the loader's checks and allocation hooks.
+ * Returns 0 and a tree the caller deletes, or SIM_EINVAL (path "", a line and column) or
+ * SIM_ENOMEM. */
+int scn__json_parse(const char *text, size_t len, cJSON **out, sim_err *err);
+
+/* ---- scn-vary.c: the "sweep" section ---- */
+
+int scn__parse_sweep(scn_scenario *s, const cJSON *n, const cJSON *root, sim_err *err);
+
+/* ---- scn-vary-values.c: a dimension's values ---- */
+
+struct scn_vary;
+struct scn_value;
+void scn__value_fini(struct scn_value *v);
+/* Append the values text gives ("8..64:8", "10ms,50ms") to d; 'where' names it in errors. */
+int scn__parse_values(struct scn_vary *d, const char *text, const char *where, sim_err *err);
+/* The same from a JSON string (the same syntax) or an array of scalars. */
+int scn__parse_value_node(struct scn_vary *d, const cJSON *n, const char *where,
+                          sim_err *err);
 
 /* ---- scn-world.c: distributions, regions, network, clients, faults ---- */
 

@@ -39,6 +39,7 @@
  * it or cJSON.h. */
 #include "scn.h"
 #include "scn-int.h"
+#include "scn-vary.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -54,7 +55,7 @@
 static const char *const F_TOP[] = {"name", "description", "seed", "duration", "warmup",
                                     "regions", "network", "clients", "faults", "patterns",
                                     "data", "routing", "failover", "monitor", "alerts", "cost",
-                                    "expect"};
+                                    "expect", "sweep"};
 
 /* The file's base name without ".json"; "scenario" if that leaves nothing. */
 static int default_name(scn_scenario *s, sim_err *err)
@@ -185,6 +186,11 @@ static int build(scn_scenario *s, const cJSON *root, sim_err *err)
             TRY(scn__parse_expect(s, &s->expects[i], c, scn__pindex(p, "expect", i), err));
         }
     }
+
+    /* Last: its paths point anywhere in the document, its pattern and objectives name
+     * what was read above. */
+    if ((v = scn__field(root, "sweep")))
+        TRY(scn__parse_sweep(s, v, root, err));
     return 0;
 }
 
@@ -266,11 +272,10 @@ static void json_free(void *p)
     sim_free(p);
 }
 
-/* Parse s->text (s->text_len bytes plus its NUL) into s. */
-static int parse_text(scn_scenario *s, sim_err *err)
+int scn__json_parse(const char *text, size_t len, cJSON **out, sim_err *err)
 {
-    char b[FOUND_N];
-    int rc = prescan(s->text, s->text_len, err);
+    *out = NULL;
+    int rc = prescan(text, len, err);
     if (rc < 0)
         return rc;
     cJSON_Hooks hooks = {.malloc_fn = json_malloc, .free_fn = json_free};
@@ -279,16 +284,28 @@ static int parse_text(scn_scenario *s, sim_err *err)
     const char *end = NULL;
     /* The length includes the NUL: with require_null_terminated, cJSON checks that the
      * byte after the value (and any whitespace) is a NUL inside the buffer. */
-    cJSON *root = cJSON_ParseWithLengthOpts(s->text, s->text_len + 1, &end, 1);
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
     if (!root) {
         if (json_oom)
             return scn__no_memory(err);
-        size_t pos = end ? (size_t)(end - s->text) : 0;
+        size_t pos = end ? (size_t)(end - text) : 0;
         size_t line, col;
-        line_col(s->text, pos, &line, &col);
+        line_col(text, pos, &line, &col);
         return sim_err_set(err, SIM_EINVAL, "", "invalid JSON at line %zu, column %zu%s", line,
-                           col, pos >= s->text_len ? ": unexpected end of file" : "");
+                           col, pos >= len ? ": unexpected end of file" : "");
     }
+    *out = root;
+    return 0;
+}
+
+/* Parse s->text (s->text_len bytes plus its NUL) into s. */
+static int parse_text(scn_scenario *s, sim_err *err)
+{
+    char b[FOUND_N];
+    cJSON *root = NULL;
+    int rc = scn__json_parse(s->text, s->text_len, &root, err);
+    if (rc < 0)
+        return rc;
     if (!cJSON_IsObject(root))
         rc = sim_err_set(err, SIM_EINVAL, "", "expected a JSON object at the top level, got %s",
                          scn__found(root, b));
@@ -426,6 +443,7 @@ void scn_free(scn_scenario *s)
     sim_free(s->patterns);
     sim_free(s->cost.server_hour);
     sim_free(s->cost.transfer_gb);
+    scn_sweep_free(s->sweep);
     sim_free(s->file);
     sim_free(s->text);
     sim_free(s->name);

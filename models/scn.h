@@ -301,6 +301,7 @@ typedef struct scn_scenario {
     scn_failover failover;
     scn_monitor monitor;
     scn_cost    cost;
+    struct scn_sweep *sweep;                  /* the "sweep" section (scn-vary.h), or NULL */
 } scn_scenario;
 
 /* Load and check a scenario file. Returns 0 and a scenario the caller frees with scn_free,

@@ -179,10 +179,11 @@ static void test_db_open_creates_current_schema(void **state)
 
     sqlite3 *h = raw_open(f->path);
     assert_int_equal(raw_int(h, "PRAGMA user_version"), DB_SCHEMA_VERSION);
-    assert_int_equal(DB_SCHEMA_VERSION, 3);
+    assert_int_equal(DB_SCHEMA_VERSION, 4);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
                                 " AND name IN ('runs', 'metrics', 'events', 'series',"
-                                " 'latency_hist')"), 5);
+                                " 'latency_hist', 'sweeps', 'sweep_points', 'sweep_params')"),
+                     8);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                                 " AND name IN ('metrics_run_id', 'events_run_id',"
                                 " 'series_run_id', 'latency_hist_run_id')"), 4);
@@ -417,7 +418,7 @@ static void test_db_version_1_is_migrated(void **state)
     write_ok(f->path, &r, 2);
     write_ok(f->path, &r, 3);                 /* a second open finds it current */
     h = raw_open(f->path);
-    assert_int_equal(raw_int(h, "PRAGMA user_version"), 3);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), DB_SCHEMA_VERSION);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE"
                                 " (type = 'table' AND name IN ('series', 'latency_hist'))"
                                 " OR (type = 'index' AND name IN ('series_run_id',"
@@ -448,7 +449,7 @@ static void test_db_version_2_is_migrated(void **state)
     run_result r = test_run();
     write_ok(f->path, &r, 2);
     h = raw_open(f->path);
-    assert_int_equal(raw_int(h, "PRAGMA user_version"), 3);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), DB_SCHEMA_VERSION);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE name IN"
                                 " ('latency_hist', 'latency_hist_run_id')"), 2);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM series WHERE run_id = 1"), 1);
@@ -571,7 +572,7 @@ static void test_db_newer_schema_is_refused(void **state)
 {
     fixture *f = *state;
     sqlite3 *h = raw_open(f->path);
-    raw_exec(h, "CREATE TABLE runs (id INTEGER PRIMARY KEY); PRAGMA user_version = 4");
+    raw_exec(h, "CREATE TABLE runs (id INTEGER PRIMARY KEY); PRAGMA user_version = 5");
     sqlite3_close(h);
 
     db_conn *db = NULL;
@@ -579,11 +580,11 @@ static void test_db_newer_schema_is_refused(void **state)
     assert_int_equal(db_open(f->path, &db, &err), SIM_EIO);
     assert_null(db);
     assert_string_equal(err.file, f->path);
-    assert_non_null(strstr(err.msg, "schema version 4"));
+    assert_non_null(strstr(err.msg, "schema version 5"));
     assert_non_null(strstr(err.msg, "newer mrsim"));
     /* and left alone */
     h = raw_open(f->path);
-    assert_int_equal(raw_int(h, "PRAGMA user_version"), 4);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), 5);
     sqlite3_close(h);
 }
 
@@ -708,6 +709,140 @@ static void test_db_plot_runs_every_seed_of_the_latest_text(void **state)
     db_close(db);
 }
 
+/* --- sweeps (version 4) ----------------------------------------------------------------- */
+
+/* Version 3: everything but the sweep tables, as an mrsim before sweeps wrote it. */
+static void test_db_version_3_is_migrated(void **state)
+{
+    fixture *f = *state;
+    run_result r = test_run();
+    write_ok(f->path, &r, 1);
+    sqlite3 *h = raw_open(f->path);
+    raw_exec(h, "DROP TABLE sweep_params; DROP TABLE sweep_points; DROP TABLE sweeps;"
+                "PRAGMA user_version = 3;");
+    sqlite3_close(h);
+
+    write_ok(f->path, &r, 2);
+    h = raw_open(f->path);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), 4);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE name IN"
+                                " ('sweeps', 'sweep_points', 'sweep_params',"
+                                " 'sweep_points_sweep', 'sweep_params_sweep')"), 5);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM runs"), 2);
+    sqlite3_close(h);
+}
+
+static const db_sweep_info test_sweep = {
+    .hash = "abc", .scenario = "s", .file = "s.json", .npoints = 4, .nseeds = 2,
+    .dims = "regions[*].servers\tfaults[0].region", .started = "2024-05-01T00:00:00.000Z",
+    .version = "0.1.0",
+};
+
+/* Write run r as point p, seed index k of sweep id into db. */
+static void write_point(db_conn *db, int64_t id, int64_t p, uint32_t k)
+{
+    static const char *const paths[] = {"regions[*].servers", "faults[0].region"};
+    static const char *const values[] = {"8", "eu-west-1"};
+    static const double xs[] = {8, NAN};
+    run_result r = test_run();
+    db_sweep_link l = {.sweep_id = id, .point = p, .k = k, .seed = 7 + k,
+                       .params = "regions[*].servers=8 faults[0].region=eu-west-1", .ndims = 2,
+                       .paths = paths, .values = values, .xs = xs};
+    db_run_info info = test_info;
+    info.sweep = &l;
+    sim_err err = {0};
+    assert_int_equal(db_write_run(db, &r, &info, NULL, &err), 0);
+}
+
+static int count_runs(void *ctx, const db_sweep_run *r)
+{
+    int64_t *n = ctx;
+    assert_int_equal(r->point * 2 + r->k, *n);      /* in the order written */
+    (*n)++;
+    return 0;
+}
+
+static void test_db_sweep_rows_and_reopen(void **state)
+{
+    fixture *f = *state;
+    db_conn *db = NULL;
+    sim_err err = {0};
+    int64_t id = 0, id2 = 0;
+    assert_int_equal(db_open(f->path, &db, &err), 0);
+    assert_int_equal(db_sweep_open(db, &test_sweep, &id, &err), 0);     /* new */
+    write_point(db, id, 0, 0);
+    write_point(db, id, 0, 1);
+    write_point(db, id, 1, 0);
+    assert_int_equal(db_sweep_open(db, &test_sweep, &id2, &err), 1);    /* found again */
+    assert_int_equal(id2, id);
+    db_sweep_info shard = test_sweep;
+    shard.shard = "1/2";                                               /* another row */
+    assert_int_equal(db_sweep_open(db, &shard, &id2, &err), 0);
+    assert_true(id2 != id);
+    int64_t n = 0;
+    assert_int_equal(db_sweep_runs(db, id, count_runs, &n, &err), 3);
+    assert_int_equal(n, 3);
+    db_close(db);
+    sqlite3 *h = raw_open(f->path);
+    /* one params row per dimension, with the first seed of each point only */
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM sweep_params"), 4);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM sweep_params WHERE x IS NULL"), 2);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM sweep_points WHERE seed = 8"), 1);
+    sqlite3_close(h);
+}
+
+/* A run copied by db_sweep_import has the same rows as written, under a new id. */
+static void test_db_sweep_import_copies_row_for_row(void **state)
+{
+    fixture *f = *state;
+    char src_path[600];
+    snprintf(src_path, sizeof src_path, "%s.src", f->path);
+    remove(src_path);
+    db_conn *src = NULL, *dst = NULL, *direct = NULL;
+    sim_err err = {0};
+    int64_t sid = 0, did = 0, xid = 0;
+    assert_int_equal(db_open(src_path, &src, &err), 0);
+    assert_int_equal(db_sweep_open(src, &test_sweep, &sid, &err), 0);
+    write_point(src, sid, 1, 0);
+    write_point(src, sid, 1, 1);
+    write_point(src, sid, 3, 0);
+    assert_int_equal(db_open(f->path, &dst, &err), 0);
+    assert_int_equal(db_sweep_open(dst, &test_sweep, &did, &err), 0);
+    write_point(dst, did, 0, 0);              /* something before: the ids must move */
+    assert_int_equal(db_begin(dst, &err), 0);
+    assert_int_equal(db_sweep_import(dst, did, src, sid, 1, &err), 2);
+    assert_int_equal(db_sweep_import(dst, did, src, sid, -1, &err), 3);
+    assert_int_equal(db_commit(dst, &err), 0);
+    db_close(src);
+    db_close(dst);
+    remove(src_path);
+    /* The same writes made directly give the same rows. */
+    assert_int_equal(db_open(src_path, &direct, &err), 0);
+    assert_int_equal(db_sweep_open(direct, &test_sweep, &xid, &err), 0);
+    write_point(direct, xid, 0, 0);
+    write_point(direct, xid, 1, 0);
+    write_point(direct, xid, 1, 1);
+    write_point(direct, xid, 1, 0);
+    write_point(direct, xid, 1, 1);
+    write_point(direct, xid, 3, 0);
+    db_close(direct);
+    sqlite3 *a = raw_open(f->path), *b = raw_open(src_path);
+    static const char *const q[] = {
+        "SELECT count(*) FROM runs", "SELECT count(*) FROM metrics",
+        "SELECT count(*) FROM events", "SELECT count(*) FROM series",
+        "SELECT count(*) FROM sweep_points", "SELECT count(*) FROM sweep_params",
+        "SELECT sum(run_id * 7 + point * 3 + k) FROM sweep_points",
+        "SELECT sum(length(params)) FROM sweep_points",
+        "SELECT max(run_id) FROM metrics", "SELECT count(DISTINCT run_id) FROM series",
+    };
+    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
+        assert_int_equal(raw_int(a, q[i]), raw_int(b, q[i]));
+    assert_int_equal(raw_int(a, "SELECT count(*) FROM runs"), 6);
+    sqlite3_close(a);
+    sqlite3_close(b);
+    remove(src_path);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -722,6 +857,9 @@ int main(void)
         T(test_db_failed_series_insert_leaves_no_partial_run),
         T(test_db_version_1_is_migrated),
         T(test_db_version_2_is_migrated),
+        T(test_db_version_3_is_migrated),
+        T(test_db_sweep_rows_and_reopen),
+        T(test_db_sweep_import_copies_row_for_row),
         T(test_db_latency_hist_round_trip),
         T(test_db_plot_runs_latest_per_pattern),
         T(test_db_plot_runs_every_seed_of_the_latest_text),

@@ -619,10 +619,40 @@ static void test_expect_added_cases_in_junit(void **state)
     expect_report_free(rep);
 }
 
+/* The interval form used by sweeps: min against the low end, max against the high end. */
+static void test_expect_meets_ci_takes_the_whole_interval(void **state)
+{
+    (void)state;
+    scn_expect mx = max_of("p99_ms", 200), mn = min_of("availability", 0.999);
+    assert_true(expect_meets_ci(&mx, 150, 200));
+    assert_false(expect_meets_ci(&mx, 150, 200.5));     /* the mean passes, the bound not */
+    assert_true(expect_meets(&mx, 175));
+    assert_true(expect_meets_ci(&mn, 0.999, 1));
+    assert_false(expect_meets_ci(&mn, 0.9989, 1));
+    assert_false(expect_meets_ci(&mx, NAN, NAN));
+    scn_expect eq = equals_of("lost_writes", 0);
+    assert_true(expect_meets_ci(&eq, 0, 0));
+    assert_false(expect_meets_ci(&eq, 0, 1));
+    run_scope scope;
+    const char *key;
+    scn_expect w = max_of("p99_ms", 1);
+    w.op = "write";
+    assert_true(expect_scope(&w, &scope, &key));
+    assert_int_equal(scope, RUN_SCOPE_OP);
+    assert_string_equal(key, "write");
+    w.region = "eu-west-1";
+    assert_false(expect_scope(&w, &scope, &key));
+    w.op = NULL;
+    assert_true(expect_scope(&w, &scope, &key));
+    assert_int_equal(scope, RUN_SCOPE_REGION);
+    assert_string_equal(key, "eu-west-1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expect_max_passes_and_fails),
+        cmocka_unit_test(test_expect_meets_ci_takes_the_whole_interval),
         cmocka_unit_test(test_expect_min_and_range),
         cmocka_unit_test(test_expect_equals_is_exact),
         cmocka_unit_test(test_expect_measured_has_the_digits_to_tell),

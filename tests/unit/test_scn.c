@@ -736,7 +736,7 @@ static const bad_case BAD[] = {
     {"{" BASE ",'standby':{'automatic':true}}", "",
      "unknown field \"standby\"; expected one of: name, description, seed, duration, "
      "warmup, regions, network, clients, faults, patterns, data, routing, failover, monitor, "
-     "alerts, cost, expect"},
+     "alerts, cost, expect, sweep"},
     {"{" BASE ",'alert':{}}", "", "unknown field \"alert\" (did you mean \"alerts\"?)"},
     {"{" BASE ",'pattern':{}}", "", "unknown field \"pattern\" (did you mean \"patterns\"?)"},
     {"{" BASE ",'Seed':1}", "", "unknown field \"Seed\" (did you mean \"seed\"?)"},

@@ -1,0 +1,328 @@
+/* cli_sweep_eval.c - `mrsim sweep`'s figures, objectives, search and report.
+ *
+ * Figures: an objective's metric at a point is the mean over the point's seeds with the
+ * half-width of its 95% confidence interval (stat_ci95, Student's t), read back from the
+ * stored runs. An objective holds at a point when its bounds hold for the whole interval
+ * (confidence "bound", the default: mean + ci <= max, mean - ci >= min; expect_meets_ci) or
+ * for the mean (confidence "mean"). A value a run did not measure (NaN) fails every bound.
+ *
+ * The search (--minimize PATH) is a bisection over the index of PATH's values: candidate v
+ * passes when every objective holds at every point whose PATH is v (every combination of the
+ * other dimensions: every region lost, every load, ...). It assumes monotonicity: if v
+ * passes, every larger value passes. It evaluates the largest value first (if that fails,
+ * nothing does) and then halves, so a dimension of n values costs 1 + ceil(log2 n)
+ * candidates rather than n. Without monotonicity the answer is a value that passes whose
+ * predecessor fails, not necessarily the smallest; the grid (no --minimize) shows all.
+ *
+ * --minimize METRIC: every point of the grid is run and the answer is the point, among those
+ * where every objective holds, with the smallest mean of METRIC (ties: the lower point). */
+#include "cli_sweep.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "expect.h"
+#include "stat.h"
+
+typedef struct fig {
+    double mean, ci;                          /* NaN mean: something was not measured */
+    bool   holds;
+} fig;
+
+/* The figures shown when the sweep has no objectives. */
+static const scn_expect default_figs[] = {{.metric = "availability"}, {.metric = "p99_ms"}};
+
+static const scn_expect *figs_of(const sweep *s, size_t *n)
+{
+    if (s->sw->nslo > 0) {
+        *n = s->sw->nslo;
+        return s->sw->slo;
+    }
+    *n = sizeof default_figs / sizeof default_figs[0];
+    return default_figs;
+}
+
+/* Objective x at point p over its seeds (all stored). */
+static int point_fig(sweep *s, size_t p, const scn_expect *x, fig *f)
+{
+    double v[SCN_SWEEP_MAX_SEEDS];
+    run_scope scope;
+    const char *key;
+    sim_err err = {0};
+    char desc[256];
+    if (!expect_scope(x, &scope, &key)) {
+        expect_describe(x, desc, sizeof desc);
+        fprintf(stderr, "%s: %s: give \"op\" or \"region\", not both\n", s->file, desc);
+        return CLI_EXIT_FAIL;
+    }
+    for (size_t k = 0; k < s->nseeds; k++) {
+        /* ensure() ran the point and reload() read its ids back: every seed is stored. */
+        assert(s->run_of[p * s->nseeds + k] != 0);
+        int rc = db_read_metric(s->db, s->run_of[p * s->nseeds + k], run_scope_name(scope), key,
+                                x->metric, &v[k], &err);
+        if (rc < 0)
+            return cli_print_error(&err);
+        if (rc == 0) {
+            expect_describe(x, desc, sizeof desc);
+            fprintf(stderr, "%s: objective %s: unknown metric \"%s\"%s%s\n", s->file, desc,
+                    x->metric, key[0] ? " for " : "", key);
+            return CLI_EXIT_FAIL;
+        }
+    }
+    *f = (fig){.mean = NAN, .ci = NAN};
+    bool nan = false;
+    for (size_t k = 0; k < s->nseeds; k++)
+        nan = nan || isnan(v[k]);
+    if (!nan)
+        stat_ci95(v, s->nseeds, &f->mean, &f->ci);
+    f->holds = s->sw->confidence == SCN_CONF_MEAN ? expect_meets(x, f->mean)
+                                                  : expect_meets_ci(x, f->mean - f->ci,
+                                                                    f->mean + f->ci);
+    return 0;
+}
+
+/* Whether every objective holds at p. */
+static int point_holds(sweep *s, size_t p, bool *holds)
+{
+    *holds = true;
+    for (size_t i = 0; i < s->sw->nslo; i++) {
+        fig f;
+        int rc = point_fig(s, p, &s->sw->slo[i], &f);
+        if (rc)
+            return rc;
+        *holds = *holds && f.holds;
+    }
+    return 0;
+}
+
+/* Run the points of pts[0..n) that are not stored yet. */
+static int ensure(sweep *s, const size_t *pts, size_t n)
+{
+    size_t *jobs = sim_calloc(n * s->nseeds + 1, sizeof *jobs);
+    if (!jobs) {
+        fprintf(stderr, "mrsim sweep: out of memory\n");
+        return CLI_EXIT_FAIL;
+    }
+    size_t nj = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < s->nseeds; k++)
+            jobs[nj++] = pts[i] * s->nseeds + k;
+    for (size_t i = 0; i < nj; i++)
+        if (s->run_of[jobs[i]] != 0)
+            s->runs_done++;
+    s->runs_total += nj;
+    int rc = sweep_run_jobs(s, jobs, nj);
+    sim_free(jobs);
+    return rc;
+}
+
+static void point_params(const sweep *s, size_t p, char *buf, size_t n)
+{
+    size_t idx[SCN_SWEEP_MAX_DIMS], len = 0;
+    scn_sweep_coords(s->sw, p, idx);
+    buf[0] = '\0';
+    for (size_t d = 0; d < s->sw->ndims && len + 1 < n; d++) {
+        int w = snprintf(buf + len, n - len, "%s%s=%s", d ? " " : "", s->sw->dims[d].path,
+                         s->sw->dims[d].values[idx[d]].label);
+        len += w > 0 ? (size_t)w : 0;
+    }
+}
+
+/* One report line for point p: its parameters, each figure "metric=mean±ci", PASS/FAIL. */
+static int print_point(sweep *s, size_t p)
+{
+    char params[1024], desc[256];
+    size_t nf;
+    const scn_expect *figs = figs_of(s, &nf);
+    point_params(s, p, params, sizeof params);
+    printf("%s", params);
+    bool all = true;
+    for (size_t i = 0; i < nf; i++) {
+        fig f;
+        int rc = point_fig(s, p, &figs[i], &f);
+        if (rc)
+            return rc;
+        all = all && f.holds;
+        expect_describe(&figs[i], desc, sizeof desc);
+        char *sp = strchr(desc, ' ');          /* the metric and its filters, no bounds */
+        if (sp)
+            *sp = '\0';
+        printf("  %s=%.6g±%.2g", desc, f.mean, f.ci);
+    }
+    if (s->sw->minimize && s->sw->minimize_dim < 0) {
+        fig f;
+        scn_expect m = {.metric = s->sw->minimize};
+        int rc = point_fig(s, p, &m, &f);
+        if (rc)
+            return rc;
+        printf("  %s=%.6g±%.2g", m.metric, f.mean, f.ci);
+    }
+    printf("%s\n", s->sw->nslo ? (all ? "  PASS" : "  FAIL") : "");
+    return 0;
+}
+
+static int print_points(sweep *s, const bool *evaluated)
+{
+    for (size_t p = 0; p < s->npoints; p++) {
+        if (!evaluated[p])
+            continue;
+        int rc = print_point(s, p);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Bisection over dimension md. *found is the answer's value index, or -1. */
+static int bisect(sweep *s, bool *evaluated, long *found, size_t *npts)
+{
+    const scn_sweep *sw = s->sw;
+    size_t md = (size_t)sw->minimize_dim, nv = sw->dims[md].nvalues;
+    size_t per = s->npoints / nv;
+    size_t *pts = sim_calloc(per, sizeof *pts);
+    if (!pts)
+        return CLI_EXIT_FAIL;
+    /* Estimate for the progress line: 1 + ceil(log2 nv) candidates. */
+    long lo = 0, hi = (long)nv - 1, cand = hi;
+    *found = -1;
+    *npts = per;
+    int rc = 0;
+    for (bool first = true;; first = false) {
+        size_t n = 0, idx[SCN_SWEEP_MAX_DIMS];
+        for (size_t p = 0; p < s->npoints; p++) {
+            scn_sweep_coords(sw, p, idx);
+            if (idx[md] == (size_t)cand)
+                pts[n++] = p;
+        }
+        if ((rc = ensure(s, pts, n)) != 0)
+            break;
+        bool ok = true;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            bool h;
+            rc = point_holds(s, pts[i], &h);
+            ok = ok && h;
+            evaluated[pts[i]] = true;
+        }
+        if (rc)
+            break;
+        if (!s->quiet)
+            fprintf(stderr, "%s=%s: %s\n", sw->dims[md].path, sw->dims[md].values[cand].label,
+                    ok ? "every objective holds" : "an objective fails");
+        if (first && !ok)
+            break;                            /* the largest value fails: none passes */
+        if (ok) {
+            *found = cand;
+            hi = cand;
+        } else {
+            lo = cand + 1;
+        }
+        if (lo >= hi) {
+            *found = hi;
+            break;
+        }
+        cand = lo + (hi - lo) / 2;
+    }
+    sim_free(pts);
+    return rc;
+}
+
+/* Check the sweep's expectations on min_found against value (NaN: none found). */
+static int check_expects(const sweep *s, double value)
+{
+    char desc[256];
+    int status = 0;
+    for (size_t i = 0; i < s->sw->nexpects; i++) {
+        const scn_expect *x = &s->sw->expects[i];
+        bool ok = expect_meets(x, value);
+        expect_describe(x, desc, sizeof desc);
+        printf("%s %s  %s  (measured %s%.10g)\n", ok ? "PASS " : "FAIL ", s->file, desc,
+               isnan(value) ? "nothing, " : "", value);
+        if (!ok)
+            status = CLI_EXIT_FAIL;
+    }
+    return status;
+}
+
+static const char *conf_text(const sweep *s)
+{
+    return s->sw->confidence == SCN_CONF_MEAN ? "the mean" : "the 95% CI bound";
+}
+
+int sweep_evaluate(sweep *s)
+{
+    const scn_sweep *sw = s->sw;
+    bool *evaluated = sim_calloc(s->npoints, sizeof *evaluated);
+    size_t *pts = sim_calloc(s->npoints, sizeof *pts);
+    int rc = CLI_EXIT_FAIL;
+    if (!evaluated || !pts)
+        goto done;
+    bool search = sw->minimize_dim >= 0 && s->shard_n == 1;
+    long found = -1;
+    size_t per = 0;
+    if (search) {
+        if ((rc = bisect(s, evaluated, &found, &per)) != 0)
+            goto done;
+    } else {
+        size_t n = 0;
+        for (size_t p = 0; p < s->npoints; p++)
+            if (sweep_mine(s, p))
+                pts[n++] = p, evaluated[p] = true;
+        if ((rc = ensure(s, pts, n)) != 0)
+            goto done;
+    }
+    if ((rc = print_points(s, evaluated)) != 0)
+        goto done;
+    if (!s->quiet && s->ran == 0)
+        fprintf(stderr, "every run was already stored in %s\n", s->db_path);
+    if (s->shard_n > 1) {
+        if (sw->minimize)
+            printf("minimum: found on the merged database (mrsim merge, then the same sweep "
+                   "with --db on it)\n");
+        goto done;
+    }
+    double value = NAN;
+    if (search) {
+        const scn_vary *d = &sw->dims[sw->minimize_dim];
+        if (found < 0) {
+            printf("minimum: none: %s=%s, the largest value, fails the objectives\n", d->path,
+                   d->values[d->nvalues - 1].label);
+        } else {
+            value = d->values[found].x;
+            printf("minimum: %s=%s (every objective holds at all %zu points of the other "
+                   "dimensions, judged by %s over %zu seeds", d->path, d->values[found].label,
+                   per, conf_text(s), s->nseeds);
+            if (found > 0)                   /* bisection tried found - 1: it failed */
+                printf("; %s=%s fails", d->path, d->values[found - 1].label);
+            printf(")\n");
+        }
+    } else if (sw->minimize) {
+        long best = -1;
+        fig bf = {0};
+        scn_expect m = {.metric = sw->minimize};
+        for (size_t p = 0; p < s->npoints; p++) {
+            bool h;
+            fig f;
+            if ((rc = point_holds(s, p, &h)) != 0 || (rc = point_fig(s, p, &m, &f)) != 0)
+                goto done;
+            if (h && !isnan(f.mean) && (best < 0 || f.mean < bf.mean))
+                best = (long)p, bf = f;
+        }
+        if (best < 0) {
+            printf("minimum: none: no point meets every objective\n");
+        } else {
+            char params[1024];
+            point_params(s, (size_t)best, params, sizeof params);
+            value = bf.mean;
+            printf("minimum: %s=%.10g±%.2g at %s (every objective holds there, judged by %s "
+                   "over %zu seeds)\n", m.metric, bf.mean, bf.ci, params, conf_text(s),
+                   s->nseeds);
+        }
+    }
+    rc = check_expects(s, value);
+done:
+    sim_free(evaluated);
+    sim_free(pts);
+    return rc;
+}
