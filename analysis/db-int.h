@@ -25,6 +25,11 @@ int  db__step_insert(sqlite3_stmt *st);       /* step to DONE (SQLITE_OK), then 
 const char *db__col_text(sqlite3_stmt *st, int i);           /* "" for NULL */
 double db__col_real(sqlite3_stmt *st, int i);                /* NaN for NULL */
 
+/* Step st (prepared and bound; rc is how that went) and call each(ctx, st) per row. Returns
+ * the number of rows, a callback's nonzero return, or SIM_EIO. Finalizes st. */
+int  db__each_row(db_conn *db, sqlite3_stmt *st, int rc,
+                  int (*each)(void *ctx, sqlite3_stmt *st), void *ctx, sim_err *err);
+
 /* db-sweep.c: the sweep rows of run 'run_id', inside db_write_run's transaction. */
 int  db__insert_sweep_link(sqlite3 *h, const db_sweep_link *l, sqlite3_int64 run_id);
 

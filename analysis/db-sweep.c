@@ -118,34 +118,6 @@ int db_sweep_open(db_conn *db, const db_sweep_info *i, int64_t *id, sim_err *err
     return found;
 }
 
-/* Step st (bound) and call each(ctx, st) per row. Returns rows, a callback's nonzero return,
- * or SIM_EIO. Finalizes st. */
-static int each_row(db_conn *db, sqlite3_stmt *st, int rc,
-                    int (*each)(void *ctx, sqlite3_stmt *st), void *ctx, sim_err *err)
-{
-    int n = 0, ret = 0;
-    while (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_DONE) {
-            rc = SQLITE_OK;
-            break;
-        }
-        if (rc != SQLITE_ROW)
-            break;
-        rc = SQLITE_OK;
-        n++;
-        if ((ret = each(ctx, st)) != 0)
-            break;
-    }
-    if (rc != SQLITE_OK) {
-        db__fail(err, db->path, db->h, rc, "cannot read the results database");
-        sqlite3_finalize(st);
-        return SIM_EIO;
-    }
-    sqlite3_finalize(st);
-    return ret != 0 ? ret : n;
-}
-
 typedef struct cb { void *fn; void *ctx; } cb;
 
 static int run_row(void *ctx, sqlite3_stmt *st)
@@ -164,7 +136,7 @@ int db_sweep_runs(db_conn *db, int64_t id, db_sweep_run_fn *fn, void *ctx, sim_e
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
     cb c = {(void *)fn, ctx};
-    return each_row(db, st, rc, run_row, &c, err);
+    return db__each_row(db, st, rc, run_row, &c, err);
 }
 
 static int sweep_row(void *ctx, sqlite3_stmt *st)
@@ -188,7 +160,7 @@ int db_sweeps(db_conn *db, db_sweep_row_fn *fn, void *ctx, sim_err *err)
     int rc = sqlite3_prepare_v2(db->h, "SELECT id, hash, scenario, pattern, npoints, nseeds,"
                                 " dims, shard, scenario_file, version, slo FROM sweeps ORDER BY id", -1, &st, NULL);
     cb c = {(void *)fn, ctx};
-    return each_row(db, st, rc, sweep_row, &c, err);
+    return db__each_row(db, st, rc, sweep_row, &c, err);
 }
 
 static int param_row(void *ctx, sqlite3_stmt *st)
@@ -207,7 +179,7 @@ int db_sweep_params(db_conn *db, int64_t id, db_sweep_param_fn *fn, void *ctx, s
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
     cb c = {(void *)fn, ctx};
-    rc = each_row(db, st, rc, param_row, &c, err);
+    rc = db__each_row(db, st, rc, param_row, &c, err);
     return rc < 0 ? rc : 0;
 }
 
@@ -320,7 +292,7 @@ int db_sweep_import(db_conn *dst, int64_t dst_id, db_conn *src, int64_t src_id, 
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 1, src_id);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 2, point);
     import_ctx c = {src->h, dst->h, src_id, dst_id, SQLITE_OK, NULL, 0};
-    int n = each_row(src, st, rc, import_run, &c, err);
+    int n = db__each_row(src, st, rc, import_run, &c, err);
     if (c.rc != SQLITE_OK)
         return db__fail(err, c.failed == dst->h ? dst->path : src->path, c.failed, c.rc,
                         "cannot copy a sweep's runs");

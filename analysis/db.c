@@ -580,6 +580,11 @@ static int deliver(const row_sink *k, sqlite3_stmt *st)
     return 0;
 }
 
+static int deliver_row(void *ctx, sqlite3_stmt *st)
+{
+    return deliver(ctx, st);
+}
+
 /* Run sql with ?1 bound to id (when the statement has it) and ?2 to text (when non-NULL),
  * feeding each row to k. Returns the number of rows, a callback's nonzero return, or
  * SIM_EIO. */
@@ -592,6 +597,12 @@ static int query_rows(db_conn *db, const char *sql, int64_t id, const char *text
         rc = sqlite3_bind_int64(st, 1, id);
     if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 2)
         rc = bind_str(st, 2, text);
+    return db__each_row(db, st, rc, deliver_row, (void *)k, err);
+}
+
+int db__each_row(db_conn *db, sqlite3_stmt *st, int rc,
+                 int (*each)(void *ctx, sqlite3_stmt *st), void *ctx, sim_err *err)
+{
     int n = 0, ret = 0;
     while (rc == SQLITE_OK) {
         rc = sqlite3_step(st);
@@ -603,7 +614,7 @@ static int query_rows(db_conn *db, const char *sql, int64_t id, const char *text
             break;
         rc = SQLITE_OK;
         n++;
-        if ((ret = deliver(k, st)) != 0)
+        if ((ret = each(ctx, st)) != 0)
             break;
     }
     if (rc != SQLITE_OK) {

@@ -41,21 +41,6 @@ void plot__put_num(FILE *f, double v)
         fprintf(f, "%.9g", v);
 }
 
-int plot__grow(void *pp, size_t *cap, size_t need, size_t sz)
-{
-    if (need < *cap)
-        return 0;
-    size_t c = *cap ? *cap * 2 : 16;
-    while (c <= need)
-        c *= 2;
-    void *q = sim_realloc(*(void **)pp, c * sz);
-    if (!q)
-        return SIM_ENOMEM;
-    *(void **)pp = q;
-    *cap = c;
-    return 0;
-}
-
 static double val(const plot_data *d, size_t i, size_t r, int col)
 {
     return d->v[(i * d->nregions + r) * PLOT_NCOLS + (size_t)col];
@@ -67,7 +52,7 @@ static double val(const plot_data *d, size_t i, size_t r, int col)
  * interval is read, before there is much to copy). */
 static int add_region(plot_data *d, const char *region)
 {
-    if (plot__grow(&d->regions, &d->capr, d->nregions, sizeof *d->regions) < 0 ||
+    if (sim_grow(&d->regions, &d->capr, d->nregions, sizeof *d->regions) < 0 ||
         !(d->regions[d->nregions] = sim_strdup(region)))
         return SIM_ENOMEM;
     size_t nr = d->nregions + 1, rows = d->capt ? d->capt : 1;
@@ -92,7 +77,7 @@ static int add_region(plot_data *d, const char *region)
 static int add_interval(plot_data *d, double t_s)
 {
     size_t capt = d->capt;
-    if (plot__grow(&d->t, &d->capt, d->nt, sizeof *d->t) < 0)
+    if (sim_grow(&d->t, &d->capt, d->nt, sizeof *d->t) < 0)
         return SIM_ENOMEM;
     if (d->capt > d->capv) {
         double *v = sim_realloc(d->v, d->capt * d->nregions * PLOT_NCOLS * sizeof *v);
@@ -131,7 +116,7 @@ static int on_point(void *ctx, double t_s, const char *region, const char *metri
 
 static int add_time(double **list, size_t *n, size_t *cap, double t_s)
 {
-    if (plot__grow(list, cap, *n, sizeof **list) < 0)
+    if (sim_grow(list, cap, *n, sizeof **list) < 0)
         return SIM_ENOMEM;
     (*list)[(*n)++] = t_s;
     return 0;
@@ -159,7 +144,7 @@ static int on_event(void *ctx, double t_s, const char *kind, const char *detail)
 {
     plot_data *d = ctx;
     if (strcmp(kind, "fault_start") == 0) {
-        if (plot__grow(&d->faults, &d->capf, d->nfaults, sizeof *d->faults) < 0)
+        if (sim_grow(&d->faults, &d->capf, d->nfaults, sizeof *d->faults) < 0)
             return SIM_ENOMEM;
         plot_window *w = &d->faults[d->nfaults++];
         *w = (plot_window){.start_s = t_s, .end_s = NAN};
@@ -179,7 +164,7 @@ static int on_event(void *ctx, double t_s, const char *kind, const char *detail)
     } else if (strcmp(kind, "health_up") == 0) {
         return add_time(&d->up, &d->nup, &d->capu, t_s);
     } else if (strncmp(kind, "failover", strlen("failover")) == 0) {
-        if (plot__grow(&d->steps, &d->caps, d->nsteps, sizeof *d->steps) < 0)
+        if (sim_grow(&d->steps, &d->caps, d->nsteps, sizeof *d->steps) < 0)
             return SIM_ENOMEM;
         plot_step *s = &d->steps[d->nsteps++];
         s->t_s = t_s;

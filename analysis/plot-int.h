@@ -77,8 +77,6 @@ int  plot__write_series(FILE *f, const plot_kind *k, plot_data *const *d, size_t
  * quoted field), "" becomes "-". */
 void plot__put_field(FILE *f, const char *s);
 void plot__put_num(FILE *f, double v);        /* "%.9g", "NaN" */
-/* Grow *pp (elements of size sz, capacity *cap) so that index need fits. 0 or SIM_ENOMEM. */
-int  plot__grow(void *pp, size_t *cap, size_t need, size_t sz);
 
 /* --- running gnuplot (plot-gnuplot.c) ------------------------------------------------ */
 

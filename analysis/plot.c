@@ -80,7 +80,7 @@ static int on_run(void *ctx, const db_run_row *row)
         return SIM_ENOMEM;
     plot_group *g = l->n ? &l->g[l->n - 1] : NULL;
     if (!g || strcmp(g->pattern, row->pattern) != 0) {
-        if (plot__grow(&l->g, &l->cap, l->n, sizeof *l->g) < 0)
+        if (sim_grow(&l->g, &l->cap, l->n, sizeof *l->g) < 0)
             return SIM_ENOMEM;
         g = &l->g[l->n];
         *g = (plot_group){.simulated_s = row->simulated_s};
@@ -99,7 +99,7 @@ static int on_run(void *ctx, const db_run_row *row)
             }
         }
     }
-    if (plot__grow(&g->ids, &g->cap, g->n, sizeof *g->ids) < 0)
+    if (sim_grow(&g->ids, &g->cap, g->n, sizeof *g->ids) < 0)
         return SIM_ENOMEM;
     g->ids[g->n++] = row->id;
     l->nruns++;
@@ -289,7 +289,7 @@ typedef struct cdf_acc {
 static int on_bucket(void *ctx, int64_t lo, int64_t hi, int64_t count)
 {
     cdf_acc *a = ctx;
-    if (plot__grow(&a->b, &a->cap, a->n, sizeof *a->b) < 0)
+    if (sim_grow(&a->b, &a->cap, a->n, sizeof *a->b) < 0)
         return SIM_ENOMEM;
     a->b[a->n++] = (cdf_bucket){lo, hi, count};
     return 0;

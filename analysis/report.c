@@ -57,21 +57,6 @@ static int oom(sim_err *err)
     return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory while writing the report");
 }
 
-static int grow(void *pp, size_t *cap, size_t need, size_t sz)
-{
-    if (need < *cap)
-        return 0;
-    size_t c = *cap ? *cap * 2 : 16;
-    while (c <= need)
-        c *= 2;
-    void *q = sim_realloc(*(void **)pp, c * sz);
-    if (!q)
-        return SIM_ENOMEM;
-    *(void **)pp = q;
-    *cap = c;
-    return 0;
-}
-
 /* --- escaping --------------------------------------------------------------------------- */
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 when it is not one. */
@@ -124,7 +109,7 @@ void report_html_escape(FILE *out, const char *s)
 static int on_run(void *ctx, const db_run_row *row)
 {
     report_state *st = ctx;
-    if (grow(&st->runs, &st->cap, st->nruns, sizeof *st->runs) < 0)
+    if (sim_grow(&st->runs, &st->cap, st->nruns, sizeof *st->runs) < 0)
         return SIM_ENOMEM;
     if (!st->scenario && (!(st->scenario = sim_strdup(row->scenario)) ||
                           !(st->file = sim_strdup(row->scenario_file)) ||
@@ -154,7 +139,7 @@ static int on_metric(void *ctx, const char *scope, const char *key, const char *
                  : strcmp(scope, "op") == 0  ? RUN_SCOPE_OP : RUN_SCOPE_COUNT;
     if (sc == RUN_SCOPE_COUNT)
         return 0;
-    if (grow(&r->metrics, &rr->mcap, r->nmetrics, sizeof *r->metrics) < 0)
+    if (sim_grow(&r->metrics, &rr->mcap, r->nmetrics, sizeof *r->metrics) < 0)
         return SIM_ENOMEM;
     run_metric *m = &r->metrics[r->nmetrics];
     *m = (run_metric){.scope = sc, .value = value, .key = sim_strdup(key),
@@ -216,7 +201,7 @@ static void on_image(void *ctx, const char *path)
     if (st->nimages == SIZE_MAX)
         return;                               /* out of memory earlier: already reported */
     char *copy = sim_strdup(path);
-    if (!copy || grow(&st->images, &st->capi, st->nimages, sizeof *st->images) < 0) {
+    if (!copy || sim_grow(&st->images, &st->capi, st->nimages, sizeof *st->images) < 0) {
         sim_free(copy);
         for (size_t i = 0; i < st->nimages; i++)
             sim_free(st->images[i]);

@@ -134,24 +134,19 @@ static void event(dr *d, const char *kind, const char *fmt, ...)
     d->hooks.event(d->hooks.ctx, sim_now(d->e), kind, detail);
 }
 
-/* Grow *p (of *cap elements of size sz) to hold one more than n. */
-static void *grow(void *p, size_t *cap, size_t n, size_t sz, const char *what)
+/* Room for element n of an array that grows by doubling; running out of memory in the
+ * middle of a run is not an error a run can report. */
+static void grow(void *pp, size_t *cap, size_t n, size_t sz, const char *what)
 {
-    if (n < *cap)
-        return p;
-    size_t c = *cap ? *cap * 2 : 16;
-    void *q = sim_realloc(p, c * sz);
-    if (!q)
-        sim_panic("out of memory growing the %s to %zu", what, c);
-    *cap = c;
-    return q;
+    if (sim_grow(pp, cap, n, sz) < 0)
+        sim_panic("out of memory growing the %s past %zu", what, n);
 }
 
 /* --- create ------------------------------------------------------------------------ */
 
 static announcement *new_announcement(dr *d, uint32_t primary, uint32_t old, bool graceful)
 {
-    d->anns = grow(d->anns, &d->anns_cap, d->nanns, sizeof *d->anns, "announcements");
+    grow(&d->anns, &d->anns_cap, d->nanns, sizeof *d->anns, "announcements");
     announcement *a = &d->anns[d->nanns++];
     *a = (announcement){.epoch = d->epoch, .primary = primary, .old = old,
                         .graceful = graceful, .nfences = d->nfences};
@@ -206,7 +201,7 @@ static void send_sized(dr *d, msg_kind kind, uint32_t from, uint32_t to, uint64_
 {
     if (region_is_down(d->regions[from]))
         return;                               /* a dead process sends nothing */
-    d->msgs = grow(d->msgs, &d->msgs_cap, d->nmsgs, sizeof *d->msgs, "control messages");
+    grow(&d->msgs, &d->msgs_cap, d->nmsgs, sizeof *d->msgs, "control messages");
     d->msgs[d->nmsgs] = (msg){kind, from, to, op, a, b};
     net_send(d->net, from, to, on_message, d, d->nmsgs++);
 }
@@ -608,7 +603,7 @@ static void go_promote(dr *d, uint32_t target, uint32_t old)
 static void promoted(dr *d, uint32_t primary, uint32_t replaced, uint64_t fence)
 {
     d->epoch++;
-    d->fences = grow(d->fences, &d->fences_cap, d->nfences, sizeof *d->fences, "fences");
+    grow(&d->fences, &d->fences_cap, d->nfences, sizeof *d->fences, "fences");
     d->fences[d->nfences++] = (repl_fence){.origin = replaced, .epoch = d->epoch,
                                            .after = fence};
     new_announcement(d, primary, replaced, !d->rolling_back && d->old_answered);

@@ -75,14 +75,8 @@ void failwatch_promoted(failwatch *f, sim_time t, uint32_t from, uint32_t to, ui
     if (!planned && !rollback && !region_is_down(f->regions[from]))
         f->false_failovers++;
     uint64_t last = repl_position(f->repl, from, from);
-    if (f->nfences == f->fences_cap) {
-        size_t cap = f->fences_cap ? f->fences_cap * 2 : 4;
-        fence_rec *g = sim_realloc(f->fences, cap * sizeof *g);
-        if (!g)
-            sim_panic("out of memory growing the failover records to %zu", cap);
-        f->fences = g;
-        f->fences_cap = cap;
-    }
+    if (sim_grow(&f->fences, &f->fences_cap, f->nfences, sizeof *f->fences) < 0)
+        sim_panic("out of memory growing the failover records past %zu", f->nfences);
     fence_rec *rec = &f->fences[f->nfences++];
     *rec = (fence_rec){.oracle_index = oracle_fence(f->oracle, from, fence, last),
                        .after = fence, .n = last > fence ? last - fence : 0};

@@ -512,14 +512,8 @@ void oracle_finish(oracle *o, store *const *stores, uint32_t nstores, bool drain
 
 size_t oracle_fence(oracle *o, uint32_t origin, uint64_t after, uint64_t upto)
 {
-    if (o->nfences == o->fences_cap) {
-        size_t cap = o->fences_cap ? o->fences_cap * 2 : 8;
-        fence_range *f = sim_realloc(o->fences, cap * sizeof *f);
-        if (!f)
-            sim_panic("out of memory growing the oracle's fences to %zu", cap);
-        o->fences = f;
-        o->fences_cap = cap;
-    }
+    if (sim_grow(&o->fences, &o->fences_cap, o->nfences, sizeof *o->fences) < 0)
+        sim_panic("out of memory growing the oracle's fences past %zu", o->nfences);
     o->fences[o->nfences] = (fence_range){.origin = origin, .after = after, .upto = upto};
     return o->nfences++;
 }

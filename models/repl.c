@@ -558,13 +558,8 @@ void repl_set_epoch(repl *r, uint32_t region, uint32_t epoch)
 void repl_set_fences(repl *r, uint32_t target, const repl_fence *f, size_t n)
 {
     fence_list *fl = &r->fences[target];
-    if (n > fl->cap) {
-        repl_fence *g = sim_realloc(fl->f, n * sizeof *g);
-        if (!g)
-            sim_panic("out of memory growing a fence list to %zu", n);
-        fl->f = g;
-        fl->cap = n;
-    }
+    if (n && sim_grow(&fl->f, &fl->cap, n - 1, sizeof *fl->f) < 0)
+        sim_panic("out of memory growing a fence list to %zu", n);
     if (n)
         memmove(fl->f, f, n * sizeof *f);
     fl->n = n;
@@ -573,14 +568,8 @@ void repl_set_fences(repl *r, uint32_t target, const repl_fence *f, size_t n)
 void repl_add_fence(repl *r, uint32_t target, repl_fence f)
 {
     fence_list *fl = &r->fences[target];
-    if (fl->n == fl->cap) {
-        size_t cap = fl->cap ? fl->cap * 2 : 8;
-        repl_fence *g = sim_realloc(fl->f, cap * sizeof *g);
-        if (!g)
-            sim_panic("out of memory growing a fence list to %zu", cap);
-        fl->f = g;
-        fl->cap = cap;
-    }
+    if (sim_grow(&fl->f, &fl->cap, fl->n, sizeof *fl->f) < 0)
+        sim_panic("out of memory growing a fence list past %zu", fl->n);
     fl->f[fl->n++] = f;
 }
 

@@ -223,6 +223,24 @@ void sim_free(void *p)
     free(p);
 }
 
+int sim_grow(void *pp, size_t *cap, size_t need, size_t size)
+{
+    if (need < *cap)
+        return 0;
+    size_t c = *cap ? *cap : 16;
+    while (c <= need) {
+        if (c > SIZE_MAX / 2 / size)
+            return SIM_ENOMEM;
+        c *= 2;
+    }
+    void *q = sim_realloc(*(void **)pp, c * size);
+    if (!q)
+        return SIM_ENOMEM;
+    *(void **)pp = q;
+    *cap = c;
+    return 0;
+}
+
 char *sim_strdup(const char *s)
 {
     size_t n = strlen(s) + 1;

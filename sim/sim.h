@@ -98,6 +98,10 @@ void *sim_calloc(size_t count, size_t size);  /* checks count * size for overflo
 void *sim_realloc(void *p, size_t n);
 void  sim_free(void *p);
 char *sim_strdup(const char *s);
+/* Make the array *pp (of *cap elements of 'size' bytes) hold at least need + 1 elements,
+ * doubling its capacity (16 at first) as often as it takes: the one way arrays grow here.
+ * 0, or SIM_ENOMEM with the array as it was. */
+int   sim_grow(void *pp, size_t *cap, size_t need, size_t size);
 /* Test hook: the nth allocation from now on fails (1 = the next one); 0 turns failures off.
  * Returns how many allocations were made since the previous call, so a test can learn how
  * many there are to fail. */
