@@ -16,6 +16,8 @@ struct db_conn {
 
 /* Fill err with SIM_EIO, the database path as err->file and "what: SQLite's reason". */
 int  db__fail(sim_err *err, const char *path, sqlite3 *h, int rc, const char *what);
+/* The single integer a query (a PRAGMA) returns, into *out. An SQLite code. */
+int  db__query_int(sqlite3 *h, const char *sql, int *out);
 /* Roll back the open transaction, if any. */
 void db__rollback(sqlite3 *h);
 sqlite3_int64 db__u64_bits(uint64_t v);       /* a uint64 as the int64 of the same bits */

@@ -155,7 +155,7 @@ static const char set_version_sql[] = "PRAGMA user_version = 4;";
 
 /* Fill err with SIM_EIO, the database path as err->file and a message ending in SQLite's own
  * explanation (sqlite3_errmsg, or the code's generic text when the handle has none). */
-static int db_fail(sim_err *err, const char *path, sqlite3 *h, int rc, const char *what)
+int db__fail(sim_err *err, const char *path, sqlite3 *h, int rc, const char *what)
 {
     const char *why = (h && sqlite3_errcode(h) != SQLITE_OK) ? sqlite3_errmsg(h)
                                                              : sqlite3_errstr(rc);
@@ -166,7 +166,7 @@ static int db_fail(sim_err *err, const char *path, sqlite3 *h, int rc, const cha
 }
 
 /* Run a single statement that returns one integer (a PRAGMA or a count) into *out. */
-static int query_int(sqlite3 *h, const char *sql, int *out)
+int db__query_int(sqlite3 *h, const char *sql, int *out)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
@@ -185,7 +185,7 @@ static int query_int(sqlite3 *h, const char *sql, int *out)
 
 /* Roll back the open transaction, if any, keeping the error that made us roll back: the
  * caller has already copied sqlite3_errmsg into its sim_err. */
-static void rollback(sqlite3 *h)
+void db__rollback(sqlite3 *h)
 {
     if (!sqlite3_get_autocommit(h))
         sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
@@ -215,9 +215,9 @@ static int ensure_schema(db_conn *db, sim_err *err)
     sqlite3 *h = db->h;
     int version = 0, ntables = 0;
     /* The first read of the file: a file that is not SQLite fails here. */
-    int rc = query_int(h, "PRAGMA user_version", &version);
+    int rc = db__query_int(h, "PRAGMA user_version", &version);
     if (rc != SQLITE_OK)
-        return db_fail(err, db->path, h, rc, "cannot read the results database");
+        return db__fail(err, db->path, h, rc, "cannot read the results database");
     if (version == DB_SCHEMA_VERSION)
         return 0;
     if (version > DB_SCHEMA_VERSION || version < 0)
@@ -227,27 +227,27 @@ static int ensure_schema(db_conn *db, sim_err *err)
                                     : "cannot upgrade the results database schema";
     rc = exec_busy(h, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK)
-        return db_fail(err, db->path, h, rc, what);
+        return db__fail(err, db->path, h, rc, what);
     /* Re-read under the write lock: another process may have created or upgraded the schema
      * since. */
-    rc = query_int(h, "PRAGMA user_version", &version);
+    rc = db__query_int(h, "PRAGMA user_version", &version);
     if (rc == SQLITE_OK && version == 0)
-        rc = query_int(h, "SELECT count(*) FROM sqlite_master", &ntables);
+        rc = db__query_int(h, "SELECT count(*) FROM sqlite_master", &ntables);
     if (rc != SQLITE_OK) {
-        db_fail(err, db->path, h, rc, what);
-        rollback(h);
+        db__fail(err, db->path, h, rc, what);
+        db__rollback(h);
         return SIM_EIO;
     }
     if (version == DB_SCHEMA_VERSION) {
-        rollback(h);
+        db__rollback(h);
         return 0;
     }
     if (version > DB_SCHEMA_VERSION || version < 0) {
-        rollback(h);
+        db__rollback(h);
         goto newer;
     }
     if (version == 0 && ntables != 0) {
-        rollback(h);
+        db__rollback(h);
         sim_err_set(err, SIM_EIO, NULL,
                     "not an mrsim results database: expected an empty file or schema "
                     "version %d, found %d tables and no version", DB_SCHEMA_VERSION, ntables);
@@ -266,8 +266,8 @@ static int ensure_schema(db_conn *db, sim_err *err)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        db_fail(err, db->path, h, rc, what);
-        rollback(h);
+        db__fail(err, db->path, h, rc, what);
+        db__rollback(h);
         return SIM_EIO;
     }
     return 0;
@@ -297,7 +297,7 @@ int db_open(const char *path, db_conn **out, sim_err *err)
     int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         /* sqlite3_open_v2 returns a handle even on most failures, carrying the message. */
-        db_fail(err, path, db->h, rc, "cannot open the results database");
+        db__fail(err, path, db->h, rc, "cannot open the results database");
         db_close(db);
         return SIM_EIO;
     }
@@ -305,7 +305,7 @@ int db_open(const char *path, db_conn **out, sim_err *err)
     sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
     rc = sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        db_fail(err, path, db->h, rc, "cannot open the results database");
+        db__fail(err, path, db->h, rc, "cannot open the results database");
         db_close(db);
         return SIM_EIO;
     }
@@ -320,7 +320,7 @@ int db_open(const char *path, db_conn **out, sim_err *err)
      * that is not SQLite is reported as such. */
     rc = exec_busy(db->h, "PRAGMA journal_mode = WAL");
     if (rc != SQLITE_OK) {
-        db_fail(err, path, db->h, rc, "cannot open the results database");
+        db__fail(err, path, db->h, rc, "cannot open the results database");
         db_close(db);
         return SIM_EIO;
     }
@@ -341,7 +341,7 @@ void db_close(db_conn *db)
 
 /* A uint64 as the int64 with the same bit pattern, without relying on the
  * implementation-defined conversion of out-of-range values. */
-static sqlite3_int64 u64_bits(uint64_t v)
+sqlite3_int64 db__u64_bits(uint64_t v)
 {
     if (v <= (uint64_t)INT64_MAX)
         return (sqlite3_int64)v;
@@ -350,19 +350,19 @@ static sqlite3_int64 u64_bits(uint64_t v)
 
 /* Bind a NUL-terminated string, or NULL. The strings outlive the statement's step, so
  * SQLITE_STATIC spares a copy. */
-static int bind_str(sqlite3_stmt *st, int i, const char *s)
+int db__bind_str(sqlite3_stmt *st, int i, const char *s)
 {
     return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
 }
 
 /* Bind a double; NaN becomes NULL (SQLite would store NaN as NULL anyway, but silently). */
-static int bind_real(sqlite3_stmt *st, int i, double v)
+int db__bind_real(sqlite3_stmt *st, int i, double v)
 {
     return isnan(v) ? sqlite3_bind_null(st, i) : sqlite3_bind_double(st, i, v);
 }
 
 /* Step a bound INSERT to completion and reset it for the next row. */
-static int step_insert(sqlite3_stmt *st)
+int db__step_insert(sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
@@ -384,21 +384,21 @@ static int insert_run(sqlite3 *h, const run_result *r, const db_run_info *info,
 
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK) rc = bind_str(st, 1, info->started);
-    if (rc == SQLITE_OK) rc = bind_str(st, 2, s->name);
-    if (rc == SQLITE_OK) rc = bind_str(st, 3, s->file);
+    if (rc == SQLITE_OK) rc = db__bind_str(st, 1, info->started);
+    if (rc == SQLITE_OK) rc = db__bind_str(st, 2, s->name);
+    if (rc == SQLITE_OK) rc = db__bind_str(st, 3, s->file);
     if (rc == SQLITE_OK)
         rc = s->text ? sqlite3_bind_text64(st, 4, s->text, (sqlite3_uint64)s->text_len,
                                            SQLITE_STATIC, SQLITE_UTF8)
                      : sqlite3_bind_null(st, 4);
     if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 5, sha, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK) rc = bind_str(st, 6, r->pattern);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 7, u64_bits(r->seed));
-    if (rc == SQLITE_OK) rc = bind_real(st, 8, sim_time_s(r->simulated));
-    if (rc == SQLITE_OK) rc = bind_real(st, 9, info->wall_s);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 10, u64_bits(r->events));
-    if (rc == SQLITE_OK) rc = bind_str(st, 11, info->version);
-    if (rc == SQLITE_OK) rc = step_insert(st);
+    if (rc == SQLITE_OK) rc = db__bind_str(st, 6, r->pattern);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 7, db__u64_bits(r->seed));
+    if (rc == SQLITE_OK) rc = db__bind_real(st, 8, sim_time_s(r->simulated));
+    if (rc == SQLITE_OK) rc = db__bind_real(st, 9, info->wall_s);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 10, db__u64_bits(r->events));
+    if (rc == SQLITE_OK) rc = db__bind_str(st, 11, info->version);
+    if (rc == SQLITE_OK) rc = db__step_insert(st);
     if (rc == SQLITE_OK)
         *id = sqlite3_last_insert_rowid(h);
     sqlite3_finalize(st);
@@ -414,11 +414,11 @@ static int insert_metrics(sqlite3 *h, const run_result *r, sqlite3_int64 id)
     for (size_t i = 0; rc == SQLITE_OK && i < r->nmetrics; i++) {
         const run_metric *m = &r->metrics[i];
         rc = sqlite3_bind_int64(st, 1, id);
-        if (rc == SQLITE_OK) rc = bind_str(st, 2, run_scope_name(m->scope));
-        if (rc == SQLITE_OK) rc = bind_str(st, 3, m->key ? m->key : "");
-        if (rc == SQLITE_OK) rc = bind_str(st, 4, m->name);
-        if (rc == SQLITE_OK) rc = bind_real(st, 5, m->value);
-        if (rc == SQLITE_OK) rc = step_insert(st);
+        if (rc == SQLITE_OK) rc = db__bind_str(st, 2, run_scope_name(m->scope));
+        if (rc == SQLITE_OK) rc = db__bind_str(st, 3, m->key ? m->key : "");
+        if (rc == SQLITE_OK) rc = db__bind_str(st, 4, m->name);
+        if (rc == SQLITE_OK) rc = db__bind_real(st, 5, m->value);
+        if (rc == SQLITE_OK) rc = db__step_insert(st);
     }
     sqlite3_finalize(st);
     return rc;
@@ -434,12 +434,12 @@ static int insert_events(sqlite3 *h, const run_result *r, sqlite3_int64 id)
         const run_event *e = &r->log[i];
         rc = sqlite3_bind_int64(st, 1, id);
         if (rc == SQLITE_OK) rc = sqlite3_bind_double(st, 2, sim_time_s(e->t));
-        if (rc == SQLITE_OK) rc = bind_str(st, 3, e->kind);
+        if (rc == SQLITE_OK) rc = db__bind_str(st, 3, e->kind);
         /* detail is a fixed buffer; bound with its length so a missing NUL cannot overrun. */
         if (rc == SQLITE_OK)
             rc = sqlite3_bind_text(st, 4, e->detail, (int)strnlen(e->detail, sizeof e->detail),
                                    SQLITE_STATIC);
-        if (rc == SQLITE_OK) rc = step_insert(st);
+        if (rc == SQLITE_OK) rc = db__step_insert(st);
     }
     sqlite3_finalize(st);
     return rc;
@@ -457,10 +457,10 @@ static int insert_series(sqlite3 *h, const run_result *r, sqlite3_int64 id)
     for (size_t i = 0; rc == SQLITE_OK && i < r->nseries; i++) {
         const run_point *p = &r->series[i];
         rc = sqlite3_bind_double(st, 2, sim_time_s(p->t));
-        if (rc == SQLITE_OK) rc = bind_str(st, 3, p->region);
-        if (rc == SQLITE_OK) rc = bind_str(st, 4, p->metric);
-        if (rc == SQLITE_OK) rc = bind_real(st, 5, p->value);
-        if (rc == SQLITE_OK) rc = step_insert(st);
+        if (rc == SQLITE_OK) rc = db__bind_str(st, 3, p->region);
+        if (rc == SQLITE_OK) rc = db__bind_str(st, 4, p->metric);
+        if (rc == SQLITE_OK) rc = db__bind_real(st, 5, p->value);
+        if (rc == SQLITE_OK) rc = db__step_insert(st);
     }
     sqlite3_finalize(st);
     return rc;
@@ -483,8 +483,8 @@ static int insert_latency_hist(sqlite3 *h, const run_result *r, sqlite3_int64 id
     while (rc == SQLITE_OK && stat_hist_next_bucket(r->latency, &iter, &lo, &hi, &count)) {
         rc = sqlite3_bind_int64(st, 2, lo);
         if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 3, hi);
-        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 4, u64_bits(count));
-        if (rc == SQLITE_OK) rc = step_insert(st);
+        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 4, db__u64_bits(count));
+        if (rc == SQLITE_OK) rc = db__step_insert(st);
     }
     sqlite3_finalize(st);
     return rc;
@@ -498,7 +498,7 @@ int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int6
     sqlite3_int64 id = 0;
     int rc = exec_busy(h, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK)
-        return db_fail(err, db->path, h, rc, "cannot write the run to the results database");
+        return db__fail(err, db->path, h, rc, "cannot write the run to the results database");
     rc = insert_run(h, r, info, &id);
     if (rc == SQLITE_OK)
         rc = insert_metrics(h, r, id);
@@ -513,296 +513,11 @@ int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int6
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        db_fail(err, db->path, h, rc, "cannot write the run to the results database");
-        rollback(h);
+        db__fail(err, db->path, h, rc, "cannot write the run to the results database");
+        db__rollback(h);
         return SIM_EIO;
     }
     if (run_id)
         *run_id = id;
     return 0;
 }
-
-/* --- reading ------------------------------------------------------------------------ */
-
-/* A column as text, "" for NULL (sqlite3_column_text returns NULL there). */
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
-}
-
-static double col_real(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
-}
-
-/* Which callback a query feeds, and how its columns map onto the callback's arguments. */
-typedef enum row_kind { ROW_RUN, ROW_SERIES, ROW_EVENT, ROW_BUCKET, ROW_METRIC } row_kind;
-
-typedef struct row_sink {
-    row_kind kind;
-    union {                                   /* the one that 'kind' names */
-        db_run_fn    *run;
-        db_series_fn *series;
-        db_event_fn  *event;
-        db_bucket_fn *bucket;
-        db_metric_fn *metric;
-    } fn;
-    void    *ctx;
-} row_sink;
-
-static int deliver(const row_sink *k, sqlite3_stmt *st)
-{
-    switch (k->kind) {
-    case ROW_RUN: {
-        db_run_row run = {
-            .id = sqlite3_column_int64(st, 0), .scenario = col_text(st, 1),
-            .pattern = col_text(st, 2), .simulated_s = col_real(st, 3),
-            .seed = (uint64_t)sqlite3_column_int64(st, 4), .scenario_file = col_text(st, 5),
-            .scenario_text = col_text(st, 6),
-        };
-        return k->fn.run(k->ctx, &run);
-    }
-    case ROW_SERIES:
-        return k->fn.series(k->ctx, sqlite3_column_double(st, 0), col_text(st, 1),
-                                       col_text(st, 2), col_real(st, 3));
-    case ROW_EVENT:
-        return k->fn.event(k->ctx, sqlite3_column_double(st, 0), col_text(st, 1),
-                                      col_text(st, 2));
-    case ROW_BUCKET:
-        return k->fn.bucket(k->ctx, sqlite3_column_int64(st, 0),
-                                       sqlite3_column_int64(st, 1),
-                                       sqlite3_column_int64(st, 2));
-    case ROW_METRIC:
-        return k->fn.metric(k->ctx, col_text(st, 0), col_text(st, 1), col_text(st, 2),
-                            col_real(st, 3));
-    }
-    return 0;
-}
-
-static int deliver_row(void *ctx, sqlite3_stmt *st)
-{
-    return deliver(ctx, st);
-}
-
-/* Run sql with ?1 bound to id (when the statement has it) and ?2 to text (when non-NULL),
- * feeding each row to k. Returns the number of rows, a callback's nonzero return, or
- * SIM_EIO. */
-static int query_rows(db_conn *db, const char *sql, int64_t id, const char *text,
-                      const row_sink *k, sim_err *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 1)
-        rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 2)
-        rc = bind_str(st, 2, text);
-    return db__each_row(db, st, rc, deliver_row, (void *)k, err);
-}
-
-int db__each_row(db_conn *db, sqlite3_stmt *st, int rc,
-                 int (*each)(void *ctx, sqlite3_stmt *st), void *ctx, sim_err *err)
-{
-    int n = 0, ret = 0;
-    while (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_DONE) {
-            rc = SQLITE_OK;
-            break;
-        }
-        if (rc != SQLITE_ROW)
-            break;
-        rc = SQLITE_OK;
-        n++;
-        if ((ret = each(ctx, st)) != 0)
-            break;
-    }
-    if (rc != SQLITE_OK) {
-        db_fail(err, db->path, db->h, rc, "cannot read the results database");
-        sqlite3_finalize(st);
-        return SIM_EIO;
-    }
-    sqlite3_finalize(st);
-    return ret != 0 ? ret : n;
-}
-
-int db_plot_runs(db_conn *db, int64_t run_id, int64_t min_id, const char *scenario,
-                 db_run_fn *fn, void *ctx, sim_err *err)
-{
-    assert(db && fn);
-    const row_sink k = {ROW_RUN, {.run = fn}, ctx};
-#define RUN_COLUMNS(t) t "id, " t "scenario, " t "pattern, " t "simulated_s, " t "seed, " \
-                       t "scenario_file, " t "scenario_text"
-    if (run_id > 0)
-        return query_rows(db, "SELECT " RUN_COLUMNS("") " FROM runs WHERE id = ?1", run_id,
-                          NULL, &k, err);
-    /* 'pick' is the scenario's latest run: its name and text hash define the set. Then the
-     * latest run of each (pattern, seed) in that set, grouped by pattern in the order the
-     * patterns first appear. ?1 is min_id, ?2 the scenario (NULL: the latest run's); 'IS'
-     * rather than '=' so that NULL patterns and hashes form their own groups. */
-    static const char sql[] =
-        "WITH pick AS (SELECT scenario, scenario_sha256 FROM runs"
-        "              WHERE id >= ?1 AND (?2 IS NULL OR scenario = ?2)"
-        "              ORDER BY id DESC LIMIT 1),"
-        " sel AS (SELECT r.* FROM runs r, pick"
-        "         WHERE r.id >= ?1 AND r.scenario = pick.scenario"
-        "           AND r.scenario_sha256 IS pick.scenario_sha256),"
-        " latest AS (SELECT max(id) AS id FROM sel GROUP BY pattern, seed),"
-        " firsts AS (SELECT pattern, min(id) AS first FROM sel GROUP BY pattern)"
-        " SELECT " RUN_COLUMNS("sel.") " FROM sel"
-        " JOIN firsts f ON f.pattern IS sel.pattern"
-        " WHERE sel.id IN (SELECT id FROM latest)"
-        " ORDER BY f.first, sel.seed, sel.id";
-#undef RUN_COLUMNS
-    return query_rows(db, sql, min_id > 0 ? min_id : 0, scenario, &k, err);
-}
-
-int db_read_metrics(db_conn *db, int64_t run_id, db_metric_fn *fn, void *ctx, sim_err *err)
-{
-    const row_sink k = {ROW_METRIC, {.metric = fn}, ctx};
-    int rc = query_rows(db, "SELECT scope, key, metric, value FROM metrics WHERE run_id = ?1"
-                            " ORDER BY rowid", run_id, NULL, &k, err);
-    return rc < 0 ? rc : 0;
-}
-
-int db_read_series(db_conn *db, int64_t run_id, db_series_fn *fn, void *ctx, sim_err *err)
-{
-    const row_sink k = {ROW_SERIES, {.series = fn}, ctx};
-    int rc = query_rows(db, "SELECT t_s, region, metric, value FROM series WHERE run_id = ?1"
-                            " ORDER BY rowid", run_id, NULL, &k, err);
-    return rc < 0 ? rc : 0;
-}
-
-int db_read_events(db_conn *db, int64_t run_id, db_event_fn *fn, void *ctx, sim_err *err)
-{
-    const row_sink k = {ROW_EVENT, {.event = fn}, ctx};
-    int rc = query_rows(db, "SELECT t_s, kind, detail FROM events WHERE run_id = ?1"
-                            " ORDER BY rowid", run_id, NULL, &k, err);
-    return rc < 0 ? rc : 0;
-}
-
-int db_read_latency_hist(db_conn *db, int64_t run_id, db_bucket_fn *fn, void *ctx,
-                         sim_err *err)
-{
-    const row_sink k = {ROW_BUCKET, {.bucket = fn}, ctx};
-    int rc = query_rows(db, "SELECT lo_ns, hi_ns, count FROM latency_hist WHERE run_id = ?1"
-                            " ORDER BY rowid", run_id, NULL, &k, err);
-    return rc < 0 ? rc : 0;
-}
-
-int db_read_metric(db_conn *db, int64_t run_id, const char *scope, const char *key,
-                   const char *name, double *value, sim_err *err)
-{
-    static const char sql[] =
-        "SELECT value FROM metrics WHERE run_id = ?1 AND scope = ?2 AND key = ?3"
-        " AND metric = ?4 ORDER BY rowid LIMIT 1";
-    sqlite3_stmt *st = NULL;
-    *value = NAN;
-    int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 1, run_id);
-    if (rc == SQLITE_OK) rc = bind_str(st, 2, scope);
-    if (rc == SQLITE_OK) rc = bind_str(st, 3, key);
-    if (rc == SQLITE_OK) rc = bind_str(st, 4, name);
-    int found = 0;
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            *value = col_real(st, 0);
-            found = 1;
-            rc = SQLITE_OK;
-        } else if (rc == SQLITE_DONE) {
-            rc = SQLITE_OK;
-        }
-    }
-    if (rc != SQLITE_OK) {
-        db_fail(err, db->path, db->h, rc, "cannot read the results database");
-        sqlite3_finalize(st);
-        return SIM_EIO;
-    }
-    sqlite3_finalize(st);
-    return found;
-}
-
-/* --- reading a baseline ------------------------------------------------------------- */
-
-int db_open_readonly(const char *path, db_conn **out, sim_err *err)
-{
-    assert(path && out);
-    *out = NULL;
-    db_conn *db = sim_calloc(1, sizeof *db);
-    if (!db || !(db->path = sim_strdup(path))) {
-        sim_free(db);
-        sim_err_set(err, SIM_ENOMEM, NULL, "out of memory opening the results database");
-        if (err)
-            snprintf(err->file, sizeof err->file, "%s", path);
-        return SIM_ENOMEM;
-    }
-    int version = 0;
-    int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READONLY, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_extended_result_codes(db->h, 1);
-        sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
-        rc = query_int(db->h, "PRAGMA user_version", &version);
-    }
-    if (rc != SQLITE_OK) {
-        db_fail(err, path, db->h, rc, "cannot read the results database");
-        db_close(db);
-        return SIM_EIO;
-    }
-    /* Every version so far has runs and metrics as they are read below; a newer one might
-     * not, and an unversioned file is not ours. */
-    if (version < 1 || version > DB_SCHEMA_VERSION) {
-        sim_err_set(err, SIM_EIO, NULL,
-                    "expected an mrsim results database of schema version 1 to %d, found "
-                    "version %d", DB_SCHEMA_VERSION, version);
-        if (err)
-            snprintf(err->file, sizeof err->file, "%s", path);
-        db_close(db);
-        return SIM_EIO;
-    }
-    *out = db;
-    return 0;
-}
-
-int db_find_run(db_conn *db, const char *scenario, const char *pattern, uint64_t seed,
-                int64_t *run_id, sim_err *err)
-{
-    static const char sql[] =
-        "SELECT id FROM runs WHERE scenario = ?1 AND pattern = ?2 AND seed = ?3"
-        " ORDER BY id DESC LIMIT 1";
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK) rc = bind_str(st, 1, scenario);
-    if (rc == SQLITE_OK) rc = bind_str(st, 2, pattern);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 3, u64_bits(seed));
-    int found = 0;
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            *run_id = sqlite3_column_int64(st, 0);
-            found = 1;
-            rc = SQLITE_OK;
-        } else if (rc == SQLITE_DONE) {
-            rc = SQLITE_OK;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_OK)
-        return db_fail(err, db->path, db->h, rc, "cannot read the results database");
-    return found;
-}
-
-/* --- for db-sweep.c (db-int.h) ------------------------------------------------------ */
-
-/* The helpers above, under the names db-int.h gives them, so db-sweep.c shares them. */
-int db__fail(sim_err *err, const char *path, sqlite3 *h, int rc, const char *what)
-{
-    return db_fail(err, path, h, rc, what);
-}
-void db__rollback(sqlite3 *h) { rollback(h); }
-sqlite3_int64 db__u64_bits(uint64_t v) { return u64_bits(v); }
-int db__bind_str(sqlite3_stmt *st, int i, const char *s) { return bind_str(st, i, s); }
-int db__bind_real(sqlite3_stmt *st, int i, double v) { return bind_real(st, i, v); }
-int db__step_insert(sqlite3_stmt *st) { return step_insert(st); }
-const char *db__col_text(sqlite3_stmt *st, int i) { return col_text(st, i); }
-double db__col_real(sqlite3_stmt *st, int i) { return col_real(st, i); }
