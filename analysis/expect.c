@@ -103,9 +103,29 @@ bool expect_scope(const scn_expect *x, run_scope *scope, const char **key)
     return true;
 }
 
+/* x against the mean r and its interval's half-width in ci (NULL: one run). */
+static expect_case eval_seeds(const scn_expect *x, const run_result *r, const run_result *ci,
+                              size_t nseeds)
+{
+    expect_case c = expect_eval(x, r);
+    c.nseeds = nseeds;
+    if (!ci || nseeds < 2 || c.status == EXPECT_ERROR)
+        return c;
+    run_scope scope;
+    const char *key;
+    double h = NAN;
+    if (expect_scope(x, &scope, &key))
+        run_metric_find(ci, scope, key, x->metric, &h);
+    c.ci = h;
+    if (x->bound_ci)
+        c.status = expect_meets_ci(x, c.measured - h, c.measured + h) ? EXPECT_PASS : EXPECT_FAIL;
+    return c;
+}
+
 expect_case expect_eval(const scn_expect *x, const run_result *r)
 {
-    expect_case c = {.x = x, .pattern = r->pattern, .status = EXPECT_ERROR, .measured = NAN};
+    expect_case c = {.x = x, .pattern = r->pattern, .status = EXPECT_ERROR, .measured = NAN,
+                     .nseeds = 1};
     run_scope scope;
     const char *key;
     if (!expect_scope(x, &scope, &key))
@@ -173,17 +193,23 @@ void expect_describe(const scn_expect *x, char *buf, size_t n)
     char filters[EXPECT_TEXT_MAX], bounds[EXPECT_TEXT_MAX];
     describe_filters(x, filters, sizeof filters);
     describe_bounds(x, bounds, sizeof bounds);
-    snprintf(buf, n, "%s%s %s", x->metric, filters, bounds);
+    snprintf(buf, n, "%s%s %s%s", x->metric, filters, bounds, x->bound_ci ? " (95% CI)" : "");
 }
 
 void expect_case_message(const expect_case *c, char *buf, size_t n)
 {
     const scn_expect *x = c->x;
-    char num[40], bounds[EXPECT_TEXT_MAX], filters[EXPECT_TEXT_MAX];
+    char num[40], bounds[EXPECT_TEXT_MAX], filters[EXPECT_TEXT_MAX], ci[64] = "";
+    if (c->nseeds > 1 && c->status != EXPECT_ERROR && !isnan(c->measured)) {
+        char h[40];
+        format_measured(x, c->ci, h, sizeof h);
+        snprintf(ci, sizeof ci, " +- %s over %zu seeds", h, c->nseeds);
+    }
+    const char *what = c->nseeds > 1 ? "mean" : "measured";
     switch (c->status) {
     case EXPECT_PASS:
         format_measured(x, c->measured, num, sizeof num);
-        snprintf(buf, n, "measured %s", num);
+        snprintf(buf, n, "%s %s%s", what, num, ci);
         break;
     case EXPECT_FAIL:
         describe_bounds(x, bounds, sizeof bounds);
@@ -191,7 +217,7 @@ void expect_case_message(const expect_case *c, char *buf, size_t n)
             snprintf(num, sizeof num, "nothing");
         else
             format_measured(x, c->measured, num, sizeof num);
-        snprintf(buf, n, "measured %s, expected %s", num, bounds);
+        snprintf(buf, n, "%s %s%s, expected %s", what, num, ci, bounds);
         break;
     case EXPECT_ERROR:
         if (x->op && x->region) {
@@ -351,6 +377,13 @@ static int add_case(report_suite *s, const char *name, const char *msg, expect_s
 int expect_report_check(expect_report *rep, const scn_scenario *s,
                         const run_result *const *runs, size_t nruns, FILE *out, bool quiet)
 {
+    return expect_report_check_seeds(rep, s, runs, NULL, nruns, 1, out, quiet);
+}
+
+int expect_report_check_seeds(expect_report *rep, const scn_scenario *s,
+                              const run_result *const *runs, const run_result *const *cis,
+                              size_t nruns, size_t nseeds, FILE *out, bool quiet)
+{
     report_suite *suite = add_suite(rep, s->file, s->name);
     if (!suite)
         return SIM_ENOMEM;
@@ -364,7 +397,7 @@ int expect_report_check(expect_report *rep, const scn_scenario *s,
             if (!expect_applies(x, runs[k]))
                 continue;
             applied++;
-            expect_case c = expect_eval(x, runs[k]);
+            expect_case c = eval_seeds(x, runs[k], cis ? cis[k] : NULL, nseeds);
             case_name(c.x, c.pattern, name, sizeof name);
             expect_case_message(&c, msg, sizeof msg);
             if (c.status != EXPECT_PASS || !quiet)

@@ -47,7 +47,11 @@ typedef struct expect_case {
     const char   *pattern;                    /* the run's pattern name, borrowed */
     expect_status status;
     double        measured;                   /* the metric's value in its own unit; NaN
-                                                 when it measured nothing or for ERROR */
+                                                 when it measured nothing or for ERROR; with
+                                                 several seeds, their mean */
+    double        ci;                         /* with several seeds: the half-width of the
+                                                 mean's 95% confidence interval */
+    size_t        nseeds;                     /* runs behind the value: 1, or the seeds */
 } expect_case;
 
 /* --- one case --------------------------------------------------------------------------- */
@@ -89,6 +93,13 @@ void expect_report_free(expect_report *rep);  /* NULL is a no-op */
  * copies what it keeps: s and the runs may be freed afterwards. Returns 0 or SIM_ENOMEM. */
 int  expect_report_check(expect_report *rep, const scn_scenario *s,
                          const run_result *const *runs, size_t nruns, FILE *out, bool quiet);
+/* The same over several seeds: runs[k] holds each metric's mean over nseeds runs of one
+ * pattern and cis[k] (same metrics, same order) the half-width of its 95% confidence
+ * interval. An expectation's bounds apply to the mean, or with "bound": "ci" to the whole
+ * interval (expect_meets_ci). cis may be NULL when nseeds is 1. */
+int  expect_report_check_seeds(expect_report *rep, const scn_scenario *s,
+                               const run_result *const *runs, const run_result *const *cis,
+                               size_t nruns, size_t nseeds, FILE *out, bool quiet);
 /* Add a suite for a scenario file that could not be checked: one errored case named 'what'
  * ("load", "run") with message msg. These are not cases of expectations: they count in
  * neither expect_report_passed nor expect_report_failed (the CLI reports them through its

@@ -42,6 +42,7 @@ typedef struct check_state {
     double         tolerance;                 /* fraction: 0.05 for 5% */
     bool           quiet;                     /* no PASS/SKIP lines, no progress */
     int            jobs;                      /* worker processes, >= 1 */
+    uint32_t       seeds;                     /* --seeds N, or 0: each scenario's "seeds" */
     expect_report *rep;
     /* counted by cli_check_run.c */
     size_t         regressions;               /* metrics worse than the baseline */
@@ -49,6 +50,9 @@ typedef struct check_state {
     bool           invalid;                   /* a scenario did not load or run: exit 2 */
     bool           failed;                    /* something else failed: exit 1 */
 } check_state;
+
+/* How many seeds each pattern of s runs with: --seeds, or the scenario's "seeds". */
+size_t check__seeds(const check_state *st, const scn_scenario *s);
 
 /* Print err (its file set) in the usual form, keeping both streams in order for a reader. */
 void check__print_error(const sim_err *err);

@@ -62,6 +62,10 @@ static const char check_help[] =
     "                   its directory is created when missing)\n"
     "  --db PATH        results database to append the runs to (default: " CLI_DEFAULT_DB ";\n"
     "                   its directory is created when missing)\n"
+    "  --seeds N        run each pattern with seeds S .. S+N-1 (S the scenario's seed;\n"
+    "                   default: the scenario's \"seeds\", else 1); each expectation then\n"
+    "                   applies to the mean over the seeds, or with \"bound\": \"ci\" to the\n"
+    "                   whole 95% confidence interval\n"
     "  --jobs N         do up to N runs (a pattern of a scenario) at once, each in its own\n"
     "                   process (default: the number of online processors); the output is\n"
     "                   the same for any N\n"
@@ -268,18 +272,19 @@ int cli_check_main(int argc, char **argv)
 {
     bool quiet = false, tolerance_given = false;
     const char *db_path = CLI_DEFAULT_DB, *junit = NULL, *baseline = NULL;
-    const char *jobs_text = NULL, *tolerance_text = NULL;
+    const char *jobs_text = NULL, *tolerance_text = NULL, *seeds_text = NULL;
     const cli_opt opts[] = {
         {"junit", CLI_OPT_STRING, &junit, NULL},
         {"db", CLI_OPT_STRING, &db_path, NULL},
         {"quiet", CLI_OPT_FLAG, &quiet, NULL},
         {"jobs", CLI_OPT_STRING, &jobs_text, NULL},
+        {"seeds", CLI_OPT_STRING, &seeds_text, NULL},
         {"baseline", CLI_OPT_STRING, &baseline, NULL},
         {"tolerance", CLI_OPT_STRING, &tolerance_text, &tolerance_given},
     };
     const cli_spec spec = {
         .name = "check",
-        .usage = "mrsim check FILE|DIR... [--junit PATH] [--db PATH] [--jobs N] "
+        .usage = "mrsim check FILE|DIR... [--junit PATH] [--db PATH] [--seeds N] [--jobs N] "
                  "[--baseline DB [--tolerance PCT]] [--quiet]",
         .help = check_help,
         .opts = opts,
@@ -299,6 +304,14 @@ int cli_check_main(int argc, char **argv)
     if (jobs_text && parse_jobs(jobs_text, &st.jobs) < 0)
         return cli_usage_error(&spec, "--jobs: expected a number of processes from 1 to %d, "
                                "got '%s'", CLI_JOBS_MAX, jobs_text);
+    if (seeds_text) {
+        char *end = NULL;
+        unsigned long n = strtoul(seeds_text, &end, 10);
+        if (!*seeds_text || *end || seeds_text[0] == '-' || n < 1 || n > 1000)
+            return cli_usage_error(&spec, "--seeds: expected a number of seeds from 1 to 1000, "
+                                   "got '%s'", seeds_text);
+        st.seeds = (uint32_t)n;
+    }
     if (tolerance_given && !baseline)
         return cli_usage_error(&spec, "--tolerance: only means something with --baseline");
     if (tolerance_text && parse_tolerance(tolerance_text, &st.tolerance) < 0)

@@ -31,6 +31,7 @@
 #include "cli_check-int.h"
 #include "cli_jobs.h"
 #include "db.h"
+#include "stat.h"
 #include "table.h"
 
 /* --- the message ------------------------------------------------------------------------ */
@@ -154,8 +155,8 @@ typedef struct task_ref {
 } task_ref;
 
 typedef struct got_runs {
-    run_result *runs[SCN_MAX_PATTERNS];
-    size_t      nruns;
+    run_result **runs;                        /* pattern-major: each pattern's seeds */
+    size_t      nruns, cap;
     sim_err     err;                          /* code != 0: the first error of the item */
 } got_runs;
 
@@ -179,7 +180,7 @@ static int check_task(void *ctx, size_t t, FILE *out)
     cli_batch all = {0};
     cli_batch_all_patterns(&all, item->scn);
     cli_batch b = {.scn = item->scn, .file = item->path, .first_seed = item->scn->seed,
-                   .nseeds = 1, .quiet = st->quiet || st->jobs > 1, .db = db,
+                   .nseeds = check__seeds(st, item->scn), .quiet = st->quiet || st->jobs > 1, .db = db,
                    .patterns = {all.patterns[rx->tasks[t].pattern]}, .npatterns = 1};
     if (rc == 0)
         rc = cli_batch_run(&b, &err);
@@ -212,10 +213,9 @@ static void got_free(got_runs *g)
 
 static int get_run(reader *rd, const scn_scenario *s, got_runs *g, bool *oom)
 {
-    if (g->nruns == SCN_MAX_PATTERNS)
-        return -1;
-    run_result *r = sim_calloc(1, sizeof *r);
-    if (!r) {
+    run_result *r = NULL;
+    if (sim_grow(&g->runs, &g->cap, g->nruns, sizeof *g->runs) < 0 ||
+        !(r = sim_calloc(1, sizeof *r))) {
         *oom = true;
         return -1;
     }
@@ -362,6 +362,63 @@ static int check_baselines(check_state *st, check_item *item, run_result *const 
     return 0;
 }
 
+/* --- several seeds ----------------------------------------------------------------------- */
+
+size_t check__seeds(const check_state *st, const scn_scenario *s)
+{
+    return st->seeds ? st->seeds : s->seeds ? s->seeds : 1;
+}
+
+static void summary_free(run_result *r)
+{
+    if (r)
+        sim_free(r->metrics);
+    sim_free(r);
+}
+
+/* The mean (*mean) and 95% half-width (*ci) of every metric of runs[0 .. n), which are runs
+ * of one pattern with different seeds and so have the same metrics in the same order.
+ * Values that are NaN in some run (nothing measured) are left out; none left: NaN. The
+ * summaries borrow the first run's names. 0 or SIM_ENOMEM. */
+static int seeds_summary(run_result *const *runs, size_t n, run_result **mean, run_result **ci)
+{
+    const run_result *r0 = runs[0];
+    run_result *m = sim_calloc(1, sizeof *m), *h = sim_calloc(1, sizeof *h);
+    double *v = sim_calloc(n, sizeof *v);
+    if (!m || !h || !v || (r0->nmetrics &&
+        (!(m->metrics = sim_calloc(r0->nmetrics, sizeof *m->metrics)) ||
+         !(h->metrics = sim_calloc(r0->nmetrics, sizeof *h->metrics))))) {
+        summary_free(m);
+        summary_free(h);
+        sim_free(v);
+        return SIM_ENOMEM;
+    }
+    for (run_result *s = m; s; s = s == m ? h : NULL) {
+        s->scn = r0->scn;
+        s->pattern = r0->pattern;
+        s->seed = r0->seed;
+        s->nmetrics = r0->nmetrics;
+    }
+    for (size_t i = 0; i < r0->nmetrics; i++) {
+        size_t k = 0;
+        for (size_t j = 0; j < n; j++)
+            if (i < runs[j]->nmetrics && !isnan(runs[j]->metrics[i].value))
+                v[k++] = runs[j]->metrics[i].value;
+        m->metrics[i] = h->metrics[i] = r0->metrics[i];
+        double mu = NAN, hw = 0;
+        if (k == 1)
+            mu = v[0];
+        else if (k > 1)
+            stat_ci95(v, k, &mu, &hw);
+        m->metrics[i].value = mu;
+        h->metrics[i].value = hw;
+    }
+    sim_free(v);
+    *mean = m;
+    *ci = h;
+    return 0;
+}
+
 /* Why a worker's message cannot be used, as a run error. */
 static void lost_worker(sim_err *err, const char *file, int status)
 {
@@ -389,10 +446,34 @@ static int check_item_runs(check_state *st, check_item *item, got_runs *g)
         check__print_error(&g->err);
         return report_error(st->rep, item->path, "run", &g->err);
     }
-    int rc = expect_report_check(st->rep, item->scn, (const run_result *const *)g->runs,
-                                 g->nruns, stdout, st->quiet);
+    size_t nseeds = check__seeds(st, item->scn);
+    if (nseeds == 1) {
+        int rc = expect_report_check(st->rep, item->scn, (const run_result *const *)g->runs,
+                                     g->nruns, stdout, st->quiet);
+        if (rc == 0 && st->baseline)
+            rc = check_baselines(st, item, g->runs, g->nruns);
+        return rc;
+    }
+    /* Several seeds: each pattern's mean and interval, then the first seed's runs for the
+     * baseline (whose runs are looked up by the scenario's seed). */
+    size_t npatterns = g->nruns / nseeds;
+    run_result *means[SCN_MAX_PATTERNS] = {0}, *cis[SCN_MAX_PATTERNS] = {0};
+    run_result *firsts[SCN_MAX_PATTERNS];
+    int rc = 0;
+    for (size_t p = 0; p < npatterns && rc == 0; p++) {
+        firsts[p] = g->runs[p * nseeds];
+        rc = seeds_summary(g->runs + p * nseeds, nseeds, &means[p], &cis[p]);
+    }
+    if (rc == 0)
+        rc = expect_report_check_seeds(st->rep, item->scn, (const run_result *const *)means,
+                                       (const run_result *const *)cis, npatterns, nseeds,
+                                       stdout, st->quiet);
     if (rc == 0 && st->baseline)
-        rc = check_baselines(st, item, g->runs, g->nruns);
+        rc = check_baselines(st, item, firsts, npatterns);
+    for (size_t p = 0; p < npatterns; p++) {
+        summary_free(means[p]);
+        summary_free(cis[p]);
+    }
     return rc;
 }
 
@@ -474,6 +555,7 @@ int check__run_all(check_state *st, int *signo)
     if (rc == 0)
         rc = cli_jobs_run(rx.ntasks, st->jobs, check_task, check_done, &rx, signo);
     got_free(&rx.got);
+    sim_free(rx.got.runs);
     sim_free(rx.tasks);
     if (rc == SIM_ENOMEM) {
         sim_err err = {0};

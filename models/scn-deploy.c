@@ -592,7 +592,8 @@ int scn__parse_alerts(scn_scenario *s, const cJSON *n, sim_err *err)
 /* ---- expectations ---- */
 
 static const char *const F_EXPECT[] = {"metric", "pattern", "op", "region", "min", "max",
-                                       "equals"};
+                                       "equals", "bound"};
+static const char *const BOUNDS[] = {"mean", "ci"};
 
 int scn__parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const char *path,
                       sim_err *err)
@@ -664,5 +665,11 @@ int scn__parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const char
     if (!x->has_min && !x->has_max && !x->has_equals)
         return sim_err_set(err, SIM_EINVAL, path,
                            "expected at least one of \"min\", \"max\", \"equals\"");
+    if ((v = scn__field(n, "bound"))) {
+        int which = 0;
+        TRY(scn__get_choice(v, scn__pjoin(p, path, "bound"), BOUNDS, N_OF(BOUNDS),
+                            "\"mean\" or \"ci\"", &which, err));
+        x->bound_ci = which == 1;
+    }
     return 0;
 }

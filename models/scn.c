@@ -52,7 +52,7 @@
 
 /* ---- the top level ---- */
 
-static const char *const F_TOP[] = {"name", "description", "seed", "duration", "warmup",
+static const char *const F_TOP[] = {"name", "description", "seed", "seeds", "duration", "warmup",
                                     "regions", "network", "clients", "faults", "patterns",
                                     "data", "routing", "failover", "monitor", "alerts", "cost",
                                     "expect", "sweep"};
@@ -98,6 +98,10 @@ static int build(scn_scenario *s, const cJSON *root, sim_err *err)
     if ((v = scn__field(root, "seed")) &&
         scn__get_uint(v, "seed", 0, (uint64_t)SEED_MAX, &s->seed, err) < 0)
         return SIM_EINVAL;
+    uint64_t seeds = 1;
+    if ((v = scn__field(root, "seeds")) && scn__get_uint(v, "seeds", 1, 1000, &seeds, err) < 0)
+        return SIM_EINVAL;
+    s->seeds = (uint32_t)seeds;
     if (!(v = scn__field(root, "duration")))
         return scn__missing("", "duration", err);
     if (scn__get_pos_dur(v, "duration", &s->duration, err) < 0)

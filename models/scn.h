@@ -131,6 +131,10 @@ typedef struct scn_expect {
     char   *pattern, *op, *region;            /* filters, NULL when absent */
     bool    has_min, has_max, has_equals;
     double  min, max, equals;
+    bool    bound_ci;                         /* "bound": "ci": with several seeds, the whole
+                                                 95% confidence interval must meet the bounds
+                                                 (max against its upper end, min against its
+                                                 lower end); else ("mean") the mean must */
 } scn_expect;
 
 /* --- patterns: the deployments a scenario compares ------------------------------------ */
@@ -287,6 +291,8 @@ typedef struct scn_scenario {
     size_t    text_len;
     char     *name;                           /* default: the file name */
     uint64_t  seed;                           /* default 1 */
+    uint32_t  seeds;                          /* runs per pattern for check and compare:
+                                                 seed .. seed + seeds - 1; default 1 */
     sim_time  duration;                       /* > 0, required */
     sim_time  warmup;                         /* < duration; default 0 */
     scn_region *regions;   size_t nregions;   /* >= 1 */

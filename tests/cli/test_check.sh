@@ -145,5 +145,19 @@ done
 "$mrsim" check "$tmp/gate.json" --quiet --db "$tmp/new.db" --baseline "$tmp/base.db" \
   --tolerance 2.5% >/dev/null 2>&1 && ok "--tolerance 2.5% is accepted" || fail "--tolerance 2.5%"
 
+# 4. Several seeds: each expectation against the mean over the seeds, with its interval.
+"$mrsim" check "$root/scenarios/merge-vs-lww.json" --seeds 3 --jobs 2 --db "$tmp/s.db" \
+  >"$tmp/s.out" 2>&1
+n=$(sqlite3 "$tmp/s.db" "select count(*) from runs")
+if grep -q "over 3 seeds" "$tmp/s.out" && [ "$n" -eq 6 ]; then ok "--seeds 3: means over 3 seeds, 6 runs"
+else fail "--seeds 3: runs=$n, $(head -3 "$tmp/s.out")"; fi
+for args in "--seeds 0" "--seeds x" "--seeds 1001"; do
+  # shellcheck disable=SC2086
+  "$mrsim" check "$tmp/gate.json" --db "$tmp/new.db" $args >/dev/null 2>"$tmp/e.err"
+  rc=$?
+  if [ $rc -eq 2 ] && [ -s "$tmp/e.err" ]; then ok "usage error: $args"
+  else fail "usage error: $args: exit $rc"; fi
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -648,6 +648,35 @@ static void test_expect_meets_ci_takes_the_whole_interval(void **state)
     assert_string_equal(key, "eu-west-1");
 }
 
+/* Several seeds: the bound applies to the mean, or with "bound": "ci" to the whole interval
+ * (a mean of 9.9 +- 0.2 meets "<= 10" but not "<= 10 (95% CI)"). */
+static void test_expect_seeds_mean_or_interval(void **state)
+{
+    (void)state;
+    fixture_run mean, ci;
+    run_init(&mean, "p");
+    run_init(&ci, "p");
+    put(&mean, RUN_SCOPE_ALL, "", "p99_ms", 9.9);
+    put(&ci, RUN_SCOPE_ALL, "", "p99_ms", 0.2);
+    scn_expect x[2] = {max_of("p99_ms", 10), max_of("p99_ms", 10)};
+    x[1].bound_ci = true;
+    scn_scenario s = {.file = "s.json", .name = "s", .expects = x, .nexpects = 2};
+    const run_result *runs[] = {&mean.r}, *cis[] = {&ci.r};
+    expect_report *rep = NULL;
+    assert_int_equal(expect_report_new(&rep), 0);
+    FILE *out = tmpfile();
+    assert_int_equal(expect_report_check_seeds(rep, &s, runs, cis, 1, 5, out, false), 0);
+    char *text = slurp(out);
+    fclose(out);
+    assert_int_equal(expect_report_passed(rep), 1);
+    assert_int_equal(expect_report_failed(rep), 1);
+    assert_non_null(strstr(text, "PASS  s.json  [p] p99_ms <= 10  (mean 9.9 +- 0.2 over 5 seeds)"));
+    assert_non_null(strstr(text, "FAIL  s.json  [p] p99_ms <= 10 (95% CI)  (mean 9.9 +- 0.2 over "
+                                 "5 seeds, expected <= 10)"));
+    free(text);
+    expect_report_free(rep);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -664,6 +693,7 @@ int main(void)
         cmocka_unit_test(test_expect_junit_escapes_and_counts),
         cmocka_unit_test(test_expect_junit_save_is_atomic),
         cmocka_unit_test(test_expect_added_cases_in_junit),
+        cmocka_unit_test(test_expect_seeds_mean_or_interval),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -734,10 +734,13 @@ static const bad_case BAD[] = {
     {"3", "", "expected a JSON object at the top level, got number 3"},
     /* top level */
     {"{" BASE ",'standby':{'automatic':true}}", "",
-     "unknown field \"standby\"; expected one of: name, description, seed, duration, "
+     "unknown field \"standby\"; expected one of: name, description, seed, seeds, duration, "
      "warmup, regions, network, clients, faults, patterns, data, routing, failover, monitor, "
      "alerts, cost, expect, sweep"},
     {"{" BASE ",'alert':{}}", "", "unknown field \"alert\" (did you mean \"alerts\"?)"},
+    {"{" BASE ",'seeds':0}", "seeds", "expected a positive integer, got 0"},
+    {"{" BASE ",'expect':[{'metric':'p99_ms','max':1,'bound':'upper'}]}", "expect[0].bound",
+     "expected \"mean\" or \"ci\", got \"upper\""},
     {"{" BASE ",'pattern':{}}", "", "unknown field \"pattern\" (did you mean \"patterns\"?)"},
     {"{" BASE ",'Seed':1}", "", "unknown field \"Seed\" (did you mean \"seed\"?)"},
     {"{" BASE ",'seed':1,'seed':2}", "", "duplicate field \"seed\""},
@@ -1136,7 +1139,7 @@ static const bad_case BAD[] = {
      "expected a number >= min (2), got 1"},
     {EX("{'metric':'p99','min':1,'threshold':1}"), "expect[0]",
      "unknown field \"threshold\"; expected one of: metric, pattern, op, region, min, max, "
-     "equals"},
+     "equals, bound"},
     {EX("{'metric':'p99','pattern':'active-active','min':1}"), "expect[0].pattern",
      "unknown pattern \"active-active\"; the scenario has no patterns, so the only one is "
      "\"independent\""},
