@@ -1,0 +1,70 @@
+/* run-int.h - private to one run (run.c builds the world and drives it; run-metrics.c
+ * turns what it measured into the run_result's metrics and series): the world both see. */
+#ifndef MRSIM_RUN_INT_H
+#define MRSIM_RUN_INT_H
+
+#include "run.h"
+
+#include "clock.h"
+#include "cost.h"
+#include "dp.h"
+#include "dr.h"
+#include "engine.h"
+#include "failwatch.h"
+#include "fault.h"
+#include "health.h"
+#include "mon.h"
+#include "net.h"
+#include "oracle.h"
+#include "region.h"
+#include "repl.h"
+#include "route.h"
+#include "store.h"
+#include "topo.h"
+#include "wl.h"
+
+/* Counts of the requests that ended in one (region, operation). */
+typedef struct cell {
+    uint64_t   requests, ok, timeouts, rejected, failed, no_region;
+    stat_hist *latency;                       /* ok requests, ns */
+} cell;
+
+typedef struct world {
+    const scn_scenario *scn;
+    const scn_pattern  *pat;
+    sim_engine     *engine;
+    topo           *topo;
+    net            *net;
+    region        **regions;
+    store         **stores;
+    clock_state    *clocks;
+    uint8_t        *rank;                     /* alphabetical rank of each region's name */
+    oracle         *oracle;
+    wl             *wl;
+    dp             *dp;
+    repl           *repl;
+    health         *health;                   /* NULL without routing.health */
+    route          *route;                    /* NULL without DNS routing */
+    mon            *mon;
+    dr             *dr;                       /* NULL: no failover controller */
+    failwatch      *failwatch;                /* with dr */
+    fault_timeline *faults;
+    double          detect_sum_s;             /* region_down faults the health view caught: */
+    uint64_t        detected;                 /* ... total and count of their delays */
+    uint64_t        false_downs;              /* view flips to unhealthy of a region up */
+    bool           *fault_detected;           /* per fault */
+    cell           *cells;                    /* nregions x SCN_OP_COUNT */
+    run_result     *result;
+    size_t          log_cap;
+    sim_err        *err;
+    const run_options *opts;
+    sim_time        progress_every;
+    uint64_t        progress_ticks;           /* engine events spent on progress reports */
+} world;
+
+/* The metrics (whole run, per operation, per region) and the monitor's series of a finished
+ * run into w->result. 0 or SIM_ENOMEM. */
+int run__build_metrics(world *w);
+int run__build_series(world *w);
+
+#endif
