@@ -90,7 +90,7 @@ int scn__parse_values(struct scn_vary *d, const char *text, const char *where, s
 int scn__parse_value_node(struct scn_vary *d, const cJSON *n, const char *where,
                           sim_err *err);
 
-/* ---- scn-world.c: distributions, regions, network, clients, faults ---- */
+/* ---- scn-world.c: distributions, regions, network, clients; scn-faults.c: faults ---- */
 
 int scn__parse_time_dist(const cJSON *n, const char *path, dist_spec *d, sim_err *err);
 void scn__spec_fini(dist_spec *d);
