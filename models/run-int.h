@@ -54,6 +54,9 @@ typedef struct world {
     uint64_t        false_downs;              /* view flips to unhealthy of a region up */
     bool           *fault_detected;           /* per fault */
     cell           *cells;                    /* nregions x SCN_OP_COUNT */
+    uint32_t       *by_client;                /* per client, per monitor interval (by the
+                                                 time requests end): requests, ok */
+    size_t          nslots;                   /* intervals per client */
     run_result     *result;
     size_t          log_cap;
     sim_err        *err;

@@ -75,11 +75,14 @@ static int add_lag_metrics(run_result *r, size_t *cap, run_scope scope, const ch
     return 0;
 }
 
-/* Recovery time of the first outage-like fault (region_down or partition), from the
- * monitor's intervals: the success rate of all requests in the intervals before the fault
- * is the baseline; the recovery ends with the first interval, after one that fell below
- * 99% of the baseline, that is back at 99% or more. 0 when no interval fell below; NaN
- * without such a fault, a baseline, or a recovery before the run ended. */
+/* Recovery time of the first outage-like fault (region_down or partition), as the issue
+ * defines it: from the fault's start until the success rate of the affected clients is back
+ * to 99% of its level before the fault. Per monitor interval (by the time requests ended):
+ * a client is affected when its success rate in some interval after the fault's start fell
+ * below 99% of its own rate before the fault; the recovery ends with the first interval,
+ * after one that fell below, in which the affected clients together are back at 99% of
+ * their rate before the fault. 0 when no client was affected; NaN without such a fault, a
+ * rate before it, or a recovery before the run ended. */
 static double recovery_s(const world *w)
 {
     const scn_scenario *s = w->scn;
@@ -90,30 +93,46 @@ static double recovery_s(const world *w)
             at = s->faults[i].at;
     if (at == SIM_TIME_MAX)
         return NAN;
+    const sim_time len = s->monitor.interval;
+    const size_t first_after = (size_t)(at / len);   /* the interval the fault starts in */
     double base_ok = 0, base_all = 0;
-    bool fell = false;
-    for (size_t i = 0; i < mon_intervals(w->mon); i++) {
-        double all = 0, errors = 0;
-        for (uint32_t r = 0; r < s->nregions; r++) {
-            all += mon_value(w->mon, i, r, MON_REQUESTS);
-            errors += mon_value(w->mon, i, r, MON_ERRORS);
+    bool any = false;
+    bool affected[SCN_MAX_CLIENTS] = {false};
+    for (size_t c = 0; c < s->nclients; c++) {
+        const uint32_t *t = &w->by_client[2 * c * w->nslots];
+        double ok = 0, all = 0;
+        for (size_t i = 0; i < first_after; i++) {
+            all += t[2 * i];
+            ok += t[2 * i + 1];
         }
-        sim_time end = mon_interval_end(w->mon, i);
-        if (end <= at) {
-            base_ok += all - errors;
-            base_all += all;
+        if (all == 0)
             continue;
+        for (size_t i = first_after; i < w->nslots && !affected[c]; i++)
+            affected[c] = t[2 * i] > 0 && t[2 * i + 1] < 0.99 * (ok / all) * t[2 * i];
+        if (affected[c]) {
+            any = true;
+            base_ok += ok;
+            base_all += all;
         }
-        if (base_all == 0)
-            return NAN;
-        double rate = all > 0 ? (all - errors) / all : 1.0;
-        bool ok = rate >= 0.99 * (base_ok / base_all);
-        if (!ok)
+    }
+    if (!any)
+        return 0.0;
+    bool fell = false;
+    for (size_t i = first_after; i < w->nslots; i++) {
+        double ok = 0, all = 0;
+        for (size_t c = 0; c < s->nclients; c++)
+            if (affected[c]) {
+                all += w->by_client[2 * (c * w->nslots + i)];
+                ok += w->by_client[2 * (c * w->nslots + i) + 1];
+            }
+        if (all == 0)
+            continue;
+        if (ok < 0.99 * (base_ok / base_all) * all)
             fell = true;
         else if (fell)
-            return sim_time_s(end - at);
+            return sim_time_s((sim_time)(i + 1) * len - at);
     }
-    return fell ? NAN : 0.0;
+    return NAN;
 }
 
 /* The oracle's figures, for the whole run. Names and definitions: scenarios/README.md. */

@@ -21,6 +21,12 @@ static void on_outcome(void *ctx, const wl_outcome *o)
         return;                               /* arrivals in [warmup, duration) are measured */
     cell *c = &w->cells[o->region * SCN_OP_COUNT + o->op];
     c->requests++;
+    size_t slot = (size_t)(sim_now(w->engine) / w->scn->monitor.interval);
+    if (slot < w->nslots) {                   /* for the affected clients' recovery (RTO) */
+        uint32_t *tally = &w->by_client[2 * ((size_t)o->client * w->nslots + slot)];
+        tally[0]++;
+        tally[1] += o->result == WL_OK;
+    }
     mon_request(w->mon, o->region, o->result == WL_OK, o->latency);
     if (o->result == WL_OK && o->op == SCN_READ)
         mon_read(w->mon, o->region, o->stale);
@@ -191,6 +197,7 @@ static void world_free(world *w)
         for (size_t i = 0; i < w->scn->nregions * SCN_OP_COUNT; i++)
             stat_hist_free(w->cells[i].latency);
     sim_free(w->cells);
+    sim_free(w->by_client);
     net_free(w->net);
     topo_free(w->topo);
     sim_engine_free(w->engine);
@@ -228,7 +235,9 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
     w->clocks = sim_calloc(nr, sizeof *w->clocks);
     w->rank = sim_calloc(nr, sizeof *w->rank);
     w->cells = sim_calloc(nr * SCN_OP_COUNT, sizeof *w->cells);
-    if (!w->regions || !w->stores || !w->clocks || !w->rank || !w->cells)
+    w->nslots = (size_t)(s->duration / s->monitor.interval) + 2;   /* requests end late */
+    w->by_client = sim_calloc(2 * s->nclients * w->nslots, sizeof *w->by_client);
+    if (!w->regions || !w->stores || !w->clocks || !w->rank || !w->cells || !w->by_client)
         return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the world");
     for (size_t i = 0; i < nr * SCN_OP_COUNT; i++)
         if (stat_hist_new(&w->cells[i].latency) < 0)

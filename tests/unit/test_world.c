@@ -491,6 +491,30 @@ static void test_run_partition_isolates_a_region(void **state)
     run_result_free(r);
 }
 
+/* RTO follows the clients the fault affected, not all requests: a client sending 1% of the
+ * traffic loses its region for 20 s; all requests together never fall below 99%, its own
+ * requests fail until the region is back. */
+static void test_run_rto_counts_the_affected_clients(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 2, 4);
+    f.s.duration = 60 * SIM_S;
+    f.s.nclients = 2;
+    f.clients[0].rate = 10;                   /* at r0: the affected one */
+    f.clients[0].retries = 0;
+    f.clients[1].rate = 990;
+    f.clients[1].at_region = 1;
+    f.clients[1].lon = 10;
+    scn_fault *d = fixture_fault(&f, SCN_FAULT_REGION_DOWN, 20 * SIM_S, 40 * SIM_S);
+    d->region = 0;
+    run_result *r = run_ok(&f.s);
+    assert_true(metric(r, RUN_SCOPE_ALL, "", "availability") > 0.99);
+    double rto = metric(r, RUN_SCOPE_ALL, "", "rto_s");
+    assert_true(rto >= 20 && rto <= 22);      /* back in the interval r0 returns, or next */
+    run_result_free(r);
+}
+
 static void test_run_brownout_slows_a_window(void **state)
 {
     (void)state;
@@ -549,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_run_rto_spans_the_outage_and_its_timeouts),
         cmocka_unit_test(test_run_rejections_are_counted),
         cmocka_unit_test(test_run_partition_isolates_a_region),
+        cmocka_unit_test(test_run_rto_counts_the_affected_clients),
         cmocka_unit_test(test_run_brownout_slows_a_window),
         cmocka_unit_test(test_run_same_seed_same_figures),
     };
