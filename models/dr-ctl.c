@@ -18,8 +18,6 @@ static void arm_step(dr *d, sim_time after)
     sim_after(d->e, after, on_step_timeout, d, d->op);
 }
 
-
-
 /* The newest announcement to every region that has not acknowledged it. */
 static void announce(dr *d)
 {
@@ -60,12 +58,13 @@ static void start(dr *d, bool planned, uint32_t want, const char *why)
     d->old_answered = false;
     d->old_last = 0;
     if (planned)
-        dr__event(d, "failover.detect", "drill: planned failover away from %s", dr__name_of(d, d->old));
+        dr__event(d, "failover.detect", "drill: planned failover away from %s",
+                  dr__name_of(d, d->old));
     else if (why)
         dr__event(d, "failover.detect", "%s: %s", dr__name_of(d, d->old), why);
     else
         dr__event(d, "failover.detect", "primary %s unhealthy in the health view (%u checkers see "
-              "it down)", dr__name_of(d, d->old), health_votes_down(d->health, d->old));
+                  "it down)", dr__name_of(d, d->old), health_votes_down(d->health, d->old));
     d->phase = P_DEMOTE;
     d->op++;
     dr__ctl_send(d, M_DEMOTE, d->old, 0, 0);
@@ -121,12 +120,12 @@ static void choose(dr *d)
     }
     if (d->old_answered)
         dr__event(d, "failover.select", "target %s: has %s's log up to %llu of %llu",
-              dr__name_of(d, d->best), dr__name_of(d, d->old), (unsigned long long)d->best_pos,
-              (unsigned long long)d->old_last);
+                  dr__name_of(d, d->best), dr__name_of(d, d->old), (unsigned long long)d->best_pos,
+                  (unsigned long long)d->old_last);
     else
         dr__event(d, "failover.select", "target %s: has %s's log up to %llu (the old primary's "
-              "end is unknown)", dr__name_of(d, d->best), dr__name_of(d, d->old),
-              (unsigned long long)d->best_pos);
+                  "end is unknown)", dr__name_of(d, d->best), dr__name_of(d, d->old),
+                  (unsigned long long)d->best_pos);
     go_promote(d, d->best, d->old);
 }
 
@@ -140,7 +139,7 @@ static void go_promote(dr *d, uint32_t target, uint32_t old)
     bool planned = d->planned && !d->rolling_back;
     uint64_t catch_up = planned && d->old_answered ? d->old_last : 0;
     dr__ctl_send(d, M_PROMOTE, target, dr__promote_arg(d->epoch + 1, planned, d->rolling_back, old),
-             catch_up);
+                 catch_up);
     arm_step(d, 3 * d->cfg->step_timeout);    /* a drill's catch-up may take one */
 }
 
@@ -160,15 +159,16 @@ static void promoted(dr *d, uint32_t primary, uint32_t replaced, uint64_t fence)
     announce(d);
     if (d->rolling_back) {
         dr__event(d, "failover.rollback", "%s is primary again at epoch %u; DNS points back at it",
-              dr__name_of(d, primary), d->epoch);
+                  dr__name_of(d, primary), d->epoch);
         d->rollbacks++;
         d->quiet_until = sim_now(d->e) + d->cfg->cooldown;
         go_idle(d);
         return;
     }
     d->failovers++;
-    dr__event(d, "failover.promote", "%s is primary at epoch %u; %s's log fenced after entry %llu",
-          dr__name_of(d, primary), d->epoch, dr__name_of(d, replaced), (unsigned long long)fence);
+    dr__event(d, "failover.promote", "%s is primary at epoch %u; %s's log fenced after entry "
+              "%llu", dr__name_of(d, primary), d->epoch, dr__name_of(d, replaced),
+              (unsigned long long)fence);
     char ttl[32];
     sim_time_format(d->scn->dns.ttl, ttl, sizeof ttl);
     dr__event(d, "failover.dns", "DNS answers %s (TTL %s)", dr__name_of(d, primary), ttl);
@@ -192,7 +192,7 @@ static void verify_failed(dr *d, const char *why)
     dr__event(d, "failover.verify", "failed: %s", why);
     if (!d->old_answered || !health_is_healthy(d->health, d->old)) {
         dr__event(d, "failover.abort", "%s is not there to go back to; failing over from %s",
-              dr__name_of(d, d->old), dr__name_of(d, d->target));
+                  dr__name_of(d, d->old), dr__name_of(d, d->target));
         go_idle(d);
         start(d, false, NO_REGION, why);      /* d->primary is the target now */
         return;
@@ -223,7 +223,7 @@ void dr__ctl_receive(dr *d, const msg *m)
             d->old_answered = true;
             d->old_last = m->a;
             dr__event(d, "failover.demote", "%s stopped taking writes after entry %llu",
-                  dr__name_of(d, d->old), (unsigned long long)m->a);
+                      dr__name_of(d, d->old), (unsigned long long)m->a);
             go_select(d);
         }
         break;
@@ -248,9 +248,9 @@ void dr__ctl_receive(dr *d, const msg *m)
         if ((dr_role)m->a == DR_PRIMARY && m->b == d->epoch &&
             health_is_healthy(d->health, d->target)) {
             dr__event(d, "failover.verify", "%s answers as primary and is healthy",
-                  dr__name_of(d, d->target));
+                      dr__name_of(d, d->target));
             dr__event(d, "failover.done", "%s -> %s in %.1fs", dr__name_of(d, d->old),
-                  dr__name_of(d, d->target), sim_time_s(sim_now(d->e) - d->started));
+                      dr__name_of(d, d->target), sim_time_s(sim_now(d->e) - d->started));
             go_idle(d);
         } else {
             verify_failed(d, (dr_role)m->a != DR_PRIMARY ? "the target does not answer as "
@@ -271,7 +271,7 @@ static void on_step_timeout(sim_engine *e, void *ctx, uint64_t arg)
     switch (d->phase) {
     case P_DEMOTE:
         dr__event(d, "failover.demote", "%s did not answer (unreachable or down); going on",
-              dr__name_of(d, d->old));
+                  dr__name_of(d, d->old));
         go_select(d);
         break;
     case P_SELECT:
@@ -282,7 +282,7 @@ static void on_step_timeout(sim_engine *e, void *ctx, uint64_t arg)
             /* The target stays primary as announced; it is unhealthy, so the next check
              * fails over from it, after the cooldown. */
             dr__event(d, "failover.rollback", "%s did not answer; %s stays primary",
-                  dr__name_of(d, d->old), dr__name_of(d, d->target));
+                      dr__name_of(d, d->old), dr__name_of(d, d->target));
             d->quiet_until = sim_now(d->e) + d->cfg->cooldown;
             go_idle(d);
         } else {
@@ -348,13 +348,13 @@ void dr__ctl_restarted(dr *d)
         return;
     if (d->phase == P_PROMOTE) {
         dr__event(d, "failover.resume", "the controller restarted; promoting %s again",
-              dr__name_of(d, d->rolling_back ? d->old : d->target));
+                  dr__name_of(d, d->rolling_back ? d->old : d->target));
         go_promote(d, d->rolling_back ? d->old : d->target,
                    d->rolling_back ? d->target : d->old);
     } else if (d->phase > P_PROMOTE) {
         /* Promoted and announced already: check the result. */
         dr__event(d, "failover.resume", "the controller restarted; verifying %s",
-              dr__name_of(d, d->target));
+                  dr__name_of(d, d->target));
         go_verify(d);
     } else {
         abort_failover(d, "the controller restarted during a failover");

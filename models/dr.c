@@ -38,8 +38,8 @@ const char *dr__name_of(const dr *d, uint32_t r)
 }
 
 void dr__event(dr *d, const char *kind, const char *fmt, ...)
-{
-    char detail[256];
+               {
+               char detail[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
@@ -122,13 +122,13 @@ static void send_sized(dr *d, msg_kind kind, uint32_t from, uint32_t to, uint64_
 /* A region's message; replies carry the op of the step they answer. */
 void dr__send(dr *d, msg_kind kind, uint32_t from, uint32_t to, uint64_t a, uint64_t b,
               uint32_t op)
-{
-    send_sized(d, kind, from, to, a, b, op);
+              {
+              send_sized(d, kind, from, to, a, b, op);
 }
 
 void dr__ctl_send(dr *d, msg_kind kind, uint32_t to, uint64_t a, uint64_t b)
-{
-    send_sized(d, kind, d->ctl, to, a, b, d->op);
+                  {
+                  send_sized(d, kind, d->ctl, to, a, b, d->op);
 }
 
 static void on_message(sim_engine *e, void *ctx, uint64_t arg)
@@ -156,7 +156,8 @@ static void set_role(dr *d, uint32_t r, dr_role role)
     if (was == role)
         return;
     d->rs[r].role = role;
-    dr__event(d, "failover.role", "%s: %s -> %s", dr__name_of(d, r), dr_role_name(was), dr_role_name(role));
+    dr__event(d, "failover.role", "%s: %s -> %s", dr__name_of(d, r), dr_role_name(was),
+              dr_role_name(role));
     d->hooks.roles_changed(d->hooks.ctx, sim_now(d->e));
 }
 
@@ -286,7 +287,7 @@ static void region_receive(dr *d, const msg *m, uint64_t idx)
         break;
     case M_STATUS:
         dr__send(d, M_STATUS_REPLY, r, m->from, repl_position(d->repl, r, (uint32_t)m->a),
-             s->role, m->op);
+                 s->role, m->op);
         break;
     case M_PROMOTE:
         promote(d, r, m, sim_now(d->e));
@@ -355,7 +356,7 @@ static void on_stale(void *ctx, uint32_t origin, uint32_t target)
     if (d->rs[origin].role != DR_PRIMARY)
         return;
     dr__event(d, "failover.stale", "%s: %s voids its writes; it stops taking them",
-          dr__name_of(d, origin), dr__name_of(d, target));
+              dr__name_of(d, origin), dr__name_of(d, target));
     set_role(d, origin, DR_RECOVERING);
     ask_controller(d, origin);
 }
