@@ -21,40 +21,10 @@
 #include "plot.h"
 #include "run.h"
 #include "world_fixture.h"
+#include "outage_fixture.h"
 
-typedef struct tfix {
-    char dir[64];
-    char db[128];
-    char out[128];
-} tfix;
-
-static int setup(void **state)
-{
-    tfix *t = calloc(1, sizeof *t);
-    if (!t)
-        return -1;
-    snprintf(t->dir, sizeof t->dir, "/tmp/mrsim-test-plot-XXXXXX");
-    if (!mkdtemp(t->dir)) {
-        free(t);
-        return -1;
-    }
-    snprintf(t->db, sizeof t->db, "%s/results.db", t->dir);
-    snprintf(t->out, sizeof t->out, "%s/plots", t->dir);
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    tfix *t = *state;
-    char cmd[256];
-    /* The test's own temporary folder, removed the simple way. */
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", t->dir);
-    free(t);
-    return 0;
-}
+static int setup(void **state) { return tfix_setup(state, "plot", "plots"); }
+static int teardown(void **state) { return tfix_teardown(state); }
 
 static void require_gnuplot(void)
 {
@@ -69,35 +39,6 @@ static void require_gnuplot(void)
     }
     fail_msg("gnuplot not found on PATH: install gnuplot-nox (see .ci/deps); the plot tests "
              "need the real program");
-}
-
-/* Two regions, 20% writes, r0 down from 3 s to 6 s, an 8 s run; patterns independent and
- * active-active (so there is replication lag to plot). Both runs go into db_path. */
-static void run_and_store(fixture *f, const char *db_path)
-{
-    fixture_init(f, 2, 4);
-    f->s.duration = 8 * SIM_S;
-    f->clients[0].read_ratio = 0.8;
-    scn_fault *down = fixture_fault(f, SCN_FAULT_REGION_DOWN, 3 * SIM_S, 6 * SIM_S);
-    down->region = 0;
-    scn_pattern aa;
-    fixture_pattern(&aa, SCN_PATTERN_ACTIVE_ACTIVE);
-    const scn_pattern *patterns[] = {NULL, &aa};
-
-    db_conn *db = NULL;
-    sim_err err = {0};
-    assert_int_equal(db_open(db_path, &db, &err), 0);
-    static const db_run_info info = {.started = "2024-05-01T00:00:00.000Z", .version = "t"};
-    for (size_t i = 0; i < 2; i++) {
-        run_options o = {.pattern = patterns[i]};
-        run_result *r = NULL;
-        if (run_scenario(&f->s, &o, &r, &err) != 0)
-            fail_msg("run_scenario: %s: %s", err.path, err.msg);
-        if (db_write_run(db, r, &info, NULL, &err) != 0)
-            fail_msg("db_write_run: %s", err.msg);
-        run_result_free(r);
-    }
-    db_close(db);
 }
 
 /* The whole of a small text file into buf (size n), NUL-terminated; fails the test when
@@ -171,7 +112,7 @@ static void test_plot_every_kind_in_png_and_svg(void **state)
     tfix *t = *state;
     require_gnuplot();
     fixture f;
-    run_and_store(&f, t->db);
+    store_outage_runs(&f, t->db, 1);
     static const char *const names[] = {
         "latency-independent", "availability-independent", "consistency-independent",
         "latency-active-active", "availability-active-active", "consistency-active-active",
@@ -206,7 +147,7 @@ static void test_plot_hostile_names_are_only_text(void **state)
              "x'; system('touch %s'); '\n\"y`touch %s` @title \\", marker, marker);
     snprintf(region, sizeof region, "r\"; system('touch %s')\t#", marker);
     fixture f;
-    run_and_store(&f, t->db);
+    store_outage_runs(&f, t->db, 1);
     /* Store a second scenario with hostile names, then plot it (the latest). */
     f.s.name = name;
     f.regions[1].name = region;
@@ -359,7 +300,7 @@ static void test_plot_missing_gnuplot_is_a_clear_error(void **state)
 {
     tfix *t = *state;
     fixture f;
-    run_and_store(&f, t->db);
+    store_outage_runs(&f, t->db, 1);
     char *old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
     setenv("PATH", t->dir, 1);                /* a folder without gnuplot */
     db_conn *db = NULL;
@@ -381,7 +322,7 @@ static void test_plot_unknown_scenario_and_run(void **state)
     tfix *t = *state;
     require_gnuplot();
     fixture f;
-    run_and_store(&f, t->db);
+    store_outage_runs(&f, t->db, 1);
     db_conn *db = NULL;
     sim_err err = {0};
     assert_int_equal(db_open(t->db, &db, &err), 0);
@@ -399,7 +340,7 @@ static void test_plot_dir_env_override(void **state)
     tfix *t = *state;
     require_gnuplot();
     fixture f;
-    run_and_store(&f, t->db);
+    store_outage_runs(&f, t->db, 1);
     setenv("MRSIM_PLOT_DIR", t->dir, 1);      /* no scripts there */
     assert_string_equal(plot_script_dir(), t->dir);
     db_conn *db = NULL;

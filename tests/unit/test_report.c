@@ -21,39 +21,10 @@
 #include "report.h"
 #include "run.h"
 #include "world_fixture.h"
+#include "outage_fixture.h"
 
-typedef struct tfix {
-    char dir[64];
-    char db[128];
-    char out[128];
-} tfix;
-
-static int setup(void **state)
-{
-    tfix *t = calloc(1, sizeof *t);
-    if (!t)
-        return -1;
-    snprintf(t->dir, sizeof t->dir, "/tmp/mrsim-test-report-XXXXXX");
-    if (!mkdtemp(t->dir)) {
-        free(t);
-        return -1;
-    }
-    snprintf(t->db, sizeof t->db, "%s/results.db", t->dir);
-    snprintf(t->out, sizeof t->out, "%s/report.html", t->dir);
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    tfix *t = *state;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", t->dir);
-    free(t);
-    return 0;
-}
+static int setup(void **state) { return tfix_setup(state, "report", "report.html"); }
+static int teardown(void **state) { return tfix_teardown(state); }
 
 /* report_html_escape(s) as a string. */
 static const char *escaped(const char *s)
@@ -89,33 +60,6 @@ static char *slurp(const char *path)
     buf[n] = '\0';
     fclose(f);
     return buf;
-}
-
-/* Two patterns, two seeds each, r0 down from 3 s to 6 s; names and text as given. */
-static void store_runs(fixture *f, const char *db_path)
-{
-    fixture_init(f, 2, 4);
-    f->s.duration = 8 * SIM_S;
-    f->clients[0].read_ratio = 0.8;
-    scn_fault *down = fixture_fault(f, SCN_FAULT_REGION_DOWN, 3 * SIM_S, 6 * SIM_S);
-    down->region = 0;
-    static scn_pattern aa;
-    fixture_pattern(&aa, SCN_PATTERN_ACTIVE_ACTIVE);
-    const scn_pattern *patterns[] = {NULL, &aa};
-    db_conn *db = NULL;
-    sim_err err = {0};
-    assert_int_equal(db_open(db_path, &db, &err), 0);
-    static const db_run_info info = {.started = "2024-05-01T00:00:00.000Z", .version = "t"};
-    for (size_t p = 0; p < 2; p++) {
-        for (uint64_t seed = 1; seed <= 2; seed++) {
-            run_options o = {.pattern = patterns[p], .has_seed = true, .seed = seed};
-            run_result *r = NULL;
-            assert_int_equal(run_scenario(&f->s, &o, &r, &err), 0);
-            assert_int_equal(db_write_run(db, r, &info, NULL, &err), 0);
-            run_result_free(r);
-        }
-    }
-    db_close(db);
 }
 
 static int report_ok(const char *db_path, const report_options *o)
@@ -168,7 +112,7 @@ static void test_report_page_structure(void **state)
 {
     tfix *t = *state;
     fixture f;
-    store_runs(&f, t->db);
+    store_outage_runs(&f, t->db, 2);
     report_options o = {.out_path = t->out};
     int n = report_ok(t->db, &o);
     /* Per pattern latency, availability and consistency; then the CDF and the comparison. */
@@ -255,7 +199,7 @@ static void test_report_no_runs_writes_nothing(void **state)
 {
     tfix *t = *state;
     fixture f;
-    store_runs(&f, t->db);
+    store_outage_runs(&f, t->db, 2);
     db_conn *db = NULL;
     sim_err err = {0};
     assert_int_equal(db_open(t->db, &db, &err), 0);
