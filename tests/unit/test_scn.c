@@ -1,4 +1,4 @@
-/* test_scn.c - the scenario loader (models/scn.c) and the measured RTT table.
+/* test_scn.c - the scenario loader (models/scenario/scn.c) and the measured RTT table.
  *
  * What is checked: a scenario with every field set comes out field by field as written;
  * a minimal one gets every documented default; every error path gives its exact JSON path

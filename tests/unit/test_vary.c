@@ -1,4 +1,4 @@
-/* test_vary.c - sweeps in the scenario loader (models/scn-vary.c, scn-vary-values.c).
+/* test_vary.c - sweeps in the scenario loader (models/scenario/scn-vary.c, scn-vary-values.c).
  *
  * What is checked: lists and ranges give the values, labels and numeric readings they
  * should (integers, reals with a step that does not divide exactly, durations, strings,
