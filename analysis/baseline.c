@@ -17,13 +17,13 @@
 
 typedef struct base_metric {
     run_scope scope;
-    char     *key;                            /* ours */
-    char     *name;                           /* ours */
-    double    value;                          /* NaN when nothing was measured */
+    char     *key;   /* ours */
+    char     *name;  /* ours */
+    double    value; /* NaN when nothing was measured */
 } base_metric;
 
 struct baseline_run {
-    int64_t      id;                          /* runs.id in the baseline database */
+    int64_t      id; /* runs.id in the baseline database */
     base_metric *m;
     size_t       n, cap;
 };
@@ -39,12 +39,12 @@ static const char *const no_direction[] = {
 };
 /* Words that make a count or a rate higher-is-worse wherever they appear in the name. */
 static const char *const worse_words[] = {
-    "error", "timeout", "rejected", "failed", "no_region", "stale", "violation", "lost",
-    "divergent", "conflict", "unacked", "bytes", "cost", "lag", "rpo", "rto", "split_brain",
-    "false_",
+    "error",     "timeout", "rejected",  "failed",   "no_region",   "stale",
+    "violation", "lost",    "divergent", "conflict", "unacked",     "bytes",
+    "cost",      "lag",     "rpo",       "rto",      "split_brain", "false_",
 };
 
-#define COUNT(a) (sizeof (a) / sizeof (a)[0])
+#define COUNT(a) (sizeof(a) / sizeof(a)[0])
 
 static bool in_list(const char *name, const char *const *list, size_t n)
 {
@@ -62,8 +62,8 @@ static bool ends_with(const char *s, const char *suffix)
 
 baseline_dir baseline_direction(const char *name)
 {
-    if (in_list(name, lower_worse, COUNT(lower_worse)) ||
-        strncmp(name, "availability", 12) == 0 || strncmp(name, "throughput", 10) == 0)
+    if (in_list(name, lower_worse, COUNT(lower_worse)) || strncmp(name, "availability", 12) == 0
+        || strncmp(name, "throughput", 10) == 0)
         return BASELINE_LOWER_WORSE;
     if (in_list(name, no_direction, COUNT(no_direction)))
         return BASELINE_NONE;
@@ -90,10 +90,7 @@ void baseline_run_free(baseline_run *b)
     sim_free(b);
 }
 
-int64_t baseline_run_id(const baseline_run *b)
-{
-    return b->id;
-}
+int64_t baseline_run_id(const baseline_run *b) { return b->id; }
 
 static int scope_of(const char *text, run_scope *out)
 {
@@ -106,22 +103,21 @@ static int scope_of(const char *text, run_scope *out)
     return SIM_EINVAL;
 }
 
-static int add_metric(void *ctx, const char *scope, const char *key, const char *name,
-                      double value)
+static int add_metric(void *ctx, const char *scope, const char *key, const char *name, double value)
 {
     baseline_run *b = ctx;
-    run_scope sc;
+    run_scope     sc;
     if (scope_of(scope, &sc) < 0)
-        return 0;                             /* a scope a newer mrsim wrote: not ours */
+        return 0; /* a scope a newer mrsim wrote: not ours */
     if (b->n == b->cap) {
-        size_t ncap = b->cap ? b->cap * 2 : 64;
+        size_t       ncap = b->cap ? b->cap * 2 : 64;
         base_metric *p = sim_realloc(b->m, ncap * sizeof *p);
         if (!p)
             return SIM_ENOMEM;
         b->m = p;
         b->cap = ncap;
     }
-    base_metric m = {sc, sim_strdup(key), sim_strdup(name), value};
+    base_metric m = { sc, sim_strdup(key), sim_strdup(name), value };
     if (!m.key || !m.name) {
         sim_free(m.key);
         sim_free(m.name);
@@ -136,7 +132,7 @@ int baseline_load(db_conn *db, const char *scenario, const char *pattern, uint64
 {
     *out = NULL;
     int64_t id = 0;
-    int rc = db_find_run(db, scenario, pattern, seed, &id, err);
+    int     rc = db_find_run(db, scenario, pattern, seed, &id, err);
     if (rc <= 0)
         return rc;
     baseline_run *b = sim_calloc(1, sizeof *b);
@@ -159,8 +155,8 @@ int baseline_load(db_conn *db, const char *scenario, const char *pattern, uint64
 static const base_metric *find(const baseline_run *b, const run_metric *m)
 {
     for (size_t i = 0; i < b->n; i++)
-        if (b->m[i].scope == m->scope && strcmp(b->m[i].key, m->key) == 0 &&
-            strcmp(b->m[i].name, m->name) == 0)
+        if (b->m[i].scope == m->scope && strcmp(b->m[i].key, m->key) == 0
+            && strcmp(b->m[i].name, m->name) == 0)
             return &b->m[i];
     return NULL;
 }
@@ -171,7 +167,7 @@ static bool worse(baseline_dir d, double before, double now, double tolerance, d
 {
     if (isnan(now)) {
         *change = NAN;
-        return true;                          /* measured before, nothing now */
+        return true; /* measured before, nothing now */
     }
     if (before == 0) {
         *change = now > 0 ? INFINITY : now < 0 ? -INFINITY : 0;
@@ -181,21 +177,21 @@ static bool worse(baseline_dir d, double before, double now, double tolerance, d
     return d == BASELINE_HIGHER_WORSE ? *change > tolerance : *change < -tolerance;
 }
 
-int baseline_compare(const baseline_run *b, const run_result *r, double tolerance,
-                     baseline_fn *fn, void *ctx, size_t *compared)
+int baseline_compare(const baseline_run *b, const run_result *r, double tolerance, baseline_fn *fn,
+                     void *ctx, size_t *compared)
 {
     size_t ncompared = 0;
-    int nregressions = 0;
+    int    nregressions = 0;
     for (size_t i = 0; i < r->nmetrics; i++) {
-        const run_metric *m = &r->metrics[i];
-        baseline_dir d = baseline_direction(m->name);
+        const run_metric  *m = &r->metrics[i];
+        baseline_dir       d = baseline_direction(m->name);
         const base_metric *bm = d == BASELINE_NONE ? NULL : find(b, m);
         if (!bm)
             continue;
         ncompared++;
         if (isnan(bm->value))
-            continue;                         /* nothing before: anything now is news */
-        baseline_regression g = {.metric = m, .before = bm->value, .now = m->value};
+            continue; /* nothing before: anything now is news */
+        baseline_regression g = { .metric = m, .before = bm->value, .now = m->value };
         if (!worse(d, bm->value, m->value, tolerance, &g.change))
             continue;
         nregressions++;

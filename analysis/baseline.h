@@ -31,23 +31,23 @@
 #include "run.h"
 #include "sim.h"
 
-#define BASELINE_DEFAULT_TOLERANCE 0.05       /* a 5% change, as a fraction */
+#define BASELINE_DEFAULT_TOLERANCE 0.05 /* a 5% change, as a fraction */
 
 typedef enum baseline_dir {
-    BASELINE_NONE,                            /* not compared */
-    BASELINE_HIGHER_WORSE,                    /* latency, errors, stale reads, lost writes,
+    BASELINE_NONE,         /* not compared */
+    BASELINE_HIGHER_WORSE, /* latency, errors, stale reads, lost writes,
                                                  lag, RPO, RTO, split brain, cost, bytes */
-    BASELINE_LOWER_WORSE,                     /* availability, throughput, ok, cache hits */
+    BASELINE_LOWER_WORSE,  /* availability, throughput, ok, cache hits */
 } baseline_dir;
 
-typedef struct baseline_run baseline_run;     /* opaque: an earlier run's metrics */
+typedef struct baseline_run baseline_run; /* opaque: an earlier run's metrics */
 
 /* One compared metric whose change is a regression. */
 typedef struct baseline_regression {
-    const run_metric *metric;                 /* the new run's, borrowed */
-    double before;                            /* the baseline's value */
-    double now;                               /* the new run's value (NaN: nothing) */
-    double change;                            /* (now - before) / |before|; +-inf when
+    const run_metric *metric; /* the new run's, borrowed */
+    double            before; /* the baseline's value */
+    double            now;    /* the new run's value (NaN: nothing) */
+    double            change; /* (now - before) / |before|; +-inf when
                                                  before is 0; NaN when now is NaN */
 } baseline_regression;
 
@@ -63,16 +63,16 @@ baseline_dir baseline_direction(const char *name);
 
 /* Read from db the latest run of (scenario, pattern, seed) into *out, which is NULL when db
  * has none. Returns 0, or SIM_EIO / SIM_ENOMEM with err filled. */
-int  baseline_load(db_conn *db, const char *scenario, const char *pattern, uint64_t seed,
-                   baseline_run **out, sim_err *err);
-void baseline_run_free(baseline_run *b);      /* NULL is a no-op */
-int64_t baseline_run_id(const baseline_run *b);   /* its id in the baseline database */
+int     baseline_load(db_conn *db, const char *scenario, const char *pattern, uint64_t seed,
+                      baseline_run **out, sim_err *err);
+void    baseline_run_free(baseline_run *b);     /* NULL is a no-op */
+int64_t baseline_run_id(const baseline_run *b); /* its id in the baseline database */
 
 /* Compare r with b under tolerance (a fraction, >= 0: 0.05 is 5%), calling fn for each
  * regression. Returns the number of regressions (>= 0) or fn's nonzero return; *compared
  * (may be NULL) gets the number of metrics compared. */
-int  baseline_compare(const baseline_run *b, const run_result *r, double tolerance,
-                      baseline_fn *fn, void *ctx, size_t *compared);
+int baseline_compare(const baseline_run *b, const run_result *r, double tolerance, baseline_fn *fn,
+                     void *ctx, size_t *compared);
 
 /* The metric as expectations name it, "p99_ms", "p99_ms{op=write}",
  * "p99_ms{region=eu-west-1}". */

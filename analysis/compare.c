@@ -27,49 +27,49 @@
 /* --- rows ----------------------------------------------------------------------------- */
 
 static const struct row_spec {
-    const char    *op;                        /* "read"/"write" (scope op), NULL (scope all) */
+    const char    *op; /* "read"/"write" (scope op), NULL (scope all) */
     const char    *metric;
     compare_better better;
     table_fmt      kind;
 } row_specs[] = {
-    {"read", "p50_ms", COMPARE_LOWER, TABLE_FMT_MS},
-    {"read", "p99_ms", COMPARE_LOWER, TABLE_FMT_MS},
-    {"write", "p50_ms", COMPARE_LOWER, TABLE_FMT_MS},
-    {"write", "p99_ms", COMPARE_LOWER, TABLE_FMT_MS},
-    {NULL, "availability", COMPARE_HIGHER, TABLE_FMT_AVAIL},
-    {NULL, "errors", COMPARE_LOWER, TABLE_FMT_COUNT},
-    {NULL, "stale_read_rate", COMPARE_LOWER, TABLE_FMT_SHARE},
-    {NULL, "staleness_p99_ms", COMPARE_LOWER, TABLE_FMT_MS},
-    {NULL, "ryw_violations", COMPARE_LOWER, TABLE_FMT_COUNT},
-    {NULL, "monotonic_violations", COMPARE_LOWER, TABLE_FMT_COUNT},
-    {NULL, "lost_writes", COMPARE_LOWER, TABLE_FMT_COUNT},
-    {NULL, "conflicts", COMPARE_LOWER, TABLE_FMT_COUNT},
-    {NULL, "divergent_keys", COMPARE_LOWER, TABLE_FMT_COUNT},
-    {NULL, "repl_lag_p99_ms", COMPARE_LOWER, TABLE_FMT_MS},
-    {NULL, "repl_bytes", COMPARE_LOWER, TABLE_FMT_BYTES},
-    {NULL, "rpo_writes", COMPARE_LOWER, TABLE_FMT_COUNT},
-    {NULL, "rpo_ms", COMPARE_LOWER, TABLE_FMT_MS},
-    {NULL, "rto_s", COMPARE_LOWER, TABLE_FMT_MS},
-    {NULL, "failover_s", COMPARE_LOWER, TABLE_FMT_MS},
-    {NULL, "failovers", COMPARE_LOWER, TABLE_FMT_COUNT},
-    {NULL, "false_failovers", COMPARE_LOWER, TABLE_FMT_COUNT},
-    {NULL, "split_brain_s", COMPARE_LOWER, TABLE_FMT_MS},
-    {NULL, "split_brain_lost", COMPARE_LOWER, TABLE_FMT_COUNT},
-    {NULL, "no_region", COMPARE_LOWER, TABLE_FMT_COUNT},
-    {NULL, "egress_gb", COMPARE_LOWER, TABLE_FMT_NUM},
-    {NULL, "cost_per_hour", COMPARE_LOWER, TABLE_FMT_MONEY},
-    {NULL, "cost_per_month", COMPARE_LOWER, TABLE_FMT_MONEY},
+    { "read", "p50_ms", COMPARE_LOWER, TABLE_FMT_MS },
+    { "read", "p99_ms", COMPARE_LOWER, TABLE_FMT_MS },
+    { "write", "p50_ms", COMPARE_LOWER, TABLE_FMT_MS },
+    { "write", "p99_ms", COMPARE_LOWER, TABLE_FMT_MS },
+    { NULL, "availability", COMPARE_HIGHER, TABLE_FMT_AVAIL },
+    { NULL, "errors", COMPARE_LOWER, TABLE_FMT_COUNT },
+    { NULL, "stale_read_rate", COMPARE_LOWER, TABLE_FMT_SHARE },
+    { NULL, "staleness_p99_ms", COMPARE_LOWER, TABLE_FMT_MS },
+    { NULL, "ryw_violations", COMPARE_LOWER, TABLE_FMT_COUNT },
+    { NULL, "monotonic_violations", COMPARE_LOWER, TABLE_FMT_COUNT },
+    { NULL, "lost_writes", COMPARE_LOWER, TABLE_FMT_COUNT },
+    { NULL, "conflicts", COMPARE_LOWER, TABLE_FMT_COUNT },
+    { NULL, "divergent_keys", COMPARE_LOWER, TABLE_FMT_COUNT },
+    { NULL, "repl_lag_p99_ms", COMPARE_LOWER, TABLE_FMT_MS },
+    { NULL, "repl_bytes", COMPARE_LOWER, TABLE_FMT_BYTES },
+    { NULL, "rpo_writes", COMPARE_LOWER, TABLE_FMT_COUNT },
+    { NULL, "rpo_ms", COMPARE_LOWER, TABLE_FMT_MS },
+    { NULL, "rto_s", COMPARE_LOWER, TABLE_FMT_MS },
+    { NULL, "failover_s", COMPARE_LOWER, TABLE_FMT_MS },
+    { NULL, "failovers", COMPARE_LOWER, TABLE_FMT_COUNT },
+    { NULL, "false_failovers", COMPARE_LOWER, TABLE_FMT_COUNT },
+    { NULL, "split_brain_s", COMPARE_LOWER, TABLE_FMT_MS },
+    { NULL, "split_brain_lost", COMPARE_LOWER, TABLE_FMT_COUNT },
+    { NULL, "no_region", COMPARE_LOWER, TABLE_FMT_COUNT },
+    { NULL, "egress_gb", COMPARE_LOWER, TABLE_FMT_NUM },
+    { NULL, "cost_per_hour", COMPARE_LOWER, TABLE_FMT_MONEY },
+    { NULL, "cost_per_month", COMPARE_LOWER, TABLE_FMT_MONEY },
 };
 #define NSPECS (sizeof row_specs / sizeof row_specs[0])
 
 static const struct row_spec *spec_of(const compare_row *row)
 {
     for (size_t i = 0; i < NSPECS; i++)
-        if (strcmp(row_specs[i].metric, row->metric) == 0 &&
-            (row_specs[i].op == row->op ||
-             (row_specs[i].op && row->op && strcmp(row_specs[i].op, row->op) == 0)))
+        if (strcmp(row_specs[i].metric, row->metric) == 0
+            && (row_specs[i].op == row->op
+                || (row_specs[i].op && row->op && strcmp(row_specs[i].op, row->op) == 0)))
             return &row_specs[i];
-    return NULL;                              /* rows are only ever made from row_specs */
+    return NULL; /* rows are only ever made from row_specs */
 }
 
 /* --- build ---------------------------------------------------------------------------- */
@@ -86,7 +86,7 @@ static bool find(const run_result *r, const struct row_spec *spec, double *v)
  * take no part. */
 static void mark_best(compare_row *row, size_t np)
 {
-    bool have = false;
+    bool   have = false;
     double best = 0, worst = 0;
     for (size_t p = 0; p < np; p++) {
         double m = row->values[p].mean;
@@ -101,8 +101,7 @@ static void mark_best(compare_row *row, size_t np)
         have = true;
     }
     for (size_t p = 0; p < np; p++)
-        row->best[p] = have && best != worst && row->values[p].n > 0 &&
-                       row->values[p].mean == best;
+        row->best[p] = have && best != worst && row->values[p].n > 0 && row->values[p].mean == best;
 }
 
 int compare_table_new(const run_result *const *runs, size_t npatterns, size_t nseeds,
@@ -110,7 +109,7 @@ int compare_table_new(const run_result *const *runs, size_t npatterns, size_t ns
 {
     assert(runs && npatterns >= 1 && nseeds >= 1);
     *out = NULL;
-    double *xs = NULL;
+    double        *xs = NULL;
     compare_table *t = sim_calloc(1, sizeof *t);
     if (!t)
         goto fail;
@@ -130,7 +129,7 @@ int compare_table_new(const run_result *const *runs, size_t npatterns, size_t ns
         const struct row_spec *spec = &row_specs[i];
         /* A row appears when some run measured something for it: a metric no run has, or
          * that is NaN everywhere (an rto_s without an outage), says nothing. */
-        bool present = false;
+        bool   present = false;
         double v;
         for (size_t j = 0; j < npatterns * nseeds && !present; j++)
             present = find(runs[j], spec, &v) && !isnan(v);
@@ -142,7 +141,7 @@ int compare_table_new(const run_result *const *runs, size_t npatterns, size_t ns
         row->better = spec->better;
         row->values = sim_calloc(npatterns, sizeof *row->values);
         row->best = sim_calloc(npatterns, sizeof *row->best);
-        t->nrows++;                           /* counted now, so that fail: frees both */
+        t->nrows++; /* counted now, so that fail: frees both */
         if (!row->values || !row->best)
             goto fail;
         for (size_t p = 0; p < npatterns; p++) {
@@ -203,18 +202,19 @@ void compare_row_label(char *buf, size_t n, const compare_row *row)
 void compare_cell_text(char *buf, size_t n, const compare_table *t, const compare_row *row,
                        size_t p)
 {
-    table_fmt kind = spec_of(row)->kind;
+    table_fmt            kind = spec_of(row)->kind;
     const compare_value *cv = &row->values[p];
-    char mean[64], ci[64];
+    char                 mean[64], ci[64];
     table_format(mean, sizeof mean, kind, cv->mean);
     if (t->nseeds < 2 || cv->n < 2) {
         snprintf(buf, n, "%s", mean);
         return;
     }
     if (cv->ci95 == 0)
-        snprintf(ci, sizeof ci, "0");         /* "0", not "0.000%": the runs all agree */
+        snprintf(ci, sizeof ci, "0"); /* "0", not "0.000%": the runs all agree */
     else
-        table_format(ci, sizeof ci, kind == TABLE_FMT_AVAIL ? TABLE_FMT_SHARE : kind, cv->ci95);  /* rounded */
+        table_format(ci, sizeof ci, kind == TABLE_FMT_AVAIL ? TABLE_FMT_SHARE : kind,
+                     cv->ci95); /* rounded */
     snprintf(buf, n, "%s ±%s", mean, ci);
 }
 
@@ -243,7 +243,7 @@ static void put_seeds(FILE *out, const compare_table *t)
  * not bytes: "±" is two bytes.) */
 static size_t column_width(const compare_table *t, size_t p)
 {
-    char cell[160];
+    char   cell[160];
     size_t w = table_text_width(t->patterns[p]);
     for (size_t i = 0; i < t->nrows; i++) {
         compare_cell_text(cell, sizeof cell, t, &t->rows[i], p);

@@ -41,34 +41,36 @@
 #include "run.h"
 
 typedef enum compare_better {
-    COMPARE_LOWER,                            /* the smallest mean is best */
-    COMPARE_HIGHER,                           /* the largest mean is best (availability) */
+    COMPARE_LOWER,  /* the smallest mean is best */
+    COMPARE_HIGHER, /* the largest mean is best (availability) */
 } compare_better;
 
 /* One pattern's figure in one row, over its seeds. */
 typedef struct compare_value {
-    double mean;                              /* in the metric's unit; NaN when n == 0 */
-    double ci95;                              /* half-width of the 95% interval, same unit;
+    double mean; /* in the metric's unit; NaN when n == 0 */
+    double ci95; /* half-width of the 95% interval, same unit;
                                                  NaN when n < 2 */
-    size_t n;                                 /* runs with a finite value, 0 .. nseeds */
+    size_t n;    /* runs with a finite value, 0 .. nseeds */
 } compare_value;
 
 typedef struct compare_row {
-    const char    *metric;                    /* "p99_ms": a static string */
-    const char    *op;                        /* "read" or "write" for the per-operation
+    const char    *metric; /* "p99_ms": a static string */
+    const char    *op;     /* "read" or "write" for the per-operation
                                                  rows, NULL for whole-run metrics */
     compare_better better;
-    compare_value *values;                    /* [npatterns], in pattern order */
-    bool          *best;                      /* [npatterns]: this pattern is marked */
+    compare_value *values; /* [npatterns], in pattern order */
+    bool          *best;   /* [npatterns]: this pattern is marked */
 } compare_row;
 
 /* The comparison, read by the caller; built by compare_table_new. */
 typedef struct compare_table {
-    const scn_scenario *scn;                  /* borrowed from the runs; may be NULL */
-    const char **patterns;  size_t npatterns; /* names, borrowed from the runs */
-    uint64_t     seed;                        /* the first run's seed */
-    size_t       nseeds;                      /* runs per pattern, >= 1 */
-    compare_row *rows;      size_t nrows;     /* only the rows some run has, in list order */
+    const scn_scenario *scn; /* borrowed from the runs; may be NULL */
+    const char        **patterns;
+    size_t              npatterns; /* names, borrowed from the runs */
+    uint64_t            seed;      /* the first run's seed */
+    size_t              nseeds;    /* runs per pattern, >= 1 */
+    compare_row        *rows;
+    size_t              nrows; /* only the rows some run has, in list order */
 } compare_table;
 
 /* Build the comparison of npatterns x nseeds runs laid out as described above (npatterns
@@ -76,7 +78,7 @@ typedef struct compare_table {
  * it. Returns 0 and a table the caller frees with compare_table_free, or SIM_ENOMEM. */
 int  compare_table_new(const run_result *const *runs, size_t npatterns, size_t nseeds,
                        compare_table **out);
-void compare_table_free(compare_table *t);    /* NULL is a no-op */
+void compare_table_free(compare_table *t); /* NULL is a no-op */
 
 /* Print t as a terminal table to out: a header line (scenario, seeds), a column per pattern,
  * a row per metric with "*" after each best value, and footer lines saying what "*" and

@@ -10,29 +10,29 @@
 #include "db.h"
 
 struct db_conn {
-    sqlite3 *h;                               /* the SQLite connection */
-    char    *path;                            /* as given to db_open, for error messages */
+    sqlite3 *h;    /* the SQLite connection */
+    char    *path; /* as given to db_open, for error messages */
 };
 
 /* Fill err with SIM_EIO, the database path as err->file and "what: SQLite's reason". */
-int  db__fail(sim_err *err, const char *path, sqlite3 *h, int rc, const char *what);
+int db__fail(sim_err *err, const char *path, sqlite3 *h, int rc, const char *what);
 /* The single integer a query (a PRAGMA) returns, into *out. An SQLite code. */
-int  db__query_int(sqlite3 *h, const char *sql, int *out);
+int db__query_int(sqlite3 *h, const char *sql, int *out);
 /* Roll back the open transaction, if any. */
-void db__rollback(sqlite3 *h);
-sqlite3_int64 db__u64_bits(uint64_t v);       /* a uint64 as the int64 of the same bits */
-int  db__bind_str(sqlite3_stmt *st, int i, const char *s);   /* NULL binds NULL */
-int  db__bind_real(sqlite3_stmt *st, int i, double v);       /* NaN binds NULL */
-int  db__step_insert(sqlite3_stmt *st);       /* step to DONE (SQLITE_OK), then reset */
-const char *db__col_text(sqlite3_stmt *st, int i);           /* "" for NULL */
-double db__col_real(sqlite3_stmt *st, int i);                /* NaN for NULL */
+void          db__rollback(sqlite3 *h);
+sqlite3_int64 db__u64_bits(uint64_t v); /* a uint64 as the int64 of the same bits */
+int           db__bind_str(sqlite3_stmt *st, int i, const char *s); /* NULL binds NULL */
+int           db__bind_real(sqlite3_stmt *st, int i, double v);     /* NaN binds NULL */
+int           db__step_insert(sqlite3_stmt *st);     /* step to DONE (SQLITE_OK), then reset */
+const char   *db__col_text(sqlite3_stmt *st, int i); /* "" for NULL */
+double        db__col_real(sqlite3_stmt *st, int i); /* NaN for NULL */
 
 /* Step st (prepared and bound; rc is how that went) and call each(ctx, st) per row. Returns
  * the number of rows, a callback's nonzero return, or SIM_EIO. Finalizes st. */
-int  db__each_row(db_conn *db, sqlite3_stmt *st, int rc,
-                  int (*each)(void *ctx, sqlite3_stmt *st), void *ctx, sim_err *err);
+int db__each_row(db_conn *db, sqlite3_stmt *st, int rc, int (*each)(void *ctx, sqlite3_stmt *st),
+                 void *ctx, sim_err *err);
 
 /* db-sweep.c: the sweep rows of run 'run_id', inside db_write_run's transaction. */
-int  db__insert_sweep_link(sqlite3 *h, const db_sweep_link *l, sqlite3_int64 run_id);
+int db__insert_sweep_link(sqlite3 *h, const db_sweep_link *l, sqlite3_int64 run_id);
 
 #endif

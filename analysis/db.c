@@ -41,31 +41,31 @@
 #include "db-int.h"
 #include "sha256.h"
 
-#define DB_BUSY_RETRIES  20                   /* tries of a statement that found the file busy */
-#define DB_BUSY_RETRY_MS 50                   /* sleep between them, ms */
+#define DB_BUSY_RETRIES  20 /* tries of a statement that found the file busy */
+#define DB_BUSY_RETRY_MS 50 /* sleep between them, ms */
 
 /* Added in version 2: the monitor's time series, one row per point. Shared by the schema of a
  * new file and the migration from version 1, so the two cannot drift apart. */
-#define SERIES_SQL                                                                          \
-    "CREATE TABLE series ("                                                                 \
-    " run_id INTEGER NOT NULL REFERENCES runs(id),"                                         \
-    " t_s REAL NOT NULL,"                     /* end of the interval, simulated seconds */  \
-    " region TEXT NOT NULL,"                                                                \
-    " metric TEXT NOT NULL,"                  /* 'requests', 'p99_ms', ... */               \
-    " value REAL"                             /* NULL when the value is NaN */              \
-    ");"                                                                                    \
+#define SERIES_SQL                                                                                 \
+    "CREATE TABLE series ("                                                                        \
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"                                                \
+    " t_s REAL NOT NULL," /* end of the interval, simulated seconds */                             \
+    " region TEXT NOT NULL,"                                                                       \
+    " metric TEXT NOT NULL," /* 'requests', 'p99_ms', ... */                                       \
+    " value REAL"            /* NULL when the value is NaN */                                      \
+    ");"                                                                                           \
     "CREATE INDEX series_run_id ON series(run_id);"
 
 /* Added in version 3: the run's latency histogram (every measured ok request), one row per
  * non-empty bucket in ascending order, for CDF plots. hi_ns is exclusive, except that the top
  * bucket reports INT64_MAX (stat_hist_next_bucket). */
-#define LATENCY_HIST_SQL                                                                    \
-    "CREATE TABLE latency_hist ("                                                           \
-    " run_id INTEGER NOT NULL REFERENCES runs(id),"                                         \
-    " lo_ns INTEGER NOT NULL,"                                                              \
-    " hi_ns INTEGER NOT NULL,"                                                              \
-    " count INTEGER NOT NULL"                                                               \
-    ");"                                                                                    \
+#define LATENCY_HIST_SQL                                                                           \
+    "CREATE TABLE latency_hist ("                                                                  \
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"                                                \
+    " lo_ns INTEGER NOT NULL,"                                                                     \
+    " hi_ns INTEGER NOT NULL,"                                                                     \
+    " count INTEGER NOT NULL"                                                                      \
+    ");"                                                                                           \
     "CREATE INDEX latency_hist_run_id ON latency_hist(run_id);"
 
 /* Added in version 4: sweeps (mrsim sweep). A sweep is one row of 'sweeps', named across
@@ -75,68 +75,65 @@
  * one row of 'sweep_params' (written with the point's first run), x being the value as a
  * number (durations in seconds) or NULL for names. 'shard' is "K/N" for a shard's database,
  * NULL for a whole or merged sweep. */
-#define SWEEP_SQL                                                                           \
-    "CREATE TABLE sweeps ("                                                                 \
-    " id INTEGER PRIMARY KEY,"                                                              \
-    " hash TEXT NOT NULL,"                                                                  \
-    " scenario TEXT, scenario_file TEXT, pattern TEXT,"                                     \
-    " npoints INTEGER NOT NULL, nseeds INTEGER NOT NULL,"                                   \
-    " dims TEXT NOT NULL,"                    /* the varied paths, tab-separated */         \
-    " shard TEXT,"                                                                          \
-    " slo TEXT,"                              /* objectives, one per line (db.h) */        \
-    " started TEXT,"                          /* ISO-8601 UTC, from the CLI's wall clock */ \
-    " version TEXT"                                                                         \
-    ");"                                                                                    \
-    "CREATE TABLE sweep_points ("                                                           \
-    " sweep_id INTEGER NOT NULL REFERENCES sweeps(id),"                                     \
-    " point INTEGER NOT NULL, k INTEGER NOT NULL, seed INTEGER NOT NULL,"                   \
-    " run_id INTEGER NOT NULL REFERENCES runs(id),"                                         \
-    " params TEXT NOT NULL"                                                                 \
-    ");"                                                                                    \
-    "CREATE INDEX sweep_points_sweep ON sweep_points(sweep_id, point);"                     \
-    "CREATE TABLE sweep_params ("                                                           \
-    " sweep_id INTEGER NOT NULL REFERENCES sweeps(id),"                                     \
-    " point INTEGER NOT NULL, dim INTEGER NOT NULL,"                                        \
-    " path TEXT NOT NULL, value TEXT NOT NULL, x REAL"                                      \
-    ");"                                                                                    \
+#define SWEEP_SQL                                                                                  \
+    "CREATE TABLE sweeps ("                                                                        \
+    " id INTEGER PRIMARY KEY,"                                                                     \
+    " hash TEXT NOT NULL,"                                                                         \
+    " scenario TEXT, scenario_file TEXT, pattern TEXT,"                                            \
+    " npoints INTEGER NOT NULL, nseeds INTEGER NOT NULL,"                                          \
+    " dims TEXT NOT NULL," /* the varied paths, tab-separated */                                   \
+    " shard TEXT,"                                                                                 \
+    " slo TEXT,"     /* objectives, one per line (db.h) */                                         \
+    " started TEXT," /* ISO-8601 UTC, from the CLI's wall clock */                                 \
+    " version TEXT"                                                                                \
+    ");"                                                                                           \
+    "CREATE TABLE sweep_points ("                                                                  \
+    " sweep_id INTEGER NOT NULL REFERENCES sweeps(id),"                                            \
+    " point INTEGER NOT NULL, k INTEGER NOT NULL, seed INTEGER NOT NULL,"                          \
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"                                                \
+    " params TEXT NOT NULL"                                                                        \
+    ");"                                                                                           \
+    "CREATE INDEX sweep_points_sweep ON sweep_points(sweep_id, point);"                            \
+    "CREATE TABLE sweep_params ("                                                                  \
+    " sweep_id INTEGER NOT NULL REFERENCES sweeps(id),"                                            \
+    " point INTEGER NOT NULL, dim INTEGER NOT NULL,"                                               \
+    " path TEXT NOT NULL, value TEXT NOT NULL, x REAL"                                             \
+    ");"                                                                                           \
     "CREATE INDEX sweep_params_sweep ON sweep_params(sweep_id, point);"
 
-static const char schema_sql[] =
-    "CREATE TABLE runs ("
-    " id INTEGER PRIMARY KEY,"
-    " started TEXT,"                          /* ISO-8601 UTC, from the CLI's wall clock */
-    " scenario TEXT,"                         /* the scenario's name */
-    " scenario_file TEXT,"
-    " scenario_text TEXT,"                    /* the whole file, byte for byte */
-    " scenario_sha256 TEXT,"                  /* of scenario_text, lowercase hex */
-    " pattern TEXT,"
-    " seed INTEGER,"                          /* uint64 stored as its int64 bit pattern */
-    " simulated_s REAL,"
-    " wall_s REAL,"
-    " events INTEGER,"                        /* engine events executed */
-    " version TEXT"                           /* mrsim version */
-    ");"
-    "CREATE TABLE metrics ("
-    " run_id INTEGER NOT NULL REFERENCES runs(id),"
-    " scope TEXT NOT NULL,"                   /* 'all', 'op' or 'region' */
-    " key TEXT NOT NULL,"                     /* '' for all, the op or the region name */
-    " metric TEXT NOT NULL,"
-    " value REAL"                             /* NULL when the value is NaN */
-    ");"
-    "CREATE TABLE events ("
-    " run_id INTEGER NOT NULL REFERENCES runs(id),"
-    " t_s REAL NOT NULL,"                     /* simulated seconds from the run's start */
-    " kind TEXT NOT NULL,"
-    " detail TEXT NOT NULL"
-    ");"
-    "CREATE INDEX metrics_run_id ON metrics(run_id);"
-    "CREATE INDEX events_run_id ON events(run_id);"
-    SERIES_SQL
-    LATENCY_HIST_SQL
-    SWEEP_SQL
-    /* PRAGMA takes no bound parameters; this is a constant, not a value from outside. It is
+static const char schema_sql[]
+    = "CREATE TABLE runs ("
+      " id INTEGER PRIMARY KEY,"
+      " started TEXT,"  /* ISO-8601 UTC, from the CLI's wall clock */
+      " scenario TEXT," /* the scenario's name */
+      " scenario_file TEXT,"
+      " scenario_text TEXT,"   /* the whole file, byte for byte */
+      " scenario_sha256 TEXT," /* of scenario_text, lowercase hex */
+      " pattern TEXT,"
+      " seed INTEGER," /* uint64 stored as its int64 bit pattern */
+      " simulated_s REAL,"
+      " wall_s REAL,"
+      " events INTEGER," /* engine events executed */
+      " version TEXT"    /* mrsim version */
+      ");"
+      "CREATE TABLE metrics ("
+      " run_id INTEGER NOT NULL REFERENCES runs(id),"
+      " scope TEXT NOT NULL," /* 'all', 'op' or 'region' */
+      " key TEXT NOT NULL,"   /* '' for all, the op or the region name */
+      " metric TEXT NOT NULL,"
+      " value REAL" /* NULL when the value is NaN */
+      ");"
+      "CREATE TABLE events ("
+      " run_id INTEGER NOT NULL REFERENCES runs(id),"
+      " t_s REAL NOT NULL," /* simulated seconds from the run's start */
+      " kind TEXT NOT NULL,"
+      " detail TEXT NOT NULL"
+      ");"
+      "CREATE INDEX metrics_run_id ON metrics(run_id);"
+      "CREATE INDEX events_run_id ON events(run_id);" SERIES_SQL LATENCY_HIST_SQL SWEEP_SQL
+      /* PRAGMA takes no bound parameters; this is a constant, not a value from outside. It is
      * part of the enclosing transaction, like the tables. */
-    "PRAGMA user_version = 4;";
+      "PRAGMA user_version = 4;";
 
 /* migrate_sql[v] brings a file of version v to version v + 1, inside the transaction that
  * ensure_schema() opened; ensure_schema() runs the steps from the file's version up in that
@@ -149,7 +146,8 @@ static const char *const migrate_sql[DB_SCHEMA_VERSION] = {
 };
 
 /* The schema texts above hard-code the version; keep them in step. */
-_Static_assert(DB_SCHEMA_VERSION == 4, "update the PRAGMA user_version in schema_sql and "
+_Static_assert(DB_SCHEMA_VERSION == 4,
+               "update the PRAGMA user_version in schema_sql and "
                "set_version_sql, and add a migration step");
 static const char set_version_sql[] = "PRAGMA user_version = 4;";
 
@@ -157,8 +155,8 @@ static const char set_version_sql[] = "PRAGMA user_version = 4;";
  * explanation (sqlite3_errmsg, or the code's generic text when the handle has none). */
 int db__fail(sim_err *err, const char *path, sqlite3 *h, int rc, const char *what)
 {
-    const char *why = (h && sqlite3_errcode(h) != SQLITE_OK) ? sqlite3_errmsg(h)
-                                                             : sqlite3_errstr(rc);
+    const char *why
+        = (h && sqlite3_errcode(h) != SQLITE_OK) ? sqlite3_errmsg(h) : sqlite3_errstr(rc);
     sim_err_set(err, SIM_EIO, NULL, "%s: %s", what, why);
     if (err)
         snprintf(err->file, sizeof err->file, "%s", path);
@@ -169,14 +167,14 @@ int db__fail(sim_err *err, const char *path, sqlite3 *h, int rc, const char *wha
 int db__query_int(sqlite3 *h, const char *sql, int *out)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    int           rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
     if (rc == SQLITE_OK) {
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
             *out = sqlite3_column_int(st, 0);
             rc = SQLITE_OK;
         } else if (rc == SQLITE_DONE) {
-            rc = SQLITE_ERROR;            /* these queries always return a row */
+            rc = SQLITE_ERROR; /* these queries always return a row */
         }
     }
     sqlite3_finalize(st);
@@ -213,7 +211,7 @@ static int exec_busy(sqlite3 *h, const char *sql)
 static int ensure_schema(db_conn *db, sim_err *err)
 {
     sqlite3 *h = db->h;
-    int version = 0, ntables = 0;
+    int      version = 0, ntables = 0;
     /* The first read of the file: a file that is not SQLite fails here. */
     int rc = db__query_int(h, "PRAGMA user_version", &version);
     if (rc != SQLITE_OK)
@@ -250,7 +248,8 @@ static int ensure_schema(db_conn *db, sim_err *err)
         db__rollback(h);
         sim_err_set(err, SIM_EIO, NULL,
                     "not an mrsim results database: expected an empty file or schema "
-                    "version %d, found %d tables and no version", DB_SCHEMA_VERSION, ntables);
+                    "version %d, found %d tables and no version",
+                    DB_SCHEMA_VERSION, ntables);
         if (err)
             snprintf(err->file, sizeof err->file, "%s", db->path);
         return SIM_EIO;
@@ -371,34 +370,44 @@ int db__step_insert(sqlite3_stmt *st)
     return rc;
 }
 
-static int insert_run(sqlite3 *h, const run_result *r, const db_run_info *info,
-                      sqlite3_int64 *id)
+static int insert_run(sqlite3 *h, const run_result *r, const db_run_info *info, sqlite3_int64 *id)
 {
-    static const char sql[] =
-        "INSERT INTO runs (started, scenario, scenario_file, scenario_text, scenario_sha256,"
-        " pattern, seed, simulated_s, wall_s, events, version)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    static const char sql[]
+        = "INSERT INTO runs (started, scenario, scenario_file, scenario_text, scenario_sha256,"
+          " pattern, seed, simulated_s, wall_s, events, version)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
     const scn_scenario *s = r->scn;
-    char sha[SHA256_HEX_LEN + 1];
+    char                sha[SHA256_HEX_LEN + 1];
     sha256_hex(s->text, s->text ? s->text_len : 0, sha);
 
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK) rc = db__bind_str(st, 1, info->started);
-    if (rc == SQLITE_OK) rc = db__bind_str(st, 2, s->name);
-    if (rc == SQLITE_OK) rc = db__bind_str(st, 3, s->file);
+    int           rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = db__bind_str(st, 1, info->started);
+    if (rc == SQLITE_OK)
+        rc = db__bind_str(st, 2, s->name);
+    if (rc == SQLITE_OK)
+        rc = db__bind_str(st, 3, s->file);
     if (rc == SQLITE_OK)
         rc = s->text ? sqlite3_bind_text64(st, 4, s->text, (sqlite3_uint64)s->text_len,
                                            SQLITE_STATIC, SQLITE_UTF8)
                      : sqlite3_bind_null(st, 4);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 5, sha, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK) rc = db__bind_str(st, 6, r->pattern);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 7, db__u64_bits(r->seed));
-    if (rc == SQLITE_OK) rc = db__bind_real(st, 8, sim_time_s(r->simulated));
-    if (rc == SQLITE_OK) rc = db__bind_real(st, 9, info->wall_s);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 10, db__u64_bits(r->events));
-    if (rc == SQLITE_OK) rc = db__bind_str(st, 11, info->version);
-    if (rc == SQLITE_OK) rc = db__step_insert(st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 5, sha, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = db__bind_str(st, 6, r->pattern);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 7, db__u64_bits(r->seed));
+    if (rc == SQLITE_OK)
+        rc = db__bind_real(st, 8, sim_time_s(r->simulated));
+    if (rc == SQLITE_OK)
+        rc = db__bind_real(st, 9, info->wall_s);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 10, db__u64_bits(r->events));
+    if (rc == SQLITE_OK)
+        rc = db__bind_str(st, 11, info->version);
+    if (rc == SQLITE_OK)
+        rc = db__step_insert(st);
     if (rc == SQLITE_OK)
         *id = sqlite3_last_insert_rowid(h);
     sqlite3_finalize(st);
@@ -407,18 +416,23 @@ static int insert_run(sqlite3 *h, const run_result *r, const db_run_info *info,
 
 static int insert_metrics(sqlite3 *h, const run_result *r, sqlite3_int64 id)
 {
-    static const char sql[] =
-        "INSERT INTO metrics (run_id, scope, key, metric, value) VALUES (?1, ?2, ?3, ?4, ?5)";
+    static const char sql[]
+        = "INSERT INTO metrics (run_id, scope, key, metric, value) VALUES (?1, ?2, ?3, ?4, ?5)";
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    int           rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
     for (size_t i = 0; rc == SQLITE_OK && i < r->nmetrics; i++) {
         const run_metric *m = &r->metrics[i];
         rc = sqlite3_bind_int64(st, 1, id);
-        if (rc == SQLITE_OK) rc = db__bind_str(st, 2, run_scope_name(m->scope));
-        if (rc == SQLITE_OK) rc = db__bind_str(st, 3, m->key ? m->key : "");
-        if (rc == SQLITE_OK) rc = db__bind_str(st, 4, m->name);
-        if (rc == SQLITE_OK) rc = db__bind_real(st, 5, m->value);
-        if (rc == SQLITE_OK) rc = db__step_insert(st);
+        if (rc == SQLITE_OK)
+            rc = db__bind_str(st, 2, run_scope_name(m->scope));
+        if (rc == SQLITE_OK)
+            rc = db__bind_str(st, 3, m->key ? m->key : "");
+        if (rc == SQLITE_OK)
+            rc = db__bind_str(st, 4, m->name);
+        if (rc == SQLITE_OK)
+            rc = db__bind_real(st, 5, m->value);
+        if (rc == SQLITE_OK)
+            rc = db__step_insert(st);
     }
     sqlite3_finalize(st);
     return rc;
@@ -426,20 +440,23 @@ static int insert_metrics(sqlite3 *h, const run_result *r, sqlite3_int64 id)
 
 static int insert_events(sqlite3 *h, const run_result *r, sqlite3_int64 id)
 {
-    static const char sql[] =
-        "INSERT INTO events (run_id, t_s, kind, detail) VALUES (?1, ?2, ?3, ?4)";
+    static const char sql[]
+        = "INSERT INTO events (run_id, t_s, kind, detail) VALUES (?1, ?2, ?3, ?4)";
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    int           rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
     for (size_t i = 0; rc == SQLITE_OK && i < r->nlog; i++) {
         const run_event *e = &r->log[i];
         rc = sqlite3_bind_int64(st, 1, id);
-        if (rc == SQLITE_OK) rc = sqlite3_bind_double(st, 2, sim_time_s(e->t));
-        if (rc == SQLITE_OK) rc = db__bind_str(st, 3, e->kind);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_double(st, 2, sim_time_s(e->t));
+        if (rc == SQLITE_OK)
+            rc = db__bind_str(st, 3, e->kind);
         /* detail is a fixed buffer; bound with its length so a missing NUL cannot overrun. */
         if (rc == SQLITE_OK)
             rc = sqlite3_bind_text(st, 4, e->detail, (int)strnlen(e->detail, sizeof e->detail),
                                    SQLITE_STATIC);
-        if (rc == SQLITE_OK) rc = db__step_insert(st);
+        if (rc == SQLITE_OK)
+            rc = db__step_insert(st);
     }
     sqlite3_finalize(st);
     return rc;
@@ -447,20 +464,24 @@ static int insert_events(sqlite3 *h, const run_result *r, sqlite3_int64 id)
 
 static int insert_series(sqlite3 *h, const run_result *r, sqlite3_int64 id)
 {
-    static const char sql[] =
-        "INSERT INTO series (run_id, t_s, region, metric, value) VALUES (?1, ?2, ?3, ?4, ?5)";
+    static const char sql[]
+        = "INSERT INTO series (run_id, t_s, region, metric, value) VALUES (?1, ?2, ?3, ?4, ?5)";
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    int           rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
     /* sqlite3_reset keeps the bindings, so the run id is bound once for every row. */
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
     for (size_t i = 0; rc == SQLITE_OK && i < r->nseries; i++) {
         const run_point *p = &r->series[i];
         rc = sqlite3_bind_double(st, 2, sim_time_s(p->t));
-        if (rc == SQLITE_OK) rc = db__bind_str(st, 3, p->region);
-        if (rc == SQLITE_OK) rc = db__bind_str(st, 4, p->metric);
-        if (rc == SQLITE_OK) rc = db__bind_real(st, 5, p->value);
-        if (rc == SQLITE_OK) rc = db__step_insert(st);
+        if (rc == SQLITE_OK)
+            rc = db__bind_str(st, 3, p->region);
+        if (rc == SQLITE_OK)
+            rc = db__bind_str(st, 4, p->metric);
+        if (rc == SQLITE_OK)
+            rc = db__bind_real(st, 5, p->value);
+        if (rc == SQLITE_OK)
+            rc = db__step_insert(st);
     }
     sqlite3_finalize(st);
     return rc;
@@ -471,20 +492,23 @@ static int insert_latency_hist(sqlite3 *h, const run_result *r, sqlite3_int64 id
 {
     if (!r->latency)
         return SQLITE_OK;
-    static const char sql[] =
-        "INSERT INTO latency_hist (run_id, lo_ns, hi_ns, count) VALUES (?1, ?2, ?3, ?4)";
+    static const char sql[]
+        = "INSERT INTO latency_hist (run_id, lo_ns, hi_ns, count) VALUES (?1, ?2, ?3, ?4)";
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    int           rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
-    size_t iter = 0;
+    size_t   iter = 0;
     sim_time lo = 0, hi = 0;
     uint64_t count = 0;
     while (rc == SQLITE_OK && stat_hist_next_bucket(r->latency, &iter, &lo, &hi, &count)) {
         rc = sqlite3_bind_int64(st, 2, lo);
-        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 3, hi);
-        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 4, db__u64_bits(count));
-        if (rc == SQLITE_OK) rc = db__step_insert(st);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(st, 3, hi);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(st, 4, db__u64_bits(count));
+        if (rc == SQLITE_OK)
+            rc = db__step_insert(st);
     }
     sqlite3_finalize(st);
     return rc;
@@ -494,9 +518,9 @@ int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int6
                  sim_err *err)
 {
     assert(db && r && r->scn && info);
-    sqlite3 *h = db->h;
+    sqlite3      *h = db->h;
     sqlite3_int64 id = 0;
-    int rc = exec_busy(h, "BEGIN IMMEDIATE");
+    int           rc = exec_busy(h, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK)
         return db__fail(err, db->path, h, rc, "cannot write the run to the results database");
     rc = insert_run(h, r, info, &id);

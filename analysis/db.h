@@ -35,31 +35,31 @@
 #include "run.h"
 #include "sim.h"
 
-#define DB_SCHEMA_VERSION 4                   /* PRAGMA user_version of the schema we write */
-#define DB_BUSY_TIMEOUT_MS 10000              /* wait this long for another writer, ms */
+#define DB_SCHEMA_VERSION  4     /* PRAGMA user_version of the schema we write */
+#define DB_BUSY_TIMEOUT_MS 10000 /* wait this long for another writer, ms */
 
-typedef struct db_conn db_conn;               /* opaque: one open database */
+typedef struct db_conn db_conn; /* opaque: one open database */
 
 /* A run's place in a sweep: written with the run, in its transaction. */
 typedef struct db_sweep_link {
-    int64_t     sweep_id;                     /* sweeps.id (db_sweep_open) */
-    int64_t     point;                        /* point index in the grid */
-    uint32_t    k;                            /* seed index: 0 .. nseeds - 1 */
-    uint64_t    seed;
-    const char *params;                       /* "regions[*].servers=8 faults[0].region=x" */
-    size_t      ndims;                        /* k == 0: one sweep_params row per dimension */
-    const char *const *paths;                 /* [ndims] */
-    const char *const *values;                /* [ndims] labels: "8", "10ms", "us-east-1" */
-    const double *xs;                         /* [ndims] numeric values, NaN for names */
+    int64_t            sweep_id; /* sweeps.id (db_sweep_open) */
+    int64_t            point;    /* point index in the grid */
+    uint32_t           k;        /* seed index: 0 .. nseeds - 1 */
+    uint64_t           seed;
+    const char        *params; /* "regions[*].servers=8 faults[0].region=x" */
+    size_t             ndims;  /* k == 0: one sweep_params row per dimension */
+    const char *const *paths;  /* [ndims] */
+    const char *const *values; /* [ndims] labels: "8", "10ms", "us-east-1" */
+    const double      *xs;     /* [ndims] numeric values, NaN for names */
 } db_sweep_link;
 
 /* What the database records about a run that the run_result cannot know. */
 typedef struct db_run_info {
-    const char *started;                      /* wall-clock start, ISO-8601 UTC such as
+    const char          *started; /* wall-clock start, ISO-8601 UTC such as
                                                  "2024-05-01T12:34:56.789Z" */
-    double      wall_s;                       /* wall-clock duration of the run, seconds */
-    const char *version;                      /* mrsim version, e.g. MRSIM_VERSION */
-    const db_sweep_link *sweep;               /* the run belongs to a sweep, or NULL */
+    double               wall_s;  /* wall-clock duration of the run, seconds */
+    const char          *version; /* mrsim version, e.g. MRSIM_VERSION */
+    const db_sweep_link *sweep;   /* the run belongs to a sweep, or NULL */
 } db_run_info;
 
 /* Open (creating if missing) the database at path and make sure its schema is current.
@@ -67,7 +67,7 @@ typedef struct db_run_info {
  * db_close, or SIM_EIO when the file cannot be opened, created or upgraded, is not an SQLite
  * database, or has a schema newer than DB_SCHEMA_VERSION (err->file is the path, err->msg
  * says why), or SIM_ENOMEM. The parent directory must exist. */
-int  db_open(const char *path, db_conn **out, sim_err *err);
+int db_open(const char *path, db_conn **out, sim_err *err);
 /* Close db; NULL is a no-op. Finishes nothing: a write in progress has already committed or
  * rolled back when db_write_run returned. */
 void db_close(db_conn *db);
@@ -76,8 +76,8 @@ void db_close(db_conn *db);
  * returns 0 and sets *run_id (may be NULL) to the new row's id in 'runs'. On failure returns
  * SIM_EIO (err->msg holds SQLite's message, err->file the database path) and the database is
  * as it was before the call. */
-int  db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int64_t *run_id,
-                  sim_err *err);
+int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int64_t *run_id,
+                 sim_err *err);
 
 /* --- reading (for plots) ----------------------------------------------------------- */
 
@@ -87,13 +87,13 @@ int  db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int
 
 /* A run as the plots need it. */
 typedef struct db_run_row {
-    int64_t     id;                           /* runs.id */
-    const char *scenario;                     /* the scenario's name ("" when NULL) */
-    const char *pattern;                      /* the pattern's name ("" when NULL) */
-    double      simulated_s;                  /* simulated seconds (NaN when NULL) */
-    uint64_t    seed;                         /* the seed, from its int64 bit pattern */
-    const char *scenario_file;                /* as given on the command line ("" when NULL) */
-    const char *scenario_text;                /* the file's whole text ("" when NULL) */
+    int64_t     id;            /* runs.id */
+    const char *scenario;      /* the scenario's name ("" when NULL) */
+    const char *pattern;       /* the pattern's name ("" when NULL) */
+    double      simulated_s;   /* simulated seconds (NaN when NULL) */
+    uint64_t    seed;          /* the seed, from its int64 bit pattern */
+    const char *scenario_file; /* as given on the command line ("" when NULL) */
+    const char *scenario_text; /* the file's whole text ("" when NULL) */
 } db_run_row;
 
 typedef int db_run_fn(void *ctx, const db_run_row *run);
@@ -114,19 +114,18 @@ typedef int db_bucket_fn(void *ctx, int64_t lo_ns, int64_t hi_ns, int64_t count)
  * runs (0 when there is no such run or scenario, or no runs at all) or an error.
  * min_id > 0 leaves out every run with a smaller id (so that `compare --plot` draws exactly
  * the runs it just made); it does not apply to run_id. */
-int db_plot_runs(db_conn *db, int64_t run_id, int64_t min_id, const char *scenario,
-                 db_run_fn *fn, void *ctx, sim_err *err);
+int db_plot_runs(db_conn *db, int64_t run_id, int64_t min_id, const char *scenario, db_run_fn *fn,
+                 void *ctx, sim_err *err);
 /* Run run_id's series points, events and latency buckets, in the order they were written.
  * Return 0 or an error. */
 int db_read_series(db_conn *db, int64_t run_id, db_series_fn *fn, void *ctx, sim_err *err);
 int db_read_events(db_conn *db, int64_t run_id, db_event_fn *fn, void *ctx, sim_err *err);
-int db_read_latency_hist(db_conn *db, int64_t run_id, db_bucket_fn *fn, void *ctx,
-                         sim_err *err);
+int db_read_latency_hist(db_conn *db, int64_t run_id, db_bucket_fn *fn, void *ctx, sim_err *err);
 /* Every metric row of run run_id, in the order it was written. scope is "all", "op" or
  * "region"; value NaN when NULL. Returns 0 or an error. */
 typedef int db_metric_fn(void *ctx, const char *scope, const char *key, const char *name,
                          double value);
-int db_read_metrics(db_conn *db, int64_t run_id, db_metric_fn *fn, void *ctx, sim_err *err);
+int         db_read_metrics(db_conn *db, int64_t run_id, db_metric_fn *fn, void *ctx, sim_err *err);
 /* The value of metric 'name' of run run_id in (scope, key) ("all", ""), into *value (NaN
  * when stored as NULL). Returns 1 when found, 0 when the run has no such metric, or an
  * error. */
@@ -138,14 +137,14 @@ int db_read_metric(db_conn *db, int64_t run_id, const char *scope, const char *k
 /* A sweep's rows. The hash (SHA-256 of the sweep's canonical text) says which runs the sweep
  * makes, so shards of one sweep, and a sweep continued later, share it. */
 typedef struct db_sweep_info {
-    const char *hash;                         /* lowercase hex */
+    const char *hash; /* lowercase hex */
     const char *scenario, *file, *pattern;
     int64_t     npoints, nseeds;
-    const char *dims;                         /* varied paths, tab-separated */
-    const char *shard;                        /* "K/N", or NULL for a whole sweep */
-    const char *started;                      /* wall clock, ISO-8601 UTC */
+    const char *dims;    /* varied paths, tab-separated */
+    const char *shard;   /* "K/N", or NULL for a whole sweep */
+    const char *started; /* wall clock, ISO-8601 UTC */
     const char *version;
-    const char *slo;                          /* objectives for plots, one per line:
+    const char *slo; /* objectives for plots, one per line:
                                                  "metric\tscope\tkey\tmin\tmax", a bound
                                                  empty when absent; may be NULL */
 } db_sweep_info;

@@ -57,7 +57,7 @@ bool expect_meets_ci(const scn_expect *x, double lo, double hi)
 bool expect_meets(const scn_expect *x, double v)
 {
     if (isnan(v))
-        return false;                         /* nothing measured meets no bound */
+        return false; /* nothing measured meets no bound */
     if (x->has_min && !(v >= x->min))
         return false;
     if (x->has_max && !(v <= x->max))
@@ -92,7 +92,7 @@ bool expect_scope(const scn_expect *x, run_scope *scope, const char **key)
     *scope = RUN_SCOPE_ALL;
     *key = "";
     if (x->op && x->region)
-        return false;                         /* no run has figures per operation per region */
+        return false; /* no run has figures per operation per region */
     if (x->op) {
         *scope = RUN_SCOPE_OP;
         *key = x->op;
@@ -111,9 +111,9 @@ static expect_case eval_seeds(const scn_expect *x, const run_result *r, const ru
     c.nseeds = nseeds;
     if (!ci || nseeds < 2 || c.status == EXPECT_ERROR)
         return c;
-    run_scope scope;
+    run_scope   scope;
     const char *key;
-    double h = NAN;
+    double      h = NAN;
     if (expect_scope(x, &scope, &key))
         run_metric_find(ci, scope, key, x->metric, &h);
     c.ci = h;
@@ -124,9 +124,9 @@ static expect_case eval_seeds(const scn_expect *x, const run_result *r, const ru
 
 expect_case expect_eval(const scn_expect *x, const run_result *r)
 {
-    expect_case c = {.x = x, .pattern = r->pattern, .status = EXPECT_ERROR, .measured = NAN,
-                     .nseeds = 1};
-    run_scope scope;
+    expect_case c
+        = { .x = x, .pattern = r->pattern, .status = EXPECT_ERROR, .measured = NAN, .nseeds = 1 };
+    run_scope   scope;
     const char *key;
     if (!expect_scope(x, &scope, &key))
         return c;
@@ -155,7 +155,7 @@ static void append(char *buf, size_t n, const char *fmt, ...)
 /* The bounds alone: ">= 1 and <= 40", "== 0". */
 static void describe_bounds(const scn_expect *x, char *buf, size_t n)
 {
-    char num[40];
+    char        num[40];
     const char *sep = "";
     buf[0] = '\0';
     if (x->has_min) {
@@ -199,7 +199,7 @@ void expect_describe(const scn_expect *x, char *buf, size_t n)
 void expect_case_message(const expect_case *c, char *buf, size_t n)
 {
     const scn_expect *x = c->x;
-    char num[40], bounds[EXPECT_TEXT_MAX], filters[EXPECT_TEXT_MAX], ci[64] = "";
+    char              num[40], bounds[EXPECT_TEXT_MAX], filters[EXPECT_TEXT_MAX], ci[64] = "";
     if (c->nseeds > 1 && c->status != EXPECT_ERROR && !isnan(c->measured)) {
         char h[40];
         format_measured(x, c->ci, h, sizeof h);
@@ -221,15 +221,16 @@ void expect_case_message(const expect_case *c, char *buf, size_t n)
         break;
     case EXPECT_ERROR:
         if (x->op && x->region) {
-            snprintf(buf, n, "no metric \"%s\" per operation and region: runs have figures "
+            snprintf(buf, n,
+                     "no metric \"%s\" per operation and region: runs have figures "
                      "per operation or per region; give \"op\" or \"region\", not both",
                      x->metric);
             break;
         }
         describe_filters(x, filters, sizeof filters);
         if (filters[0])
-            snprintf(buf, n, "unknown metric \"%s\" for %.*s", x->metric,
-                     (int)strlen(filters) - 2, filters + 1);   /* without the braces */
+            snprintf(buf, n, "unknown metric \"%s\" for %.*s", x->metric, (int)strlen(filters) - 2,
+                     filters + 1); /* without the braces */
         else
             snprintf(buf, n, "unknown metric \"%s\"", x->metric);
         break;
@@ -238,7 +239,7 @@ void expect_case_message(const expect_case *c, char *buf, size_t n)
 
 static const char *status_word(expect_status s)
 {
-    static const char *const words[] = {"PASS", "FAIL", "ERROR"};
+    static const char *const words[] = { "PASS", "FAIL", "ERROR" };
     return words[s];
 }
 
@@ -248,7 +249,7 @@ static void case_name(const scn_expect *x, const char *pattern, char *buf, size_
     char desc[EXPECT_TEXT_MAX];
     expect_describe(x, desc, sizeof desc);
     buf[0] = '\0';
-    append(buf, n, "[%s] %s", pattern, desc);   /* truncating a long name is fine */
+    append(buf, n, "[%s] %s", pattern, desc); /* truncating a long name is fine */
 }
 
 /* One line from its parts, shared by cases and the scenario-level SKIP. */
@@ -278,22 +279,24 @@ void expect_case_print(FILE *out, const char *file, const expect_case *c)
 /* --- the report ----------------------------------------------------------------------- */
 
 typedef struct report_case {
-    char         *name;                       /* "[pattern] description", or "load" */
-    char         *msg;                        /* failure or error message; NULL for a pass */
+    char         *name; /* "[pattern] description", or "load" */
+    char         *msg;  /* failure or error message; NULL for a pass */
     expect_status status;
-    bool          errored;                    /* could not be checked: <error> in JUnit */
+    bool          errored; /* could not be checked: <error> in JUnit */
 } report_case;
 
 typedef struct report_suite {
-    char        *file;                        /* the scenario's file: the suite's name */
-    char        *classname;                   /* the scenario's name, or the file */
-    report_case *cases;  size_t ncases, cap;
+    char        *file;      /* the scenario's file: the suite's name */
+    char        *classname; /* the scenario's name, or the file */
+    report_case *cases;
+    size_t       ncases, cap;
     size_t       failures, errors;
 } report_suite;
 
 struct expect_report {
-    report_suite *suites;  size_t nsuites, cap;
-    size_t        passed, failed;             /* cases of expectations */
+    report_suite *suites;
+    size_t        nsuites, cap;
+    size_t        passed, failed; /* cases of expectations */
 };
 
 int expect_report_new(expect_report **out)
@@ -341,7 +344,7 @@ static report_suite *add_suite(expect_report *rep, const char *file, const char 
     if (reserve((void **)&rep->suites, &rep->cap, rep->nsuites, sizeof *rep->suites) < 0)
         return NULL;
     report_suite *s = &rep->suites[rep->nsuites];
-    *s = (report_suite){0};
+    *s = (report_suite){ 0 };
     s->file = sim_strdup(file);
     s->classname = sim_strdup(classname);
     if (!s->file || !s->classname) {
@@ -359,8 +362,10 @@ static int add_case(report_suite *s, const char *name, const char *msg, expect_s
 {
     if (reserve((void **)&s->cases, &s->cap, s->ncases, sizeof *s->cases) < 0)
         return SIM_ENOMEM;
-    report_case c = {.name = sim_strdup(name), .msg = msg ? sim_strdup(msg) : NULL,
-                     .status = status, .errored = errored};
+    report_case c = { .name = sim_strdup(name),
+                      .msg = msg ? sim_strdup(msg) : NULL,
+                      .status = status,
+                      .errored = errored };
     if (!c.name || (msg && !c.msg)) {
         sim_free(c.name);
         sim_free(c.msg);
@@ -374,8 +379,8 @@ static int add_case(report_suite *s, const char *name, const char *msg, expect_s
     return 0;
 }
 
-int expect_report_check(expect_report *rep, const scn_scenario *s,
-                        const run_result *const *runs, size_t nruns, FILE *out, bool quiet)
+int expect_report_check(expect_report *rep, const scn_scenario *s, const run_result *const *runs,
+                        size_t nruns, FILE *out, bool quiet)
 {
     return expect_report_check_seeds(rep, s, runs, NULL, nruns, 1, out, quiet);
 }
@@ -392,7 +397,7 @@ int expect_report_check_seeds(expect_report *rep, const scn_scenario *s,
     char name[EXPECT_TEXT_MAX], msg[EXPECT_TEXT_MAX];
     for (size_t i = 0; i < s->nexpects; i++) {
         const scn_expect *x = &s->expects[i];
-        size_t applied = 0;
+        size_t            applied = 0;
         for (size_t k = 0; k < nruns; k++) {
             if (!expect_applies(x, runs[k]))
                 continue;
@@ -402,8 +407,7 @@ int expect_report_check_seeds(expect_report *rep, const scn_scenario *s,
             expect_case_message(&c, msg, sizeof msg);
             if (c.status != EXPECT_PASS || !quiet)
                 print_line(out, status_word(c.status), s->file, name, msg);
-            if (add_case(suite, name, c.status == EXPECT_PASS ? NULL : msg, c.status,
-                         false) < 0)
+            if (add_case(suite, name, c.status == EXPECT_PASS ? NULL : msg, c.status, false) < 0)
                 return SIM_ENOMEM;
             if (c.status == EXPECT_PASS)
                 rep->passed++;
@@ -424,8 +428,7 @@ int expect_report_check_seeds(expect_report *rep, const scn_scenario *s,
     return 0;
 }
 
-int expect_report_error(expect_report *rep, const char *file, const char *what,
-                        const char *msg)
+int expect_report_error(expect_report *rep, const char *file, const char *what, const char *msg)
 {
     report_suite *suite = add_suite(rep, file, file);
     if (!suite)
@@ -436,19 +439,13 @@ int expect_report_error(expect_report *rep, const char *file, const char *what,
 int expect_report_add_case(expect_report *rep, const char *name, const char *msg)
 {
     assert(rep->nsuites > 0);
-    return add_case(&rep->suites[rep->nsuites - 1], name, msg,
-                    msg ? EXPECT_FAIL : EXPECT_PASS, false);
+    return add_case(&rep->suites[rep->nsuites - 1], name, msg, msg ? EXPECT_FAIL : EXPECT_PASS,
+                    false);
 }
 
-size_t expect_report_passed(const expect_report *rep)
-{
-    return rep->passed;
-}
+size_t expect_report_passed(const expect_report *rep) { return rep->passed; }
 
-size_t expect_report_failed(const expect_report *rep)
-{
-    return rep->failed;
-}
+size_t expect_report_failed(const expect_report *rep) { return rep->failed; }
 
 /* --- JUnit XML ------------------------------------------------------------------------ */
 
@@ -458,7 +455,7 @@ size_t expect_report_failed(const expect_report *rep)
 static size_t utf8_xml_char(const unsigned char *s)
 {
     uint32_t cp;
-    size_t len;
+    size_t   len;
     if (s[0] >= 0xC2 && s[0] <= 0xDF) {
         cp = s[0] & 0x1Fu;
         len = 2;
@@ -469,16 +466,16 @@ static size_t utf8_xml_char(const unsigned char *s)
         cp = s[0] & 0x07u;
         len = 4;
     } else {
-        return 0;                             /* a continuation byte, 0xC0/0xC1 or > 0xF4 */
+        return 0; /* a continuation byte, 0xC0/0xC1 or > 0xF4 */
     }
     for (size_t i = 1; i < len; i++) {
         if ((s[i] & 0xC0) != 0x80)
-            return 0;                         /* also stops at the terminating NUL */
+            return 0; /* also stops at the terminating NUL */
         cp = cp << 6 | (s[i] & 0x3Fu);
     }
-    static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < least[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
-        cp == 0xFFFE || cp == 0xFFFF)
+    static const uint32_t least[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+    if (cp < least[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE
+        || cp == 0xFFFF)
         return 0;
     return len;
 }
@@ -490,19 +487,44 @@ static void xml_put(FILE *out, const char *text)
     while (*s) {
         unsigned char ch = *s;
         switch (ch) {
-        case '&':  fputs("&amp;", out);  s++; continue;
-        case '<':  fputs("&lt;", out);   s++; continue;
-        case '>':  fputs("&gt;", out);   s++; continue;
-        case '"':  fputs("&quot;", out); s++; continue;
-        case '\'': fputs("&apos;", out); s++; continue;
+        case '&':
+            fputs("&amp;", out);
+            s++;
+            continue;
+        case '<':
+            fputs("&lt;", out);
+            s++;
+            continue;
+        case '>':
+            fputs("&gt;", out);
+            s++;
+            continue;
+        case '"':
+            fputs("&quot;", out);
+            s++;
+            continue;
+        case '\'':
+            fputs("&apos;", out);
+            s++;
+            continue;
         /* References, so that attribute-value normalization keeps them as they are. */
-        case '\t': fputs("&#9;", out);   s++; continue;
-        case '\n': fputs("&#10;", out);  s++; continue;
-        case '\r': fputs("&#13;", out);  s++; continue;
-        default:   break;
+        case '\t':
+            fputs("&#9;", out);
+            s++;
+            continue;
+        case '\n':
+            fputs("&#10;", out);
+            s++;
+            continue;
+        case '\r':
+            fputs("&#13;", out);
+            s++;
+            continue;
+        default:
+            break;
         }
         if (ch < 0x20) {
-            fputs("&#xFFFD;", out);           /* not allowed in XML 1.0, even as &#1; */
+            fputs("&#xFFFD;", out); /* not allowed in XML 1.0, even as &#1; */
             s++;
         } else if (ch < 0x80) {
             fputc(ch, out);
@@ -528,15 +550,16 @@ int expect_report_write_junit(const expect_report *rep, FILE *out)
         failures += rep->suites[i].failures;
         errors += rep->suites[i].errors;
     }
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    fprintf(out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<testsuites name=\"mrsim check\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
             tests, failures, errors);
     for (size_t i = 0; i < rep->nsuites; i++) {
         const report_suite *s = &rep->suites[i];
         fputs("  <testsuite name=\"", out);
         xml_put(out, s->file);
-        fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", s->ncases,
-                s->failures, s->errors);
+        fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", s->ncases, s->failures,
+                s->errors);
         for (size_t k = 0; k < s->ncases; k++) {
             const report_case *c = &s->cases[k];
             fputs("    <testcase classname=\"", out);
@@ -559,8 +582,8 @@ int expect_report_write_junit(const expect_report *rep, FILE *out)
 
 static int save_fail(sim_err *err, const char *path, const char *what)
 {
-    int code = sim_err_set(err, SIM_EIO, NULL, "cannot %s the JUnit report: %s", what,
-                           strerror(errno));
+    int code
+        = sim_err_set(err, SIM_EIO, NULL, "cannot %s the JUnit report: %s", what, strerror(errno));
     if (err)
         snprintf(err->file, sizeof err->file, "%s", path);
     return code;
@@ -569,14 +592,14 @@ static int save_fail(sim_err *err, const char *path, const char *what)
 int expect_report_save_junit(const expect_report *rep, const char *path, sim_err *err)
 {
     size_t len = strlen(path);
-    char *tmp = sim_malloc(len + sizeof ".XXXXXX");
+    char  *tmp = sim_malloc(len + sizeof ".XXXXXX");
     if (!tmp)
         return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory for the JUnit report");
     memcpy(tmp, path, len);
     memcpy(tmp + len, ".XXXXXX", sizeof ".XXXXXX");
-    int rc = 0;
+    int   rc = 0;
     FILE *f = NULL;
-    int fd = mkstemp(tmp);
+    int   fd = mkstemp(tmp);
     if (fd < 0) {
         rc = save_fail(err, path, "create");
         sim_free(tmp);

@@ -30,28 +30,29 @@
 #include "scn.h"
 #include "sim.h"
 
-#define EXPECT_TEXT_MAX 1024                  /* descriptions and messages longer than this
+#define EXPECT_TEXT_MAX                                                                            \
+    1024 /* descriptions and messages longer than this
                                                  (bytes, NUL included) are truncated */
 
 typedef enum expect_status {
     EXPECT_PASS,
-    EXPECT_FAIL,                              /* a bound does not hold, or nothing measured */
-    EXPECT_ERROR,                             /* the run has no such metric: a failure too */
+    EXPECT_FAIL,  /* a bound does not hold, or nothing measured */
+    EXPECT_ERROR, /* the run has no such metric: a failure too */
 } expect_status;
 
-typedef struct expect_report expect_report;   /* opaque: the cases of a whole check */
+typedef struct expect_report expect_report; /* opaque: the cases of a whole check */
 
 /* One expectation checked against one run. */
 typedef struct expect_case {
-    const scn_expect *x;                      /* borrowed from the scenario */
-    const char   *pattern;                    /* the run's pattern name, borrowed */
-    expect_status status;
-    double        measured;                   /* the metric's value in its own unit; NaN
+    const scn_expect *x;       /* borrowed from the scenario */
+    const char       *pattern; /* the run's pattern name, borrowed */
+    expect_status     status;
+    double            measured; /* the metric's value in its own unit; NaN
                                                  when it measured nothing or for ERROR; with
                                                  several seeds, their mean */
-    double        ci;                         /* with several seeds: the half-width of the
+    double            ci;       /* with several seeds: the half-width of the
                                                  mean's 95% confidence interval */
-    size_t        nseeds;                     /* runs behind the value: 1, or the seeds */
+    size_t            nseeds;   /* runs behind the value: 1, or the seeds */
 } expect_case;
 
 /* --- one case --------------------------------------------------------------------------- */
@@ -82,8 +83,8 @@ void expect_case_print(FILE *out, const char *file, const expect_case *c);
 
 /* --- a whole check ---------------------------------------------------------------------- */
 
-int  expect_report_new(expect_report **out);  /* 0 or SIM_ENOMEM */
-void expect_report_free(expect_report *rep);  /* NULL is a no-op */
+int  expect_report_new(expect_report **out); /* 0 or SIM_ENOMEM */
+void expect_report_free(expect_report *rep); /* NULL is a no-op */
 
 /* Check every expectation of s, in file order, against each of the nruns runs (of s) it
  * applies to, in run order, and add the cases to rep as one suite named s->file. Each case
@@ -91,29 +92,28 @@ void expect_report_free(expect_report *rep);  /* NULL is a no-op */
  * expectations prints "SKIP  FILE  no expectations" unless quiet. An expectation that
  * applies to none of the runs is one ERROR case ("no run of pattern \"x\""). The report
  * copies what it keeps: s and the runs may be freed afterwards. Returns 0 or SIM_ENOMEM. */
-int  expect_report_check(expect_report *rep, const scn_scenario *s,
-                         const run_result *const *runs, size_t nruns, FILE *out, bool quiet);
+int expect_report_check(expect_report *rep, const scn_scenario *s, const run_result *const *runs,
+                        size_t nruns, FILE *out, bool quiet);
 /* The same over several seeds: runs[k] holds each metric's mean over nseeds runs of one
  * pattern and cis[k] (same metrics, same order) the half-width of its 95% confidence
  * interval. An expectation's bounds apply to the mean, or with "bound": "ci" to the whole
  * interval (expect_meets_ci). cis may be NULL when nseeds is 1. */
-int  expect_report_check_seeds(expect_report *rep, const scn_scenario *s,
-                               const run_result *const *runs, const run_result *const *cis,
-                               size_t nruns, size_t nseeds, FILE *out, bool quiet);
+int expect_report_check_seeds(expect_report *rep, const scn_scenario *s,
+                              const run_result *const *runs, const run_result *const *cis,
+                              size_t nruns, size_t nseeds, FILE *out, bool quiet);
 /* Add a suite for a scenario file that could not be checked: one errored case named 'what'
  * ("load", "run") with message msg. These are not cases of expectations: they count in
  * neither expect_report_passed nor expect_report_failed (the CLI reports them through its
  * exit status), but JUnit shows them as <error>. Returns 0 or SIM_ENOMEM. */
-int  expect_report_error(expect_report *rep, const char *file, const char *what,
-                         const char *msg);
+int expect_report_error(expect_report *rep, const char *file, const char *what, const char *msg);
 /* Add a case that is not an expectation (a baseline comparison: cli_check.c) to the suite
  * expect_report_check added last: named 'name', passed when msg is NULL, a failure with
  * message msg otherwise. It counts in neither expect_report_passed nor expect_report_failed
  * (the caller counts what it adds); JUnit shows it like any other case. Returns 0 or
  * SIM_ENOMEM; there must be a suite. */
-int  expect_report_add_case(expect_report *rep, const char *name, const char *msg);
+int    expect_report_add_case(expect_report *rep, const char *name, const char *msg);
 size_t expect_report_passed(const expect_report *rep);
-size_t expect_report_failed(const expect_report *rep);   /* FAIL and ERROR cases */
+size_t expect_report_failed(const expect_report *rep); /* FAIL and ERROR cases */
 
 /* Write rep as JUnit XML to out:
  *   <testsuites name="mrsim check" tests= failures= errors=>
@@ -125,10 +125,10 @@ size_t expect_report_failed(const expect_report *rep);   /* FAIL and ERROR cases
  * and CR as character references, other control characters and bytes that are not valid
  * UTF-8 (or not XML characters) as U+FFFD, so the document is always well-formed. Returns 0,
  * or SIM_EIO when out reports a write error. */
-int  expect_report_write_junit(const expect_report *rep, FILE *out);
+int expect_report_write_junit(const expect_report *rep, FILE *out);
 /* The same into the file at path, atomically: a temporary file in the same directory,
  * flushed to disk, then renamed over path, so a reader sees the old file or the whole new
  * one. The directory must exist. Returns 0, or SIM_EIO with err filled (err->file is path). */
-int  expect_report_save_junit(const expect_report *rep, const char *path, sim_err *err);
+int expect_report_save_junit(const expect_report *rep, const char *path, sim_err *err);
 
 #endif

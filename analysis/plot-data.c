@@ -19,8 +19,8 @@
 #include "stat.h"
 
 static const char *const col_metric[PLOT_NCOLS] = {
-    [PLOT_REQUESTS] = "requests", [PLOT_ERRORS] = "errors", [PLOT_P50] = "p50_ms",
-    [PLOT_P99] = "p99_ms", [PLOT_LAG] = "repl_lag_p99_ms", [PLOT_STALE] = "stale_read_rate",
+    [PLOT_REQUESTS] = "requests", [PLOT_ERRORS] = "errors",       [PLOT_P50] = "p50_ms",
+    [PLOT_P99] = "p99_ms",        [PLOT_LAG] = "repl_lag_p99_ms", [PLOT_STALE] = "stale_read_rate",
 };
 
 /* --- small helpers ------------------------------------------------------------------- */
@@ -30,7 +30,7 @@ void plot__put_field(FILE *f, const char *s)
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p == '"' ? '\'' : *p, f);
     if (!s[0])
-        fputc('-', f);                        /* an empty header would shift the columns */
+        fputc('-', f); /* an empty header would shift the columns */
 }
 
 void plot__put_num(FILE *f, double v)
@@ -52,10 +52,10 @@ static double val(const plot_data *d, size_t i, size_t r, int col)
  * interval is read, before there is much to copy). */
 static int add_region(plot_data *d, const char *region)
 {
-    if (sim_grow(&d->regions, &d->capr, d->nregions, sizeof *d->regions) < 0 ||
-        !(d->regions[d->nregions] = sim_strdup(region)))
+    if (sim_grow(&d->regions, &d->capr, d->nregions, sizeof *d->regions) < 0
+        || !(d->regions[d->nregions] = sim_strdup(region)))
         return SIM_ENOMEM;
-    size_t nr = d->nregions + 1, rows = d->capt ? d->capt : 1;
+    size_t  nr = d->nregions + 1, rows = d->capt ? d->capt : 1;
     double *v = sim_malloc(rows * nr * PLOT_NCOLS * sizeof *v);
     if (!v) {
         sim_free(d->regions[d->nregions]);
@@ -97,7 +97,7 @@ static int add_interval(plot_data *d, double t_s)
 static int on_point(void *ctx, double t_s, const char *region, const char *metric, double value)
 {
     plot_data *d = ctx;
-    int col = -1;
+    int        col = -1;
     for (int c = 0; c < PLOT_NCOLS; c++)
         if (strcmp(metric, col_metric[c]) == 0)
             col = c;
@@ -147,7 +147,7 @@ static int on_event(void *ctx, double t_s, const char *kind, const char *detail)
         if (sim_grow(&d->faults, &d->capf, d->nfaults, sizeof *d->faults) < 0)
             return SIM_ENOMEM;
         plot_window *w = &d->faults[d->nfaults++];
-        *w = (plot_window){.start_s = t_s, .end_s = NAN};
+        *w = (plot_window){ .start_s = t_s, .end_s = NAN };
         snprintf(w->detail, sizeof w->detail, "%s", detail);
     } else if (strcmp(kind, "fault_end") == 0) {
         /* The earliest open window with the same detail: faults of one kind on one target
@@ -213,7 +213,7 @@ static double latency_value(const plot_data *d, size_t i, size_t c)
     return val(d, i, c / 2, c % 2 ? PLOT_P99 : PLOT_P50);
 }
 
-const plot_kind plot__latency = {"latency", true, per_region_2, latency_header, latency_value};
+const plot_kind plot__latency = { "latency", true, per_region_2, latency_header, latency_value };
 
 /* Availability and error rate in %, of the requests of all regions together. */
 static size_t availability_ncols(const plot_data *d)
@@ -241,8 +241,8 @@ static double availability_value(const plot_data *d, size_t i, size_t c)
     return c == 0 ? 100.0 * (1.0 - errs / req) : 100.0 * errs / req;
 }
 
-const plot_kind plot__availability = {"availability", false, availability_ncols,
-                                      availability_header, availability_value};
+const plot_kind plot__availability
+    = { "availability", false, availability_ncols, availability_header, availability_value };
 
 /* Consistency: replication lag p99 per region (ms, columns 0 .. nreg-1), then the stale-read
  * rate per region (%, columns nreg .. 2 nreg - 1). */
@@ -258,8 +258,8 @@ static double consistency_value(const plot_data *d, size_t i, size_t c)
     return 100.0 * val(d, i, c - d->nregions, PLOT_STALE);
 }
 
-const plot_kind plot__consistency = {"consistency", true, per_region_2, consistency_header,
-                                     consistency_value};
+const plot_kind plot__consistency
+    = { "consistency", true, per_region_2, consistency_header, consistency_value };
 
 /* --- writing --------------------------------------------------------------------------- */
 
@@ -274,8 +274,7 @@ bool plot__has_values(const plot_kind *k, plot_data *const *d, size_t n, size_t 
 }
 
 /* Whether run d has interval i at time t_s and the same columns as the first run. */
-static bool comparable(const plot_kind *k, const plot_data *d, const plot_data *first,
-                       size_t i)
+static bool comparable(const plot_kind *k, const plot_data *d, const plot_data *first, size_t i)
 {
     return i < d->nt && d->t[i] == first->t[i] && k->ncols(d) == k->ncols(first);
 }
@@ -283,8 +282,8 @@ static bool comparable(const plot_kind *k, const plot_data *d, const plot_data *
 int plot__write_series(FILE *f, const plot_kind *k, plot_data *const *d, size_t n)
 {
     const plot_data *first = d[0];
-    size_t nc = k->ncols(first);
-    double *xs = sim_malloc((n ? n : 1) * sizeof *xs);
+    size_t           nc = k->ncols(first);
+    double          *xs = sim_malloc((n ? n : 1) * sizeof *xs);
     if (!xs)
         return SIM_ENOMEM;
     fputs("t_s", f);

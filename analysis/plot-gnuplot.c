@@ -40,7 +40,7 @@ size_t plot_quote(const char *s, char *out, size_t n)
     out[j++] = '\'';
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         size_t need = *p == '\'' ? 2 : 1;
-        if (j + need + 2 > n)                 /* room for the closing quote and the NUL */
+        if (j + need + 2 > n) /* room for the closing quote and the NUL */
             break;
         if (*p == '\'') {
             out[j++] = '\'';
@@ -53,7 +53,6 @@ size_t plot_quote(const char *s, char *out, size_t n)
     out[j] = '\0';
     return j;
 }
-
 
 /* err->file = path, cut to fit. */
 static void set_file(sim_err *err, const char *path)
@@ -95,8 +94,8 @@ bool plot__find_program(const char *name, char *out, size_t n)
         path = "/usr/bin:/bin";
     while (*path) {
         const char *colon = strchr(path, ':');
-        size_t len = colon ? (size_t)(colon - path) : strlen(path);
-        int w = snprintf(out, n, "%.*s/%s", (int)len, len ? path : ".", name);
+        size_t      len = colon ? (size_t)(colon - path) : strlen(path);
+        int         w = snprintf(out, n, "%.*s/%s", (int)len, len ? path : ".", name);
         if (len == 0)
             w = snprintf(out, n, "./%s", name);
         if (w > 0 && (size_t)w < n && access(out, X_OK) == 0)
@@ -110,8 +109,8 @@ bool plot__find_program(const char *name, char *out, size_t n)
  * from fd until EOF into why (size n); the rest is drained and dropped. */
 static void read_stderr(int fd, char *why, size_t n)
 {
-    char buf[4096];
-    size_t len = 0;
+    char    buf[4096];
+    size_t  len = 0;
     ssize_t r;
     while ((r = read(fd, buf + len, sizeof buf - 1 - len)) != 0) {
         if (r < 0) {
@@ -120,7 +119,7 @@ static void read_stderr(int fd, char *why, size_t n)
             break;
         }
         len += (size_t)r;
-        if (len == sizeof buf - 1) {          /* keep the tail: errors come last */
+        if (len == sizeof buf - 1) { /* keep the tail: errors come last */
             memmove(buf, buf + len / 2, len - len / 2);
             len -= len / 2;
         }
@@ -140,15 +139,17 @@ static void read_stderr(int fd, char *why, size_t n)
  * range, which are noise for the user, and its last line is the message worth showing
  * when it fails. */
 int plot__run_gnuplot(plot_runner *p, const char *script, const char *vars, const char *image,
-                       sim_err *err)
+                      sim_err *err)
 {
     char script_path[PATH_MAX + 64];
     snprintf(script_path, sizeof script_path, "%s/%s", p->dir, script);
     if (access(script_path, R_OK) != 0)
-        return plot__io_fail(err, "cannot read the gnuplot script (set MRSIM_PLOT_DIR to the "
-                            "folder of mrsim's analysis/plots)", script_path);
-    char *argv[] = {p->gnuplot, "-e", (char *)vars, p->common, script_path, NULL};
-    int pipefd[2];
+        return plot__io_fail(err,
+                             "cannot read the gnuplot script (set MRSIM_PLOT_DIR to the "
+                             "folder of mrsim's analysis/plots)",
+                             script_path);
+    char *argv[] = { p->gnuplot, "-e", (char *)vars, p->common, script_path, NULL };
+    int   pipefd[2];
     if (pipe(pipefd) != 0)
         return plot__io_fail(err, "cannot start gnuplot", p->gnuplot);
     fflush(NULL);
@@ -186,8 +187,8 @@ int plot__run_gnuplot(plot_runner *p, const char *script, const char *vars, cons
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         sim_err_set(err, SIM_EIO, NULL, "gnuplot failed on %s (%s %d)%s%s", script,
                     WIFEXITED(status) ? "exit status" : "signal",
-                    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-                    why[0] ? ": " : "", why);
+                    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), why[0] ? ": " : "",
+                    why);
         if (err)
             set_file(err, out);
         return SIM_EIO;
@@ -224,17 +225,16 @@ size_t plot__base_vars(const plot_runner *p, char *vars, const char *image, cons
 {
     size_t len = 0;
     plot__vars_add(vars, &len, "fmt='%s'; out='%s'; data='%s'; title=%s; band=%d; ", p->ext, image,
-             data, title_literal, band ? 1 : 0);
+                   data, title_literal, band ? 1 : 0);
     return len;
 }
-
 
 /* path made absolute against the working directory (realpath is not in POSIX.1-2008 base
  * without XSI, and resolving links is not needed). Returns 0 or -1 when it does not fit. */
 int plot__absolute(const char *path, char *out, size_t n)
 {
     char cwd[PATH_MAX];
-    int w;
+    int  w;
     if (path[0] == '/')
         w = snprintf(out, n, "%s", path);
     else if (getcwd(cwd, sizeof cwd))
@@ -257,4 +257,3 @@ int plot__make_dir(const char *dir, sim_err *err)
         return plot__io_fail(err, "cannot create the plot directory", dir);
     return 0;
 }
-

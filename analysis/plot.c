@@ -28,26 +28,27 @@
 #include "plot-int.h"
 #include "stat.h"
 
-#define MARK_LIST 2048                        /* one marker list in VARS, bytes */
+#define MARK_LIST 2048 /* one marker list in VARS, bytes */
 
 /* Headline metrics of the comparison plot (scope all), in order; names known to compare.gp. */
-static const char *const compare_metrics[] = {"p99_ms", "availability", "stale_read_rate",
-                                              "lost_writes", "rpo_writes", "rto_s"};
+static const char *const compare_metrics[]
+    = { "p99_ms", "availability", "stale_read_rate", "lost_writes", "rpo_writes", "rto_s" };
 #define NCOMPARE (sizeof compare_metrics / sizeof compare_metrics[0])
 
 /* The runs of one pattern, one per seed. */
 typedef struct plot_group {
-    char    *pattern;                         /* owned */
-    char     slug[96];                        /* file-name-safe pattern name */
-    double   simulated_s;                     /* of the first run */
-    int64_t *ids;      size_t n, cap;         /* run ids, in seed order */
+    char    *pattern;     /* owned */
+    char     slug[96];    /* file-name-safe pattern name */
+    double   simulated_s; /* of the first run */
+    int64_t *ids;
+    size_t   n, cap; /* run ids, in seed order */
 } plot_group;
 
 typedef struct run_list {
     plot_group *g;
     size_t      n, cap;
     size_t      nruns;
-    char       *scenario;                     /* owned: the first run's scenario name */
+    char       *scenario; /* owned: the first run's scenario name */
 } run_list;
 
 /* --- small helpers ------------------------------------------------------------------- */
@@ -63,12 +64,12 @@ static void make_slug(const char *name, char *out, size_t n)
 {
     size_t j = 0;
     for (const unsigned char *p = (const unsigned char *)name; *p && j + 1 < n; p++) {
-        bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.';
+        bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
+            || *p == '-' || *p == '_' || *p == '.';
         out[j++] = ok ? (char)*p : '_';
     }
     out[j] = '\0';
-    if (j == 0 || out[0] == '.')              /* no hidden or empty names */
+    if (j == 0 || out[0] == '.') /* no hidden or empty names */
         snprintf(out, n, "run");
 }
 
@@ -83,7 +84,7 @@ static int on_run(void *ctx, const db_run_row *row)
         if (sim_grow(&l->g, &l->cap, l->n, sizeof *l->g) < 0)
             return SIM_ENOMEM;
         g = &l->g[l->n];
-        *g = (plot_group){.simulated_s = row->simulated_s};
+        *g = (plot_group){ .simulated_s = row->simulated_s };
         if (!(g->pattern = sim_strdup(row->pattern)))
             return SIM_ENOMEM;
         l->n++;
@@ -93,7 +94,7 @@ static int on_run(void *ctx, const db_run_row *row)
         for (size_t i = 0; i + 1 < l->n; i++) {
             if (strcmp(l->g[i].slug, g->slug) == 0) {
                 char base[64];
-                memcpy(base, g->slug, sizeof base);   /* make_slug wrote at most 63 + NUL */
+                memcpy(base, g->slug, sizeof base); /* make_slug wrote at most 63 + NUL */
                 snprintf(g->slug, sizeof g->slug, "%.63s-%lld", base, (long long)row->id);
                 break;
             }
@@ -148,8 +149,7 @@ static void fault_kind(const char *detail, char *out, size_t n)
 {
     size_t j = 0;
     for (const char *s = detail; *s && *s != ' ' && j + 1 < n; s++) {
-        bool ok = (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
-                  *s == '-';
+        bool ok = (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-';
         out[j++] = ok ? *s : '_';
     }
     out[j] = '\0';
@@ -162,14 +162,14 @@ static void fault_kind(const char *detail, char *out, size_t n)
  * stay parallel: an item goes in every list of its group or in none. */
 static void marker_vars(const plot_data *d, double end_s, char *vars, size_t *len)
 {
-    mark_list x0 = {0}, x1 = {0}, lab = {0}, ft = {0}, fl = {0}, h = {0};
+    mark_list x0 = { 0 }, x1 = { 0 }, lab = { 0 }, ft = { 0 }, fl = { 0 }, h = { 0 };
     for (size_t i = 0; i < d->nfaults; i++) {
         double e = isnan(d->faults[i].end_s) ? end_s : d->faults[i].end_s;
-        char kind[32];
+        char   kind[32];
         fault_kind(d->faults[i].detail, kind, sizeof kind);
         mark_list s0 = x0, s1 = x1, sl = lab;
-        if (!list_add(&x0, "%.9g", d->faults[i].start_s) || !list_add(&x1, "%.9g", e) ||
-            !list_add(&lab, "%s", kind)) {
+        if (!list_add(&x0, "%.9g", d->faults[i].start_s) || !list_add(&x1, "%.9g", e)
+            || !list_add(&lab, "%s", kind)) {
             x0 = s0, x1 = s1, lab = sl;
             break;
         }
@@ -186,7 +186,7 @@ static void marker_vars(const plot_data *d, double end_s, char *vars, size_t *le
     for (size_t i = 0; i < d->ndown && list_add(&h, "%.9g", d->down[i]); i++)
         ;
     plot__vars_add(vars, len, "hdown='%s'; ", h.s);
-    h = (mark_list){0};
+    h = (mark_list){ 0 };
     for (size_t i = 0; i < d->nup && list_add(&h, "%.9g", d->up[i]); i++)
         ;
     plot__vars_add(vars, len, "hup='%s'; ", h.s);
@@ -233,7 +233,8 @@ static int draw_over_time(plot_runner *p, const plot_group *g, plot_data *const 
      * every point is undefined, so an empty one is drawn as a note instead. */
     if (k == &plot__consistency)
         plot__vars_add(vars, &len, "height=850; haslag=%d; hasstale=%d; ",
-                 plot__has_values(k, d, g->n, 0, nreg), plot__has_values(k, d, g->n, nreg, 2 * nreg));
+                       plot__has_values(k, d, g->n, 0, nreg),
+                       plot__has_values(k, d, g->n, nreg, 2 * nreg));
     double end_s = d[0]->nt ? d[0]->t[d[0]->nt - 1] : g->simulated_s;
     plot__vars_add(vars, &len, "xend=%.9g; ", end_s > 0 ? end_s : 1);
     marker_vars(d[0], end_s, vars, &len);
@@ -247,10 +248,10 @@ static int plot_group_series(plot_runner *p, db_conn *db, const run_list *l, con
 {
     char title[1400];
     pattern_title(l, g, title, sizeof title);
-    plot_data *data = sim_calloc(g->n, sizeof *data);
+    plot_data  *data = sim_calloc(g->n, sizeof *data);
     plot_data **d = sim_calloc(g->n, sizeof *d);
-    char *vars = sim_malloc(MAX_VARS);
-    int rc = 0;
+    char       *vars = sim_malloc(MAX_VARS);
+    int         rc = 0;
     if (!data || !d || !vars) {
         rc = oom(err);
         goto done;
@@ -259,7 +260,7 @@ static int plot_group_series(plot_runner *p, db_conn *db, const run_list *l, con
         d[i] = &data[i];
         rc = plot__read_run(db, g->ids[i], &data[i], err);
     }
-    const plot_kind *kinds[] = {&plot__latency, &plot__availability, &plot__consistency};
+    const plot_kind *kinds[] = { &plot__latency, &plot__availability, &plot__consistency };
     for (size_t k = 0; k < 3 && rc == 0; k++)
         if (k < 2 || plot__has_values(kinds[k], d, g->n, 0, SIZE_MAX))
             rc = draw_over_time(p, g, d, kinds[k], title, vars, err);
@@ -291,7 +292,7 @@ static int on_bucket(void *ctx, int64_t lo, int64_t hi, int64_t count)
     cdf_acc *a = ctx;
     if (sim_grow(&a->b, &a->cap, a->n, sizeof *a->b) < 0)
         return SIM_ENOMEM;
-    a->b[a->n++] = (cdf_bucket){lo, hi, count};
+    a->b[a->n++] = (cdf_bucket){ lo, hi, count };
     return 0;
 }
 
@@ -300,7 +301,7 @@ static int bucket_cmp(const void *pa, const void *pb)
     const cdf_bucket *a = pa, *b = pb;
     if (a->lo_ns != b->lo_ns)
         return a->lo_ns < b->lo_ns ? -1 : 1;
-    return (a->hi_ns > b->hi_ns) - (a->hi_ns < b->hi_ns);   /* equal ones are merged */
+    return (a->hi_ns > b->hi_ns) - (a->hi_ns < b->hi_ns); /* equal ones are merged */
 }
 
 static void merge_buckets(cdf_acc *a)
@@ -332,7 +333,7 @@ static int cdf_block(FILE *f, db_conn *db, const plot_group *g, cdf_acc *a, size
     for (size_t k = 0; k < a->n; k++)
         total += (double)a->b[k].count;
     if (total <= 0)
-        return 0;                             /* older runs without a histogram */
+        return 0; /* older runs without a histogram */
     if (blocks)
         fputs("\n\n", f);
     fputs("latency_ms\t", f);
@@ -358,9 +359,9 @@ static int plot_cdf(plot_runner *p, db_conn *db, const run_list *l, sim_err *err
     FILE *f = plot__open_data(p, "cdf.tsv", path, sizeof path, err);
     if (!f)
         return SIM_EIO;
-    int rc = 0;
-    size_t blocks = 0;
-    cdf_acc a = {0};
+    int     rc = 0;
+    size_t  blocks = 0;
+    cdf_acc a = { 0 };
     for (size_t i = 0; i < l->n && rc >= 0; i++)
         if ((rc = cdf_block(f, db, &l->g[i], &a, blocks, err)) > 0)
             blocks++;
@@ -371,8 +372,8 @@ static int plot_cdf(plot_runner *p, db_conn *db, const run_list *l, sim_err *err
     if (crc < 0)
         return crc;
     if (blocks == 0)
-        return 0;                             /* nothing stored: no CDF */
-    char vars[MAX_VARS];
+        return 0; /* nothing stored: no CDF */
+    char   vars[MAX_VARS];
     size_t len = plot__base_vars(p, vars, image, "cdf.tsv", p->title, false);
     plot__vars_add(vars, &len, "nblocks=%zu; ", blocks);
     return plot__run_gnuplot(p, "cdf.gp", vars, image, err);
@@ -382,13 +383,13 @@ static int plot_cdf(plot_runner *p, db_conn *db, const run_list *l, sim_err *err
 
 /* Mean and 95% half-width of metric m over group g's runs into mean/hw (NaN when no run has
  * it; hw NaN with one value). Returns 0 or an error. */
-static int group_metric(db_conn *db, const plot_group *g, const char *m, double *xs,
-                        double *mean, double *hw, sim_err *err)
+static int group_metric(db_conn *db, const plot_group *g, const char *m, double *xs, double *mean,
+                        double *hw, sim_err *err)
 {
     size_t n = 0;
     for (size_t k = 0; k < g->n; k++) {
         double v;
-        int rc = db_read_metric(db, g->ids[k], "all", "", m, &v, err);
+        int    rc = db_read_metric(db, g->ids[k], "all", "", m, &v, err);
         if (rc < 0)
             return rc;
         if (rc > 0 && isfinite(v))
@@ -409,8 +410,8 @@ static int plot_compare(plot_runner *p, db_conn *db, const run_list *l, sim_err 
         maxn = l->g[i].n > maxn ? l->g[i].n : maxn;
     double *all = sim_calloc(l->n * NCOMPARE * 2, sizeof *all);
     double *xs = sim_calloc(maxn, sizeof *xs);
-    bool present[NCOMPARE] = {0};
-    int rc = all && xs ? 0 : oom(err);
+    bool    present[NCOMPARE] = { 0 };
+    int     rc = all && xs ? 0 : oom(err);
     for (size_t i = 0; i < l->n && rc >= 0; i++) {
         for (size_t m = 0; m < NCOMPARE && rc >= 0; m++) {
             double *v = &all[(i * NCOMPARE + m) * 2];
@@ -419,7 +420,7 @@ static int plot_compare(plot_runner *p, db_conn *db, const run_list *l, sim_err 
         }
     }
     sim_free(xs);
-    char path[PATH_MAX + 128], image[64], metrics[256] = "";
+    char  path[PATH_MAX + 128], image[64], metrics[256] = "";
     FILE *f = rc < 0 ? NULL : plot__open_data(p, "compare.tsv", path, sizeof path, err);
     if (!f) {
         sim_free(all);
@@ -454,7 +455,7 @@ static int plot_compare(plot_runner *p, db_conn *db, const run_list *l, sim_err 
         return rc;
     if (nm == 0)
         return 0;
-    char vars[MAX_VARS];
+    char   vars[MAX_VARS];
     size_t len = plot__base_vars(p, vars, image, "compare.tsv", p->title, maxn > 1);
     plot__vars_add(vars, &len, "metrics='%s'; npat=%zu; ", metrics, l->n);
     return plot__run_gnuplot(p, "compare.gp", vars, image, err);
@@ -472,8 +473,8 @@ int plot_db(db_conn *db, const plot_options *o, plot_file_fn *file, void *ctx, s
     p->ext = o->format == PLOT_SVG ? "svg" : "png";
     p->file = file;
     p->ctx = ctx;
-    run_list l = {0};
-    int rc = 0;
+    run_list l = { 0 };
+    int      rc = 0;
 
     if (!plot__find_program("gnuplot", p->gnuplot, sizeof p->gnuplot)) {
         rc = sim_err_set(err, SIM_ENOENT, NULL, "gnuplot not found; install gnuplot-nox");
@@ -482,10 +483,13 @@ int plot_db(db_conn *db, const plot_options *o, plot_file_fn *file, void *ctx, s
     /* Absolute, because gnuplot runs inside the output directory. */
     char common[PATH_MAX + 16];
     snprintf(common, sizeof common, "%s/common.gp", plot_script_dir());
-    if (plot__absolute(plot_script_dir(), p->dir, sizeof p->dir) < 0 ||
-        plot__absolute(common, p->common, sizeof p->common) < 0 || access(p->common, R_OK) != 0) {
-        rc = plot__io_fail(err, "cannot find the gnuplot scripts (set MRSIM_PLOT_DIR to the folder "
-                          "of mrsim's analysis/plots)", common);
+    if (plot__absolute(plot_script_dir(), p->dir, sizeof p->dir) < 0
+        || plot__absolute(common, p->common, sizeof p->common) < 0
+        || access(p->common, R_OK) != 0) {
+        rc = plot__io_fail(err,
+                           "cannot find the gnuplot scripts (set MRSIM_PLOT_DIR to the folder "
+                           "of mrsim's analysis/plots)",
+                           common);
         goto done;
     }
     rc = db_plot_runs(db, o->run_id, o->min_id, o->scenario, on_run, &l, err);
@@ -498,8 +502,10 @@ int plot_db(db_conn *db, const plot_options *o, plot_file_fn *file, void *ctx, s
             rc = sim_err_set(err, SIM_ENOENT, NULL, "no run with id %lld in the database",
                              (long long)o->run_id);
         else if (o->scenario)
-            rc = sim_err_set(err, SIM_ENOENT, NULL, "no runs of scenario \"%s\" in the "
-                             "database", o->scenario);
+            rc = sim_err_set(err, SIM_ENOENT, NULL,
+                             "no runs of scenario \"%s\" in the "
+                             "database",
+                             o->scenario);
         else
             rc = sim_err_set(err, SIM_ENOENT, NULL, "no runs in the database");
         goto done;
@@ -525,21 +531,23 @@ done:
 int plot_gnuplot(const char *out_dir, const char *script, const char *vars, const char *image,
                  plot_file_fn *file, void *ctx, sim_err *err)
 {
-    plot_options o = {.out_dir = out_dir};
+    plot_options o = { .out_dir = out_dir };
     plot_runner *p = sim_calloc(1, sizeof *p);
     if (!p)
         return oom(err);
-    *p = (plot_runner){.o = &o, .file = file, .ctx = ctx};
-    int rc = 0;
+    *p = (plot_runner){ .o = &o, .file = file, .ctx = ctx };
+    int  rc = 0;
     char common[PATH_MAX + 16];
     snprintf(common, sizeof common, "%s/common.gp", plot_script_dir());
     if (!plot__find_program("gnuplot", p->gnuplot, sizeof p->gnuplot))
         rc = sim_err_set(err, SIM_ENOENT, NULL, "gnuplot not found; install gnuplot-nox");
-    else if (plot__absolute(plot_script_dir(), p->dir, sizeof p->dir) < 0 ||
-             plot__absolute(common, p->common, sizeof p->common) < 0 ||
-             access(p->common, R_OK) != 0)
-        rc = plot__io_fail(err, "cannot find the gnuplot scripts (set MRSIM_PLOT_DIR to the "
-                                "folder of mrsim's analysis/plots)", common);
+    else if (plot__absolute(plot_script_dir(), p->dir, sizeof p->dir) < 0
+             || plot__absolute(common, p->common, sizeof p->common) < 0
+             || access(p->common, R_OK) != 0)
+        rc = plot__io_fail(err,
+                           "cannot find the gnuplot scripts (set MRSIM_PLOT_DIR to the "
+                           "folder of mrsim's analysis/plots)",
+                           common);
     else if ((rc = plot__make_dir(out_dir, err)) == 0)
         rc = plot__run_gnuplot(p, script, vars, image, err);
     sim_free(p);

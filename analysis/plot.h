@@ -35,10 +35,10 @@ typedef enum plot_format { PLOT_PNG, PLOT_SVG } plot_format;
 
 /* What to plot and where. */
 typedef struct plot_options {
-    int64_t     run_id;                       /* > 0: this run alone; 0: by scenario */
-    int64_t     min_id;                       /* > 0: by scenario, only runs from this id on */
-    const char *scenario;                     /* NULL: the scenario of the latest run */
-    const char *out_dir;                      /* created when missing (the last level) */
+    int64_t     run_id;   /* > 0: this run alone; 0: by scenario */
+    int64_t     min_id;   /* > 0: by scenario, only runs from this id on */
+    const char *scenario; /* NULL: the scenario of the latest run */
+    const char *out_dir;  /* created when missing (the last level) */
     plot_format format;
 } plot_options;
 

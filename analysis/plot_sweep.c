@@ -19,12 +19,12 @@
 #define MAX_DIMS   8
 #define LABEL_N    64
 #define MAX_OBJS   16
-#define MAX_SERIES 64                         /* curves of a line plot; more are left out */
+#define MAX_SERIES 64 /* curves of a line plot; more are left out */
 #define VARS_N     4096
 
 typedef struct obj {
     char   metric[64], scope[16], key[128];
-    double lo, hi;                            /* bounds, NaN when absent */
+    double lo, hi; /* bounds, NaN when absent */
 } obj;
 
 typedef struct sweep_data {
@@ -32,17 +32,14 @@ typedef struct sweep_data {
     size_t  ndims;
     char    dims[MAX_DIMS][256];
     char    scenario[256], slo[4096];
-    char   (*labels)[LABEL_N];                /* [npoints * ndims] */
-    double *xs;                               /* [npoints * ndims], NaN for names */
-    int64_t *runs;                            /* [npoints * nseeds], 0 = none */
-    obj     objs[MAX_OBJS];
-    size_t  nobjs;
+    char (*labels)[LABEL_N]; /* [npoints * ndims] */
+    double  *xs;             /* [npoints * ndims], NaN for names */
+    int64_t *runs;           /* [npoints * nseeds], 0 = none */
+    obj      objs[MAX_OBJS];
+    size_t   nobjs;
 } sweep_data;
 
-static int oom(sim_err *err)
-{
-    return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory");
-}
+static int oom(sim_err *err) { return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory"); }
 
 static int on_sweep(void *ctx, const db_sweep_row *r)
 {
@@ -89,14 +86,14 @@ static void parse_slo(sweep_data *d)
 {
     const char *p = d->slo;
     while (*p && d->nobjs < MAX_OBJS) {
-        obj *o = &d->objs[d->nobjs];
-        char lo[40] = "", hi[40] = "";
+        obj   *o = &d->objs[d->nobjs];
+        char   lo[40] = "", hi[40] = "";
         size_t len = strcspn(p, "\n");
-        char line[512];
+        char   line[512];
         snprintf(line, sizeof line, "%.*s", (int)len, p);
         p += len + (p[len] == '\n');
-        char *f[5] = {line};
-        int n = 1;
+        char *f[5] = { line };
+        int   n = 1;
         for (char *c = line; *c && n < 5; c++)
             if (*c == '\t') {
                 *c = '\0';
@@ -121,7 +118,7 @@ static void add_obj(sweep_data *d, const char *metric)
     if (d->nobjs == MAX_OBJS)
         return;
     obj *o = &d->objs[d->nobjs++];
-    *o = (obj){.lo = NAN, .hi = NAN};
+    *o = (obj){ .lo = NAN, .hi = NAN };
     snprintf(o->metric, sizeof o->metric, "%s", metric);
     snprintf(o->scope, sizeof o->scope, "all");
 }
@@ -154,8 +151,8 @@ static void slug(const char *s, char *out, size_t n)
     size_t o = 0;
     for (; *s && o + 1 < n; s++) {
         char c = *s;
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '.' || c == '_' || c == '-';
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            || c == '.' || c == '_' || c == '-';
         out[o++] = ok ? c : '_';
     }
     out[o] = '\0';
@@ -200,25 +197,24 @@ static void series_key(const sweep_data *d, int64_t p, size_t xd, char *buf, siz
 }
 
 static int line_plot(db_conn *db, const sweep_data *d, const obj *o, size_t xd,
-                     const plot_sweep_options *opt, plot_file_fn *file, void *ctx,
-                     sim_err *err)
+                     const plot_sweep_options *opt, plot_file_fn *file, void *ctx, sim_err *err)
 {
     static char keys[MAX_SERIES][256];
-    size_t nser = 0;
-    char name[256], base[200], path[4096], vars[VARS_N], q1[600], q2[600], q3[600];
+    size_t      nser = 0;
+    char        name[256], base[200], path[4096], vars[VARS_N], q1[600], q2[600], q3[600];
     obj_name(o, name, sizeof name);
     slug(name, base, sizeof base);
     /* distinct x values, ascending (points are in grid order; values of a dimension may
      * not be sorted) */
-    size_t nx = 0;
+    size_t  nx = 0;
     double *x = sim_calloc((size_t)d->npoints + 1, sizeof *x);
     if (!x)
         return oom(err);
     for (int64_t p = 0; p < d->npoints; p++) {
         if (d->runs[p * d->nseeds] == 0)
-            continue;                         /* not run (a bisection skips points) */
+            continue; /* not run (a bisection skips points) */
         double v = d->xs[(size_t)p * d->ndims + xd];
-        bool seen = false;
+        bool   seen = false;
         for (size_t i = 0; i < nx && !seen; i++)
             seen = x[i] == v;
         if (!seen && !isnan(v)) {
@@ -237,7 +233,7 @@ static int line_plot(db_conn *db, const sweep_data *d, const obj *o, size_t xd,
     }
     snprintf(path, sizeof path, "%s/sweep-%s.tsv", opt->out_dir, base);
     FILE *f = fopen(path, "w");
-    int rc = 0;
+    int   rc = 0;
     if (!f) {
         sim_free(x);
         return write_fail(err, path);
@@ -274,15 +270,17 @@ static int line_plot(db_conn *db, const sweep_data *d, const obj *o, size_t xd,
         rc = write_fail(err, path);
     if (rc < 0)
         return rc;
-    char image[300], data[300];
+    char        image[300], data[300];
     const char *ext = opt->format == PLOT_SVG ? "svg" : "png";
     snprintf(image, sizeof image, "sweep-%s.%s", base, ext);
     snprintf(data, sizeof data, "sweep-%s.tsv", base);
     plot_quote(d->scenario, q1, sizeof q1);
     plot_quote(d->dims[xd], q2, sizeof q2);
     plot_quote(name, q3, sizeof q3);
-    int w = snprintf(vars, sizeof vars, "fmt='%s'; out='%s'; data='%s'; title=%s; "
-                     "xlabel=%s; ylabel=%s; nseries=%zu; ", ext, image, data, q1, q2, q3, nser);
+    int w = snprintf(vars, sizeof vars,
+                     "fmt='%s'; out='%s'; data='%s'; title=%s; "
+                     "xlabel=%s; ylabel=%s; nseries=%zu; ",
+                     ext, image, data, q1, q2, q3, nser);
     if (!isnan(o->lo) && w > 0 && (size_t)w < sizeof vars)
         w += snprintf(vars + w, sizeof vars - (size_t)w, "slo_lo=%.17g; ", o->lo);
     if (!isnan(o->hi) && w > 0 && (size_t)w < sizeof vars)
@@ -290,8 +288,8 @@ static int line_plot(db_conn *db, const sweep_data *d, const obj *o, size_t xd,
     return plot_gnuplot(opt->out_dir, "sweep-line.gp", vars, image, file, ctx, err);
 }
 
-static int heat_map(db_conn *db, const sweep_data *d, const obj *o,
-                    const plot_sweep_options *opt, plot_file_fn *file, void *ctx, sim_err *err)
+static int heat_map(db_conn *db, const sweep_data *d, const obj *o, const plot_sweep_options *opt,
+                    plot_file_fn *file, void *ctx, sim_err *err)
 {
     char name[256], base[200], path[4096], vars[VARS_N], q1[600], q2[600], q3[600], q4[600];
     obj_name(o, name, sizeof name);
@@ -303,7 +301,7 @@ static int heat_map(db_conn *db, const sweep_data *d, const obj *o,
     /* The cells: the values of each dimension in the order points that were run show them
      * (grid order, so the order of the values); a cell no run covers is NaN. */
     int64_t *first = sim_calloc(2 * (size_t)d->npoints + 2, sizeof *first);
-    size_t n[2] = {0, 0};
+    size_t   n[2] = { 0, 0 };
     if (!first) {
         fclose(f);
         return oom(err);
@@ -313,10 +311,11 @@ static int heat_map(db_conn *db, const sweep_data *d, const obj *o,
             continue;
         for (size_t j = 0; j < 2; j++) {
             int64_t *fj = first + j * (size_t)d->npoints;
-            bool seen = false;
+            bool     seen = false;
             for (size_t i = 0; i < n[j] && !seen; i++)
                 seen = strcmp(d->labels[(size_t)fj[i] * d->ndims + j],
-                              d->labels[(size_t)p * d->ndims + j]) == 0;
+                              d->labels[(size_t)p * d->ndims + j])
+                    == 0;
             if (!seen)
                 fj[n[j]++] = p;
         }
@@ -327,11 +326,10 @@ static int heat_map(db_conn *db, const sweep_data *d, const obj *o,
         for (size_t iy = 0; iy < n[1] && rc == 0; iy++) {
             const char *lx = d->labels[(size_t)first[ix] * d->ndims];
             const char *ly = d->labels[(size_t)first[d->npoints + (int64_t)iy] * d->ndims + 1];
-            double mean = NAN, ci;
+            double      mean = NAN, ci;
             for (int64_t p = 0; p < d->npoints; p++)
-                if (d->runs[p * d->nseeds] != 0 &&
-                    strcmp(d->labels[(size_t)p * d->ndims], lx) == 0 &&
-                    strcmp(d->labels[(size_t)p * d->ndims + 1], ly) == 0) {
+                if (d->runs[p * d->nseeds] != 0 && strcmp(d->labels[(size_t)p * d->ndims], lx) == 0
+                    && strcmp(d->labels[(size_t)p * d->ndims + 1], ly) == 0) {
                     rc = point_value(db, d, o, p, &mean, &ci, err);
                     break;
                 }
@@ -347,7 +345,7 @@ static int heat_map(db_conn *db, const sweep_data *d, const obj *o,
         rc = write_fail(err, path);
     if (rc < 0)
         return rc;
-    char image[300], data[300];
+    char        image[300], data[300];
     const char *ext = opt->format == PLOT_SVG ? "svg" : "png";
     snprintf(image, sizeof image, "sweep-%s-heat.%s", base, ext);
     snprintf(data, sizeof data, "sweep-%s-heat.tsv", base);
@@ -355,8 +353,10 @@ static int heat_map(db_conn *db, const sweep_data *d, const obj *o,
     plot_quote(d->dims[0], q2, sizeof q2);
     plot_quote(d->dims[1], q3, sizeof q3);
     plot_quote(name, q4, sizeof q4);
-    snprintf(vars, sizeof vars, "fmt='%s'; out='%s'; data='%s'; title=%s; xlabel=%s; "
-             "ylabel=%s; cblabel=%s; ", ext, image, data, q1, q2, q3, q4);
+    snprintf(vars, sizeof vars,
+             "fmt='%s'; out='%s'; data='%s'; title=%s; xlabel=%s; "
+             "ylabel=%s; cblabel=%s; ",
+             ext, image, data, q1, q2, q3, q4);
     return plot_gnuplot(opt->out_dir, "sweep-heat.gp", vars, image, file, ctx, err);
 }
 
@@ -371,8 +371,10 @@ int plot_sweep(db_conn *db, const plot_sweep_options *o, plot_file_fn *file, voi
     if (rc < 0)
         goto done;
     if (d->id == 0) {
-        rc = o->sweep_id > 0 ? sim_err_set(err, SIM_ENOENT, NULL, "no sweep with id %lld in "
-                                           "the database", (long long)o->sweep_id)
+        rc = o->sweep_id > 0 ? sim_err_set(err, SIM_ENOENT, NULL,
+                                           "no sweep with id %lld in "
+                                           "the database",
+                                           (long long)o->sweep_id)
                              : sim_err_set(err, SIM_ENOENT, NULL, "no sweep in the database");
         goto done;
     }
@@ -386,8 +388,8 @@ int plot_sweep(db_conn *db, const plot_sweep_options *o, plot_file_fn *file, voi
     }
     for (size_t i = 0; i < np * d->ndims; i++)
         d->xs[i] = NAN;
-    if ((rc = db_sweep_params(db, d->id, on_param, d, err)) < 0 ||
-        (rc = db_sweep_runs(db, d->id, on_run, d, err)) < 0)
+    if ((rc = db_sweep_params(db, d->id, on_param, d, err)) < 0
+        || (rc = db_sweep_runs(db, d->id, on_run, d, err)) < 0)
         goto done;
     if (rc == 0) {
         rc = sim_err_set(err, SIM_ENOENT, NULL, "sweep %lld has no runs", (long long)d->id);
@@ -430,7 +432,8 @@ int plot_sweep(db_conn *db, const plot_sweep_options *o, plot_file_fn *file, voi
     }
     rc = images;
     if (images == 0)
-        rc = sim_err_set(err, SIM_ENOENT, NULL, "nothing to plot: no numeric dimension and "
+        rc = sim_err_set(err, SIM_ENOENT, NULL,
+                         "nothing to plot: no numeric dimension and "
                          "not two dimensions");
 done:
     if (d) {

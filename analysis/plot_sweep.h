@@ -23,11 +23,11 @@
 #include "plot.h"
 
 typedef struct plot_sweep_options {
-    int64_t     sweep_id;                     /* 0: the latest sweep in the database */
-    const char *out_dir;                      /* created when missing (the last level) */
-    plot_format format;
-    const char *const *metrics;               /* extra metrics to plot (scope all) */
-    size_t      nmetrics;
+    int64_t            sweep_id; /* 0: the latest sweep in the database */
+    const char        *out_dir;  /* created when missing (the last level) */
+    plot_format        format;
+    const char *const *metrics; /* extra metrics to plot (scope all) */
+    size_t             nmetrics;
 } plot_sweep_options;
 
 /* Plot the sweep o selects. Returns the number of images (> 0), or SIM_ENOENT (no such

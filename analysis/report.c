@@ -36,19 +36,21 @@
 /* One stored run as the report needs it. */
 typedef struct rrun {
     int64_t    id;
-    char      *pattern;                       /* owned */
+    char      *pattern; /* owned */
     uint64_t   seed;
-    run_result r;                             /* only pattern, seed and metrics (owned,
+    run_result r;    /* only pattern, seed and metrics (owned,
                                                  with their key and name strings) */
-    size_t     mcap;                          /* room in r.metrics */
+    size_t     mcap; /* room in r.metrics */
 } rrun;
 
 typedef struct report_state {
-    rrun   *runs;     size_t nruns, cap;      /* in db_plot_runs order: by pattern, seed */
-    char   *scenario, *file, *text;           /* owned, of the first run */
-    size_t  group[SCN_MAX_PATTERNS + 1];      /* run index where pattern group g starts */
-    size_t  ngroups;
-    char  **images;   size_t nimages, capi;   /* owned paths of the plots, in drawing order */
+    rrun    *runs;
+    size_t   nruns, cap;                  /* in db_plot_runs order: by pattern, seed */
+    char    *scenario, *file, *text;      /* owned, of the first run */
+    size_t   group[SCN_MAX_PATTERNS + 1]; /* run index where pattern group g starts */
+    size_t   ngroups;
+    char   **images;
+    size_t   nimages, capi; /* owned paths of the plots, in drawing order */
     sim_err *err;
 } report_state;
 
@@ -71,8 +73,8 @@ static size_t utf8_len(const unsigned char *s)
         if ((s[i] & 0xc0) != 0x80)
             return 0;
     /* Overlong three- and four-byte forms, surrogates and code points past U+10FFFF. */
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)
+        || (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
         return 0;
     return n;
 }
@@ -89,11 +91,21 @@ void report_html_escape(FILE *out, const char *s)
             continue;
         }
         switch (*p) {
-        case '&':  fputs("&amp;", out); break;
-        case '<':  fputs("&lt;", out); break;
-        case '>':  fputs("&gt;", out); break;
-        case '"':  fputs("&quot;", out); break;
-        case '\'': fputs("&#39;", out); break;
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        case '\'':
+            fputs("&#39;", out);
+            break;
         default:
             if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
                 fputs("&#xFFFD;", out);
@@ -111,12 +123,13 @@ static int on_run(void *ctx, const db_run_row *row)
     report_state *st = ctx;
     if (sim_grow(&st->runs, &st->cap, st->nruns, sizeof *st->runs) < 0)
         return SIM_ENOMEM;
-    if (!st->scenario && (!(st->scenario = sim_strdup(row->scenario)) ||
-                          !(st->file = sim_strdup(row->scenario_file)) ||
-                          !(st->text = sim_strdup(row->scenario_text))))
+    if (!st->scenario
+        && (!(st->scenario = sim_strdup(row->scenario))
+            || !(st->file = sim_strdup(row->scenario_file))
+            || !(st->text = sim_strdup(row->scenario_text))))
         return SIM_ENOMEM;
     rrun *r = &st->runs[st->nruns];
-    *r = (rrun){.id = row->id, .seed = row->seed};
+    *r = (rrun){ .id = row->id, .seed = row->seed };
     if (!(r->pattern = sim_strdup(row->pattern)))
         return SIM_ENOMEM;
     st->nruns++;
@@ -130,21 +143,22 @@ static int on_run(void *ctx, const db_run_row *row)
 }
 
 /* A stored metric into the run's shell; only the scopes the comparison reads. */
-static int on_metric(void *ctx, const char *scope, const char *key, const char *name,
-                     double value)
+static int on_metric(void *ctx, const char *scope, const char *key, const char *name, double value)
 {
-    rrun *rr = ctx;
+    rrun       *rr = ctx;
     run_result *r = &rr->r;
-    run_scope sc = strcmp(scope, "all") == 0 ? RUN_SCOPE_ALL
-                 : strcmp(scope, "op") == 0  ? RUN_SCOPE_OP : RUN_SCOPE_COUNT;
+    run_scope   sc = strcmp(scope, "all") == 0 ? RUN_SCOPE_ALL
+          : strcmp(scope, "op") == 0           ? RUN_SCOPE_OP
+                                               : RUN_SCOPE_COUNT;
     if (sc == RUN_SCOPE_COUNT)
         return 0;
     if (sim_grow(&r->metrics, &rr->mcap, r->nmetrics, sizeof *r->metrics) < 0)
         return SIM_ENOMEM;
     run_metric *m = &r->metrics[r->nmetrics];
-    *m = (run_metric){.scope = sc, .value = value, .key = sim_strdup(key),
-                      .name = sim_strdup(name)};
-    r->nmetrics++;                            /* counted now, so that cleanup frees both */
+    *m = (run_metric){
+        .scope = sc, .value = value, .key = sim_strdup(key), .name = sim_strdup(name)
+    };
+    r->nmetrics++; /* counted now, so that cleanup frees both */
     return m->key && m->name ? 0 : SIM_ENOMEM;
 }
 
@@ -188,7 +202,7 @@ static int build_table(report_state *st, compare_table **out, run_result *empty,
             runs[g * ns + k] = i < end ? &st->runs[i].r : empty;
         }
     }
-    *empty = (run_result){.pattern = ""};
+    *empty = (run_result){ .pattern = "" };
     *layout = runs;
     return compare_table_new(runs, np, ns, out);
 }
@@ -199,13 +213,13 @@ static void on_image(void *ctx, const char *path)
 {
     report_state *st = ctx;
     if (st->nimages == SIZE_MAX)
-        return;                               /* out of memory earlier: already reported */
+        return; /* out of memory earlier: already reported */
     char *copy = sim_strdup(path);
     if (!copy || sim_grow(&st->images, &st->capi, st->nimages, sizeof *st->images) < 0) {
         sim_free(copy);
         for (size_t i = 0; i < st->nimages; i++)
             sim_free(st->images[i]);
-        st->nimages = SIZE_MAX;               /* checked after plot_db */
+        st->nimages = SIZE_MAX; /* checked after plot_db */
         return;
     }
     st->images[st->nimages++] = copy;
@@ -217,10 +231,10 @@ static void remove_dir(const char *dir)
     DIR *d = opendir(dir);
     if (d) {
         struct dirent *e;
-        char path[PATH_MAX];
+        char           path[PATH_MAX];
         while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
-                snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")
+                && snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
                 unlink(path);
         closedir(d);
     }
@@ -232,9 +246,9 @@ static int inline_svg(FILE *out, const char *path, sim_err *err)
 {
     FILE *f = fopen(path, "rb");
     char *buf = NULL;
-    long n = -1;
-    if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (buf = sim_malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+    long  n = -1;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0
+        && (buf = sim_malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
         buf[n] = '\0';
     } else {
         int e = errno;
@@ -249,10 +263,11 @@ static int inline_svg(FILE *out, const char *path, sim_err *err)
     }
     fclose(f);
     const char *svg = strstr(buf, "<svg");
-    int rc = 0;
+    int         rc = 0;
     if (!svg || strstr(svg, "<script") || strstr(svg, "<foreignObject")) {
-        rc = sim_err_set(err, SIM_EIO, NULL, "gnuplot wrote an SVG that cannot be embedded "
-                                             "(no <svg> element, or a script in it)");
+        rc = sim_err_set(err, SIM_EIO, NULL,
+                         "gnuplot wrote an SVG that cannot be embedded "
+                         "(no <svg> element, or a script in it)");
         snprintf(err->file, sizeof err->file, "%.255s", path);
     } else {
         fputs(svg, out);
@@ -263,17 +278,17 @@ static int inline_svg(FILE *out, const char *path, sim_err *err)
 
 /* --- the page --------------------------------------------------------------------------- */
 
-static const char page_style[] =
-    "body{font-family:sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}"
-    "h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}"
-    "table{border-collapse:collapse;margin:1em 0}"
-    "th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right;font-variant-numeric:"
-    "tabular-nums}th{background:#f3f3f3}td.l,th.l{text-align:left}"
-    "td.best{font-weight:bold;background:#e8f5e9}"
-    "pre{background:#f7f7f7;border:1px solid #ddd;padding:1em;overflow:auto;max-height:30em}"
-    "figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #eee}"
-    "figcaption{font-weight:bold;margin-bottom:.3em}dt{font-weight:bold}dd{margin:0 0 .5em 1em}"
-    ".note{color:#555;font-size:.9em}";
+static const char page_style[]
+    = "body{font-family:sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}"
+      "h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}"
+      "table{border-collapse:collapse;margin:1em 0}"
+      "th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right;font-variant-numeric:"
+      "tabular-nums}th{background:#f3f3f3}td.l,th.l{text-align:left}"
+      "td.best{font-weight:bold;background:#e8f5e9}"
+      "pre{background:#f7f7f7;border:1px solid #ddd;padding:1em;overflow:auto;max-height:30em}"
+      "figure{margin:1.5em 0}figure svg{width:100%;height:auto;border:1px solid #eee}"
+      "figcaption{font-weight:bold;margin-bottom:.3em}dt{font-weight:bold}dd{margin:0 0 .5em 1em}"
+      ".note{color:#555;font-size:.9em}";
 
 static void put_head(FILE *out, const report_state *st)
 {
@@ -283,8 +298,7 @@ static void put_head(FILE *out, const report_state *st)
           "<meta name=\"generator\" content=\"mrsim " MRSIM_VERSION "\">\n<title>mrsim report: ",
           out);
     report_html_escape(out, st->scenario);
-    fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>mrsim report: ",
-            page_style);
+    fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>mrsim report: ", page_style);
     report_html_escape(out, st->scenario);
     fputs("</h1>\n", out);
 }
@@ -309,8 +323,9 @@ static void put_scenario(FILE *out, const report_state *st)
             fprintf(out, " to %" PRId64, st->runs[b - 1].id);
         fputs(")", out);
     }
-    fputs("</dd>\n</dl>\n<details>\n<summary>the scenario file</summary>\n<pre id=\"scenario-text\">",
-          out);
+    fputs(
+        "</dd>\n</dl>\n<details>\n<summary>the scenario file</summary>\n<pre id=\"scenario-text\">",
+        out);
     report_html_escape(out, st->text);
     fputs("</pre>\n</details>\n</section>\n", out);
 }
@@ -319,7 +334,8 @@ static void put_table(FILE *out, const compare_table *t)
 {
     char cell[160];
     fputs("<section id=\"comparison\">\n<h2>Comparison</h2>\n<table id=\"comparison-table\">\n"
-          "<thead><tr><th class=\"l\">metric</th>", out);
+          "<thead><tr><th class=\"l\">metric</th>",
+          out);
     for (size_t p = 0; p < t->npatterns; p++) {
         fputs("<th>", out);
         report_html_escape(out, t->patterns[p]);
@@ -341,10 +357,12 @@ static void put_table(FILE *out, const compare_table *t)
         fputs("</tr>\n", out);
     }
     fputs("</tbody>\n</table>\n<p class=\"note\">* best mean in its row (the lowest, or the "
-          "highest for availability); no mark when all are equal.", out);
+          "highest for availability); no mark when all are equal.",
+          out);
     if (t->nseeds > 1)
         fputs(" With several seeds each cell is the mean ± the half-width of its 95% "
-              "confidence interval.", out);
+              "confidence interval.",
+              out);
     fputs(" Metrics are defined in scenarios/README.md, \"Metrics\".</p>\n</section>\n", out);
 }
 
@@ -358,12 +376,14 @@ static int put_plot(FILE *out, const char *path, sim_err *err)
     fputs("<figure id=\"plot-", out);
     fprintf(out, "%.*s", (int)len, base);
     fputs("\" class=\"plot\">\n<figcaption>", out);
-    static const struct { const char *prefix, *caption; } captions[] = {
-        {"latency-", "Latency over time (p50 dashed, p99 solid, per region)"},
-        {"availability-", "Availability and error rate over time"},
-        {"consistency-", "Replication lag and stale-read rate over time per region"},
-        {"cdf", "Latency CDF per pattern"},
-        {"compare", "Pattern comparison"},
+    static const struct {
+        const char *prefix, *caption;
+    } captions[] = {
+        { "latency-", "Latency over time (p50 dashed, p99 solid, per region)" },
+        { "availability-", "Availability and error rate over time" },
+        { "consistency-", "Replication lag and stale-read rate over time per region" },
+        { "cdf", "Latency CDF per pattern" },
+        { "compare", "Pattern comparison" },
     };
     for (size_t i = 0; i < sizeof captions / sizeof captions[0]; i++) {
         size_t n = strlen(captions[i].prefix);
@@ -405,16 +425,19 @@ static int put_events(FILE *out, db_conn *db, const report_state *st, sim_err *e
 {
     fputs("<section id=\"events\">\n<h2>Events</h2>\n<p class=\"note\">Faults, failover "
           "steps, health flips and alerts of each pattern's first seed, in simulated "
-          "seconds.</p>\n", out);
+          "seconds.</p>\n",
+          out);
     for (size_t g = 0; g < st->ngroups; g++) {
         const rrun *r = &st->runs[st->group[g]];
         fputs("<h3>", out);
         report_html_escape(out, r->pattern);
-        fprintf(out, " (seed %" PRIu64 ")</h3>\n<table class=\"events\">\n<thead><tr>"
+        fprintf(out,
+                " (seed %" PRIu64 ")</h3>\n<table class=\"events\">\n<thead><tr>"
                 "<th>t (s)</th><th class=\"l\">kind</th><th class=\"l\">detail</th></tr>"
-                "</thead>\n<tbody>\n", r->seed);
-        event_ctx e = {out, 0};
-        int rc = db_read_events(db, r->id, on_event, &e, err);
+                "</thead>\n<tbody>\n",
+                r->seed);
+        event_ctx e = { out, 0 };
+        int       rc = db_read_events(db, r->id, on_event, &e, err);
         if (rc < 0)
             return rc;
         fputs("</tbody>\n</table>\n", out);
@@ -457,10 +480,12 @@ static int put_page(FILE *out, db_conn *db, const report_state *st, const compar
     put_table(out, t);
     fputs("<section id=\"plots\">\n<h2>Plots</h2>\n<p class=\"note\">Shaded: fault windows "
           "(labelled with the fault's kind); dashed red and dotted green lines: the health "
-          "view marking a region down and up; purple lines: failover steps.", out);
+          "view marking a region down and up; purple lines: failover steps.",
+          out);
     if (t->nseeds > 1)
         fputs(" With several seeds, lines are means over the seeds with their 95% confidence "
-              "bands, markers are the first seed's, and bars carry 95% error bars.", out);
+              "bands, markers are the first seed's, and bars carry 95% error bars.",
+              out);
     fputs("</p>\n", out);
     for (size_t i = 0; i < st->nimages; i++) {
         int rc = put_plot(out, st->images[i], err);
@@ -473,19 +498,20 @@ static int put_page(FILE *out, db_conn *db, const report_state *st, const compar
         return rc;
     fputs("<p class=\"note\">Written by mrsim " MRSIM_VERSION " from the results database; "
           "every figure is reproducible from the scenario file and the seeds above.</p>\n"
-          "</body>\n</html>\n", out);
+          "</body>\n</html>\n",
+          out);
     return 0;
 }
 
 int report_write(db_conn *db, const report_options *o, sim_err *err)
 {
-    report_state st = {.err = err};
-    compare_table *t = NULL;
+    report_state       st = { .err = err };
+    compare_table     *t = NULL;
     const run_result **layout = NULL;
-    run_result empty;
-    char dir[PATH_MAX], tmpdir[PATH_MAX + 32] = "", tmppage[PATH_MAX + 32] = "";
-    FILE *out = NULL;
-    int rc = db_plot_runs(db, o->run_id, o->min_id, o->scenario, on_run, &st, err);
+    run_result         empty;
+    char               dir[PATH_MAX], tmpdir[PATH_MAX + 32] = "", tmppage[PATH_MAX + 32] = "";
+    FILE              *out = NULL;
+    int                rc = db_plot_runs(db, o->run_id, o->min_id, o->scenario, on_run, &st, err);
     if (rc == SIM_ENOMEM)
         rc = oom(err);
     if (rc < 0)
@@ -511,16 +537,20 @@ int report_write(db_conn *db, const report_options *o, sim_err *err)
 
     /* The plots, in a folder of our own beside the page (same file system, no /tmp). */
     const char *slash = strrchr(o->out_path, '/');
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - o->out_path) + (slash == o->out_path)
-                                            : 1, slash ? o->out_path : ".");
+    snprintf(dir, sizeof dir, "%.*s",
+             slash ? (int)(slash - o->out_path) + (slash == o->out_path) : 1,
+             slash ? o->out_path : ".");
     snprintf(tmpdir, sizeof tmpdir, "%s/.mrsim-report-XXXXXX", dir);
     if (!mkdtemp(tmpdir)) {
         rc = io_fail(err, "cannot create a folder for the plots", tmpdir);
         tmpdir[0] = '\0';
         goto done;
     }
-    plot_options po = {.run_id = o->run_id, .min_id = o->min_id, .scenario = o->scenario, .out_dir = tmpdir,
-                       .format = PLOT_SVG};
+    plot_options po = { .run_id = o->run_id,
+                        .min_id = o->min_id,
+                        .scenario = o->scenario,
+                        .out_dir = tmpdir,
+                        .format = PLOT_SVG };
     if ((rc = plot_db(db, &po, on_image, &st, err)) < 0)
         goto done;
     if (st.nimages == SIZE_MAX) {
@@ -560,7 +590,7 @@ int report_write(db_conn *db, const report_options *o, sim_err *err)
 
 done:
     if (st.nimages == SIZE_MAX)
-        st.nimages = 0;                       /* on_image freed them */
+        st.nimages = 0; /* on_image freed them */
     if (out)
         fclose(out);
     if (tmppage[0])

@@ -26,13 +26,13 @@
 #include "db.h"
 #include "sim.h"
 
-#define REPORT_MAX_EVENTS 500                 /* event rows per pattern, then a note */
+#define REPORT_MAX_EVENTS 500 /* event rows per pattern, then a note */
 
 typedef struct report_options {
-    int64_t     run_id;                       /* > 0: this run alone; 0: by scenario */
-    int64_t     min_id;                       /* > 0: by scenario, only runs from this id on */
-    const char *scenario;                     /* NULL: the scenario of the latest run */
-    const char *out_path;                     /* the HTML file; its folder must exist */
+    int64_t     run_id;   /* > 0: this run alone; 0: by scenario */
+    int64_t     min_id;   /* > 0: by scenario, only runs from this id on */
+    const char *scenario; /* NULL: the scenario of the latest run */
+    const char *out_path; /* the HTML file; its folder must exist */
 } report_options;
 
 /* Write the report of the runs o selects from db to o->out_path. Returns the number of plots

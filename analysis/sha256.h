@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#define SHA256_HEX_LEN 64                     /* hex digits, without the NUL */
+#define SHA256_HEX_LEN 64 /* hex digits, without the NUL */
 
 /* Write the SHA-256 of data[0..len) into out as 64 lowercase hex digits and a NUL. data may
  * be NULL when len is 0. */

@@ -48,26 +48,18 @@ static const run_metric *row_find(const run_result *r, size_t row, const char *n
 
 /* --- terminal table ------------------------------------------------------------------- */
 
-
 static const struct column {
-    const char *metric;                       /* name in the run_result */
-    const char *label;                        /* column header */
+    const char *metric; /* name in the run_result */
+    const char *label;  /* column header */
     table_fmt   kind;
 } columns[] = {
-    {"requests", "requests", TABLE_FMT_COUNT},
-    {"ok", "ok", TABLE_FMT_COUNT},
-    {"errors", "errors", TABLE_FMT_COUNT},
-    {"timeouts", "timeouts", TABLE_FMT_COUNT},
-    {"rejected", "rejected", TABLE_FMT_COUNT},
-    {"availability", "avail", TABLE_FMT_AVAIL},
-    {"throughput_rps", "rps", TABLE_FMT_RATE},
-    {"mean_ms", "mean", TABLE_FMT_MS},
-    {"p50_ms", "p50", TABLE_FMT_MS},
-    {"p90_ms", "p90", TABLE_FMT_MS},
-    {"p99_ms", "p99", TABLE_FMT_MS},
-    {"p999_ms", "p99.9", TABLE_FMT_MS},
-    {"max_ms", "max", TABLE_FMT_MS},
-    {"utilization", "util", TABLE_FMT_UTIL},
+    { "requests", "requests", TABLE_FMT_COUNT }, { "ok", "ok", TABLE_FMT_COUNT },
+    { "errors", "errors", TABLE_FMT_COUNT },     { "timeouts", "timeouts", TABLE_FMT_COUNT },
+    { "rejected", "rejected", TABLE_FMT_COUNT }, { "availability", "avail", TABLE_FMT_AVAIL },
+    { "throughput_rps", "rps", TABLE_FMT_RATE }, { "mean_ms", "mean", TABLE_FMT_MS },
+    { "p50_ms", "p50", TABLE_FMT_MS },           { "p90_ms", "p90", TABLE_FMT_MS },
+    { "p99_ms", "p99", TABLE_FMT_MS },           { "p999_ms", "p99.9", TABLE_FMT_MS },
+    { "max_ms", "max", TABLE_FMT_MS },           { "utilization", "util", TABLE_FMT_UTIL },
 };
 #define NCOLUMNS (sizeof columns / sizeof columns[0])
 
@@ -122,7 +114,7 @@ void table_format(char *buf, size_t n, table_fmt kind, double v)
     switch (kind) {
     case TABLE_FMT_MS:
         if (v == 0)
-            snprintf(buf, n, "0");            /* not "0.000": exactly nothing */
+            snprintf(buf, n, "0"); /* not "0.000": exactly nothing */
         else
             format_num(buf, n, v);
         break;
@@ -148,7 +140,7 @@ void table_format(char *buf, size_t n, table_fmt kind, double v)
         break;
     case TABLE_FMT_COUNT:
         if (v == floor(v))
-            snprintf(buf, n, "%.0f", v + 0.0);    /* + 0.0: no "-0" */
+            snprintf(buf, n, "%.0f", v + 0.0); /* + 0.0: no "-0" */
         else
             snprintf(buf, n, "%.1f", v);
         break;
@@ -157,7 +149,7 @@ void table_format(char *buf, size_t n, table_fmt kind, double v)
          * digits only, and a rounded "53.64M" next to another "53.64M" would hide which is
          * best. Means over seeds are rounded: a fraction of a byte says nothing. */
         double a = fabs(v), whole = floor(a + 0.5);
-        if (a >= 1e18) {                      /* beyond any byte count: no grouping */
+        if (a >= 1e18) { /* beyond any byte count: no grouping */
             snprintf(buf, n, "%.4g", v);
             break;
         }
@@ -168,7 +160,7 @@ void table_format(char *buf, size_t n, table_fmt kind, double v)
     }
     case TABLE_FMT_MONEY: {
         double a = fabs(v);
-        if (a >= 1e15) {                      /* beyond any bill: no grouping */
+        if (a >= 1e15) { /* beyond any bill: no grouping */
             snprintf(buf, n, "%.4g", v);
             break;
         }
@@ -298,7 +290,7 @@ static void print_event_log(FILE *out, const run_result *r)
     if (r->nlog == 0)
         return;
     size_t wt = strlen("time"), wk = strlen("kind");
-    char t[32];
+    char   t[32];
     for (size_t i = 0; i < r->nlog; i++) {
         format_time(r->log[i].t, t, sizeof t);
         if (strlen(t) > wt)
@@ -313,7 +305,7 @@ static void print_event_log(FILE *out, const run_result *r)
     fputs("  detail\n", out);
     for (size_t i = 0; i < r->nlog; i++) {
         const run_event *e = &r->log[i];
-        char detail[sizeof e->detail + 1];
+        char             detail[sizeof e->detail + 1];
         snprintf(detail, sizeof detail, "%.*s", (int)sizeof e->detail, e->detail);
         format_time(e->t, t, sizeof t);
         fputs("  ", out);
@@ -389,25 +381,29 @@ void table_print_summary(FILE *out, const run_result *r)
 static size_t utf8_seq_len(const unsigned char *s)
 {
     unsigned char c = s[0];
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xBF;       /* allowed range of the second byte */
+    size_t        n;
+    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
     if (c >= 0xC2 && c <= 0xDF) {
         n = 2;
     } else if (c >= 0xE0 && c <= 0xEF) {
         n = 3;
-        if (c == 0xE0) lo = 0xA0;             /* no overlong 3-byte forms */
-        if (c == 0xED) hi = 0x9F;             /* no UTF-16 surrogates */
+        if (c == 0xE0)
+            lo = 0xA0; /* no overlong 3-byte forms */
+        if (c == 0xED)
+            hi = 0x9F; /* no UTF-16 surrogates */
     } else if (c >= 0xF0 && c <= 0xF4) {
         n = 4;
-        if (c == 0xF0) lo = 0x90;             /* no overlong 4-byte forms */
-        if (c == 0xF4) hi = 0x8F;             /* nothing above U+10FFFF */
+        if (c == 0xF0)
+            lo = 0x90; /* no overlong 4-byte forms */
+        if (c == 0xF4)
+            hi = 0x8F; /* nothing above U+10FFFF */
     } else {
         return 0;
     }
     if (s[1] < lo || s[1] > hi)
         return 0;
     for (size_t i = 2; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80)            /* a NUL terminator fails here too */
+        if ((s[i] & 0xC0) != 0x80) /* a NUL terminator fails here too */
             return 0;
     return n;
 }
@@ -426,7 +422,7 @@ static void json_str(FILE *out, const char *s)
         if (c >= 0x80) {
             size_t n = utf8_seq_len(p);
             if (n == 0) {
-                fputs("\\ufffd", out);        /* not UTF-8: the replacement character */
+                fputs("\\ufffd", out); /* not UTF-8: the replacement character */
                 p++;
             } else {
                 fwrite(p, 1, n, out);
@@ -435,13 +431,27 @@ static void json_str(FILE *out, const char *s)
             continue;
         }
         switch (c) {
-        case '"':  fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\b': fputs("\\b", out); break;
-        case '\f': fputs("\\f", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\b':
+            fputs("\\b", out);
+            break;
+        case '\f':
+            fputs("\\f", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
         default:
             /* Other control characters must be escaped; DEL need not be, but is, so that
              * the output is plain printable text. */
@@ -460,8 +470,8 @@ static void json_num(FILE *out, double v)
 {
     if (!isfinite(v))
         fputs("null", out);
-    else if (v == floor(v) && fabs(v) < 9007199254740992.0)   /* 2^53 */
-        fprintf(out, "%.0f", v + 0.0);        /* + 0.0 turns -0 into 0 */
+    else if (v == floor(v) && fabs(v) < 9007199254740992.0) /* 2^53 */
+        fprintf(out, "%.0f", v + 0.0);                      /* + 0.0 turns -0 into 0 */
     else
         fprintf(out, "%.10g", v);
 }
@@ -528,7 +538,7 @@ static void json_run(FILE *out, const run_result *r, const double *wall_s)
     fputs(",\n      \"log\": [", out);
     for (size_t i = 0; i < r->nlog; i++) {
         const run_event *e = &r->log[i];
-        char detail[sizeof e->detail + 1];
+        char             detail[sizeof e->detail + 1];
         snprintf(detail, sizeof detail, "%.*s", (int)sizeof e->detail, e->detail);
         fputs(i ? ",\n        {\"t_s\": " : "\n        {\"t_s\": ", out);
         json_num(out, sim_time_s(e->t));
@@ -558,22 +568,10 @@ void table_print_json(FILE *out, const scn_scenario *s, const run_result *const 
 
 /* --- shared spellings --------------------------------------------------------------- */
 
-void table_json_str(FILE *out, const char *s)
-{
-    json_str(out, s);
-}
+void table_json_str(FILE *out, const char *s) { json_str(out, s); }
 
-void table_json_num(FILE *out, double v)
-{
-    json_num(out, v);
-}
+void table_json_num(FILE *out, double v) { json_num(out, v); }
 
-void table_put_text(FILE *out, const char *s)
-{
-    put_text(out, s);
-}
+void table_put_text(FILE *out, const char *s) { put_text(out, s); }
 
-size_t table_text_width(const char *s)
-{
-    return text_width(s);
-}
+size_t table_text_width(const char *s) { return text_width(s); }

@@ -30,20 +30,20 @@
 
 /* How a figure is shown in a terminal table: short, and never misleading. */
 typedef enum table_fmt {
-    TABLE_FMT_COUNT,                          /* whole numbers (fractional ones: means) */
-    TABLE_FMT_AVAIL,                          /* a ratio as a percentage, truncated, so that
+    TABLE_FMT_COUNT, /* whole numbers (fractional ones: means) */
+    TABLE_FMT_AVAIL, /* a ratio as a percentage, truncated, so that
                                                  "100%" means every request succeeded */
-    TABLE_FMT_SHARE,                          /* a ratio as a percentage, rounded; a tiny
+    TABLE_FMT_SHARE, /* a ratio as a percentage, rounded; a tiny
                                                  non-zero one is "<0.001%", never "0.000%" */
-    TABLE_FMT_MS,                             /* latencies and durations: 3-4 significant
+    TABLE_FMT_MS,    /* latencies and durations: 3-4 significant
                                                  digits, at most 3 decimals; 0 is "0" */
-    TABLE_FMT_RATE,                           /* per-second rates, one decimal */
-    TABLE_FMT_UTIL,                           /* a ratio as a percentage, one decimal */
-    TABLE_FMT_BYTES,                          /* whole bytes with thousands separators */
-    TABLE_FMT_MONEY,                          /* two decimals with thousands separators
+    TABLE_FMT_RATE,  /* per-second rates, one decimal */
+    TABLE_FMT_UTIL,  /* a ratio as a percentage, one decimal */
+    TABLE_FMT_BYTES, /* whole bytes with thousands separators */
+    TABLE_FMT_MONEY, /* two decimals with thousands separators
                                                  ("6,045.45"); a tiny non-zero amount is
                                                  "<0.01", never "0.00" */
-    TABLE_FMT_NUM,                            /* any other quantity (GB): four significant
+    TABLE_FMT_NUM,   /* any other quantity (GB): four significant
                                                  digits, whole from 1000 on */
 } table_fmt;
 
@@ -61,11 +61,11 @@ void table_print_json(FILE *out, const scn_scenario *s, const run_result *const 
 
 /* The spellings above, for analysis/'s other writers (compare.c), so that every table and
  * JSON document mrsim prints writes names and numbers the same way. */
-void   table_json_str(FILE *out, const char *s);  /* escaped JSON string; null for NULL */
-void   table_json_num(FILE *out, double v);       /* the one number spelling; NaN -> null */
-void   table_put_text(FILE *out, const char *s);  /* control characters shown as '?' */
-size_t table_text_width(const char *s);           /* UTF-8 characters, for column widths */
+void   table_json_str(FILE *out, const char *s); /* escaped JSON string; null for NULL */
+void   table_json_num(FILE *out, double v);      /* the one number spelling; NaN -> null */
+void   table_put_text(FILE *out, const char *s); /* control characters shown as '?' */
+size_t table_text_width(const char *s);          /* UTF-8 characters, for column widths */
 /* Format v as 'kind' into buf; NaN is "-", infinities "inf" / "-inf". */
-void   table_format(char *buf, size_t n, table_fmt kind, double v);
+void table_format(char *buf, size_t n, table_fmt kind, double v);
 
 #endif

@@ -28,47 +28,47 @@
 #define CLI_EXIT_OK    0
 #define CLI_EXIT_FAIL  1
 #define CLI_EXIT_USAGE 2
-#define CLI_CONTINUE   (-1)                   /* cli_parse: go on with the subcommand */
+#define CLI_CONTINUE   (-1) /* cli_parse: go on with the subcommand */
 
-#define CLI_DEFAULT_DB "results/mrsim.db"     /* where runs land unless --db says otherwise */
+#define CLI_DEFAULT_DB "results/mrsim.db" /* where runs land unless --db says otherwise */
 
 /* --- options ------------------------------------------------------------------------ */
 
 typedef enum cli_opt_kind {
-    CLI_OPT_FLAG,                             /* --name; dest is a bool *, set to true */
-    CLI_OPT_STRING,                           /* --name VALUE; dest is a const char ** */
-    CLI_OPT_SEED,                             /* --name N, N in 0..2^63-1; dest is uint64_t * */
-    CLI_OPT_LIST,                             /* --name VALUE, repeatable; dest is a
+    CLI_OPT_FLAG,   /* --name; dest is a bool *, set to true */
+    CLI_OPT_STRING, /* --name VALUE; dest is a const char ** */
+    CLI_OPT_SEED,   /* --name N, N in 0..2^63-1; dest is uint64_t * */
+    CLI_OPT_LIST,   /* --name VALUE, repeatable; dest is a
                                                  cli_list *, values kept in order */
 } cli_opt_kind;
 
-#define CLI_LIST_MAX 16                       /* values of one repeatable option */
+#define CLI_LIST_MAX 16 /* values of one repeatable option */
 
 typedef struct cli_list {
-    const char *v[CLI_LIST_MAX];              /* borrowed from argv */
+    const char *v[CLI_LIST_MAX]; /* borrowed from argv */
     size_t      n;
 } cli_list;
 
 typedef struct cli_opt {
-    const char  *name;                        /* long name without the dashes: "seed" */
+    const char  *name; /* long name without the dashes: "seed" */
     cli_opt_kind kind;
-    void        *dest;                        /* where the value goes, see cli_opt_kind */
-    bool        *given;                       /* set to true when the option appears; may be
+    void        *dest;  /* where the value goes, see cli_opt_kind */
+    bool        *given; /* set to true when the option appears; may be
                                                  NULL */
 } cli_opt;
 
 /* A subcommand's command line. --help and -h are always accepted and print
  * "usage: <usage>\n\n<help>" to stdout. */
 typedef struct cli_spec {
-    const char    *name;                      /* "run" */
-    const char    *usage;                     /* "mrsim run FILE [--seed N] ..." */
-    const char    *help;                      /* description and options, ends in '\n' */
+    const char    *name;  /* "run" */
+    const char    *usage; /* "mrsim run FILE [--seed N] ..." */
+    const char    *help;  /* description and options, ends in '\n' */
     const cli_opt *opts;
     size_t         nopts;
-    const char    *operands;                  /* what the operands are, for "missing ...":
+    const char    *operands;     /* what the operands are, for "missing ...":
                                                  "a scenario FILE" */
-    int            min_operands;              /* operands are the non-option arguments */
-    int            max_operands;              /* -1: no limit */
+    int            min_operands; /* operands are the non-option arguments */
+    int            max_operands; /* -1: no limit */
 } cli_spec;
 
 /* Parse argv[1..argc) (argv[0] is the subcommand name) against spec. Options may come before,
@@ -105,7 +105,7 @@ int cli_make_parent_dir(const char *path, sim_err *err);
 /* Seconds on a monotonic clock, for measuring durations; the origin is arbitrary. */
 double cli_wall_seconds(void);
 /* The current UTC time as ISO-8601 with milliseconds, "2024-05-01T12:34:56.789Z". */
-void   cli_utc_timestamp(char *buf, size_t n);
+void cli_utc_timestamp(char *buf, size_t n);
 
 /* --- progress ----------------------------------------------------------------------- */
 
@@ -113,10 +113,10 @@ void   cli_utc_timestamp(char *buf, size_t n);
  * per wall second and the estimated time left. Drawn only when stderr is a terminal, the
  * user did not ask for quiet, and the run has taken more than a second of wall time. */
 typedef struct cli_progress {
-    bool   enabled;                           /* stderr is a terminal and not quiet */
-    double started;                           /* wall s, cli_wall_seconds() at start */
-    double last_draw;                         /* wall s of the last redraw */
-    size_t width;                             /* characters of the line on screen, 0 = none */
+    bool   enabled;   /* stderr is a terminal and not quiet */
+    double started;   /* wall s, cli_wall_seconds() at start */
+    double last_draw; /* wall s of the last redraw */
+    size_t width;     /* characters of the line on screen, 0 = none */
 } cli_progress;
 
 void cli_progress_start(cli_progress *p, bool quiet);
@@ -142,23 +142,23 @@ typedef void cli_stored_fn(void *ctx, size_t i, run_result *r, int64_t run_id, d
 
 typedef struct cli_batch {
     /* filled by the caller */
-    const scn_scenario *scn;                  /* borrowed; must outlive the batch */
-    const char  *file;                        /* names the scenario in errors */
-    const scn_pattern *patterns[SCN_MAX_PATTERNS];   /* NULL: the independent baseline */
-    size_t       npatterns;                   /* 1 .. SCN_MAX_PATTERNS */
-    uint64_t     first_seed;                  /* seeds first_seed .. + nseeds - 1 */
-    size_t       nseeds;                      /* >= 1 */
-    bool         quiet;                       /* no progress line */
-    bool         keep_latency;                /* false: free each run's latency histogram
+    const scn_scenario *scn;                        /* borrowed; must outlive the batch */
+    const char         *file;                       /* names the scenario in errors */
+    const scn_pattern  *patterns[SCN_MAX_PATTERNS]; /* NULL: the independent baseline */
+    size_t              npatterns;                  /* 1 .. SCN_MAX_PATTERNS */
+    uint64_t            first_seed;                 /* seeds first_seed .. + nseeds - 1 */
+    size_t              nseeds;                     /* >= 1 */
+    bool                quiet;                      /* no progress line */
+    bool                keep_latency;               /* false: free each run's latency histogram
                                                  once it is stored (about 60 KB each) */
-    db_conn     *db;                          /* borrowed: where the runs go */
-    cli_stored_fn *stored;                    /* may be NULL */
-    void        *ctx;                         /* for stored */
+    db_conn            *db;                         /* borrowed: where the runs go */
+    cli_stored_fn      *stored;                     /* may be NULL */
+    void               *ctx;                        /* for stored */
     /* filled by cli_batch_run */
-    run_result **runs;                        /* [npatterns * nseeds]; the first nruns set */
-    size_t       nruns;                       /* runs done and stored */
-    int64_t      first_id, last_id;           /* database ids of the first and last run */
-    double       wall_s;                      /* wall-clock seconds of the whole batch */
+    run_result **runs;              /* [npatterns * nseeds]; the first nruns set */
+    size_t       nruns;             /* runs done and stored */
+    int64_t      first_id, last_id; /* database ids of the first and last run */
+    double       wall_s;            /* wall-clock seconds of the whole batch */
 } cli_batch;
 
 /* Set b's patterns to every pattern of s in file order, or the baseline when it has none. */
@@ -167,7 +167,7 @@ void cli_batch_all_patterns(cli_batch *b, const scn_scenario *s);
  * scenario, or the database for a write error) after the first run that failed to run or to
  * be stored; the runs stored before it stay in the database and in b->runs. Nothing is
  * printed but the progress line. */
-int  cli_batch_run(cli_batch *b, sim_err *err);
+int cli_batch_run(cli_batch *b, sim_err *err);
 /* Free the runs and the array; the caller's fields are left alone. */
 void cli_batch_fini(cli_batch *b);
 

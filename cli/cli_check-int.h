@@ -16,15 +16,15 @@
 #include "scn.h"
 #include "sim.h"
 
-#define CHECK_EXIT_INVALID 2                  /* a bad scenario: the usage error's status */
+#define CHECK_EXIT_INVALID 2 /* a bad scenario: the usage error's status */
 
 /* What to check, in order: a scenario file, or an operand that gave no files (a directory
  * that cannot be read or holds no scenario), which is then reported in its place. */
 typedef struct check_item {
-    char         *path;                       /* ours */
-    scn_scenario *scn;                        /* loaded, or NULL */
-    sim_err      *err;                        /* why it is not loaded (ours), or NULL */
-    baseline_run *base[SCN_MAX_PATTERNS];     /* per pattern in run order, ours; NULL: no
+    char         *path;                   /* ours */
+    scn_scenario *scn;                    /* loaded, or NULL */
+    sim_err      *err;                    /* why it is not loaded (ours), or NULL */
+    baseline_run *base[SCN_MAX_PATTERNS]; /* per pattern in run order, ours; NULL: no
                                                  such run in the baseline (or no --baseline) */
 } check_item;
 
@@ -37,18 +37,18 @@ typedef struct check_list {
 typedef struct check_state {
     /* set by cli_check.c */
     check_list    *list;
-    const char    *db_path;                   /* where the runs go */
-    const char    *baseline;                  /* --baseline DB, or NULL */
-    double         tolerance;                 /* fraction: 0.05 for 5% */
-    bool           quiet;                     /* no PASS/SKIP lines, no progress */
-    int            jobs;                      /* worker processes, >= 1 */
-    uint32_t       seeds;                     /* --seeds N, or 0: each scenario's "seeds" */
+    const char    *db_path;   /* where the runs go */
+    const char    *baseline;  /* --baseline DB, or NULL */
+    double         tolerance; /* fraction: 0.05 for 5% */
+    bool           quiet;     /* no PASS/SKIP lines, no progress */
+    int            jobs;      /* worker processes, >= 1 */
+    uint32_t       seeds;     /* --seeds N, or 0: each scenario's "seeds" */
     expect_report *rep;
     /* counted by cli_check_run.c */
-    size_t         regressions;               /* metrics worse than the baseline */
-    size_t         unmatched;                 /* runs with no baseline run */
-    bool           invalid;                   /* a scenario did not load or run: exit 2 */
-    bool           failed;                    /* something else failed: exit 1 */
+    size_t regressions; /* metrics worse than the baseline */
+    size_t unmatched;   /* runs with no baseline run */
+    bool   invalid;     /* a scenario did not load or run: exit 2 */
+    bool   failed;      /* something else failed: exit 1 */
 } check_state;
 
 /* How many seeds each pattern of s runs with: --seeds, or the scenario's "seeds". */

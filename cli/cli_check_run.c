@@ -38,7 +38,7 @@
 
 static void put_u32(FILE *out, uint32_t v)
 {
-    unsigned char b[4] = {v >> 24, v >> 16, v >> 8, v};
+    unsigned char b[4] = { v >> 24, v >> 16, v >> 8, v };
     fwrite(b, 1, 4, out);
 }
 
@@ -63,7 +63,7 @@ static void put_run(FILE *out, const run_result *r)
     put_u32(out, (uint32_t)r->nmetrics);
     for (size_t i = 0; i < r->nmetrics; i++) {
         const run_metric *m = &r->metrics[i];
-        uint64_t bits;
+        uint64_t          bits;
         memcpy(&bits, &m->value, sizeof bits);
         fputc((int)m->scope, out);
         put_str(out, m->key);
@@ -84,8 +84,8 @@ static void put_err(FILE *out, const sim_err *err)
 /* A reader over a message; 'bad' once anything did not fit. */
 typedef struct reader {
     const unsigned char *p;
-    size_t left;
-    bool   bad;
+    size_t               left;
+    bool                 bad;
 } reader;
 
 static const unsigned char *take(reader *rd, size_t n)
@@ -121,7 +121,7 @@ static uint64_t get_u64(reader *rd)
 /* A copy of the next string (ours), or NULL with rd->bad or out of memory (*oom). */
 static char *get_str(reader *rd, bool *oom)
 {
-    uint32_t len = get_u32(rd);
+    uint32_t             len = get_u32(rd);
     const unsigned char *p = take(rd, len);
     if (!p)
         return NULL;
@@ -138,7 +138,7 @@ static char *get_str(reader *rd, bool *oom)
 /* Into the caller's fixed buffer, truncating. */
 static void get_str_into(reader *rd, char *buf, size_t n)
 {
-    uint32_t len = get_u32(rd);
+    uint32_t             len = get_u32(rd);
     const unsigned char *p = take(rd, len);
     snprintf(buf, n, "%.*s", p ? (int)(len < n ? len : n - 1) : 0, p ? (const char *)p : "");
 }
@@ -149,39 +149,44 @@ static void get_str_into(reader *rd, char *buf, size_t n)
  * delivered one after another and the last one completes the scenario. An item that did not
  * load is one task that runs nothing. */
 typedef struct task_ref {
-    size_t item;                              /* index in the list */
-    size_t pattern;                           /* index in cli_batch_all_patterns' order */
-    bool   last;                              /* the item's last task */
+    size_t item;    /* index in the list */
+    size_t pattern; /* index in cli_batch_all_patterns' order */
+    bool   last;    /* the item's last task */
 } task_ref;
 
 typedef struct got_runs {
-    run_result **runs;                        /* pattern-major: each pattern's seeds */
-    size_t      nruns, cap;
-    sim_err     err;                          /* code != 0: the first error of the item */
+    run_result **runs; /* pattern-major: each pattern's seeds */
+    size_t       nruns, cap;
+    sim_err      err; /* code != 0: the first error of the item */
 } got_runs;
 
 typedef struct run_ctx {
     check_state *st;
-    task_ref    *tasks;                       /* [ntasks] */
+    task_ref    *tasks; /* [ntasks] */
     size_t       ntasks;
-    got_runs     got;                         /* the runs of the item being delivered */
+    got_runs     got; /* the runs of the item being delivered */
 } run_ctx;
 
 static int check_task(void *ctx, size_t t, FILE *out)
 {
-    const run_ctx *rx = ctx;
+    const run_ctx     *rx = ctx;
     const check_state *st = rx->st;
-    const check_item *item = &st->list->items[rx->tasks[t].item];
+    const check_item  *item = &st->list->items[rx->tasks[t].item];
     if (!item->scn)
-        return 0;                             /* reported by the parent */
-    sim_err err = {0};
-    db_conn *db = NULL;
-    int rc = db_open(st->db_path, &db, &err);
-    cli_batch all = {0};
+        return 0; /* reported by the parent */
+    sim_err   err = { 0 };
+    db_conn  *db = NULL;
+    int       rc = db_open(st->db_path, &db, &err);
+    cli_batch all = { 0 };
     cli_batch_all_patterns(&all, item->scn);
-    cli_batch b = {.scn = item->scn, .file = item->path, .first_seed = item->scn->seed,
-                   .nseeds = check__seeds(st, item->scn), .quiet = st->quiet || st->jobs > 1, .db = db,
-                   .patterns = {all.patterns[rx->tasks[t].pattern]}, .npatterns = 1};
+    cli_batch b = { .scn = item->scn,
+                    .file = item->path,
+                    .first_seed = item->scn->seed,
+                    .nseeds = check__seeds(st, item->scn),
+                    .quiet = st->quiet || st->jobs > 1,
+                    .db = db,
+                    .patterns = { all.patterns[rx->tasks[t].pattern] },
+                    .npatterns = 1 };
     if (rc == 0)
         rc = cli_batch_run(&b, &err);
     for (size_t k = 0; k < b.nruns; k++)
@@ -214,8 +219,8 @@ static void got_free(got_runs *g)
 static int get_run(reader *rd, const scn_scenario *s, got_runs *g, bool *oom)
 {
     run_result *r = NULL;
-    if (sim_grow(&g->runs, &g->cap, g->nruns, sizeof *g->runs) < 0 ||
-        !(r = sim_calloc(1, sizeof *r))) {
+    if (sim_grow(&g->runs, &g->cap, g->nruns, sizeof *g->runs) < 0
+        || !(r = sim_calloc(1, sizeof *r))) {
         *oom = true;
         return -1;
     }
@@ -224,7 +229,7 @@ static int get_run(reader *rd, const scn_scenario *s, got_runs *g, bool *oom)
     r->pattern = get_str(rd, oom);
     r->seed = get_u64(rd);
     uint32_t n = get_u32(rd);
-    if (rd->bad || *oom || n > rd->left / 17)  /* 17: the smallest metric record */
+    if (rd->bad || *oom || n > rd->left / 17) /* 17: the smallest metric record */
         return -1;
     if (n > 0 && !(r->metrics = sim_calloc(n, sizeof *r->metrics))) {
         *oom = true;
@@ -232,7 +237,7 @@ static int get_run(reader *rd, const scn_scenario *s, got_runs *g, bool *oom)
     }
     for (uint32_t i = 0; i < n && !rd->bad && !*oom; i++) {
         run_metric *m = &r->metrics[r->nmetrics++];
-        int scope = get_byte(rd);
+        int         scope = get_byte(rd);
         m->scope = scope >= 0 && scope < RUN_SCOPE_COUNT ? (run_scope)scope : RUN_SCOPE_ALL;
         m->key = get_str(rd, oom);
         m->name = get_str(rd, oom);
@@ -248,8 +253,8 @@ static int get_run(reader *rd, const scn_scenario *s, got_runs *g, bool *oom)
  * SIM_ENOMEM. */
 static int decode(const char *bytes, size_t len, const scn_scenario *s, got_runs *g)
 {
-    reader rd = {(const unsigned char *)bytes, len, false};
-    bool oom = false;
+    reader rd = { (const unsigned char *)bytes, len, false };
+    bool   oom = false;
     for (;;) {
         int kind = get_byte(&rd);
         if (kind == 'Z')
@@ -258,7 +263,7 @@ static int decode(const char *bytes, size_t len, const scn_scenario *s, got_runs
             if (get_run(&rd, s, g, &oom) < 0)
                 return oom ? SIM_ENOMEM : -1;
         } else if (kind == 'E') {
-            sim_err e = {.code = (int32_t)get_u32(&rd)};
+            sim_err e = { .code = (int32_t)get_u32(&rd) };
             get_str_into(&rd, e.file, sizeof e.file);
             get_str_into(&rd, e.path, sizeof e.path);
             get_str_into(&rd, e.msg, sizeof e.msg);
@@ -281,8 +286,7 @@ void check__print_error(const sim_err *err)
 }
 
 /* Record err in the report as an errored suite for file. */
-static int report_error(expect_report *rep, const char *file, const char *what,
-                        const sim_err *err)
+static int report_error(expect_report *rep, const char *file, const char *what, const sim_err *err)
 {
     char msg[sizeof err->path + sizeof err->msg + 4];
     snprintf(msg, sizeof msg, "%s%s%s", err->path, err->path[0] ? ": " : "", err->msg);
@@ -308,14 +312,14 @@ typedef struct regression_sink {
     check_state *st;
     const char  *file;
     const char  *pattern;
-    char         tol[32];                     /* "5%" */
+    char         tol[32]; /* "5%" */
 } regression_sink;
 
 static int on_regression(void *ctx, const baseline_regression *g)
 {
     regression_sink *k = ctx;
-    char metric[EXPECT_TEXT_MAX], msg[EXPECT_TEXT_MAX];
-    char name[EXPECT_TEXT_MAX + 64], full[EXPECT_TEXT_MAX + 64];   /* truncation is fine */
+    char             metric[EXPECT_TEXT_MAX], msg[EXPECT_TEXT_MAX];
+    char name[EXPECT_TEXT_MAX + 64], full[EXPECT_TEXT_MAX + 64]; /* truncation is fine */
     baseline_metric_name(g->metric, metric, sizeof metric);
     baseline_describe(g, msg, sizeof msg);
     print_baseline_line("REGRESSION", k->file, k->pattern, metric, msg);
@@ -327,19 +331,19 @@ static int on_regression(void *ctx, const baseline_regression *g)
 
 /* Compare each run with its baseline run: a line per regression, a case per run and per
  * regression. */
-static int check_baselines(check_state *st, check_item *item, run_result *const *runs,
-                           size_t nruns)
+static int check_baselines(check_state *st, check_item *item, run_result *const *runs, size_t nruns)
 {
     for (size_t k = 0; k < nruns; k++) {
         const run_result *r = runs[k];
-        regression_sink sink = {.st = st, .file = item->path, .pattern = r->pattern};
+        regression_sink   sink = { .st = st, .file = item->path, .pattern = r->pattern };
         snprintf(sink.tol, sizeof sink.tol, "%g%%", 100.0 * st->tolerance);
         char name[EXPECT_TEXT_MAX], msg[EXPECT_TEXT_MAX];
         snprintf(name, sizeof name, "[%s] baseline", r->pattern);
         const baseline_run *b = k < SCN_MAX_PATTERNS ? item->base[k] : NULL;
         if (!b) {
-            snprintf(msg, sizeof msg, "no run of scenario \"%s\", pattern \"%s\", seed %" PRIu64
-                     " in %s", item->scn->name, r->pattern, r->seed, st->baseline);
+            snprintf(msg, sizeof msg,
+                     "no run of scenario \"%s\", pattern \"%s\", seed %" PRIu64 " in %s",
+                     item->scn->name, r->pattern, r->seed, st->baseline);
             print_baseline_line("ERROR", item->path, r->pattern, "baseline", msg);
             st->unmatched++;
             if (expect_report_add_case(st->rep, name, msg) < 0)
@@ -347,7 +351,7 @@ static int check_baselines(check_state *st, check_item *item, run_result *const 
             continue;
         }
         size_t compared = 0;
-        int n = baseline_compare(b, r, st->tolerance, on_regression, &sink, &compared);
+        int    n = baseline_compare(b, r, st->tolerance, on_regression, &sink, &compared);
         if (n < 0)
             return n;
         if (n > 0)
@@ -383,11 +387,12 @@ static void summary_free(run_result *r)
 static int seeds_summary(run_result *const *runs, size_t n, run_result **mean, run_result **ci)
 {
     const run_result *r0 = runs[0];
-    run_result *m = sim_calloc(1, sizeof *m), *h = sim_calloc(1, sizeof *h);
-    double *v = sim_calloc(n, sizeof *v);
-    if (!m || !h || !v || (r0->nmetrics &&
-        (!(m->metrics = sim_calloc(r0->nmetrics, sizeof *m->metrics)) ||
-         !(h->metrics = sim_calloc(r0->nmetrics, sizeof *h->metrics))))) {
+    run_result       *m = sim_calloc(1, sizeof *m), *h = sim_calloc(1, sizeof *h);
+    double           *v = sim_calloc(n, sizeof *v);
+    if (!m || !h || !v
+        || (r0->nmetrics
+            && (!(m->metrics = sim_calloc(r0->nmetrics, sizeof *m->metrics))
+                || !(h->metrics = sim_calloc(r0->nmetrics, sizeof *h->metrics))))) {
         summary_free(m);
         summary_free(h);
         sim_free(v);
@@ -423,11 +428,9 @@ static int seeds_summary(run_result *const *runs, size_t n, run_result **mean, r
 static void lost_worker(sim_err *err, const char *file, int status)
 {
     if (status < 0)
-        sim_err_set(err, SIM_EIO, NULL, "the process running it was killed by signal %d",
-                    -status);
+        sim_err_set(err, SIM_EIO, NULL, "the process running it was killed by signal %d", -status);
     else if (status > 0)
-        sim_err_set(err, SIM_EIO, NULL, "the process running it exited with status %d",
-                    status);
+        sim_err_set(err, SIM_EIO, NULL, "the process running it exited with status %d", status);
     else
         sim_err_set(err, SIM_EIO, NULL, "the process running it sent an unreadable result");
     snprintf(err->file, sizeof err->file, "%s", file);
@@ -456,18 +459,18 @@ static int check_item_runs(check_state *st, check_item *item, got_runs *g)
     }
     /* Several seeds: each pattern's mean and interval, then the first seed's runs for the
      * baseline (whose runs are looked up by the scenario's seed). */
-    size_t npatterns = g->nruns / nseeds;
-    run_result *means[SCN_MAX_PATTERNS] = {0}, *cis[SCN_MAX_PATTERNS] = {0};
+    size_t      npatterns = g->nruns / nseeds;
+    run_result *means[SCN_MAX_PATTERNS] = { 0 }, *cis[SCN_MAX_PATTERNS] = { 0 };
     run_result *firsts[SCN_MAX_PATTERNS];
-    int rc = 0;
+    int         rc = 0;
     for (size_t p = 0; p < npatterns && rc == 0; p++) {
         firsts[p] = g->runs[p * nseeds];
         rc = seeds_summary(g->runs + p * nseeds, nseeds, &means[p], &cis[p]);
     }
     if (rc == 0)
         rc = expect_report_check_seeds(st->rep, item->scn, (const run_result *const *)means,
-                                       (const run_result *const *)cis, npatterns, nseeds,
-                                       stdout, st->quiet);
+                                       (const run_result *const *)cis, npatterns, nseeds, stdout,
+                                       st->quiet);
     if (rc == 0 && st->baseline)
         rc = check_baselines(st, item, firsts, npatterns);
     for (size_t p = 0; p < npatterns; p++) {
@@ -479,9 +482,9 @@ static int check_item_runs(check_state *st, check_item *item, got_runs *g)
 
 static int check_done(void *ctx, size_t t, int status, const char *bytes, size_t len)
 {
-    run_ctx *rx = ctx;
+    run_ctx     *rx = ctx;
     check_state *st = rx->st;
-    check_item *item = &st->list->items[rx->tasks[t].item];
+    check_item  *item = &st->list->items[rx->tasks[t].item];
     if (!item->scn) {
         st->invalid = true;
         return report_error(st->rep, item->path, "load", item->err) < 0 ? SIM_ENOMEM : 0;
@@ -495,8 +498,8 @@ static int check_done(void *ctx, size_t t, int status, const char *bytes, size_t
         return 0;
     rc = check_item_runs(st, item, &rx->got);
     got_free(&rx->got);
-    rx->got.err = (sim_err){0};
-    scn_free(item->scn);                      /* the report keeps copies of what it needs */
+    rx->got.err = (sim_err){ 0 };
+    scn_free(item->scn); /* the report keeps copies of what it needs */
     item->scn = NULL;
     return rc;
 }
@@ -506,17 +509,16 @@ static int check_done(void *ctx, size_t t, int status, const char *bytes, size_t
 int check__load_baselines(check_state *st, sim_err *err)
 {
     db_conn *db = NULL;
-    int rc = db_open_readonly(st->baseline, &db, err);
+    int      rc = db_open_readonly(st->baseline, &db, err);
     for (size_t i = 0; rc == 0 && i < st->list->n; i++) {
         check_item *item = &st->list->items[i];
         if (!item->scn)
             continue;
-        cli_batch b = {0};
+        cli_batch b = { 0 };
         cli_batch_all_patterns(&b, item->scn);
         for (size_t p = 0; rc == 0 && p < b.npatterns; p++) {
             const char *pattern = b.patterns[p] ? b.patterns[p]->name : "independent";
-            rc = baseline_load(db, item->scn->name, pattern, item->scn->seed, &item->base[p],
-                               err);
+            rc = baseline_load(db, item->scn->name, pattern, item->scn->seed, &item->base[p], err);
         }
     }
     db_close(db);
@@ -528,9 +530,9 @@ int check__load_baselines(check_state *st, sim_err *err)
 static int make_tasks(run_ctx *rx)
 {
     const check_list *l = rx->st->list;
-    size_t n = 0;
+    size_t            n = 0;
     for (size_t i = 0; i < l->n; i++) {
-        cli_batch b = {0};
+        cli_batch b = { 0 };
         if (l->items[i].scn)
             cli_batch_all_patterns(&b, l->items[i].scn);
         n += l->items[i].scn ? b.npatterns : 1;
@@ -538,31 +540,31 @@ static int make_tasks(run_ctx *rx)
     if (n > 0 && !(rx->tasks = sim_calloc(n, sizeof *rx->tasks)))
         return SIM_ENOMEM;
     for (size_t i = 0; i < l->n; i++) {
-        cli_batch b = {0};
+        cli_batch b = { 0 };
         b.npatterns = 1;
         if (l->items[i].scn)
             cli_batch_all_patterns(&b, l->items[i].scn);
         for (size_t p = 0; p < b.npatterns; p++)
-            rx->tasks[rx->ntasks++] = (task_ref){i, p, p + 1 == b.npatterns};
+            rx->tasks[rx->ntasks++] = (task_ref){ i, p, p + 1 == b.npatterns };
     }
     return 0;
 }
 
 int check__run_all(check_state *st, int *signo)
 {
-    run_ctx rx = {.st = st};
-    int rc = make_tasks(&rx);
+    run_ctx rx = { .st = st };
+    int     rc = make_tasks(&rx);
     if (rc == 0)
         rc = cli_jobs_run(rx.ntasks, st->jobs, check_task, check_done, &rx, signo);
     got_free(&rx.got);
     sim_free(rx.got.runs);
     sim_free(rx.tasks);
     if (rc == SIM_ENOMEM) {
-        sim_err err = {0};
+        sim_err err = { 0 };
         sim_err_set(&err, SIM_ENOMEM, NULL, "out of memory");
         check__print_error(&err);
     }
     if (rc == SIM_EIO)
-        st->failed = true;                    /* the pool printed why */
+        st->failed = true; /* the pool printed why */
     return rc == SIM_EIO ? 0 : rc;
 }

@@ -25,55 +25,56 @@
 #include "report.h"
 #include "scn.h"
 
-#define MAX_SEEDS 100000                      /* --seeds bound: far beyond any useful
+#define MAX_SEEDS                                                                                  \
+    100000 /* --seeds bound: far beyond any useful
                                                  interval, small enough to allocate */
 
-static const char compare_help[] =
-    "Run scenario FILE once per pattern of its \"patterns\" (file order; the independent-\n"
-    "regions baseline when it has none), all with the same workload, faults and seed,\n"
-    "append every run to the results database, and print one table: a column per pattern,\n"
-    "a row per metric, the best value of each row marked with '*'.\n"
-    "\n"
-    "Rows, when the runs have them: read and write p50_ms/p99_ms, availability, errors,\n"
-    "stale_read_rate, staleness_p99_ms, ryw_violations, monotonic_violations, lost_writes,\n"
-    "conflicts, divergent_keys, repl_lag_p99_ms, repl_bytes, rpo_writes, rpo_ms, rto_s,\n"
-    "failovers, split_brain_s, no_region, egress_gb, cost_per_hour, cost_per_month (see\n"
-    "scenarios/README.md, \"Metrics\"). Lower is better except for availability; ties are\n"
-    "all marked, and a row whose values are all equal marks none. With --seeds N each\n"
-    "pattern runs seeds S, S+1, ..., S+N-1 and each figure is the mean, with the half-width\n"
-    "of its 95% confidence interval: \"12.3 ±0.4\".\n"
-    "Best is decided on the means.\n"
-    "\n"
-    "options:\n"
-    "  --seeds N   runs per pattern, 1 to 100000 (default 1)\n"
-    "  --seed S    first seed, 0 to 9223372036854775807 (default: the scenario's)\n"
-    "  --json      print the comparison as one JSON document on stdout instead of the table\n"
-    "  --db PATH   results database to append the runs to (default: " CLI_DEFAULT_DB ";\n"
-    "              its directory is created when missing)\n"
-    "  --plot DIR  also draw the plots of `mrsim plot` for exactly these runs into DIR (see\n"
-    "              'mrsim plot --help'; with --seeds, means with 95% bands); needs gnuplot\n"
-    "  --plot-format FMT\n"
-    "              png (default) or svg, for --plot\n"
-    "  --report PATH\n"
-    "              also write the HTML report of `mrsim report` for these runs to PATH (one\n"
-    "              self-contained page: scenario, this table, every plot, the events)\n"
-    "  --quiet     no progress line and no \"saved\" note; the table or JSON still appears\n"
-    "  -h, --help  show this help\n"
-    "\n"
-    "JSON (--json):\n"
-    "  {\"scenario\": NAME, \"file\": PATH, \"seed\": S, \"seeds\": N, \"patterns\": [P, ...],\n"
-    "   \"rows\": [{\"metric\": \"p99_ms\", \"op\": \"write\", \"better\": \"lower\",\n"
-    "             \"values\": {P: {\"mean\": X, \"ci95\": H, \"n\": K}, ...},\n"
-    "             \"best\": [P, ...]}, ...]}\n"
-    "  \"op\" (\"read\"/\"write\") only on the per-operation latency rows; \"better\" is\n"
-    "  \"lower\" or \"higher\"; n is the runs a value rests on; mean is null when n is 0,\n"
-    "  ci95 (the half-width) null when n < 2; \"best\" is empty when nothing is marked.\n"
-    "\n"
-    "A progress line covering all the runs is shown on stderr when it is a terminal and the\n"
-    "comparison takes more than a second; then a note says where the runs were saved.\n"
-    "Nothing else goes to stderr unless something fails.\n"
-    "\n"
-    "exit status: 0 success, 1 the scenario, a run or the database failed, 2 usage error\n";
+static const char compare_help[]
+    = "Run scenario FILE once per pattern of its \"patterns\" (file order; the independent-\n"
+      "regions baseline when it has none), all with the same workload, faults and seed,\n"
+      "append every run to the results database, and print one table: a column per pattern,\n"
+      "a row per metric, the best value of each row marked with '*'.\n"
+      "\n"
+      "Rows, when the runs have them: read and write p50_ms/p99_ms, availability, errors,\n"
+      "stale_read_rate, staleness_p99_ms, ryw_violations, monotonic_violations, lost_writes,\n"
+      "conflicts, divergent_keys, repl_lag_p99_ms, repl_bytes, rpo_writes, rpo_ms, rto_s,\n"
+      "failovers, split_brain_s, no_region, egress_gb, cost_per_hour, cost_per_month (see\n"
+      "scenarios/README.md, \"Metrics\"). Lower is better except for availability; ties are\n"
+      "all marked, and a row whose values are all equal marks none. With --seeds N each\n"
+      "pattern runs seeds S, S+1, ..., S+N-1 and each figure is the mean, with the half-width\n"
+      "of its 95% confidence interval: \"12.3 ±0.4\".\n"
+      "Best is decided on the means.\n"
+      "\n"
+      "options:\n"
+      "  --seeds N   runs per pattern, 1 to 100000 (default 1)\n"
+      "  --seed S    first seed, 0 to 9223372036854775807 (default: the scenario's)\n"
+      "  --json      print the comparison as one JSON document on stdout instead of the table\n"
+      "  --db PATH   results database to append the runs to (default: " CLI_DEFAULT_DB ";\n"
+      "              its directory is created when missing)\n"
+      "  --plot DIR  also draw the plots of `mrsim plot` for exactly these runs into DIR (see\n"
+      "              'mrsim plot --help'; with --seeds, means with 95% bands); needs gnuplot\n"
+      "  --plot-format FMT\n"
+      "              png (default) or svg, for --plot\n"
+      "  --report PATH\n"
+      "              also write the HTML report of `mrsim report` for these runs to PATH (one\n"
+      "              self-contained page: scenario, this table, every plot, the events)\n"
+      "  --quiet     no progress line and no \"saved\" note; the table or JSON still appears\n"
+      "  -h, --help  show this help\n"
+      "\n"
+      "JSON (--json):\n"
+      "  {\"scenario\": NAME, \"file\": PATH, \"seed\": S, \"seeds\": N, \"patterns\": [P, ...],\n"
+      "   \"rows\": [{\"metric\": \"p99_ms\", \"op\": \"write\", \"better\": \"lower\",\n"
+      "             \"values\": {P: {\"mean\": X, \"ci95\": H, \"n\": K}, ...},\n"
+      "             \"best\": [P, ...]}, ...]}\n"
+      "  \"op\" (\"read\"/\"write\") only on the per-operation latency rows; \"better\" is\n"
+      "  \"lower\" or \"higher\"; n is the runs a value rests on; mean is null when n is 0,\n"
+      "  ci95 (the half-width) null when n < 2; \"best\" is empty when nothing is marked.\n"
+      "\n"
+      "A progress line covering all the runs is shown on stderr when it is a terminal and the\n"
+      "comparison takes more than a second; then a note says where the runs were saved.\n"
+      "Nothing else goes to stderr unless something fails.\n"
+      "\n"
+      "exit status: 0 success, 1 the scenario, a run or the database failed, 2 usage error\n";
 
 /* Digits only, 1 .. MAX_SEEDS. */
 static int parse_seeds(const char *text, size_t *out)
@@ -96,19 +97,19 @@ static int parse_seeds(const char *text, size_t *out)
 
 int cli_compare_main(int argc, char **argv)
 {
-    uint64_t seed = 0;
-    bool has_seed = false, json = false, quiet = false;
-    const char *db_path = CLI_DEFAULT_DB, *seeds_text = "1", *plot_dir = NULL;
-    const char *pformat_text = "png", *report_path = NULL;
+    uint64_t      seed = 0;
+    bool          has_seed = false, json = false, quiet = false;
+    const char   *db_path = CLI_DEFAULT_DB, *seeds_text = "1", *plot_dir = NULL;
+    const char   *pformat_text = "png", *report_path = NULL;
     const cli_opt opts[] = {
-        {"seeds", CLI_OPT_STRING, &seeds_text, NULL},
-        {"seed", CLI_OPT_SEED, &seed, &has_seed},
-        {"json", CLI_OPT_FLAG, &json, NULL},
-        {"db", CLI_OPT_STRING, &db_path, NULL},
-        {"quiet", CLI_OPT_FLAG, &quiet, NULL},
-        {"plot", CLI_OPT_STRING, &plot_dir, NULL},
-        {"plot-format", CLI_OPT_STRING, &pformat_text, NULL},
-        {"report", CLI_OPT_STRING, &report_path, NULL},
+        { "seeds", CLI_OPT_STRING, &seeds_text, NULL },
+        { "seed", CLI_OPT_SEED, &seed, &has_seed },
+        { "json", CLI_OPT_FLAG, &json, NULL },
+        { "db", CLI_OPT_STRING, &db_path, NULL },
+        { "quiet", CLI_OPT_FLAG, &quiet, NULL },
+        { "plot", CLI_OPT_STRING, &plot_dir, NULL },
+        { "plot-format", CLI_OPT_STRING, &pformat_text, NULL },
+        { "report", CLI_OPT_STRING, &report_path, NULL },
     };
     const cli_spec spec = {
         .name = "compare",
@@ -126,7 +127,7 @@ int cli_compare_main(int argc, char **argv)
     if (status != CLI_CONTINUE)
         return status;
     const char *file = argv[1];
-    size_t nseeds = 0;
+    size_t      nseeds = 0;
     if (parse_seeds(seeds_text, &nseeds) < 0)
         return cli_usage_error(&spec, "--seeds: expected an integer from 1 to %d, got '%s'",
                                MAX_SEEDS, seeds_text);
@@ -134,16 +135,15 @@ int cli_compare_main(int argc, char **argv)
     if (strcmp(pformat_text, "svg") == 0)
         pfmt = PLOT_SVG;
     else if (strcmp(pformat_text, "png") != 0)
-        return cli_usage_error(&spec, "--plot-format: expected png or svg, got '%s'",
-                               pformat_text);
+        return cli_usage_error(&spec, "--plot-format: expected png or svg, got '%s'", pformat_text);
     if (report_path && !report_path[0])
         return cli_usage_error(&spec, "--report: expected a file name, got ''");
 
-    sim_err err = {0};
-    scn_scenario *s = NULL;
-    db_conn *db = NULL;
+    sim_err        err = { 0 };
+    scn_scenario  *s = NULL;
+    db_conn       *db = NULL;
     compare_table *table = NULL;
-    cli_batch b = {.file = file, .nseeds = nseeds, .quiet = quiet};
+    cli_batch      b = { .file = file, .nseeds = nseeds, .quiet = quiet };
     status = CLI_EXIT_FAIL;
     if (scn_load(file, &s, &err) < 0) {
         cli_print_error(&err);
@@ -152,8 +152,10 @@ int cli_compare_main(int argc, char **argv)
     uint64_t first = has_seed ? seed : s->seed;
     /* Every seed must fit the database's int64 column, as --seed's own bound ensures. */
     if (first > (uint64_t)INT64_MAX - (uint64_t)(nseeds - 1)) {
-        status = cli_usage_error(&spec, "--seeds: %zu seeds from %" PRIu64 " go past the "
-                                 "largest seed, %" PRId64, nseeds, first, INT64_MAX);
+        status = cli_usage_error(&spec,
+                                 "--seeds: %zu seeds from %" PRIu64 " go past the "
+                                 "largest seed, %" PRId64,
+                                 nseeds, first, INT64_MAX);
         goto done;
     }
     if (cli_make_parent_dir(db_path, &err) < 0 || db_open(db_path, &db, &err) < 0) {
@@ -187,8 +189,8 @@ int cli_compare_main(int argc, char **argv)
     status = CLI_EXIT_OK;
     if (plot_dir) {
         /* Exactly the runs just stored: this scenario's, from the batch's first id on. */
-        plot_options po = {.scenario = s->name, .min_id = b.first_id, .out_dir = plot_dir,
-                           .format = pfmt};
+        plot_options po
+            = { .scenario = s->name, .min_id = b.first_id, .out_dir = plot_dir, .format = pfmt };
         int n = plot_db(db, &po, NULL, NULL, &err);
         if (n < 0)
             status = cli_print_error(&err);
@@ -196,9 +198,8 @@ int cli_compare_main(int argc, char **argv)
             fprintf(stderr, "wrote %d plots in %s\n", n, plot_dir);
     }
     if (report_path && status == CLI_EXIT_OK) {
-        report_options ro = {.scenario = s->name, .min_id = b.first_id,
-                             .out_path = report_path};
-        int n = cli_make_parent_dir(report_path, &err);
+        report_options ro = { .scenario = s->name, .min_id = b.first_id, .out_path = report_path };
+        int            n = cli_make_parent_dir(report_path, &err);
         if (n >= 0)
             n = report_write(db, &ro, &err);
         if (n < 0)

@@ -29,37 +29,37 @@
 
 #include "sim.h"
 
-#define READ_CHUNK 65536                      /* bytes read from a pipe at a time */
+#define READ_CHUNK 65536 /* bytes read from a pipe at a time */
 
 typedef struct job {
-    pid_t  pid;                               /* the child, 0 before start and once reaped */
-    int    fd;                                /* read end of its pipe, -1 when closed */
-    char  *buf;                               /* what it wrote so far (ours) */
-    size_t len, cap;                          /* bytes */
-    int    status;                            /* exit status, or -signal */
-    bool   finished;                          /* pipe closed and child reaped */
+    pid_t  pid;      /* the child, 0 before start and once reaped */
+    int    fd;       /* read end of its pipe, -1 when closed */
+    char  *buf;      /* what it wrote so far (ours) */
+    size_t len, cap; /* bytes */
+    int    status;   /* exit status, or -signal */
+    bool   finished; /* pipe closed and child reaped */
 } job;
 
 typedef struct pool {
-    job    *jobs;                             /* [n] */
-    size_t  n;
-    size_t  next_start, next_deliver;         /* task indices */
-    int     running;                          /* children started and not yet reaped */
+    job   *jobs; /* [n] */
+    size_t n;
+    size_t next_start, next_deliver; /* task indices */
+    int    running;                  /* children started and not yet reaped */
 } pool;
 
 /* --- signals ------------------------------------------------------------------------- */
 
-static volatile sig_atomic_t got_signal;      /* SIGINT or SIGTERM seen, 0 when none */
-static int wake[2] = {-1, -1};                /* the self-pipe: [0] polled, [1] written */
+static volatile sig_atomic_t got_signal;           /* SIGINT or SIGTERM seen, 0 when none */
+static int                   wake[2] = { -1, -1 }; /* the self-pipe: [0] polled, [1] written */
 
-static const int caught[] = {SIGINT, SIGTERM};
+static const int caught[] = { SIGINT, SIGTERM };
 #define NCAUGHT (sizeof caught / sizeof caught[0])
 
 static void on_signal(int sig)
 {
     int saved = errno;
     got_signal = sig;
-    ssize_t w = write(wake[1], "", 1);        /* non-blocking: a full pipe is already awake */
+    ssize_t w = write(wake[1], "", 1); /* non-blocking: a full pipe is already awake */
     (void)w;
     errno = saved;
 }
@@ -72,7 +72,7 @@ static void catch_signals(struct sigaction old[NCAUGHT])
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;                          /* no SA_RESTART: poll and waitpid see EINTR */
+    sa.sa_flags = 0; /* no SA_RESTART: poll and waitpid see EINTR */
     for (size_t k = 0; k < NCAUGHT; k++) {
         sigaction(caught[k], NULL, &old[k]);
         if (old[k].sa_handler != SIG_IGN)
@@ -90,8 +90,8 @@ static int set_flags(int fd, int fd_flags, int fl_flags)
 {
     int f = fcntl(fd, F_GETFD);
     int g = fcntl(fd, F_GETFL);
-    if (f < 0 || g < 0 || fcntl(fd, F_SETFD, f | fd_flags) < 0 ||
-        fcntl(fd, F_SETFL, g | fl_flags) < 0)
+    if (f < 0 || g < 0 || fcntl(fd, F_SETFD, f | fd_flags) < 0
+        || fcntl(fd, F_SETFL, g | fl_flags) < 0)
         return -1;
     return 0;
 }
@@ -144,7 +144,7 @@ static void child_main(pool *p, size_t i, int wfd, cli_job_task_fn *task, void *
 static int start(pool *p, cli_job_task_fn *task, void *ctx, const struct sigaction *old)
 {
     size_t i = p->next_start;
-    int fds[2];
+    int    fds[2];
     if (pipe(fds) < 0) {
         fprintf(stderr, "mrsim: cannot create a pipe for task %zu: %s\n", i, strerror(errno));
         return SIM_EIO;
@@ -167,8 +167,7 @@ static int start(pool *p, cli_job_task_fn *task, void *ctx, const struct sigacti
     if (pid != 0)
         sigprocmask(SIG_SETMASK, &saved, NULL);
     if (pid < 0) {
-        fprintf(stderr, "mrsim: cannot start a process for task %zu: %s\n", i,
-                strerror(errno));
+        fprintf(stderr, "mrsim: cannot start a process for task %zu: %s\n", i, strerror(errno));
         close(fds[0]);
         close(fds[1]);
         return SIM_EIO;
@@ -191,7 +190,7 @@ static int reap(pid_t pid)
     int ws = 0;
     while (waitpid(pid, &ws, 0) < 0) {
         if (errno != EINTR)
-            return -SIGKILL;                  /* cannot happen for our own child */
+            return -SIGKILL; /* cannot happen for our own child */
     }
     if (WIFEXITED(ws))
         return WEXITSTATUS(ws);
@@ -259,7 +258,7 @@ static int deliver(pool *p, cli_job_done_fn *done, void *ctx)
     while (p->next_deliver < p->n && p->jobs[p->next_deliver].finished) {
         job *j = &p->jobs[p->next_deliver];
         if (j->buf)
-            j->buf[j->len] = '\0';            /* drain() keeps a byte spare for this */
+            j->buf[j->len] = '\0'; /* drain() keeps a byte spare for this */
         int rc = done(ctx, p->next_deliver, j->status, j->buf ? j->buf : "", j->len);
         sim_free(j->buf);
         j->buf = NULL;
@@ -274,21 +273,21 @@ static int deliver(pool *p, cli_job_done_fn *done, void *ctx)
 static int wait_some(pool *p, struct pollfd *pfd, size_t *which)
 {
     size_t np = 0;
-    pfd[np++] = (struct pollfd){.fd = wake[0], .events = POLLIN};
+    pfd[np++] = (struct pollfd){ .fd = wake[0], .events = POLLIN };
     for (size_t i = p->next_deliver; i < p->next_start; i++) {
         if (p->jobs[i].fd >= 0) {
             which[np] = i;
-            pfd[np++] = (struct pollfd){.fd = p->jobs[i].fd, .events = POLLIN};
+            pfd[np++] = (struct pollfd){ .fd = p->jobs[i].fd, .events = POLLIN };
         }
     }
     if (poll(pfd, (nfds_t)np, -1) < 0) {
         if (errno == EINTR)
-            return 0;                         /* got_signal is looked at by the caller */
+            return 0; /* got_signal is looked at by the caller */
         fprintf(stderr, "mrsim: poll failed: %s\n", strerror(errno));
         return SIM_EIO;
     }
     if (pfd[0].revents) {
-        char sink[64];                        /* got_signal says what happened */
+        char sink[64]; /* got_signal says what happened */
         while (read(wake[0], sink, sizeof sink) > 0)
             ;
     }
@@ -302,12 +301,12 @@ static int wait_some(pool *p, struct pollfd *pfd, size_t *which)
     return 0;
 }
 
-static int run_pool(pool *p, int jobs, cli_job_task_fn *task, cli_job_done_fn *done,
-                    void *ctx, const struct sigaction *old)
+static int run_pool(pool *p, int jobs, cli_job_task_fn *task, cli_job_done_fn *done, void *ctx,
+                    const struct sigaction *old)
 {
     struct pollfd *pfd = sim_calloc((size_t)jobs + 1, sizeof *pfd);
-    size_t *which = sim_calloc((size_t)jobs + 1, sizeof *which);
-    int rc = 0;
+    size_t        *which = sim_calloc((size_t)jobs + 1, sizeof *which);
+    int            rc = 0;
     if (!pfd || !which) {
         fprintf(stderr, "mrsim: out of memory for %d jobs\n", jobs);
         rc = SIM_ENOMEM;
@@ -336,15 +335,15 @@ int cli_jobs_run(size_t n, int jobs, cli_job_task_fn *task, cli_job_done_fn *don
         jobs = CLI_JOBS_MAX;
     if ((size_t)jobs > n)
         jobs = n > 0 ? (int)n : 1;
-    pool p = {.n = n};
+    pool p = { .n = n };
     if (n > 0 && !(p.jobs = sim_calloc(n, sizeof *p.jobs))) {
         fprintf(stderr, "mrsim: out of memory for %zu tasks\n", n);
         return SIM_ENOMEM;
     }
     for (size_t i = 0; i < n; i++)
         p.jobs[i].fd = -1;
-    if (pipe(wake) < 0 || set_flags(wake[0], FD_CLOEXEC, O_NONBLOCK) < 0 ||
-        set_flags(wake[1], FD_CLOEXEC, O_NONBLOCK) < 0) {
+    if (pipe(wake) < 0 || set_flags(wake[0], FD_CLOEXEC, O_NONBLOCK) < 0
+        || set_flags(wake[1], FD_CLOEXEC, O_NONBLOCK) < 0) {
         fprintf(stderr, "mrsim: cannot create a pipe: %s\n", strerror(errno));
         sim_free(p.jobs);
         return SIM_EIO;
@@ -355,7 +354,7 @@ int cli_jobs_run(size_t n, int jobs, cli_job_task_fn *task, cli_job_done_fn *don
 
     int rc = run_pool(&p, jobs, task, done, ctx, old);
 
-    stop_all(&p);                             /* nothing is left running when rc == 0 */
+    stop_all(&p); /* nothing is left running when rc == 0 */
     if (rc == CLI_JOBS_INTERRUPTED && signo)
         *signo = (int)got_signal;
     restore_signals(old);

@@ -34,8 +34,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define CLI_JOBS_MAX         256              /* more workers than this are capped to it */
-#define CLI_JOBS_INTERRUPTED (-100)           /* cli_jobs_run: stopped by SIGINT or SIGTERM */
+#define CLI_JOBS_MAX         256    /* more workers than this are capped to it */
+#define CLI_JOBS_INTERRUPTED (-100) /* cli_jobs_run: stopped by SIGINT or SIGTERM */
 
 /* Run task i in a child process. Write the result to out (do not close it) and return the
  * child's exit status, 0..255 (0 conventionally meaning success); other values are taken

@@ -20,30 +20,30 @@
 #include "cli.h"
 #include "db.h"
 
-static const char merge_help[] =
-    "Merge the results databases of a sweep's shards (mrsim sweep --shard K/N --db\n"
-    "shard-K.db) into OUT (created when missing). The shards must be of the same sweep (the\n"
-    "same hash: scenario text, dimensions, values, seeds, pattern); a point stored twice is\n"
-    "refused. Runs are copied in point order in one transaction, so OUT has the rows a whole\n"
-    "sweep would have stored. Missing points are listed on stderr.\n"
-    "\n"
-    "Then `mrsim sweep FILE ... --db OUT` (the same options, without --shard) reports the\n"
-    "figures and the minimum without running anything.\n"
-    "\n"
-    "options:\n"
-    "  -h, --help    show this help\n"
-    "\n"
-    "exit status: 0 merged and complete, 1 shards of different sweeps, a point twice, a\n"
-    "database error (nothing written), or points missing (the rest merged), 2 usage error\n";
+static const char merge_help[]
+    = "Merge the results databases of a sweep's shards (mrsim sweep --shard K/N --db\n"
+      "shard-K.db) into OUT (created when missing). The shards must be of the same sweep (the\n"
+      "same hash: scenario text, dimensions, values, seeds, pattern); a point stored twice is\n"
+      "refused. Runs are copied in point order in one transaction, so OUT has the rows a whole\n"
+      "sweep would have stored. Missing points are listed on stderr.\n"
+      "\n"
+      "Then `mrsim sweep FILE ... --db OUT` (the same options, without --shard) reports the\n"
+      "figures and the minimum without running anything.\n"
+      "\n"
+      "options:\n"
+      "  -h, --help    show this help\n"
+      "\n"
+      "exit status: 0 merged and complete, 1 shards of different sweeps, a point twice, a\n"
+      "database error (nothing written), or points missing (the rest merged), 2 usage error\n";
 
 typedef struct shard {
-    const char *path;
-    db_conn    *db;
-    int64_t     sweep_id;
-    int         nsweeps;
-    db_sweep_row row;                         /* strings copied below */
-    char        hash[80], scenario[256], pattern[256], dims[2048], file[1024], version[64];
-    char        slo[4096];
+    const char  *path;
+    db_conn     *db;
+    int64_t      sweep_id;
+    int          nsweeps;
+    db_sweep_row row; /* strings copied below */
+    char         hash[80], scenario[256], pattern[256], dims[2048], file[1024], version[64];
+    char         slo[4096];
 } shard;
 
 static int on_sweep(void *ctx, const db_sweep_row *r)
@@ -64,18 +64,17 @@ static int on_sweep(void *ctx, const db_sweep_row *r)
 }
 
 typedef struct owners {
-    int    *of;                               /* [npoints * nseeds]: shard index or -1 */
-    size_t  npoints, nseeds;
-    int     cur;                              /* the shard being read */
+    int               *of; /* [npoints * nseeds]: shard index or -1 */
+    size_t             npoints, nseeds;
+    int                cur; /* the shard being read */
     const char *const *names;
-    bool    dup;
+    bool               dup;
 } owners;
 
 static int on_run(void *ctx, const db_sweep_run *r)
 {
     owners *o = ctx;
-    if (r->point < 0 || (size_t)r->point >= o->npoints || r->k < 0 ||
-        (size_t)r->k >= o->nseeds)
+    if (r->point < 0 || (size_t)r->point >= o->npoints || r->k < 0 || (size_t)r->k >= o->nseeds)
         return 0;
     int *slot = &o->of[r->point * (int64_t)o->nseeds + r->k];
     if (*slot >= 0 && !o->dup) {
@@ -101,13 +100,13 @@ int cli_merge_main(int argc, char **argv)
     int status = cli_parse(&spec, argc, argv, &nops);
     if (status != CLI_CONTINUE)
         return status;
-    const char *out_path = argv[1];
-    size_t n = (size_t)nops - 1;
-    shard *sh = sim_calloc(n, sizeof *sh);
-    const char **names = sim_calloc(n + 1, sizeof *names);   /* + 1: the output */
-    owners o = {0};
-    db_conn *out = NULL;
-    sim_err err = {0};
+    const char  *out_path = argv[1];
+    size_t       n = (size_t)nops - 1;
+    shard       *sh = sim_calloc(n, sizeof *sh);
+    const char **names = sim_calloc(n + 1, sizeof *names); /* + 1: the output */
+    owners       o = { 0 };
+    db_conn     *out = NULL;
+    sim_err      err = { 0 };
     status = CLI_EXIT_FAIL;
     if (!sh || !names)
         goto oom;
@@ -118,8 +117,8 @@ int cli_merge_main(int argc, char **argv)
             fprintf(stderr, "%s: cannot open the shard: %s\n", sh[i].path, strerror(errno));
             goto done;
         }
-        if (db_open(sh[i].path, &sh[i].db, &err) < 0 ||
-            db_sweeps(sh[i].db, on_sweep, &sh[i], &err) < 0) {
+        if (db_open(sh[i].path, &sh[i].db, &err) < 0
+            || db_sweeps(sh[i].db, on_sweep, &sh[i], &err) < 0) {
             cli_print_error(&err);
             goto done;
         }
@@ -129,9 +128,10 @@ int cli_merge_main(int argc, char **argv)
             goto done;
         }
         if (strcmp(sh[i].hash, sh[0].hash) != 0) {
-            fprintf(stderr, "%s: a shard of another sweep than %s (sweep hash %.12s, "
-                    "expected %.12s): refusing to merge\n", sh[i].path, sh[0].path,
-                    sh[i].hash, sh[0].hash);
+            fprintf(stderr,
+                    "%s: a shard of another sweep than %s (sweep hash %.12s, "
+                    "expected %.12s): refusing to merge\n",
+                    sh[i].path, sh[0].path, sh[i].hash, sh[0].hash);
             goto done;
         }
     }
@@ -153,21 +153,28 @@ int cli_merge_main(int argc, char **argv)
         goto done;
 
     /* Everything checked: write, in one transaction. */
-    if (cli_make_parent_dir(out_path, &err) < 0 || db_open(out_path, &out, &err) < 0 ||
-        db_begin(out, &err) < 0) {
+    if (cli_make_parent_dir(out_path, &err) < 0 || db_open(out_path, &out, &err) < 0
+        || db_begin(out, &err) < 0) {
         cli_print_error(&err);
         goto done;
     }
     char started[40];
     cli_utc_timestamp(started, sizeof started);
     db_sweep_info info = {
-        .hash = sh[0].hash, .scenario = sh[0].scenario, .file = sh[0].file,
-        .pattern = sh[0].pattern[0] ? sh[0].pattern : NULL, .npoints = sh[0].row.npoints,
-        .nseeds = sh[0].row.nseeds, .dims = sh[0].dims, .shard = NULL, .started = started,
-        .version = sh[0].version, .slo = sh[0].slo[0] ? sh[0].slo : NULL,
+        .hash = sh[0].hash,
+        .scenario = sh[0].scenario,
+        .file = sh[0].file,
+        .pattern = sh[0].pattern[0] ? sh[0].pattern : NULL,
+        .npoints = sh[0].row.npoints,
+        .nseeds = sh[0].row.nseeds,
+        .dims = sh[0].dims,
+        .shard = NULL,
+        .started = started,
+        .version = sh[0].version,
+        .slo = sh[0].slo[0] ? sh[0].slo : NULL,
     };
     int64_t out_id = 0;
-    int rc = db_sweep_open(out, &info, &out_id, &err);
+    int     rc = db_sweep_open(out, &info, &out_id, &err);
     if (rc == 1) {
         /* The output already holds this sweep: its points count as present. */
         names[n] = out_path;
@@ -180,33 +187,32 @@ int cli_merge_main(int argc, char **argv)
     }
     size_t runs = 0, points = 0, missing = 0;
     for (size_t p = 0; rc >= 0 && p < o.npoints; p++) {
-        int owner = o.of[p * o.nseeds];
+        int  owner = o.of[p * o.nseeds];
         bool whole = true;
         for (size_t k = 0; k < o.nseeds; k++)
             whole = whole && o.of[p * o.nseeds + k] >= 0;
         if (!whole) {
             if (missing++ < 20)
-                fprintf(stderr, "%s point %zu", missing == 1 ? "mrsim merge: missing:" : ",",
-                        p);
+                fprintf(stderr, "%s point %zu", missing == 1 ? "mrsim merge: missing:" : ",", p);
             continue;
         }
         points++;
         if (owner == (int)n)
-            continue;                         /* already in the output */
+            continue; /* already in the output */
         rc = db_sweep_import(out, out_id, sh[owner].db, sh[owner].sweep_id, (int64_t)p, &err);
         if (rc > 0)
             runs += (size_t)rc;
     }
     if (missing)
-        fprintf(stderr, "%s (%zu of %zu points missing)\n", missing > 20 ? ", ..." : "",
-                missing, o.npoints);
+        fprintf(stderr, "%s (%zu of %zu points missing)\n", missing > 20 ? ", ..." : "", missing,
+                o.npoints);
     if (rc < 0 || db_commit(out, &err) < 0) {
         db_rollback(out);
         cli_print_error(&err);
         goto done;
     }
-    printf("merged %zu shards into %s: %zu of %zu points, %zu runs copied\n", n, out_path,
-           points, o.npoints, runs);
+    printf("merged %zu shards into %s: %zu of %zu points, %zu runs copied\n", n, out_path, points,
+           o.npoints, runs);
     status = missing ? CLI_EXIT_FAIL : CLI_EXIT_OK;
     goto done;
 oom:

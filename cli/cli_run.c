@@ -17,30 +17,30 @@
 #include "scn.h"
 #include "table.h"
 
-static const char run_help[] =
-    "Run scenario FILE, print a summary of its figures and append the run to the results\n"
-    "database. A scenario with patterns runs once per pattern, in file order (or only the\n"
-    "one --pattern names); one without runs the independent-regions baseline.\n"
-    "\n"
-    "options:\n"
-    "  --pattern NAME  run only this pattern of the scenario's \"patterns\"\n"
-    "  --seed N    seed for this run, 0 to 9223372036854775807 (default: the scenario's)\n"
-    "  --json      print the figures as one JSON document on stdout instead of the table\n"
-    "  --db PATH   results database to append the run to (default: " CLI_DEFAULT_DB ";\n"
-    "              its directory is created when missing)\n"
-    "  --quiet     no progress line, no table and no \"saved\" note; errors and --json\n"
-    "              output still appear\n"
-    "  -h, --help  show this help\n"
-    "\n"
-    "A progress line is shown on stderr when it is a terminal and the runs take more than\n"
-    "a second.\n"
-    "\n"
-    "exit status: 0 success, 1 the scenario, the run or the database failed, 2 usage error\n";
+static const char run_help[]
+    = "Run scenario FILE, print a summary of its figures and append the run to the results\n"
+      "database. A scenario with patterns runs once per pattern, in file order (or only the\n"
+      "one --pattern names); one without runs the independent-regions baseline.\n"
+      "\n"
+      "options:\n"
+      "  --pattern NAME  run only this pattern of the scenario's \"patterns\"\n"
+      "  --seed N    seed for this run, 0 to 9223372036854775807 (default: the scenario's)\n"
+      "  --json      print the figures as one JSON document on stdout instead of the table\n"
+      "  --db PATH   results database to append the run to (default: " CLI_DEFAULT_DB ";\n"
+      "              its directory is created when missing)\n"
+      "  --quiet     no progress line, no table and no \"saved\" note; errors and --json\n"
+      "              output still appear\n"
+      "  -h, --help  show this help\n"
+      "\n"
+      "A progress line is shown on stderr when it is a terminal and the runs take more than\n"
+      "a second.\n"
+      "\n"
+      "exit status: 0 success, 1 the scenario, the run or the database failed, 2 usage error\n";
 
 typedef struct run_state {
     bool        json, quiet;
     const char *db_path;
-    double      wall[SCN_MAX_PATTERNS];       /* wall s of each run, for the JSON */
+    double      wall[SCN_MAX_PATTERNS]; /* wall s of each run, for the JSON */
 } run_state;
 
 /* cli_stored_fn: the run is already saved when this prints, so a reader that closes the pipe
@@ -54,21 +54,18 @@ static void print_run(void *ctx, size_t i, run_result *r, int64_t run_id, double
     table_print_summary(stdout, r);
     fprintf(stdout, "\n");
     fflush(stdout);
-    fprintf(stderr, "saved as run %" PRId64 " in %s (%.2f s wall)\n", run_id, st->db_path,
-            wall_s);
+    fprintf(stderr, "saved as run %" PRId64 " in %s (%.2f s wall)\n", run_id, st->db_path, wall_s);
 }
 
 int cli_run_main(int argc, char **argv)
 {
-    uint64_t seed = 0;
-    bool has_seed = false, json = false, quiet = false;
-    const char *db_path = CLI_DEFAULT_DB, *pattern = NULL;
+    uint64_t      seed = 0;
+    bool          has_seed = false, json = false, quiet = false;
+    const char   *db_path = CLI_DEFAULT_DB, *pattern = NULL;
     const cli_opt opts[] = {
-        {"pattern", CLI_OPT_STRING, &pattern, NULL},
-        {"seed", CLI_OPT_SEED, &seed, &has_seed},
-        {"json", CLI_OPT_FLAG, &json, NULL},
-        {"db", CLI_OPT_STRING, &db_path, NULL},
-        {"quiet", CLI_OPT_FLAG, &quiet, NULL},
+        { "pattern", CLI_OPT_STRING, &pattern, NULL }, { "seed", CLI_OPT_SEED, &seed, &has_seed },
+        { "json", CLI_OPT_FLAG, &json, NULL },         { "db", CLI_OPT_STRING, &db_path, NULL },
+        { "quiet", CLI_OPT_FLAG, &quiet, NULL },
     };
     const cli_spec spec = {
         .name = "run",
@@ -86,11 +83,11 @@ int cli_run_main(int argc, char **argv)
         return status;
     const char *file = argv[1];
 
-    sim_err err = {0};
+    sim_err       err = { 0 };
     scn_scenario *s = NULL;
-    db_conn *db = NULL;
-    cli_batch b = {.file = file, .nseeds = 1, .quiet = quiet, .stored = print_run};
-    run_state st = {.json = json, .quiet = quiet, .db_path = db_path};
+    db_conn      *db = NULL;
+    cli_batch     b = { .file = file, .nseeds = 1, .quiet = quiet, .stored = print_run };
+    run_state     st = { .json = json, .quiet = quiet, .db_path = db_path };
     b.ctx = &st;
     status = CLI_EXIT_FAIL;
     if (scn_load(file, &s, &err) < 0) {

@@ -26,50 +26,47 @@
 #include "expect.h"
 #include "sha256.h"
 
-static const char sweep_help[] =
-    "Run scenario FILE at every point of a grid of parameter values, each point with N\n"
-    "seeds, and store every run with its parameters in the results database. With objectives\n"
-    "(--slo) every point is checked against them (mean and 95% confidence interval over the\n"
-    "seeds); with --minimize PATH the smallest value of that parameter meeting every\n"
-    "objective at every point of the other dimensions is searched by bisection.\n"
-    "\n"
-    "The scenario's \"sweep\" section (scenarios/README.md, \"Sweeps\") gives the same\n"
-    "settings; options replace them (--vary and --slo replace the whole list).\n"
-    "\n"
-    "options:\n"
-    "  --vary PATH=VALUES  a dimension: a JSON path into the scenario and a list\n"
-    "                      (10ms,50ms,200ms; us-east-1,eu-west-1) or a range A..B:STEP\n"
-    "                      (8..64:8, 0.5..2:0.5, 10ms..100ms:10ms); repeat for a grid.\n"
-    "                      [*] varies every element: regions[*].servers=8..64:8\n"
-    "  --seeds N           runs per point, seeds S .. S+N-1 (S the scenario's seed)\n"
-    "  --pattern NAME      the pattern to run (needed when the scenario has several)\n"
-    "  --slo JSON          an objective, as an expectation: '{\"metric\": \"p99_ms\",\n"
-    "                      \"op\": \"write\", \"max\": 200}' (or an array of them); repeatable\n"
-    "  --minimize WHAT     a varied PATH: its smallest value meeting every objective at\n"
-    "                      every point of the other dimensions (bisection; assumes that\n"
-    "                      more of it never breaks an objective). A METRIC: the point\n"
-    "                      meeting every objective with the smallest mean of it\n"
-    "  --confidence C      bound (default): an objective holds when its whole 95% CI does\n"
-    "                      (mean + ci <= max, mean - ci >= min); mean: when the mean does\n"
-    "  --jobs J            worker processes (default: the number of cores)\n"
-    "  --shard K/N         run only points p with p % N == K - 1 (K from 1 to N); with\n"
-    "                      --minimize, the shard runs its whole part of the grid and the\n"
-    "                      minimum is found on the merged database (mrsim merge)\n"
-    "  --db PATH           results database (default: " CLI_DEFAULT_DB ")\n"
-    "  --quiet             no progress line\n"
-    "  -h, --help          show this help\n"
-    "\n"
-    "Runs already stored in the database for the same sweep (same scenario text, dimensions,\n"
-    "values, seeds and pattern) are reused, not run again. The report goes to stdout: one\n"
-    "line per point with each objective's mean +- 95% CI and PASS or FAIL, then the minimum.\n"
-    "\n"
-    "exit status: 0 done (and every expectation on min_found met), 1 a bad scenario or\n"
-    "sweep, a failed run or database write, or a failed expectation, 2 usage error\n";
+static const char sweep_help[]
+    = "Run scenario FILE at every point of a grid of parameter values, each point with N\n"
+      "seeds, and store every run with its parameters in the results database. With objectives\n"
+      "(--slo) every point is checked against them (mean and 95% confidence interval over the\n"
+      "seeds); with --minimize PATH the smallest value of that parameter meeting every\n"
+      "objective at every point of the other dimensions is searched by bisection.\n"
+      "\n"
+      "The scenario's \"sweep\" section (scenarios/README.md, \"Sweeps\") gives the same\n"
+      "settings; options replace them (--vary and --slo replace the whole list).\n"
+      "\n"
+      "options:\n"
+      "  --vary PATH=VALUES  a dimension: a JSON path into the scenario and a list\n"
+      "                      (10ms,50ms,200ms; us-east-1,eu-west-1) or a range A..B:STEP\n"
+      "                      (8..64:8, 0.5..2:0.5, 10ms..100ms:10ms); repeat for a grid.\n"
+      "                      [*] varies every element: regions[*].servers=8..64:8\n"
+      "  --seeds N           runs per point, seeds S .. S+N-1 (S the scenario's seed)\n"
+      "  --pattern NAME      the pattern to run (needed when the scenario has several)\n"
+      "  --slo JSON          an objective, as an expectation: '{\"metric\": \"p99_ms\",\n"
+      "                      \"op\": \"write\", \"max\": 200}' (or an array of them); repeatable\n"
+      "  --minimize WHAT     a varied PATH: its smallest value meeting every objective at\n"
+      "                      every point of the other dimensions (bisection; assumes that\n"
+      "                      more of it never breaks an objective). A METRIC: the point\n"
+      "                      meeting every objective with the smallest mean of it\n"
+      "  --confidence C      bound (default): an objective holds when its whole 95% CI does\n"
+      "                      (mean + ci <= max, mean - ci >= min); mean: when the mean does\n"
+      "  --jobs J            worker processes (default: the number of cores)\n"
+      "  --shard K/N         run only points p with p % N == K - 1 (K from 1 to N); with\n"
+      "                      --minimize, the shard runs its whole part of the grid and the\n"
+      "                      minimum is found on the merged database (mrsim merge)\n"
+      "  --db PATH           results database (default: " CLI_DEFAULT_DB ")\n"
+      "  --quiet             no progress line\n"
+      "  -h, --help          show this help\n"
+      "\n"
+      "Runs already stored in the database for the same sweep (same scenario text, dimensions,\n"
+      "values, seeds and pattern) are reused, not run again. The report goes to stdout: one\n"
+      "line per point with each objective's mean +- 95% CI and PASS or FAIL, then the minimum.\n"
+      "\n"
+      "exit status: 0 done (and every expectation on min_found met), 1 a bad scenario or\n"
+      "sweep, a failed run or database write, or a failed expectation, 2 usage error\n";
 
-bool sweep_mine(const sweep *s, size_t p)
-{
-    return p % s->shard_n == s->shard_k - 1;
-}
+bool sweep_mine(const sweep *s, size_t p) { return p % s->shard_n == s->shard_k - 1; }
 
 /* --- progress ----------------------------------------------------------------------- */
 
@@ -84,13 +81,12 @@ static void progress_draw(sweep *s, bool force)
     double el = t - s->started;
     size_t left = s->runs_total - s->runs_done;
     double eta = s->ran > 0 ? el / (double)s->ran * (double)left : NAN;
-    char line[160], when[32] = "?";
+    char   line[160], when[32] = "?";
     if (!isnan(eta))
         snprintf(when, sizeof when, eta < 60 ? "%.0fs" : "%.0fm%02.0fs",
                  eta < 60 ? eta : floor(eta / 60), eta < 60 ? 0.0 : fmod(eta, 60));
-    int n = snprintf(line, sizeof line, "sweep: runs %zu/%zu  points %zu/%zu  ETA %s",
-                     s->runs_done, s->runs_total, s->runs_done / s->nseeds,
-                     s->runs_total / s->nseeds, when);
+    int n = snprintf(line, sizeof line, "sweep: runs %zu/%zu  points %zu/%zu  ETA %s", s->runs_done,
+                     s->runs_total, s->runs_done / s->nseeds, s->runs_total / s->nseeds, when);
     size_t w = n < 0 ? 0 : (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
     fprintf(stderr, "\r%s%*s", line, s->width > w ? (int)(s->width - w) : 0, "");
     fflush(stderr);
@@ -118,26 +114,33 @@ static void sweep_info(const sweep *s, const char *hash, const char *dims, const
                        const char *started, db_sweep_info *i)
 {
     *i = (db_sweep_info){
-        .hash = hash, .scenario = s->base->name, .file = s->file, .pattern = s->sw->pattern,
-        .npoints = (int64_t)s->npoints, .nseeds = (int64_t)s->nseeds, .dims = dims,
-        .shard = shard, .started = started, .version = MRSIM_VERSION,
+        .hash = hash,
+        .scenario = s->base->name,
+        .file = s->file,
+        .pattern = s->sw->pattern,
+        .npoints = (int64_t)s->npoints,
+        .nseeds = (int64_t)s->nseeds,
+        .dims = dims,
+        .shard = shard,
+        .started = started,
+        .version = MRSIM_VERSION,
     };
 }
 
 /* Run job 'code' and store it in db (as sweep sweep_id). */
 static int run_one(const sweep *s, size_t code, db_conn *db, int64_t sweep_id, sim_err *err)
 {
-    size_t p = code / s->nseeds, k = code % s->nseeds;
+    size_t           p = code / s->nseeds, k = code % s->nseeds;
     const scn_sweep *sw = s->sw;
-    scn_scenario *pt = NULL;
-    run_result *r = NULL;
-    int rc = scn_sweep_point(s->base, p, &pt, err);
+    scn_scenario    *pt = NULL;
+    run_result      *r = NULL;
+    int              rc = scn_sweep_point(s->base, p, &pt, err);
     if (rc < 0)
         return rc;
     /* The pattern was checked against the base; a point has the same patterns unless a
      * --vary renamed one, which the lookup below catches. No pattern: the baseline (NULL). */
-    run_options ro = {.has_seed = true, .seed = s->base->seed + k};
-    int pi = sw->pattern ? scn_pattern_index(pt, sw->pattern) : pt->npatterns == 1 ? 0 : -1;
+    run_options ro = { .has_seed = true, .seed = s->base->seed + k };
+    int         pi = sw->pattern ? scn_pattern_index(pt, sw->pattern) : pt->npatterns == 1 ? 0 : -1;
     if (sw->pattern && pi < 0 && pt->npatterns > 0) {
         scn_free(pt);
         return sim_err_set(err, SIM_EINVAL, NULL, "point %zu has no pattern \"%s\"", p,
@@ -149,27 +152,36 @@ static int run_one(const sweep *s, size_t code, db_conn *db, int64_t sweep_id, s
     cli_utc_timestamp(started, sizeof started);
     double t0 = cli_wall_seconds();
     if ((rc = run_scenario(pt, &ro, &r, err)) == 0) {
-        size_t idx[SCN_SWEEP_MAX_DIMS];
+        size_t      idx[SCN_SWEEP_MAX_DIMS];
         const char *paths[SCN_SWEEP_MAX_DIMS], *values[SCN_SWEEP_MAX_DIMS];
-        double xs[SCN_SWEEP_MAX_DIMS];
-        char params[1024] = "";
-        size_t len = 0;
+        double      xs[SCN_SWEEP_MAX_DIMS];
+        char        params[1024] = "";
+        size_t      len = 0;
         scn_sweep_coords(sw, p, idx);
         for (size_t d = 0; d < sw->ndims; d++) {
             const scn_value *v = &sw->dims[d].values[idx[d]];
             paths[d] = sw->dims[d].path;
             values[d] = v->label;
             xs[d] = v->numeric ? v->x : NAN;
-            int w = snprintf(params + len, sizeof params - len, "%s%s=%s", d ? " " : "",
-                             paths[d], v->label);
-            len = w < 0 ? len : len + (size_t)w >= sizeof params ? sizeof params - 1
-                                                                  : len + (size_t)w;
+            int w = snprintf(params + len, sizeof params - len, "%s%s=%s", d ? " " : "", paths[d],
+                             v->label);
+            len = w < 0                            ? len
+                : len + (size_t)w >= sizeof params ? sizeof params - 1
+                                                   : len + (size_t)w;
         }
-        db_sweep_link link = {.sweep_id = sweep_id, .point = (int64_t)p, .k = (uint32_t)k,
-                              .seed = ro.seed, .params = params, .ndims = sw->ndims,
-                              .paths = paths, .values = values, .xs = xs};
-        db_run_info info = {.started = started, .wall_s = cli_wall_seconds() - t0,
-                            .version = MRSIM_VERSION, .sweep = &link};
+        db_sweep_link link = { .sweep_id = sweep_id,
+                               .point = (int64_t)p,
+                               .k = (uint32_t)k,
+                               .seed = ro.seed,
+                               .params = params,
+                               .ndims = sw->ndims,
+                               .paths = paths,
+                               .values = values,
+                               .xs = xs };
+        db_run_info   info = { .started = started,
+                               .wall_s = cli_wall_seconds() - t0,
+                               .version = MRSIM_VERSION,
+                               .sweep = &link };
         rc = db_write_run(db, r, &info, NULL, err);
     }
     run_result_free(r);
@@ -184,11 +196,11 @@ static int run_one(const sweep *s, size_t code, db_conn *db, int64_t sweep_id, s
 static int task(void *ctx, size_t i, FILE *out)
 {
     const sweep *s = ctx;
-    char path[PATH_MAX + 32];
+    char         path[PATH_MAX + 32];
     job_db_path(s, i, path, sizeof path);
-    sim_err err = {0};
-    db_conn *db = NULL;
-    int64_t id = 0;
+    sim_err       err = { 0 };
+    db_conn      *db = NULL;
+    int64_t       id = 0;
     db_sweep_info info;
     sweep_info(s, "job", "", NULL, NULL, &info);
     int rc = db_open(path, &db, &err);
@@ -208,7 +220,7 @@ static int task(void *ctx, size_t i, FILE *out)
 static int done(void *ctx, size_t i, int status, const char *bytes, size_t len)
 {
     sweep *s = ctx;
-    char path[PATH_MAX + 32];
+    char   path[PATH_MAX + 32];
     job_db_path(s, i, path, sizeof path);
     progress_clear(s);
     if (status != 0) {
@@ -221,17 +233,20 @@ static int done(void *ctx, size_t i, int status, const char *bytes, size_t len)
         unlink(path);
         return CLI_EXIT_FAIL;
     }
-    sim_err err = {0};
+    sim_err  err = { 0 };
     db_conn *src = NULL;
-    int rc = db_open(path, &src, &err);
+    int      rc = db_open(path, &src, &err);
     if (rc == 0 && (rc = db_begin(s->db, &err)) == 0) {
         int n = db_sweep_import(s->db, s->id, src, 1, -1, &err);
         if (n == 1) {
             rc = db_commit(s->db, &err);
         } else {
             db_rollback(s->db);
-            rc = n < 0 ? n : sim_err_set(&err, SIM_EIO, NULL, "a worker stored %d runs, "
-                                         "expected 1", n);
+            rc = n < 0 ? n
+                       : sim_err_set(&err, SIM_EIO, NULL,
+                                     "a worker stored %d runs, "
+                                     "expected 1",
+                                     n);
         }
     }
     db_close(src);
@@ -249,8 +264,8 @@ static int done(void *ctx, size_t i, int status, const char *bytes, size_t len)
 static int load_runs(void *ctx, const db_sweep_run *r)
 {
     sweep *s = ctx;
-    if (r->point >= 0 && (size_t)r->point < s->npoints && r->k >= 0 &&
-        (size_t)r->k < s->nseeds && s->run_of[r->point * (int64_t)s->nseeds + r->k] == 0)
+    if (r->point >= 0 && (size_t)r->point < s->npoints && r->k >= 0 && (size_t)r->k < s->nseeds
+        && s->run_of[r->point * (int64_t)s->nseeds + r->k] == 0)
         s->run_of[r->point * (int64_t)s->nseeds + r->k] = r->run_id;
     return 0;
 }
@@ -258,7 +273,7 @@ static int load_runs(void *ctx, const db_sweep_run *r)
 /* Refresh run_of from the database. */
 static int reload(sweep *s)
 {
-    sim_err err = {0};
+    sim_err err = { 0 };
     if (db_sweep_runs(s->db, s->id, load_runs, s, &err) < 0)
         return cli_print_error(&err);
     return 0;
@@ -302,7 +317,8 @@ int sweep_run_jobs(sweep *s, const size_t *jobs, size_t n)
             unlink(path);
         }
         if (rc == CLI_JOBS_INTERRUPTED) {
-            fprintf(stderr, "mrsim sweep: interrupted; the runs stored so far are kept, and "
+            fprintf(stderr,
+                    "mrsim sweep: interrupted; the runs stored so far are kept, and "
                     "the same command continues the sweep\n");
             status = 128 + signo;
         } else if (rc != 0) {
@@ -318,11 +334,11 @@ int sweep_run_jobs(sweep *s, const size_t *jobs, size_t n)
 /* "K/N" with 1 <= K <= N. */
 static bool parse_shard(const char *t, unsigned *k, unsigned *n)
 {
-    char *end = NULL;
+    char         *end = NULL;
     unsigned long a = strtoul(t, &end, 10);
     if (end == t || *end != '/' || t[0] == '-')
         return false;
-    const char *b = end + 1;
+    const char   *b = end + 1;
     unsigned long c = strtoul(b, &end, 10);
     if (end == b || *end || b[0] == '-' || a < 1 || c < 1 || a > c || c > 1000000)
         return false;
@@ -334,9 +350,9 @@ static bool parse_shard(const char *t, unsigned *k, unsigned *n)
 /* Open the results database and the sweep's rows, and read what is already stored. */
 static int open_sweep(sweep *s, const char *shard)
 {
-    sim_err err = {0};
-    char *canon = scn_sweep_canonical(s->base);
-    char hash[SHA256_HEX_LEN + 1], dims[2048] = "", started[40];
+    sim_err err = { 0 };
+    char   *canon = scn_sweep_canonical(s->base);
+    char    hash[SHA256_HEX_LEN + 1], dims[2048] = "", started[40];
     if (!canon) {
         fprintf(stderr, "mrsim sweep: out of memory\n");
         return CLI_EXIT_FAIL;
@@ -344,8 +360,7 @@ static int open_sweep(sweep *s, const char *shard)
     sha256_hex(canon, strlen(canon), hash);
     sim_free(canon);
     for (size_t d = 0, len = 0; d < s->sw->ndims; d++) {
-        int w = snprintf(dims + len, sizeof dims - len, "%s%s", d ? "\t" : "",
-                         s->sw->dims[d].path);
+        int w = snprintf(dims + len, sizeof dims - len, "%s%s", d ? "\t" : "", s->sw->dims[d].path);
         len = w < 0 || len + (size_t)w >= sizeof dims ? sizeof dims - 1 : len + (size_t)w;
     }
     cli_utc_timestamp(started, sizeof started);
@@ -355,9 +370,9 @@ static int open_sweep(sweep *s, const char *shard)
     char slo[4096] = "";
     for (size_t i = 0, len = 0; i < s->sw->nslo; i++) {
         const scn_expect *x = &s->sw->slo[i];
-        run_scope scope;
-        const char *key;
-        char lo[32] = "", hi[32] = "";
+        run_scope         scope;
+        const char       *key;
+        char              lo[32] = "", hi[32] = "";
         if (!expect_scope(x, &scope, &key))
             continue;
         if (x->has_min || x->has_equals)
@@ -371,8 +386,8 @@ static int open_sweep(sweep *s, const char *shard)
         len += (size_t)w;
     }
     info.slo = slo[0] ? slo : NULL;
-    if (cli_make_parent_dir(s->db_path, &err) < 0 || db_open(s->db_path, &s->db, &err) < 0 ||
-        db_sweep_open(s->db, &info, &s->id, &err) < 0)
+    if (cli_make_parent_dir(s->db_path, &err) < 0 || db_open(s->db_path, &s->db, &err) < 0
+        || db_sweep_open(s->db, &info, &s->id, &err) < 0)
         return cli_print_error(&err);
     if (!(s->run_of = sim_calloc(s->npoints * s->nseeds, sizeof *s->run_of))) {
         fprintf(stderr, "mrsim sweep: out of memory\n");
@@ -388,7 +403,7 @@ static int check_points(const sweep *s)
     for (size_t p = 0; p < s->npoints; p++) {
         if (!sweep_mine(s, p))
             continue;
-        sim_err err = {0};
+        sim_err       err = { 0 };
         scn_scenario *pt = NULL;
         if (scn_sweep_point(s->base, p, &pt, &err) < 0)
             return cli_print_error(&err);
@@ -399,21 +414,21 @@ static int check_points(const sweep *s)
 
 int cli_sweep_main(int argc, char **argv)
 {
-    cli_list vary = {0}, slo = {0};
-    const char *seeds_text = NULL, *pattern = NULL, *minimize = NULL, *confidence = NULL;
-    const char *jobs_text = NULL, *shard = NULL, *db_path = CLI_DEFAULT_DB;
-    bool quiet = false;
+    cli_list      vary = { 0 }, slo = { 0 };
+    const char   *seeds_text = NULL, *pattern = NULL, *minimize = NULL, *confidence = NULL;
+    const char   *jobs_text = NULL, *shard = NULL, *db_path = CLI_DEFAULT_DB;
+    bool          quiet = false;
     const cli_opt opts[] = {
-        {"vary", CLI_OPT_LIST, &vary, NULL},
-        {"slo", CLI_OPT_LIST, &slo, NULL},
-        {"seeds", CLI_OPT_STRING, &seeds_text, NULL},
-        {"pattern", CLI_OPT_STRING, &pattern, NULL},
-        {"minimize", CLI_OPT_STRING, &minimize, NULL},
-        {"confidence", CLI_OPT_STRING, &confidence, NULL},
-        {"jobs", CLI_OPT_STRING, &jobs_text, NULL},
-        {"shard", CLI_OPT_STRING, &shard, NULL},
-        {"db", CLI_OPT_STRING, &db_path, NULL},
-        {"quiet", CLI_OPT_FLAG, &quiet, NULL},
+        { "vary", CLI_OPT_LIST, &vary, NULL },
+        { "slo", CLI_OPT_LIST, &slo, NULL },
+        { "seeds", CLI_OPT_STRING, &seeds_text, NULL },
+        { "pattern", CLI_OPT_STRING, &pattern, NULL },
+        { "minimize", CLI_OPT_STRING, &minimize, NULL },
+        { "confidence", CLI_OPT_STRING, &confidence, NULL },
+        { "jobs", CLI_OPT_STRING, &jobs_text, NULL },
+        { "shard", CLI_OPT_STRING, &shard, NULL },
+        { "db", CLI_OPT_STRING, &db_path, NULL },
+        { "quiet", CLI_OPT_FLAG, &quiet, NULL },
     };
     const cli_spec spec = {
         .name = "sweep",
@@ -430,17 +445,29 @@ int cli_sweep_main(int argc, char **argv)
     int status = cli_parse(&spec, argc, argv, &nops);
     if (status != CLI_CONTINUE)
         return status;
-    uint64_t u = 0;
-    scn_sweep_args a = {.vary = vary.v, .nvary = vary.n, .slo = slo.v, .nslo = slo.n,
-                        .pattern = pattern, .minimize = minimize, .confidence = confidence};
+    uint64_t       u = 0;
+    scn_sweep_args a = { .vary = vary.v,
+                         .nvary = vary.n,
+                         .slo = slo.v,
+                         .nslo = slo.n,
+                         .pattern = pattern,
+                         .minimize = minimize,
+                         .confidence = confidence };
     if (seeds_text) {
         if (cli_parse_seed(seeds_text, &u) < 0 || u < 1 || u > SCN_SWEEP_MAX_SEEDS)
-            return cli_usage_error(&spec, "--seeds: expected an integer from 1 to %d, got "
-                                   "'%s'", SCN_SWEEP_MAX_SEEDS, seeds_text);
+            return cli_usage_error(&spec,
+                                   "--seeds: expected an integer from 1 to %d, got "
+                                   "'%s'",
+                                   SCN_SWEEP_MAX_SEEDS, seeds_text);
         a.seeds = (uint32_t)u;
     }
-    sweep s = {.file = argv[1], .db_path = db_path, .shard_k = 1, .shard_n = 1,
-               .jobs = cli_default_jobs(), .quiet = quiet, .started = cli_wall_seconds()};
+    sweep s = { .file = argv[1],
+                .db_path = db_path,
+                .shard_k = 1,
+                .shard_n = 1,
+                .jobs = cli_default_jobs(),
+                .quiet = quiet,
+                .started = cli_wall_seconds() };
     if (jobs_text) {
         if (cli_parse_seed(jobs_text, &u) < 0 || u < 1 || u > CLI_JOBS_MAX)
             return cli_usage_error(&spec, "--jobs: expected an integer from 1 to %d, got '%s'",
@@ -448,12 +475,11 @@ int cli_sweep_main(int argc, char **argv)
         s.jobs = (int)u;
     }
     if (shard && !parse_shard(shard, &s.shard_k, &s.shard_n))
-        return cli_usage_error(&spec, "--shard: expected K/N with 1 <= K <= N, got '%s'",
-                               shard);
+        return cli_usage_error(&spec, "--shard: expected K/N with 1 <= K <= N, got '%s'", shard);
     if (s.shard_n == 1)
-        shard = NULL;                         /* 1/1 is the whole sweep */
+        shard = NULL; /* 1/1 is the whole sweep */
 
-    sim_err err = {0};
+    sim_err err = { 0 };
     status = CLI_EXIT_FAIL;
     if (scn_load(s.file, &s.base, &err) < 0 || scn_sweep_override(s.base, &a, &err) < 0) {
         if (!err.file[0])

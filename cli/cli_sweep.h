@@ -19,25 +19,25 @@
 #include "scn-vary.h"
 
 typedef struct sweep {
-    const char   *file;                       /* the scenario file */
-    scn_scenario *base;                       /* owned; base->sweep is the sweep */
-    const scn_sweep *sw;                      /* base->sweep */
-    size_t        npoints, nseeds;
-    db_conn      *db;                         /* owned */
-    const char   *db_path;
-    int64_t       id;                         /* sweeps.id */
-    int64_t      *run_of;                     /* [npoints * nseeds], 0 = not stored */
-    unsigned      shard_k, shard_n;           /* this shard, 1-based; 1/1 = the whole */
-    int           jobs;                       /* worker processes */
-    bool          quiet;
-    char          tmpdir[PATH_MAX];           /* the workers' databases, "" until made */
+    const char      *file; /* the scenario file */
+    scn_scenario    *base; /* owned; base->sweep is the sweep */
+    const scn_sweep *sw;   /* base->sweep */
+    size_t           npoints, nseeds;
+    db_conn         *db; /* owned */
+    const char      *db_path;
+    int64_t          id;               /* sweeps.id */
+    int64_t         *run_of;           /* [npoints * nseeds], 0 = not stored */
+    unsigned         shard_k, shard_n; /* this shard, 1-based; 1/1 = the whole */
+    int              jobs;             /* worker processes */
+    bool             quiet;
+    char             tmpdir[PATH_MAX]; /* the workers' databases, "" until made */
     /* the batch being run */
-    const size_t *batch;                      /* job codes */
+    const size_t *batch; /* job codes */
     size_t        nbatch;
-    size_t        runs_done, runs_total;      /* progress over the whole invocation */
-    size_t        ran;                        /* runs made by this invocation */
-    double        started;                    /* wall s */
-    size_t        width;                      /* progress line on screen, characters */
+    size_t        runs_done, runs_total; /* progress over the whole invocation */
+    size_t        ran;                   /* runs made by this invocation */
+    double        started;               /* wall s */
+    size_t        width;                 /* progress line on screen, characters */
     double        last_draw;
 } sweep;
 

@@ -27,12 +27,12 @@
 #include "stat.h"
 
 typedef struct fig {
-    double mean, ci;                          /* NaN mean: something was not measured */
+    double mean, ci; /* NaN mean: something was not measured */
     bool   holds;
 } fig;
 
 /* The figures shown when the sweep has no objectives. */
-static const scn_expect default_figs[] = {{.metric = "availability"}, {.metric = "p99_ms"}};
+static const scn_expect default_figs[] = { { .metric = "availability" }, { .metric = "p99_ms" } };
 
 static const scn_expect *figs_of(const sweep *s, size_t *n)
 {
@@ -47,11 +47,11 @@ static const scn_expect *figs_of(const sweep *s, size_t *n)
 /* Objective x at point p over its seeds (all stored). */
 static int point_fig(sweep *s, size_t p, const scn_expect *x, fig *f)
 {
-    double v[SCN_SWEEP_MAX_SEEDS];
-    run_scope scope;
+    double      v[SCN_SWEEP_MAX_SEEDS];
+    run_scope   scope;
     const char *key;
-    sim_err err = {0};
-    char desc[256];
+    sim_err     err = { 0 };
+    char        desc[256];
     if (!expect_scope(x, &scope, &key)) {
         expect_describe(x, desc, sizeof desc);
         fprintf(stderr, "%s: %s: give \"op\" or \"region\", not both\n", s->file, desc);
@@ -71,15 +71,15 @@ static int point_fig(sweep *s, size_t p, const scn_expect *x, fig *f)
             return CLI_EXIT_FAIL;
         }
     }
-    *f = (fig){.mean = NAN, .ci = NAN};
+    *f = (fig){ .mean = NAN, .ci = NAN };
     bool nan = false;
     for (size_t k = 0; k < s->nseeds; k++)
         nan = nan || isnan(v[k]);
     if (!nan)
         stat_ci95(v, s->nseeds, &f->mean, &f->ci);
-    f->holds = s->sw->confidence == SCN_CONF_MEAN ? expect_meets(x, f->mean)
-                                                  : expect_meets_ci(x, f->mean - f->ci,
-                                                                    f->mean + f->ci);
+    f->holds = s->sw->confidence == SCN_CONF_MEAN
+        ? expect_meets(x, f->mean)
+        : expect_meets_ci(x, f->mean - f->ci, f->mean + f->ci);
     return 0;
 }
 
@@ -133,8 +133,8 @@ static void point_params(const sweep *s, size_t p, char *buf, size_t n)
 /* One report line for point p: its parameters, each figure "metric=mean±ci", PASS/FAIL. */
 static int print_point(sweep *s, size_t p)
 {
-    char params[1024], desc[256];
-    size_t nf;
+    char              params[1024], desc[256];
+    size_t            nf;
     const scn_expect *figs = figs_of(s, &nf);
     point_params(s, p, params, sizeof params);
     printf("%s", params);
@@ -146,15 +146,15 @@ static int print_point(sweep *s, size_t p)
             return rc;
         all = all && f.holds;
         expect_describe(&figs[i], desc, sizeof desc);
-        char *sp = strchr(desc, ' ');          /* the metric and its filters, no bounds */
+        char *sp = strchr(desc, ' '); /* the metric and its filters, no bounds */
         if (sp)
             *sp = '\0';
         printf("  %s=%.6g±%.2g", desc, f.mean, f.ci);
     }
     if (s->sw->minimize && s->sw->minimize_dim < 0) {
-        fig f;
-        scn_expect m = {.metric = s->sw->minimize};
-        int rc = point_fig(s, p, &m, &f);
+        fig        f;
+        scn_expect m = { .metric = s->sw->minimize };
+        int        rc = point_fig(s, p, &m, &f);
         if (rc)
             return rc;
         printf("  %s=%.6g±%.2g", m.metric, f.mean, f.ci);
@@ -179,9 +179,9 @@ static int print_points(sweep *s, const bool *evaluated)
 static int bisect(sweep *s, bool *evaluated, long *found, size_t *npts)
 {
     const scn_sweep *sw = s->sw;
-    size_t md = (size_t)sw->minimize_dim, nv = sw->dims[md].nvalues;
-    size_t per = s->npoints / nv;
-    size_t *pts = sim_calloc(per, sizeof *pts);
+    size_t           md = (size_t)sw->minimize_dim, nv = sw->dims[md].nvalues;
+    size_t           per = s->npoints / nv;
+    size_t          *pts = sim_calloc(per, sizeof *pts);
     if (!pts)
         return CLI_EXIT_FAIL;
     /* Estimate for the progress line: 1 + ceil(log2 nv) candidates. */
@@ -211,7 +211,7 @@ static int bisect(sweep *s, bool *evaluated, long *found, size_t *npts)
             fprintf(stderr, "%s=%s: %s\n", sw->dims[md].path, sw->dims[md].values[cand].label,
                     ok ? "every objective holds" : "an objective fails");
         if (first && !ok)
-            break;                            /* the largest value fails: none passes */
+            break; /* the largest value fails: none passes */
         if (ok) {
             *found = cand;
             hi = cand;
@@ -232,10 +232,10 @@ static int bisect(sweep *s, bool *evaluated, long *found, size_t *npts)
 static int check_expects(const sweep *s, double value)
 {
     char desc[256];
-    int status = 0;
+    int  status = 0;
     for (size_t i = 0; i < s->sw->nexpects; i++) {
         const scn_expect *x = &s->sw->expects[i];
-        bool ok = expect_meets(x, value);
+        bool              ok = expect_meets(x, value);
         expect_describe(x, desc, sizeof desc);
         printf("%s %s  %s  (measured %s%.10g)\n", ok ? "PASS " : "FAIL ", s->file, desc,
                isnan(value) ? "nothing, " : "", value);
@@ -253,13 +253,13 @@ static const char *conf_text(const sweep *s)
 int sweep_evaluate(sweep *s)
 {
     const scn_sweep *sw = s->sw;
-    bool *evaluated = sim_calloc(s->npoints, sizeof *evaluated);
-    size_t *pts = sim_calloc(s->npoints, sizeof *pts);
-    int rc = CLI_EXIT_FAIL;
+    bool            *evaluated = sim_calloc(s->npoints, sizeof *evaluated);
+    size_t          *pts = sim_calloc(s->npoints, sizeof *pts);
+    int              rc = CLI_EXIT_FAIL;
     if (!evaluated || !pts)
         goto done;
-    bool search = sw->minimize_dim >= 0 && s->shard_n == 1;
-    long found = -1;
+    bool   search = sw->minimize_dim >= 0 && s->shard_n == 1;
+    long   found = -1;
     size_t per = 0;
     if (search) {
         if ((rc = bisect(s, evaluated, &found, &per)) != 0)
@@ -291,19 +291,19 @@ int sweep_evaluate(sweep *s)
         } else {
             value = d->values[found].x;
             printf("minimum: %s=%s (every objective holds at all %zu points of the other "
-                   "dimensions, judged by %s over %zu seeds", d->path, d->values[found].label,
-                   per, conf_text(s), s->nseeds);
-            if (found > 0)                   /* bisection tried found - 1: it failed */
+                   "dimensions, judged by %s over %zu seeds",
+                   d->path, d->values[found].label, per, conf_text(s), s->nseeds);
+            if (found > 0) /* bisection tried found - 1: it failed */
                 printf("; %s=%s fails", d->path, d->values[found - 1].label);
             printf(")\n");
         }
     } else if (sw->minimize) {
-        long best = -1;
-        fig bf = {0};
-        scn_expect m = {.metric = sw->minimize};
+        long       best = -1;
+        fig        bf = { 0 };
+        scn_expect m = { .metric = sw->minimize };
         for (size_t p = 0; p < s->npoints; p++) {
             bool h;
-            fig f;
+            fig  f;
             if ((rc = point_holds(s, p, &h)) != 0 || (rc = point_fig(s, p, &m, &f)) != 0)
                 goto done;
             if (h && !isnan(f.mean) && (best < 0 || f.mean < bf.mean))
@@ -316,8 +316,8 @@ int sweep_evaluate(sweep *s)
             point_params(s, (size_t)best, params, sizeof params);
             value = bf.mean;
             printf("minimum: %s=%.10g±%.2g at %s (every objective holds there, judged by %s "
-                   "over %zu seeds)\n", m.metric, bf.mean, bf.ci, params, conf_text(s),
-                   s->nseeds);
+                   "over %zu seeds)\n",
+                   m.metric, bf.mean, bf.ci, params, conf_text(s), s->nseeds);
         }
     }
     rc = check_expects(s, value);

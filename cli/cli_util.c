@@ -44,7 +44,7 @@ int cli_parse_seed(const char *text, uint64_t *out)
     if (!text || !isdigit((unsigned char)text[0]))
         return SIM_EINVAL;
     errno = 0;
-    char *end = NULL;
+    char              *end = NULL;
     unsigned long long v = strtoull(text, &end, 10);
     if (*end != '\0')
         return SIM_EINVAL;
@@ -71,15 +71,13 @@ static int set_opt(const cli_spec *spec, const cli_opt *o, const char *value)
         break;
     case CLI_OPT_STRING:
         if (value[0] == '\0')
-            return cli_usage_error(spec, "--%s: expected a value, got an empty string",
-                                   o->name);
+            return cli_usage_error(spec, "--%s: expected a value, got an empty string", o->name);
         *(const char **)o->dest = value;
         break;
     case CLI_OPT_LIST: {
         cli_list *l = o->dest;
         if (value[0] == '\0')
-            return cli_usage_error(spec, "--%s: expected a value, got an empty string",
-                                   o->name);
+            return cli_usage_error(spec, "--%s: expected a value, got an empty string", o->name);
         if (l->n == CLI_LIST_MAX)
             return cli_usage_error(spec, "--%s: at most %d times", o->name, CLI_LIST_MAX);
         l->v[l->n++] = value;
@@ -98,12 +96,12 @@ static int set_opt(const cli_spec *spec, const cli_opt *o, const char *value)
 
 int cli_parse(const cli_spec *spec, int argc, char **argv, int *noperands)
 {
-    int nops = 0;
+    int  nops = 0;
     bool options_done = false;
     for (int i = 1; i < argc; i++) {
         char *a = argv[i];
         if (options_done || a[0] != '-' || a[1] == '\0') {
-            argv[1 + nops++] = a;             /* 1 + nops <= i: never overwrites unread */
+            argv[1 + nops++] = a; /* 1 + nops <= i: never overwrites unread */
             continue;
         }
         if (strcmp(a, "--") == 0) {
@@ -116,9 +114,9 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, int *noperands)
         }
         if (a[1] != '-')
             return cli_usage_error(spec, "unknown option '%s'", a);
-        const char *name = a + 2;
-        const char *eq = strchr(name, '=');
-        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        const char    *name = a + 2;
+        const char    *eq = strchr(name, '=');
+        size_t         len = eq ? (size_t)(eq - name) : strlen(name);
         const cli_opt *o = find_opt(spec, name, len);
         if (!o)
             return cli_usage_error(spec, "unknown option '--%.*s'", (int)len, name);
@@ -140,8 +138,7 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, int *noperands)
     if (nops < spec->min_operands)
         return cli_usage_error(spec, "missing %s", spec->operands);
     if (spec->max_operands >= 0 && nops > spec->max_operands)
-        return cli_usage_error(spec, "unexpected argument '%s'",
-                               argv[1 + spec->max_operands]);
+        return cli_usage_error(spec, "unexpected argument '%s'", argv[1 + spec->max_operands]);
     *noperands = nops;
     return CLI_CONTINUE;
 }
@@ -169,18 +166,18 @@ int cli_make_parent_dir(const char *path, sim_err *err)
 {
     const char *slash = strrchr(path, '/');
     if (!slash || slash == path)
-        return 0;                             /* the current directory, or "/" */
+        return 0; /* the current directory, or "/" */
     char dir[4096];
     if ((size_t)(slash - path) >= sizeof dir)
-        return 0;                             /* let the database open report it */
+        return 0; /* let the database open report it */
     memcpy(dir, path, (size_t)(slash - path));
     dir[slash - path] = '\0';
     struct stat st;
     if (stat(dir, &st) == 0)
-        return 0;                             /* a non-directory fails at open, clearly */
+        return 0; /* a non-directory fails at open, clearly */
     if (errno != ENOENT)
         goto fail;
-    if (mkdir(dir, 0777) == 0 || errno == EEXIST)   /* EEXIST: a parallel run made it */
+    if (mkdir(dir, 0777) == 0 || errno == EEXIST) /* EEXIST: a parallel run made it */
         return 0;
 fail:
     sim_err_set(err, SIM_EIO, NULL, "cannot create the directory for %s: %s", path,
@@ -202,7 +199,7 @@ double cli_wall_seconds(void)
 void cli_utc_timestamp(char *buf, size_t n)
 {
     struct timespec ts;
-    struct tm tm;
+    struct tm       tm;
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
     char date[32];
@@ -215,8 +212,8 @@ void cli_utc_timestamp(char *buf, size_t n)
 
 /* --- progress ----------------------------------------------------------------------- */
 
-#define PROGRESS_AFTER_S  1.0                 /* no line for runs shorter than this */
-#define PROGRESS_REDRAW_S 0.1                 /* at most ten redraws a second */
+#define PROGRESS_AFTER_S  1.0 /* no line for runs shorter than this */
+#define PROGRESS_REDRAW_S 0.1 /* at most ten redraws a second */
 
 void cli_progress_start(cli_progress *p, bool quiet)
 {
@@ -273,8 +270,8 @@ void cli_progress_update(void *ctx, sim_time now, sim_time end, uint64_t events)
     format_rate((double)events / elapsed, rate, sizeof rate);
     format_seconds(frac > 0 ? elapsed * (1 - frac) / frac : NAN, eta, sizeof eta);
     char line[160];
-    int len = snprintf(line, sizeof line, "simulated %s / %s  %5.1f%%  %s events/s  ETA %s",
-                       done, total, 100 * frac, rate, eta);
+    int  len = snprintf(line, sizeof line, "simulated %s / %s  %5.1f%%  %s events/s  ETA %s", done,
+                        total, 100 * frac, rate, eta);
     size_t w = len < 0 ? 0 : (size_t)len < sizeof line ? (size_t)len : sizeof line - 1;
     /* Pad over what is left of a longer previous line. */
     fprintf(stderr, "\r%s%*s", line, p->width > w ? (int)(p->width - w) : 0, "");
@@ -296,7 +293,7 @@ run_options cli_run_options(cli_progress *p)
     run_options o = {
         .progress = cli_progress_update,
         .progress_ctx = p,
-        .progress_every = 0,                  /* run.c's default: 1% of the duration */
+        .progress_every = 0, /* run.c's default: 1% of the duration */
     };
     return o;
 }
@@ -308,9 +305,9 @@ run_options cli_run_options(cli_progress *p)
  * each usually under the second after which cli_progress draws anything. */
 typedef struct batch_progress {
     cli_progress bar;
-    size_t       done;                        /* runs finished */
-    size_t       total;                       /* runs to do */
-    uint64_t     events_done;                 /* engine events of the finished runs */
+    size_t       done;        /* runs finished */
+    size_t       total;       /* runs to do */
+    uint64_t     events_done; /* engine events of the finished runs */
 } batch_progress;
 
 static void batch_progress_update(void *ctx, sim_time now, sim_time end, uint64_t events)
@@ -319,8 +316,8 @@ static void batch_progress_update(void *ctx, sim_time now, sim_time end, uint64_
     /* When total * end would overflow (days of simulated time times thousands of seeds),
      * show the current run alone. */
     if (end > 0 && bp->total <= (size_t)(SIM_TIME_MAX / end))
-        cli_progress_update(&bp->bar, (sim_time)bp->done * end + now,
-                            (sim_time)bp->total * end, bp->events_done + events);
+        cli_progress_update(&bp->bar, (sim_time)bp->done * end + now, (sim_time)bp->total * end,
+                            bp->events_done + events);
     else
         cli_progress_update(&bp->bar, now, end, events);
 }
@@ -331,7 +328,7 @@ void cli_batch_all_patterns(cli_batch *b, const scn_scenario *s)
     for (size_t i = 0; i < s->npatterns; i++)
         b->patterns[b->npatterns++] = &s->patterns[i];
     if (b->npatterns == 0)
-        b->patterns[b->npatterns++] = NULL;   /* the independent-regions baseline */
+        b->patterns[b->npatterns++] = NULL; /* the independent-regions baseline */
 }
 
 int cli_batch_run(cli_batch *b, sim_err *err)
@@ -343,10 +340,10 @@ int cli_batch_run(cli_batch *b, sim_err *err)
     if (!b->runs)
         return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory for %zu runs", total);
 
-    batch_progress bp = {.total = total};
+    batch_progress bp = { .total = total };
     cli_progress_start(&bp.bar, b->quiet);
     double t_all = cli_wall_seconds();
-    int rc = 0;
+    int    rc = 0;
     for (size_t p = 0; p < b->npatterns; p++) {
         for (size_t k = 0; k < b->nseeds; k++) {
             run_options ro = cli_run_options(&bp.bar);
@@ -366,8 +363,8 @@ int cli_batch_run(cli_batch *b, sim_err *err)
                 goto done;
             }
             run_result *r = b->runs[b->nruns++];
-            db_run_info info = {.started = started, .wall_s = wall, .version = MRSIM_VERSION};
-            int64_t run_id = 0;
+            db_run_info info = { .started = started, .wall_s = wall, .version = MRSIM_VERSION };
+            int64_t     run_id = 0;
             if ((rc = db_write_run(b->db, r, &info, &run_id, err)) < 0)
                 goto done;
             if (b->nruns == 1)

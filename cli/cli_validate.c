@@ -9,15 +9,15 @@
 #include "cli.h"
 #include "scn.h"
 
-static const char validate_help[] =
-    "Load and check each scenario FILE without running it: JSON syntax, every field's type,\n"
-    "range and unit, and the names scenarios refer to. Prints \"FILE: ok\" on stdout for\n"
-    "each good file and \"file: path: message\" on stderr for each bad one.\n"
-    "\n"
-    "options:\n"
-    "  -h, --help  show this help\n"
-    "\n"
-    "exit status: 0 every file is valid, 1 some file is not, 2 usage error\n";
+static const char validate_help[]
+    = "Load and check each scenario FILE without running it: JSON syntax, every field's type,\n"
+      "range and unit, and the names scenarios refer to. Prints \"FILE: ok\" on stdout for\n"
+      "each good file and \"file: path: message\" on stderr for each bad one.\n"
+      "\n"
+      "options:\n"
+      "  -h, --help  show this help\n"
+      "\n"
+      "exit status: 0 every file is valid, 1 some file is not, 2 usage error\n";
 
 int cli_validate_main(int argc, char **argv)
 {
@@ -36,7 +36,7 @@ int cli_validate_main(int argc, char **argv)
 
     status = CLI_EXIT_OK;
     for (int i = 1; i <= nops; i++) {
-        sim_err err = {0};
+        sim_err       err = { 0 };
         scn_scenario *s = NULL;
         if (scn_load(argv[i], &s, &err) < 0) {
             /* Keep stdout and stderr in order for a reader of both. */

@@ -11,17 +11,18 @@
 static const struct command {
     const char *name;
     int (*main)(int argc, char **argv);
-    const char *summary;                      /* one line for the top-level usage */
+    const char *summary; /* one line for the top-level usage */
 } commands[] = {
-    {"run", cli_run_main, "run a scenario once and store the run in the results database"},
-    {"compare", cli_compare_main, "run every pattern and show them side by side, best marked"},
-    {"validate", cli_validate_main, "check scenario files without running them"},
-    {"check", cli_check_main, "run scenarios and check their expectations (for CI)"},
-    {"plot", cli_plot_main, "plot stored runs with gnuplot (PNG or SVG)"},
-    {"report", cli_report_main, "write one self-contained HTML page: scenario, table, plots"},
-    {"sweep", cli_sweep_main, "run a scenario over a grid of parameters; find the smallest "
-     "that meets an SLO"},
-    {"merge", cli_merge_main, "combine the databases of a sweep's shards into one"},
+    { "run", cli_run_main, "run a scenario once and store the run in the results database" },
+    { "compare", cli_compare_main, "run every pattern and show them side by side, best marked" },
+    { "validate", cli_validate_main, "check scenario files without running them" },
+    { "check", cli_check_main, "run scenarios and check their expectations (for CI)" },
+    { "plot", cli_plot_main, "plot stored runs with gnuplot (PNG or SVG)" },
+    { "report", cli_report_main, "write one self-contained HTML page: scenario, table, plots" },
+    { "sweep", cli_sweep_main,
+      "run a scenario over a grid of parameters; find the smallest "
+      "that meets an SLO" },
+    { "merge", cli_merge_main, "combine the databases of a sweep's shards into one" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -33,7 +34,8 @@ static void usage(FILE *out)
           "\n"
           "mrsim simulates multi-region architectures deterministically.\n"
           "\n"
-          "commands:\n", out);
+          "commands:\n",
+          out);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fputs("  help       show this help; 'mrsim help COMMAND' shows a command's help\n", out);
@@ -54,8 +56,8 @@ int main(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     const char *name = argv[1];
-    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
-        (strcmp(name, "help") == 0 && argc == 2)) {
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0
+        || (strcmp(name, "help") == 0 && argc == 2)) {
         usage(stdout);
         return cli_finish_stdout(CLI_EXIT_OK);
     }
@@ -74,8 +76,8 @@ int main(int argc, char **argv)
             usage(stderr);
             return CLI_EXIT_USAGE;
         }
-        char help_flag[] = "--help";
-        char *sub_argv[] = {argv[2], help_flag, NULL};
+        char  help_flag[] = "--help";
+        char *sub_argv[] = { argv[2], help_flag, NULL };
         return c->main(2, sub_argv);
     }
     const struct command *c = find_command(name);

@@ -52,10 +52,10 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *mrsim = argv[1], *out = argv[2], *file = argv[3];
-    int nopt = argc - 4;
+    int         nopt = argc - 4;
     /* mrsim sweep FILE OPTIONS... --shard K/N --db SHARD NULL */
     char **sv = calloc((size_t)nopt + 9, sizeof *sv);
-    char shard[32], db[4096];
+    char   shard[32], db[4096];
     if (!sv) {
         MPI_Abort(MPI_COMM_WORLD, 1);
         return 1;
@@ -73,14 +73,14 @@ int main(int argc, char **argv)
     sv[k++] = "--db";
     sv[k++] = db;
     sv[k] = NULL;
-    unlink(db);                               /* a shard starts empty: no stale runs */
+    unlink(db); /* a shard starts empty: no stale runs */
     int mine = run(sv) != 0, any = 0;
     MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     int status = any ? 1 : 0;
     if (rank == 0 && !any) {
         /* mrsim merge OUT SHARD-1 .. SHARD-N */
         char **mv = calloc((size_t)size + 4, sizeof *mv);
-        char (*names)[4096] = calloc((size_t)size, sizeof *names);
+        char(*names)[4096] = calloc((size_t)size, sizeof *names);
         if (!mv || !names)
             MPI_Abort(MPI_COMM_WORLD, 1);
         mv[0] = (char *)mrsim;
@@ -93,9 +93,9 @@ int main(int argc, char **argv)
         status = run(mv);
         /* The report of the whole sweep, from the merged database (runs nothing). */
         if (status == 0) {
-            sv[k - 4] = NULL;                 /* drop --shard and --db ... */
+            sv[k - 4] = NULL; /* drop --shard and --db ... */
             char *rv[4096];
-            int j = 0;
+            int   j = 0;
             for (int i = 0; sv[i] && j < 4090; i++)
                 rv[j++] = sv[i];
             rv[j++] = "--db";

@@ -26,43 +26,43 @@
 /* Counts of the requests that ended in one (region, operation). */
 typedef struct cell {
     uint64_t   requests, ok, timeouts, rejected, failed, no_region;
-    stat_hist *latency;                       /* ok requests, ns */
+    stat_hist *latency; /* ok requests, ns */
 } cell;
 
 typedef struct world {
     const scn_scenario *scn;
     const scn_pattern  *pat;
-    sim_engine     *engine;
-    topo           *topo;
-    net            *net;
-    region        **regions;
-    store         **stores;
-    clock_state    *clocks;
-    uint8_t        *rank;                     /* alphabetical rank of each region's name */
-    oracle         *oracle;
-    wl             *wl;
-    dp             *dp;
-    repl           *repl;
-    health         *health;                   /* NULL without routing.health */
-    route          *route;                    /* NULL without DNS routing */
-    mon            *mon;
-    dr             *dr;                       /* NULL: no failover controller */
-    failwatch      *failwatch;                /* with dr */
-    fault_timeline *faults;
-    double          detect_sum_s;             /* region_down faults the health view caught: */
-    uint64_t        detected;                 /* ... total and count of their delays */
-    uint64_t        false_downs;              /* view flips to unhealthy of a region up */
-    bool           *fault_detected;           /* per fault */
-    cell           *cells;                    /* nregions x SCN_OP_COUNT */
-    uint32_t       *by_client;                /* per client, per monitor interval (by the
+    sim_engine         *engine;
+    topo               *topo;
+    net                *net;
+    region            **regions;
+    store             **stores;
+    clock_state        *clocks;
+    uint8_t            *rank; /* alphabetical rank of each region's name */
+    oracle             *oracle;
+    wl                 *wl;
+    dp                 *dp;
+    repl               *repl;
+    health             *health; /* NULL without routing.health */
+    route              *route;  /* NULL without DNS routing */
+    mon                *mon;
+    dr                 *dr;        /* NULL: no failover controller */
+    failwatch          *failwatch; /* with dr */
+    fault_timeline     *faults;
+    double              detect_sum_s;   /* region_down faults the health view caught: */
+    uint64_t            detected;       /* ... total and count of their delays */
+    uint64_t            false_downs;    /* view flips to unhealthy of a region up */
+    bool               *fault_detected; /* per fault */
+    cell               *cells;          /* nregions x SCN_OP_COUNT */
+    uint32_t           *by_client;      /* per client, per monitor interval (by the
                                                  time requests end): requests, ok */
-    size_t          nslots;                   /* intervals per client */
-    run_result     *result;
-    size_t          log_cap;
-    sim_err        *err;
-    const run_options *opts;
-    sim_time        progress_every;
-    uint64_t        progress_ticks;           /* engine events spent on progress reports */
+    size_t              nslots;         /* intervals per client */
+    run_result         *result;
+    size_t              log_cap;
+    sim_err            *err;
+    const run_options  *opts;
+    sim_time            progress_every;
+    uint64_t            progress_ticks; /* engine events spent on progress reports */
 } world;
 
 /* The metrics (whole run, per operation, per region) and the monitor's series of a finished

@@ -14,14 +14,14 @@ static int add_metric(run_result *r, size_t *cap, run_scope scope, const char *k
                       const char *name, double value)
 {
     if (r->nmetrics == *cap) {
-        size_t n = *cap ? *cap * 2 : 64;
+        size_t      n = *cap ? *cap * 2 : 64;
         run_metric *m = sim_realloc(r->metrics, n * sizeof *m);
         if (!m)
             return SIM_ENOMEM;
         r->metrics = m;
         *cap = n;
     }
-    r->metrics[r->nmetrics++] = (run_metric){scope, key, name, value};
+    r->metrics[r->nmetrics++] = (run_metric){ scope, key, name, value };
     return 0;
 }
 
@@ -30,27 +30,30 @@ static int add_metric(run_result *r, size_t *cap, run_scope scope, const char *k
 static int add_request_metrics(world *w, size_t *cap, run_scope scope, const char *key,
                                const cell *sum, double utilization)
 {
-    run_result *r = w->result;
+    run_result      *r = w->result;
     const stat_hist *h = sum->latency;
-    double window_s = sim_time_s(w->scn->duration - w->scn->warmup);
-    const struct { const char *name; double value; } m[] = {
-        {"requests", (double)sum->requests},
-        {"ok", (double)sum->ok},
-        {"errors", (double)(sum->requests - sum->ok)},
-        {"timeouts", (double)sum->timeouts},
-        {"rejected", (double)sum->rejected},
-        {"failed", (double)sum->failed},
-        {"no_region", (double)sum->no_region},
-        {"availability", sum->requests ? (double)sum->ok / (double)sum->requests : 1.0},
-        {"throughput_rps", (double)sum->ok / window_s},
+    double           window_s = sim_time_s(w->scn->duration - w->scn->warmup);
+    const struct {
+        const char *name;
+        double      value;
+    } m[] = {
+        { "requests", (double)sum->requests },
+        { "ok", (double)sum->ok },
+        { "errors", (double)(sum->requests - sum->ok) },
+        { "timeouts", (double)sum->timeouts },
+        { "rejected", (double)sum->rejected },
+        { "failed", (double)sum->failed },
+        { "no_region", (double)sum->no_region },
+        { "availability", sum->requests ? (double)sum->ok / (double)sum->requests : 1.0 },
+        { "throughput_rps", (double)sum->ok / window_s },
         /* No successful request, no latency: NaN (null in JSON and the database), never a
          * 0 that would look like the best latency in a comparison. */
-        {"mean_ms", sum->ok ? stat_hist_mean(h) / 1e6 : NAN},
-        {"p50_ms", sum->ok ? stat_hist_quantile(h, 0.50) / 1e6 : NAN},
-        {"p90_ms", sum->ok ? stat_hist_quantile(h, 0.90) / 1e6 : NAN},
-        {"p99_ms", sum->ok ? stat_hist_quantile(h, 0.99) / 1e6 : NAN},
-        {"p999_ms", sum->ok ? stat_hist_quantile(h, 0.999) / 1e6 : NAN},
-        {"max_ms", sum->ok ? sim_time_ms(stat_hist_max(h)) : NAN},
+        { "mean_ms", sum->ok ? stat_hist_mean(h) / 1e6 : NAN },
+        { "p50_ms", sum->ok ? stat_hist_quantile(h, 0.50) / 1e6 : NAN },
+        { "p90_ms", sum->ok ? stat_hist_quantile(h, 0.90) / 1e6 : NAN },
+        { "p99_ms", sum->ok ? stat_hist_quantile(h, 0.99) / 1e6 : NAN },
+        { "p999_ms", sum->ok ? stat_hist_quantile(h, 0.999) / 1e6 : NAN },
+        { "max_ms", sum->ok ? sim_time_ms(stat_hist_max(h)) : NAN },
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
         if (add_metric(r, cap, scope, key, m[i].name, m[i].value) < 0)
@@ -63,11 +66,14 @@ static int add_request_metrics(world *w, size_t *cap, run_scope scope, const cha
 static int add_lag_metrics(run_result *r, size_t *cap, run_scope scope, const char *key,
                            const stat_hist *lag)
 {
-    bool any = stat_hist_count(lag) > 0;     /* nothing replicated: no lag figures */
-    const struct { const char *name; double value; } m[] = {
-        {"repl_lag_p50_ms", any ? stat_hist_quantile(lag, 0.50) / 1e6 : NAN},
-        {"repl_lag_p99_ms", any ? stat_hist_quantile(lag, 0.99) / 1e6 : NAN},
-        {"repl_lag_max_ms", any ? sim_time_ms(stat_hist_max(lag)) : NAN},
+    bool any = stat_hist_count(lag) > 0; /* nothing replicated: no lag figures */
+    const struct {
+        const char *name;
+        double      value;
+    } m[] = {
+        { "repl_lag_p50_ms", any ? stat_hist_quantile(lag, 0.50) / 1e6 : NAN },
+        { "repl_lag_p99_ms", any ? stat_hist_quantile(lag, 0.99) / 1e6 : NAN },
+        { "repl_lag_max_ms", any ? sim_time_ms(stat_hist_max(lag)) : NAN },
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
         if (add_metric(r, cap, scope, key, m[i].name, m[i].value) < 0)
@@ -86,21 +92,21 @@ static int add_lag_metrics(run_result *r, size_t *cap, run_scope scope, const ch
 static double recovery_s(const world *w)
 {
     const scn_scenario *s = w->scn;
-    sim_time at = SIM_TIME_MAX;
+    sim_time            at = SIM_TIME_MAX;
     for (size_t i = 0; i < s->nfaults; i++)
-        if ((s->faults[i].kind == SCN_FAULT_REGION_DOWN ||
-             s->faults[i].kind == SCN_FAULT_PARTITION) && s->faults[i].at < at)
+        if ((s->faults[i].kind == SCN_FAULT_REGION_DOWN || s->faults[i].kind == SCN_FAULT_PARTITION)
+            && s->faults[i].at < at)
             at = s->faults[i].at;
     if (at == SIM_TIME_MAX)
         return NAN;
     const sim_time len = s->monitor.interval;
-    const size_t first_after = (size_t)(at / len);   /* the interval the fault starts in */
-    double base_ok = 0, base_all = 0;
-    bool any = false;
-    bool affected[SCN_MAX_CLIENTS] = {false};
+    const size_t   first_after = (size_t)(at / len); /* the interval the fault starts in */
+    double         base_ok = 0, base_all = 0;
+    bool           any = false;
+    bool           affected[SCN_MAX_CLIENTS] = { false };
     for (size_t c = 0; c < s->nclients; c++) {
         const uint32_t *t = &w->by_client[2 * c * w->nslots];
-        double ok = 0, all = 0;
+        double          ok = 0, all = 0;
         for (size_t i = 0; i < first_after; i++) {
             all += t[2 * i];
             ok += t[2 * i + 1];
@@ -138,45 +144,48 @@ static double recovery_s(const world *w)
 /* The oracle's figures, for the whole run. Names and definitions: scenarios/README.md. */
 static int add_consistency_metrics(world *w, size_t *cap)
 {
-    run_result *r = w->result;
-    oracle_figures f = oracle_get_figures(w->oracle);
-    wl_dns_stats dns = wl_get_dns_stats(w->wl);
-    uint64_t lookups = dp_cache_hits(w->dp) + dp_cache_misses(w->dp);
-    failwatch_figures fw = w->failwatch ? failwatch_get(w->failwatch) : (failwatch_figures){0};
-    const struct { const char *name; double value; } m[] = {
-        {"reads", (double)f.reads},
-        {"stale_reads", (double)f.stale_reads},
-        {"stale_read_rate", f.reads ? (double)f.stale_reads / (double)f.reads : 0.0},
-        {"staleness_p99_ms", stat_hist_quantile(oracle_staleness(w->oracle), 0.99) / 1e6},
-        {"ryw_violations", (double)f.ryw_violations},
-        {"monotonic_violations", (double)f.monotonic_violations},
-        {"writes_acked", (double)f.writes_acked},
-        {"writes_final", (double)f.writes_final},
-        {"writes_overwritten", (double)f.writes_overwritten},
-        {"lost_writes", (double)f.writes_lost},
-        {"writes_unacked_applied", (double)f.writes_unacked_applied},
-        {"conflicts", (double)f.conflicts},
-        {"divergent_keys_at_end", (double)f.divergent_keys_before_drain},
-        {"divergent_keys", (double)f.divergent_keys},
-        {"drained", f.drained ? 1.0 : 0.0},
-        {"repl_bytes", (double)repl_bytes(w->repl)},
-        {"cache_hit_rate", lookups ? (double)dp_cache_hits(w->dp) / (double)lookups : 0.0},
-        {"detect_s", w->detected ? w->detect_sum_s / (double)w->detected : NAN},
-        {"rto_s", recovery_s(w)},
-        {"dns_stale_requests", w->route ? (double)dns.stale_requests : NAN},
-        {"dns_move_s", dns.moves ? dns.move_sum_s / (double)dns.moves : NAN},
-        {"false_health_downs", w->health ? (double)w->false_downs : NAN},
-        {"probes_failed", w->health ? (double)health_probes_failed(w->health) : NAN},
+    run_result       *r = w->result;
+    oracle_figures    f = oracle_get_figures(w->oracle);
+    wl_dns_stats      dns = wl_get_dns_stats(w->wl);
+    uint64_t          lookups = dp_cache_hits(w->dp) + dp_cache_misses(w->dp);
+    failwatch_figures fw = w->failwatch ? failwatch_get(w->failwatch) : (failwatch_figures){ 0 };
+    const struct {
+        const char *name;
+        double      value;
+    } m[] = {
+        { "reads", (double)f.reads },
+        { "stale_reads", (double)f.stale_reads },
+        { "stale_read_rate", f.reads ? (double)f.stale_reads / (double)f.reads : 0.0 },
+        { "staleness_p99_ms", stat_hist_quantile(oracle_staleness(w->oracle), 0.99) / 1e6 },
+        { "ryw_violations", (double)f.ryw_violations },
+        { "monotonic_violations", (double)f.monotonic_violations },
+        { "writes_acked", (double)f.writes_acked },
+        { "writes_final", (double)f.writes_final },
+        { "writes_overwritten", (double)f.writes_overwritten },
+        { "lost_writes", (double)f.writes_lost },
+        { "writes_unacked_applied", (double)f.writes_unacked_applied },
+        { "conflicts", (double)f.conflicts },
+        { "divergent_keys_at_end", (double)f.divergent_keys_before_drain },
+        { "divergent_keys", (double)f.divergent_keys },
+        { "drained", f.drained ? 1.0 : 0.0 },
+        { "repl_bytes", (double)repl_bytes(w->repl) },
+        { "cache_hit_rate", lookups ? (double)dp_cache_hits(w->dp) / (double)lookups : 0.0 },
+        { "detect_s", w->detected ? w->detect_sum_s / (double)w->detected : NAN },
+        { "rto_s", recovery_s(w) },
+        { "dns_stale_requests", w->route ? (double)dns.stale_requests : NAN },
+        { "dns_move_s", dns.moves ? dns.move_sum_s / (double)dns.moves : NAN },
+        { "false_health_downs", w->health ? (double)w->false_downs : NAN },
+        { "probes_failed", w->health ? (double)health_probes_failed(w->health) : NAN },
         /* Failover figures exist for patterns under a failover controller; for the others
          * they would be a 0 that means "not applicable", so they are NaN. */
-        {"failovers", w->dr ? (double)fw.failovers : NAN},
-        {"false_failovers", w->dr ? (double)fw.false_failovers : NAN},
-        {"rollbacks", w->dr ? (double)dr_rollbacks(w->dr) : NAN},
-        {"failover_s", w->dr ? fw.failover_s : NAN},
-        {"rpo_writes", w->dr && fw.failovers ? (double)f.rpo_writes : NAN},
-        {"rpo_ms", w->dr ? fw.rpo_ms : NAN},
-        {"split_brain_s", w->dr ? fw.split_brain_s : NAN},
-        {"split_brain_lost", w->dr && fw.failovers ? (double)f.split_brain_lost : NAN},
+        { "failovers", w->dr ? (double)fw.failovers : NAN },
+        { "false_failovers", w->dr ? (double)fw.false_failovers : NAN },
+        { "rollbacks", w->dr ? (double)dr_rollbacks(w->dr) : NAN },
+        { "failover_s", w->dr ? fw.failover_s : NAN },
+        { "rpo_writes", w->dr && fw.failovers ? (double)f.rpo_writes : NAN },
+        { "rpo_ms", w->dr ? fw.rpo_ms : NAN },
+        { "split_brain_s", w->dr ? fw.split_brain_s : NAN },
+        { "split_brain_lost", w->dr && fw.failovers ? (double)f.split_brain_lost : NAN },
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
         if (add_metric(r, cap, RUN_SCOPE_ALL, all_key, m[i].name, m[i].value) < 0)
@@ -185,16 +194,18 @@ static int add_consistency_metrics(world *w, size_t *cap)
 }
 
 /* Cost and egress (cost.h): the whole run's, or one region's. */
-static int add_cost_metrics(world *w, size_t *cap, run_scope scope, const char *key,
-                            int32_t region)
+static int add_cost_metrics(world *w, size_t *cap, run_scope scope, const char *key, int32_t region)
 {
     cost_figures f = region < 0 ? cost_of_run(w->scn, w->net)
                                 : cost_of_region(w->scn, w->net, (uint32_t)region);
-    const struct { const char *name; double value; } m[] = {
-        {"egress_gb", f.egress_gb},
-        {"transfer_cost_per_hour", f.transfer_hour},
-        {"cost_per_hour", f.total_hour},
-        {"cost_per_month", f.total_hour * COST_HOURS_PER_MONTH},
+    const struct {
+        const char *name;
+        double      value;
+    } m[] = {
+        { "egress_gb", f.egress_gb },
+        { "transfer_cost_per_hour", f.transfer_hour },
+        { "cost_per_hour", f.total_hour },
+        { "cost_per_month", f.total_hour * COST_HOURS_PER_MONTH },
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
         if (add_metric(w->result, cap, scope, key, m[i].name, m[i].value) < 0)
@@ -216,9 +227,9 @@ static void cell_add(cell *into, const cell *from)
 int run__build_metrics(world *w)
 {
     const scn_scenario *s = w->scn;
-    run_result *r = w->result;
-    size_t cap = 0;
-    cell sum = {0};
+    run_result         *r = w->result;
+    size_t              cap = 0;
+    cell                sum = { 0 };
     if (stat_hist_new(&sum.latency) < 0)
         return SIM_ENOMEM;
     int rc = 0;
@@ -256,8 +267,7 @@ int run__build_metrics(world *w)
             rc = add_lag_metrics(r, &cap, RUN_SCOPE_REGION, s->regions[reg].name,
                                  oracle_lag(w->oracle, (uint32_t)reg));
         if (rc == 0)
-            rc = add_cost_metrics(w, &cap, RUN_SCOPE_REGION, s->regions[reg].name,
-                                  (int32_t)reg);
+            rc = add_cost_metrics(w, &cap, RUN_SCOPE_REGION, s->regions[reg].name, (int32_t)reg);
     }
     stat_hist_free(sum.latency);
     return rc;
@@ -267,8 +277,8 @@ int run__build_metrics(world *w)
 int run__build_series(world *w)
 {
     const scn_scenario *s = w->scn;
-    run_result *r = w->result;
-    size_t n = mon_intervals(w->mon) * s->nregions * MON_METRIC_COUNT;
+    run_result         *r = w->result;
+    size_t              n = mon_intervals(w->mon) * s->nregions * MON_METRIC_COUNT;
     if (n == 0)
         return 0;
     r->series = sim_calloc(n, sizeof *r->series);
@@ -278,10 +288,10 @@ int run__build_series(world *w)
         for (uint32_t reg = 0; reg < s->nregions; reg++)
             for (int m = 0; m < MON_METRIC_COUNT; m++)
                 r->series[r->nseries++] = (run_point){
-                    .t = mon_interval_end(w->mon, i), .region = s->regions[reg].name,
+                    .t = mon_interval_end(w->mon, i),
+                    .region = s->regions[reg].name,
                     .metric = mon_metric_name((mon_metric)m),
                     .value = mon_value(w->mon, i, reg, (mon_metric)m),
                 };
     return 0;
 }
-

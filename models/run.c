@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DRAIN_CHECK_EVERY (10 * SIM_MS)       /* how often the drain looks for idle logs */
+#define DRAIN_CHECK_EVERY (10 * SIM_MS) /* how often the drain looks for idle logs */
 
 /* --- collecting -------------------------------------------------------------------- */
 
@@ -18,11 +18,11 @@ static void on_outcome(void *ctx, const wl_outcome *o)
 {
     world *w = ctx;
     if (o->issued < w->scn->warmup)
-        return;                               /* arrivals in [warmup, duration) are measured */
+        return; /* arrivals in [warmup, duration) are measured */
     cell *c = &w->cells[o->region * SCN_OP_COUNT + o->op];
     c->requests++;
     size_t slot = (size_t)(sim_now(w->engine) / w->scn->monitor.interval);
-    if (slot < w->nslots) {                   /* for the affected clients' recovery (RTO) */
+    if (slot < w->nslots) { /* for the affected clients' recovery (RTO) */
         uint32_t *tally = &w->by_client[2 * ((size_t)o->client * w->nslots + slot)];
         tally[0]++;
         tally[1] += o->result == WL_OK;
@@ -64,9 +64,9 @@ static void on_fault_log(void *ctx, sim_time t, const char *kind, const char *de
  * while the region is up it is a false alarm. */
 static void on_health_change(void *ctx, sim_time t, uint32_t region, bool healthy)
 {
-    world *w = ctx;
+    world              *w = ctx;
     const scn_scenario *s = w->scn;
-    char detail[96];
+    char                detail[96];
     snprintf(detail, sizeof detail, "%s", s->regions[region].name);
     log_event(w, t, healthy ? "health_up" : "health_down", detail);
     if (w->route)
@@ -79,8 +79,8 @@ static void on_health_change(void *ctx, sim_time t, uint32_t region, bool health
     }
     for (size_t i = 0; i < s->nfaults; i++) {
         const scn_fault *f = &s->faults[i];
-        if (f->kind == SCN_FAULT_REGION_DOWN && f->region == region && f->at <= t &&
-            t < f->end && !w->fault_detected[i]) {
+        if (f->kind == SCN_FAULT_REGION_DOWN && f->region == region && f->at <= t && t < f->end
+            && !w->fault_detected[i]) {
             w->fault_detected[i] = true;
             w->detect_sum_s += sim_time_s(t - f->at);
             w->detected++;
@@ -144,7 +144,7 @@ static void log_event(world *w, sim_time t, const char *kind, const char *detail
 {
     run_result *r = w->result;
     if (r->nlog == w->log_cap) {
-        size_t cap = w->log_cap ? w->log_cap * 2 : 16;
+        size_t     cap = w->log_cap ? w->log_cap * 2 : 16;
         run_event *log = sim_realloc(r->log, cap * sizeof *log);
         if (!log)
             sim_panic("out of memory growing the event log to %zu entries", cap);
@@ -162,8 +162,7 @@ static void on_progress(sim_engine *e, void *ctx, uint64_t arg)
     (void)arg;
     world *w = ctx;
     w->progress_ticks++;
-    w->opts->progress(w->opts->progress_ctx, sim_now(e), w->scn->duration,
-                      sim_engine_executed(e));
+    w->opts->progress(w->opts->progress_ctx, sim_now(e), w->scn->duration, sim_engine_executed(e));
     if (sim_now(e) + w->progress_every < w->scn->duration)
         sim_after(e, w->progress_every, on_progress, w, 0);
 }
@@ -226,8 +225,8 @@ static uint64_t key_space(const scn_scenario *s)
 static int world_build(world *w, uint64_t seed, sim_err *err)
 {
     const scn_scenario *s = w->scn;
-    const uint32_t nr = (uint32_t)s->nregions;
-    int rc;
+    const uint32_t      nr = (uint32_t)s->nregions;
+    int                 rc;
     if ((rc = sim_engine_new(&w->engine)) < 0)
         return sim_err_set(err, rc, NULL, "out of memory creating the engine");
     w->regions = sim_calloc(nr, sizeof *w->regions);
@@ -235,7 +234,7 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
     w->clocks = sim_calloc(nr, sizeof *w->clocks);
     w->rank = sim_calloc(nr, sizeof *w->rank);
     w->cells = sim_calloc(nr * SCN_OP_COUNT, sizeof *w->cells);
-    w->nslots = (size_t)(s->duration / s->monitor.interval) + 2;   /* requests end late */
+    w->nslots = (size_t)(s->duration / s->monitor.interval) + 2; /* requests end late */
     w->by_client = sim_calloc(2 * s->nclients * w->nslots, sizeof *w->by_client);
     if (!w->regions || !w->stores || !w->clocks || !w->rank || !w->cells || !w->by_client)
         return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the world");
@@ -248,20 +247,24 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
         if ((rc = store_new(key_space(s), s->data.fields, nr, &w->stores[i], err)) < 0)
             return rc;
     }
-    if ((rc = topo_new(s, &w->topo, err)) < 0 ||
-        (rc = net_new(w->engine, s, w->topo, seed, &w->net, err)) < 0 ||
-        (rc = oracle_new(s, &w->oracle, err)) < 0 ||
-        (rc = wl_new(w->engine, s, w->pat, w->topo, w->net, w->oracle, seed, on_outcome, w,
-                     &w->wl, err)) < 0 ||
-        (rc = dp_new(w->engine, s, w->pat, w->net, w->regions, w->stores, w->wl, seed, &w->dp,
-                     err)) < 0)
+    if ((rc = topo_new(s, &w->topo, err)) < 0
+        || (rc = net_new(w->engine, s, w->topo, seed, &w->net, err)) < 0
+        || (rc = oracle_new(s, &w->oracle, err)) < 0
+        || (rc = wl_new(w->engine, s, w->pat, w->topo, w->net, w->oracle, seed, on_outcome, w,
+                        &w->wl, err))
+            < 0
+        || (rc
+            = dp_new(w->engine, s, w->pat, w->net, w->regions, w->stores, w->wl, seed, &w->dp, err))
+            < 0)
         return rc;
     for (uint32_t i = 0; i < nr; i++)
         if ((rc = region_new(w->engine, s, i, seed, s->warmup, s->duration, dp_served, w->dp,
-                             &w->regions[i], err)) < 0)
+                             &w->regions[i], err))
+            < 0)
             return rc;
-    if ((rc = repl_new(w->engine, w->net, s, w->pat, w->stores, w->clocks, w->regions,
-                       w->oracle, w->rank, dp_write_settled, w->dp, &w->repl, err)) < 0)
+    if ((rc = repl_new(w->engine, w->net, s, w->pat, w->stores, w->clocks, w->regions, w->oracle,
+                       w->rank, dp_write_settled, w->dp, &w->repl, err))
+        < 0)
         return rc;
     dp_set_repl(w->dp, w->repl);
     wl_set_deliver(w->wl, dp_request, w->dp);
@@ -276,7 +279,8 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
     bool failover = scn_pattern_has_failover(s, w->pat);
     if (s->health.enabled || failover) {
         if ((rc = health_new(w->engine, w->net, s, w->regions, seed, on_health_change, w,
-                             &w->health, err)) < 0)
+                             &w->health, err))
+            < 0)
             return rc;
         dp_set_health(w->dp, w->health);
         mon_set_health(w->mon, view_healthy, w);
@@ -287,16 +291,20 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
         wl_set_route(w->wl, w->route);
     }
     if ((rc = fault_timeline_new(w->engine, s, w->net, w->regions, w->clocks, on_fault_log, w,
-                                 &w->faults, err)) < 0)
+                                 &w->faults, err))
+        < 0)
         return rc;
     if (!failover)
         return 0;
-    const dr_hooks hooks = {.ctx = w, .event = on_dr_event, .promoted = on_dr_promoted,
-                            .roles_changed = on_dr_roles, .resynced = on_dr_resynced};
-    if ((rc = failwatch_new(s, w->regions, w->repl, w->oracle, on_alert, w, &w->failwatch,
-                            err)) < 0 ||
-        (rc = dr_new(w->engine, w->net, s, w->pat, w->topo, w->regions, w->repl, w->health,
-                     w->route, &hooks, &w->dr, err)) < 0)
+    const dr_hooks hooks = { .ctx = w,
+                             .event = on_dr_event,
+                             .promoted = on_dr_promoted,
+                             .roles_changed = on_dr_roles,
+                             .resynced = on_dr_resynced };
+    if ((rc = failwatch_new(s, w->regions, w->repl, w->oracle, on_alert, w, &w->failwatch, err)) < 0
+        || (rc = dr_new(w->engine, w->net, s, w->pat, w->topo, w->regions, w->repl, w->health,
+                        w->route, &hooks, &w->dr, err))
+            < 0)
         return rc;
     failwatch_set_dr(w->failwatch, w->dr);
     dp_set_dr(w->dp, w->dr);
@@ -327,17 +335,17 @@ static void on_drain_check(sim_engine *e, void *ctx, uint64_t arg)
         sim_after(e, DRAIN_CHECK_EVERY, on_drain_check, w, 0);
 }
 
-int run_scenario(const scn_scenario *s, const run_options *opts, run_result **out,
-                 sim_err *err)
+int run_scenario(const scn_scenario *s, const run_options *opts, run_result **out, sim_err *err)
 {
-    static const run_options no_options = {0};
+    static const run_options no_options = { 0 };
     if (!opts)
         opts = &no_options;
     scn_pattern independent = scn_pattern_independent();
-    world w = {.scn = s, .pat = opts->pattern ? opts->pattern : &independent, .err = err,
-               .opts = opts};
+    world       w = {
+              .scn = s, .pat = opts->pattern ? opts->pattern : &independent, .err = err, .opts = opts
+    };
     run_result *r = sim_calloc(1, sizeof *r);
-    int rc = SIM_ENOMEM;
+    int         rc = SIM_ENOMEM;
     if (!r || stat_hist_new(&r->latency) < 0) {
         sim_err_set(err, rc, NULL, "out of memory creating the result");
         goto done;
@@ -421,6 +429,6 @@ bool run_metric_find(const run_result *r, run_scope scope, const char *key, cons
 
 const char *run_scope_name(run_scope scope)
 {
-    static const char *const names[RUN_SCOPE_COUNT] = {"all", "op", "region"};
+    static const char *const names[RUN_SCOPE_COUNT] = { "all", "op", "region" };
     return scope < RUN_SCOPE_COUNT ? names[scope] : "?";
 }

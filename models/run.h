@@ -27,40 +27,43 @@ typedef enum run_scope { RUN_SCOPE_ALL, RUN_SCOPE_OP, RUN_SCOPE_REGION, RUN_SCOP
 
 typedef struct run_metric {
     run_scope   scope;
-    const char *key;                          /* "" for all, op name, or region name; points
+    const char *key;  /* "" for all, op name, or region name; points
                                                  into static strings or the scenario */
-    const char *name;                         /* "p99_ms"; a static string */
+    const char *name; /* "p99_ms"; a static string */
     double      value;
 } run_metric;
 
 /* Something that happened during the run: a fault starting or ending (later: failover steps,
  * alerts). Kept in time order. */
 typedef struct run_event {
-    sim_time    t;                            /* ns */
-    const char *kind;                         /* static string: "fault_start", "fault_end" */
-    char        detail[128];                  /* "region_down us-east-1" */
+    sim_time    t;           /* ns */
+    const char *kind;        /* static string: "fault_start", "fault_end" */
+    char        detail[128]; /* "region_down us-east-1" */
 } run_event;
 
 /* One point of a per-region time series (monitoring): the value of 'metric' for 'region'
  * over the interval that ended at t. */
 typedef struct run_point {
-    sim_time    t;                            /* end of the interval, ns */
-    const char *region;                       /* borrowed from the scenario */
-    const char *metric;                       /* static string: "requests", "p99_ms", ... */
-    double      value;                        /* NaN where there is nothing to measure */
+    sim_time    t;      /* end of the interval, ns */
+    const char *region; /* borrowed from the scenario */
+    const char *metric; /* static string: "requests", "p99_ms", ... */
+    double      value;  /* NaN where there is nothing to measure */
 } run_point;
 
 typedef struct run_result {
-    const scn_scenario *scn;                  /* borrowed: must outlive the result */
-    const char *pattern;                      /* the pattern's name (borrowed from the
+    const scn_scenario *scn;     /* borrowed: must outlive the result */
+    const char         *pattern; /* the pattern's name (borrowed from the
                                                  scenario, or "independent") */
-    uint64_t    seed;
-    sim_time    simulated;                    /* simulated time at the end of the run, ns */
-    uint64_t    events;                       /* engine events executed */
-    run_metric *metrics;   size_t nmetrics;
-    run_event  *log;       size_t nlog;
-    run_point  *series;    size_t nseries;    /* by interval, then region, then metric */
-    stat_hist  *latency;                      /* every measured ok request, ns (for CDFs) */
+    uint64_t            seed;
+    sim_time            simulated; /* simulated time at the end of the run, ns */
+    uint64_t            events;    /* engine events executed */
+    run_metric         *metrics;
+    size_t              nmetrics;
+    run_event          *log;
+    size_t              nlog;
+    run_point          *series;
+    size_t              nseries; /* by interval, then region, then metric */
+    stat_hist          *latency; /* every measured ok request, ns (for CDFs) */
 } run_result;
 
 /* Called every progress_every of simulated time, from inside the run, so that the CLI can
@@ -68,24 +71,23 @@ typedef struct run_result {
 typedef void run_progress_fn(void *ctx, sim_time now, sim_time end, uint64_t events);
 
 typedef struct run_options {
-    const scn_pattern *pattern;               /* NULL: the independent-regions baseline */
-    bool      has_seed;                       /* use 'seed' instead of the scenario's */
-    uint64_t  seed;
-    run_progress_fn *progress;                /* may be NULL */
-    void     *progress_ctx;
-    sim_time  progress_every;                 /* simulated ns; 0 = 1% of the duration */
+    const scn_pattern *pattern;  /* NULL: the independent-regions baseline */
+    bool               has_seed; /* use 'seed' instead of the scenario's */
+    uint64_t           seed;
+    run_progress_fn   *progress; /* may be NULL */
+    void              *progress_ctx;
+    sim_time           progress_every; /* simulated ns; 0 = 1% of the duration */
 } run_options;
 
 /* Run scenario s once. opts may be NULL. Returns 0 and a result the caller frees, or
  * SIM_ENOMEM / SIM_EINVAL with err filled. A simulated failure (timeouts, a region down) is
  * an outcome in the metrics, never an error here. */
-int  run_scenario(const scn_scenario *s, const run_options *opts, run_result **out,
-                  sim_err *err);
-void run_result_free(run_result *r);          /* NULL is a no-op */
+int  run_scenario(const scn_scenario *s, const run_options *opts, run_result **out, sim_err *err);
+void run_result_free(run_result *r); /* NULL is a no-op */
 
 /* The value of metric 'name' in (scope, key); returns false when there is no such metric. */
-bool run_metric_find(const run_result *r, run_scope scope, const char *key, const char *name,
-                     double *value);
-const char *run_scope_name(run_scope scope);  /* "all", "op", "region" */
+bool        run_metric_find(const run_result *r, run_scope scope, const char *key, const char *name,
+                            double *value);
+const char *run_scope_name(run_scope scope); /* "all", "op", "region" */
 
 #endif

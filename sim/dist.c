@@ -37,8 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ZIPF_MAX_N  UINT64_C(100000000)   /* ranks; see the design comment */
-#define LOGNORMAL_MAX_CV 1e150            /* sd/mean beyond this overflows sd^2/mean^2 */
+#define ZIPF_MAX_N       UINT64_C(100000000) /* ranks; see the design comment */
+#define LOGNORMAL_MAX_CV 1e150               /* sd/mean beyond this overflows sd^2/mean^2 */
 
 /* One slot of the alias table that gsl_ran_discrete_preproc() builds (GSL's F and A arrays,
  * F in Knuth's convention, F[k] = (k + p_k) / K), packed into 8 bytes so that a draw touches
@@ -52,29 +52,34 @@
  * Sampling thus makes exactly gsl_ran_discrete()'s decisions from the same draw;
  * tests/unit/test_dist.c compares the two draw by draw. */
 typedef struct zipf_slot {
-    uint32_t keep_below;          /* keep the bucket when the draw x < this */
-    uint32_t alias;               /* GSL's A[k] (or k itself, see above) */
+    uint32_t keep_below; /* keep the bucket when the draw x < this */
+    uint32_t alias;      /* GSL's A[k] (or k itself, see above) */
 } zipf_slot;
 
 struct dist {
-    dist_kind kind;               /* spec.kind, first for the sampling switch */
-    double a, b;                  /* the two GSL parameters of the kind, in GSL's order */
+    dist_kind     kind;           /* spec.kind, first for the sampling switch */
+    double        a, b;           /* the two GSL parameters of the kind, in GSL's order */
     const double *xs, *ps;        /* empirical: the copy in points */
-    size_t npoints;               /* empirical */
-    zipf_slot *alias;             /* zipf: GSL's alias table, interleaved (rank k at k-1) */
-    uint64_t alias_n;             /* zipf: slots */
-    uint64_t clamped;             /* dist_sample_time() draws that were negative */
-    double mean, variance;        /* analytic, worked out by dist_new() */
-    double *points;               /* empirical: owned copy, xs then ps */
-    dist_spec spec;               /* as given; its arrays point into points */
+    size_t        npoints;        /* empirical */
+    zipf_slot    *alias;          /* zipf: GSL's alias table, interleaved (rank k at k-1) */
+    uint64_t      alias_n;        /* zipf: slots */
+    uint64_t      clamped;        /* dist_sample_time() draws that were negative */
+    double        mean, variance; /* analytic, worked out by dist_new() */
+    double       *points;         /* empirical: owned copy, xs then ps */
+    dist_spec     spec;           /* as given; its arrays point into points */
 };
 
 static const char *const kind_names[DIST_KIND_COUNT] = {
-    [DIST_CONSTANT] = "constant",   [DIST_UNIFORM] = "uniform",
-    [DIST_EXPONENTIAL] = "exponential", [DIST_NORMAL] = "normal",
-    [DIST_LOGNORMAL] = "lognormal", [DIST_GAMMA] = "gamma",
-    [DIST_WEIBULL] = "weibull",     [DIST_PARETO] = "pareto",
-    [DIST_EMPIRICAL] = "empirical", [DIST_BERNOULLI] = "bernoulli",
+    [DIST_CONSTANT] = "constant",
+    [DIST_UNIFORM] = "uniform",
+    [DIST_EXPONENTIAL] = "exponential",
+    [DIST_NORMAL] = "normal",
+    [DIST_LOGNORMAL] = "lognormal",
+    [DIST_GAMMA] = "gamma",
+    [DIST_WEIBULL] = "weibull",
+    [DIST_PARETO] = "pareto",
+    [DIST_EMPIRICAL] = "empirical",
+    [DIST_BERNOULLI] = "bernoulli",
     [DIST_ZIPF] = "zipf",
 };
 
@@ -103,7 +108,7 @@ dist_kind dist_kind_from_name(const char *name)
 static const char *num(double v, char *buf, size_t n)
 {
     if (isnan(v)) {
-        snprintf(buf, n, "nan");        /* printf may say "-nan", which means nothing to a user */
+        snprintf(buf, n, "nan"); /* printf may say "-nan", which means nothing to a user */
         return buf;
     }
     for (int prec = 15; prec <= 17; prec++) {
@@ -149,7 +154,7 @@ static int check_nonneg(double v, const char *path, sim_err *err)
  * values, which keeps "ascending" meaning one thing. */
 static int check_empirical(const dist_spec *s, sim_err *err)
 {
-    char b1[32], b2[32], path[32];
+    char   b1[32], b2[32], path[32];
     size_t n = (s->xs && s->ps) ? s->npoints : 0;
     if (n < 2)
         return sim_err_set(err, SIM_EINVAL, "points", "expected at least 2 points, got %zu", n);
@@ -225,7 +230,8 @@ int dist_check(const dist_spec *s, sim_err *err)
         return check_empirical(s, err);
     case DIST_BERNOULLI:
         if (!(s->p >= 0 && s->p <= 1))
-            return sim_err_set(err, SIM_EINVAL, "p", "expected a probability between 0 and 1, got %s",
+            return sim_err_set(err, SIM_EINVAL, "p",
+                               "expected a probability between 0 and 1, got %s",
                                num(s->p, b1, sizeof b1));
         return 0;
     case DIST_ZIPF:
@@ -245,7 +251,9 @@ int dist_check(const dist_spec *s, sim_err *err)
 
 /* Neumaier's compensated sum: adding 10^8 terms of very different sizes naively would lose
  * digits that dist_mean() callers compare against. */
-typedef struct ksum { double sum, c; } ksum;
+typedef struct ksum {
+    double sum, c;
+} ksum;
 
 static void ksum_add(ksum *k, double v)
 {
@@ -290,8 +298,8 @@ static int prepare_empirical(dist *d, const dist_spec *s, sim_err *err)
 static int prepare_zipf(dist *d, sim_err *err)
 {
     uint64_t n = d->spec.n;
-    double s = d->spec.s;
-    double *w = sim_calloc((size_t)n, sizeof *w);
+    double   s = d->spec.s;
+    double  *w = sim_calloc((size_t)n, sizeof *w);
     if (!w)
         return sim_err_set(err, SIM_ENOMEM, "n", "out of memory for a zipf table of %llu ranks",
                            (unsigned long long)n);
@@ -299,14 +307,14 @@ static int prepare_zipf(dist *d, sim_err *err)
         w[k - 1] = pow((double)k, -s);
 
     /* Weights decrease with k, so summing from k = n down adds the small ones first. */
-    ksum h = {0, 0}, m1 = {0, 0};
+    ksum h = { 0, 0 }, m1 = { 0, 0 };
     for (uint64_t k = n; k >= 1; k--) {
         ksum_add(&h, w[k - 1]);
         ksum_add(&m1, w[k - 1] * (double)k);
     }
     double total = ksum_total(&h);
     double mean = ksum_total(&m1) / total;
-    ksum m2 = {0, 0};
+    ksum   m2 = { 0, 0 };
     for (uint64_t k = n; k >= 1; k--) {
         double dk = (double)k - mean;
         ksum_add(&m2, w[k - 1] * dk * dk);
@@ -317,7 +325,7 @@ static int prepare_zipf(dist *d, sim_err *err)
     /* With valid weights GSL fails only when out of memory; its default handler would
      * abort, so it is off for this call. */
     gsl_error_handler_t *old = gsl_set_error_handler_off();
-    gsl_ran_discrete_t *g = gsl_ran_discrete_preproc((size_t)n, w);
+    gsl_ran_discrete_t  *g = gsl_ran_discrete_preproc((size_t)n, w);
     gsl_set_error_handler(old);
     sim_free(w);
     d->alias = g ? sim_calloc(g->K, sizeof *d->alias) : NULL;
@@ -330,9 +338,9 @@ static int prepare_zipf(dist *d, sim_err *err)
     for (size_t k = 0; k < g->K; k++) {
         double t = ceil(g->F[k] * 4294967296.0);
         if (g->F[k] == 1.0 || t >= 4294967296.0)
-            d->alias[k] = (zipf_slot){.keep_below = 0, .alias = (uint32_t)k};
+            d->alias[k] = (zipf_slot){ .keep_below = 0, .alias = (uint32_t)k };
         else
-            d->alias[k] = (zipf_slot){.keep_below = (uint32_t)t, .alias = (uint32_t)g->A[k]};
+            d->alias[k] = (zipf_slot){ .keep_below = (uint32_t)t, .alias = (uint32_t)g->A[k] };
     }
     gsl_ran_discrete_free(g);
     return 0;
@@ -348,7 +356,7 @@ int dist_new(const dist_spec *spec, dist **out, sim_err *err)
     if (!d)
         return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory");
     d->spec = *spec;
-    d->spec.xs = d->spec.ps = NULL;   /* borrowed arrays never outlive the call */
+    d->spec.xs = d->spec.ps = NULL; /* borrowed arrays never outlive the call */
     d->kind = spec->kind;
 
     const dist_spec *s = spec;
@@ -361,7 +369,7 @@ int dist_new(const dist_spec *spec, dist **out, sim_err *err)
     case DIST_UNIFORM:
         d->a = s->min;
         d->b = s->max;
-        d->mean = s->min / 2 + s->max / 2;          /* halves first: min + max may overflow */
+        d->mean = s->min / 2 + s->max / 2; /* halves first: min + max may overflow */
         d->variance = (s->max - s->min) * (s->max - s->min) / 12;
         break;
     case DIST_EXPONENTIAL:
@@ -381,7 +389,7 @@ int dist_new(const dist_spec *spec, dist **out, sim_err *err)
             double s2 = log1p(cv * cv);
             d->a = log(s->mean) - s2 / 2;
             d->b = sqrt(s2);
-            d->mean = s->mean;                      /* exact, not through exp(log()) */
+            d->mean = s->mean; /* exact, not through exp(log()) */
             d->variance = s->sd * s->sd;
         } else {
             double s2 = s->sigma * s->sigma;
@@ -398,7 +406,7 @@ int dist_new(const dist_spec *spec, dist **out, sim_err *err)
         d->variance = s->shape * s->scale * s->scale;
         break;
     case DIST_WEIBULL: {
-        d->a = s->scale;                            /* GSL's order: scale, then shape */
+        d->a = s->scale; /* GSL's order: scale, then shape */
         d->b = s->shape;
         /* mean = scale G(1+1/k), variance = scale^2 (G(1+2/k) - G(1+1/k)^2), in logs so
          * that a small shape gives INFINITY rather than inf - inf = NaN. */
@@ -442,7 +450,7 @@ int dist_new_at(const dist_spec *spec, dist **out, sim_err *err, const char *pat
 {
     int rc = dist_new(spec, out, err);
     if (rc < 0 && err) {
-        char path[sizeof err->path];
+        char    path[sizeof err->path];
         va_list ap;
         va_start(ap, path_fmt);
         vsnprintf(path, sizeof path, path_fmt, ap);
@@ -467,9 +475,9 @@ void dist_free(dist *d)
  * zipf_slot). gsl_rng_uniform() of a 32-bit generator is gsl_rng_get() / 2^32. */
 static inline uint64_t sample_zipf(const dist *d, gsl_rng *g)
 {
-    uint32_t x = (uint32_t)gsl_rng_get(g);
-    double u = (double)x / 4294967296.0;
-    uint64_t c = (uint64_t)(u * (double)d->alias_n);
+    uint32_t         x = (uint32_t)gsl_rng_get(g);
+    double           u = (double)x / 4294967296.0;
+    uint64_t         c = (uint64_t)(u * (double)d->alias_n);
     const zipf_slot *s = &d->alias[c];
     return x < s->keep_below ? c : s->alias;
 }
@@ -495,26 +503,35 @@ static double sample_empirical(const dist *d, gsl_rng *g)
 static inline double sample(dist *d, gsl_rng *g)
 {
     switch (d->kind) {
-    case DIST_CONSTANT:    return d->a;
-    case DIST_UNIFORM:     return gsl_ran_flat(g, d->a, d->b);
-    case DIST_EXPONENTIAL: return gsl_ran_exponential(g, d->a);
-    case DIST_NORMAL:      return d->a + gsl_ran_gaussian_ziggurat(g, d->b);
-    case DIST_LOGNORMAL:   return gsl_ran_lognormal(g, d->a, d->b);
-    case DIST_GAMMA:       return gsl_ran_gamma(g, d->a, d->b);
-    case DIST_WEIBULL:     return gsl_ran_weibull(g, d->a, d->b);
-    case DIST_PARETO:      return gsl_ran_pareto(g, d->a, d->b);
-    case DIST_EMPIRICAL:   return sample_empirical(d, g);
-    case DIST_BERNOULLI:   return (double)gsl_ran_bernoulli(g, d->a);
-    case DIST_ZIPF:        return (double)sample_zipf(d, g) + 1;
-    case DIST_KIND_COUNT:  break;
+    case DIST_CONSTANT:
+        return d->a;
+    case DIST_UNIFORM:
+        return gsl_ran_flat(g, d->a, d->b);
+    case DIST_EXPONENTIAL:
+        return gsl_ran_exponential(g, d->a);
+    case DIST_NORMAL:
+        return d->a + gsl_ran_gaussian_ziggurat(g, d->b);
+    case DIST_LOGNORMAL:
+        return gsl_ran_lognormal(g, d->a, d->b);
+    case DIST_GAMMA:
+        return gsl_ran_gamma(g, d->a, d->b);
+    case DIST_WEIBULL:
+        return gsl_ran_weibull(g, d->a, d->b);
+    case DIST_PARETO:
+        return gsl_ran_pareto(g, d->a, d->b);
+    case DIST_EMPIRICAL:
+        return sample_empirical(d, g);
+    case DIST_BERNOULLI:
+        return (double)gsl_ran_bernoulli(g, d->a);
+    case DIST_ZIPF:
+        return (double)sample_zipf(d, g) + 1;
+    case DIST_KIND_COUNT:
+        break;
     }
     sim_panic("dist_sample: bad kind %d", (int)d->kind);
 }
 
-double dist_sample(dist *d, sim_rng *r)
-{
-    return sample(d, sim_rng_gsl(r));
-}
+double dist_sample(dist *d, sim_rng *r) { return sample(d, sim_rng_gsl(r)); }
 
 sim_time dist_sample_time(dist *d, sim_rng *r)
 {
@@ -526,7 +543,7 @@ sim_time dist_sample_time(dist *d, sim_rng *r)
     return sim_time_from_ns(x);
 }
 
-uint64_t dist_clamped(const dist *d) { return d->clamped; }
-double dist_mean(const dist *d) { return d->mean; }
-double dist_variance(const dist *d) { return d->variance; }
+uint64_t         dist_clamped(const dist *d) { return d->clamped; }
+double           dist_mean(const dist *d) { return d->mean; }
+double           dist_variance(const dist *d) { return d->variance; }
 const dist_spec *dist_get_spec(const dist *d) { return &d->spec; }

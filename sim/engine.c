@@ -64,90 +64,90 @@
 
 /* --- parameters -------------------------------------------------------------------- */
 
-#define DIGIT_BITS  8                         /* bits of time per wheel level */
-#define FANOUT      (1u << DIGIT_BITS)        /* buckets per level */
-#define NLEVELS     8                         /* 64 / DIGIT_BITS; level 0 is the run */
-#define BLOCK_CAP   63                        /* entries per block: 16 + 63 * 16 = 1024 bytes */
-#define CHUNK_BLOCKS 64                       /* blocks per allocation */
-#define SORT_SMALL  32                        /* runs up to this long are insertion-sorted */
-#define RUN_MAX     16384                     /* a level-2 bucket this small becomes the run */
-#define PREFETCH_AHEAD 6                      /* run entries ahead whose record is prefetched */
-#define NIL         UINT32_MAX                /* end of the record free list */
-#define MAX_RECORDS (UINT32_MAX - 1)          /* handles keep slot + 1 in 32 bits */
+#define DIGIT_BITS     8                  /* bits of time per wheel level */
+#define FANOUT         (1u << DIGIT_BITS) /* buckets per level */
+#define NLEVELS        8                  /* 64 / DIGIT_BITS; level 0 is the run */
+#define BLOCK_CAP      63                 /* entries per block: 16 + 63 * 16 = 1024 bytes */
+#define CHUNK_BLOCKS   64                 /* blocks per allocation */
+#define SORT_SMALL     32                 /* runs up to this long are insertion-sorted */
+#define RUN_MAX        16384              /* a level-2 bucket this small becomes the run */
+#define PREFETCH_AHEAD 6                  /* run entries ahead whose record is prefetched */
+#define NIL            UINT32_MAX         /* end of the record free list */
+#define MAX_RECORDS    (UINT32_MAX - 1)   /* handles keep slot + 1 in 32 bits */
 
 /* --- types ------------------------------------------------------------------------- */
 
 /* An event record; a handle names its slot and generation. */
 typedef struct ev_rec {
-    sim_handler *fn;                          /* NULL while free or cancelled */
-    void        *ctx;                         /* the caller's, never read */
-    uint64_t     arg;                         /* the caller's, never read */
-    uint32_t     gen;                         /* bumped when the event runs or is cancelled */
-    uint32_t     next;                        /* free-list link while free */
+    sim_handler *fn;   /* NULL while free or cancelled */
+    void        *ctx;  /* the caller's, never read */
+    uint64_t     arg;  /* the caller's, never read */
+    uint32_t     gen;  /* bumped when the event runs or is cancelled */
+    uint32_t     next; /* free-list link while free */
 } ev_rec;
 
 /* A queue entry in the wheel and the run: 16 bytes, never dereferenced to be ordered. */
 typedef struct qent {
-    uint64_t t;                               /* event time, ns (>= 0, so unsigned is exact) */
-    uint64_t slot;                            /* index into the record pool */
+    uint64_t t;    /* event time, ns (>= 0, so unsigned is exact) */
+    uint64_t slot; /* index into the record pool */
 } qent;
 
 /* An entry of the near heap, which needs the sequence number explicitly. */
 typedef struct hent {
-    uint64_t t;                               /* event time, ns */
-    uint64_t seq;                             /* heap insertion order */
-    uint64_t slot;                            /* index into the record pool */
+    uint64_t t;    /* event time, ns */
+    uint64_t seq;  /* heap insertion order */
+    uint64_t slot; /* index into the record pool */
 } hent;
 
 typedef struct qblock {
-    struct qblock *next;                      /* next block of the same bucket, or free list */
-    uint64_t       n;                         /* entries used */
+    struct qblock *next; /* next block of the same bucket, or free list */
+    uint64_t       n;    /* entries used */
     qent           e[BLOCK_CAP];
 } qblock;
 
 typedef struct qchunk {
-    struct qchunk *next;                      /* all chunks, for sim_engine_free() */
+    struct qchunk *next; /* all chunks, for sim_engine_free() */
     qblock         b[CHUNK_BLOCKS];
 } qchunk;
 
 typedef struct bucket {
-    qblock *head;                             /* oldest block, NULL when empty */
-    qblock *tail;                             /* block appended to */
+    qblock *head; /* oldest block, NULL when empty */
+    qblock *tail; /* block appended to */
 } bucket;
 
 struct sim_engine {
-    sim_time  now;                            /* the clock, ns */
-    uint64_t  cur;                            /* start of the run's span, ns; wheel >= cur */
-    uint64_t  near_end;                       /* end of the run's span: earlier goes to heap */
-    size_t    pending;                        /* live events in the queue */
-    uint64_t  executed;                       /* handlers run */
-    bool      stop;                           /* sim_engine_stop() was called */
-    bool      running;                        /* inside sim_engine_run() */
+    sim_time now;      /* the clock, ns */
+    uint64_t cur;      /* start of the run's span, ns; wheel >= cur */
+    uint64_t near_end; /* end of the run's span: earlier goes to heap */
+    size_t   pending;  /* live events in the queue */
+    uint64_t executed; /* handlers run */
+    bool     stop;     /* sim_engine_stop() was called */
+    bool     running;  /* inside sim_engine_run() */
 
-    qent     *run;                            /* the span's entries, sorted ascending */
-    size_t    run_head;                       /* next entry of run */
-    size_t    run_n;                          /* entries in run */
-    size_t    run_cap;
-    qent     *stage;                          /* scratch for the radix sort */
-    size_t    stage_cap;
+    qent  *run;      /* the span's entries, sorted ascending */
+    size_t run_head; /* next entry of run */
+    size_t run_n;    /* entries in run */
+    size_t run_cap;
+    qent  *stage; /* scratch for the radix sort */
+    size_t stage_cap;
 
-    hent     *heap;                           /* binary min-heap on (t, seq) */
-    size_t    heap_n;
-    size_t    heap_cap;
-    uint64_t  heap_seq;                       /* next hent.seq */
+    hent    *heap; /* binary min-heap on (t, seq) */
+    size_t   heap_n;
+    size_t   heap_cap;
+    uint64_t heap_seq; /* next hent.seq */
 
-    ev_rec   *ev;                             /* record pool */
-    uint32_t  ev_free;                        /* free-list head, NIL if none */
-    uint32_t  ev_used;                        /* records ever handed out (high-water mark) */
-    uint32_t  ev_cap;                         /* records allocated */
+    ev_rec  *ev;      /* record pool */
+    uint32_t ev_free; /* free-list head, NIL if none */
+    uint32_t ev_used; /* records ever handed out (high-water mark) */
+    uint32_t ev_cap;  /* records allocated */
 
-    uint32_t  lmask;                          /* bit L: level L has a nonempty bucket */
-    uint32_t  summary[NLEVELS];               /* bit w: map[L][w] is not 0 */
-    uint64_t  map[NLEVELS][FANOUT / 64];      /* bit j: bucket [L][j] is nonempty */
-    bucket    b[NLEVELS][FANOUT];             /* level 0 unused: the run takes its place */
-    qblock   *bfree;                          /* free blocks */
-    size_t    bfree_n;                        /* blocks on bfree */
-    qchunk   *chunks;                         /* every block allocation */
+    uint32_t lmask;                     /* bit L: level L has a nonempty bucket */
+    uint32_t summary[NLEVELS];          /* bit w: map[L][w] is not 0 */
+    uint64_t map[NLEVELS][FANOUT / 64]; /* bit j: bucket [L][j] is nonempty */
+    bucket   b[NLEVELS][FANOUT];        /* level 0 unused: the run takes its place */
+    qblock  *bfree;                     /* free blocks */
+    size_t   bfree_n;                   /* blocks on bfree */
+    qchunk  *chunks;                    /* every block allocation */
 };
 
 /* --- allocation -------------------------------------------------------------------- */
@@ -214,10 +214,10 @@ static inline bool hent_before(const hent *a, const hent *b)
 
 static void heap_push(sim_engine *e, uint64_t t, uint64_t slot)
 {
-    if (e->heap_n == e->heap_cap &&
-        !grow_array((void **)&e->heap, &e->heap_cap, e->heap_n + 1, sizeof *e->heap))
+    if (e->heap_n == e->heap_cap
+        && !grow_array((void **)&e->heap, &e->heap_cap, e->heap_n + 1, sizeof *e->heap))
         out_of_memory("event queue");
-    hent x = {t, e->heap_seq++, slot};
+    hent   x = { t, e->heap_seq++, slot };
     size_t i = e->heap_n++;
     while (i > 0) {
         size_t p = (i - 1) / 2;
@@ -231,7 +231,7 @@ static void heap_push(sim_engine *e, uint64_t t, uint64_t slot)
 
 static void heap_pop(sim_engine *e)
 {
-    hent x = e->heap[--e->heap_n];
+    hent   x = e->heap[--e->heap_n];
     size_t n = e->heap_n, i = 0;
     for (;;) {
         size_t c = 2 * i + 1;
@@ -281,11 +281,11 @@ static inline void wheel_push(sim_engine *e, uint64_t t, uint64_t slot)
 {
     unsigned level = (unsigned)(63 - __builtin_clzll(t ^ e->cur)) / DIGIT_BITS;
     unsigned j = (unsigned)(t >> (level * DIGIT_BITS)) & (FANOUT - 1);
-    bucket *b = &e->b[level][j];
-    qblock *blk = b->tail;
+    bucket  *b = &e->b[level][j];
+    qblock  *blk = b->tail;
     if (blk == NULL || blk->n == BLOCK_CAP)
         blk = bucket_extend(e, b, level, j);
-    blk->e[blk->n++] = (qent){t, slot};
+    blk->e[blk->n++] = (qent){ t, slot };
 }
 
 static inline void queue_push(sim_engine *e, uint64_t t, uint64_t slot)
@@ -298,8 +298,8 @@ static inline void queue_push(sim_engine *e, uint64_t t, uint64_t slot)
 
 static inline void run_append(sim_engine *e, qent x)
 {
-    if (e->run_n == e->run_cap &&
-        !grow_array((void **)&e->run, &e->run_cap, e->run_n + 1, sizeof *e->run))
+    if (e->run_n == e->run_cap
+        && !grow_array((void **)&e->run, &e->run_cap, e->run_n + 1, sizeof *e->run))
         out_of_memory("event queue");
     e->run[e->run_n++] = x;
 }
@@ -311,10 +311,10 @@ static inline void run_append(sim_engine *e, qent x)
 static void run_sort(sim_engine *e, unsigned bits)
 {
     size_t n = e->run_n;
-    qent *r = e->run;
+    qent  *r = e->run;
     if (n <= SORT_SMALL) {
         for (size_t i = 1; i < n; i++) {
-            qent x = r[i];
+            qent   x = r[i];
             size_t k = i;
             while (k > 0 && r[k - 1].t > x.t) {
                 r[k] = r[k - 1];
@@ -327,7 +327,7 @@ static void run_sort(sim_engine *e, unsigned bits)
     if (!grow_array((void **)&e->stage, &e->stage_cap, n, sizeof *e->stage))
         out_of_memory("event queue");
     unsigned passes = bits / DIGIT_BITS;
-    size_t count[2][FANOUT];
+    size_t   count[2][FANOUT];
     memset(count, 0, passes * sizeof count[0]);
     if (passes == 1) {
         for (size_t i = 0; i < n; i++)
@@ -341,7 +341,7 @@ static void run_sort(sim_engine *e, unsigned bits)
     for (unsigned p = 0; p < passes; p++) {
         size_t *c = count[p];
         if (c[(r[0].t >> (p * DIGIT_BITS)) & (FANOUT - 1)] == n)
-            continue;                         /* one digit value only: already in order */
+            continue; /* one digit value only: already in order */
         size_t sum = 0;
         for (size_t d = 0; d < FANOUT; d++) {
             size_t k = c[d];
@@ -363,10 +363,10 @@ static void run_sort(sim_engine *e, unsigned bits)
  * earliest entries, and within a level every nonempty bucket is later than cur's digit. */
 static void map_take_first(sim_engine *e, unsigned *level_out, unsigned *j_out)
 {
-    unsigned level = (unsigned)__builtin_ctz(e->lmask);
-    unsigned w = (unsigned)__builtin_ctz(e->summary[level]);
+    unsigned  level = (unsigned)__builtin_ctz(e->lmask);
+    unsigned  w = (unsigned)__builtin_ctz(e->summary[level]);
     uint64_t *word = &e->map[level][w];
-    unsigned j = w * 64 + (unsigned)__builtin_ctzll(*word);
+    unsigned  j = w * 64 + (unsigned)__builtin_ctzll(*word);
     *word &= *word - 1;
     if (*word == 0) {
         e->summary[level] &= ~(1u << w);
@@ -417,8 +417,9 @@ static void refill(sim_engine *e)
             /* near_end may be 2^63 here, past any sim_time: fine in uint64_t. */
             e->near_end = e->cur + (UINT64_C(1) << shift);
             while (blk != NULL) {
-                if (e->run_n + blk->n > e->run_cap &&
-                    !grow_array((void **)&e->run, &e->run_cap, e->run_n + blk->n, sizeof *e->run))
+                if (e->run_n + blk->n > e->run_cap
+                    && !grow_array((void **)&e->run, &e->run_cap, e->run_n + blk->n,
+                                   sizeof *e->run))
                     out_of_memory("event queue");
                 memcpy(e->run + e->run_n, blk->e, blk->n * sizeof *blk->e);
                 e->run_n += blk->n;
@@ -522,9 +523,9 @@ int sim_engine_reserve(sim_engine *e, size_t n)
     while (e->bfree_n < blocks)
         if (!grow_blocks(e))
             return SIM_ENOMEM;
-    if (!grow_array((void **)&e->run, &e->run_cap, n, sizeof *e->run) ||
-        !grow_array((void **)&e->stage, &e->stage_cap, n, sizeof *e->stage) ||
-        !grow_array((void **)&e->heap, &e->heap_cap, n, sizeof *e->heap))
+    if (!grow_array((void **)&e->run, &e->run_cap, n, sizeof *e->run)
+        || !grow_array((void **)&e->stage, &e->stage_cap, n, sizeof *e->stage)
+        || !grow_array((void **)&e->heap, &e->heap_cap, n, sizeof *e->heap))
         return SIM_ENOMEM;
     return 0;
 }
@@ -571,13 +572,13 @@ sim_event_id sim_after(sim_engine *e, sim_time delay, sim_handler *fn, void *ctx
 
 bool sim_cancel(sim_engine *e, sim_event_id id)
 {
-    uint32_t slot = (uint32_t)id - 1;         /* handle 0 becomes NIL, past any slot */
+    uint32_t slot = (uint32_t)id - 1; /* handle 0 becomes NIL, past any slot */
     if (slot >= e->ev_used)
         return false;
     ev_rec *r = &e->ev[slot];
     if (r->gen != (uint32_t)(id >> 32) || r->fn == NULL)
         return false;
-    r->fn = NULL;                             /* reclaimed when it reaches the front */
+    r->fn = NULL; /* reclaimed when it reaches the front */
     r->gen++;
     e->pending--;
     return true;
@@ -598,7 +599,7 @@ sim_stop_reason sim_engine_run(sim_engine *e, sim_time until)
     sim_stop_reason why;
     for (;;) {
         uint64_t t, slot;
-        bool from_heap;
+        bool     from_heap;
         if (e->pending == 0) {
             why = SIM_RAN_EMPTY;
             break;
@@ -606,7 +607,7 @@ sim_stop_reason sim_engine_run(sim_engine *e, sim_time until)
         if (!queue_front(e, &t, &slot, &from_heap))
             sim_panic("engine: %zu events pending but the queue is empty", e->pending);
         ev_rec *r = &e->ev[slot];
-        if (r->fn == NULL) {                  /* cancelled: reclaim the record */
+        if (r->fn == NULL) { /* cancelled: reclaim the record */
             queue_drop_front(e, from_heap);
             r->next = e->ev_free;
             e->ev_free = (uint32_t)slot;
@@ -622,8 +623,8 @@ sim_stop_reason sim_engine_run(sim_engine *e, sim_time until)
         if (e->run_head + PREFETCH_AHEAD < e->run_n)
             __builtin_prefetch(&e->ev[e->run[e->run_head + PREFETCH_AHEAD].slot]);
         sim_handler *fn = r->fn;
-        void *ctx = r->ctx;
-        uint64_t arg = r->arg;
+        void        *ctx = r->ctx;
+        uint64_t     arg = r->arg;
         /* Free the record before the handler runs: the event it schedules reuses it while
          * it is still in cache. */
         r->fn = NULL;
@@ -644,24 +645,12 @@ sim_stop_reason sim_engine_run(sim_engine *e, sim_time until)
     return why;
 }
 
-void sim_engine_stop(sim_engine *e)
-{
-    e->stop = true;
-}
+void sim_engine_stop(sim_engine *e) { e->stop = true; }
 
 /* --- query ------------------------------------------------------------------------- */
 
-sim_time sim_now(const sim_engine *e)
-{
-    return e->now;
-}
+sim_time sim_now(const sim_engine *e) { return e->now; }
 
-uint64_t sim_engine_executed(const sim_engine *e)
-{
-    return e->executed;
-}
+uint64_t sim_engine_executed(const sim_engine *e) { return e->executed; }
 
-size_t sim_engine_pending(const sim_engine *e)
-{
-    return e->pending;
-}
+size_t sim_engine_pending(const sim_engine *e) { return e->pending; }

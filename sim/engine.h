@@ -21,8 +21,8 @@
 
 #include "sim.h"
 
-typedef struct sim_engine sim_engine;         /* opaque */
-typedef uint64_t sim_event_id;                /* handle of a scheduled event; 0 is "none" */
+typedef struct sim_engine sim_engine;   /* opaque */
+typedef uint64_t          sim_event_id; /* handle of a scheduled event; 0 is "none" */
 
 /* An event handler. ctx and arg are what was given to sim_at()/sim_after(); the engine never
  * reads or frees them. arg carries small payloads (an id, a packed message) without a
@@ -31,18 +31,18 @@ typedef void sim_handler(sim_engine *e, void *ctx, uint64_t arg);
 
 /* Why sim_engine_run() returned. */
 typedef enum sim_stop_reason {
-    SIM_RAN_UNTIL,                            /* the next event is later than 'until' */
-    SIM_RAN_EMPTY,                            /* no events left */
-    SIM_RAN_STOPPED,                          /* a handler called sim_engine_stop() */
+    SIM_RAN_UNTIL,   /* the next event is later than 'until' */
+    SIM_RAN_EMPTY,   /* no events left */
+    SIM_RAN_STOPPED, /* a handler called sim_engine_stop() */
 } sim_stop_reason;
 
 /* --- create / destroy -------------------------------------------------------------- */
 
 /* A new engine with its clock at 0. Returns 0 or SIM_ENOMEM. */
 int  sim_engine_new(sim_engine **out);
-void sim_engine_free(sim_engine *e);          /* NULL is a no-op; pending events are dropped */
+void sim_engine_free(sim_engine *e); /* NULL is a no-op; pending events are dropped */
 /* Make room for n pending events without further allocation. 0 or SIM_ENOMEM. */
-int  sim_engine_reserve(sim_engine *e, size_t n);
+int sim_engine_reserve(sim_engine *e, size_t n);
 
 /* --- schedule ---------------------------------------------------------------------- */
 
@@ -67,8 +67,8 @@ void sim_engine_stop(sim_engine *e);
 
 /* --- query ------------------------------------------------------------------------- */
 
-sim_time sim_now(const sim_engine *e);                 /* the clock, ns */
-uint64_t sim_engine_executed(const sim_engine *e);     /* events run so far (not cancelled) */
-size_t   sim_engine_pending(const sim_engine *e);      /* events scheduled, not run, not cancelled */
+sim_time sim_now(const sim_engine *e);             /* the clock, ns */
+uint64_t sim_engine_executed(const sim_engine *e); /* events run so far (not cancelled) */
+size_t   sim_engine_pending(const sim_engine *e);  /* events scheduled, not run, not cancelled */
 
 #endif

@@ -48,10 +48,10 @@ uint64_t sim_rng_seed_for(uint64_t scenario_seed, const char *name)
 int sim_rng_new(uint64_t scenario_seed, const char *name, sim_rng **out)
 {
     *out = NULL;
-    uint64_t x = sim_rng_seed_for(scenario_seed, name);
+    uint64_t      x = sim_rng_seed_for(scenario_seed, name);
     unsigned long seed = (unsigned long)((x ^ (x >> 32)) & UINT64_C(0xffffffff));
     if (seed == 0)
-        seed = 1;                 /* taus2 maps 0 to 1 itself; say so here too */
+        seed = 1; /* taus2 maps 0 to 1 itself; say so here too */
 
     sim_rng *r = sim_malloc(sizeof *r);
     if (!r)
@@ -76,7 +76,4 @@ void sim_rng_free(sim_rng *r)
     sim_free(r);
 }
 
-double sim_rng_exponential(sim_rng *r, double mean)
-{
-    return gsl_ran_exponential(r->gen, mean);
-}
+double sim_rng_exponential(sim_rng *r, double mean) { return gsl_ran_exponential(r->gen, mean); }

@@ -22,7 +22,7 @@
 
 /* Exposed so the hot path can draw through an inline call; treat the field as private. */
 typedef struct sim_rng {
-    gsl_rng *gen;                             /* owned */
+    gsl_rng *gen; /* owned */
 } sim_rng;
 
 /* The 64-bit value described above (before folding to 32 bits). */
@@ -30,7 +30,7 @@ uint64_t sim_rng_seed_for(uint64_t scenario_seed, const char *name);
 
 /* A new stream for (scenario_seed, name). Returns 0 or SIM_ENOMEM. */
 int  sim_rng_new(uint64_t scenario_seed, const char *name, sim_rng **out);
-void sim_rng_free(sim_rng *r);                /* NULL is a no-op */
+void sim_rng_free(sim_rng *r); /* NULL is a no-op */
 
 /* Uniform on [0, 1). */
 static inline double sim_rng_uniform(sim_rng *r) { return gsl_rng_uniform(r->gen); }

@@ -15,13 +15,20 @@
 const char *sim_strerror(int code)
 {
     switch (code) {
-    case SIM_OK:     return "success";
-    case SIM_EINVAL: return "invalid input";
-    case SIM_ENOMEM: return "out of memory";
-    case SIM_ERANGE: return "out of range";
-    case SIM_EIO:    return "input/output error";
-    case SIM_ENOENT: return "not found";
-    default:         return "unknown error";
+    case SIM_OK:
+        return "success";
+    case SIM_EINVAL:
+        return "invalid input";
+    case SIM_ENOMEM:
+        return "out of memory";
+    case SIM_ERANGE:
+        return "out of range";
+    case SIM_EIO:
+        return "input/output error";
+    case SIM_ENOENT:
+        return "not found";
+    default:
+        return "unknown error";
     }
 }
 
@@ -42,7 +49,7 @@ void sim_err_prefix_path(sim_err *err, const char *prefix)
 {
     if (!err || !prefix || !*prefix)
         return;
-    char joined[2 * sizeof err->path + 2];   /* room for both, then truncated below */
+    char joined[2 * sizeof err->path + 2]; /* room for both, then truncated below */
     if (err->path[0] == '\0')
         snprintf(joined, sizeof joined, "%s", prefix);
     else if (err->path[0] == '[')
@@ -67,9 +74,16 @@ void sim_err_format(const sim_err *err, char *buf, size_t n)
 }
 
 /* Units in nanoseconds; longer names first so "ms" is not read as "m". */
-static const struct { const char *name; int64_t ns; } time_units[] = {
-    {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000},
-    {"m", 60LL * 1000000000}, {"h", 3600LL * 1000000000},
+static const struct {
+    const char *name;
+    int64_t     ns;
+} time_units[] = {
+    { "ns", 1 },
+    { "us", 1000 },
+    { "ms", 1000000 },
+    { "s", 1000000000 },
+    { "m", 60LL * 1000000000 },
+    { "h", 3600LL * 1000000000 },
 };
 
 int sim_time_parse(const char *text, sim_time *out)
@@ -77,9 +91,9 @@ int sim_time_parse(const char *text, sim_time *out)
     if (!text)
         return SIM_EINVAL;
     const char *p = text;
-    uint64_t whole = 0;
+    uint64_t    whole = 0;
     const char *frac_text = NULL;
-    size_t digits = 0, frac_digits = 0;
+    size_t      digits = 0, frac_digits = 0;
     for (; *p >= '0' && *p <= '9'; p++, digits++) {
         if (whole > (UINT64_MAX - 9) / 10)
             return SIM_ERANGE;
@@ -124,11 +138,17 @@ int sim_time_parse(const char *text, sim_time *out)
 
 int sim_time_format(sim_time t, char *buf, size_t n)
 {
-    static const struct { const char *name; int64_t ns; } units[] = {
-        {"h", 3600LL * 1000000000}, {"m", 60LL * 1000000000}, {"s", 1000000000},
-        {"ms", 1000000}, {"us", 1000},
+    static const struct {
+        const char *name;
+        int64_t     ns;
+    } units[] = {
+        { "h", 3600LL * 1000000000 },
+        { "m", 60LL * 1000000000 },
+        { "s", 1000000000 },
+        { "ms", 1000000 },
+        { "us", 1000 },
     };
-    uint64_t mag = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
+    uint64_t    mag = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
     const char *sign = t < 0 ? "-" : "";
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         uint64_t u = (uint64_t)units[i].ns;
@@ -153,7 +173,7 @@ sim_time sim__time_from_ns_any(double ns)
 {
     if (isnan(ns))
         return 0;
-    double r = round(ns);      /* round() takes halves away from zero */
+    double r = round(ns); /* round() takes halves away from zero */
     if (r >= 9223372036854775807.0)
         return SIM_TIME_MAX;
     if (r <= -9223372036854775808.0)
@@ -206,7 +226,7 @@ void *sim_calloc(size_t count, size_t size)
         return NULL;
     if (alloc_should_fail())
         return NULL;
-    if (count == 0 || size == 0)   /* calloc(SIZE_MAX, 1) for calloc(SIZE_MAX, 0) would fail */
+    if (count == 0 || size == 0) /* calloc(SIZE_MAX, 1) for calloc(SIZE_MAX, 0) would fail */
         count = size = 1;
     return calloc(count, size);
 }
@@ -218,10 +238,7 @@ void *sim_realloc(void *p, size_t n)
     return realloc(p, n ? n : 1);
 }
 
-void sim_free(void *p)
-{
-    free(p);
-}
+void sim_free(void *p) { free(p); }
 
 int sim_grow(void *pp, size_t *cap, size_t need, size_t size)
 {
@@ -244,7 +261,7 @@ int sim_grow(void *pp, size_t *cap, size_t need, size_t size)
 char *sim_strdup(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *copy = sim_malloc(n);
+    char  *copy = sim_malloc(n);
     if (copy)
         memcpy(copy, s, n);
     return copy;

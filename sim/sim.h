@@ -17,31 +17,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef int64_t sim_time;                     /* simulated nanoseconds, never wall time */
+typedef int64_t sim_time; /* simulated nanoseconds, never wall time */
 
-#define SIM_NS    ((sim_time)1)
-#define SIM_US    ((sim_time)1000)
-#define SIM_MS    ((sim_time)1000000)
-#define SIM_S     ((sim_time)1000000000)
-#define SIM_MIN   (60 * SIM_S)
-#define SIM_HOUR  (3600 * SIM_S)
-#define SIM_TIME_MAX INT64_MAX                /* "never" */
+#define SIM_NS       ((sim_time)1)
+#define SIM_US       ((sim_time)1000)
+#define SIM_MS       ((sim_time)1000000)
+#define SIM_S        ((sim_time)1000000000)
+#define SIM_MIN      (60 * SIM_S)
+#define SIM_HOUR     (3600 * SIM_S)
+#define SIM_TIME_MAX INT64_MAX /* "never" */
 
 enum {
-    SIM_OK     = 0,
-    SIM_EINVAL = -1,                          /* invalid input (a user error) */
-    SIM_ENOMEM = -2,                          /* out of memory */
-    SIM_ERANGE = -3,                          /* a number out of range, or an overflow */
-    SIM_EIO    = -4,                          /* a file or database could not be read or written */
-    SIM_ENOENT = -5,                          /* a named thing does not exist */
+    SIM_OK = 0,
+    SIM_EINVAL = -1, /* invalid input (a user error) */
+    SIM_ENOMEM = -2, /* out of memory */
+    SIM_ERANGE = -3, /* a number out of range, or an overflow */
+    SIM_EIO = -4,    /* a file or database could not be read or written */
+    SIM_ENOENT = -5, /* a named thing does not exist */
 };
 
 /* The message of an error in the form the CLI prints: "file: path: msg". */
 typedef struct sim_err {
-    int  code;                                /* SIM_E*, 0 when no error was set */
-    char file[256];                           /* the file the error is in, "" if none */
-    char path[256];                           /* JSON path such as "regions[2].servers", or "" */
-    char msg[512];                            /* one line, lower case, no final period */
+    int  code;      /* SIM_E*, 0 when no error was set */
+    char file[256]; /* the file the error is in, "" if none */
+    char path[256]; /* JSON path such as "regions[2].servers", or "" */
+    char msg[512];  /* one line, lower case, no final period */
 } sim_err;
 
 /* The short name of a code ("invalid input", "out of memory", ...). Never NULL. */
@@ -70,17 +70,17 @@ int sim_time_format(sim_time t, char *buf, size_t n);
  * case (every sampled delay goes through it): for 0 <= ns < 2^52, ns + 0.5 truncated is
  * round(ns) except when the addition itself rounds up (ns = 0.49999999999999994), which the
  * second test undoes; everything else takes the exact path, sim__time_from_ns_any(). */
-sim_time sim__time_from_ns_any(double ns);
+sim_time               sim__time_from_ns_any(double ns);
 static inline sim_time sim_time_from_ns(double ns)
 {
-    if (ns >= 0 && ns < 4503599627370496.0) {          /* 2^52 */
+    if (ns >= 0 && ns < 4503599627370496.0) { /* 2^52 */
         sim_time t = (sim_time)(ns + 0.5);
-        return ns < (double)t - 0.5 ? t - 1 : t;      /* t - 0.5 is exact below 2^52 */
+        return ns < (double)t - 0.5 ? t - 1 : t; /* t - 0.5 is exact below 2^52 */
     }
     return sim__time_from_ns_any(ns);
 }
 static inline double sim_time_ms(sim_time t) { return (double)t / 1e6; }
-static inline double sim_time_s(sim_time t)  { return (double)t / 1e9; }
+static inline double sim_time_s(sim_time t) { return (double)t / 1e9; }
 /* a + b, saturating at SIM_TIME_MAX (both non-negative: used for "at + for" windows). */
 static inline sim_time sim_time_add_sat(sim_time a, sim_time b)
 {
@@ -94,17 +94,17 @@ _Noreturn void sim_panic(const char *fmt, ...) __attribute__((format(printf, 1, 
  * Nth allocation fail and check that every caller unwinds with SIM_ENOMEM and leaks nothing.
  * sim_free(NULL) is a no-op. */
 void *sim_malloc(size_t n);
-void *sim_calloc(size_t count, size_t size);  /* checks count * size for overflow */
+void *sim_calloc(size_t count, size_t size); /* checks count * size for overflow */
 void *sim_realloc(void *p, size_t n);
 void  sim_free(void *p);
 char *sim_strdup(const char *s);
 /* Make the array *pp (of *cap elements of 'size' bytes) hold at least need + 1 elements,
  * doubling its capacity (16 at first) as often as it takes: the one way arrays grow here.
  * 0, or SIM_ENOMEM with the array as it was. */
-int   sim_grow(void *pp, size_t *cap, size_t need, size_t size);
+int sim_grow(void *pp, size_t *cap, size_t need, size_t size);
 /* Test hook: the nth allocation from now on fails (1 = the next one); 0 turns failures off.
  * Returns how many allocations were made since the previous call, so a test can learn how
  * many there are to fail. */
-long  sim_alloc_fail_at(long nth);
+long sim_alloc_fail_at(long nth);
 
 #endif

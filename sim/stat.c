@@ -34,16 +34,16 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
-#define HIST_SUB      ((uint64_t)1 << STAT_HIST_SUB_BITS)
-#define HIST_HALF     (HIST_SUB / 2)
-#define HIST_BUCKETS  ((size_t)(65 - STAT_HIST_SUB_BITS) * HIST_HALF)
+#define HIST_SUB     ((uint64_t)1 << STAT_HIST_SUB_BITS)
+#define HIST_HALF    (HIST_SUB / 2)
+#define HIST_BUCKETS ((size_t)(65 - STAT_HIST_SUB_BITS) * HIST_HALF)
 
 struct stat_hist {
-    uint64_t count;                           /* values recorded */
-    unsigned __int128 sum;                    /* exact sum of the values, ns */
-    sim_time min;                             /* smallest value, ns; valid when count > 0 */
-    sim_time max;                             /* largest value, ns; valid when count > 0 */
-    uint64_t counts[HIST_BUCKETS];            /* values per bucket, see the layout above */
+    uint64_t          count;                /* values recorded */
+    unsigned __int128 sum;                  /* exact sum of the values, ns */
+    sim_time          min;                  /* smallest value, ns; valid when count > 0 */
+    sim_time          max;                  /* largest value, ns; valid when count > 0 */
+    uint64_t          counts[HIST_BUCKETS]; /* values per bucket, see the layout above */
 };
 
 static size_t hist_index(uint64_t v)
@@ -62,7 +62,7 @@ static void hist_bounds(size_t i, uint64_t *lo, uint64_t *hi)
         return;
     }
     unsigned shift = (unsigned)(i / HIST_HALF) - 1;
-    uint64_t sub = (uint64_t)i - (uint64_t)shift * HIST_HALF;   /* in [HALF, SUB) */
+    uint64_t sub = (uint64_t)i - (uint64_t)shift * HIST_HALF; /* in [HALF, SUB) */
     *lo = sub << shift;
     *hi = (sub + 1) << shift;
 }
@@ -76,15 +76,9 @@ int stat_hist_new(stat_hist **out)
     return 0;
 }
 
-void stat_hist_free(stat_hist *h)
-{
-    sim_free(h);
-}
+void stat_hist_free(stat_hist *h) { sim_free(h); }
 
-void stat_hist_reset(stat_hist *h)
-{
-    memset(h, 0, sizeof *h);
-}
+void stat_hist_reset(stat_hist *h) { memset(h, 0, sizeof *h); }
 
 void stat_hist_record(stat_hist *h, sim_time v)
 {
@@ -115,10 +109,7 @@ void stat_hist_merge(stat_hist *into, const stat_hist *from)
         into->counts[i] += from->counts[i];
 }
 
-uint64_t stat_hist_count(const stat_hist *h)
-{
-    return h->count;
-}
+uint64_t stat_hist_count(const stat_hist *h) { return h->count; }
 
 double stat_hist_mean(const stat_hist *h)
 {
@@ -129,21 +120,15 @@ double stat_hist_mean(const stat_hist *h)
     return (double)q + (double)(uint64_t)r / (double)h->count;
 }
 
-sim_time stat_hist_min(const stat_hist *h)
-{
-    return h->count ? h->min : 0;
-}
+sim_time stat_hist_min(const stat_hist *h) { return h->count ? h->min : 0; }
 
-sim_time stat_hist_max(const stat_hist *h)
-{
-    return h->count ? h->max : 0;
-}
+sim_time stat_hist_max(const stat_hist *h) { return h->count ? h->max : 0; }
 
 double stat_hist_quantile(const stat_hist *h, double q)
 {
     if (h->count == 0)
         return 0;
-    if (!(q > 0))                             /* also catches NaN */
+    if (!(q > 0)) /* also catches NaN */
         q = 0;
     if (q > 1)
         q = 1;
@@ -151,8 +136,8 @@ double stat_hist_quantile(const stat_hist *h, double q)
     /* (double)count may round up past count, so clamp in integers. */
     uint64_t rank = want < 1 ? 1 : want >= (double)h->count ? h->count : (uint64_t)want;
     uint64_t seen = 0;
-    size_t i = hist_index((uint64_t)h->min);
-    size_t last = hist_index((uint64_t)h->max);
+    size_t   i = hist_index((uint64_t)h->min);
+    size_t   last = hist_index((uint64_t)h->max);
     for (; i < last; i++) {
         seen += h->counts[i];
         if (seen >= rank)
@@ -189,16 +174,16 @@ bool stat_hist_next_bucket(const stat_hist *h, size_t *iter, sim_time *lo, sim_t
 /* --- interval time series ---------------------------------------------------------- */
 
 typedef struct series_cell {
-    uint64_t count;                           /* values added in the interval */
-    double sum;                               /* their sum, in the caller's unit */
-    double max;                               /* their largest, 0 when count is 0 */
+    uint64_t count; /* values added in the interval */
+    double   sum;   /* their sum, in the caller's unit */
+    double   max;   /* their largest, 0 when count is 0 */
 } series_cell;
 
 struct stat_series {
-    sim_time interval;                        /* interval length, ns, > 0 */
-    size_t len;                               /* intervals up to the last one touched */
-    size_t cap;                               /* cells allocated */
-    series_cell *cells;                       /* cells[0..cap), zero beyond len */
+    sim_time     interval; /* interval length, ns, > 0 */
+    size_t       len;      /* intervals up to the last one touched */
+    size_t       cap;      /* cells allocated */
+    series_cell *cells;    /* cells[0..cap), zero beyond len */
 };
 
 int stat_series_new(sim_time interval, stat_series **out)
@@ -260,20 +245,14 @@ int stat_series_add(stat_series *s, sim_time t, double v)
     return 0;
 }
 
-size_t stat_series_len(const stat_series *s)
-{
-    return s->len;
-}
+size_t stat_series_len(const stat_series *s) { return s->len; }
 
-sim_time stat_series_interval(const stat_series *s)
-{
-    return s->interval;
-}
+sim_time stat_series_interval(const stat_series *s) { return s->interval; }
 
 void stat_series_get(const stat_series *s, size_t i, uint64_t *count, double *sum, double *max)
 {
     /* Past the end reads as an empty interval, like a gap inside the series. */
-    series_cell empty = {0, 0, 0};
+    series_cell        empty = { 0, 0, 0 };
     const series_cell *c = i < s->len ? &s->cells[i] : &empty;
     if (count)
         *count = c->count;

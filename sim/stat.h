@@ -20,13 +20,13 @@
 
 #define STAT_HIST_SUB_BITS 8
 
-typedef struct stat_hist stat_hist;           /* opaque */
-typedef struct stat_series stat_series;       /* opaque */
+typedef struct stat_hist   stat_hist;   /* opaque */
+typedef struct stat_series stat_series; /* opaque */
 
 /* --- histogram --------------------------------------------------------------------- */
 
-int  stat_hist_new(stat_hist **out);          /* 0 or SIM_ENOMEM */
-void stat_hist_free(stat_hist *h);            /* NULL is a no-op */
+int  stat_hist_new(stat_hist **out); /* 0 or SIM_ENOMEM */
+void stat_hist_free(stat_hist *h);   /* NULL is a no-op */
 void stat_hist_reset(stat_hist *h);
 /* Record one value in ns; negative values are recorded as 0. */
 void stat_hist_record(stat_hist *h, sim_time v);
@@ -34,12 +34,12 @@ void stat_hist_record(stat_hist *h, sim_time v);
 void stat_hist_merge(stat_hist *into, const stat_hist *from);
 
 uint64_t stat_hist_count(const stat_hist *h);
-double   stat_hist_mean(const stat_hist *h);  /* exact (from the sum), ns; 0 when empty */
-sim_time stat_hist_min(const stat_hist *h);   /* exact, ns; 0 when empty */
-sim_time stat_hist_max(const stat_hist *h);   /* exact, ns; 0 when empty */
+double   stat_hist_mean(const stat_hist *h); /* exact (from the sum), ns; 0 when empty */
+sim_time stat_hist_min(const stat_hist *h);  /* exact, ns; 0 when empty */
+sim_time stat_hist_max(const stat_hist *h);  /* exact, ns; 0 when empty */
 /* The q-quantile (0 <= q <= 1) in ns: the midpoint of the bucket holding the value of rank
  * ceil(q * count) (rank 1 for q = 0), clamped to [min, max]. 0 when empty. */
-double   stat_hist_quantile(const stat_hist *h, double q);
+double stat_hist_quantile(const stat_hist *h, double q);
 
 /* Iterate the non-empty buckets in ascending order, for CDF plots and for storing a
  * histogram: returns false when there are no more. *iter starts at 0. lo/hi are the bucket's
@@ -55,8 +55,8 @@ int  stat_series_new(sim_time interval, stat_series **out);
 void stat_series_free(stat_series *s);
 /* Add value v observed at time t >= 0 to interval t / interval. Grows the series as time
  * advances (amortised; the growth doubles). Returns 0 or SIM_ENOMEM. */
-int  stat_series_add(stat_series *s, sim_time t, double v);
-size_t   stat_series_len(const stat_series *s);      /* intervals up to the last one touched */
+int      stat_series_add(stat_series *s, sim_time t, double v);
+size_t   stat_series_len(const stat_series *s); /* intervals up to the last one touched */
 sim_time stat_series_interval(const stat_series *s);
 /* Interval i's figures; an interval with no values has count 0, sum 0 and max 0. */
 void stat_series_get(const stat_series *s, size_t i, uint64_t *count, double *sum, double *max);

@@ -27,16 +27,16 @@ static inline double run_metric_args(const char *scenario, const char *extra, co
     assert_non_null(bin);
     assert_non_null(root);
     char db[] = "/tmp/mrsim-validation-XXXXXX";
-    int fd = mkstemp(db);
+    int  fd = mkstemp(db);
     assert_true(fd >= 0);
     close(fd);
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' run '%s/%s' --json --quiet --db '%s' %s",
-             bin, root, scenario, db, extra);
+    snprintf(cmd, sizeof cmd, "'%s' run '%s/%s' --json --quiet --db '%s' %s", bin, root, scenario,
+             db, extra);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     size_t cap = 1 << 16, len = 0;
-    char *out = malloc(cap);
+    char  *out = malloc(cap);
     assert_non_null(out);
     for (size_t n; (n = fread(out + len, 1, cap - len - 1, p)) > 0;) {
         len += n;

@@ -11,8 +11,8 @@
 cost_figures cost_of_region(const scn_scenario *s, const net *n, uint32_t r)
 {
     const scn_cost *c = &s->cost;
-    double hours = sim_time_s(s->duration - s->warmup) / 3600.0;   /* > 0: warmup < duration */
-    cost_figures f = {0};
+    double       hours = sim_time_s(s->duration - s->warmup) / 3600.0; /* > 0: warmup < duration */
+    cost_figures f = { 0 };
     for (uint32_t b = 0; b < s->nregions; b++) {
         if (b == r)
             continue;
@@ -32,7 +32,7 @@ cost_figures cost_of_region(const scn_scenario *s, const net *n, uint32_t r)
 
 cost_figures cost_of_run(const scn_scenario *s, const net *n)
 {
-    cost_figures all = {0};
+    cost_figures all = { 0 };
     for (uint32_t r = 0; r < s->nregions; r++) {
         cost_figures f = cost_of_region(s, n, r);
         all.egress_gb += f.egress_gb;

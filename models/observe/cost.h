@@ -24,11 +24,11 @@
 #define COST_BYTES_PER_GB    1e9
 
 typedef struct cost_figures {
-    double egress_gb;                         /* GB sent to other regions in the window */
-    double server_hour;                       /* money per hour for the servers */
-    double transfer_hour;                     /* money per hour for the transfer: egress at the
+    double egress_gb;     /* GB sent to other regions in the window */
+    double server_hour;   /* money per hour for the servers */
+    double transfer_hour; /* money per hour for the transfer: egress at the
                                                  window's rate, priced per pair */
-    double total_hour;                        /* servers + transfer (+ fixed for the whole
+    double total_hour;    /* servers + transfer (+ fixed for the whole
                                                  deployment), money per hour */
 } cost_figures;
 

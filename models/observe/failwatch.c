@@ -10,27 +10,27 @@
  * measured once the oracle knows which they are. */
 typedef struct fence_rec {
     size_t    oracle_index;
-    uint64_t  after;                          /* commit[i] is entry after + 1 + i's */
+    uint64_t  after; /* commit[i] is entry after + 1 + i's */
     sim_time *commit;
     size_t    n;
 } fence_rec;
 
 struct failwatch {
-    fence_rec  *fences;
-    size_t      nfences, fences_cap;
+    fence_rec          *fences;
+    size_t              nfences, fences_cap;
     const scn_scenario *scn;
-    region *const *regions;
-    repl       *repl;
-    oracle     *oracle;
-    const dr   *dr;
-    failwatch_log_fn *log;
-    void       *log_ctx;
-    bool        stopped;
-    sim_time    split_since;                  /* -1: no split brain now */
-    sim_time    split_ns;
-    sim_time    detect;                       /* of the failover under way; -1: none */
-    double      failover_s;
-    uint64_t    failovers, false_failovers;
+    region *const      *regions;
+    repl               *repl;
+    oracle             *oracle;
+    const dr           *dr;
+    failwatch_log_fn   *log;
+    void               *log_ctx;
+    bool                stopped;
+    sim_time            split_since; /* -1: no split brain now */
+    sim_time            split_ns;
+    sim_time            detect; /* of the failover under way; -1: none */
+    double              failover_s;
+    uint64_t            failovers, false_failovers;
 };
 
 int failwatch_new(const scn_scenario *s, region *const *regions, repl *rp, oracle *o,
@@ -38,10 +38,18 @@ int failwatch_new(const scn_scenario *s, region *const *regions, repl *rp, oracl
 {
     failwatch *f = sim_calloc(1, sizeof *f);
     if (!f)
-        return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the failover "
+        return sim_err_set(err, SIM_ENOMEM, NULL,
+                           "out of memory building the failover "
                            "watcher");
-    *f = (failwatch){.scn = s, .regions = regions, .repl = rp, .oracle = o, .log = log,
-                     .log_ctx = log_ctx, .split_since = -1, .detect = -1, .failover_s = NAN};
+    *f = (failwatch){ .scn = s,
+                      .regions = regions,
+                      .repl = rp,
+                      .oracle = o,
+                      .log = log,
+                      .log_ctx = log_ctx,
+                      .split_since = -1,
+                      .detect = -1,
+                      .failover_s = NAN };
     *out = f;
     return 0;
 }
@@ -78,8 +86,9 @@ void failwatch_promoted(failwatch *f, sim_time t, uint32_t from, uint32_t to, ui
     if (sim_grow(&f->fences, &f->fences_cap, f->nfences, sizeof *f->fences) < 0)
         sim_panic("out of memory growing the failover records past %zu", f->nfences);
     fence_rec *rec = &f->fences[f->nfences++];
-    *rec = (fence_rec){.oracle_index = oracle_fence(f->oracle, from, fence, last),
-                       .after = fence, .n = last > fence ? last - fence : 0};
+    *rec = (fence_rec){ .oracle_index = oracle_fence(f->oracle, from, fence, last),
+                        .after = fence,
+                        .n = last > fence ? last - fence : 0 };
     if (rec->n && !(rec->commit = sim_calloc(rec->n, sizeof *rec->commit)))
         sim_panic("out of memory keeping %zu commit times", rec->n);
     for (size_t i = 0; i < rec->n; i++)
@@ -126,7 +135,7 @@ static double rpo_span_ms(const failwatch *f)
     double span = f->nfences ? 0 : NAN;
     for (size_t i = 0; i < f->nfences; i++) {
         const fence_rec *rec = &f->fences[i];
-        uint64_t lo, hi;
+        uint64_t         lo, hi;
         if (!oracle_fence_lost(f->oracle, rec->oracle_index, &lo, &hi))
             continue;
         sim_time a = rec->commit[lo - rec->after - 1], b = rec->commit[hi - rec->after - 1];

@@ -22,30 +22,30 @@
 #include "repl.h"
 #include "scn.h"
 
-typedef struct failwatch failwatch;           /* opaque */
+typedef struct failwatch failwatch; /* opaque */
 
 /* Alerts go to log(ctx, t, "alert", detail). Everything passed must outlive it. */
 typedef void failwatch_log_fn(void *ctx, sim_time t, const char *kind, const char *detail);
-int  failwatch_new(const scn_scenario *s, region *const *regions, repl *rp, oracle *o,
-                   failwatch_log_fn *log, void *log_ctx, failwatch **out, sim_err *err);
-void failwatch_free(failwatch *f);            /* NULL is a no-op */
-void failwatch_set_dr(failwatch *f, const dr *d);
+int          failwatch_new(const scn_scenario *s, region *const *regions, repl *rp, oracle *o,
+                           failwatch_log_fn *log, void *log_ctx, failwatch **out, sim_err *err);
+void         failwatch_free(failwatch *f); /* NULL is a no-op */
+void         failwatch_set_dr(failwatch *f, const dr *d);
 
 /* What happened, as it happens. */
-void failwatch_step(failwatch *f, sim_time t, const char *kind);          /* "failover.*" */
+void failwatch_step(failwatch *f, sim_time t, const char *kind); /* "failover.*" */
 void failwatch_promoted(failwatch *f, sim_time t, uint32_t from, uint32_t to, uint64_t fence,
                         bool planned, bool rollback);
-void failwatch_changed(failwatch *f, sim_time t);   /* a role or a region's up/down state */
+void failwatch_changed(failwatch *f, sim_time t); /* a role or a region's up/down state */
 /* Close the books at time t (the end of arrivals): split brain still going counts to t. */
 void failwatch_stop(failwatch *f, sim_time t);
 
 typedef struct failwatch_figures {
-    uint64_t failovers;                       /* promotions that took effect, drills too,
+    uint64_t failovers; /* promotions that took effect, drills too,
                                                  a rollback's not */
     uint64_t false_failovers;
-    double   rpo_ms;                          /* NaN before any failover */
+    double   rpo_ms; /* NaN before any failover */
     double   split_brain_s;
-    double   failover_s;                      /* NaN without a completed failover */
+    double   failover_s; /* NaN without a completed failover */
 } failwatch_figures;
 failwatch_figures failwatch_get(const failwatch *f);
 

@@ -42,36 +42,36 @@
 #include "stat.h"
 
 typedef struct mon_region {
-    uint64_t   requests;                      /* ended in the open interval */
-    uint64_t   errors;                        /* of those, not ok */
-    uint64_t   reads;                         /* measured ok reads served here */
-    uint64_t   stale_reads;                   /* of those, stale (the oracle's verdict) */
-    stat_hist *latency;                       /* ok ones, ns; owned */
-    stat_hist *lag;                           /* applies here as target, ns; owned */
-    double     busy_start;                    /* region_busy_ns() at the interval's start */
-    bool       lag_alert;                     /* the lag alert is raised */
-    bool       error_alert;                   /* the error-rate alert is raised */
+    uint64_t   requests;    /* ended in the open interval */
+    uint64_t   errors;      /* of those, not ok */
+    uint64_t   reads;       /* measured ok reads served here */
+    uint64_t   stale_reads; /* of those, stale (the oracle's verdict) */
+    stat_hist *latency;     /* ok ones, ns; owned */
+    stat_hist *lag;         /* applies here as target, ns; owned */
+    double     busy_start;  /* region_busy_ns() at the interval's start */
+    bool       lag_alert;   /* the lag alert is raised */
+    bool       error_alert; /* the error-rate alert is raised */
 } mon_region;
 
 struct mon {
     sim_engine         *e;
     const scn_scenario *s;
-    region *const      *regions;              /* borrowed */
+    region *const      *regions; /* borrowed */
     size_t              nregions;
-    mon_alert_fn       *alert;                /* may be NULL */
+    mon_alert_fn       *alert; /* may be NULL */
     void               *alert_ctx;
-    mon_health_fn      *health;               /* NULL: no health checking */
+    mon_health_fn      *health; /* NULL: no health checking */
     void               *health_ctx;
-    mon_region         *reg;                  /* nregions */
+    mon_region         *reg; /* nregions */
 
-    bool                started;              /* mon_start() was called */
-    bool                open;                 /* between the warmup and the last boundary */
-    sim_time            interval_start;       /* of the open interval, ns */
+    bool     started;        /* mon_start() was called */
+    bool     open;           /* between the warmup and the last boundary */
+    sim_time interval_start; /* of the open interval, ns */
 
-    double             *values;               /* nintervals x nregions x MON_METRIC_COUNT */
-    sim_time           *ends;                 /* end of each closed interval, ns */
-    size_t              nintervals;           /* closed so far */
-    size_t              cap;                  /* intervals 'values' and 'ends' have room for */
+    double   *values;     /* nintervals x nregions x MON_METRIC_COUNT */
+    sim_time *ends;       /* end of each closed interval, ns */
+    size_t    nintervals; /* closed so far */
+    size_t    cap;        /* intervals 'values' and 'ends' have room for */
 };
 
 static const char *const metric_names[MON_METRIC_COUNT] = {
@@ -87,15 +87,14 @@ static const char *const metric_names[MON_METRIC_COUNT] = {
 
 /* --- create / destroy -------------------------------------------------------------- */
 
-int mon_new(sim_engine *e, const scn_scenario *s, region *const *regions,
-            mon_alert_fn *alert, void *alert_ctx, mon **out, sim_err *err)
+int mon_new(sim_engine *e, const scn_scenario *s, region *const *regions, mon_alert_fn *alert,
+            void *alert_ctx, mon **out, sim_err *err)
 {
     assert(e && s && regions && out);
     /* The loader guarantees a positive interval; a scenario built in code that forgot to set
      * one is a bug in that code, and a zero interval would loop forever. */
     if (s->monitor.interval <= 0)
-        sim_panic("monitor interval must be positive, got %lld ns",
-                  (long long)s->monitor.interval);
+        sim_panic("monitor interval must be positive, got %lld ns", (long long)s->monitor.interval);
     *out = NULL;
     mon *m = sim_calloc(1, sizeof *m);
     if (!m)
@@ -173,8 +172,7 @@ static void format_seconds(char *buf, size_t n, double s)
 
 /* Raise or end one alert of region i. 'holds' is the condition in the interval just
  * closed; the alert fires only on a change. */
-static void judge(mon *m, bool *raised, bool holds, const char *what, size_t i,
-                  const char *value)
+static void judge(mon *m, bool *raised, bool holds, const char *what, size_t i, const char *value)
 {
     if (holds == *raised)
         return;
@@ -196,18 +194,18 @@ static void close_interval(mon *m)
     m->ends[m->nintervals] = now;
     for (size_t i = 0; i < m->nregions; i++) {
         mon_region *g = &m->reg[i];
-        double *v = row + i * MON_METRIC_COUNT;
-        double busy = region_busy_ns(m->regions[i]);
-        uint64_t nlag = stat_hist_count(g->lag);
+        double     *v = row + i * MON_METRIC_COUNT;
+        double      busy = region_busy_ns(m->regions[i]);
+        uint64_t    nlag = stat_hist_count(g->lag);
         v[MON_REQUESTS] = (double)g->requests;
         v[MON_ERRORS] = (double)g->errors;
-        v[MON_P99_MS] = stat_hist_count(g->latency) ? stat_hist_quantile(g->latency, 0.99) / 1e6
-                                                    : NAN;
+        v[MON_P99_MS]
+            = stat_hist_count(g->latency) ? stat_hist_quantile(g->latency, 0.99) / 1e6 : NAN;
         /* len > 0: boundaries are strictly increasing (the warmup is before the duration). */
-        v[MON_P50_MS] = stat_hist_count(g->latency) ? stat_hist_quantile(g->latency, 0.5) / 1e6
-                                                    : NAN;
-        v[MON_UTILIZATION] = (busy - g->busy_start)
-                             / ((double)m->s->regions[i].servers * (double)len);
+        v[MON_P50_MS]
+            = stat_hist_count(g->latency) ? stat_hist_quantile(g->latency, 0.5) / 1e6 : NAN;
+        v[MON_UTILIZATION]
+            = (busy - g->busy_start) / ((double)m->s->regions[i].servers * (double)len);
         v[MON_REPL_LAG_P99_MS] = nlag ? stat_hist_quantile(g->lag, 0.99) / 1e6 : NAN;
         v[MON_HEALTHY] = m->health ? (m->health(m->health_ctx, (uint32_t)i) ? 1.0 : 0.0) : NAN;
         v[MON_STALE_READ_RATE] = g->reads ? (double)g->stale_reads / (double)g->reads : NAN;
@@ -244,7 +242,7 @@ static void close_interval(mon *m)
 static void on_boundary(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)arg;
-    mon *m = ctx;
+    mon     *m = ctx;
     sim_time now = sim_now(e);
     if (!m->open) {
         m->open = true;
@@ -255,7 +253,7 @@ static void on_boundary(sim_engine *e, void *ctx, uint64_t arg)
         close_interval(m);
     }
     if (now >= m->s->duration) {
-        m->open = false;                      /* the last boundary: nothing after counts */
+        m->open = false; /* the last boundary: nothing after counts */
         return;
     }
     sim_time next = sim_time_add_sat(now, m->s->monitor.interval);

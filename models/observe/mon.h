@@ -23,14 +23,20 @@
 #include "region.h"
 #include "scn.h"
 
-typedef struct mon mon;                       /* opaque */
+typedef struct mon mon; /* opaque */
 
 /* The metrics of a point, in this order for every region and interval (new metrics are
  * appended, so the order of the older ones never changes): requests, errors, p99_ms,
  * utilization, repl_lag_p99_ms, healthy, p50_ms, stale_read_rate. */
 typedef enum mon_metric {
-    MON_REQUESTS, MON_ERRORS, MON_P99_MS, MON_UTILIZATION, MON_REPL_LAG_P99_MS, MON_HEALTHY,
-    MON_P50_MS, MON_STALE_READ_RATE,
+    MON_REQUESTS,
+    MON_ERRORS,
+    MON_P99_MS,
+    MON_UTILIZATION,
+    MON_REPL_LAG_P99_MS,
+    MON_HEALTHY,
+    MON_P50_MS,
+    MON_STALE_READ_RATE,
     MON_METRIC_COUNT
 } mon_metric;
 
@@ -43,9 +49,9 @@ typedef bool mon_health_fn(void *ctx, uint32_t region);
 
 /* A monitor of regions[0 .. s->nregions). Everything passed must outlive it. 0 or
  * SIM_ENOMEM. */
-int  mon_new(sim_engine *e, const scn_scenario *s, region *const *regions,
-             mon_alert_fn *alert, void *alert_ctx, mon **out, sim_err *err);
-void mon_free(mon *m);                        /* NULL is a no-op */
+int  mon_new(sim_engine *e, const scn_scenario *s, region *const *regions, mon_alert_fn *alert,
+             void *alert_ctx, mon **out, sim_err *err);
+void mon_free(mon *m); /* NULL is a no-op */
 void mon_set_health(mon *m, mon_health_fn *fn, void *ctx);
 
 /* --- run --------------------------------------------------------------------------- */
@@ -69,11 +75,11 @@ void mon_read(mon *m, uint32_t region, bool stale);
 
 /* --- query ------------------------------------------------------------------------- */
 
-size_t      mon_intervals(const mon *m);       /* closed so far */
-sim_time    mon_interval_end(const mon *m, size_t i);   /* ns */
+size_t   mon_intervals(const mon *m);              /* closed so far */
+sim_time mon_interval_end(const mon *m, size_t i); /* ns */
 /* The value of metric for region in interval i (NaN where there is nothing to measure:
  * p99 without a successful request, lag without an apply, health without checkers). */
 double      mon_value(const mon *m, size_t i, uint32_t region, mon_metric metric);
-const char *mon_metric_name(mon_metric metric);          /* "p99_ms", ... */
+const char *mon_metric_name(mon_metric metric); /* "p99_ms", ... */
 
 #endif

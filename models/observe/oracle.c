@@ -42,80 +42,80 @@
 #include <assert.h>
 #include <string.h>
 
-#define MAP_MIN_CAP  1024u                    /* slots of a new write map (32 KiB) */
+#define MAP_MIN_CAP 1024u /* slots of a new write map (32 KiB) */
 
 enum {
-    W_MEASURED    = 1u << 0,                  /* the request arrived in the window */
-    W_ACKED       = 1u << 1,                  /* the client heard it acknowledged */
-    W_OVERWRITTEN = 1u << 2,                  /* a later write that knew it replaced it */
+    W_MEASURED = 1u << 0,    /* the request arrived in the window */
+    W_ACKED = 1u << 1,       /* the client heard it acknowledged */
+    W_OVERWRITTEN = 1u << 2, /* a later write that knew it replaced it */
 };
 
 /* One write in the map. */
 typedef struct wentry {
-    uint64_t write_id;                        /* 0: empty slot */
+    uint64_t write_id; /* 0: empty slot */
     uint64_t key;
-    uint64_t kseq;                            /* its position in the key's commit order */
-    uint8_t  field;                           /* the field it set, < STORE_MAX_FIELDS */
-    uint8_t  flags;                           /* W_* */
+    uint64_t kseq;  /* its position in the key's commit order */
+    uint8_t  field; /* the field it set, < STORE_MAX_FIELDS */
+    uint8_t  flags; /* W_* */
 } wentry;
 
 /* A step of a key's acknowledged staircase (see the top of the file). */
 typedef struct ack_step {
-    uint64_t kseq;                            /* 0: no step */
-    sim_time at;                              /* ack time, ns */
+    uint64_t kseq; /* 0: no step */
+    sim_time at;   /* ack time, ns */
 } ack_step;
 
 typedef struct key_state {
-    uint64_t commits;                         /* kseq of the latest commit; 0: never written */
-    ack_step newest;                          /* the largest kseq acknowledged so far */
-    ack_step prev;                            /* the step before it */
+    uint64_t commits; /* kseq of the latest commit; 0: never written */
+    ack_step newest;  /* the largest kseq acknowledged so far */
+    ack_step prev;    /* the step before it */
 } key_state;
 
 enum {
-    S_WROTE = 1u << 0,                        /* own_kseq/own_field are set */
-    S_READ  = 1u << 1,                        /* last_read is set */
+    S_WROTE = 1u << 0, /* own_kseq/own_field are set */
+    S_READ = 1u << 1,  /* last_read is set */
 };
 
 /* What a session remembers of one key. */
 typedef struct sess_key {
     uint64_t key;
-    uint64_t own_kseq;                        /* its last acknowledged write of the key */
-    sim_time own_at;                          /* ... acknowledged at */
-    uint64_t last_read;                       /* the version it last read */
-    sim_time read_at;                         /* ... answered at */
-    uint32_t own_field;                       /* the field that write set */
-    uint32_t flags;                           /* S_* */
+    uint64_t own_kseq;  /* its last acknowledged write of the key */
+    sim_time own_at;    /* ... acknowledged at */
+    uint64_t last_read; /* the version it last read */
+    sim_time read_at;   /* ... answered at */
+    uint32_t own_field; /* the field that write set */
+    uint32_t flags;     /* S_* */
 } sess_key;
 
 typedef struct sess_mem {
-    uint32_t n;                               /* entries in use, <= ORACLE_SESSION_KEYS */
-    sess_key e[ORACLE_SESSION_KEYS];          /* most recently used first */
+    uint32_t n;                      /* entries in use, <= ORACLE_SESSION_KEYS */
+    sess_key e[ORACLE_SESSION_KEYS]; /* most recently used first */
 } sess_mem;
 
 typedef struct fence_range {
     uint32_t origin;
     uint64_t after, upto;
-    uint64_t lost_lo, lost_hi;                /* rpo writes lost: sequences; lo 0: none */
+    uint64_t lost_lo, lost_hi; /* rpo writes lost: sequences; lo 0: none */
 } fence_range;
 
 struct oracle {
-    fence_range *fences;                      /* a handful: one per failover */
-    size_t     nfences, fences_cap;
-    uint64_t   nkeys;
-    uint32_t   fields;                        /* 1 .. STORE_MAX_FIELDS */
-    uint32_t   nsessions;                     /* global session ids are below this */
-    uint32_t   nregions;                      /* lag targets */
-    sim_time   warmup;                        /* lag is recorded for commits from here, ns */
-    key_state *keys;                          /* nkeys */
-    sess_mem  *sessions;                      /* nsessions */
-    wentry    *map;                           /* cap slots */
-    size_t     cap;                           /* a power of two */
-    size_t     count;                         /* slots in use */
-    oracle_figures fig;                       /* the counts so far */
-    stat_hist **lag;                          /* nregions */
-    stat_hist *lag_all;
-    stat_hist *staleness;                     /* ns */
-    stat_hist *stale_versions;                /* versions */
+    fence_range   *fences; /* a handful: one per failover */
+    size_t         nfences, fences_cap;
+    uint64_t       nkeys;
+    uint32_t       fields;    /* 1 .. STORE_MAX_FIELDS */
+    uint32_t       nsessions; /* global session ids are below this */
+    uint32_t       nregions;  /* lag targets */
+    sim_time       warmup;    /* lag is recorded for commits from here, ns */
+    key_state     *keys;      /* nkeys */
+    sess_mem      *sessions;  /* nsessions */
+    wentry        *map;       /* cap slots */
+    size_t         cap;       /* a power of two */
+    size_t         count;     /* slots in use */
+    oracle_figures fig;       /* the counts so far */
+    stat_hist    **lag;       /* nregions */
+    stat_hist     *lag_all;
+    stat_hist     *staleness;      /* ns */
+    stat_hist     *stale_versions; /* versions */
 };
 
 /* --- the write map ------------------------------------------------------------------ */
@@ -130,10 +130,7 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
-static size_t map_home(const oracle *o, uint64_t id)
-{
-    return (size_t)mix64(id) & (o->cap - 1);
-}
+static size_t map_home(const oracle *o, uint64_t id) { return (size_t)mix64(id) & (o->cap - 1); }
 
 /* The slot holding id, or NULL. */
 static wentry *map_find(oracle *o, uint64_t id)
@@ -163,7 +160,7 @@ static bool map_grow(oracle *o)
 {
     if (o->cap > SIZE_MAX / 2 / sizeof *o->map)
         return false;
-    size_t cap = o->cap * 2;
+    size_t  cap = o->cap * 2;
     wentry *map = sim_calloc(cap, sizeof *map);
     if (!map)
         return false;
@@ -212,17 +209,17 @@ static sess_key *session_touch(oracle *o, uint32_t s, uint64_t key)
 {
     assert(s < o->nsessions);
     sess_mem *ss = &o->sessions[s];
-    uint32_t i = 0;
+    uint32_t  i = 0;
     while (i < ss->n && ss->e[i].key != key)
         i++;
     sess_key found;
     if (i < ss->n) {
         found = ss->e[i];
     } else {
-        found = (sess_key){.key = key};
+        found = (sess_key){ .key = key };
         if (ss->n < ORACLE_SESSION_KEYS)
             ss->n++;
-        i = ss->n - 1;                        /* the slot that is reused or dropped */
+        i = ss->n - 1; /* the slot that is reused or dropped */
     }
     memmove(&ss->e[1], &ss->e[0], i * sizeof ss->e[0]);
     ss->e[0] = found;
@@ -275,8 +272,8 @@ int oracle_new(const scn_scenario *s, oracle **out, sim_err *err)
     for (uint32_t r = 0; r < o->nregions; r++)
         if (stat_hist_new(&o->lag[r]) < 0)
             goto fail;
-    if (stat_hist_new(&o->lag_all) < 0 || stat_hist_new(&o->staleness) < 0 ||
-        stat_hist_new(&o->stale_versions) < 0)
+    if (stat_hist_new(&o->lag_all) < 0 || stat_hist_new(&o->staleness) < 0
+        || stat_hist_new(&o->stale_versions) < 0)
         goto fail;
     *out = o;
     return 0;
@@ -285,8 +282,9 @@ fail:
     oracle_free(o);
     return sim_err_set(err, SIM_ENOMEM, NULL,
                        "out of memory for the oracle (%llu keys x %zu bytes, %llu sessions x "
-                       "%zu bytes)", (unsigned long long)nkeys, sizeof(key_state),
-                       (unsigned long long)nsessions, sizeof(sess_mem));
+                       "%zu bytes)",
+                       (unsigned long long)nkeys, sizeof(key_state), (unsigned long long)nsessions,
+                       sizeof(sess_mem));
 }
 
 void oracle_free(oracle *o)
@@ -309,15 +307,18 @@ void oracle_free(oracle *o)
 
 /* --- writes ------------------------------------------------------------------------- */
 
-uint64_t oracle_commit(oracle *o, uint64_t key, uint32_t field, uint64_t write_id,
-                       sim_time now, bool measured)
+uint64_t oracle_commit(oracle *o, uint64_t key, uint32_t field, uint64_t write_id, sim_time now,
+                       bool measured)
 {
-    (void)now;                                /* lag takes the commit time from the caller */
+    (void)now; /* lag takes the commit time from the caller */
     assert(key < o->nkeys && field < o->fields && write_id != 0);
-    assert(map_find(o, write_id) == NULL);    /* write ids are unique */
+    assert(map_find(o, write_id) == NULL); /* write ids are unique */
     uint64_t kseq = ++o->keys[key].commits;
-    wentry e = {.write_id = write_id, .key = key, .kseq = kseq, .field = (uint8_t)field,
-                .flags = measured ? W_MEASURED : 0};
+    wentry   e = { .write_id = write_id,
+                   .key = key,
+                   .kseq = kseq,
+                   .field = (uint8_t)field,
+                   .flags = measured ? W_MEASURED : 0 };
     map_insert(o, &e);
     return kseq;
 }
@@ -346,7 +347,7 @@ void oracle_acked(oracle *o, uint64_t write_id, uint32_t session, sim_time now)
     key_state *k = &o->keys[e->key];
     if (e->kseq > k->newest.kseq) {
         k->prev = k->newest;
-        k->newest = (ack_step){.kseq = e->kseq, .at = now};
+        k->newest = (ack_step){ .kseq = e->kseq, .at = now };
     }
 
     sess_key *sk = session_touch(o, session, e->key);
@@ -366,7 +367,7 @@ void oracle_acked(oracle *o, uint64_t write_id, uint32_t session, sim_time now)
             o->fig.writes_overwritten++;
         map_delete(o, e);
     } else if (!measured) {
-        map_delete(o, e);                     /* nothing more will be counted about it */
+        map_delete(o, e); /* nothing more will be counted about it */
     } else {
         e->flags |= W_ACKED;
     }
@@ -392,10 +393,7 @@ void oracle_applied(oracle *o, uint32_t target, sim_time commit, sim_time now)
     stat_hist_record(o->lag_all, now - commit);
 }
 
-void oracle_conflict(oracle *o)
-{
-    o->fig.conflicts++;
-}
+void oracle_conflict(oracle *o) { o->fig.conflicts++; }
 
 /* --- reads -------------------------------------------------------------------------- */
 
@@ -412,9 +410,9 @@ bool oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t sess
     if (measured) {
         o->fig.reads++;
         const key_state *k = &o->keys[key];
-        const ack_step *n = k->newest.kseq && k->newest.at <= issued ? &k->newest
-                          : k->prev.kseq && k->prev.at <= issued     ? &k->prev
-                          : NULL;
+        const ack_step  *n = k->newest.kseq && k->newest.at <= issued ? &k->newest
+             : k->prev.kseq && k->prev.at <= issued                   ? &k->prev
+                                                                      : NULL;
         if (n && version < n->kseq) {
             stale = true;
             o->fig.stale_reads++;
@@ -422,8 +420,8 @@ bool oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t sess
             stat_hist_record(o->stale_versions, (sim_time)(n->kseq - version));
         }
         const sess_key *sk = session_find(o, session, key);
-        if (sk && (sk->flags & S_WROTE) && sk->own_at <= issued &&
-            got->cell[sk->own_field].kseq < sk->own_kseq)
+        if (sk && (sk->flags & S_WROTE) && sk->own_at <= issued
+            && got->cell[sk->own_field].kseq < sk->own_kseq)
             o->fig.ryw_violations++;
         if (sk && (sk->flags & S_READ) && sk->read_at <= issued && version < sk->last_read)
             o->fig.monotonic_violations++;
@@ -514,7 +512,7 @@ size_t oracle_fence(oracle *o, uint32_t origin, uint64_t after, uint64_t upto)
 {
     if (sim_grow(&o->fences, &o->fences_cap, o->nfences, sizeof *o->fences) < 0)
         sim_panic("out of memory growing the oracle's fences past %zu", o->nfences);
-    o->fences[o->nfences] = (fence_range){.origin = origin, .after = after, .upto = upto};
+    o->fences[o->nfences] = (fence_range){ .origin = origin, .after = after, .upto = upto };
     return o->nfences++;
 }
 
@@ -529,20 +527,11 @@ bool oracle_fence_lost(const oracle *o, size_t i, uint64_t *lo, uint64_t *hi)
 
 /* --- query -------------------------------------------------------------------------- */
 
-oracle_figures oracle_get_figures(const oracle *o)
-{
-    return o->fig;
-}
+oracle_figures oracle_get_figures(const oracle *o) { return o->fig; }
 
-const stat_hist *oracle_staleness(const oracle *o)
-{
-    return o->staleness;
-}
+const stat_hist *oracle_staleness(const oracle *o) { return o->staleness; }
 
-const stat_hist *oracle_stale_versions(const oracle *o)
-{
-    return o->stale_versions;
-}
+const stat_hist *oracle_stale_versions(const oracle *o) { return o->stale_versions; }
 
 const stat_hist *oracle_lag(const oracle *o, uint32_t target)
 {
@@ -550,12 +539,6 @@ const stat_hist *oracle_lag(const oracle *o, uint32_t target)
     return o->lag[target];
 }
 
-const stat_hist *oracle_lag_all(const oracle *o)
-{
-    return o->lag_all;
-}
+const stat_hist *oracle_lag_all(const oracle *o) { return o->lag_all; }
 
-size_t oracle_tracked_writes(const oracle *o)
-{
-    return o->count;
-}
+size_t oracle_tracked_writes(const oracle *o) { return o->count; }

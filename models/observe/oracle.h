@@ -35,29 +35,29 @@
 
 #define ORACLE_SESSION_KEYS 8
 
-typedef struct oracle oracle;                 /* opaque */
+typedef struct oracle oracle; /* opaque */
 
 /* The figures of one run, after oracle_finish(). */
 typedef struct oracle_figures {
-    uint64_t reads;                           /* successful measured reads */
+    uint64_t reads; /* successful measured reads */
     uint64_t stale_reads;
     uint64_t ryw_violations;
     uint64_t monotonic_violations;
-    uint64_t writes_acked;                    /* measured acknowledged writes */
-    uint64_t writes_final;                    /* ... that are in the final state */
-    uint64_t writes_overwritten;              /* ... overwritten by a write that knew them */
-    uint64_t writes_lost;                     /* ... neither: lost */
-    uint64_t writes_unacked_applied;          /* committed, never acknowledged (client gave up
+    uint64_t writes_acked;           /* measured acknowledged writes */
+    uint64_t writes_final;           /* ... that are in the final state */
+    uint64_t writes_overwritten;     /* ... overwritten by a write that knew them */
+    uint64_t writes_lost;            /* ... neither: lost */
+    uint64_t writes_unacked_applied; /* committed, never acknowledged (client gave up
                                                  or sync quorum failed), applied anyway */
-    uint64_t rpo_writes;                      /* lost writes a failover fenced: written by
+    uint64_t rpo_writes;             /* lost writes a failover fenced: written by
                                                  the old primary before its successor took
                                                  over, never received by it */
-    uint64_t split_brain_lost;                /* lost writes an old primary took after its
+    uint64_t split_brain_lost;       /* lost writes an old primary took after its
                                                  successor took over */
     uint64_t conflicts;
-    uint64_t divergent_keys;                  /* after the drain */
-    uint64_t divergent_keys_before_drain;     /* when arrivals ended */
-    bool     drained;                         /* replication was idle when measured */
+    uint64_t divergent_keys;              /* after the drain */
+    uint64_t divergent_keys_before_drain; /* when arrivals ended */
+    bool     drained;                     /* replication was idle when measured */
 } oracle_figures;
 
 /* --- create / destroy -------------------------------------------------------------- */
@@ -65,14 +65,14 @@ typedef struct oracle_figures {
 /* An oracle for s's key space (the largest key count of its clients), fields and sessions
  * (the sum of the clients' sessions). 0 or SIM_ENOMEM. */
 int  oracle_new(const scn_scenario *s, oracle **out, sim_err *err);
-void oracle_free(oracle *o);                  /* NULL is a no-op */
+void oracle_free(oracle *o); /* NULL is a no-op */
 
 /* --- writes ------------------------------------------------------------------------ */
 
 /* A write committed at its origin at true time now: returns its kseq, to be stored in its
  * cell. measured: the request arrived inside the measurement window. */
-uint64_t oracle_commit(oracle *o, uint64_t key, uint32_t field, uint64_t write_id,
-                       sim_time now, bool measured);
+uint64_t oracle_commit(oracle *o, uint64_t key, uint32_t field, uint64_t write_id, sim_time now,
+                       bool measured);
 /* The write was overwritten at its origin by a later write that had it in its record. */
 void oracle_overwritten(oracle *o, uint64_t write_id);
 /* The client heard the write acknowledged (session: the global session id). */

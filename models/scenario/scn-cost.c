@@ -21,10 +21,10 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const F_COST[] = {"server_hour", "transfer_gb", "fixed_month", "regions",
-                                     "pairs"};
-static const char *const F_COST_REGION[] = {"server_hour", "transfer_gb"};
-static const char *const F_COST_PAIR[] = {"from", "to", "transfer_gb"};
+static const char *const F_COST[]
+    = { "server_hour", "transfer_gb", "fixed_month", "regions", "pairs" };
+static const char *const F_COST_REGION[] = { "server_hour", "transfer_gb" };
+static const char *const F_COST_PAIR[] = { "from", "to", "transfer_gb" };
 
 static int get_price(const cJSON *n, const char *path, double *out, sim_err *err)
 {
@@ -35,7 +35,7 @@ static int get_price(const cJSON *n, const char *path, double *out, sim_err *err
 static int opt_price(const cJSON *obj, const char *parent, const char *key, double *out,
                      sim_err *err)
 {
-    char p[PATH_N];
+    char         p[PATH_N];
     const cJSON *v = scn__field(obj, key);
     return v ? get_price(v, scn__pjoin(p, parent, key), out, err) : 0;
 }
@@ -50,7 +50,7 @@ static void set_row(scn_cost *c, size_t nr, size_t r, double price)
 /* "regions": {NAME: {"server_hour", "transfer_gb"}}: overrides of the defaults. */
 static int parse_regions(scn_scenario *s, const cJSON *n, sim_err *err)
 {
-    char p[PATH_N], b[FOUND_N], k[64];
+    char      p[PATH_N], b[FOUND_N], k[64];
     scn_cost *c = &s->cost;
     if (!cJSON_IsObject(n))
         return sim_err_set(err, SIM_EINVAL, "cost.regions",
@@ -77,25 +77,24 @@ static int parse_regions(scn_scenario *s, const cJSON *n, sim_err *err)
 /* "pairs": [{"from", "to", "transfer_gb"}]: one direction each, every field required. */
 static int parse_pairs(scn_scenario *s, const cJSON *n, sim_err *err)
 {
-    char p[PATH_N], q[PATH_N];
+    char   p[PATH_N], q[PATH_N];
     size_t count, nr = s->nregions;
     TRY(scn__get_array(n, "cost.pairs", "pair", "pairs", 0, SIZE_MAX, &count, err));
     /* Index + 1 of the entry that priced each ordered pair, for the duplicate message. */
-    uint32_t seen[SCN_MAX_REGIONS][SCN_MAX_REGIONS] = {{0}};
-    size_t i = 0;
+    uint32_t seen[SCN_MAX_REGIONS][SCN_MAX_REGIONS] = { { 0 } };
+    size_t   i = 0;
     for (const cJSON *e = n->child; e; e = e->next, i++) {
         scn__pindex(p, "cost.pairs", i);
         TRY(scn__check_fields(e, p, F_COST_PAIR, N_OF(F_COST_PAIR), err));
-        uint32_t from, to;
-        double price;
-        static const char *const required[] = {"from", "to", "transfer_gb"};
+        uint32_t                 from, to;
+        double                   price;
+        static const char *const required[] = { "from", "to", "transfer_gb" };
         for (size_t f = 0; f < N_OF(required); f++)
             if (!scn__field(e, required[f]))
                 return scn__missing(p, required[f], err);
         TRY(scn__get_region(s, scn__field(e, "from"), scn__pjoin(q, p, "from"), &from, err));
         TRY(scn__get_region(s, scn__field(e, "to"), scn__pjoin(q, p, "to"), &to, err));
-        TRY(get_price(scn__field(e, "transfer_gb"), scn__pjoin(q, p, "transfer_gb"), &price,
-                      err));
+        TRY(get_price(scn__field(e, "transfer_gb"), scn__pjoin(q, p, "transfer_gb"), &price, err));
         if (from == to)
             return sim_err_set(err, SIM_EINVAL, p,
                                "expected two different regions, got \"%s\" for both",
@@ -113,9 +112,9 @@ static int parse_pairs(scn_scenario *s, const cJSON *n, sim_err *err)
 int scn__parse_cost(scn_scenario *s, const cJSON *n, sim_err *err)
 {
     scn_cost *c = &s->cost;
-    size_t nr = s->nregions;
+    size_t    nr = s->nregions;
     if (!n)
-        return 0;                             /* no prices: the run reports no cost */
+        return 0; /* no prices: the run reports no cost */
     TRY(scn__check_fields(n, "cost", F_COST, N_OF(F_COST), err));
     double server = 0, transfer = 0;
     TRY(opt_price(n, "cost", "server_hour", &server, err));

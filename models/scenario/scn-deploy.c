@@ -21,20 +21,22 @@ const char *const scn__pattern_kinds[SCN_PATTERN_KIND_COUNT] = {
     [SCN_PATTERN_READ_LOCAL] = "read-local",
     [SCN_PATTERN_ACTIVE_PASSIVE] = "active-passive",
 };
-static const char PATTERN_KIND_LIST[] =
-    "\"independent\", \"active-active\", \"read-local\" or \"active-passive\"";
+static const char PATTERN_KIND_LIST[]
+    = "\"independent\", \"active-active\", \"read-local\" or \"active-passive\"";
 static const char *const REPL_MODES[] = {
-    [SCN_REPL_NONE] = "none", [SCN_REPL_ASYNC] = "async", [SCN_REPL_SYNC] = "sync",
+    [SCN_REPL_NONE] = "none",
+    [SCN_REPL_ASYNC] = "async",
+    [SCN_REPL_SYNC] = "sync",
 };
-static const char *const RESOLVERS[] = {[SCN_RESOLVER_LWW] = "lww",
-                                        [SCN_RESOLVER_MERGE] = "merge"};
-static const char *const CLOCKS[] = {[SCN_CLOCK_WALL] = "wall", [SCN_CLOCK_HLC] = "hlc"};
+static const char *const RESOLVERS[]
+    = { [SCN_RESOLVER_LWW] = "lww", [SCN_RESOLVER_MERGE] = "merge" };
+static const char *const CLOCKS[] = { [SCN_CLOCK_WALL] = "wall", [SCN_CLOCK_HLC] = "hlc" };
 
-static const char *const F_PATTERN[] = {"kind", "primary", "replication", "resolver", "clock",
-                                        "ryw_window", "cache"};
-static const char *const F_REPLICATION[] = {"mode", "batch", "max_batch", "resend", "quorum",
-                                            "timeout"};
-static const char *const F_CACHE[] = {"enabled", "size", "hit"};
+static const char *const F_PATTERN[]
+    = { "kind", "primary", "replication", "resolver", "clock", "ryw_window", "cache" };
+static const char *const F_REPLICATION[]
+    = { "mode", "batch", "max_batch", "resend", "quorum", "timeout" };
+static const char *const F_CACHE[] = { "enabled", "size", "hit" };
 
 /* Every default of a pattern of this kind that does not depend on the scenario. A sync
  * quorum does (a majority of the regions), so parse_replication() sets it; with async and
@@ -58,7 +60,7 @@ void scn__pattern_defaults(scn_pattern *p, scn_pattern_kind kind)
     p->cache = (scn_cache){
         .enabled = kind == SCN_PATTERN_READ_LOCAL,
         .size = 1000,
-        .hit = {.kind = DIST_CONSTANT, .value = 100e3},   /* 100us */
+        .hit = { .kind = DIST_CONSTANT, .value = 100e3 }, /* 100us */
     };
 }
 
@@ -82,9 +84,9 @@ static const char *pattern_kind_article(scn_pattern_kind kind)
 static int parse_replication(const scn_scenario *s, scn_pattern *pat, const cJSON *n,
                              const char *path, sim_err *err)
 {
-    char p[PATH_N];
+    char             p[PATH_N];
     scn_replication *r = &pat->replication;
-    uint64_t u;
+    uint64_t         u;
     if (scn__check_fields(n, path, F_REPLICATION, N_OF(F_REPLICATION), err) < 0)
         return SIM_EINVAL;
     const cJSON *v;
@@ -98,7 +100,8 @@ static int parse_replication(const scn_scenario *s, scn_pattern *pat, const cJSO
             if (m != SCN_REPL_NONE)
                 return sim_err_set(err, SIM_EINVAL, p,
                                    "an independent pattern does not replicate; expected "
-                                   "\"none\", got \"%s\"", REPL_MODES[m]);
+                                   "\"none\", got \"%s\"",
+                                   REPL_MODES[m]);
             break;
         case SCN_PATTERN_ACTIVE_ACTIVE:
         case SCN_PATTERN_ACTIVE_PASSIVE:
@@ -111,7 +114,8 @@ static int parse_replication(const scn_scenario *s, scn_pattern *pat, const cJSO
             if (m != SCN_REPL_ASYNC)
                 return sim_err_set(err, SIM_EINVAL, p,
                                    "read-local replicates asynchronously from the primary; "
-                                   "expected \"async\", got \"%s\"", REPL_MODES[m]);
+                                   "expected \"async\", got \"%s\"",
+                                   REPL_MODES[m]);
             break;
         default:
             sim_panic("scn: pattern kind %d not handled", (int)pat->kind);
@@ -127,23 +131,24 @@ static int parse_replication(const scn_scenario *s, scn_pattern *pat, const cJSO
         if (r->mode == SCN_REPL_NONE && strcmp(c->string, "mode") != 0)
             return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, path, c->string),
                                "\"%s\" does not apply with \"mode\": \"none\" (nothing is "
-                               "replicated)", c->string);
+                               "replicated)",
+                               c->string);
         if ((sync_only && r->mode != SCN_REPL_SYNC) || (async_only && r->mode != SCN_REPL_ASYNC))
             return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, path, c->string),
                                "\"%s\" applies only with \"mode\": \"%s\"", c->string,
                                sync_only ? "sync" : "async");
     }
 
-    if ((v = scn__field(n, "batch")) &&
-        scn__get_dur(v, scn__pjoin(p, path, "batch"), false, &r->batch, err) < 0)
+    if ((v = scn__field(n, "batch"))
+        && scn__get_dur(v, scn__pjoin(p, path, "batch"), false, &r->batch, err) < 0)
         return SIM_EINVAL;
     if ((v = scn__field(n, "max_batch"))) {
         if (scn__get_uint(v, scn__pjoin(p, path, "max_batch"), 1, 65535, &u, err) < 0)
             return SIM_EINVAL;
         r->max_batch = (uint32_t)u;
     }
-    if ((v = scn__field(n, "resend")) &&
-        scn__get_pos_dur(v, scn__pjoin(p, path, "resend"), &r->resend, err) < 0)
+    if ((v = scn__field(n, "resend"))
+        && scn__get_pos_dur(v, scn__pjoin(p, path, "resend"), &r->resend, err) < 0)
         return SIM_EINVAL;
     if (r->mode == SCN_REPL_SYNC) {
         r->quorum = (uint32_t)(s->nregions / 2 + 1);
@@ -153,8 +158,8 @@ static int parse_replication(const scn_scenario *s, scn_pattern *pat, const cJSO
             r->quorum = (uint32_t)u;
         }
     }
-    if ((v = scn__field(n, "timeout")) &&
-        scn__get_pos_dur(v, scn__pjoin(p, path, "timeout"), &r->timeout, err) < 0)
+    if ((v = scn__field(n, "timeout"))
+        && scn__get_pos_dur(v, scn__pjoin(p, path, "timeout"), &r->timeout, err) < 0)
         return SIM_EINVAL;
     return 0;
 }
@@ -162,7 +167,7 @@ static int parse_replication(const scn_scenario *s, scn_pattern *pat, const cJSO
 /* "cache": false, true, or an object whose fields default as documented. */
 static int parse_cache(scn_cache *c, const cJSON *n, const char *path, sim_err *err)
 {
-    char b[FOUND_N], p[PATH_N];
+    char     b[FOUND_N], p[PATH_N];
     uint64_t u;
     if (cJSON_IsBool(n)) {
         c->enabled = cJSON_IsTrue(n);
@@ -176,8 +181,8 @@ static int parse_cache(scn_cache *c, const cJSON *n, const char *path, sim_err *
         return SIM_EINVAL;
     const cJSON *v;
     c->enabled = true;
-    if ((v = scn__field(n, "enabled")) &&
-        scn__get_bool(v, scn__pjoin(p, path, "enabled"), &c->enabled, err) < 0)
+    if ((v = scn__field(n, "enabled"))
+        && scn__get_bool(v, scn__pjoin(p, path, "enabled"), &c->enabled, err) < 0)
         return SIM_EINVAL;
     if ((v = scn__field(n, "size"))) {
         if (scn__get_uint(v, scn__pjoin(p, path, "size"), 1, 100000000, &u, err) < 0)
@@ -194,7 +199,7 @@ static int parse_pattern(scn_scenario *s, scn_pattern *pat, const cJSON *n, cons
                          sim_err *err)
 {
     char p[PATH_N];
-    int c = 0;
+    int  c = 0;
     if (scn__check_fields(n, path, F_PATTERN, N_OF(F_PATTERN), err) < 0)
         return SIM_EINVAL;
 
@@ -213,7 +218,8 @@ static int parse_pattern(scn_scenario *s, scn_pattern *pat, const cJSON *n, cons
         if (kind >= 0 && given != kind)
             return sim_err_set(err, SIM_EINVAL, p,
                                "a pattern named \"%s\" must be of that kind, got \"%s\" (name "
-                               "the pattern something else)", pat->name, scn__pattern_kinds[given]);
+                               "the pattern something else)",
+                               pat->name, scn__pattern_kinds[given]);
         kind = given;
     } else if (kind < 0) {
         return sim_err_set(err, SIM_EINVAL, path,
@@ -223,16 +229,20 @@ static int parse_pattern(scn_scenario *s, scn_pattern *pat, const cJSON *n, cons
     scn__pattern_defaults(pat, (scn_pattern_kind)kind);
     for (const cJSON *f = n->child; f; f = f->next)
         if (!pattern_takes(pat->kind, f->string))
-            return sim_err_set(err, SIM_EINVAL, path, "field \"%s\" does not apply to %s %s "
-                               "pattern", f->string, pattern_kind_article(pat->kind),
+            return sim_err_set(err, SIM_EINVAL, path,
+                               "field \"%s\" does not apply to %s %s "
+                               "pattern",
+                               f->string, pattern_kind_article(pat->kind),
                                scn__pattern_kinds[kind]);
 
     /* Read-local must name its primary (where writes go is its whole point); an
      * active-passive pattern's primary is the first region unless it names one. */
     if (pat->kind == SCN_PATTERN_ACTIVE_PASSIVE) {
         if (s->nregions < 2)
-            return sim_err_set(err, SIM_EINVAL, path, "an active-passive pattern needs at least "
-                               "two regions (a primary and a standby), got %zu", s->nregions);
+            return sim_err_set(err, SIM_EINVAL, path,
+                               "an active-passive pattern needs at least "
+                               "two regions (a primary and a standby), got %zu",
+                               s->nregions);
         pat->primary = 0;
     }
     if (pat->kind == SCN_PATTERN_READ_LOCAL && !scn__field(n, "primary"))
@@ -255,8 +265,8 @@ static int parse_pattern(scn_scenario *s, scn_pattern *pat, const cJSON *n, cons
                             "\"wall\" or \"hlc\"", &c, err));
         pat->clock = (scn_clock_kind)c;
     }
-    if ((v = scn__field(n, "ryw_window")) &&
-        scn__get_dur(v, scn__pjoin(p, path, "ryw_window"), false, &pat->ryw_window, err) < 0)
+    if ((v = scn__field(n, "ryw_window"))
+        && scn__get_dur(v, scn__pjoin(p, path, "ryw_window"), false, &pat->ryw_window, err) < 0)
         return SIM_EINVAL;
     if ((v = scn__field(n, "cache")))
         TRY(parse_cache(&pat->cache, v, scn__pjoin(p, path, "cache"), err));
@@ -269,7 +279,8 @@ int scn__parse_patterns(scn_scenario *s, const cJSON *n, sim_err *err)
     if (!cJSON_IsObject(n))
         return sim_err_set(err, SIM_EINVAL, "patterns",
                            "expected an object of named patterns such as {\"active-active\": "
-                           "{}}, got %s", scn__found(n, b));
+                           "{}}, got %s",
+                           scn__found(n, b));
     size_t count = scn__count_children(n);
     if (count > SCN_MAX_PATTERNS)
         return sim_err_set(err, SIM_EINVAL, "patterns", "expected at most %d patterns, got %zu",
@@ -303,7 +314,7 @@ int scn__parse_patterns(scn_scenario *s, const cJSON *n, sim_err *err)
 
 static void known_patterns(const scn_scenario *s, char *buf, size_t n)
 {
-    char k[64];
+    char   k[64];
     size_t o = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < s->npatterns && o < n; i++) {
@@ -318,12 +329,12 @@ static void known_patterns(const scn_scenario *s, char *buf, size_t n)
 
 /* ---- the data model ---- */
 
-static const char *const F_DATA[] = {"fields", "value_bytes", "drain"};
+static const char *const F_DATA[] = { "fields", "value_bytes", "drain" };
 
 int scn__parse_data(scn_scenario *s, const cJSON *n, sim_err *err)
 {
     scn_data *d = &s->data;
-    uint64_t u;
+    uint64_t  u;
     d->fields = 1;
     d->value_bytes = 1024;
     d->drain = 10 * SIM_MIN;
@@ -349,20 +360,23 @@ int scn__parse_data(scn_scenario *s, const cJSON *n, sim_err *err)
 
 /* ---- routing (health checking), monitoring, alerts ---- */
 
-static const char *const F_ROUTING[] = {"health", "policy", "primary", "dns_ttl",
-                                        "ignore_ttl", "stale_for", "weights"};
-static const char *const F_WEIGHTS[] = {"distance", "latency", "reliability"};
+static const char *const F_ROUTING[]
+    = { "health", "policy", "primary", "dns_ttl", "ignore_ttl", "stale_for", "weights" };
+static const char *const F_WEIGHTS[] = { "distance", "latency", "reliability" };
 static const char *const POLICY_NAMES[SCN_POLICY_COUNT] = {
-    [SCN_POLICY_DEFAULT] = NULL, [SCN_POLICY_PRIMARY] = "primary",
-    [SCN_POLICY_NEAREST] = "nearest", [SCN_POLICY_SCORED] = "scored",
+    [SCN_POLICY_DEFAULT] = NULL,
+    [SCN_POLICY_PRIMARY] = "primary",
+    [SCN_POLICY_NEAREST] = "nearest",
+    [SCN_POLICY_SCORED] = "scored",
 };
-static const char *const F_HEALTH[] = {"interval", "timeout", "unhealthy_after", "healthy_after",
-                                       "checkers", "quorum", "lane"};
-static const char *const F_MONITOR[] = {"interval"};
-static const char *const F_ALERTS[] = {"lag", "error_rate"};
+static const char *const F_HEALTH[]
+    = { "interval", "timeout", "unhealthy_after", "healthy_after", "checkers", "quorum", "lane" };
+static const char *const F_MONITOR[] = { "interval" };
+static const char *const F_ALERTS[] = { "lag", "error_rate" };
 
-#define MON_MIN_INTERVAL SIM_MS               /* a finer monitoring interval is refused */
-#define MON_MAX_INTERVALS 10000000            /* duration / interval at most this: bounds the
+#define MON_MIN_INTERVAL SIM_MS /* a finer monitoring interval is refused */
+#define MON_MAX_INTERVALS                                                                          \
+    10000000 /* duration / interval at most this: bounds the
                                                  series a run keeps */
 
 static uint32_t count_bits(uint64_t x)
@@ -385,20 +399,20 @@ static void health_defaults(scn_scenario *s)
     h->healthy_after = 2;
     /* nregions <= SCN_MAX_REGIONS = 64; shifting a uint64_t by 64 is undefined. */
     h->checkers = s->nregions >= 64 ? UINT64_MAX : (UINT64_C(1) << s->nregions) - 1;
-    h->quorum = 0;                            /* a majority of each target's voters */
+    h->quorum = 0; /* a majority of each target's voters */
     h->lane = false;
 }
 
 /* "checkers": a non-empty array of region names, each at most once, as a bit mask. */
-static int parse_checkers(const scn_scenario *s, const cJSON *n, const char *path,
-                          uint64_t *out, sim_err *err)
+static int parse_checkers(const scn_scenario *s, const cJSON *n, const char *path, uint64_t *out,
+                          sim_err *err)
 {
-    char p[PATH_N], pp[PATH_N], k[64];
+    char   p[PATH_N], pp[PATH_N], k[64];
     size_t count;
     TRY(scn__get_array(n, path, "region", "region names", 1, SIZE_MAX, &count, err));
     uint64_t mask = 0;
-    uint32_t at[SCN_MAX_REGIONS];             /* at[r]: where region r was listed */
-    size_t i = 0;
+    uint32_t at[SCN_MAX_REGIONS]; /* at[r]: where region r was listed */
+    size_t   i = 0;
     for (const cJSON *c = n->child; c; c = c->next, i++) {
         uint32_t r = 0;
         if (scn__get_region(s, c, scn__pindex(p, path, i), &r, err) < 0)
@@ -418,19 +432,20 @@ static int parse_checkers(const scn_scenario *s, const cJSON *n, const char *pat
 static int parse_health(scn_scenario *s, const cJSON *n, sim_err *err)
 {
     static const char path[] = "routing.health";
-    char p[PATH_N], s1[64], s2[64];
-    scn_health *h = &s->health;
-    uint64_t u;
+    char              p[PATH_N], s1[64], s2[64];
+    scn_health       *h = &s->health;
+    uint64_t          u;
     if (scn__check_fields(n, path, F_HEALTH, N_OF(F_HEALTH), err) < 0)
         return SIM_EINVAL;
     if (s->nregions < 2)
         return sim_err_set(err, SIM_EINVAL, path,
                            "health checking needs at least two regions (a checker probes only "
-                           "other regions), got %zu", s->nregions);
+                           "other regions), got %zu",
+                           s->nregions);
     h->enabled = true;
     const cJSON *v, *interval = scn__field(n, "interval"), *timeout = scn__field(n, "timeout");
-    if (interval &&
-        scn__get_pos_dur(interval, scn__pjoin(p, path, "interval"), &h->interval, err) < 0)
+    if (interval
+        && scn__get_pos_dur(interval, scn__pjoin(p, path, "interval"), &h->interval, err) < 0)
         return SIM_EINVAL;
     if (timeout && scn__get_pos_dur(timeout, scn__pjoin(p, path, "timeout"), &h->timeout, err) < 0)
         return SIM_EINVAL;
@@ -462,14 +477,14 @@ static int parse_health(scn_scenario *s, const cJSON *n, sim_err *err)
     /* The quorum counts checkers that see the target down. A target that is itself a
      * checker is probed by the other checkers only, so it has one voter fewer. */
     uint32_t nc = count_bits(h->checkers);
-    h->quorum = 0;                            /* a majority of each target's voters */
+    h->quorum = 0; /* a majority of each target's voters */
     if ((v = scn__field(n, "quorum"))) {
         if (scn__get_uint(v, scn__pjoin(p, path, "quorum"), 1, nc, &u, err) < 0)
             return SIM_EINVAL;
         h->quorum = (uint32_t)u;
     }
-    if ((v = scn__field(n, "lane")) &&
-        scn__get_bool(v, scn__pjoin(p, path, "lane"), &h->lane, err) < 0)
+    if ((v = scn__field(n, "lane"))
+        && scn__get_bool(v, scn__pjoin(p, path, "lane"), &h->lane, err) < 0)
         return SIM_EINVAL;
     return 0;
 }
@@ -479,9 +494,14 @@ static int parse_health(scn_scenario *s, const cJSON *n, sim_err *err)
 static int parse_dns(scn_scenario *s, const cJSON *n, sim_err *err)
 {
     scn_dns *d = &s->dns;
-    *d = (scn_dns){.policy = SCN_POLICY_DEFAULT, .primary = -1, .ttl = 60 * SIM_S,
-                   .ignore_ttl = 0, .stale_for = 10 * SIM_MIN, .w_distance = 1,
-                   .w_latency = 1, .w_reliability = 1};
+    *d = (scn_dns){ .policy = SCN_POLICY_DEFAULT,
+                    .primary = -1,
+                    .ttl = 60 * SIM_S,
+                    .ignore_ttl = 0,
+                    .stale_for = 10 * SIM_MIN,
+                    .w_distance = 1,
+                    .w_latency = 1,
+                    .w_reliability = 1 };
     if (!n)
         return 0;
     const cJSON *v;
@@ -493,8 +513,10 @@ static int parse_dns(scn_scenario *s, const cJSON *n, sim_err *err)
             if (POLICY_NAMES[k] && strcmp(name, POLICY_NAMES[k]) == 0)
                 d->policy = (scn_policy)k;
         if (d->policy == SCN_POLICY_DEFAULT)
-            return sim_err_set(err, SIM_EINVAL, "routing.policy", "expected \"primary\", "
-                               "\"nearest\" or \"scored\", got \"%s\"", name);
+            return sim_err_set(err, SIM_EINVAL, "routing.policy",
+                               "expected \"primary\", "
+                               "\"nearest\" or \"scored\", got \"%s\"",
+                               name);
     }
     if ((v = scn__field(n, "primary"))) {
         uint32_t r;
@@ -510,10 +532,13 @@ static int parse_dns(scn_scenario *s, const cJSON *n, sim_err *err)
         TRY(scn__get_pos_dur(v, "routing.stale_for", &d->stale_for, err));
     if ((v = scn__field(n, "weights"))) {
         TRY(scn__check_fields(v, "routing.weights", F_WEIGHTS, N_OF(F_WEIGHTS), err));
-        const struct { const char *name, *path; double *dest; } w[] = {
-            {"distance", "routing.weights.distance", &d->w_distance},
-            {"latency", "routing.weights.latency", &d->w_latency},
-            {"reliability", "routing.weights.reliability", &d->w_reliability},
+        const struct {
+            const char *name, *path;
+            double     *dest;
+        } w[] = {
+            { "distance", "routing.weights.distance", &d->w_distance },
+            { "latency", "routing.weights.latency", &d->w_latency },
+            { "reliability", "routing.weights.reliability", &d->w_reliability },
         };
         for (size_t i = 0; i < N_OF(w); i++)
             if ((v = scn__field(scn__field(n, "weights"), w[i].name)))
@@ -539,7 +564,7 @@ int scn__parse_routing(scn_scenario *s, const cJSON *n, sim_err *err)
  * keeps (a point per region, metric and interval) stay bounded. */
 int scn__parse_monitor(scn_scenario *s, const cJSON *n, const cJSON *dur_node, sim_err *err)
 {
-    char s1[64], s2[64];
+    char         s1[64], s2[64];
     scn_monitor *m = &s->monitor;
     m->interval = SIM_S;
     const cJSON *v = NULL;
@@ -559,9 +584,9 @@ int scn__parse_monitor(scn_scenario *s, const cJSON *n, const cJSON *dur_node, s
     if (count > MON_MAX_INTERVALS && v)
         return sim_err_set(err, SIM_EINVAL, "monitor.interval",
                            "expected at most %d intervals in the duration (\"%s\"), got %lld "
-                           "of \"%s\"", MON_MAX_INTERVALS,
-                           scn__clip(dur_node->valuestring, s1, sizeof s1), (long long)count,
-                           scn__clip(v->valuestring, s2, sizeof s2));
+                           "of \"%s\"",
+                           MON_MAX_INTERVALS, scn__clip(dur_node->valuestring, s1, sizeof s1),
+                           (long long)count, scn__clip(v->valuestring, s2, sizeof s2));
     if (count > MON_MAX_INTERVALS)
         return sim_err_set(err, SIM_EINVAL, "duration",
                            "expected at most %d monitoring intervals of 1s (the default) in "
@@ -582,24 +607,25 @@ int scn__parse_alerts(scn_scenario *s, const cJSON *n, sim_err *err)
     const cJSON *v;
     if ((v = scn__field(n, "lag")) && scn__get_pos_dur(v, "alerts.lag", &m->alert_lag, err) < 0)
         return SIM_EINVAL;
-    if ((v = scn__field(n, "error_rate")) &&
-        scn__get_num(v, "alerts.error_rate", 0, true, 1, false, "a number in (0, 1]",
-                     &m->alert_error_rate, err) < 0)
+    if ((v = scn__field(n, "error_rate"))
+        && scn__get_num(v, "alerts.error_rate", 0, true, 1, false, "a number in (0, 1]",
+                        &m->alert_error_rate, err)
+            < 0)
         return SIM_EINVAL;
     return 0;
 }
 
 /* ---- expectations ---- */
 
-static const char *const F_EXPECT[] = {"metric", "pattern", "op", "region", "min", "max",
-                                       "equals", "bound"};
-static const char *const BOUNDS[] = {"mean", "ci"};
+static const char *const F_EXPECT[]
+    = { "metric", "pattern", "op", "region", "min", "max", "equals", "bound" };
+static const char *const BOUNDS[] = { "mean", "ci" };
 
 int scn__parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const char *path,
                       sim_err *err)
 {
-    char p[PATH_N], k[64], b1[32], b2[32];
-    const char *str = NULL;
+    char         p[PATH_N], k[64], b1[32], b2[32];
+    const char  *str = NULL;
     const cJSON *v;
     if (scn__check_fields(n, path, F_EXPECT, N_OF(F_EXPECT), err) < 0)
         return SIM_EINVAL;
@@ -617,7 +643,8 @@ int scn__parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const char
         if (s->npatterns == 0 && strcmp(str, "independent") != 0)
             return sim_err_set(err, SIM_EINVAL, p,
                                "unknown pattern \"%s\"; the scenario has no patterns, so the "
-                               "only one is \"independent\"", scn__clip(str, k, sizeof k));
+                               "only one is \"independent\"",
+                               scn__clip(str, k, sizeof k));
         if (s->npatterns > 0 && scn_pattern_index(s, str) < 0) {
             known_patterns(s, list, sizeof list);
             return sim_err_set(err, SIM_EINVAL, p,

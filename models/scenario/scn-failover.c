@@ -6,8 +6,8 @@
  * read-local keeps its primary for the whole run, as before). */
 #include "scn-int.h"
 
-static const char *const F_FAILOVER[] = {"automatic", "check_every", "controller", "fence",
-                                         "step_timeout", "cooldown"};
+static const char *const F_FAILOVER[]
+    = { "automatic", "check_every", "controller", "fence", "step_timeout", "cooldown" };
 
 int scn__parse_failover(scn_scenario *s, const cJSON *n, sim_err *err)
 {
@@ -25,7 +25,8 @@ int scn__parse_failover(scn_scenario *s, const cJSON *n, sim_err *err)
     if (s->nregions < 2)
         return sim_err_set(err, SIM_EINVAL, "failover",
                            "failover needs at least two regions (a secondary to promote), "
-                           "got %zu", s->nregions);
+                           "got %zu",
+                           s->nregions);
     f->given = true;
     const cJSON *v;
     if ((v = scn__field(n, "automatic")))

@@ -15,17 +15,17 @@ const char *const scn__fault_kinds[SCN_FAULT_KIND_COUNT] = {
     [SCN_FAULT_CLOCK_SKEW] = "clock_skew",     [SCN_FAULT_FAILOVER] = "failover",
 };
 
-static const char *const F_FAULT[] = {"kind", "at", "for", "region", "groups", "between",
-                                      "latency", "loss", "factor", "offset", "drift", "to"};
+static const char *const F_FAULT[] = { "kind",    "at",   "for",    "region", "groups", "between",
+                                       "latency", "loss", "factor", "offset", "drift",  "to" };
 
 /* The fields each kind takes besides kind, at and for. */
 static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
-    [SCN_FAULT_REGION_DOWN] = {"region"},
-    [SCN_FAULT_PARTITION] = {"groups"},
-    [SCN_FAULT_LINK_DEGRADE] = {"between", "latency", "loss"},
-    [SCN_FAULT_BROWNOUT] = {"region", "factor"},
-    [SCN_FAULT_CLOCK_SKEW] = {"region", "offset", "drift"},
-    [SCN_FAULT_FAILOVER] = {"to"},
+    [SCN_FAULT_REGION_DOWN] = { "region" },
+    [SCN_FAULT_PARTITION] = { "groups" },
+    [SCN_FAULT_LINK_DEGRADE] = { "between", "latency", "loss" },
+    [SCN_FAULT_BROWNOUT] = { "region", "factor" },
+    [SCN_FAULT_CLOCK_SKEW] = { "region", "offset", "drift" },
+    [SCN_FAULT_FAILOVER] = { "to" },
 };
 
 static bool fault_takes(scn_fault_kind kind, const char *key)
@@ -33,7 +33,7 @@ static bool fault_takes(scn_fault_kind kind, const char *key)
     if (strcmp(key, "kind") == 0 || strcmp(key, "at") == 0)
         return true;
     if (strcmp(key, "for") == 0)
-        return kind != SCN_FAULT_FAILOVER;   /* a command happens once; it has no length */
+        return kind != SCN_FAULT_FAILOVER; /* a command happens once; it has no length */
     for (size_t i = 0; i < 4 && F_FAULT_KIND[kind][i]; i++)
         if (strcmp(key, F_FAULT_KIND[kind][i]) == 0)
             return true;
@@ -43,7 +43,7 @@ static bool fault_takes(scn_fault_kind kind, const char *key)
 static int parse_partition(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path,
                            sim_err *err)
 {
-    char p[PATH_N], pg[PATH_N], pr[PATH_N], b[FOUND_N], k[64];
+    char         p[PATH_N], pg[PATH_N], pr[PATH_N], b[FOUND_N], k[64];
     const cJSON *groups = scn__field(n, "groups");
     if (!groups)
         return scn__missing(path, "groups", err);
@@ -56,7 +56,7 @@ static int parse_partition(scn_scenario *s, scn_fault *f, const cJSON *n, const 
         return scn__no_memory(err);
     /* UINT8_MAX marks "not listed yet"; group ids are at most SCN_MAX_REGIONS. */
     memset(f->group_of, UINT8_MAX, s->nregions);
-    bool any = false;
+    bool   any = false;
     size_t g = 0;
     for (const cJSON *grp = groups->child; grp; grp = grp->next, g++) {
         scn__pindex(pg, p, g);
@@ -95,7 +95,7 @@ static int parse_partition(scn_scenario *s, scn_fault *f, const cJSON *n, const 
 static int parse_link_degrade(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path,
                               sim_err *err)
 {
-    char p[PATH_N], pi[PATH_N], b[FOUND_N], k[64];
+    char         p[PATH_N], pi[PATH_N], b[FOUND_N], k[64];
     const cJSON *between = scn__field(n, "between"), *v;
     if (!between)
         return scn__missing(path, "between", err);
@@ -104,8 +104,8 @@ static int parse_link_degrade(scn_scenario *s, scn_fault *f, const cJSON *n, con
         return sim_err_set(err, SIM_EINVAL, p, "expected [regionA, regionB], got %s",
                            cJSON_IsArray(between) ? "an array of another length"
                                                   : scn__found(between, b));
-    if (scn__get_region(s, between->child, scn__pindex(pi, p, 0), &f->region, err) < 0 ||
-        scn__get_region(s, between->child->next, scn__pindex(pi, p, 1), &f->region_b, err) < 0)
+    if (scn__get_region(s, between->child, scn__pindex(pi, p, 0), &f->region, err) < 0
+        || scn__get_region(s, between->child->next, scn__pindex(pi, p, 1), &f->region_b, err) < 0)
         return SIM_EINVAL;
     if (f->region == f->region_b)
         return sim_err_set(err, SIM_EINVAL, p, "expected two different regions, got \"%s\" twice",
@@ -117,7 +117,8 @@ static int parse_link_degrade(scn_scenario *s, scn_fault *f, const cJSON *n, con
     }
     if ((v = scn__field(n, "loss"))) {
         if (scn__get_num(v, scn__pjoin(pi, path, "loss"), 0, false, 1, false, "a number in [0, 1]",
-                         &f->loss, err) < 0)
+                         &f->loss, err)
+            < 0)
             return SIM_EINVAL;
         loss = true;
     }
@@ -127,14 +128,13 @@ static int parse_link_degrade(scn_scenario *s, scn_fault *f, const cJSON *n, con
     return 0;
 }
 
-int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path,
-                     sim_err *err)
+int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path, sim_err *err)
 {
     char p[PATH_N], k[64];
     if (scn__check_fields(n, path, F_FAULT, N_OF(F_FAULT), err) < 0)
         return SIM_EINVAL;
     const cJSON *v = scn__field(n, "kind");
-    const char *kind = NULL;
+    const char  *kind = NULL;
     if (!v)
         return scn__missing(path, "kind", err);
     if (scn__get_str(v, scn__pjoin(p, path, "kind"), false, &kind, err) < 0)
@@ -150,8 +150,8 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
     f->kind = (scn_fault_kind)ki;
     for (const cJSON *c = n->child; c; c = c->next)
         if (!fault_takes(f->kind, c->string))
-            return sim_err_set(err, SIM_EINVAL, path,
-                               "field \"%s\" does not apply to a %s fault", c->string, kind);
+            return sim_err_set(err, SIM_EINVAL, path, "field \"%s\" does not apply to a %s fault",
+                               c->string, kind);
 
     if (!(v = scn__field(n, "at")))
         return scn__missing(path, "at", err);
@@ -202,8 +202,10 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
                                "expected \"offset\" or \"drift\" (or both) in a clock_skew fault");
         if (off && scn__get_dur(off, scn__pjoin(p, path, "offset"), true, &f->offset, err) < 0)
             return SIM_EINVAL;
-        if (drift && scn__get_num(drift, scn__pjoin(p, path, "drift"), -1e6, false, 1e6, false,
-                                  "a drift in ppm in [-1000000, 1000000]", &f->drift_ppm, err) < 0)
+        if (drift
+            && scn__get_num(drift, scn__pjoin(p, path, "drift"), -1e6, false, 1e6, false,
+                            "a drift in ppm in [-1000000, 1000000]", &f->drift_ppm, err)
+                < 0)
             return SIM_EINVAL;
         return 0;
     }
@@ -214,7 +216,10 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
 
 /* Faults sorted by start time; equal starts keep file order (qsort is not stable, so the
  * key includes the file position). */
-typedef struct { sim_time at; size_t idx; } fault_order;
+typedef struct {
+    sim_time at;
+    size_t   idx;
+} fault_order;
 
 static int fault_order_cmp(const void *pa, const void *pb)
 {
@@ -229,17 +234,17 @@ int scn__sort_faults(scn_scenario *s, sim_err *err)
     if (s->nfaults < 2)
         return 0;
     fault_order *order = sim_calloc(s->nfaults, sizeof *order);
-    scn_fault *sorted = sim_calloc(s->nfaults, sizeof *sorted);
+    scn_fault   *sorted = sim_calloc(s->nfaults, sizeof *sorted);
     if (!order || !sorted) {
         sim_free(order);
         sim_free(sorted);
         return scn__no_memory(err);
     }
     for (size_t i = 0; i < s->nfaults; i++)
-        order[i] = (fault_order){s->faults[i].at, i};
+        order[i] = (fault_order){ s->faults[i].at, i };
     qsort(order, s->nfaults, sizeof *order, fault_order_cmp);
     for (size_t i = 0; i < s->nfaults; i++)
-        sorted[i] = s->faults[order[i].idx];  /* moves ownership of group_of and extra */
+        sorted[i] = s->faults[order[i].idx]; /* moves ownership of group_of and extra */
     sim_free(s->faults);
     sim_free(order);
     s->faults = sorted;

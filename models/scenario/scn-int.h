@@ -20,51 +20,48 @@
 
 #include "scn.h"
 
-#define PATH_N  256                   /* as sim_err.path: longer paths are truncated */
-#define FOUND_N 96                    /* "got ..." descriptions */
+#define PATH_N  256 /* as sim_err.path: longer paths are truncated */
+#define FOUND_N 96  /* "got ..." descriptions */
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Propagate a failure (SIM_EINVAL or SIM_ENOMEM; err is already filled in). */
-#define TRY(call)                     \
-    do {                              \
-        int try_rc_ = (call);         \
-        if (try_rc_ < 0)              \
-            return try_rc_;           \
+#define TRY(call)                                                                                  \
+    do {                                                                                           \
+        int try_rc_ = (call);                                                                      \
+        if (try_rc_ < 0)                                                                           \
+            return try_rc_;                                                                        \
     } while (0)
 
 /* ---- scn-json.c: describing nodes, paths, field lists, typed getters, region names ---- */
 
-const char *scn__fmt_num(double v, char *buf, size_t n);
-const char *scn__clip(const char *s, char *buf, size_t n);
-const char *scn__found(const cJSON *n, char *buf);
-const char *scn__pjoin(char *buf, const char *parent, const char *key);
-const char *scn__pindex(char *buf, const char *parent, size_t i);
+const char  *scn__fmt_num(double v, char *buf, size_t n);
+const char  *scn__clip(const char *s, char *buf, size_t n);
+const char  *scn__found(const cJSON *n, char *buf);
+const char  *scn__pjoin(char *buf, const char *parent, const char *key);
+const char  *scn__pindex(char *buf, const char *parent, size_t i);
 const cJSON *scn__field(const cJSON *obj, const char *key);
-size_t scn__count_children(const cJSON *n);
-int scn__check_fields(const cJSON *obj, const char *path, const char *const *known,
-                      size_t nknown, sim_err *err);
+size_t       scn__count_children(const cJSON *n);
+int scn__check_fields(const cJSON *obj, const char *path, const char *const *known, size_t nknown,
+                      sim_err *err);
 int scn__missing(const char *path, const char *key, sim_err *err);
 int scn__no_memory(sim_err *err);
 int scn__get_uint(const cJSON *n, const char *path, uint64_t lo, uint64_t hi, uint64_t *out,
                   sim_err *err);
-int scn__get_num(const cJSON *n, const char *path, double lo, bool lo_open, double hi,
-                 bool hi_open, const char *what, double *out, sim_err *err);
+int scn__get_num(const cJSON *n, const char *path, double lo, bool lo_open, double hi, bool hi_open,
+                 const char *what, double *out, sim_err *err);
 int scn__get_any_num(const cJSON *n, const char *path, double *out, sim_err *err);
-int scn__get_dur(const cJSON *n, const char *path, bool allow_neg, sim_time *out,
-                 sim_err *err);
+int scn__get_dur(const cJSON *n, const char *path, bool allow_neg, sim_time *out, sim_err *err);
 int scn__get_pos_dur(const cJSON *n, const char *path, sim_time *out, sim_err *err);
-int scn__get_str(const cJSON *n, const char *path, bool nonempty, const char **out,
-                 sim_err *err);
+int scn__get_str(const cJSON *n, const char *path, bool nonempty, const char **out, sim_err *err);
 int scn__dup_str(const char *text, char **out, sim_err *err);
 int scn__get_bool(const cJSON *n, const char *path, bool *out, sim_err *err);
 int scn__get_choice(const cJSON *n, const char *path, const char *const *names, size_t count,
                     const char *list, int *out, sim_err *err);
-int scn__get_array(const cJSON *n, const char *path, const char *one, const char *many,
-                   size_t lo, size_t hi, size_t *count, sim_err *err);
+int scn__get_array(const cJSON *n, const char *path, const char *one, const char *many, size_t lo,
+                   size_t hi, size_t *count, sim_err *err);
 int scn__get_latlon(const cJSON *n, const char *path, double *lat, double *lon, sim_err *err);
-int scn__unknown_region(const scn_scenario *s, const char *path, const char *name,
-                        sim_err *err);
+int scn__unknown_region(const scn_scenario *s, const char *path, const char *name, sim_err *err);
 int scn__get_region(const scn_scenario *s, const cJSON *n, const char *path, uint32_t *out,
                     sim_err *err);
 
@@ -87,20 +84,16 @@ void scn__value_fini(struct scn_value *v);
 /* Append the values text gives ("8..64:8", "10ms,50ms") to d; 'where' names it in errors. */
 int scn__parse_values(struct scn_vary *d, const char *text, const char *where, sim_err *err);
 /* The same from a JSON string (the same syntax) or an array of scalars. */
-int scn__parse_value_node(struct scn_vary *d, const cJSON *n, const char *where,
-                          sim_err *err);
+int scn__parse_value_node(struct scn_vary *d, const cJSON *n, const char *where, sim_err *err);
 
 /* ---- scn-world.c: distributions, regions, network, clients; scn-faults.c: faults ---- */
 
-int scn__parse_time_dist(const cJSON *n, const char *path, dist_spec *d, sim_err *err);
+int  scn__parse_time_dist(const cJSON *n, const char *path, dist_spec *d, sim_err *err);
 void scn__spec_fini(dist_spec *d);
-int scn__parse_region(scn_scenario *s, size_t idx, const cJSON *n, const char *path,
-                      sim_err *err);
-int scn__parse_network(scn_scenario *s, const cJSON *n, sim_err *err);
-int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *path,
-                      sim_err *err);
-int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path,
-                     sim_err *err);
+int  scn__parse_region(scn_scenario *s, size_t idx, const cJSON *n, const char *path, sim_err *err);
+int  scn__parse_network(scn_scenario *s, const cJSON *n, sim_err *err);
+int  scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *path, sim_err *err);
+int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path, sim_err *err);
 int scn__sort_faults(scn_scenario *s, sim_err *err);
 
 /* Names of the fault kinds, indexed by scn_fault_kind (scn_fault_kind_name()). */
@@ -109,13 +102,13 @@ extern const char *const scn__fault_kinds[SCN_FAULT_KIND_COUNT];
 /* ---- scn-deploy.c: patterns, data, routing, monitor, alerts, expectations ---- */
 
 void scn__pattern_defaults(scn_pattern *p, scn_pattern_kind kind);
-int scn__parse_patterns(scn_scenario *s, const cJSON *n, sim_err *err);
-int scn__parse_data(scn_scenario *s, const cJSON *n, sim_err *err);
-int scn__parse_routing(scn_scenario *s, const cJSON *n, sim_err *err);
-int scn__parse_monitor(scn_scenario *s, const cJSON *n, const cJSON *dur_node, sim_err *err);
-int scn__parse_alerts(scn_scenario *s, const cJSON *n, sim_err *err);
-int scn__parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const char *path,
-                      sim_err *err);
+int  scn__parse_patterns(scn_scenario *s, const cJSON *n, sim_err *err);
+int  scn__parse_data(scn_scenario *s, const cJSON *n, sim_err *err);
+int  scn__parse_routing(scn_scenario *s, const cJSON *n, sim_err *err);
+int  scn__parse_monitor(scn_scenario *s, const cJSON *n, const cJSON *dur_node, sim_err *err);
+int  scn__parse_alerts(scn_scenario *s, const cJSON *n, sim_err *err);
+int  scn__parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const char *path,
+                       sim_err *err);
 
 /* ---- scn-failover.c: disaster recovery ---- */
 

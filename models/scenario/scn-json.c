@@ -49,10 +49,10 @@ static const char *found_as(const cJSON *n, bool numeric, char *buf, size_t len)
     if (!n)
         snprintf(buf, len, "nothing");
     else if (cJSON_IsNumber(n) && !isfinite(n->valuedouble))
-        snprintf(buf, len, "a number too large for a double");   /* cJSON read 1e400 as inf */
+        snprintf(buf, len, "a number too large for a double"); /* cJSON read 1e400 as inf */
     else if (cJSON_IsNumber(n))
-        snprintf(buf, len, "%s%s", numeric ? "" : "number ", scn__fmt_num(n->valuedouble, tmp,
-                                                                      sizeof tmp));
+        snprintf(buf, len, "%s%s", numeric ? "" : "number ",
+                 scn__fmt_num(n->valuedouble, tmp, sizeof tmp));
     else if (cJSON_IsString(n))
         snprintf(buf, len, "string \"%s\"", scn__clip(n->valuestring, tmp, sizeof tmp));
     else if (cJSON_IsTrue(n))
@@ -70,15 +70,9 @@ static const char *found_as(const cJSON *n, bool numeric, char *buf, size_t len)
     return buf;
 }
 
-const char *scn__found(const cJSON *n, char *buf)
-{
-    return found_as(n, false, buf, FOUND_N);
-}
+const char *scn__found(const cJSON *n, char *buf) { return found_as(n, false, buf, FOUND_N); }
 
-static const char *found_num(const cJSON *n, char *buf)
-{
-    return found_as(n, true, buf, FOUND_N);
-}
+static const char *found_num(const cJSON *n, char *buf) { return found_as(n, true, buf, FOUND_N); }
 
 /* ---- paths ---- */
 
@@ -149,10 +143,10 @@ static size_t edit_distance(const char *a, const char *b)
 }
 
 /* "unknown field" with the closest known name, or the list of known names. */
-static int unknown_field(const char *path, const char *key, const char *const *known,
-                         size_t nknown, sim_err *err)
+static int unknown_field(const char *path, const char *key, const char *const *known, size_t nknown,
+                         sim_err *err)
 {
-    char k[64], list[256];
+    char   k[64], list[256];
     size_t best = SIZE_MAX, at = 0;
     for (size_t i = 0; i < nknown; i++) {
         size_t d = edit_distance(key, known[i]);
@@ -173,8 +167,8 @@ static int unknown_field(const char *path, const char *key, const char *const *k
 }
 
 /* obj must be an object whose keys are all in known[], each at most once (nknown <= 64). */
-int scn__check_fields(const cJSON *obj, const char *path, const char *const *known,
-                      size_t nknown, sim_err *err)
+int scn__check_fields(const cJSON *obj, const char *path, const char *const *known, size_t nknown,
+                      sim_err *err)
 {
     char b[FOUND_N], k[64];
     if (!cJSON_IsObject(obj))
@@ -199,10 +193,7 @@ int scn__missing(const char *path, const char *key, sim_err *err)
     return sim_err_set(err, SIM_EINVAL, path, "missing required field \"%s\"", key);
 }
 
-int scn__no_memory(sim_err *err)
-{
-    return sim_err_set(err, SIM_ENOMEM, "", "out of memory");
-}
+int scn__no_memory(sim_err *err) { return sim_err_set(err, SIM_ENOMEM, "", "out of memory"); }
 
 /* ---- typed getters: each checks its node and writes the message on failure ---- */
 
@@ -210,9 +201,10 @@ int scn__no_memory(sim_err *err)
 int scn__get_uint(const cJSON *n, const char *path, uint64_t lo, uint64_t hi, uint64_t *out,
                   sim_err *err)
 {
-    char b[FOUND_N];
+    char        b[FOUND_N];
     const char *what = lo == 0 ? "a non-negative integer"
-                     : lo == 1 ? "a positive integer" : "an integer";
+        : lo == 1              ? "a positive integer"
+                               : "an integer";
     if (!cJSON_IsNumber(n))
         return sim_err_set(err, SIM_EINVAL, path, "expected %s, got %s", what, found_num(n, b));
     double v = n->valuedouble;
@@ -226,14 +218,14 @@ int scn__get_uint(const cJSON *n, const char *path, uint64_t lo, uint64_t hi, ui
 }
 
 /* A finite number in the range lo..hi, each end open or closed; 'what' says it in words. */
-int scn__get_num(const cJSON *n, const char *path, double lo, bool lo_open, double hi,
-                 bool hi_open, const char *what, double *out, sim_err *err)
+int scn__get_num(const cJSON *n, const char *path, double lo, bool lo_open, double hi, bool hi_open,
+                 const char *what, double *out, sim_err *err)
 {
     char b[FOUND_N];
     if (!cJSON_IsNumber(n))
         return sim_err_set(err, SIM_EINVAL, path, "expected %s, got %s", what, found_num(n, b));
     double v = n->valuedouble;
-    bool ok = isfinite(v) && (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+    bool   ok = isfinite(v) && (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
     if (!ok)
         return sim_err_set(err, SIM_EINVAL, path, "expected %s, got %s", what, found_num(n, b));
     *out = v;
@@ -246,21 +238,20 @@ int scn__get_any_num(const cJSON *n, const char *path, double *out, sim_err *err
 }
 
 /* A duration string; with allow_neg a leading '-' is accepted (clock offsets only). */
-int scn__get_dur(const cJSON *n, const char *path, bool allow_neg, sim_time *out,
-                 sim_err *err)
+int scn__get_dur(const cJSON *n, const char *path, bool allow_neg, sim_time *out, sim_err *err)
 {
-    char b[FOUND_N], s[64];
+    char        b[FOUND_N], s[64];
     const char *example = allow_neg ? "\"-50ms\"" : "\"250ms\"";
     if (!cJSON_IsString(n))
-        return sim_err_set(err, SIM_EINVAL, path, "expected a duration such as %s, got %s",
-                           example, scn__found(n, b));
+        return sim_err_set(err, SIM_EINVAL, path, "expected a duration such as %s, got %s", example,
+                           scn__found(n, b));
     const char *text = n->valuestring;
-    bool neg = text[0] == '-';
+    bool        neg = text[0] == '-';
     if (neg && !allow_neg)
         return sim_err_set(err, SIM_EINVAL, path, "expected a non-negative duration, got \"%s\"",
                            scn__clip(text, s, sizeof s));
     sim_time t;
-    int rc = sim_time_parse(neg ? text + 1 : text, &t);
+    int      rc = sim_time_parse(neg ? text + 1 : text, &t);
     if (rc == SIM_ERANGE)
         return sim_err_set(err, SIM_EINVAL, path,
                            "duration \"%s\" is too long (at most about 292 years)",
@@ -275,7 +266,7 @@ int scn__get_dur(const cJSON *n, const char *path, bool allow_neg, sim_time *out
 int scn__get_pos_dur(const cJSON *n, const char *path, sim_time *out, sim_err *err)
 {
     char s[64];
-    int rc = scn__get_dur(n, path, false, out, err);
+    int  rc = scn__get_dur(n, path, false, out, err);
     if (rc < 0)
         return rc;
     if (*out <= 0)
@@ -284,8 +275,7 @@ int scn__get_pos_dur(const cJSON *n, const char *path, sim_time *out, sim_err *e
     return 0;
 }
 
-int scn__get_str(const cJSON *n, const char *path, bool nonempty, const char **out,
-                 sim_err *err)
+int scn__get_str(const cJSON *n, const char *path, bool nonempty, const char **out, sim_err *err)
 {
     char b[FOUND_N];
     if (!cJSON_IsString(n))
@@ -332,8 +322,8 @@ int scn__get_choice(const cJSON *n, const char *path, const char *const *names, 
 }
 
 /* An array of lo..hi elements (lo is 0 or 1); 'one' and 'many' name what it holds. */
-int scn__get_array(const cJSON *n, const char *path, const char *one, const char *many,
-                   size_t lo, size_t hi, size_t *count, sim_err *err)
+int scn__get_array(const cJSON *n, const char *path, const char *one, const char *many, size_t lo,
+                   size_t hi, size_t *count, sim_err *err)
 {
     char b[FOUND_N];
     if (!cJSON_IsArray(n))
@@ -362,7 +352,8 @@ int scn__get_latlon(const cJSON *n, const char *path, double *lat, double *lon, 
                            scn__found(n, b));
     }
     if (scn__get_num(n->child, scn__pindex(p, path, 0), -90, false, 90, false,
-                     "a latitude in [-90, 90]", lat, err) < 0)
+                     "a latitude in [-90, 90]", lat, err)
+        < 0)
         return SIM_EINVAL;
     return scn__get_num(n->child->next, scn__pindex(p, path, 1), -180, false, 180, false,
                         "a longitude in [-180, 180]", lon, err);
@@ -383,8 +374,7 @@ static void known_regions(const scn_scenario *s, char *buf, size_t n)
     }
 }
 
-int scn__unknown_region(const scn_scenario *s, const char *path, const char *name,
-                        sim_err *err)
+int scn__unknown_region(const scn_scenario *s, const char *path, const char *name, sim_err *err)
 {
     char k[64], list[300];
     known_regions(s, list, sizeof list);

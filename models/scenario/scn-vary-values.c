@@ -44,7 +44,7 @@ static bool read_num(const char *t, double *out)
 {
     if (!*t)
         return false;
-    char *end = NULL;
+    char  *end = NULL;
     double v = strtod(t, &end);
     if (*end || !isfinite(v))
         return false;
@@ -59,61 +59,75 @@ static scn_value num_value(double v)
 {
     char b[40];
     scn__fmt_num(v, b, sizeof b);
-    return (scn_value){.kind = SCN_VALUE_NUM, .num = v, .label = sim_strdup(b),
-                       .numeric = true, .x = v};
+    return (scn_value){
+        .kind = SCN_VALUE_NUM, .num = v, .label = sim_strdup(b), .numeric = true, .x = v
+    };
 }
 
 static scn_value dur_value(sim_time t)
 {
     char b[40];
     sim_time_format(t, b, sizeof b);
-    return (scn_value){.kind = SCN_VALUE_STR, .str = sim_strdup(b), .label = sim_strdup(b),
-                       .numeric = true, .x = sim_time_s(t)};
+    return (scn_value){ .kind = SCN_VALUE_STR,
+                        .str = sim_strdup(b),
+                        .label = sim_strdup(b),
+                        .numeric = true,
+                        .x = sim_time_s(t) };
 }
 
 /* One item of a list, or one string of a JSON array. */
 static scn_value item_value(const char *t)
 {
-    double v;
+    double   v;
     sim_time d;
     if (read_num(t, &v))
         return num_value(v);
     if (sim_time_parse(t, &d) == 0) {
-        scn_value x = {.kind = SCN_VALUE_STR, .str = sim_strdup(t), .label = sim_strdup(t),
-                       .numeric = true, .x = sim_time_s(d)};
+        scn_value x = { .kind = SCN_VALUE_STR,
+                        .str = sim_strdup(t),
+                        .label = sim_strdup(t),
+                        .numeric = true,
+                        .x = sim_time_s(d) };
         return x;
     }
     if (strcmp(t, "true") == 0 || strcmp(t, "false") == 0)
-        return (scn_value){.kind = SCN_VALUE_BOOL, .num = t[0] == 't', .label = sim_strdup(t),
-                           .numeric = true, .x = t[0] == 't'};
-    return (scn_value){.kind = SCN_VALUE_STR, .str = sim_strdup(t), .label = sim_strdup(t)};
+        return (scn_value){ .kind = SCN_VALUE_BOOL,
+                            .num = t[0] == 't',
+                            .label = sim_strdup(t),
+                            .numeric = true,
+                            .x = t[0] == 't' };
+    return (scn_value){ .kind = SCN_VALUE_STR, .str = sim_strdup(t), .label = sim_strdup(t) };
 }
 
 static int parse_range(scn_vary *d, const char *text, const char *where, sim_err *err)
 {
-    char a[64], b[64], s[64] = "";
+    char        a[64], b[64], s[64] = "";
     const char *dots = strstr(text, "..");
     const char *colon = strchr(dots + 2, ':');
-    size_t la = (size_t)(dots - text);
-    size_t lb = colon ? (size_t)(colon - dots - 2) : strlen(dots + 2);
-    if (la == 0 || lb == 0 || la >= sizeof a || lb >= sizeof b ||
-        (colon && strlen(colon + 1) >= sizeof s))
+    size_t      la = (size_t)(dots - text);
+    size_t      lb = colon ? (size_t)(colon - dots - 2) : strlen(dots + 2);
+    if (la == 0 || lb == 0 || la >= sizeof a || lb >= sizeof b
+        || (colon && strlen(colon + 1) >= sizeof s))
         goto bad;
     memcpy(a, text, la), a[la] = '\0';
     memcpy(b, dots + 2, lb), b[lb] = '\0';
     if (colon)
         snprintf(s, sizeof s, "%s", colon + 1);
-    double x0, x1, st = 1;
+    double   x0, x1, st = 1;
     sim_time t0, t1, ts;
     if (read_num(a, &x0) && read_num(b, &x1) && (!colon || read_num(s, &st))) {
         if (!(st > 0) || x1 < x0)
-            return sim_err_set(err, SIM_EINVAL, where, "expected a range A..B:STEP with A <= B "
-                               "and STEP > 0, got \"%s\"", text);
-        bool ints = x0 == floor(x0) && x1 == floor(x1) && st == floor(st) &&
-                    fabs(x0) < 9e15 && fabs(x1) < 9e15;
+            return sim_err_set(err, SIM_EINVAL, where,
+                               "expected a range A..B:STEP with A <= B "
+                               "and STEP > 0, got \"%s\"",
+                               text);
+        bool ints = x0 == floor(x0) && x1 == floor(x1) && st == floor(st) && fabs(x0) < 9e15
+            && fabs(x1) < 9e15;
         if (!ints && !colon)
-            return sim_err_set(err, SIM_EINVAL, where, "a range of non-integers needs a step "
-                               "(A..B:STEP), got \"%s\"", text);
+            return sim_err_set(err, SIM_EINVAL, where,
+                               "a range of non-integers needs a step "
+                               "(A..B:STEP), got \"%s\"",
+                               text);
         double n = floor((x1 - x0) / st + 1e-9) + 1;
         if (n > SCN_SWEEP_MAX_VALUES)
             return sim_err_set(err, SIM_EINVAL, where, "expected at most %d values, got %.0f",
@@ -122,11 +136,13 @@ static int parse_range(scn_vary *d, const char *text, const char *where, sim_err
             TRY(add_value(d, num_value(x0 + (double)i * st), where, err));
         return 0;
     }
-    if (sim_time_parse(a, &t0) == 0 && sim_time_parse(b, &t1) == 0 && colon &&
-        sim_time_parse(s, &ts) == 0) {
+    if (sim_time_parse(a, &t0) == 0 && sim_time_parse(b, &t1) == 0 && colon
+        && sim_time_parse(s, &ts) == 0) {
         if (ts <= 0 || t1 < t0)
-            return sim_err_set(err, SIM_EINVAL, where, "expected a range A..B:STEP with A <= B "
-                               "and STEP > 0, got \"%s\"", text);
+            return sim_err_set(err, SIM_EINVAL, where,
+                               "expected a range A..B:STEP with A <= B "
+                               "and STEP > 0, got \"%s\"",
+                               text);
         sim_time n = (t1 - t0) / ts + 1;
         if (n > SCN_SWEEP_MAX_VALUES)
             return sim_err_set(err, SIM_EINVAL, where, "expected at most %d values, got %lld",
@@ -136,8 +152,10 @@ static int parse_range(scn_vary *d, const char *text, const char *where, sim_err
         return 0;
     }
 bad:
-    return sim_err_set(err, SIM_EINVAL, where, "expected a range A..B:STEP of numbers or of "
-                       "durations (\"8..64:8\", \"10ms..100ms:10ms\"), got \"%s\"", text);
+    return sim_err_set(err, SIM_EINVAL, where,
+                       "expected a range A..B:STEP of numbers or of "
+                       "durations (\"8..64:8\", \"10ms..100ms:10ms\"), got \"%s\"",
+                       text);
 }
 
 /* Values from text: a range or a comma-separated list. */
@@ -150,7 +168,7 @@ int scn__parse_values(scn_vary *d, const char *text, const char *where, sim_err 
     const char *p = text;
     for (;;) {
         const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        size_t      len = comma ? (size_t)(comma - p) : strlen(p);
         if (len == 0)
             return sim_err_set(err, SIM_EINVAL, where, "empty value in the list \"%s\"", text);
         char *item = sim_malloc(len + 1);
@@ -173,8 +191,10 @@ int scn__parse_value_node(scn_vary *d, const cJSON *n, const char *where, sim_er
     if (cJSON_IsString(n))
         return scn__parse_values(d, n->valuestring, where, err);
     if (!cJSON_IsArray(n) || !n->child)
-        return sim_err_set(err, SIM_EINVAL, where, "expected a string such as \"8..64:8\" or a "
-                           "non-empty array of values, got %s", scn__found(n, b));
+        return sim_err_set(err, SIM_EINVAL, where,
+                           "expected a string such as \"8..64:8\" or a "
+                           "non-empty array of values, got %s",
+                           scn__found(n, b));
     size_t i = 0;
     for (const cJSON *c = n->child; c; c = c->next, i++) {
         if (cJSON_IsString(c))
@@ -184,9 +204,10 @@ int scn__parse_value_node(scn_vary *d, const cJSON *n, const char *where, sim_er
         else if (cJSON_IsBool(c))
             TRY(add_value(d, item_value(cJSON_IsTrue(c) ? "true" : "false"), where, err));
         else
-            return sim_err_set(err, SIM_EINVAL, scn__pindex(p, where, i), "expected a number, "
-                               "a string or true/false, got %s", scn__found(c, b));
+            return sim_err_set(err, SIM_EINVAL, scn__pindex(p, where, i),
+                               "expected a number, "
+                               "a string or true/false, got %s",
+                               scn__found(c, b));
     }
     return 0;
 }
-

@@ -21,14 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SEG_MAX 16                            /* segments of a path */
+#define SEG_MAX   16 /* segments of a path */
 #define SEG_KEY_N 128
-#define SEG_STAR (-1)
+#define SEG_STAR  (-1)
 #define SEG_FIELD (-2)
 
 typedef struct seg {
-    long index;                               /* >= 0 an element, SEG_STAR, SEG_FIELD */
-    char key[SEG_KEY_N];                      /* SEG_FIELD: the key */
+    long index;          /* >= 0 an element, SEG_STAR, SEG_FIELD */
+    char key[SEG_KEY_N]; /* SEG_FIELD: the key */
 } seg;
 
 /* ---- freeing ---- */
@@ -40,7 +40,7 @@ static void vary_fini(scn_vary *d)
     sim_free(d->values);
     sim_free(d->path);
     sim_free(d->where);
-    *d = (scn_vary){0};
+    *d = (scn_vary){ 0 };
 }
 
 static void expects_free(scn_expect *x, size_t n)
@@ -69,15 +69,14 @@ void scn_sweep_free(scn_sweep *sw)
 
 /* ---- paths ---- */
 
-static int parse_path(const char *path, const char *where, seg *segs, size_t *nsegs,
-                      sim_err *err)
+static int parse_path(const char *path, const char *where, seg *segs, size_t *nsegs, sim_err *err)
 {
-    size_t n = 0;
+    size_t      n = 0;
     const char *p = path;
     while (*p) {
         if (n == SEG_MAX)
-            return sim_err_set(err, SIM_EINVAL, where, "path \"%s\" is deeper than %d levels",
-                               path, SEG_MAX);
+            return sim_err_set(err, SIM_EINVAL, where, "path \"%s\" is deeper than %d levels", path,
+                               SEG_MAX);
         seg *s = &segs[n];
         if (*p == '[') {
             const char *close = strchr(p, ']');
@@ -114,32 +113,38 @@ static int parse_path(const char *path, const char *where, seg *segs, size_t *ns
     *nsegs = n;
     return 0;
 bad:
-    return sim_err_set(err, SIM_EINVAL, where, "expected a JSON path such as "
-                       "\"regions[*].servers\" or \"clients[0].rate\", got \"%s\"", path);
+    return sim_err_set(err, SIM_EINVAL, where,
+                       "expected a JSON path such as "
+                       "\"regions[*].servers\" or \"clients[0].rate\", got \"%s\"",
+                       path);
 }
 
 static cJSON *make_value(const scn_value *v)
 {
     switch (v->kind) {
-    case SCN_VALUE_NUM:  return cJSON_CreateNumber(v->num);
-    case SCN_VALUE_BOOL: return cJSON_CreateBool(v->num != 0);
-    case SCN_VALUE_STR:  return cJSON_CreateString(v->str);
+    case SCN_VALUE_NUM:
+        return cJSON_CreateNumber(v->num);
+    case SCN_VALUE_BOOL:
+        return cJSON_CreateBool(v->num != 0);
+    case SCN_VALUE_STR:
+        return cJSON_CreateString(v->str);
     }
     return NULL;
 }
 
 /* Write v at segs[i..n) below node (reached by 'at', for messages). */
-static int put(cJSON *node, const seg *segs, size_t i, size_t n, const scn_value *v,
-               const char *at, const char *where, sim_err *err)
+static int put(cJSON *node, const seg *segs, size_t i, size_t n, const scn_value *v, const char *at,
+               const char *where, sim_err *err)
 {
-    char p[PATH_N], b[FOUND_N];
+    char       p[PATH_N], b[FOUND_N];
     const seg *s = &segs[i];
-    bool last = i + 1 == n;
+    bool       last = i + 1 == n;
     if (s->index == SEG_FIELD) {
         if (!cJSON_IsObject(node))
-            return sim_err_set(err, SIM_EINVAL, where, "%s: expected an object for \"%s\", "
-                               "got %s", at[0] ? at : "the document", s->key,
-                               scn__found(node, b));
+            return sim_err_set(err, SIM_EINVAL, where,
+                               "%s: expected an object for \"%s\", "
+                               "got %s",
+                               at[0] ? at : "the document", s->key, scn__found(node, b));
         scn__pjoin(p, at, s->key);
         cJSON *child = cJSON_GetObjectItemCaseSensitive(node, s->key);
         if (last) {
@@ -156,7 +161,7 @@ static int put(cJSON *node, const seg *segs, size_t i, size_t n, const scn_value
             if (child)
                 cJSON_ReplaceItemViaPointer(node, child, val);
             else
-                cJSON_AddItemToArray(node, val);      /* an object's members are a list too */
+                cJSON_AddItemToArray(node, val); /* an object's members are a list too */
             return 0;
         }
         if (!child) {
@@ -174,8 +179,10 @@ static int put(cJSON *node, const seg *segs, size_t i, size_t n, const scn_value
     if (s->index == SEG_STAR && count == 0)
         return sim_err_set(err, SIM_EINVAL, where, "%s: [*] of an empty array", at);
     if (s->index >= 0 && (size_t)s->index >= count)
-        return sim_err_set(err, SIM_EINVAL, where, "%s[%ld]: no such element; the array has "
-                           "%zu", at, s->index, count);
+        return sim_err_set(err, SIM_EINVAL, where,
+                           "%s[%ld]: no such element; the array has "
+                           "%zu",
+                           at, s->index, count);
     size_t k = 0;
     for (cJSON *c = node->child, *next; c; c = next, k++) {
         next = c->next;
@@ -200,7 +207,7 @@ static int put(cJSON *node, const seg *segs, size_t i, size_t n, const scn_value
 /* Write dimension d's value k into the document. */
 static int apply(cJSON *root, const scn_vary *d, size_t k, sim_err *err)
 {
-    seg segs[SEG_MAX];
+    seg    segs[SEG_MAX];
     size_t n = 0;
     TRY(parse_path(d->path, d->where, segs, &n, err));
     return put(root, segs, 0, n, &d->values[k], "", d->where, err);
@@ -208,17 +215,16 @@ static int apply(cJSON *root, const scn_vary *d, size_t k, sim_err *err)
 
 /* ---- the sweep ---- */
 
-static int new_dim(scn_sweep *sw, const char *path, const char *where, scn_vary **out,
-                   sim_err *err)
+static int new_dim(scn_sweep *sw, const char *path, const char *where, scn_vary **out, sim_err *err)
 {
     if (sw->ndims == SCN_SWEEP_MAX_DIMS)
         return sim_err_set(err, SIM_EINVAL, where, "expected at most %d dimensions",
                            SCN_SWEEP_MAX_DIMS);
     scn_vary *d = &sw->dims[sw->ndims++];
-    *d = (scn_vary){0};
+    *d = (scn_vary){ 0 };
     TRY(scn__dup_str(path, &d->path, err));
     TRY(scn__dup_str(where, &d->where, err));
-    seg segs[SEG_MAX];
+    seg    segs[SEG_MAX];
     size_t n;
     TRY(parse_path(path, where, segs, &n, err));
     for (size_t i = 0; i + 1 < sw->ndims; i++)
@@ -264,21 +270,22 @@ static int load_point(const char *file, const char *text, const scn_sweep *sw, s
 /* Check sw against s's document root: paths resolve and point 0 loads (a typo in a path's
  * last key would otherwise add an unknown field that only the runs would find), the grid's
  * size, the minimised dimension, the pattern. */
-static int check_sweep(const scn_scenario *s, scn_sweep *sw, const cJSON *root,
-                       const char *at, sim_err *err)
+static int check_sweep(const scn_scenario *s, scn_sweep *sw, const cJSON *root, const char *at,
+                       sim_err *err)
 {
     char p[PATH_N];
     if (sw->ndims == 0)
-        return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, at, "vary"), "expected at least one "
+        return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, at, "vary"),
+                           "expected at least one "
                            "dimension to vary (--vary PATH=VALUES, or the scenario's "
                            "\"sweep\": {\"vary\": ...})");
     cJSON *copy = cJSON_Duplicate(root, 1);
     if (!copy)
         return scn__no_memory(err);
-    size_t zero[SCN_SWEEP_MAX_DIMS] = {0};
-    char *text = NULL;
+    size_t        zero[SCN_SWEEP_MAX_DIMS] = { 0 };
+    char         *text = NULL;
     scn_scenario *pt = NULL;
-    int rc = point_text(copy, sw, zero, &text, err);
+    int           rc = point_text(copy, sw, zero, &text, err);
     cJSON_Delete(copy);
     if (rc == 0)
         rc = load_point(s->file, text, sw, 0, zero, &pt, err);
@@ -289,8 +296,10 @@ static int check_sweep(const scn_scenario *s, scn_sweep *sw, const cJSON *root,
     for (size_t d = 0; d < sw->ndims; d++)
         points *= (double)sw->dims[d].nvalues;
     if (points > SCN_SWEEP_MAX_POINTS)
-        return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, at, "vary"), "expected at most %d "
-                           "points, got %.0f", SCN_SWEEP_MAX_POINTS, points);
+        return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, at, "vary"),
+                           "expected at most %d "
+                           "points, got %.0f",
+                           SCN_SWEEP_MAX_POINTS, points);
     sw->minimize_dim = -1;
     if (sw->minimize) {
         for (size_t d = 0; d < sw->ndims; d++)
@@ -299,28 +308,32 @@ static int check_sweep(const scn_scenario *s, scn_sweep *sw, const cJSON *root,
         const scn_vary *d = sw->minimize_dim >= 0 ? &sw->dims[sw->minimize_dim] : NULL;
         for (size_t i = 0; d && i < d->nvalues; i++)
             if (!d->values[i].numeric || (i > 0 && !(d->values[i].x > d->values[i - 1].x)))
-                return sim_err_set(err, SIM_EINVAL, d->where, "minimize: expected ascending "
+                return sim_err_set(err, SIM_EINVAL, d->where,
+                                   "minimize: expected ascending "
                                    "numbers or durations to search, got \"%s\" at position "
-                                   "%zu", d->values[i].label, i + 1);
+                                   "%zu",
+                                   d->values[i].label, i + 1);
     }
-    if (sw->pattern && scn_pattern_index(s, sw->pattern) < 0 &&
-        !(s->npatterns == 0 && strcmp(sw->pattern, "independent") == 0))
-        return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, at, "pattern"),
-                           "unknown pattern \"%s\"", sw->pattern);
+    if (sw->pattern && scn_pattern_index(s, sw->pattern) < 0
+        && !(s->npatterns == 0 && strcmp(sw->pattern, "independent") == 0))
+        return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, at, "pattern"), "unknown pattern \"%s\"",
+                           sw->pattern);
     if (!sw->pattern && s->npatterns > 1)
-        return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, at, "pattern"), "the scenario has "
-                           "%zu patterns; name the one to sweep (--pattern NAME)", s->npatterns);
+        return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, at, "pattern"),
+                           "the scenario has "
+                           "%zu patterns; name the one to sweep (--pattern NAME)",
+                           s->npatterns);
     return 0;
 }
 
 static int parse_expects(scn_scenario *s, const cJSON *n, const char *path, scn_expect **out,
                          size_t *nout, sim_err *err)
 {
-    char p[PATH_N];
-    size_t count = 0;
+    char         p[PATH_N];
+    size_t       count = 0;
     const cJSON *one = n;
     if (cJSON_IsObject(n)) {
-        count = 1;                            /* one objective on its own */
+        count = 1; /* one objective on its own */
     } else {
         TRY(scn__get_array(n, path, "objective", "objectives", 0, 1000, &count, err));
         one = n->child;
@@ -340,15 +353,15 @@ static int parse_expects(scn_scenario *s, const cJSON *n, const char *path, scn_
     return 0;
 }
 
-static const char *const F_SWEEP[] = {"vary", "seeds", "pattern", "slo", "minimize",
-                                      "confidence", "expect"};
-static const char *const CONFIDENCE[] = {"bound", "mean"};
+static const char *const F_SWEEP[]
+    = { "vary", "seeds", "pattern", "slo", "minimize", "confidence", "expect" };
+static const char *const CONFIDENCE[] = { "bound", "mean" };
 
 int scn__parse_sweep(scn_scenario *s, const cJSON *n, const cJSON *root, sim_err *err)
 {
-    char p[PATH_N], w[PATH_N];
+    char         p[PATH_N], w[PATH_N];
     const cJSON *v;
-    const char *str;
+    const char  *str;
     TRY(scn__check_fields(n, "sweep", F_SWEEP, N_OF(F_SWEEP), err));
     scn_sweep *sw = s->sweep = sim_calloc(1, sizeof *sw);
     if (!sw)
@@ -358,8 +371,10 @@ int scn__parse_sweep(scn_scenario *s, const cJSON *n, const cJSON *root, sim_err
     if (!(v = scn__field(n, "vary")))
         return scn__missing("sweep", "vary", err);
     if (!cJSON_IsObject(v))
-        return sim_err_set(err, SIM_EINVAL, "sweep.vary", "expected an object of PATH: VALUES, "
-                           "got %s", scn__found(v, p));
+        return sim_err_set(err, SIM_EINVAL, "sweep.vary",
+                           "expected an object of PATH: VALUES, "
+                           "got %s",
+                           scn__found(v, p));
     for (const cJSON *c = v->child; c; c = c->next) {
         scn_vary *d = NULL;
         scn__pjoin(w, "sweep.vary", c->string);
@@ -393,9 +408,11 @@ int scn__parse_sweep(scn_scenario *s, const cJSON *n, const cJSON *root, sim_err
             if (strcmp(sw->expects[i].metric, "min_found") != 0)
                 return sim_err_set(err, SIM_EINVAL, scn__pindex(p, "sweep.expect", i),
                                    "expected the metric \"min_found\" (what --minimize "
-                                   "found), got \"%s\"", sw->expects[i].metric);
+                                   "found), got \"%s\"",
+                                   sw->expects[i].metric);
         if (sw->nexpects && !sw->minimize)
-            return sim_err_set(err, SIM_EINVAL, "sweep.expect", "expectations on min_found "
+            return sim_err_set(err, SIM_EINVAL, "sweep.expect",
+                               "expectations on min_found "
                                "need \"minimize\"");
     }
     return check_sweep(s, sw, root, "sweep", err);
@@ -403,9 +420,9 @@ int scn__parse_sweep(scn_scenario *s, const cJSON *n, const cJSON *root, sim_err
 
 int scn_sweep_override(scn_scenario *s, const scn_sweep_args *a, sim_err *err)
 {
-    char w[PATH_N];
+    char   w[PATH_N];
     cJSON *root = NULL, *slo = NULL;
-    int rc = 0;
+    int    rc = 0;
     if (!s->sweep) {
         if (!(s->sweep = sim_calloc(1, sizeof *s->sweep)))
             return scn__no_memory(err);
@@ -440,8 +457,10 @@ int scn_sweep_override(scn_scenario *s, const scn_sweep_args *a, sim_err *err)
     }
     if (a->confidence) {
         if (strcmp(a->confidence, "bound") != 0 && strcmp(a->confidence, "mean") != 0)
-            return sim_err_set(err, SIM_EINVAL, "--confidence", "expected bound or mean, got "
-                               "\"%s\"", a->confidence);
+            return sim_err_set(err, SIM_EINVAL, "--confidence",
+                               "expected bound or mean, got "
+                               "\"%s\"",
+                               a->confidence);
         sw->confidence = a->confidence[0] == 'm' ? SCN_CONF_MEAN : SCN_CONF_BOUND;
     }
     if (a->nslo > 0) {
@@ -452,7 +471,7 @@ int scn_sweep_override(scn_scenario *s, const scn_sweep_args *a, sim_err *err)
     for (size_t i = 0; i < a->nslo && rc == 0; i++) {
         snprintf(w, sizeof w, "--slo %s", a->slo[i]);
         scn_expect *x = NULL;
-        size_t nx = 0;
+        size_t      nx = 0;
         rc = scn__json_parse(a->slo[i], strlen(a->slo[i]), &slo, err);
         if (rc == 0)
             rc = parse_expects(s, slo, w, &x, &nx, err);
@@ -519,9 +538,9 @@ static void describe_point(const scn_sweep *sw, const size_t *idx, char *buf, si
 int scn_sweep_point(const scn_scenario *base, size_t p, scn_scenario **out, sim_err *err)
 {
     const scn_sweep *sw = base->sweep;
-    size_t idx[SCN_SWEEP_MAX_DIMS];
-    cJSON *root = NULL;
-    char *text = NULL;
+    size_t           idx[SCN_SWEEP_MAX_DIMS];
+    cJSON           *root = NULL;
+    char            *text = NULL;
     *out = NULL;
     scn_sweep_coords(sw, p, idx);
     int rc = scn__json_parse(base->text, base->text_len, &root, err);
@@ -562,14 +581,15 @@ char *scn_sweep_canonical(const scn_scenario *base)
         return NULL;
     }
     /* The values' labels and kinds decide what each point writes, so they are the spec. */
-    len += (size_t)snprintf(buf + len, cap - len, "mrsim sweep v1\nseed %llu\nseeds %u\n"
-                            "pattern %s\n", (unsigned long long)base->seed, sw->seeds,
+    len += (size_t)snprintf(buf + len, cap - len,
+                            "mrsim sweep v1\nseed %llu\nseeds %u\n"
+                            "pattern %s\n",
+                            (unsigned long long)base->seed, sw->seeds,
                             sw->pattern ? sw->pattern : "");
     for (size_t d = 0; d < sw->ndims; d++) {
         len += (size_t)snprintf(buf + len, cap - len, "vary %s", sw->dims[d].path);
         for (size_t i = 0; i < sw->dims[d].nvalues; i++)
-            len += (size_t)snprintf(buf + len, cap - len, " %d:%s",
-                                    (int)sw->dims[d].values[i].kind,
+            len += (size_t)snprintf(buf + len, cap - len, " %d:%s", (int)sw->dims[d].values[i].kind,
                                     sw->dims[d].values[i].label);
         len += (size_t)snprintf(buf + len, cap - len, "\n");
     }

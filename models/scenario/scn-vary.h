@@ -32,77 +32,81 @@
 #include "scn.h"
 #include "sim.h"
 
-#define SCN_SWEEP_MAX_DIMS    8
-#define SCN_SWEEP_MAX_VALUES  10000           /* values of one dimension */
-#define SCN_SWEEP_MAX_POINTS  100000          /* points of the grid */
-#define SCN_SWEEP_MAX_SEEDS   1000
+#define SCN_SWEEP_MAX_DIMS   8
+#define SCN_SWEEP_MAX_VALUES 10000  /* values of one dimension */
+#define SCN_SWEEP_MAX_POINTS 100000 /* points of the grid */
+#define SCN_SWEEP_MAX_SEEDS  1000
 
 typedef enum scn_value_kind { SCN_VALUE_NUM, SCN_VALUE_STR, SCN_VALUE_BOOL } scn_value_kind;
 
 /* One value of a dimension. */
 typedef struct scn_value {
     scn_value_kind kind;
-    double  num;                              /* NUM: the number; BOOL: 0 or 1 */
-    char   *str;                              /* STR: the string (owned), else NULL */
-    char   *label;                            /* as shown and stored: "8", "10ms" (owned) */
-    bool    numeric;                          /* a number or a duration: x is its value */
-    double  x;                                /* the number, or the duration in seconds */
+    double         num;     /* NUM: the number; BOOL: 0 or 1 */
+    char          *str;     /* STR: the string (owned), else NULL */
+    char          *label;   /* as shown and stored: "8", "10ms" (owned) */
+    bool           numeric; /* a number or a duration: x is its value */
+    double         x;       /* the number, or the duration in seconds */
 } scn_value;
 
 typedef struct scn_vary {
-    char      *path;                          /* "regions[*].servers" (owned) */
-    char      *where;                         /* names it in errors: "--vary regions[*]..."
+    char      *path;    /* "regions[*].servers" (owned) */
+    char      *where;   /* names it in errors: "--vary regions[*]..."
                                                  or "sweep.vary.regions[*].servers" (owned) */
-    scn_value *values;                        /* in the order given (owned) */
-    size_t     nvalues;                       /* >= 1 */
+    scn_value *values;  /* in the order given (owned) */
+    size_t     nvalues; /* >= 1 */
 } scn_vary;
 
 typedef enum scn_confidence {
-    SCN_CONF_BOUND,                           /* an objective holds when its whole 95% CI
+    SCN_CONF_BOUND, /* an objective holds when its whole 95% CI
                                                  does: mean + ci <= max, mean - ci >= min */
-    SCN_CONF_MEAN,                            /* ... when the mean does */
+    SCN_CONF_MEAN,  /* ... when the mean does */
 } scn_confidence;
 
 typedef struct scn_sweep {
-    scn_vary   dims[SCN_SWEEP_MAX_DIMS];
-    size_t     ndims;                         /* >= 1 once checked */
-    uint32_t   seeds;                         /* runs per point: seeds seed .. seed+seeds-1;
+    scn_vary       dims[SCN_SWEEP_MAX_DIMS];
+    size_t         ndims;   /* >= 1 once checked */
+    uint32_t       seeds;   /* runs per point: seeds seed .. seed+seeds-1;
                                                  default 1 */
-    char      *pattern;                       /* the pattern to run; NULL: the only one */
-    scn_expect *slo;       size_t nslo;       /* objectives, as expectations (no pattern) */
-    char      *minimize;                      /* a dimension's path, or a metric; NULL */
-    int32_t    minimize_dim;                  /* index of that dimension, or -1 */
-    scn_confidence confidence;                /* default SCN_CONF_BOUND */
-    scn_expect *expects;   size_t nexpects;   /* on "min_found", checked by sweep and check */
+    char          *pattern; /* the pattern to run; NULL: the only one */
+    scn_expect    *slo;
+    size_t         nslo;         /* objectives, as expectations (no pattern) */
+    char          *minimize;     /* a dimension's path, or a metric; NULL */
+    int32_t        minimize_dim; /* index of that dimension, or -1 */
+    scn_confidence confidence;   /* default SCN_CONF_BOUND */
+    scn_expect    *expects;
+    size_t         nexpects; /* on "min_found", checked by sweep and check */
 } scn_sweep;
 
 /* What the command line replaces in a scenario's sweep (NULL / 0: keep the file's). */
 typedef struct scn_sweep_args {
-    const char *const *vary;  size_t nvary;   /* "PATH=VALUES" each; replace every dim */
-    const char *const *slo;   size_t nslo;    /* JSON objects or arrays; replace the slo */
-    uint32_t    seeds;
-    const char *pattern;
-    const char *minimize;
-    const char *confidence;                   /* "bound" or "mean" */
+    const char *const *vary;
+    size_t             nvary; /* "PATH=VALUES" each; replace every dim */
+    const char *const *slo;
+    size_t             nslo; /* JSON objects or arrays; replace the slo */
+    uint32_t           seeds;
+    const char        *pattern;
+    const char        *minimize;
+    const char        *confidence; /* "bound" or "mean" */
 } scn_sweep_args;
 
 /* Apply a to s->sweep (creating it when s has none) and check the result against s's
  * document: every path resolves, the minimised dimension is numeric and ascending, the
  * pattern exists, the grid is not too large. Returns 0, SIM_EINVAL with err naming the
  * option ("--vary regions[*].servers=0..8") or the JSON path, or SIM_ENOMEM. */
-int  scn_sweep_override(scn_scenario *s, const scn_sweep_args *a, sim_err *err);
+int scn_sweep_override(scn_scenario *s, const scn_sweep_args *a, sim_err *err);
 
 /* Number of points of the grid (product of the dimensions' sizes). */
 size_t scn_sweep_npoints(const scn_sweep *sw);
 /* The coordinates of point p: idx[d] is the value index in dimension d. */
-void   scn_sweep_coords(const scn_sweep *sw, size_t p, size_t *idx);
+void scn_sweep_coords(const scn_sweep *sw, size_t p, size_t *idx);
 /* The point with coordinates idx. */
 size_t scn_sweep_point_at(const scn_sweep *sw, const size_t *idx);
 
 /* Load point p of base's sweep: base's text with the point's values applied. Returns 0 and
  * a scenario the caller frees, or SIM_EINVAL (err->file is base's file, err->path the
  * loader's path, err->msg starting with the dimensions' text and values) or SIM_ENOMEM. */
-int  scn_sweep_point(const scn_scenario *base, size_t p, scn_scenario **out, sim_err *err);
+int scn_sweep_point(const scn_scenario *base, size_t p, scn_scenario **out, sim_err *err);
 
 /* The canonical text of base's sweep: base's document without its "sweep" section (as cJSON
  * prints it, so layout does not count), the dimensions with their values, seeds, pattern:

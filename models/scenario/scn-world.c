@@ -17,30 +17,30 @@
 
 #include "rtt_measured.h"
 
-static const char TIME_DISTS[] =
-    "constant, uniform, exponential, normal, lognormal, gamma, weibull, pareto, empirical";
+static const char TIME_DISTS[]
+    = "constant, uniform, exponential, normal, lognormal, gamma, weibull, pareto, empirical";
 
 /* ---- distributions ---- */
 
-static const char *const F_CONSTANT[] = {"dist", "value"};
-static const char *const F_UNIFORM[] = {"dist", "min", "max"};
-static const char *const F_EXPONENTIAL[] = {"dist", "mean"};
-static const char *const F_NORMAL[] = {"dist", "mean", "sd"};
-static const char *const F_LOGNORMAL[] = {"dist", "median", "sigma", "mean", "sd"};
-static const char *const F_SHAPED[] = {"dist", "shape", "scale"};
-static const char *const F_EMPIRICAL[] = {"dist", "points"};
+static const char *const F_CONSTANT[] = { "dist", "value" };
+static const char *const F_UNIFORM[] = { "dist", "min", "max" };
+static const char *const F_EXPONENTIAL[] = { "dist", "mean" };
+static const char *const F_NORMAL[] = { "dist", "mean", "sd" };
+static const char *const F_LOGNORMAL[] = { "dist", "median", "sigma", "mean", "sd" };
+static const char *const F_SHAPED[] = { "dist", "shape", "scale" };
+static const char *const F_EMPIRICAL[] = { "dist", "points" };
 
 /* A required duration parameter, in ns as a double; 'positive' rejects zero. */
 static int time_param(const cJSON *obj, const char *path, const char *key, bool positive,
                       double *out, sim_err *err)
 {
-    char p[PATH_N];
+    char         p[PATH_N];
     const cJSON *n = scn__field(obj, key);
     if (!n)
         return scn__missing(path, key, err);
     sim_time t;
-    int rc = positive ? scn__get_pos_dur(n, scn__pjoin(p, path, key), &t, err)
-                      : scn__get_dur(n, scn__pjoin(p, path, key), false, &t, err);
+    int      rc = positive ? scn__get_pos_dur(n, scn__pjoin(p, path, key), &t, err)
+                           : scn__get_dur(n, scn__pjoin(p, path, key), false, &t, err);
     if (rc < 0)
         return rc;
     *out = (double)t;
@@ -48,10 +48,9 @@ static int time_param(const cJSON *obj, const char *path, const char *key, bool 
 }
 
 /* A required plain-number parameter; its range is dist_check()'s business. */
-static int num_param(const cJSON *obj, const char *path, const char *key, double *out,
-                     sim_err *err)
+static int num_param(const cJSON *obj, const char *path, const char *key, double *out, sim_err *err)
 {
-    char p[PATH_N];
+    char         p[PATH_N];
     const cJSON *n = scn__field(obj, key);
     if (!n)
         return scn__missing(path, key, err);
@@ -62,7 +61,7 @@ static int num_param(const cJSON *obj, const char *path, const char *key, double
  * d at once, so that whoever owns d frees it even when a later point is bad. */
 static int empirical_points(const cJSON *obj, const char *path, dist_spec *d, sim_err *err)
 {
-    char p[PATH_N], pp[PATH_N], pq[PATH_N], b[FOUND_N], s1[64], s2[64];
+    char         p[PATH_N], pp[PATH_N], pq[PATH_N], b[FOUND_N], s1[64], s2[64];
     const cJSON *pts = scn__field(obj, "points");
     if (!pts)
         return scn__missing(path, "points", err);
@@ -77,15 +76,14 @@ static int empirical_points(const cJSON *obj, const char *path, dist_spec *d, si
     d->xs = block;
     d->ps = block + n;
     d->npoints = n;
-    size_t i = 0;
+    size_t       i = 0;
     const cJSON *prev_x = NULL;
     for (const cJSON *pt = pts->child; pt; pt = pt->next, i++) {
         scn__pindex(pp, p, i);
         if (!cJSON_IsArray(pt) || scn__count_children(pt) != 2)
-            return sim_err_set(err, SIM_EINVAL, pp,
-                               "expected a [duration, probability] pair, got %s",
-                               cJSON_IsArray(pt) ? "an array of another length"
-                                                 : scn__found(pt, b));
+            return sim_err_set(
+                err, SIM_EINVAL, pp, "expected a [duration, probability] pair, got %s",
+                cJSON_IsArray(pt) ? "an array of another length" : scn__found(pt, b));
         sim_time x;
         if (scn__get_dur(pt->child, scn__pindex(pq, pp, 0), false, &x, err) < 0)
             return SIM_EINVAL;
@@ -97,7 +95,8 @@ static int empirical_points(const cJSON *obj, const char *path, dist_spec *d, si
         block[i] = (double)x;
         prev_x = pt->child;
         if (scn__get_num(pt->child->next, scn__pindex(pq, pp, 1), 0, false, 1, false,
-                         "a cumulative probability in [0, 1]", &block[n + i], err) < 0)
+                         "a cumulative probability in [0, 1]", &block[n + i], err)
+            < 0)
             return SIM_EINVAL;
     }
     return 0;
@@ -110,7 +109,8 @@ int scn__parse_time_dist(const cJSON *n, const char *path, dist_spec *d, sim_err
     if (!cJSON_IsObject(n))
         return sim_err_set(err, SIM_EINVAL, path,
                            "expected a distribution such as {\"dist\": \"exponential\", "
-                           "\"mean\": \"1ms\"}, got %s", scn__found(n, b));
+                           "\"mean\": \"1ms\"}, got %s",
+                           scn__found(n, b));
     const cJSON *kn = scn__field(n, "dist");
     if (!kn)
         return scn__missing(path, "dist", err);
@@ -128,17 +128,38 @@ int scn__parse_time_dist(const cJSON *n, const char *path, dist_spec *d, sim_err
                            scn__clip(kn->valuestring, k, sizeof k), TIME_DISTS);
 
     const char *const *known = NULL;
-    size_t nknown = 0;
+    size_t             nknown = 0;
     switch (kind) {
-    case DIST_CONSTANT:    known = F_CONSTANT;    nknown = N_OF(F_CONSTANT);    break;
-    case DIST_UNIFORM:     known = F_UNIFORM;     nknown = N_OF(F_UNIFORM);     break;
-    case DIST_EXPONENTIAL: known = F_EXPONENTIAL; nknown = N_OF(F_EXPONENTIAL); break;
-    case DIST_NORMAL:      known = F_NORMAL;      nknown = N_OF(F_NORMAL);      break;
-    case DIST_LOGNORMAL:   known = F_LOGNORMAL;   nknown = N_OF(F_LOGNORMAL);   break;
+    case DIST_CONSTANT:
+        known = F_CONSTANT;
+        nknown = N_OF(F_CONSTANT);
+        break;
+    case DIST_UNIFORM:
+        known = F_UNIFORM;
+        nknown = N_OF(F_UNIFORM);
+        break;
+    case DIST_EXPONENTIAL:
+        known = F_EXPONENTIAL;
+        nknown = N_OF(F_EXPONENTIAL);
+        break;
+    case DIST_NORMAL:
+        known = F_NORMAL;
+        nknown = N_OF(F_NORMAL);
+        break;
+    case DIST_LOGNORMAL:
+        known = F_LOGNORMAL;
+        nknown = N_OF(F_LOGNORMAL);
+        break;
     case DIST_GAMMA:
     case DIST_WEIBULL:
-    case DIST_PARETO:      known = F_SHAPED;      nknown = N_OF(F_SHAPED);      break;
-    case DIST_EMPIRICAL:   known = F_EMPIRICAL;   nknown = N_OF(F_EMPIRICAL);   break;
+    case DIST_PARETO:
+        known = F_SHAPED;
+        nknown = N_OF(F_SHAPED);
+        break;
+    case DIST_EMPIRICAL:
+        known = F_EMPIRICAL;
+        nknown = N_OF(F_EMPIRICAL);
+        break;
     default:
         sim_panic("scn: time distribution kind %d has no field list", (int)kind);
     }
@@ -220,19 +241,18 @@ void scn__spec_fini(dist_spec *d)
 
 /* ---- regions ---- */
 
-static const char *const F_REGION[] = {"name", "location", "servers", "service", "queue_limit"};
-static const char *const F_SERVICE[] = {"read", "write"};
+static const char *const F_REGION[] = { "name", "location", "servers", "service", "queue_limit" };
+static const char *const F_SERVICE[] = { "read", "write" };
 
-int scn__parse_region(scn_scenario *s, size_t idx, const cJSON *n, const char *path,
-                      sim_err *err)
+int scn__parse_region(scn_scenario *s, size_t idx, const cJSON *n, const char *path, sim_err *err)
 {
-    char p[PATH_N], k[64], pp[PATH_N], pq[PATH_N];
+    char        p[PATH_N], k[64], pp[PATH_N], pq[PATH_N];
     scn_region *r = &s->regions[idx];
     if (scn__check_fields(n, path, F_REGION, N_OF(F_REGION), err) < 0)
         return SIM_EINVAL;
 
     const cJSON *v = scn__field(n, "name");
-    const char *name = NULL;
+    const char  *name = NULL;
     if (!v)
         return scn__missing(path, "name", err);
     if (scn__get_str(v, scn__pjoin(p, path, "name"), true, &name, err) < 0)
@@ -266,8 +286,8 @@ int scn__parse_region(scn_scenario *s, size_t idx, const cJSON *n, const char *p
         return SIM_EINVAL;
     r->servers = (uint32_t)u;
 
-    r->service[SCN_READ] = (dist_spec){.kind = DIST_EXPONENTIAL, .mean = 1e6};
-    r->service[SCN_WRITE] = (dist_spec){.kind = DIST_EXPONENTIAL, .mean = 2e6};
+    r->service[SCN_READ] = (dist_spec){ .kind = DIST_EXPONENTIAL, .mean = 1e6 };
+    r->service[SCN_WRITE] = (dist_spec){ .kind = DIST_EXPONENTIAL, .mean = 2e6 };
     if ((v = scn__field(n, "service"))) {
         scn__pjoin(p, path, "service");
         if (scn__check_fields(v, p, F_SERVICE, N_OF(F_SERVICE), err) < 0)
@@ -291,13 +311,13 @@ int scn__parse_region(scn_scenario *s, size_t idx, const cJSON *n, const char *p
 
 /* ---- network ---- */
 
-static const char *const F_NETWORK[] = {"rtt", "route_factor", "base", "jitter", "loss"};
+static const char *const F_NETWORK[] = { "rtt", "route_factor", "base", "jitter", "loss" };
 
 /* One "a/b": "76ms" entry of an rtt table. seen[a][b] (a < b) marks pairs already listed. */
 static int parse_rtt_pair(scn_scenario *s, const cJSON *rtt, const cJSON *c, size_t i,
                           uint8_t seen[SCN_MAX_REGIONS][SCN_MAX_REGIONS], sim_err *err)
 {
-    char p[PATH_N], k[64], k2[64], name[PATH_N];
+    char        p[PATH_N], k[64], k2[64], name[PATH_N];
     const char *key = c->string;
     scn__pjoin(p, "network.rtt", key);
     const char *slash = strchr(key, '/');
@@ -325,10 +345,9 @@ static int parse_rtt_pair(scn_scenario *s, const cJSON *rtt, const cJSON *c, siz
                 if (strcmp(q->string, key) == 0)
                     return sim_err_set(err, SIM_EINVAL, "network.rtt", "duplicate field \"%s\"",
                                        scn__clip(key, k, sizeof k));
-                return sim_err_set(err, SIM_EINVAL, p,
-                                   "\"%s\" names the same pair of regions as \"%s\"",
-                                   scn__clip(key, k, sizeof k),
-                                   scn__clip(q->string, k2, sizeof k2));
+                return sim_err_set(
+                    err, SIM_EINVAL, p, "\"%s\" names the same pair of regions as \"%s\"",
+                    scn__clip(key, k, sizeof k), scn__clip(q->string, k2, sizeof k2));
             }
         }
         sim_panic("scn: rtt pair %d/%d marked seen but not found", a, b);
@@ -342,7 +361,7 @@ static int parse_rtt_pair(scn_scenario *s, const cJSON *rtt, const cJSON *c, siz
 
 static int parse_rtt(scn_scenario *s, const cJSON *n, sim_err *err)
 {
-    char b[FOUND_N], k[64];
+    char         b[FOUND_N], k[64];
     scn_network *net = &s->network;
     if (cJSON_IsString(n)) {
         if (strcmp(n->valuestring, "geo") == 0)
@@ -352,14 +371,15 @@ static int parse_rtt(scn_scenario *s, const cJSON *n, sim_err *err)
         else
             return sim_err_set(err, SIM_EINVAL, "network.rtt",
                                "unknown rtt mode \"%s\"; expected \"geo\", \"measured\" or an "
-                               "object of \"a/b\": \"76ms\" pairs", scn__clip(n->valuestring, k,
-                                                                              sizeof k));
+                               "object of \"a/b\": \"76ms\" pairs",
+                               scn__clip(n->valuestring, k, sizeof k));
         return 0;
     }
     if (!cJSON_IsObject(n))
         return sim_err_set(err, SIM_EINVAL, "network.rtt",
                            "expected \"geo\", \"measured\" or an object of \"a/b\": \"76ms\" "
-                           "pairs, got %s", scn__found(n, b));
+                           "pairs, got %s",
+                           scn__found(n, b));
     net->rtt_mode = SCN_RTT_TABLE;
     size_t count = scn__count_children(n);
     if (count == 0)
@@ -367,8 +387,8 @@ static int parse_rtt(scn_scenario *s, const cJSON *n, sim_err *err)
     net->pairs = sim_calloc(count, sizeof *net->pairs);
     if (!net->pairs)
         return scn__no_memory(err);
-    uint8_t seen[SCN_MAX_REGIONS][SCN_MAX_REGIONS] = {{0}};
-    size_t i = 0;
+    uint8_t seen[SCN_MAX_REGIONS][SCN_MAX_REGIONS] = { { 0 } };
+    size_t  i = 0;
     for (const cJSON *c = n->child; c; c = c->next, i++) {
         TRY(parse_rtt_pair(s, n, c, i, seen, err));
         net->npairs = i + 1;
@@ -389,9 +409,10 @@ int scn__parse_network(scn_scenario *s, const cJSON *n, sim_err *err)
     const cJSON *v;
     if ((v = scn__field(n, "rtt")))
         TRY(parse_rtt(s, v, err));
-    if ((v = scn__field(n, "route_factor")) &&
-        scn__get_num(v, "network.route_factor", 0, true, INFINITY, false, "a number > 0",
-                     &net->route_factor, err) < 0)
+    if ((v = scn__field(n, "route_factor"))
+        && scn__get_num(v, "network.route_factor", 0, true, INFINITY, false, "a number > 0",
+                        &net->route_factor, err)
+            < 0)
         return SIM_EINVAL;
     if ((v = scn__field(n, "base")) && scn__get_dur(v, "network.base", false, &net->base, err) < 0)
         return SIM_EINVAL;
@@ -399,25 +420,25 @@ int scn__parse_network(scn_scenario *s, const cJSON *n, sim_err *err)
         TRY(scn__parse_time_dist(v, "network.jitter", &net->jitter, err));
         net->has_jitter = true;
     }
-    if ((v = scn__field(n, "loss")) &&
-        scn__get_num(v, "network.loss", 0, false, 1, true, "a number in [0, 1)", &net->loss,
-                     err) < 0)
+    if ((v = scn__field(n, "loss"))
+        && scn__get_num(v, "network.loss", 0, false, 1, true, "a number in [0, 1)", &net->loss, err)
+            < 0)
         return SIM_EINVAL;
     return 0;
 }
 
 /* ---- clients ---- */
 
-static const char *const F_CLIENT[] = {"name", "location", "rate", "read_ratio", "keys",
-                                       "sessions", "timeout", "retries", "backoff", "diurnal",
-                                       "steps", "fields"};
-static const char *const F_KEYS[] = {"count", "dist", "s"};
-static const char *const F_DIURNAL[] = {"amplitude", "period"};
-static const char *const F_STEP[] = {"at", "rate"};
+static const char *const F_CLIENT[]
+    = { "name",    "location", "rate",    "read_ratio", "keys",  "sessions",
+        "timeout", "retries",  "backoff", "diurnal",    "steps", "fields" };
+static const char *const F_KEYS[] = { "count", "dist", "s" };
+static const char *const F_DIURNAL[] = { "amplitude", "period" };
+static const char *const F_STEP[] = { "at", "rate" };
 
 static int parse_steps(scn_client *c, const cJSON *n, const char *path, sim_err *err)
 {
-    char p[PATH_N], ps[PATH_N], s1[64], s2[64];
+    char   p[PATH_N], ps[PATH_N], s1[64], s2[64];
     size_t count;
     scn__pjoin(p, path, "steps");
     TRY(scn__get_array(n, p, "step", "steps", 1, SIZE_MAX, &count, err));
@@ -425,7 +446,7 @@ static int parse_steps(scn_client *c, const cJSON *n, const char *path, sim_err 
     if (!c->steps)
         return scn__no_memory(err);
     c->nsteps = count;
-    size_t i = 0;
+    size_t       i = 0;
     const cJSON *prev_at = NULL;
     for (const cJSON *st = n->child; st; st = st->next, i++) {
         scn__pindex(ps, p, i);
@@ -446,7 +467,8 @@ static int parse_steps(scn_client *c, const cJSON *n, const char *path, sim_err 
                                scn__clip(at->valuestring, s2, sizeof s2));
         prev_at = at;
         if (scn__get_num(rate, scn__pjoin(pa, ps, "rate"), 0, false, INFINITY, false,
-                         "a non-negative number", &c->steps[i].rate, err) < 0)
+                         "a non-negative number", &c->steps[i].rate, err)
+            < 0)
             return SIM_EINVAL;
     }
     return 0;
@@ -454,7 +476,7 @@ static int parse_steps(scn_client *c, const cJSON *n, const char *path, sim_err 
 
 static int parse_keys(scn_client *c, const cJSON *n, const char *path, sim_err *err)
 {
-    char p[PATH_N], k[64];
+    char     p[PATH_N], k[64];
     uint64_t u;
     if (scn__check_fields(n, path, F_KEYS, N_OF(F_KEYS), err) < 0)
         return SIM_EINVAL;
@@ -478,28 +500,27 @@ static int parse_keys(scn_client *c, const cJSON *n, const char *path, sim_err *
         scn__pjoin(p, path, "s");
         if (!c->key_zipf)
             return sim_err_set(err, SIM_EINVAL, p, "\"s\" applies only with \"dist\": \"zipf\"");
-        if (scn__get_num(v, p, 0, false, INFINITY, false, "a non-negative number", &c->key_s,
-                         err) < 0)
+        if (scn__get_num(v, p, 0, false, INFINITY, false, "a non-negative number", &c->key_s, err)
+            < 0)
             return SIM_EINVAL;
     }
     return 0;
 }
 
-int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *path,
-                      sim_err *err)
+int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *path, sim_err *err)
 {
-    char p[PATH_N], k[64], pp[PATH_N];
+    char        p[PATH_N], k[64], pp[PATH_N];
     scn_client *c = &s->clients[idx];
-    uint64_t u;
+    uint64_t    u;
     if (scn__check_fields(n, path, F_CLIENT, N_OF(F_CLIENT), err) < 0)
         return SIM_EINVAL;
 
     const cJSON *v;
-    char defname[32];
-    const char *name = defname;
+    char         defname[32];
+    const char  *name = defname;
     snprintf(defname, sizeof defname, "client%zu", idx);
-    if ((v = scn__field(n, "name")) &&
-        scn__get_str(v, scn__pjoin(p, path, "name"), true, &name, err) < 0)
+    if ((v = scn__field(n, "name"))
+        && scn__get_str(v, scn__pjoin(p, path, "name"), true, &name, err) < 0)
         return SIM_EINVAL;
     for (size_t j = 0; j < idx; j++)
         if (strcmp(s->clients[j].name, name) == 0)
@@ -535,17 +556,18 @@ int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *p
     if ((v = scn__field(n, "rate"))) {
         bool steps = c->nsteps > 0;
         if (scn__get_num(v, scn__pjoin(p, path, "rate"), 0, !steps, INFINITY, false,
-                         steps ? "a non-negative number" : "a number > 0", &c->rate, err) < 0)
+                         steps ? "a non-negative number" : "a number > 0", &c->rate, err)
+            < 0)
             return SIM_EINVAL;
     } else if (c->nsteps == 0) {
-        return sim_err_set(err, SIM_EINVAL, path,
-                           "missing required field \"rate\" (or \"steps\")");
+        return sim_err_set(err, SIM_EINVAL, path, "missing required field \"rate\" (or \"steps\")");
     }
 
     c->read_ratio = 0.9;
-    if ((v = scn__field(n, "read_ratio")) &&
-        scn__get_num(v, scn__pjoin(p, path, "read_ratio"), 0, false, 1, false, "a number in [0, 1]",
-                     &c->read_ratio, err) < 0)
+    if ((v = scn__field(n, "read_ratio"))
+        && scn__get_num(v, scn__pjoin(p, path, "read_ratio"), 0, false, 1, false,
+                        "a number in [0, 1]", &c->read_ratio, err)
+            < 0)
         return SIM_EINVAL;
 
     c->key_count = 1000;
@@ -561,8 +583,8 @@ int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *p
         c->sessions = (uint32_t)u;
     }
     c->timeout = SIM_S;
-    if ((v = scn__field(n, "timeout")) &&
-        scn__get_pos_dur(v, scn__pjoin(p, path, "timeout"), &c->timeout, err) < 0)
+    if ((v = scn__field(n, "timeout"))
+        && scn__get_pos_dur(v, scn__pjoin(p, path, "timeout"), &c->timeout, err) < 0)
         return SIM_EINVAL;
     c->retries = 2;
     if ((v = scn__field(n, "retries"))) {
@@ -571,8 +593,8 @@ int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *p
         c->retries = (uint32_t)u;
     }
     c->backoff = 50 * SIM_MS;
-    if ((v = scn__field(n, "backoff")) &&
-        scn__get_dur(v, scn__pjoin(p, path, "backoff"), false, &c->backoff, err) < 0)
+    if ((v = scn__field(n, "backoff"))
+        && scn__get_dur(v, scn__pjoin(p, path, "backoff"), false, &c->backoff, err) < 0)
         return SIM_EINVAL;
 
     /* Which fields this client's writes set; checked against data.fields once that is read. */
@@ -580,8 +602,8 @@ int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *p
     if ((v = scn__field(n, "fields"))) {
         size_t count;
         scn__pjoin(p, path, "fields");
-        if (scn__get_array(v, p, "field index", "field indices", 1, SCN_MAX_FIELDS, &count,
-                           err) < 0)
+        if (scn__get_array(v, p, "field index", "field indices", 1, SCN_MAX_FIELDS, &count, err)
+            < 0)
             return SIM_EINVAL;
         size_t k = 0;
         for (const cJSON *f = v->child; f; f = f->next, k++) {
@@ -601,7 +623,8 @@ int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *p
         if (!a)
             return scn__missing(p, "amplitude", err);
         if (scn__get_num(a, scn__pjoin(pp, p, "amplitude"), 0, false, 1, false,
-                         "a number in [0, 1]", &c->diurnal_amplitude, err) < 0)
+                         "a number in [0, 1]", &c->diurnal_amplitude, err)
+            < 0)
             return SIM_EINVAL;
         if (per && scn__get_pos_dur(per, scn__pjoin(pp, p, "period"), &c->diurnal_period, err) < 0)
             return SIM_EINVAL;

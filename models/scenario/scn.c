@@ -45,17 +45,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SEED_MAX 9007199254740992.0   /* 2^53: every integer up to here is exact in a double */
-#define STR_(x) #x
-#define STR(x) STR_(x)
+#define SEED_MAX           9007199254740992.0 /* 2^53: every integer up to here is exact in a double */
+#define STR_(x)            #x
+#define STR(x)             STR_(x)
 #define SCN_MAX_DEPTH_TEXT STR(SCN_MAX_DEPTH)
 
 /* ---- the top level ---- */
 
-static const char *const F_TOP[] = {"name", "description", "seed", "seeds", "duration", "warmup",
-                                    "regions", "network", "clients", "faults", "patterns",
-                                    "data", "routing", "failover", "monitor", "alerts", "cost",
-                                    "expect", "sweep"};
+static const char *const F_TOP[]
+    = { "name",    "description", "seed",   "seeds",    "duration", "warmup",  "regions",
+        "network", "clients",     "faults", "patterns", "data",     "routing", "failover",
+        "monitor", "alerts",      "cost",   "expect",   "sweep" };
 
 /* The file's base name without ".json"; "scenario" if that leaves nothing. */
 static int default_name(scn_scenario *s, sim_err *err)
@@ -77,9 +77,9 @@ static int default_name(scn_scenario *s, sim_err *err)
 
 static int build(scn_scenario *s, const cJSON *root, sim_err *err)
 {
-    char p[PATH_N], s1[64], s2[64];
+    char         p[PATH_N], s1[64], s2[64];
     const cJSON *v;
-    const char *str = NULL;
+    const char  *str = NULL;
     if (scn__check_fields(root, "", F_TOP, N_OF(F_TOP), err) < 0)
         return SIM_EINVAL;
 
@@ -91,12 +91,12 @@ static int build(scn_scenario *s, const cJSON *root, sim_err *err)
     } else if (default_name(s, err) < 0) {
         return SIM_ENOMEM;
     }
-    if ((v = scn__field(root, "description")) &&
-        scn__get_str(v, "description", false, &str, err) < 0)
+    if ((v = scn__field(root, "description"))
+        && scn__get_str(v, "description", false, &str, err) < 0)
         return SIM_EINVAL;
     s->seed = 1;
-    if ((v = scn__field(root, "seed")) &&
-        scn__get_uint(v, "seed", 0, (uint64_t)SEED_MAX, &s->seed, err) < 0)
+    if ((v = scn__field(root, "seed"))
+        && scn__get_uint(v, "seed", 0, (uint64_t)SEED_MAX, &s->seed, err) < 0)
         return SIM_EINVAL;
     uint64_t seeds = 1;
     if ((v = scn__field(root, "seeds")) && scn__get_uint(v, "seeds", 1, 1000, &seeds, err) < 0)
@@ -227,7 +227,7 @@ static int text_error(const char *text, size_t pos, const char *what, sim_err *e
 static int prescan(const char *text, size_t len, sim_err *err)
 {
     size_t depth = 0;
-    bool in_string = false, escaped = false, blank = true;
+    bool   in_string = false, escaped = false, blank = true;
     for (size_t i = 0; i < len; i++) {
         char c = text[i];
         if (c == '\0')
@@ -249,8 +249,8 @@ static int prescan(const char *text, size_t len, sim_err *err)
             in_string = true;
         } else if (c == '{' || c == '[') {
             if (++depth > SCN_MAX_DEPTH)
-                return text_error(text, i, "JSON nested deeper than " SCN_MAX_DEPTH_TEXT
-                                  " levels", err);
+                return text_error(text, i, "JSON nested deeper than " SCN_MAX_DEPTH_TEXT " levels",
+                                  err);
         } else if ((c == '}' || c == ']') && depth > 0) {
             depth--;
         }
@@ -271,10 +271,7 @@ static void *json_malloc(size_t n)
     return p;
 }
 
-static void json_free(void *p)
-{
-    sim_free(p);
-}
+static void json_free(void *p) { sim_free(p); }
 
 int scn__json_parse(const char *text, size_t len, cJSON **out, sim_err *err)
 {
@@ -282,7 +279,7 @@ int scn__json_parse(const char *text, size_t len, cJSON **out, sim_err *err)
     int rc = prescan(text, len, err);
     if (rc < 0)
         return rc;
-    cJSON_Hooks hooks = {.malloc_fn = json_malloc, .free_fn = json_free};
+    cJSON_Hooks hooks = { .malloc_fn = json_malloc, .free_fn = json_free };
     cJSON_InitHooks(&hooks);
     json_oom = false;
     const char *end = NULL;
@@ -295,8 +292,8 @@ int scn__json_parse(const char *text, size_t len, cJSON **out, sim_err *err)
         size_t pos = end ? (size_t)(end - text) : 0;
         size_t line, col;
         line_col(text, pos, &line, &col);
-        return sim_err_set(err, SIM_EINVAL, "", "invalid JSON at line %zu, column %zu%s", line,
-                           col, pos >= len ? ": unexpected end of file" : "");
+        return sim_err_set(err, SIM_EINVAL, "", "invalid JSON at line %zu, column %zu%s", line, col,
+                           pos >= len ? ": unexpected end of file" : "");
     }
     *out = root;
     return 0;
@@ -305,9 +302,9 @@ int scn__json_parse(const char *text, size_t len, cJSON **out, sim_err *err)
 /* Parse s->text (s->text_len bytes plus its NUL) into s. */
 static int parse_text(scn_scenario *s, sim_err *err)
 {
-    char b[FOUND_N];
+    char   b[FOUND_N];
     cJSON *root = NULL;
-    int rc = scn__json_parse(s->text, s->text_len, &root, err);
+    int    rc = scn__json_parse(s->text, s->text_len, &root, err);
     if (rc < 0)
         return rc;
     if (!cJSON_IsObject(root))
@@ -320,8 +317,7 @@ static int parse_text(scn_scenario *s, sim_err *err)
 }
 
 /* Takes ownership of text (len bytes followed by a NUL), whatever happens. */
-static int parse_owned(const char *file, char *text, size_t len, scn_scenario **out,
-                       sim_err *err)
+static int parse_owned(const char *file, char *text, size_t len, scn_scenario **out, sim_err *err)
 {
     int rc;
     *out = NULL;
@@ -339,7 +335,7 @@ static int parse_owned(const char *file, char *text, size_t len, scn_scenario **
     *out = s;
     return 0;
 fail:
-    scn_free(s);              /* the scenario is calloc'ed: it frees exactly what was set */
+    scn_free(s); /* the scenario is calloc'ed: it frees exactly what was set */
     return rc;
 }
 
@@ -354,9 +350,9 @@ int scn_parse(const char *file, const char *text, size_t len, scn_scenario **out
 {
     *out = NULL;
     if (len > SCN_MAX_FILE_BYTES)
-        return set_file(err, file, sim_err_set(err, SIM_EINVAL, "",
-                                               "file too large (%zu bytes; at most %u)", len,
-                                               SCN_MAX_FILE_BYTES));
+        return set_file(err, file,
+                        sim_err_set(err, SIM_EINVAL, "", "file too large (%zu bytes; at most %u)",
+                                    len, SCN_MAX_FILE_BYTES));
     char *copy = sim_malloc(len + 1);
     if (!copy)
         return set_file(err, file, scn__no_memory(err));
@@ -371,11 +367,11 @@ int scn_load(const char *path, scn_scenario **out, sim_err *err)
     *out = NULL;
     FILE *fp = fopen(path, "rb");
     if (!fp)
-        return set_file(err, path, sim_err_set(err, SIM_EIO, "", "cannot read: %s",
-                                               strerror(errno)));
+        return set_file(err, path,
+                        sim_err_set(err, SIM_EIO, "", "cannot read: %s", strerror(errno)));
     size_t cap = 4096, len = 0;
-    char *buf = sim_malloc(cap);
-    int rc = buf ? 0 : scn__no_memory(err);
+    char  *buf = sim_malloc(cap);
+    int    rc = buf ? 0 : scn__no_memory(err);
     while (rc == 0) {
         if (len + 1 >= cap) {
             if (cap > SCN_MAX_FILE_BYTES) {
@@ -465,9 +461,12 @@ int scn_region_index(const scn_scenario *s, const char *name)
 const char *scn_op_name(scn_op op)
 {
     switch (op) {
-    case SCN_READ:  return "read";
-    case SCN_WRITE: return "write";
-    default:        return "unknown";
+    case SCN_READ:
+        return "read";
+    case SCN_WRITE:
+        return "write";
+    default:
+        return "unknown";
     }
 }
 
@@ -495,7 +494,7 @@ int scn_pattern_index(const scn_scenario *s, const char *name)
 
 scn_pattern scn_pattern_independent(void)
 {
-    scn_pattern p = {.name = NULL};
+    scn_pattern p = { .name = NULL };
     scn__pattern_defaults(&p, SCN_PATTERN_INDEPENDENT);
     /* A string literal: static storage, never freed (the caller owns nothing here). */
     p.name = (char *)scn__pattern_kinds[SCN_PATTERN_INDEPENDENT];
@@ -504,8 +503,8 @@ scn_pattern scn_pattern_independent(void)
 
 bool scn_pattern_has_failover(const scn_scenario *s, const scn_pattern *p)
 {
-    return p->kind == SCN_PATTERN_ACTIVE_PASSIVE ||
-           (p->kind == SCN_PATTERN_READ_LOCAL && s->failover.given);
+    return p->kind == SCN_PATTERN_ACTIVE_PASSIVE
+        || (p->kind == SCN_PATTERN_READ_LOCAL && s->failover.given);
 }
 
 bool scn_pattern_uses_dns(const scn_scenario *s, const scn_pattern *p)

@@ -9,7 +9,7 @@
 
 typedef struct entry {
     uint64_t   key;
-    uint32_t   prev, next;                    /* LRU list */
+    uint32_t   prev, next; /* LRU list */
     store_cell cell[STORE_MAX_FIELDS];
 } entry;
 
@@ -17,13 +17,13 @@ struct cache {
     entry    *entries;
     uint32_t  capacity, used;
     uint32_t  lru_head, lru_tail;
-    uint32_t *slots;                          /* hash: entry index or NONE */
-    uint64_t  mask;                           /* slots - 1 (a power of two) */
+    uint32_t *slots; /* hash: entry index or NONE */
+    uint64_t  mask;  /* slots - 1 (a power of two) */
     uint32_t  fields;
     uint64_t  hits, misses;
 };
 
-static uint64_t mix(uint64_t x)               /* splitmix64's finaliser: fixed, not seeded */
+static uint64_t mix(uint64_t x) /* splitmix64's finaliser: fixed, not seeded */
 {
     x ^= x >> 30;
     x *= 0xbf58476d1ce4e5b9ULL;
@@ -78,8 +78,14 @@ static uint64_t find_slot(const cache *c, uint64_t key)
 static void lru_unlink(cache *c, uint32_t i)
 {
     entry *e = &c->entries[i];
-    if (e->prev != NONE) c->entries[e->prev].next = e->next; else c->lru_head = e->next;
-    if (e->next != NONE) c->entries[e->next].prev = e->prev; else c->lru_tail = e->prev;
+    if (e->prev != NONE)
+        c->entries[e->prev].next = e->next;
+    else
+        c->lru_head = e->next;
+    if (e->next != NONE)
+        c->entries[e->next].prev = e->prev;
+    else
+        c->lru_tail = e->prev;
 }
 
 static void lru_push_front(cache *c, uint32_t i)
@@ -139,7 +145,7 @@ void cache_put(cache *c, uint64_t key, const store_cell *cells)
         if (c->used < c->capacity) {
             i = c->used++;
         } else {
-            i = c->lru_tail;                  /* evict the least recently used */
+            i = c->lru_tail; /* evict the least recently used */
             lru_unlink(c, i);
             slot_delete(c, find_slot(c, c->entries[i].key));
             s = find_slot(c, key);
@@ -164,8 +170,14 @@ void cache_invalidate(cache *c, uint64_t key)
     if (i != last) {
         c->entries[i] = c->entries[last];
         entry *e = &c->entries[i];
-        if (e->prev != NONE) c->entries[e->prev].next = i; else c->lru_head = i;
-        if (e->next != NONE) c->entries[e->next].prev = i; else c->lru_tail = i;
+        if (e->prev != NONE)
+            c->entries[e->prev].next = i;
+        else
+            c->lru_head = i;
+        if (e->next != NONE)
+            c->entries[e->next].prev = i;
+        else
+            c->lru_tail = i;
         c->slots[find_slot(c, e->key)] = i;
     }
 }

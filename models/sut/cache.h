@@ -14,11 +14,11 @@
 
 #include "store.h"
 
-typedef struct cache cache;                   /* opaque */
+typedef struct cache cache; /* opaque */
 
 /* A cache of 'capacity' records of 'fields' fields. 0 or SIM_ENOMEM. */
 int  cache_new(uint64_t capacity, uint32_t fields, cache **out);
-void cache_free(cache *c);                    /* NULL is a no-op */
+void cache_free(cache *c); /* NULL is a no-op */
 
 /* The cached cells ('fields' of them) of key, made most recently used; NULL on a miss.
  * Valid until the next call on the cache. */

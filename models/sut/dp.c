@@ -11,20 +11,20 @@
 #include "rng.h"
 
 struct dp {
-    sim_engine *e;
+    sim_engine         *e;
     const scn_scenario *scn;
-    const scn_pattern *pat;
-    net        *net;
-    region *const *regions;
-    store *const *stores;
-    wl         *wl;
-    repl       *repl;
-    health     *health;                       /* NULL without health checking */
-    const dr   *dr;                           /* NULL without a failover controller */
-    uint32_t    nregions;
-    cache     **caches;                       /* per region, or NULL without a cache */
-    dist       *hit_time;                     /* owned */
-    sim_rng   **rng;                          /* per region: "cache/<region>" */
+    const scn_pattern  *pat;
+    net                *net;
+    region *const      *regions;
+    store *const       *stores;
+    wl                 *wl;
+    repl               *repl;
+    health             *health; /* NULL without health checking */
+    const dr           *dr;     /* NULL without a failover controller */
+    uint32_t            nregions;
+    cache             **caches;   /* per region, or NULL without a cache */
+    dist               *hit_time; /* owned */
+    sim_rng           **rng;      /* per region: "cache/<region>" */
 };
 
 static void on_cache_answer(sim_engine *e, void *ctx, uint64_t arg);
@@ -38,8 +38,14 @@ int dp_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, net *n,
     dp *d = sim_calloc(1, sizeof *d);
     if (!d)
         goto fail;
-    *d = (dp){.e = e, .scn = s, .pat = p, .net = n, .regions = regions, .stores = stores,
-              .wl = w, .nregions = (uint32_t)s->nregions};
+    *d = (dp){ .e = e,
+               .scn = s,
+               .pat = p,
+               .net = n,
+               .regions = regions,
+               .stores = stores,
+               .wl = w,
+               .nregions = (uint32_t)s->nregions };
     if (p->kind == SCN_PATTERN_READ_LOCAL && p->cache.enabled) {
         d->caches = sim_calloc(s->nregions, sizeof *d->caches);
         d->rng = sim_calloc(s->nregions, sizeof *d->rng);
@@ -48,8 +54,8 @@ int dp_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, net *n,
         for (uint32_t r = 0; r < d->nregions; r++) {
             char name[160];
             snprintf(name, sizeof name, "cache/%s", s->regions[r].name);
-            if (cache_new(p->cache.size, s->data.fields, &d->caches[r]) < 0 ||
-                sim_rng_new(seed, name, &d->rng[r]) < 0)
+            if (cache_new(p->cache.size, s->data.fields, &d->caches[r]) < 0
+                || sim_rng_new(seed, name, &d->rng[r]) < 0)
                 goto fail;
         }
         rc = dist_new_at(&p->cache.hit, &d->hit_time, err, "patterns.%s.cache.hit", p->name);
@@ -115,29 +121,29 @@ static region_status role_allows(const dp *d, uint32_t region, scn_op op)
 {
     if (d->dr) {
         if (!dr_serves_reads(d->dr, region))
-            return REGION_REJECTED;           /* syncing or fenced: serves nothing */
+            return REGION_REJECTED; /* syncing or fenced: serves nothing */
         if (op == SCN_WRITE && !dr_takes_writes(d->dr, region))
             return REGION_READ_ONLY;
         return REGION_OK;
     }
-    if (op == SCN_WRITE && d->pat->kind == SCN_PATTERN_READ_LOCAL &&
-        (int32_t)region != d->pat->primary)
+    if (op == SCN_WRITE && d->pat->kind == SCN_PATTERN_READ_LOCAL
+        && (int32_t)region != d->pat->primary)
         return REGION_READ_ONLY;
     return REGION_OK;
 }
 
 void dp_request(void *dp_ctx, uint32_t region_index, scn_op op, uint64_t tag)
 {
-    dp *d = dp_ctx;
+    dp             *d = dp_ctx;
     wl_request_view rq;
     if (!wl_request_of(d->wl, tag, &rq))
-        return;                               /* the client gave up before it arrived */
+        return; /* the client gave up before it arrived */
     /* The record is read or written when service ends, milliseconds from now: fetching its
      * line into the cache meanwhile turns a miss in a store of millions of records into a
      * hit (about a tenth of a run's time, measured on the six-region benchmark). */
     __builtin_prefetch(store_cells(d->stores[region_index], rq.key));
-    if (op == SCN_READ && d->caches && !region_is_down(d->regions[region_index]) &&
-        (!d->dr || dr_serves_reads(d->dr, region_index))) {
+    if (op == SCN_READ && d->caches && !region_is_down(d->regions[region_index])
+        && (!d->dr || dr_serves_reads(d->dr, region_index))) {
         const store_cell *hit = cache_get(d->caches[region_index], rq.key);
         if (hit) {
             wl_note_read(d->wl, tag, hit);
@@ -154,7 +160,7 @@ static void on_cache_answer(sim_engine *e, void *ctx, uint64_t arg)
     (void)e;
     dp *d = ctx;
     if (region_is_down(d->regions[wl_tag_region(arg)]))
-        return;                               /* crashed while answering from its cache */
+        return; /* crashed while answering from its cache */
     wl_respond(d->wl, wl_tag_region(arg), arg, REGION_OK);
 }
 
@@ -170,18 +176,17 @@ static void invalidate_everywhere(dp *d, uint32_t from, uint64_t key)
 static void on_invalidate(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
-    dp *d = ctx;
+    dp      *d = ctx;
     uint32_t r = (uint32_t)(arg & 0x3f);
     if (!region_is_down(d->regions[r]))
         cache_invalidate(d->caches[r], arg >> 6);
 }
 
-void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op,
-               region_status status)
+void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op, region_status status)
 {
     dp *d = dp_ctx;
-    if (tag & HEALTH_PROBE_TAG) {              /* a health probe that waited like a read */
-        if (status == REGION_OK)               /* refused: no answer, the checker times out */
+    if (tag & HEALTH_PROBE_TAG) { /* a health probe that waited like a read */
+        if (status == REGION_OK)  /* refused: no answer, the checker times out */
             health_probe_served(d->health, region_index, tag);
         return;
     }
@@ -191,7 +196,7 @@ void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op,
     }
     wl_request_view rq;
     if (!wl_request_of(d->wl, tag, &rq))
-        return;                               /* deadline passed while it was served */
+        return; /* deadline passed while it was served */
     region_status allowed = role_allows(d, region_index, op);
     if (allowed != REGION_OK) {
         wl_respond(d->wl, region_index, tag, allowed);
@@ -205,8 +210,8 @@ void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op,
         wl_respond(d->wl, region_index, tag, REGION_OK);
         return;
     }
-    uint64_t id = repl_write(d->repl, region_index, rq.key, rq.field, rq.set_elem, rq.measured,
-                             tag);
+    uint64_t id
+        = repl_write(d->repl, region_index, rq.key, rq.field, rq.set_elem, rq.measured, tag);
     wl_note_write(d->wl, tag, id);
     if (d->caches)
         invalidate_everywhere(d, region_index, rq.key);

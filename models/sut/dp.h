@@ -28,7 +28,7 @@
 #include "store.h"
 #include "wl.h"
 
-typedef struct dp dp;                         /* opaque */
+typedef struct dp dp; /* opaque */
 
 /* The data plane of every region of s under pattern p. Everything passed must outlive it.
  * It creates the caches (read-local) itself. 0, SIM_EINVAL (a bad cache hit distribution)
@@ -36,7 +36,7 @@ typedef struct dp dp;                         /* opaque */
 int  dp_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, net *n,
             region *const *regions, store *const *stores, wl *w, uint64_t seed, dp **out,
             sim_err *err);
-void dp_free(dp *d);                          /* NULL is a no-op */
+void dp_free(dp *d); /* NULL is a no-op */
 /* The replicator the data plane writes through; set before the run starts. */
 void dp_set_repl(dp *d, repl *r);
 /* The health checkers whose probes wait in the regions' queues (NULL: none). */

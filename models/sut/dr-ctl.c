@@ -13,10 +13,7 @@ static void start(dr *d, bool planned, uint32_t want, const char *why);
 static void abort_failover(dr *d, const char *why);
 static void go_verify(dr *d);
 
-static void arm_step(dr *d, sim_time after)
-{
-    sim_after(d->e, after, on_step_timeout, d, d->op);
-}
+static void arm_step(dr *d, sim_time after) { sim_after(d->e, after, on_step_timeout, d, d->op); }
 
 /* The newest announcement to every region that has not acknowledged it. */
 static void announce(dr *d)
@@ -63,8 +60,10 @@ static void start(dr *d, bool planned, uint32_t want, const char *why)
     else if (why)
         dr__event(d, "failover.detect", "%s: %s", dr__name_of(d, d->old), why);
     else
-        dr__event(d, "failover.detect", "primary %s unhealthy in the health view (%u checkers see "
-                  "it down)", dr__name_of(d, d->old), health_votes_down(d->health, d->old));
+        dr__event(d, "failover.detect",
+                  "primary %s unhealthy in the health view (%u checkers see "
+                  "it down)",
+                  dr__name_of(d, d->old), health_votes_down(d->health, d->old));
     d->phase = P_DEMOTE;
     d->op++;
     dr__ctl_send(d, M_DEMOTE, d->old, 0, 0);
@@ -102,10 +101,9 @@ static double km_between(const dr *d, uint32_t a, uint32_t b)
 static void candidate(dr *d, uint32_t r, uint64_t pos, dr_role role)
 {
     if (role != DR_SECONDARY)
-        return;                               /* syncing or fenced replicas are not ready */
-    bool better = d->best == NO_REGION || pos > d->best_pos ||
-                  (pos == d->best_pos &&
-                   km_between(d, r, d->old) < km_between(d, d->best, d->old));
+        return; /* syncing or fenced replicas are not ready */
+    bool better = d->best == NO_REGION || pos > d->best_pos
+        || (pos == d->best_pos && km_between(d, r, d->old) < km_between(d, d->best, d->old));
     if (better) {
         d->best = r;
         d->best_pos = pos;
@@ -123,9 +121,10 @@ static void choose(dr *d)
                   dr__name_of(d, d->best), dr__name_of(d, d->old), (unsigned long long)d->best_pos,
                   (unsigned long long)d->old_last);
     else
-        dr__event(d, "failover.select", "target %s: has %s's log up to %llu (the old primary's "
-                  "end is unknown)", dr__name_of(d, d->best), dr__name_of(d, d->old),
-                  (unsigned long long)d->best_pos);
+        dr__event(d, "failover.select",
+                  "target %s: has %s's log up to %llu (the old primary's "
+                  "end is unknown)",
+                  dr__name_of(d, d->best), dr__name_of(d, d->old), (unsigned long long)d->best_pos);
     go_promote(d, d->best, d->old);
 }
 
@@ -136,11 +135,11 @@ static void go_promote(dr *d, uint32_t target, uint32_t old)
     d->phase = P_PROMOTE;
     d->op++;
     d->target = d->rolling_back ? d->target : target;
-    bool planned = d->planned && !d->rolling_back;
+    bool     planned = d->planned && !d->rolling_back;
     uint64_t catch_up = planned && d->old_answered ? d->old_last : 0;
     dr__ctl_send(d, M_PROMOTE, target, dr__promote_arg(d->epoch + 1, planned, d->rolling_back, old),
                  catch_up);
-    arm_step(d, 3 * d->cfg->step_timeout);    /* a drill's catch-up may take one */
+    arm_step(d, 3 * d->cfg->step_timeout); /* a drill's catch-up may take one */
 }
 
 /* The promote took effect: record the fence, announce the new primary to every region at
@@ -150,8 +149,7 @@ static void promoted(dr *d, uint32_t primary, uint32_t replaced, uint64_t fence)
 {
     d->epoch++;
     dr__grow(&d->fences, &d->fences_cap, d->nfences, sizeof *d->fences, "fences");
-    d->fences[d->nfences++] = (repl_fence){.origin = replaced, .epoch = d->epoch,
-                                           .after = fence};
+    d->fences[d->nfences++] = (repl_fence){ .origin = replaced, .epoch = d->epoch, .after = fence };
     dr__new_announcement(d, primary, replaced, !d->rolling_back && d->old_answered);
     d->acked[primary] = d->epoch;
     d->primary = primary;
@@ -166,8 +164,10 @@ static void promoted(dr *d, uint32_t primary, uint32_t replaced, uint64_t fence)
         return;
     }
     d->failovers++;
-    dr__event(d, "failover.promote", "%s is primary at epoch %u; %s's log fenced after entry "
-              "%llu", dr__name_of(d, primary), d->epoch, dr__name_of(d, replaced),
+    dr__event(d, "failover.promote",
+              "%s is primary at epoch %u; %s's log fenced after entry "
+              "%llu",
+              dr__name_of(d, primary), d->epoch, dr__name_of(d, replaced),
               (unsigned long long)fence);
     char ttl[32];
     sim_time_format(d->scn->dns.ttl, ttl, sizeof ttl);
@@ -194,7 +194,7 @@ static void verify_failed(dr *d, const char *why)
         dr__event(d, "failover.abort", "%s is not there to go back to; failing over from %s",
                   dr__name_of(d, d->old), dr__name_of(d, d->target));
         go_idle(d);
-        start(d, false, NO_REGION, why);      /* d->primary is the target now */
+        start(d, false, NO_REGION, why); /* d->primary is the target now */
         return;
     }
     d->rolling_back = true;
@@ -216,7 +216,7 @@ void dr__ctl_receive(dr *d, const msg *m)
         return;
     }
     if (m->op != d->op)
-        return;                               /* an answer to a step already over */
+        return; /* an answer to a step already over */
     switch (m->kind) {
     case M_DEMOTED:
         if (d->phase == P_DEMOTE) {
@@ -245,16 +245,18 @@ void dr__ctl_receive(dr *d, const msg *m)
     case M_VERIFY_REPLY:
         if (d->phase != P_VERIFY)
             break;
-        if ((dr_role)m->a == DR_PRIMARY && m->b == d->epoch &&
-            health_is_healthy(d->health, d->target)) {
+        if ((dr_role)m->a == DR_PRIMARY && m->b == d->epoch
+            && health_is_healthy(d->health, d->target)) {
             dr__event(d, "failover.verify", "%s answers as primary and is healthy",
                       dr__name_of(d, d->target));
             dr__event(d, "failover.done", "%s -> %s in %.1fs", dr__name_of(d, d->old),
                       dr__name_of(d, d->target), sim_time_s(sim_now(d->e) - d->started));
             go_idle(d);
         } else {
-            verify_failed(d, (dr_role)m->a != DR_PRIMARY ? "the target does not answer as "
-                          "primary" : "the target is unhealthy");
+            verify_failed(d,
+                          (dr_role)m->a != DR_PRIMARY ? "the target does not answer as "
+                                                        "primary"
+                                                      : "the target is unhealthy");
         }
         break;
     default:
@@ -267,7 +269,7 @@ static void on_step_timeout(sim_engine *e, void *ctx, uint64_t arg)
     (void)e;
     dr *d = ctx;
     if ((uint32_t)arg != d->op || region_is_down(d->regions[d->ctl]))
-        return;                               /* stale, or the controller's process died */
+        return; /* stale, or the controller's process died */
     switch (d->phase) {
     case P_DEMOTE:
         dr__event(d, "failover.demote", "%s did not answer (unreachable or down); going on",
@@ -308,19 +310,16 @@ static void on_tick(sim_engine *e, void *ctx, uint64_t arg)
     dr *d = ctx;
     sim_after(e, d->cfg->check_every, on_tick, d, 0);
     if (region_is_down(d->regions[d->ctl]))
-        return;                               /* the controller's process is down */
-    announce(d);                              /* to whoever has not answered yet */
+        return;  /* the controller's process is down */
+    announce(d); /* to whoever has not answered yet */
     if (d->phase != P_IDLE)
         return;
-    if (d->cfg->automatic && sim_now(e) >= d->quiet_until &&
-        !health_is_healthy(d->health, d->primary))
+    if (d->cfg->automatic && sim_now(e) >= d->quiet_until
+        && !health_is_healthy(d->health, d->primary))
         start(d, false, NO_REGION, NULL);
 }
 
-void dr_start(dr *d)
-{
-    sim_after(d->e, d->cfg->check_every, on_tick, d, 0);
-}
+void dr_start(dr *d) { sim_after(d->e, d->cfg->check_every, on_tick, d, 0); }
 
 void dr_drill(void *dr_ctx, sim_time t, uint32_t to)
 {
@@ -349,8 +348,7 @@ void dr__ctl_restarted(dr *d)
     if (d->phase == P_PROMOTE) {
         dr__event(d, "failover.resume", "the controller restarted; promoting %s again",
                   dr__name_of(d, d->rolling_back ? d->old : d->target));
-        go_promote(d, d->rolling_back ? d->old : d->target,
-                   d->rolling_back ? d->target : d->old);
+        go_promote(d, d->rolling_back ? d->old : d->target, d->rolling_back ? d->target : d->old);
     } else if (d->phase > P_PROMOTE) {
         /* Promoted and announced already: check the result. */
         dr__event(d, "failover.resume", "the controller restarted; verifying %s",
@@ -360,4 +358,3 @@ void dr__ctl_restarted(dr *d)
         abort_failover(d, "the controller restarted during a failover");
     }
 }
-

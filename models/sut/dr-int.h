@@ -5,87 +5,105 @@
 
 #include "dr.h"
 
-#define NO_REGION     UINT32_MAX
+#define NO_REGION UINT32_MAX
 
 typedef enum msg_kind {
-    M_DEMOTE, M_DEMOTED, M_STATUS, M_STATUS_REPLY, M_PROMOTE, M_PROMOTED, M_VERIFY,
-    M_VERIFY_REPLY, M_ANNOUNCE, M_ANNOUNCE_ACK, M_REJOIN, M_SYNC_REQ, M_SYNC_DONE,
+    M_DEMOTE,
+    M_DEMOTED,
+    M_STATUS,
+    M_STATUS_REPLY,
+    M_PROMOTE,
+    M_PROMOTED,
+    M_VERIFY,
+    M_VERIFY_REPLY,
+    M_ANNOUNCE,
+    M_ANNOUNCE_ACK,
+    M_REJOIN,
+    M_SYNC_REQ,
+    M_SYNC_DONE,
 } msg_kind;
 
 typedef struct msg {
     msg_kind kind;
     uint32_t from, to;
-    uint32_t op;                              /* the controller's step it belongs to */
-    uint64_t a, b;                            /* the payload, by kind */
+    uint32_t op;   /* the controller's step it belongs to */
+    uint64_t a, b; /* the payload, by kind */
 } msg;
 
 typedef struct announcement {
-    uint32_t epoch, primary, old;             /* old: NO_REGION when nobody was replaced */
-    bool     graceful;                        /* old stepped down when asked */
-    size_t   nfences;                         /* the controller's first nfences fences */
+    uint32_t epoch, primary, old; /* old: NO_REGION when nobody was replaced */
+    bool     graceful;            /* old stepped down when asked */
+    size_t   nfences;             /* the controller's first nfences fences */
 } announcement;
 
 typedef struct region_state {
     dr_role  role;
-    uint32_t epoch;                           /* of the newest announcement or promote */
-    uint32_t primary;                         /* who it believes is primary */
-    uint32_t sync_from;                       /* SYNCING: the source */
-    uint32_t gen;                             /* bumped by each retry timer set */
-    size_t   nfences;                         /* of the controller's fences, those it knows */
-    uint64_t promoted_fence, promoted_next;   /* its answer to the promote that made it
+    uint32_t epoch;                         /* of the newest announcement or promote */
+    uint32_t primary;                       /* who it believes is primary */
+    uint32_t sync_from;                     /* SYNCING: the source */
+    uint32_t gen;                           /* bumped by each retry timer set */
+    size_t   nfences;                       /* of the controller's fences, those it knows */
+    uint64_t promoted_fence, promoted_next; /* its answer to the promote that made it
                                                  primary, for a repeated promote */
-    bool     promoting;                       /* a drill's target catching up: */
-    msg      pending;                         /* ... the promote it will carry out */
+    bool     promoting;                     /* a drill's target catching up: */
+    msg      pending;                       /* ... the promote it will carry out */
     sim_time pending_since;
 } region_state;
 
 typedef enum phase {
-    P_IDLE, P_DEMOTE, P_SELECT, P_PROMOTE, P_PROPAGATE, P_VERIFY,
+    P_IDLE,
+    P_DEMOTE,
+    P_SELECT,
+    P_PROMOTE,
+    P_PROPAGATE,
+    P_VERIFY,
 } phase;
 
 struct dr {
-    sim_engine *e;
-    net        *net;
+    sim_engine         *e;
+    net                *net;
     const scn_scenario *scn;
     const scn_failover *cfg;
-    region *const *regions;
-    repl       *repl;
-    health     *health;
-    route      *route;
-    dr_hooks    hooks;
-    uint32_t    nregions;
-    region_state *rs;
+    region *const      *regions;
+    repl               *repl;
+    health             *health;
+    route              *route;
+    dr_hooks            hooks;
+    uint32_t            nregions;
+    region_state       *rs;
 
-    msg          *msgs;    size_t nmsgs, msgs_cap;
-    announcement *anns;    size_t nanns, anns_cap;
-    repl_fence   *fences;  size_t nfences, fences_cap;
+    msg          *msgs;
+    size_t        nmsgs, msgs_cap;
+    announcement *anns;
+    size_t        nanns, anns_cap;
+    repl_fence   *fences;
+    size_t        nfences, fences_cap;
 
     /* the controller */
-    uint32_t ctl;                             /* its region */
-    uint32_t epoch, primary;                  /* what it has made so */
-    uint32_t acked[SCN_MAX_REGIONS];          /* per region: epoch it has acknowledged */
+    uint32_t ctl;                    /* its region */
+    uint32_t epoch, primary;         /* what it has made so */
+    uint32_t acked[SCN_MAX_REGIONS]; /* per region: epoch it has acknowledged */
     phase    phase;
     uint32_t op;
     bool     planned, rolling_back;
-    uint32_t old, want;                       /* want: a drill's target, or NO_REGION */
+    uint32_t old, want; /* want: a drill's target, or NO_REGION */
     uint32_t target;
     sim_time started;
     bool     old_answered;
-    uint64_t old_last;                        /* the old primary's last sequence (demoted) */
+    uint64_t old_last; /* the old primary's last sequence (demoted) */
     uint32_t asked, answered, best;
     uint64_t best_pos;
-    sim_time quiet_until;                     /* no automatic failover before (cooldown) */
+    sim_time quiet_until; /* no automatic failover before (cooldown) */
     uint64_t failovers, rollbacks;
 };
 
 /* --- shared helpers (dr.c) ---------------------------------------------------------- */
 
 /* kind is a string literal ("failover.<step>"): the event log keeps the pointer. */
-void dr__event(dr *d, const char *kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void dr__event(dr *d, const char *kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *dr__name_of(const dr *d, uint32_t r);
 /* Room for element n of an array that grows by doubling (out of memory: a panic). */
-void dr__grow(void *pp, size_t *cap, size_t n, size_t sz, const char *what);
+void          dr__grow(void *pp, size_t *cap, size_t n, size_t sz, const char *what);
 announcement *dr__new_announcement(dr *d, uint32_t primary, uint32_t old, bool graceful);
 /* Messages: from a region (replies carry op, the step they answer), from the controller
  * (the step it is at). */

@@ -16,8 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CATCH_UP_POLL (10 * SIM_MS)           /* a drill's target checks its progress */
-#define SNAPSHOT_BYTES_PER_S 100e6            /* a resync's transfer rate, bytes/s */
+#define CATCH_UP_POLL        (10 * SIM_MS) /* a drill's target checks its progress */
+#define SNAPSHOT_BYTES_PER_S 100e6         /* a resync's transfer rate, bytes/s */
 
 static void on_message(sim_engine *e, void *ctx, uint64_t arg);
 static void on_region_timer(sim_engine *e, void *ctx, uint64_t arg);
@@ -38,8 +38,8 @@ const char *dr__name_of(const dr *d, uint32_t r)
 }
 
 void dr__event(dr *d, const char *kind, const char *fmt, ...)
-               {
-               char detail[256];
+{
+    char    detail[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
@@ -61,35 +61,48 @@ announcement *dr__new_announcement(dr *d, uint32_t primary, uint32_t old, bool g
 {
     dr__grow(&d->anns, &d->anns_cap, d->nanns, sizeof *d->anns, "announcements");
     announcement *a = &d->anns[d->nanns++];
-    *a = (announcement){.epoch = d->epoch, .primary = primary, .old = old,
-                        .graceful = graceful, .nfences = d->nfences};
+    *a = (announcement){ .epoch = d->epoch,
+                         .primary = primary,
+                         .old = old,
+                         .graceful = graceful,
+                         .nfences = d->nfences };
     return a;
 }
 
 int dr_new(sim_engine *e, net *n, const scn_scenario *s, const scn_pattern *p, const topo *t,
-           region *const *regions, repl *rp, health *h, route *rt, const dr_hooks *hooks,
-           dr **out, sim_err *err)
+           region *const *regions, repl *rp, health *h, route *rt, const dr_hooks *hooks, dr **out,
+           sim_err *err)
 {
     (void)t;
     if (s->nregions < 2)
         return sim_err_set(err, SIM_EINVAL, NULL, "a failover controller needs two regions");
-    dr *d = sim_calloc(1, sizeof *d);
+    dr           *d = sim_calloc(1, sizeof *d);
     region_state *rs = sim_calloc(s->nregions, sizeof *rs);
     if (!d || !rs) {
         sim_free(d);
         sim_free(rs);
-        return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the failover "
+        return sim_err_set(err, SIM_ENOMEM, NULL,
+                           "out of memory building the failover "
                            "controller");
     }
-    *d = (dr){.e = e, .net = n, .scn = s, .cfg = &s->failover, .regions = regions, .repl = rp,
-              .health = h, .route = rt, .hooks = *hooks, .nregions = (uint32_t)s->nregions,
-              .rs = rs};
+    *d = (dr){ .e = e,
+               .net = n,
+               .scn = s,
+               .cfg = &s->failover,
+               .regions = regions,
+               .repl = rp,
+               .health = h,
+               .route = rt,
+               .hooks = *hooks,
+               .nregions = (uint32_t)s->nregions,
+               .rs = rs };
     d->primary = (uint32_t)p->primary;
     d->ctl = s->failover.controller >= 0 ? (uint32_t)s->failover.controller
                                          : (d->primary == 0 ? 1 : 0);
     for (uint32_t r = 0; r < d->nregions; r++)
-        d->rs[r] = (region_state){.role = r == d->primary ? DR_PRIMARY : DR_SECONDARY,
-                                  .primary = d->primary, .sync_from = NO_REGION};
+        d->rs[r] = (region_state){ .role = r == d->primary ? DR_PRIMARY : DR_SECONDARY,
+                                   .primary = d->primary,
+                                   .sync_from = NO_REGION };
     dr__new_announcement(d, d->primary, NO_REGION, true);
     repl_set_stale_hook(rp, on_stale, d);
     *out = d;
@@ -109,38 +122,41 @@ void dr_free(dr *d)
 
 /* --- messages ---------------------------------------------------------------------- */
 
-static void send_sized(dr *d, msg_kind kind, uint32_t from, uint32_t to, uint64_t a,
-                       uint64_t b, uint32_t op)
+static void send_sized(dr *d, msg_kind kind, uint32_t from, uint32_t to, uint64_t a, uint64_t b,
+                       uint32_t op)
 {
     if (region_is_down(d->regions[from]))
-        return;                               /* a dead process sends nothing */
+        return; /* a dead process sends nothing */
     dr__grow(&d->msgs, &d->msgs_cap, d->nmsgs, sizeof *d->msgs, "control messages");
-    d->msgs[d->nmsgs] = (msg){kind, from, to, op, a, b};
+    d->msgs[d->nmsgs] = (msg){ kind, from, to, op, a, b };
     net_send(d->net, from, to, on_message, d, d->nmsgs++);
 }
 
 /* A region's message; replies carry the op of the step they answer. */
-void dr__send(dr *d, msg_kind kind, uint32_t from, uint32_t to, uint64_t a, uint64_t b,
-              uint32_t op)
-              {
-              send_sized(d, kind, from, to, a, b, op);
+void dr__send(dr *d, msg_kind kind, uint32_t from, uint32_t to, uint64_t a, uint64_t b, uint32_t op)
+{
+    send_sized(d, kind, from, to, a, b, op);
 }
 
 void dr__ctl_send(dr *d, msg_kind kind, uint32_t to, uint64_t a, uint64_t b)
-                  {
-                  send_sized(d, kind, d->ctl, to, a, b, d->op);
+{
+    send_sized(d, kind, d->ctl, to, a, b, d->op);
 }
 
 static void on_message(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
     dr *d = ctx;
-    msg m = d->msgs[arg];                     /* a copy: handlers may grow the records */
+    msg m = d->msgs[arg]; /* a copy: handlers may grow the records */
     if (region_is_down(d->regions[m.to]))
-        return;                               /* a down region hears nothing */
+        return; /* a down region hears nothing */
     switch (m.kind) {
-    case M_DEMOTED: case M_STATUS_REPLY: case M_PROMOTED: case M_VERIFY_REPLY:
-    case M_ANNOUNCE_ACK: case M_REJOIN:
+    case M_DEMOTED:
+    case M_STATUS_REPLY:
+    case M_PROMOTED:
+    case M_VERIFY_REPLY:
+    case M_ANNOUNCE_ACK:
+    case M_REJOIN:
         dr__ctl_receive(d, &m);
         break;
     default:
@@ -216,12 +232,12 @@ static void adopt(dr *d, uint32_t r, const announcement *a)
     }
     set_epoch(d, r, a->epoch);
     s->primary = a->primary;
-    if (a->primary == r) {                    /* still, or again, the primary */
+    if (a->primary == r) { /* still, or again, the primary */
         set_role(d, r, DR_PRIMARY);
         return;
     }
     if (r == a->old && !a->graceful && d->cfg->fence) {
-        set_role(d, r, DR_FENCED);            /* a primary that was lost stays out */
+        set_role(d, r, DR_FENCED); /* a primary that was lost stays out */
         return;
     }
     if (s->role == DR_FENCED)
@@ -245,9 +261,9 @@ uint64_t dr__promote_arg(uint32_t epoch, bool planned, bool rollback, uint32_t o
  * passed is stale and ignored; the one that made it primary is answered again. */
 static void promote(dr *d, uint32_t r, const msg *m, sim_time since)
 {
-    sim_time now = sim_now(d->e);
-    uint32_t epoch = (uint32_t)(m->a >> 32), old = (uint32_t)(m->a & 0xffff);
-    bool planned = (m->a >> 16) & 1, rollback = (m->a >> 17) & 1;
+    sim_time      now = sim_now(d->e);
+    uint32_t      epoch = (uint32_t)(m->a >> 32), old = (uint32_t)(m->a & 0xffff);
+    bool          planned = (m->a >> 16) & 1, rollback = (m->a >> 17) & 1;
     region_state *s = &d->rs[r];
     if (epoch == s->epoch && s->role == DR_PRIMARY && s->primary == r) {
         dr__send(d, M_PROMOTED, r, m->from, s->promoted_fence, s->promoted_next, m->op);
@@ -267,7 +283,7 @@ static void promote(dr *d, uint32_t r, const msg *m, sim_time since)
     s->promoted_fence = fence;
     s->promoted_next = repl_position(d->repl, r, r) + 1;
     /* Its own fence on the old primary's log, in force before any announcement. */
-    repl_add_fence(d->repl, r, (repl_fence){.origin = old, .epoch = epoch, .after = fence});
+    repl_add_fence(d->repl, r, (repl_fence){ .origin = old, .epoch = epoch, .after = fence });
     set_epoch(d, r, epoch);
     s->primary = r;
     set_role(d, r, DR_PRIMARY);
@@ -277,7 +293,7 @@ static void promote(dr *d, uint32_t r, const msg *m, sim_time since)
 
 static void region_receive(dr *d, const msg *m, uint64_t idx)
 {
-    uint32_t r = m->to;
+    uint32_t      r = m->to;
     region_state *s = &d->rs[r];
     switch (m->kind) {
     case M_DEMOTE:
@@ -286,8 +302,8 @@ static void region_receive(dr *d, const msg *m, uint64_t idx)
         dr__send(d, M_DEMOTED, r, m->from, repl_position(d->repl, r, r), 0, m->op);
         break;
     case M_STATUS:
-        dr__send(d, M_STATUS_REPLY, r, m->from, repl_position(d->repl, r, (uint32_t)m->a),
-                 s->role, m->op);
+        dr__send(d, M_STATUS_REPLY, r, m->from, repl_position(d->repl, r, (uint32_t)m->a), s->role,
+                 m->op);
         break;
     case M_PROMOTE:
         promote(d, r, m, sim_now(d->e));
@@ -304,14 +320,14 @@ static void region_receive(dr *d, const msg *m, uint64_t idx)
          * requester's timer asks again. */
         if (s->role == DR_PRIMARY) {
             uint64_t bytes = repl_resync(d->repl, m->from, r);
-            d->msgs[idx] = (msg){M_SYNC_DONE, r, m->from, m->op, bytes, 0};   /* reused */
+            d->msgs[idx] = (msg){ M_SYNC_DONE, r, m->from, m->op, bytes, 0 }; /* reused */
             sim_after(d->e, snapshot_time(d, bytes), on_snapshot_sent, d, idx);
         }
         break;
     case M_SYNC_DONE:
         if (s->role == DR_SYNCING && s->sync_from == m->from) {
             s->sync_from = NO_REGION;
-            repl_rewind(d->repl, r);          /* every origin: send again from here */
+            repl_rewind(d->repl, r); /* every origin: send again from here */
             d->hooks.resynced(d->hooks.ctx, r);
             set_role(d, r, DR_SECONDARY);
         }
@@ -324,17 +340,17 @@ static void region_receive(dr *d, const msg *m, uint64_t idx)
 static void on_snapshot_sent(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
-    dr *d = ctx;
+    dr        *d = ctx;
     const msg *m = &d->msgs[arg];
     if (!region_is_down(d->regions[m->from]))
-        net_send_sized(d->net, m->from, m->to, m->a, on_message, d, arg);   /* the snapshot */
+        net_send_sized(d->net, m->from, m->to, m->a, on_message, d, arg); /* the snapshot */
 }
 
 static void on_region_timer(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
-    dr *d = ctx;
-    uint32_t r = (uint32_t)(arg & 0xff);
+    dr           *d = ctx;
+    uint32_t      r = (uint32_t)(arg & 0xff);
     region_state *s = &d->rs[r];
     if ((uint32_t)(arg >> 8) != s->gen || region_is_down(d->regions[r]))
         return;
@@ -344,7 +360,7 @@ static void on_region_timer(sim_engine *e, void *ctx, uint64_t arg)
     } else if (s->role == DR_RECOVERING) {
         ask_controller(d, r);
     } else if (s->role == DR_SYNCING) {
-        start_sync(d, r, s->primary);         /* the primary may have changed meanwhile */
+        start_sync(d, r, s->primary); /* the primary may have changed meanwhile */
     }
 }
 
@@ -368,7 +384,7 @@ void dr_region_watch(void *dr_ctx, sim_time t, uint32_t r, bool up)
     if (!up)
         return;
     region_state *s = &d->rs[r];
-    s->promoting = false;                     /* a crash forgets a pending promote */
+    s->promoting = false; /* a crash forgets a pending promote */
     if (r == d->ctl)
         dr__ctl_restarted(d);
     if (s->role == DR_PRIMARY) {
@@ -386,10 +402,7 @@ void dr_region_watch(void *dr_ctx, sim_time t, uint32_t r, bool up)
 
 dr_role dr_role_of(const dr *d, uint32_t region) { return d->rs[region].role; }
 
-bool dr_takes_writes(const dr *d, uint32_t region)
-{
-    return d->rs[region].role == DR_PRIMARY;
-}
+bool dr_takes_writes(const dr *d, uint32_t region) { return d->rs[region].role == DR_PRIMARY; }
 
 bool dr_serves_reads(const dr *d, uint32_t region)
 {

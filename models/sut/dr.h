@@ -52,16 +52,16 @@
 #include "topo.h"
 
 typedef enum dr_role {
-    DR_PRIMARY,                               /* takes reads and writes */
-    DR_SECONDARY,                             /* read-only replica */
-    DR_RECOVERING,                            /* a primary back from a crash, waiting to be
+    DR_PRIMARY,    /* takes reads and writes */
+    DR_SECONDARY,  /* read-only replica */
+    DR_RECOVERING, /* a primary back from a crash, waiting to be
                                                  told its role: read-only */
-    DR_SYNCING,                               /* rebuilding from the primary: serves nothing */
-    DR_FENCED,                                /* a replaced primary kept out: serves nothing */
+    DR_SYNCING,    /* rebuilding from the primary: serves nothing */
+    DR_FENCED,     /* a replaced primary kept out: serves nothing */
     DR_ROLE_COUNT
 } dr_role;
 
-typedef struct dr dr;                         /* opaque */
+typedef struct dr dr; /* opaque */
 
 /* How the controller reports to the world around it (the run). None may be NULL. */
 typedef struct dr_hooks {
@@ -83,9 +83,9 @@ typedef struct dr_hooks {
  * DNS with their defaults when the scenario has none). Everything passed must outlive it.
  * 0 or SIM_ENOMEM. */
 int  dr_new(sim_engine *e, net *n, const scn_scenario *s, const scn_pattern *p, const topo *t,
-            region *const *regions, repl *rp, health *h, route *rt, const dr_hooks *hooks,
-            dr **out, sim_err *err);
-void dr_free(dr *d);                          /* NULL is a no-op */
+            region *const *regions, repl *rp, health *h, route *rt, const dr_hooks *hooks, dr **out,
+            sim_err *err);
+void dr_free(dr *d); /* NULL is a no-op */
 /* Start the controller's checks. */
 void dr_start(dr *d);
 /* A planned failover to region 'to' (UINT32_MAX: the controller chooses), a fault_command_fn. */
@@ -94,9 +94,9 @@ void dr_drill(void *dr_ctx, sim_time t, uint32_t to);
 void dr_region_watch(void *dr_ctx, sim_time t, uint32_t region, bool up);
 
 /* What region believes it is; whether it takes writes (primary) and serves reads. */
-dr_role dr_role_of(const dr *d, uint32_t region);
-bool    dr_takes_writes(const dr *d, uint32_t region);
-bool    dr_serves_reads(const dr *d, uint32_t region);
+dr_role     dr_role_of(const dr *d, uint32_t region);
+bool        dr_takes_writes(const dr *d, uint32_t region);
+bool        dr_serves_reads(const dr *d, uint32_t region);
 const char *dr_role_name(dr_role role);
 
 /* Promotions that took effect, and rollbacks, so far. */

@@ -51,45 +51,45 @@
 #define MSG_TARGET_SHIFT  51
 #define MSG_CHECKER_SHIFT 57
 #define MSG_REGION_MASK   UINT64_C(0x3f)
-#define EWMA_WEIGHT       0.1                /* of each new probe in the smoothed figures */
+#define EWMA_WEIGHT       0.1 /* of each new probe in the smoothed figures */
 
 typedef struct pair_state {
-    uint64_t     seq;                         /* sequence of the latest probe sent */
-    uint64_t     outstanding;                 /* sequence awaited, 0 when none */
-    sim_event_id timeout;                     /* of the outstanding probe */
-    sim_event_id tick;                        /* the next firing of the timer */
-    sim_time     phase;                       /* first firing, ns in [0, interval) */
-    sim_time     sent_at;                     /* of the outstanding probe, ns */
-    double       rtt_ms;                      /* smoothed round trip, valid if has_rtt */
-    double       fail;                        /* smoothed failure, [0, 1], if has_fail */
+    uint64_t     seq;         /* sequence of the latest probe sent */
+    uint64_t     outstanding; /* sequence awaited, 0 when none */
+    sim_event_id timeout;     /* of the outstanding probe */
+    sim_event_id tick;        /* the next firing of the timer */
+    sim_time     phase;       /* first firing, ns in [0, interval) */
+    sim_time     sent_at;     /* of the outstanding probe, ns */
+    double       rtt_ms;      /* smoothed round trip, valid if has_rtt */
+    double       fail;        /* smoothed failure, [0, 1], if has_fail */
     bool         has_rtt, has_fail;
-    uint32_t     epoch;                       /* the checker's crash count at the send */
-    uint32_t     failures;                    /* consecutive */
-    uint32_t     successes;                   /* consecutive */
-    bool         unhealthy;                   /* the checker sees the target unhealthy */
+    uint32_t     epoch;     /* the checker's crash count at the send */
+    uint32_t     failures;  /* consecutive */
+    uint32_t     successes; /* consecutive */
+    bool         unhealthy; /* the checker sees the target unhealthy */
 } pair_state;
 
 struct health {
-    sim_engine *e;
-    net        *net;
-    region *const *regions;
+    sim_engine       *e;
+    net              *net;
+    region *const    *regions;
     health_change_fn *change;
-    void       *change_ctx;
-    uint32_t    nregions;
-    uint64_t    checkers;                     /* bit v: region v probes */
-    sim_time    interval;                     /* ns */
-    sim_time    timeout;                      /* ns, <= interval */
-    uint32_t    unhealthy_after;              /* >= 1 */
-    uint32_t    healthy_after;                /* >= 1 */
-    uint32_t   *quorum;                       /* per target: votes that make it unhealthy
+    void             *change_ctx;
+    uint32_t          nregions;
+    uint64_t          checkers;        /* bit v: region v probes */
+    sim_time          interval;        /* ns */
+    sim_time          timeout;         /* ns, <= interval */
+    uint32_t          unhealthy_after; /* >= 1 */
+    uint32_t          healthy_after;   /* >= 1 */
+    uint32_t         *quorum;          /* per target: votes that make it unhealthy
                                                  (UINT32_MAX: nobody can probe it) */
-    bool        lane;                         /* probes skip the queue */
-    bool        stopped;                      /* health_stop() was called */
-    pair_state *pairs;                        /* checker x target */
-    uint32_t   *votes;                        /* per target: checkers seeing it unhealthy */
-    bool       *unhealthy;                    /* per target: the view */
-    uint64_t    sent;                         /* probes sent */
-    uint64_t    failed;                       /* probes timed out */
+    bool              lane;            /* probes skip the queue */
+    bool              stopped;         /* health_stop() was called */
+    pair_state       *pairs;           /* checker x target */
+    uint32_t         *votes;           /* per target: checkers seeing it unhealthy */
+    bool             *unhealthy;       /* per target: the view */
+    uint64_t          sent;            /* probes sent */
+    uint64_t          failed;          /* probes timed out */
 };
 
 static void on_tick(sim_engine *e, void *ctx, uint64_t arg);
@@ -97,10 +97,7 @@ static void on_probe(sim_engine *e, void *ctx, uint64_t arg);
 static void on_answer(sim_engine *e, void *ctx, uint64_t arg);
 static void on_timeout(sim_engine *e, void *ctx, uint64_t arg);
 
-static bool is_checker(const health *h, uint32_t v)
-{
-    return v < 64 && (h->checkers >> v & 1);
-}
+static bool is_checker(const health *h, uint32_t v) { return v < 64 && (h->checkers >> v & 1); }
 
 static pair_state *pair_of(health *h, uint32_t checker, uint32_t target)
 {
@@ -110,7 +107,7 @@ static pair_state *pair_of(health *h, uint32_t checker, uint32_t target)
 static uint64_t probe_arg(uint32_t checker, uint32_t target, uint64_t seq)
 {
     return HEALTH_PROBE_TAG | (uint64_t)checker << MSG_CHECKER_SHIFT
-         | (uint64_t)target << MSG_TARGET_SHIFT | (seq & MSG_SEQ_MASK);
+        | (uint64_t)target << MSG_TARGET_SHIFT | (seq & MSG_SEQ_MASK);
 }
 
 static uint32_t arg_checker(uint64_t arg)
@@ -129,25 +126,28 @@ static uint64_t arg_seq(uint64_t arg) { return arg & MSG_SEQ_MASK; }
  * with a zero cannot mark everything unhealthy without a single probe. */
 static uint32_t at_least_one(uint32_t x) { return x ? x : 1; }
 
-int health_new(sim_engine *e, net *n, const scn_scenario *s, region *const *regions,
-               uint64_t seed, health_change_fn *change, void *change_ctx, health **out,
-               sim_err *err)
+int health_new(sim_engine *e, net *n, const scn_scenario *s, region *const *regions, uint64_t seed,
+               health_change_fn *change, void *change_ctx, health **out, sim_err *err)
 {
     assert(s->nregions <= SCN_MAX_REGIONS);
     assert(s->health.interval > 0);
-    char *name = NULL;
+    char    *name = NULL;
     sim_rng *rng = NULL;
-    health *h = sim_calloc(1, sizeof *h);
+    health  *h = sim_calloc(1, sizeof *h);
     if (!h)
         goto fail;
     *h = (health){
-        .e = e, .net = n, .regions = regions, .change = change, .change_ctx = change_ctx,
-        .nregions = (uint32_t)s->nregions, .checkers = s->health.checkers,
+        .e = e,
+        .net = n,
+        .regions = regions,
+        .change = change,
+        .change_ctx = change_ctx,
+        .nregions = (uint32_t)s->nregions,
+        .checkers = s->health.checkers,
         .interval = s->health.interval,
         /* The loader refuses timeout > interval; clamping keeps "one probe at a time" true
          * for scenarios built in code as well. */
-        .timeout = s->health.timeout < s->health.interval ? s->health.timeout
-                                                          : s->health.interval,
+        .timeout = s->health.timeout < s->health.interval ? s->health.timeout : s->health.interval,
         .unhealthy_after = at_least_one(s->health.unhealthy_after),
         .healthy_after = at_least_one(s->health.healthy_after),
         .lane = s->health.lane,
@@ -185,12 +185,11 @@ int health_new(sim_engine *e, net *n, const scn_scenario *s, region *const *regi
         for (uint32_t r = 0; r < h->nregions; r++) {
             if (r == v)
                 continue;
-            snprintf(name, name_size, "health/%s/%s", s->regions[v].name,
-                     s->regions[r].name);
+            snprintf(name, name_size, "health/%s/%s", s->regions[v].name, s->regions[r].name);
             if (sim_rng_new(seed, name, &rng) < 0)
                 goto fail;
             sim_time phase = sim_time_from_ns(sim_rng_uniform(rng) * (double)h->interval);
-            if (phase >= h->interval)         /* rounded up to the interval itself */
+            if (phase >= h->interval) /* rounded up to the interval itself */
                 phase = h->interval - 1;
             pair_of(h, v, r)->phase = phase;
             sim_rng_free(rng);
@@ -303,8 +302,8 @@ static bool checker_listening(health *h, uint32_t checker, const pair_state *p)
 
 static void on_tick(sim_engine *e, void *ctx, uint64_t arg)
 {
-    health *h = ctx;
-    uint32_t checker = (uint32_t)(arg / h->nregions), target = (uint32_t)(arg % h->nregions);
+    health     *h = ctx;
+    uint32_t    checker = (uint32_t)(arg / h->nregions), target = (uint32_t)(arg % h->nregions);
     pair_state *p = pair_of(h, checker, target);
     p->tick = 0;
     if (h->stopped)
@@ -328,10 +327,10 @@ static void on_tick(sim_engine *e, void *ctx, uint64_t arg)
 static void on_probe(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
-    health *h = ctx;
+    health  *h = ctx;
     uint32_t target = arg_target(arg);
     if (region_is_down(h->regions[target]))
-        return;                               /* a down region drops what reaches it */
+        return; /* a down region drops what reaches it */
     if (h->lane)
         net_send(h->net, target, arg_checker(arg), on_answer, h, arg);
     else
@@ -347,13 +346,13 @@ void health_probe_served(health *h, uint32_t region, uint64_t tag)
 
 static void on_answer(sim_engine *e, void *ctx, uint64_t arg)
 {
-    health *h = ctx;
-    uint32_t checker = arg_checker(arg), target = arg_target(arg);
+    health     *h = ctx;
+    uint32_t    checker = arg_checker(arg), target = arg_target(arg);
     pair_state *p = pair_of(h, checker, target);
     if (p->outstanding == 0 || p->outstanding != arg_seq(arg))
-        return;                               /* late: its probe already timed out */
+        return; /* late: its probe already timed out */
     if (!checker_listening(h, checker, p))
-        return;                               /* its timeout will clear it */
+        return; /* its timeout will clear it */
     sim_cancel(e, p->timeout);
     p->timeout = 0;
     p->outstanding = 0;
@@ -363,10 +362,10 @@ static void on_answer(sim_engine *e, void *ctx, uint64_t arg)
 static void on_timeout(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
-    health *h = ctx;
-    uint32_t checker = arg_checker(arg), target = arg_target(arg);
+    health     *h = ctx;
+    uint32_t    checker = arg_checker(arg), target = arg_target(arg);
     pair_state *p = pair_of(h, checker, target);
-    assert(p->outstanding == arg_seq(arg));   /* an answer would have cancelled us */
+    assert(p->outstanding == arg_seq(arg)); /* an answer would have cancelled us */
     p->outstanding = 0;
     p->timeout = 0;
     if (!checker_listening(h, checker, p))
@@ -392,7 +391,7 @@ uint32_t health_votes_down(const health *h, uint32_t region)
 double health_probe_rtt_ms(const health *h, uint32_t region)
 {
     assert(region < h->nregions);
-    double sum = 0;
+    double   sum = 0;
     uint32_t n = 0;
     for (uint32_t v = 0; v < h->nregions; v++) {
         const pair_state *p = &h->pairs[(size_t)v * h->nregions + region];
@@ -407,7 +406,7 @@ double health_probe_rtt_ms(const health *h, uint32_t region)
 double health_probe_failure_rate(const health *h, uint32_t region)
 {
     assert(region < h->nregions);
-    double sum = 0;
+    double   sum = 0;
     uint32_t n = 0;
     for (uint32_t v = 0; v < h->nregions; v++) {
         const pair_state *p = &h->pairs[(size_t)v * h->nregions + region];

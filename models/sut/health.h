@@ -24,9 +24,9 @@
 #include "region.h"
 #include "scn.h"
 
-#define HEALTH_PROBE_TAG (UINT64_C(1) << 63)  /* set in region tags of probes */
+#define HEALTH_PROBE_TAG (UINT64_C(1) << 63) /* set in region tags of probes */
 
-typedef struct health health;                 /* opaque */
+typedef struct health health; /* opaque */
 
 /* The health view changed: region became unhealthy (healthy = false) or healthy again. */
 typedef void health_change_fn(void *ctx, sim_time t, uint32_t region, bool healthy);
@@ -35,10 +35,9 @@ typedef void health_change_fn(void *ctx, sim_time t, uint32_t region, bool healt
 
 /* Checkers of s->health over network n, probing regions[0 .. s->nregions). Everything
  * passed must outlive the health. change may be NULL. 0 or SIM_ENOMEM. */
-int  health_new(sim_engine *e, net *n, const scn_scenario *s, region *const *regions,
-                uint64_t seed, health_change_fn *change, void *change_ctx, health **out,
-                sim_err *err);
-void health_free(health *h);                  /* NULL is a no-op */
+int  health_new(sim_engine *e, net *n, const scn_scenario *s, region *const *regions, uint64_t seed,
+                health_change_fn *change, void *change_ctx, health **out, sim_err *err);
+void health_free(health *h); /* NULL is a no-op */
 
 /* --- run --------------------------------------------------------------------------- */
 
@@ -53,14 +52,14 @@ void health_probe_served(health *h, uint32_t region, uint64_t tag);
 
 /* The health view: whether region is healthy (a quorum of checkers has not marked it
  * unhealthy). Every region starts healthy. */
-bool     health_is_healthy(const health *h, uint32_t region);
+bool health_is_healthy(const health *h, uint32_t region);
 /* How many checkers currently mark region unhealthy. */
 uint32_t health_votes_down(const health *h, uint32_t region);
 /* The checkers' smoothed view of a region, for the scored routing policy: probe round trip
  * in ms and probe failure rate (exponentially weighted, weight 0.1 per probe, averaged over
  * the checkers; 0 before any probe). */
-double   health_probe_rtt_ms(const health *h, uint32_t region);
-double   health_probe_failure_rate(const health *h, uint32_t region);
+double health_probe_rtt_ms(const health *h, uint32_t region);
+double health_probe_failure_rate(const health *h, uint32_t region);
 /* Probes sent, and probes that failed (timed out), so far. */
 uint64_t health_probes_sent(const health *h);
 uint64_t health_probes_failed(const health *h);

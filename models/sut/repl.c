@@ -28,9 +28,9 @@
  * after every silence. Four batches keep a healthy link busy across its round trip. */
 #define REPL_WINDOW_BATCHES 4
 
-#define MSG_SEQ_BITS   36
-#define MSG_SEQ_MASK   ((UINT64_C(1) << MSG_SEQ_BITS) - 1)
-#define MSG_COUNT_SHIFT 36
+#define MSG_SEQ_BITS     36
+#define MSG_SEQ_MASK     ((UINT64_C(1) << MSG_SEQ_BITS) - 1)
+#define MSG_COUNT_SHIFT  36
 #define MSG_TARGET_SHIFT 52
 #define MSG_ORIGIN_SHIFT 58
 
@@ -40,35 +40,35 @@
 typedef struct log_entry {
     uint64_t     key;
     uint32_t     field;
-    uint32_t     epoch;                       /* the origin's epoch when it took the write */
-    sim_time     commit;                      /* true commit time: the oracle's annotation */
-    store_record rec;                         /* the record as shipped */
+    uint32_t     epoch;  /* the origin's epoch when it took the write */
+    sim_time     commit; /* true commit time: the oracle's annotation */
+    store_record rec;    /* the record as shipped */
 } log_entry;
 
 typedef struct link_state {
-    uint64_t sent;                            /* highest sequence sent */
-    uint64_t acked;                           /* cumulative acknowledgement */
-    sim_time progress;                        /* last send from 'acked' or last ack */
-    uint32_t silences;                        /* resends in a row without an ack since */
-    bool     fenced;                          /* the target voids this origin's entries:
+    uint64_t sent;     /* highest sequence sent */
+    uint64_t acked;    /* cumulative acknowledgement */
+    sim_time progress; /* last send from 'acked' or last ack */
+    uint32_t silences; /* resends in a row without an ack since */
+    bool     fenced;   /* the target voids this origin's entries:
                                                  its acks count for no quorum */
 } link_state;
 
 typedef struct waiter {
-    uint64_t seq;                             /* the write's sequence */
-    uint64_t token;                           /* for the done callback */
+    uint64_t     seq;   /* the write's sequence */
+    uint64_t     token; /* for the done callback */
     sim_event_id timeout;
-    uint32_t epoch;                           /* the origin's crash count when it waited */
+    uint32_t     epoch; /* the origin's crash count when it waited */
 } waiter;
 
 typedef struct origin_log {
     log_entry *ring;
-    uint64_t   cap;                           /* a power of two */
-    uint64_t   base;                          /* sequence of the oldest entry kept */
-    uint64_t   next;                          /* sequence the next write gets */
-    bool       ticking;                       /* a shipper tick is scheduled */
-    waiter    *waiters;                       /* sync: ring of writes waiting for quorum */
-    uint64_t   wcap, whead, wlen;             /* wcap a power of two */
+    uint64_t   cap;               /* a power of two */
+    uint64_t   base;              /* sequence of the oldest entry kept */
+    uint64_t   next;              /* sequence the next write gets */
+    bool       ticking;           /* a shipper tick is scheduled */
+    waiter    *waiters;           /* sync: ring of writes waiting for quorum */
+    uint64_t   wcap, whead, wlen; /* wcap a power of two */
 } origin_log;
 
 typedef struct fence_list {
@@ -77,32 +77,32 @@ typedef struct fence_list {
 } fence_list;
 
 struct repl {
-    sim_engine *e;
-    net        *net;
+    sim_engine         *e;
+    net                *net;
     const scn_scenario *scn;
-    const scn_pattern *pat;
-    store *const *stores;
-    clock_state *clocks;
-    region *const *regions;
-    oracle     *oracle;
-    const uint8_t *rank;
-    repl_done_fn *done;
-    void       *done_ctx;
-    repl_applied_fn *observer;                /* may be NULL */
-    void       *observer_ctx;
-    repl_key_fn *on_key;                      /* may be NULL */
-    void       *on_key_ctx;
-    uint32_t    nregions;
-    sim_time    tick;                         /* shipper interval */
-    uint64_t    entry_bytes;                  /* bytes of one entry on the wire */
-    origin_log *logs;                         /* per origin */
-    link_state *links;                        /* origin x target */
-    uint64_t   *applied;                      /* receiver x origin */
-    uint32_t   *epoch;                        /* per region: stamped on its writes */
-    fence_list *fences;                       /* per receiver */
-    uint64_t   *bytes;                        /* sender x receiver */
-    repl_stale_fn *on_stale;                  /* may be NULL */
-    void       *on_stale_ctx;
+    const scn_pattern  *pat;
+    store *const       *stores;
+    clock_state        *clocks;
+    region *const      *regions;
+    oracle             *oracle;
+    const uint8_t      *rank;
+    repl_done_fn       *done;
+    void               *done_ctx;
+    repl_applied_fn    *observer; /* may be NULL */
+    void               *observer_ctx;
+    repl_key_fn        *on_key; /* may be NULL */
+    void               *on_key_ctx;
+    uint32_t            nregions;
+    sim_time            tick;        /* shipper interval */
+    uint64_t            entry_bytes; /* bytes of one entry on the wire */
+    origin_log         *logs;        /* per origin */
+    link_state         *links;       /* origin x target */
+    uint64_t           *applied;     /* receiver x origin */
+    uint32_t           *epoch;       /* per region: stamped on its writes */
+    fence_list         *fences;      /* per receiver */
+    uint64_t           *bytes;       /* sender x receiver */
+    repl_stale_fn      *on_stale;    /* may be NULL */
+    void               *on_stale_ctx;
 };
 
 static void on_tick(sim_engine *e, void *ctx, uint64_t arg);
@@ -123,20 +123,29 @@ static log_entry *entry_of(origin_log *l, uint64_t seq)
 
 int repl_new(sim_engine *e, net *n, const scn_scenario *s, const scn_pattern *p,
              store *const *stores, clock_state *clocks, region *const *regions, oracle *o,
-             const uint8_t *rank, repl_done_fn *done, void *done_ctx, repl **out,
-             sim_err *err)
+             const uint8_t *rank, repl_done_fn *done, void *done_ctx, repl **out, sim_err *err)
 {
     repl *r = sim_calloc(1, sizeof *r);
     if (!r)
         goto fail;
     *r = (repl){
-        .e = e, .net = n, .scn = s, .pat = p, .stores = stores, .clocks = clocks,
-        .regions = regions, .oracle = o, .rank = rank, .done = done, .done_ctx = done_ctx,
+        .e = e,
+        .net = n,
+        .scn = s,
+        .pat = p,
+        .stores = stores,
+        .clocks = clocks,
+        .regions = regions,
+        .oracle = o,
+        .rank = rank,
+        .done = done,
+        .done_ctx = done_ctx,
         .nregions = (uint32_t)s->nregions,
         .entry_bytes = REPL_HEADER_BYTES + s->data.value_bytes,
     };
     r->tick = p->replication.mode == SCN_REPL_ASYNC && p->replication.batch > 0
-            ? p->replication.batch : p->replication.resend;
+        ? p->replication.batch
+        : p->replication.resend;
     size_t nr = r->nregions;
     r->logs = sim_calloc(nr, sizeof *r->logs);
     r->links = sim_calloc(nr * nr, sizeof *r->links);
@@ -191,7 +200,7 @@ static log_entry *log_append(origin_log *l)
     if (l->next - l->base == l->cap) {
         /* Grow by doubling, unwrapping the ring into the new one: entries keep their
          * sequence-derived positions only relative to the capacity. */
-        uint64_t cap = l->cap * 2;
+        uint64_t   cap = l->cap * 2;
         log_entry *ring = sim_calloc(cap, sizeof *ring);
         if (!ring)
             sim_panic("out of memory growing a replication log to %llu entries",
@@ -229,19 +238,19 @@ static void ship(repl *r, uint32_t origin, uint32_t target)
 {
     origin_log *l = &r->logs[origin];
     link_state *k = link_of(r, origin, target);
-    sim_time now = sim_now(r->e);
+    sim_time    now = sim_now(r->e);
     /* Resend after 'resend' of silence, doubling the wait after each resend that brought
      * no ack (up to 64 times), as a sender backs off from a peer it cannot reach. */
     uint32_t shift = k->silences < 6 ? k->silences : 6;
     if (k->sent > k->acked && now - k->progress >= r->pat->replication.resend << shift) {
-        k->sent = k->acked;                   /* go back N */
+        k->sent = k->acked; /* go back N */
         k->progress = now;
         k->silences++;
     }
     uint64_t last = l->next - 1;
     uint64_t window = REPL_WINDOW_BATCHES * (uint64_t)r->pat->replication.max_batch;
     if (k->sent >= last || k->sent - k->acked >= window)
-        return;                               /* nothing new, or the window is full */
+        return; /* nothing new, or the window is full */
     uint64_t first = k->sent + 1;
     uint64_t count = last - k->sent;
     if (count > r->pat->replication.max_batch)
@@ -252,7 +261,7 @@ static void ship(repl *r, uint32_t origin, uint32_t target)
         k->progress = now;
     k->sent += count;
     uint64_t arg = (uint64_t)origin << MSG_ORIGIN_SHIFT | (uint64_t)target << MSG_TARGET_SHIFT
-                 | count << MSG_COUNT_SHIFT | (first & MSG_SEQ_MASK);
+        | count << MSG_COUNT_SHIFT | (first & MSG_SEQ_MASK);
     send_message(r, origin, target, on_batch, arg, REPL_HEADER_BYTES + count * r->entry_bytes);
 }
 
@@ -279,7 +288,7 @@ static void schedule_tick(repl *r, uint32_t origin)
 static void on_tick(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
-    repl *r = ctx;
+    repl    *r = ctx;
     uint32_t origin = (uint32_t)arg;
     r->logs[origin].ticking = false;
     if (!region_is_down(r->regions[origin]))
@@ -295,19 +304,19 @@ static void on_tick(sim_engine *e, void *ctx, uint64_t arg)
 uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint32_t set_elem,
                     bool measured, uint64_t token)
 {
-    sim_time now = sim_now(r->e);
+    sim_time    now = sim_now(r->e);
     origin_log *l = &r->logs[origin];
-    uint64_t seq = l->next;
-    uint64_t id = STORE_WRITE_ID(origin, seq);
-    store_cell cell = {
-        .ts = r->pat->clock == SCN_CLOCK_HLC ? clock_hlc_local(&r->clocks[origin], now)
-                                             : clock_wall(&r->clocks[origin], now),
-        .write_id = id,
-        .kseq = oracle_commit(r->oracle, key, field, id, now, measured),
+    uint64_t    seq = l->next;
+    uint64_t    id = STORE_WRITE_ID(origin, seq);
+    store_cell  cell = {
+         .ts = r->pat->clock == SCN_CLOCK_HLC ? clock_hlc_local(&r->clocks[origin], now)
+                                              : clock_wall(&r->clocks[origin], now),
+         .write_id = id,
+         .kseq = oracle_commit(r->oracle, key, field, id, now, measured),
     };
     /* Without replication the write is applied locally and never logged. */
-    log_entry unlogged;
-    bool none = r->pat->replication.mode == SCN_REPL_NONE;
+    log_entry  unlogged;
+    bool       none = r->pat->replication.mode == SCN_REPL_NONE;
     log_entry *entry = none ? &unlogged : log_append(l);
     if (none)
         l->next++;
@@ -315,8 +324,8 @@ uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint
     entry->field = field;
     entry->epoch = r->epoch[origin];
     entry->commit = now;
-    resolv_outcome res = resolv_local_write(r->pat->resolver, r->stores[origin], key, field,
-                                            &cell, set_elem, r->rank, &entry->rec);
+    resolv_outcome res = resolv_local_write(r->pat->resolver, r->stores[origin], key, field, &cell,
+                                            set_elem, r->rank, &entry->rec);
     if (res.displaced)
         oracle_overwritten(r->oracle, res.displaced);
     if (none) {
@@ -331,7 +340,7 @@ uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint
         } else {
             if (l->wlen == l->wcap) {
                 uint64_t cap = l->wcap * 2;
-                waiter *w = sim_calloc(cap, sizeof *w);
+                waiter  *w = sim_calloc(cap, sizeof *w);
                 if (!w)
                     sim_panic("out of memory growing the quorum waiters to %llu",
                               (unsigned long long)cap);
@@ -358,7 +367,7 @@ uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint
     if (r->nregions > 1)
         schedule_tick(r, origin);
     else
-        log_trim(r, origin);                  /* no other region will ever acknowledge it:
+        log_trim(r, origin); /* no other region will ever acknowledge it:
                                                  without this the log grows with the run */
     return id;
 }
@@ -376,17 +385,17 @@ static void settle_waiters(repl *r, uint32_t origin)
 {
     origin_log *l = &r->logs[origin];
     while (l->wlen > 0) {
-        waiter *w = &l->waiters[l->whead];
-        uint32_t have = 1;                    /* the origin applied it */
+        waiter  *w = &l->waiters[l->whead];
+        uint32_t have = 1; /* the origin applied it */
         for (uint32_t t = 0; t < r->nregions; t++)
-            if (t != origin && link_of(r, origin, t)->acked >= w->seq &&
-                !link_of(r, origin, t)->fenced)
+            if (t != origin && link_of(r, origin, t)->acked >= w->seq
+                && !link_of(r, origin, t)->fenced)
                 have++;
         if (have < r->pat->replication.quorum)
             return;
         sim_cancel(r->e, w->timeout);
         uint64_t token = w->token;
-        bool alive = waiter_alive(r, origin, w);
+        bool     alive = waiter_alive(r, origin, w);
         l->whead = (l->whead + 1) & (l->wcap - 1);
         l->wlen--;
         if (alive)
@@ -397,16 +406,16 @@ static void settle_waiters(repl *r, uint32_t origin)
 static void on_quorum_timeout(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
-    repl *r = ctx;
-    uint32_t origin = (uint32_t)(arg >> MSG_ORIGIN_SHIFT);
-    uint64_t seq = arg & MSG_SEQ_MASK;
+    repl       *r = ctx;
+    uint32_t    origin = (uint32_t)(arg >> MSG_ORIGIN_SHIFT);
+    uint64_t    seq = arg & MSG_SEQ_MASK;
     origin_log *l = &r->logs[origin];
     /* Timeouts fire in sequence order (one timeout for all), so the expired write is the
      * head; an earlier one that settled has cancelled its timer. */
     if (l->wlen == 0 || l->waiters[l->whead].seq != seq)
         sim_panic("quorum timeout for write %llu out of order", (unsigned long long)seq);
     uint64_t token = l->waiters[l->whead].token;
-    bool alive = waiter_alive(r, origin, &l->waiters[l->whead]);
+    bool     alive = waiter_alive(r, origin, &l->waiters[l->whead]);
     l->whead = (l->whead + 1) & (l->wcap - 1);
     l->wlen--;
     if (alive)
@@ -417,18 +426,18 @@ static void on_quorum_timeout(sim_engine *e, void *ctx, uint64_t arg)
 
 static void on_batch(sim_engine *e, void *ctx, uint64_t arg)
 {
-    repl *r = ctx;
+    repl    *r = ctx;
     uint32_t origin = (uint32_t)(arg >> MSG_ORIGIN_SHIFT);
     uint32_t target = (uint32_t)(arg >> MSG_TARGET_SHIFT) & 0x3f;
     uint64_t count = (arg >> MSG_COUNT_SHIFT) & 0xffff;
     uint64_t first = arg & MSG_SEQ_MASK;
     if (region_is_down(r->regions[target]))
-        return;                               /* a down region hears nothing */
-    uint64_t *applied = &r->applied[(size_t)target * r->nregions + origin];
+        return; /* a down region hears nothing */
+    uint64_t         *applied = &r->applied[(size_t)target * r->nregions + origin];
     const fence_list *fl = &r->fences[target];
-    sim_time now = sim_now(e);
-    origin_log *l = &r->logs[origin];
-    uint64_t flags = first > *applied + 1 ? ACK_REWIND : 0;
+    sim_time          now = sim_now(e);
+    origin_log       *l = &r->logs[origin];
+    uint64_t          flags = first > *applied + 1 ? ACK_REWIND : 0;
     /* Entries up to *applied are duplicates; a first entry past *applied + 1 means a batch
      * was lost (or this replica was rebuilt): nothing here can be applied in order, so only
      * acknowledge, asking the sender to go back. Void entries are passed over (and
@@ -442,8 +451,8 @@ static void on_batch(sim_engine *e, void *ctx, uint64_t arg)
         }
         if (r->pat->clock == SCN_CLOCK_HLC)
             clock_hlc_receive(&r->clocks[target], now, entry->rec.head.ts);
-        resolv_outcome res = resolv_replicated(r->pat->resolver, r->stores[target],
-                                               entry->key, entry->field, &entry->rec, r->rank);
+        resolv_outcome res = resolv_replicated(r->pat->resolver, r->stores[target], entry->key,
+                                               entry->field, &entry->rec, r->rank);
         if (res.conflict)
             oracle_conflict(r->oracle);
         oracle_applied(r->oracle, target, entry->commit, now);
@@ -454,13 +463,13 @@ static void on_batch(sim_engine *e, void *ctx, uint64_t arg)
         *applied = seq;
     }
     uint64_t ack = (uint64_t)origin << MSG_ORIGIN_SHIFT | (uint64_t)target << MSG_TARGET_SHIFT
-                 | flags | (*applied & MSG_SEQ_MASK);
+        | flags | (*applied & MSG_SEQ_MASK);
     send_message(r, target, origin, on_ack, ack, REPL_HEADER_BYTES);
 }
 
 static void on_ack(sim_engine *e, void *ctx, uint64_t arg)
 {
-    repl *r = ctx;
+    repl    *r = ctx;
     uint32_t origin = (uint32_t)(arg >> MSG_ORIGIN_SHIFT);
     uint32_t target = (uint32_t)(arg >> MSG_TARGET_SHIFT) & 0x3f;
     uint64_t seq = arg & MSG_SEQ_MASK;
@@ -468,7 +477,7 @@ static void on_ack(sim_engine *e, void *ctx, uint64_t arg)
         return;
     link_state *k = link_of(r, origin, target);
     if ((arg & ACK_FENCED) && !k->fenced) {
-        k->fenced = true;                     /* a replica knows a newer primary */
+        k->fenced = true; /* a replica knows a newer primary */
         if (r->on_stale)
             r->on_stale(r->on_stale_ctx, origin, target);
     }
@@ -552,7 +561,7 @@ void repl_set_epoch(repl *r, uint32_t region, uint32_t epoch)
         return;
     r->epoch[region] = epoch;
     for (uint32_t t = 0; t < r->nregions; t++)
-        link_of(r, region, t)->fenced = false;  /* its new writes are nobody's void */
+        link_of(r, region, t)->fenced = false; /* its new writes are nobody's void */
 }
 
 void repl_set_fences(repl *r, uint32_t target, const repl_fence *f, size_t n)
@@ -610,7 +619,7 @@ void repl_rewind(repl *r, uint32_t target)
             continue;
         uint64_t seq = r->applied[(size_t)target * r->nregions + o];
         uint64_t ack = (uint64_t)o << MSG_ORIGIN_SHIFT | (uint64_t)target << MSG_TARGET_SHIFT
-                     | ACK_REWIND | (seq & MSG_SEQ_MASK);
+            | ACK_REWIND | (seq & MSG_SEQ_MASK);
         send_message(r, target, o, on_ack, ack, REPL_HEADER_BYTES);
     }
 }

@@ -40,9 +40,9 @@
 #include "stat.h"
 #include "store.h"
 
-#define REPL_HEADER_BYTES 64                  /* per message and per entry, on top of values */
+#define REPL_HEADER_BYTES 64 /* per message and per entry, on top of values */
 
-typedef struct repl repl;                     /* opaque */
+typedef struct repl repl; /* opaque */
 
 /* A sync write reached its quorum (ok) or timed out (!ok). token is repl_write()'s. */
 typedef void repl_done_fn(void *ctx, uint64_t token, bool ok);
@@ -52,9 +52,8 @@ typedef void repl_done_fn(void *ctx, uint64_t token, bool ok);
  * each region (for the resolver). done may be NULL for async patterns. 0 or SIM_ENOMEM. */
 int  repl_new(sim_engine *e, net *n, const scn_scenario *s, const scn_pattern *p,
               store *const *stores, clock_state *clocks, region *const *regions, oracle *o,
-              const uint8_t *rank, repl_done_fn *done, void *done_ctx, repl **out,
-              sim_err *err);
-void repl_free(repl *r);                      /* NULL is a no-op */
+              const uint8_t *rank, repl_done_fn *done, void *done_ctx, repl **out, sim_err *err);
+void repl_free(repl *r); /* NULL is a no-op */
 
 /* A client's write accepted at region 'origin': key's 'field' is set and element set_elem
  * joins its set. Returns the write id. With sync replication, done(token, ok) follows
@@ -65,14 +64,14 @@ uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint
 /* Someone who watches applies (monitoring): called for every replicated write applied at
  * 'target', with its lag (commit at the origin to apply here), ns. */
 typedef void repl_applied_fn(void *ctx, uint32_t target, sim_time lag);
-void repl_set_observer(repl *r, repl_applied_fn *fn, void *ctx);
+void         repl_set_observer(repl *r, repl_applied_fn *fn, void *ctx);
 
 /* The region's own data plane, told that a replicated write of key was applied at target
  * (so that a cache in front of the store drops the key). */
 typedef void repl_key_fn(void *ctx, uint32_t target, uint64_t key);
-void repl_set_key_hook(repl *r, repl_key_fn *fn, void *ctx);
+void         repl_set_key_hook(repl *r, repl_key_fn *fn, void *ctx);
 /* Nothing left to ship or to be acknowledged, in any region's log. */
-bool     repl_idle(const repl *r);
+bool repl_idle(const repl *r);
 /* Bytes sent over the link a -> b (batches and acknowledgements), and in total. */
 uint64_t repl_link_bytes(const repl *r, uint32_t a, uint32_t b);
 uint64_t repl_bytes(const repl *r);
@@ -102,14 +101,14 @@ typedef struct repl_fence {
  * origin). */
 uint64_t repl_position(const repl *r, uint32_t target, uint32_t origin);
 /* The epoch region stamps on its writes from now on. */
-void     repl_set_epoch(repl *r, uint32_t region, uint32_t epoch);
+void repl_set_epoch(repl *r, uint32_t region, uint32_t epoch);
 /* The fences target knows: a copy of f[0 .. n), replacing what it knew. */
-void     repl_set_fences(repl *r, uint32_t target, const repl_fence *f, size_t n);
-void     repl_add_fence(repl *r, uint32_t target, repl_fence f);
-size_t   repl_fences(const repl *r, uint32_t target, const repl_fence **out);
+void   repl_set_fences(repl *r, uint32_t target, const repl_fence *f, size_t n);
+void   repl_add_fence(repl *r, uint32_t target, repl_fence f);
+size_t repl_fences(const repl *r, uint32_t target, const repl_fence **out);
 /* Origin heard from target that its entries are void there. */
 typedef void repl_stale_fn(void *ctx, uint32_t origin, uint32_t target);
-void     repl_set_stale_hook(repl *r, repl_stale_fn *fn, void *ctx);
+void         repl_set_stale_hook(repl *r, repl_stale_fn *fn, void *ctx);
 /* Rebuild target as a copy of source, as a snapshot does: target's store, applied positions
  * and fences become source's. Returns the snapshot's bytes (counted on the link source ->
  * target); the caller models the transfer's time and calls repl_rewind() when it is over. */
@@ -117,9 +116,9 @@ uint64_t repl_resync(repl *r, uint32_t target, uint32_t source);
 /* The bytes of a snapshot of region's store (what a resync of it transfers). */
 uint64_t repl_resync_bytes(const repl *r, uint32_t region);
 /* Target tells every origin where it now is, so that each sends again from there. */
-void     repl_rewind(repl *r, uint32_t target);
+void repl_rewind(repl *r, uint32_t target);
 /* The commit time of origin's entry seq while it is still in the log (not yet acknowledged
  * everywhere), else -1. For the harness (RPO), not for code under test. */
-sim_time  repl_commit_time(const repl *r, uint32_t origin, uint64_t seq);
+sim_time repl_commit_time(const repl *r, uint32_t origin, uint64_t seq);
 
 #endif

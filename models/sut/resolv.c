@@ -27,9 +27,9 @@
 int resolv_cell_cmp(const store_cell *a, const store_cell *b, const uint8_t *rank)
 {
     if (a->write_id == b->write_id)
-        return 0;                             /* the same write (or both null) */
+        return 0; /* the same write (or both null) */
     if (a->write_id == 0)
-        return -1;                            /* null is older than any write */
+        return -1; /* null is older than any write */
     if (b->write_id == 0)
         return 1;
     if (a->ts != b->ts)
@@ -37,7 +37,7 @@ int resolv_cell_cmp(const store_cell *a, const store_cell *b, const uint8_t *ran
     uint32_t oa = STORE_WRITE_ORIGIN(a->write_id), ob = STORE_WRITE_ORIGIN(b->write_id);
     assert(oa < SCN_MAX_REGIONS && ob < SCN_MAX_REGIONS);
     if (rank[oa] != rank[ob])
-        return rank[oa] < rank[ob] ? 1 : -1;  /* alphabetically first wins a tie */
+        return rank[oa] < rank[ob] ? 1 : -1; /* alphabetically first wins a tie */
     return a->write_id < b->write_id ? -1 : 1;
 }
 
@@ -61,17 +61,17 @@ resolv_outcome resolv_local_write(scn_resolver kind, store *s, uint64_t key, uin
                                   const store_cell *w, uint32_t set_elem, const uint8_t *rank,
                                   store_record *shipped)
 {
-    resolv_outcome out = {false, false, 0};
-    uint32_t origin = STORE_WRITE_ORIGIN(w->write_id);
-    uint64_t seq = STORE_WRITE_SEQ(w->write_id);
-    uint32_t fields = store_fields(s), regions = store_regions(s);
+    resolv_outcome out = { false, false, 0 };
+    uint32_t       origin = STORE_WRITE_ORIGIN(w->write_id);
+    uint64_t       seq = STORE_WRITE_SEQ(w->write_id);
+    uint32_t       fields = store_fields(s), regions = store_regions(s);
     assert(field < fields && set_elem < 64 && w->write_id != 0);
     assert(origin < regions);
-    assert(seq <= UINT32_MAX);                /* version vectors hold 32-bit sequences */
+    assert(seq <= UINT32_MAX); /* version vectors hold 32-bit sequences */
 
     store_cell *head = store_head(s, key), *cells = store_cells(s, key);
-    uint64_t *set = store_set(s, key);
-    uint32_t *vv = store_vv(s, key);
+    uint64_t   *set = store_set(s, key);
+    uint32_t   *vv = store_vv(s, key);
 
     /* The shipped record: only its meaningful parts are written. */
     shipped->head = *w;
@@ -91,7 +91,7 @@ resolv_outcome resolv_local_write(scn_resolver kind, store *s, uint64_t key, uin
             out.won = true;
             out.displaced = old != w->write_id ? old : 0;
         }
-        vv[origin] = shipped->vv[origin];     /* the record has seen it, won or not */
+        vv[origin] = shipped->vv[origin]; /* the record has seen it, won or not */
         return out;
     }
 
@@ -99,7 +99,7 @@ resolv_outcome resolv_local_write(scn_resolver kind, store *s, uint64_t key, uin
     if (resolv_cell_cmp(w, &cells[field], rank) > 0) {
         cells[field] = *w;
         out.won = true;
-        out.displaced = old;                  /* differs from w's id: w compared newer */
+        out.displaced = old; /* differs from w's id: w compared newer */
     }
     *head = *newer(w, head, rank);
     *set |= UINT64_C(1) << set_elem;
@@ -110,19 +110,19 @@ resolv_outcome resolv_local_write(scn_resolver kind, store *s, uint64_t key, uin
 resolv_outcome resolv_replicated(scn_resolver kind, store *s, uint64_t key, uint32_t field,
                                  const store_record *shipped, const uint8_t *rank)
 {
-    resolv_outcome out = {false, false, 0};
-    uint32_t regions = store_regions(s), fields = store_fields(s);
+    resolv_outcome out = { false, false, 0 };
+    uint32_t       regions = store_regions(s), fields = store_fields(s);
     assert(field < fields);
     store_cell *head = store_head(s, key), *cells = store_cells(s, key);
-    uint64_t *set = store_set(s, key);
-    uint32_t *vv = store_vv(s, key);
+    uint64_t   *set = store_set(s, key);
+    uint32_t   *vv = store_vv(s, key);
 
     /* Concurrent: the record has seen a write the shipped one had not. A write the record
      * has already seen (a duplicate or late delivery: the vector already covers its
      * sequence) is old news, not a conflict. */
     uint64_t id = shipped->head.write_id;
-    bool seen = id != 0 && STORE_WRITE_ORIGIN(id) < regions
-                && vv[STORE_WRITE_ORIGIN(id)] >= STORE_WRITE_SEQ(id);
+    bool     seen = id != 0 && STORE_WRITE_ORIGIN(id) < regions
+        && vv[STORE_WRITE_ORIGIN(id)] >= STORE_WRITE_SEQ(id);
     if (head->write_id != 0 && !seen)
         for (uint32_t r = 0; r < regions; r++)
             if (vv[r] > shipped->vv[r]) {

@@ -26,9 +26,9 @@
 #include "store.h"
 
 typedef struct resolv_outcome {
-    bool     conflict;                        /* replicated writes: concurrent with the record */
-    bool     won;                             /* the write's own cell is now in the record */
-    uint64_t displaced;                       /* local writes: id of the write whose cell this
+    bool     conflict;  /* replicated writes: concurrent with the record */
+    bool     won;       /* the write's own cell is now in the record */
+    uint64_t displaced; /* local writes: id of the write whose cell this
                                                  one replaced (0 if none) - it was overwritten
                                                  by a write that knew it */
 } resolv_outcome;

@@ -6,20 +6,20 @@
 #include "route.h"
 
 typedef struct answer {
-    uint32_t region;                          /* or ROUTE_NONE */
-    uint64_t version;                         /* bumped at every change */
-    sim_time changed_at;                      /* ns */
+    uint32_t region;     /* or ROUTE_NONE */
+    uint64_t version;    /* bumped at every change */
+    sim_time changed_at; /* ns */
 } answer;
 
 struct route {
     const scn_scenario *scn;
     const scn_pattern  *pat;
     const topo         *topo;
-    const health       *health;               /* NULL: every region healthy */
+    const health       *health; /* NULL: every region healthy */
     scn_policy          policy[SCN_OP_COUNT];
     uint32_t            primary;
-    bool                managed;              /* the failover controller moves the primary */
-    answer             *answers;              /* clients x SCN_OP_COUNT */
+    bool                managed; /* the failover controller moves the primary */
+    answer             *answers; /* clients x SCN_OP_COUNT */
 };
 
 static bool healthy(const route *r, uint32_t region)
@@ -53,10 +53,10 @@ static uint32_t answer_nearest(const route *r, uint32_t client)
 static uint32_t answer_scored(const route *r, uint32_t client)
 {
     const scn_dns *d = &r->scn->dns;
-    uint32_t cand[3];
-    double km[3], rtt[3], fail[3];
-    size_t n = 0;
-    uint32_t ep = topo_client_endpoint(r->topo, client);
+    uint32_t       cand[3];
+    double         km[3], rtt[3], fail[3];
+    size_t         n = 0;
+    uint32_t       ep = topo_client_endpoint(r->topo, client);
     for (uint32_t k = 0; k < r->scn->nregions && n < 3; k++) {
         uint32_t region = topo_client_region(r->topo, client, k);
         if (!healthy(r, region))
@@ -78,8 +78,7 @@ static uint32_t answer_scored(const route *r, uint32_t client)
     double best_score = 0;
     for (size_t i = 0; i < n; i++) {
         double score = d->w_distance * (max_km > 0 ? km[i] / max_km : 0)
-                     + d->w_latency * (max_rtt > 0 ? rtt[i] / max_rtt : 0)
-                     + d->w_reliability * fail[i];
+            + d->w_latency * (max_rtt > 0 ? rtt[i] / max_rtt : 0) + d->w_reliability * fail[i];
         if (i == 0 || score < best_score) {
             best = i;
             best_score = score;
@@ -91,15 +90,18 @@ static uint32_t answer_scored(const route *r, uint32_t client)
 static uint32_t compute(const route *r, uint32_t client, scn_op op)
 {
     switch (r->policy[op]) {
-    case SCN_POLICY_PRIMARY: return answer_primary(r);
-    case SCN_POLICY_SCORED:  return answer_scored(r, client);
-    default:                 return answer_nearest(r, client);
+    case SCN_POLICY_PRIMARY:
+        return answer_primary(r);
+    case SCN_POLICY_SCORED:
+        return answer_scored(r, client);
+    default:
+        return answer_nearest(r, client);
     }
 }
 
 static void refresh(route *r, uint32_t client, scn_op op, sim_time now)
 {
-    answer *a = &r->answers[client * SCN_OP_COUNT + op];
+    answer  *a = &r->answers[client * SCN_OP_COUNT + op];
     uint32_t region = compute(r, client, op);
     if (region != a->region) {
         a->region = region;
@@ -125,13 +127,14 @@ int route_new(const scn_scenario *s, const scn_pattern *p, const topo *t, const 
         chosen = SCN_POLICY_NEAREST;
     r->managed = scn_pattern_has_failover(s, p);
     if (p->kind == SCN_PATTERN_ACTIVE_PASSIVE)
-        chosen = SCN_POLICY_PRIMARY;          /* everything goes to the one primary */
+        chosen = SCN_POLICY_PRIMARY; /* everything goes to the one primary */
     r->policy[SCN_READ] = chosen;
     r->policy[SCN_WRITE] = p->kind == SCN_PATTERN_READ_LOCAL ? SCN_POLICY_PRIMARY : chosen;
     /* A pattern with a primary of its own keeps it; routing.primary names one for the
      * others (and region 0 is the fallback). */
-    r->primary = p->primary >= 0       ? (uint32_t)p->primary
-               : s->dns.primary >= 0 ? (uint32_t)s->dns.primary : 0;
+    r->primary = p->primary >= 0 ? (uint32_t)p->primary
+        : s->dns.primary >= 0    ? (uint32_t)s->dns.primary
+                                 : 0;
     for (uint32_t c = 0; c < s->nclients; c++)
         for (int op = 0; op < SCN_OP_COUNT; op++) {
             r->answers[c * SCN_OP_COUNT + op].region = ROUTE_NONE;
@@ -155,10 +158,7 @@ void route_set_primary(route *r, uint32_t region, sim_time now)
     route_health_changed(r, now);
 }
 
-uint32_t route_primary(const route *r)
-{
-    return r->primary;
-}
+uint32_t route_primary(const route *r) { return r->primary; }
 
 void route_health_changed(route *r, sim_time now)
 {
@@ -178,7 +178,4 @@ uint32_t route_answer(route *r, uint32_t client, scn_op op, sim_time now, uint64
     return a->region;
 }
 
-scn_policy route_policy(const route *r, scn_op op)
-{
-    return r->policy[op];
-}
+scn_policy route_policy(const route *r, scn_op op) { return r->policy[op]; }

@@ -29,16 +29,16 @@
 
 #define ROUTE_NONE UINT32_MAX
 
-typedef struct route route;                   /* opaque */
+typedef struct route route; /* opaque */
 
 /* The router of s under pattern p (s->dns holds the policy). h may be NULL (no health
  * checking: every region is healthy). Everything passed must outlive it. 0 or SIM_ENOMEM. */
 int  route_new(const scn_scenario *s, const scn_pattern *p, const topo *t, const health *h,
                route **out, sim_err *err);
-void route_free(route *r);                    /* NULL is a no-op */
+void route_free(route *r); /* NULL is a no-op */
 
 /* The failover controller's DNS update: region is the primary from now on. */
-void route_set_primary(route *r, uint32_t region, sim_time now);
+void     route_set_primary(route *r, uint32_t region, sim_time now);
 uint32_t route_primary(const route *r);
 /* The health view changed at time now: recompute every answer. */
 void route_health_changed(route *r, sim_time now);

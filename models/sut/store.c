@@ -18,14 +18,14 @@
 #include <assert.h>
 #include <string.h>
 
-#define MAX_REGIONS 64                        /* entries in store_record.vv */
+#define MAX_REGIONS 64 /* entries in store_record.vv */
 
 struct store {
     uint64_t       keys;
     uint32_t       fields, regions;
-    size_t         stride;                    /* bytes per record, a multiple of 8 */
-    size_t         at_head, at_set, at_vv;    /* offsets in a record; cells are at 0 */
-    unsigned char *block;                     /* keys x stride */
+    size_t         stride;                 /* bytes per record, a multiple of 8 */
+    size_t         at_head, at_set, at_vv; /* offsets in a record; cells are at 0 */
+    unsigned char *block;                  /* keys x stride */
 };
 
 /* a * b into *out, false on overflow of uint64_t. */
@@ -41,14 +41,16 @@ int store_new(uint64_t keys, uint32_t fields, uint32_t regions, store **out, sim
 {
     *out = NULL;
     if (fields > STORE_MAX_FIELDS)
-        return sim_err_set(err, SIM_ERANGE, NULL, "expected at most %d fields per record, "
-                           "got %u", STORE_MAX_FIELDS, fields);
+        return sim_err_set(err, SIM_ERANGE, NULL,
+                           "expected at most %d fields per record, "
+                           "got %u",
+                           STORE_MAX_FIELDS, fields);
     if (regions > MAX_REGIONS)
         return sim_err_set(err, SIM_ERANGE, NULL, "expected at most %d regions, got %u",
                            MAX_REGIONS, regions);
-    uint64_t per_key = (uint64_t)fields * sizeof(store_cell) + sizeof(store_cell)
-                       + sizeof(uint64_t) + (uint64_t)regions * sizeof(uint32_t);
-    per_key = (per_key + 7) & ~(uint64_t)7;   /* records stay 8-byte aligned */
+    uint64_t per_key = (uint64_t)fields * sizeof(store_cell) + sizeof(store_cell) + sizeof(uint64_t)
+        + (uint64_t)regions * sizeof(uint32_t);
+    per_key = (per_key + 7) & ~(uint64_t)7; /* records stay 8-byte aligned */
     uint64_t bytes = 0;
     if (!mul_ok(keys, per_key, &bytes) || bytes > STORE_MAX_BYTES
         || (uint64_t)(size_t)bytes != bytes) {
@@ -57,10 +59,11 @@ int store_new(uint64_t keys, uint32_t fields, uint32_t regions, store **out, sim
         return sim_err_set(err, SIM_ERANGE, NULL,
                            "a store of %.0f MB is too large (at most %llu MB): %llu keys x %llu "
                            "bytes (%u fields x %zu + %zu + %zu + %u regions x %zu, rounded up "
-                           "to 8)", mb, (unsigned long long)(STORE_MAX_BYTES >> 20),
+                           "to 8)",
+                           mb, (unsigned long long)(STORE_MAX_BYTES >> 20),
                            (unsigned long long)keys, (unsigned long long)per_key, fields,
-                           sizeof(store_cell),
-                           sizeof(store_cell), sizeof(uint64_t), regions, sizeof(uint32_t));
+                           sizeof(store_cell), sizeof(store_cell), sizeof(uint64_t), regions,
+                           sizeof(uint32_t));
     }
 
     store *s = sim_calloc(1, sizeof *s);
@@ -108,10 +111,7 @@ store_cell *store_head(store *s, uint64_t key)
     return (store_cell *)(void *)(record(s, key) + s->at_head);
 }
 
-store_cell *store_cells(store *s, uint64_t key)
-{
-    return (store_cell *)(void *)record(s, key);
-}
+store_cell *store_cells(store *s, uint64_t key) { return (store_cell *)(void *)record(s, key); }
 
 uint64_t *store_set(store *s, uint64_t key)
 {

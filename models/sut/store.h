@@ -24,19 +24,19 @@
 #include "sim.h"
 
 #define STORE_MAX_FIELDS 8
-#define STORE_MAX_BYTES  (UINT64_C(4) << 30)  /* per store */
+#define STORE_MAX_BYTES  (UINT64_C(4) << 30) /* per store */
 
 #define STORE_WRITE_ID(origin, seq) ((uint64_t)(origin) << 56 | (uint64_t)(seq))
 #define STORE_WRITE_ORIGIN(id)      ((uint32_t)((id) >> 56))
 #define STORE_WRITE_SEQ(id)         ((id) & ((UINT64_C(1) << 56) - 1))
 
 typedef struct store_cell {
-    int64_t  ts;                              /* writer's timestamp (wall ns or packed HLC) */
-    uint64_t write_id;                        /* 0: never written */
-    uint64_t kseq;                            /* oracle annotation: commit order in the key */
+    int64_t  ts;       /* writer's timestamp (wall ns or packed HLC) */
+    uint64_t write_id; /* 0: never written */
+    uint64_t kseq;     /* oracle annotation: commit order in the key */
 } store_cell;
 
-typedef struct store store;                   /* opaque */
+typedef struct store store; /* opaque */
 
 /* A copy of one record, as replication ships it. Only the first 'fields' cells and 'regions'
  * vector entries are meaningful. */
@@ -44,13 +44,13 @@ typedef struct store_record {
     store_cell head;
     store_cell cell[STORE_MAX_FIELDS];
     uint64_t   set;
-    uint32_t   vv[64];                        /* per origin region; SCN_MAX_REGIONS entries */
+    uint32_t   vv[64]; /* per origin region; SCN_MAX_REGIONS entries */
 } store_record;
 
 /* A store for keys 0 .. keys-1. 0, SIM_ERANGE (too large: err says how large) or
  * SIM_ENOMEM. */
 int  store_new(uint64_t keys, uint32_t fields, uint32_t regions, store **out, sim_err *err);
-void store_free(store *s);                    /* NULL is a no-op */
+void store_free(store *s); /* NULL is a no-op */
 
 uint64_t store_keys(const store *s);
 uint32_t store_fields(const store *s);
@@ -58,9 +58,9 @@ uint32_t store_regions(const store *s);
 
 /* Direct access to a record's parts, valid until the store is freed. */
 store_cell *store_head(store *s, uint64_t key);
-store_cell *store_cells(store *s, uint64_t key);      /* 'fields' cells */
+store_cell *store_cells(store *s, uint64_t key); /* 'fields' cells */
 uint64_t   *store_set(store *s, uint64_t key);
-uint32_t   *store_vv(store *s, uint64_t key);         /* 'regions' entries */
+uint32_t   *store_vv(store *s, uint64_t key); /* 'regions' entries */
 
 /* Copy a record out / in (only the meaningful parts). */
 void store_get(store *s, uint64_t key, store_record *out);

@@ -20,7 +20,7 @@
 #include <assert.h>
 
 #define LOGICAL_MASK ((INT64_C(1) << CLOCK_HLC_LOGICAL_BITS) - 1)
-#define L_US_MAX     (INT64_MAX >> CLOCK_HLC_LOGICAL_BITS)   /* 2^47 - 1 us, 4.46 years */
+#define L_US_MAX     (INT64_MAX >> CLOCK_HLC_LOGICAL_BITS) /* 2^47 - 1 us, 4.46 years */
 
 static sim_time add_sat(sim_time a, sim_time b)
 {
@@ -60,7 +60,7 @@ sim_time clock_wall(const clock_state *c, sim_time now)
 
 int64_t clock_hlc_pack(sim_time l_ns, uint32_t counter)
 {
-    int64_t l_us = l_ns < 0 ? 0 : l_ns / SIM_US;     /* truncation is floor: l_ns >= 0 */
+    int64_t l_us = l_ns < 0 ? 0 : l_ns / SIM_US; /* truncation is floor: l_ns >= 0 */
     if (l_us > L_US_MAX)
         l_us = L_US_MAX;
     /* Adding (not or-ing) the counter carries a counter beyond 65535 into l, the same rule
@@ -71,7 +71,7 @@ int64_t clock_hlc_pack(sim_time l_ns, uint32_t counter)
 
 sim_time clock_hlc_physical(int64_t hlc)
 {
-    assert(hlc >= 0);                         /* packed timestamps never are negative */
+    assert(hlc >= 0); /* packed timestamps never are negative */
     return (hlc >> CLOCK_HLC_LOGICAL_BITS) * SIM_US;
 }
 
@@ -84,7 +84,7 @@ uint32_t clock_hlc_logical(int64_t hlc)
 /* The next packed timestamp after 'last' given physical time pt (packed with c = 0). */
 static int64_t hlc_next(int64_t last, int64_t pt_packed)
 {
-    int64_t succ = last == INT64_MAX ? INT64_MAX : last + 1;   /* saturates after 4.46 years */
+    int64_t succ = last == INT64_MAX ? INT64_MAX : last + 1; /* saturates after 4.46 years */
     return succ > pt_packed ? succ : pt_packed;
 }
 

@@ -24,11 +24,11 @@
 #include "sim.h"
 
 typedef struct clock_state {
-    sim_time offset;                          /* ns added to true time */
-    double   drift_ppm;                       /* clock error grows by this many ns per ms
+    sim_time offset;      /* ns added to true time */
+    double   drift_ppm;   /* clock error grows by this many ns per ms
                                                  of true time since drift_since */
-    sim_time drift_since;                     /* true time the drift started */
-    int64_t  hlc;                             /* last HLC timestamp issued or seen, packed */
+    sim_time drift_since; /* true time the drift started */
+    int64_t  hlc;         /* last HLC timestamp issued or seen, packed */
 } clock_state;
 
 #define CLOCK_HLC_LOGICAL_BITS 16
@@ -44,11 +44,11 @@ sim_time clock_wall(const clock_state *c, sim_time now);
 /* HLC: a timestamp for a local event (a write) at true time now. */
 int64_t clock_hlc_local(clock_state *c, sim_time now);
 /* HLC: merge a received timestamp (a replicated write) at true time now. */
-void    clock_hlc_receive(clock_state *c, sim_time now, int64_t remote);
+void clock_hlc_receive(clock_state *c, sim_time now, int64_t remote);
 /* Pack and unpack HLC timestamps. pack truncates l_ns to whole microseconds (clamped as
  * above); a counter beyond 65535 carries into l. The unpackers take hlc >= 0. */
-int64_t clock_hlc_pack(sim_time l_ns, uint32_t counter);
-sim_time clock_hlc_physical(int64_t hlc);     /* l in ns (a multiple of 1000) */
+int64_t  clock_hlc_pack(sim_time l_ns, uint32_t counter);
+sim_time clock_hlc_physical(int64_t hlc); /* l in ns (a multiple of 1000) */
 uint32_t clock_hlc_logical(int64_t hlc);
 
 #endif

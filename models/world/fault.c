@@ -16,28 +16,28 @@ struct fault_timeline {
     const scn_scenario *scn;
     net                *net;
     region *const      *regions;
-    clock_state        *clocks;               /* may be NULL */
-    bool                healed;               /* fault_timeline_heal() was called */
+    clock_state        *clocks; /* may be NULL */
+    bool                healed; /* fault_timeline_heal() was called */
     fault_log_fn       *log;
     void               *log_ctx;
-    fault_command_fn   *command;              /* may be NULL */
+    fault_command_fn   *command; /* may be NULL */
     void               *command_ctx;
-    fault_watch_fn     *watch;                /* may be NULL */
+    fault_watch_fn     *watch; /* may be NULL */
     void               *watch_ctx;
-    bool               *active;               /* per fault */
-    dist              **extra;                /* per fault: link_degrade latency, owned */
-    sim_time           *skew_offset;          /* per region: clock error in force */
+    bool               *active;      /* per fault */
+    dist              **extra;       /* per fault: link_degrade latency, owned */
+    sim_time           *skew_offset; /* per region: clock error in force */
     double             *skew_drift;
-    uint8_t            *groups;               /* scratch: combined partition groups */
-    uint32_t           *signature;            /* scratch: per region, groups seen so far */
+    uint8_t            *groups;    /* scratch: combined partition groups */
+    uint32_t           *signature; /* scratch: per region, groups seen so far */
 };
 
 static void on_fault_start(sim_engine *e, void *ctx, uint64_t arg);
 static void on_fault_end(sim_engine *e, void *ctx, uint64_t arg);
 
 int fault_timeline_new(sim_engine *e, const scn_scenario *s, net *n, region *const *regions,
-                       clock_state *clocks, fault_log_fn *log, void *log_ctx,
-                       fault_timeline **out, sim_err *err)
+                       clock_state *clocks, fault_log_fn *log, void *log_ctx, fault_timeline **out,
+                       sim_err *err)
 {
     fault_timeline *f = sim_calloc(1, sizeof *f);
     if (!f)
@@ -55,8 +55,7 @@ int fault_timeline_new(sim_engine *e, const scn_scenario *s, net *n, region *con
     f->skew_drift = sim_calloc(s->nregions, sizeof *f->skew_drift);
     f->groups = sim_calloc(s->nregions, sizeof *f->groups);
     f->signature = sim_calloc(s->nregions, sizeof *f->signature);
-    if (!f->active || !f->extra || !f->skew_offset || !f->skew_drift || !f->groups ||
-        !f->signature)
+    if (!f->active || !f->extra || !f->skew_offset || !f->skew_drift || !f->groups || !f->signature)
         goto fail;
     for (size_t i = 0; i < s->nfaults; i++) {
         const scn_fault *sf = &s->faults[i];
@@ -101,7 +100,7 @@ void fault_timeline_free(fault_timeline *f)
 static bool combine_partitions(fault_timeline *f)
 {
     const scn_scenario *s = f->scn;
-    bool any = false;
+    bool                any = false;
     memset(f->groups, 0, s->nregions);
     for (size_t i = 0; i < s->nfaults; i++) {
         if (!f->active[i] || s->faults[i].kind != SCN_FAULT_PARTITION)
@@ -112,7 +111,7 @@ static bool combine_partitions(fault_timeline *f)
         uint8_t next = 0;
         for (size_t r = 0; r < s->nregions; r++)
             f->signature[r] = (uint32_t)f->groups[r] << 8 | s->faults[i].group_of[r];
-        uint8_t *renamed = f->groups;         /* rewritten in place, region by region */
+        uint8_t *renamed = f->groups; /* rewritten in place, region by region */
         for (size_t r = 0; r < s->nregions; r++) {
             size_t first = r;
             for (size_t q = 0; q < r; q++)
@@ -132,10 +131,10 @@ static void apply(fault_timeline *f)
     net_set_partition(f->net, combine_partitions(f) ? f->groups : NULL);
     net_clear_degradations(f->net);
     for (size_t r = 0; r < s->nregions; r++) {
-        bool down = false;
-        double factor = 1.0;
+        bool     down = false;
+        double   factor = 1.0;
         sim_time offset = 0;
-        double drift = 0;
+        double   drift = 0;
         for (size_t i = 0; i < s->nfaults; i++) {
             const scn_fault *sf = &s->faults[i];
             if (!f->active[i] || sf->region != r)
@@ -167,15 +166,15 @@ static void apply(fault_timeline *f)
      * visited once each (a < b) in index order. */
     for (uint32_t a = 0; a < s->nregions; a++) {
         for (uint32_t b = a + 1; b < s->nregions; b++) {
-            bool hit = false;
+            bool   hit = false;
             double keep = 1.0;
-            dist *extra = NULL;
+            dist  *extra = NULL;
             for (size_t i = 0; i < s->nfaults; i++) {
                 const scn_fault *sf = &s->faults[i];
                 if (!f->active[i] || sf->kind != SCN_FAULT_LINK_DEGRADE)
                     continue;
-                if (!((sf->region == a && sf->region_b == b) ||
-                      (sf->region == b && sf->region_b == a)))
+                if (!((sf->region == a && sf->region_b == b)
+                      || (sf->region == b && sf->region_b == a)))
                     continue;
                 hit = true;
                 keep *= 1.0 - sf->loss;
@@ -191,8 +190,8 @@ static void apply(fault_timeline *f)
 static void describe(const fault_timeline *f, size_t i, char *buf, size_t n)
 {
     const scn_scenario *s = f->scn;
-    const scn_fault *sf = &s->faults[i];
-    const char *kind = scn_fault_kind_name(sf->kind);
+    const scn_fault    *sf = &s->faults[i];
+    const char         *kind = scn_fault_kind_name(sf->kind);
     switch (sf->kind) {
     case SCN_FAULT_REGION_DOWN:
         snprintf(buf, n, "%s %s", kind, s->regions[sf->region].name);
@@ -203,8 +202,8 @@ static void describe(const fault_timeline *f, size_t i, char *buf, size_t n)
     case SCN_FAULT_CLOCK_SKEW: {
         char off[32];
         sim_time_format(sf->offset, off, sizeof off);
-        snprintf(buf, n, "%s %s offset %s drift %gppm", kind, s->regions[sf->region].name,
-                 off, sf->drift_ppm);
+        snprintf(buf, n, "%s %s offset %s drift %gppm", kind, s->regions[sf->region].name, off,
+                 sf->drift_ppm);
         break;
     }
     case SCN_FAULT_LINK_DEGRADE:
@@ -213,7 +212,7 @@ static void describe(const fault_timeline *f, size_t i, char *buf, size_t n)
         break;
     case SCN_FAULT_PARTITION: {
         /* "partition us-east-1 | eu-west-1 ap-southeast-1": regions listed by group. */
-        size_t used = (size_t)snprintf(buf, n, "%s", kind);
+        size_t  used = (size_t)snprintf(buf, n, "%s", kind);
         uint8_t maxg = 0;
         for (size_t r = 0; r < s->nregions; r++)
             if (sf->group_of[r] > maxg)
@@ -246,9 +245,9 @@ static void transition(fault_timeline *f, size_t i, bool start)
 
 static void on_fault_start(sim_engine *e, void *ctx, uint64_t arg)
 {
-    fault_timeline *f = ctx;
+    fault_timeline  *f = ctx;
     const scn_fault *sf = &f->scn->faults[arg];
-    if (sf->kind == SCN_FAULT_FAILOVER) {     /* a command, never active */
+    if (sf->kind == SCN_FAULT_FAILOVER) { /* a command, never active */
         if (f->healed)
             return;
         char detail[96];

@@ -25,7 +25,7 @@
 #include "region.h"
 #include "scn.h"
 
-typedef struct fault_timeline fault_timeline;  /* opaque */
+typedef struct fault_timeline fault_timeline; /* opaque */
 
 /* kind is "fault_start" or "fault_end"; detail describes the fault ("region_down
  * us-east-1"). Both are valid only during the call. */
@@ -35,9 +35,9 @@ typedef void fault_log_fn(void *ctx, sim_time t, const char *kind, const char *d
  * clocks (clocks may be NULL: skews are then only logged). All must outlive the timeline.
  * 0, SIM_EINVAL (a bad latency distribution) or SIM_ENOMEM. */
 int  fault_timeline_new(sim_engine *e, const scn_scenario *s, net *n, region *const *regions,
-                        clock_state *clocks, fault_log_fn *log, void *log_ctx,
-                        fault_timeline **out, sim_err *err);
-void fault_timeline_free(fault_timeline *f);  /* NULL is a no-op */
+                        clock_state *clocks, fault_log_fn *log, void *log_ctx, fault_timeline **out,
+                        sim_err *err);
+void fault_timeline_free(fault_timeline *f); /* NULL is a no-op */
 
 /* End every active fault now (logged as fault_end): the world is healed, for the drain at
  * the end of a run. Later start events do nothing. */

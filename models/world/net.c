@@ -12,30 +12,30 @@
 #include "rng.h"
 
 typedef struct link_state {
-    dist  *extra;                             /* borrowed; NULL: no extra latency */
-    double loss;                              /* extra drop probability */
+    dist  *extra; /* borrowed; NULL: no extra latency */
+    double loss;  /* extra drop probability */
 } link_state;
 
 struct net {
     sim_engine *e;
     uint32_t    nregions, nendpoints;
-    sim_time   *half;                         /* one-way base latency, endpoints^2, ns */
-    sim_rng   **rng;                          /* one stream per sender endpoint */
-    dist       *jitter;                       /* owned; NULL: no jitter */
-    double      loss;                         /* network.loss */
-    uint8_t    *group;                        /* partition group per endpoint */
-    uint32_t   *home;                         /* per endpoint: its region (a client's nearest) */
+    sim_time   *half;   /* one-way base latency, endpoints^2, ns */
+    sim_rng   **rng;    /* one stream per sender endpoint */
+    dist       *jitter; /* owned; NULL: no jitter */
+    double      loss;   /* network.loss */
+    uint8_t    *group;  /* partition group per endpoint */
+    uint32_t   *home;   /* per endpoint: its region (a client's nearest) */
     bool        partitioned, degraded;
-    link_state *links;                        /* regions^2 */
-    uint64_t   *cross;                        /* regions^2: bytes sent a -> b in the window */
-    sim_time    count_from, count_until;      /* the measured window [warmup, duration) */
+    link_state *links;                   /* regions^2 */
+    uint64_t   *cross;                   /* regions^2: bytes sent a -> b in the window */
+    sim_time    count_from, count_until; /* the measured window [warmup, duration) */
     net_stats   stats;
 };
 
 int net_new(sim_engine *e, const scn_scenario *s, const topo *t, uint64_t seed, net **out,
             sim_err *err)
 {
-    int rc = SIM_ENOMEM;
+    int  rc = SIM_ENOMEM;
     net *n = sim_calloc(1, sizeof *n);
     if (!n)
         goto fail;
@@ -94,8 +94,8 @@ void net_free(net *n)
     sim_free(n);
 }
 
-void net_send_sized(net *n, uint32_t from, uint32_t to, uint64_t bytes, sim_handler *fn,
-                    void *ctx, uint64_t arg)
+void net_send_sized(net *n, uint32_t from, uint32_t to, uint64_t bytes, sim_handler *fn, void *ctx,
+                    uint64_t arg)
 {
     n->stats.sent++;
     uint32_t ha = n->home[from], hb = n->home[to];
@@ -109,7 +109,7 @@ void net_send_sized(net *n, uint32_t from, uint32_t to, uint64_t bytes, sim_hand
         return;
     }
     double loss = n->loss;
-    dist *extra = NULL;
+    dist  *extra = NULL;
     if (n->degraded && from < n->nregions && to < n->nregions) {
         const link_state *l = &n->links[(size_t)from * n->nregions + to];
         loss = 1.0 - (1.0 - loss) * (1.0 - l->loss);
@@ -137,7 +137,7 @@ void net_set_partition(net *n, const uint8_t *group_of)
 
 void net_degrade_link(net *n, uint32_t a, uint32_t b, dist *extra, double loss)
 {
-    link_state l = {.extra = extra, .loss = loss};
+    link_state l = { .extra = extra, .loss = loss };
     n->links[(size_t)a * n->nregions + b] = l;
     n->links[(size_t)b * n->nregions + a] = l;
     n->degraded = true;
@@ -146,7 +146,7 @@ void net_degrade_link(net *n, uint32_t a, uint32_t b, dist *extra, double loss)
 void net_clear_degradations(net *n)
 {
     for (size_t i = 0; i < (size_t)n->nregions * n->nregions; i++)
-        n->links[i] = (link_state){0};
+        n->links[i] = (link_state){ 0 };
     n->degraded = false;
 }
 

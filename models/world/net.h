@@ -28,17 +28,18 @@
 #include "engine.h"
 #include "topo.h"
 
-#define NET_HEADER_BYTES 64                   /* framing of one message (IP, TCP, TLS and
+#define NET_HEADER_BYTES                                                                           \
+    64 /* framing of one message (IP, TCP, TLS and
                                                  the RPC envelope, a round figure): the whole
                                                  size of a control message */
 
-typedef struct net net;                       /* opaque */
+typedef struct net net; /* opaque */
 
 /* Counters, since the start of the run. */
 typedef struct net_stats {
-    uint64_t sent;                            /* messages handed to net_send */
-    uint64_t lost;                            /* dropped by link loss */
-    uint64_t partitioned;                     /* dropped by a partition */
+    uint64_t sent;        /* messages handed to net_send */
+    uint64_t lost;        /* dropped by link loss */
+    uint64_t partitioned; /* dropped by a partition */
 } net_stats;
 
 /* --- create / destroy -------------------------------------------------------------- */
@@ -47,14 +48,14 @@ typedef struct net_stats {
  * distribution) or SIM_ENOMEM. */
 int  net_new(sim_engine *e, const scn_scenario *s, const topo *t, uint64_t seed, net **out,
              sim_err *err);
-void net_free(net *n);                        /* NULL is a no-op */
+void net_free(net *n); /* NULL is a no-op */
 
 /* --- run --------------------------------------------------------------------------- */
 
 /* Send a message of 'bytes' bytes (framing included) from endpoint 'from' to endpoint 'to':
  * unless it is dropped, fn(e, ctx, arg) runs when it arrives. */
-void net_send_sized(net *n, uint32_t from, uint32_t to, uint64_t bytes, sim_handler *fn,
-                    void *ctx, uint64_t arg);
+void net_send_sized(net *n, uint32_t from, uint32_t to, uint64_t bytes, sim_handler *fn, void *ctx,
+                    uint64_t arg);
 /* The same for a control message (a probe, an acknowledgement): NET_HEADER_BYTES. */
 static inline void net_send(net *n, uint32_t from, uint32_t to, sim_handler *fn, void *ctx,
                             uint64_t arg)

@@ -21,40 +21,40 @@ typedef struct job {
 } job;
 
 struct region {
-    sim_engine *e;
-    uint32_t    index, servers;
-    uint32_t    queue_limit;                  /* UINT32_MAX: unlimited */
-    dist       *service[SCN_OP_COUNT];        /* owned */
-    sim_rng    *rng;                          /* "region/<name>/service" */
+    sim_engine     *e;
+    uint32_t        index, servers;
+    uint32_t        queue_limit;           /* UINT32_MAX: unlimited */
+    dist           *service[SCN_OP_COUNT]; /* owned */
+    sim_rng        *rng;                   /* "region/<name>/service" */
     region_done_fn *done;
-    void       *done_ctx;
+    void           *done_ctx;
 
-    bool        down, read_only;
-    double      brownout;                     /* service time multiplier */
-    uint32_t    epoch;                        /* bumped by every crash */
+    bool     down, read_only;
+    double   brownout; /* service time multiplier */
+    uint32_t epoch;    /* bumped by every crash */
 
-    job        *ring;                         /* waiting requests, FIFO */
-    uint32_t    ring_cap, ring_head, ring_len;   /* ring_cap is a power of two */
-    job        *slot;                         /* per server: the request it serves */
-    uint32_t   *free_slots;                   /* stack of idle server indices */
-    uint32_t    nfree;
+    job      *ring;                          /* waiting requests, FIFO */
+    uint32_t  ring_cap, ring_head, ring_len; /* ring_cap is a power of two */
+    job      *slot;                          /* per server: the request it serves */
+    uint32_t *free_slots;                    /* stack of idle server indices */
+    uint32_t  nfree;
 
-    sim_time    window_start, window_end;     /* utilisation window */
-    sim_time    busy_since;                   /* last change of the busy count */
-    double      busy_area;                    /* busy servers x ns, inside the window */
-    double      busy_total;                   /* busy servers x ns, since time 0 */
+    sim_time     window_start, window_end; /* utilisation window */
+    sim_time     busy_since;               /* last change of the busy count */
+    double       busy_area;                /* busy servers x ns, inside the window */
+    double       busy_total;               /* busy servers x ns, since time 0 */
     region_stats stats;
 };
 
 static void on_service_done(sim_engine *e, void *ctx, uint64_t arg);
 
 int region_new(sim_engine *e, const scn_scenario *s, uint32_t index, uint64_t seed,
-               sim_time window_start, sim_time window_end, region_done_fn *done,
-               void *done_ctx, region **out, sim_err *err)
+               sim_time window_start, sim_time window_end, region_done_fn *done, void *done_ctx,
+               region **out, sim_err *err)
 {
     const scn_region *sr = &s->regions[index];
-    int rc = SIM_ENOMEM;
-    region *r = sim_calloc(1, sizeof *r);
+    int               rc = SIM_ENOMEM;
+    region           *r = sim_calloc(1, sizeof *r);
     if (!r)
         goto fail;
     r->e = e;
@@ -66,22 +66,22 @@ int region_new(sim_engine *e, const scn_scenario *s, uint32_t index, uint64_t se
     r->brownout = 1.0;
     r->window_start = window_start;
     r->window_end = window_end;
-    r->ring_cap = 1024;                       /* a power of two, so indices wrap by mask */
+    r->ring_cap = 1024; /* a power of two, so indices wrap by mask */
     r->ring = sim_calloc(r->ring_cap, sizeof *r->ring);
     r->slot = sim_calloc(r->servers, sizeof *r->slot);
     r->free_slots = sim_calloc(r->servers, sizeof *r->free_slots);
     if (!r->ring || !r->slot || !r->free_slots)
         goto fail;
     for (uint32_t i = 0; i < r->servers; i++)
-        r->free_slots[i] = r->servers - 1 - i;   /* pop order 0, 1, 2, ... */
+        r->free_slots[i] = r->servers - 1 - i; /* pop order 0, 1, 2, ... */
     r->nfree = r->servers;
     char name[160];
     snprintf(name, sizeof name, "region/%s/service", sr->name);
     if (sim_rng_new(seed, name, &r->rng) < 0)
         goto fail;
     for (int op = 0; op < SCN_OP_COUNT; op++) {
-        rc = dist_new_at(&sr->service[op], &r->service[op], err, "regions[%u].service.%s",
-                         index, scn_op_name(op));
+        rc = dist_new_at(&sr->service[op], &r->service[op], err, "regions[%u].service.%s", index,
+                         scn_op_name(op));
         if (rc < 0) {
             region_free(r);
             return rc;
@@ -134,7 +134,7 @@ static void start_service(region *r, job j)
 static void ring_grow(region *r)
 {
     uint32_t cap = r->ring_cap * 2;
-    job *ring = sim_calloc(cap, sizeof *ring);
+    job     *ring = sim_calloc(cap, sizeof *ring);
     if (!ring)
         sim_panic("out of memory growing the queue of region %u to %u", r->index, cap);
     for (uint32_t i = 0; i < r->ring_len; i++)
@@ -157,7 +157,7 @@ void region_submit(region *r, scn_op op, uint64_t tag)
         r->done(r->done_ctx, r->index, tag, op, REGION_READ_ONLY);
         return;
     }
-    job j = {.tag = tag, .op = op};
+    job j = { .tag = tag, .op = op };
     if (r->nfree > 0) {
         start_service(r, j);
         return;
@@ -180,9 +180,9 @@ static void on_service_done(sim_engine *e, void *ctx, uint64_t arg)
     (void)e;
     region *r = ctx;
     if ((uint32_t)(arg >> 32) != r->epoch)
-        return;                               /* served before a crash: lost with it */
+        return; /* served before a crash: lost with it */
     uint32_t s = (uint32_t)arg;
-    job j = r->slot[s];
+    job      j = r->slot[s];
     account_busy(r);
     r->free_slots[r->nfree++] = s;
     r->stats.served++;
@@ -212,10 +212,10 @@ void region_set_down(region *r, bool down)
     r->epoch++;
 }
 
-void region_set_read_only(region *r, bool read_only) { r->read_only = read_only; }
-void region_set_brownout(region *r, double factor) { r->brownout = factor; }
-bool region_is_down(const region *r) { return r->down; }
-uint32_t region_epoch(const region *r) { return r->epoch; }
+void         region_set_read_only(region *r, bool read_only) { r->read_only = read_only; }
+void         region_set_brownout(region *r, double factor) { r->brownout = factor; }
+bool         region_is_down(const region *r) { return r->down; }
+uint32_t     region_epoch(const region *r) { return r->epoch; }
 region_stats region_get_stats(const region *r) { return r->stats; }
 
 /* busy_total plus the busy time since the last change, which account_busy has not added
@@ -231,7 +231,7 @@ double region_utilization(const region *r)
     sim_time now = sim_now(r->e);
     sim_time from = r->busy_since > r->window_start ? r->busy_since : r->window_start;
     sim_time to = now < r->window_end ? now : r->window_end;
-    double area = r->busy_area;
+    double   area = r->busy_area;
     if (to > from)
         area += (double)(r->servers - r->nfree) * (double)(to - from);
     sim_time len = r->window_end - r->window_start;

@@ -16,13 +16,13 @@
 #include "engine.h"
 #include "scn.h"
 
-typedef struct region region;                 /* opaque */
+typedef struct region region; /* opaque */
 
 typedef enum region_status {
-    REGION_OK,                                /* served */
-    REGION_REJECTED,                          /* queue full */
-    REGION_READ_ONLY,                         /* a write refused in read-only mode */
-    REGION_FAILED,                            /* served, but the write failed (no quorum) */
+    REGION_OK,        /* served */
+    REGION_REJECTED,  /* queue full */
+    REGION_READ_ONLY, /* a write refused in read-only mode */
+    REGION_FAILED,    /* served, but the write failed (no quorum) */
     REGION_STATUS_COUNT
 } region_status;
 
@@ -31,11 +31,11 @@ typedef void region_done_fn(void *ctx, uint32_t region, uint64_t tag, scn_op op,
                             region_status status);
 
 typedef struct region_stats {
-    uint64_t arrived;                         /* requests submitted */
-    uint64_t served;                          /* finished service */
-    uint64_t rejected;                        /* queue full or read-only */
-    uint64_t dropped;                         /* arrived while down, or lost in a crash */
-    uint32_t queue_peak;                      /* most requests waiting at once */
+    uint64_t arrived;    /* requests submitted */
+    uint64_t served;     /* finished service */
+    uint64_t rejected;   /* queue full or read-only */
+    uint64_t dropped;    /* arrived while down, or lost in a crash */
+    uint32_t queue_peak; /* most requests waiting at once */
 } region_stats;
 
 /* --- create / destroy -------------------------------------------------------------- */
@@ -43,9 +43,9 @@ typedef struct region_stats {
 /* Region 'index' of s; e and s must outlive it. Utilisation is measured over the window
  * [window_start, window_end). 0, SIM_EINVAL (a bad service distribution) or SIM_ENOMEM. */
 int  region_new(sim_engine *e, const scn_scenario *s, uint32_t index, uint64_t seed,
-                sim_time window_start, sim_time window_end, region_done_fn *done,
-                void *done_ctx, region **out, sim_err *err);
-void region_free(region *r);                  /* NULL is a no-op */
+                sim_time window_start, sim_time window_end, region_done_fn *done, void *done_ctx,
+                region **out, sim_err *err);
+void region_free(region *r); /* NULL is a no-op */
 
 /* --- run --------------------------------------------------------------------------- */
 
@@ -55,14 +55,14 @@ void region_submit(region *r, scn_op op, uint64_t tag);
 
 void region_set_down(region *r, bool down);
 void region_set_read_only(region *r, bool read_only);
-void region_set_brownout(region *r, double factor);    /* 1 = normal speed */
+void region_set_brownout(region *r, double factor); /* 1 = normal speed */
 
 /* --- query ------------------------------------------------------------------------- */
 
-bool   region_is_down(const region *r);
+bool region_is_down(const region *r);
 /* How many times the region has crashed: what a process held in memory before a crash is
  * gone once this changes. */
-uint32_t region_epoch(const region *r);
+uint32_t     region_epoch(const region *r);
 region_stats region_get_stats(const region *r);
 /* Busy server time over the window / (servers x window length), as of now. */
 double region_utilization(const region *r);

@@ -25,29 +25,29 @@
 
 static const struct {
     const char *name;
-    double lat, lon;              /* degrees */
+    double      lat, lon; /* degrees */
 } regions[] = {
-    {"af-south-1",      -33.92,   18.42},   /* Cape Town */
-    {"ap-east-1",        22.32,  114.17},   /* Hong Kong */
-    {"ap-northeast-1",   35.68,  139.69},   /* Tokyo */
-    {"ap-northeast-2",   37.57,  126.98},   /* Seoul */
-    {"ap-northeast-3",   34.69,  135.50},   /* Osaka */
-    {"ap-south-1",       19.08,   72.88},   /* Mumbai */
-    {"ap-southeast-1",    1.35,  103.82},   /* Singapore */
-    {"ap-southeast-2",  -33.87,  151.21},   /* Sydney */
-    {"ca-central-1",     45.50,  -73.57},   /* Montreal */
-    {"eu-central-1",     50.11,    8.68},   /* Frankfurt */
-    {"eu-north-1",       59.33,   18.07},   /* Stockholm */
-    {"eu-south-1",       45.46,    9.19},   /* Milan */
-    {"eu-west-1",        53.35,   -6.26},   /* Dublin */
-    {"eu-west-2",        51.51,   -0.13},   /* London */
-    {"eu-west-3",        48.86,    2.35},   /* Paris */
-    {"me-south-1",       26.07,   50.56},   /* Bahrain */
-    {"sa-east-1",       -23.55,  -46.63},   /* Sao Paulo */
-    {"us-east-1",        38.95,  -77.45},   /* northern Virginia */
-    {"us-east-2",        39.96,  -83.00},   /* Columbus, Ohio */
-    {"us-west-1",        37.35, -121.96},   /* San Jose, northern California */
-    {"us-west-2",        45.84, -119.70},   /* Boardman, Oregon */
+    { "af-south-1", -33.92, 18.42 },      /* Cape Town */
+    { "ap-east-1", 22.32, 114.17 },       /* Hong Kong */
+    { "ap-northeast-1", 35.68, 139.69 },  /* Tokyo */
+    { "ap-northeast-2", 37.57, 126.98 },  /* Seoul */
+    { "ap-northeast-3", 34.69, 135.50 },  /* Osaka */
+    { "ap-south-1", 19.08, 72.88 },       /* Mumbai */
+    { "ap-southeast-1", 1.35, 103.82 },   /* Singapore */
+    { "ap-southeast-2", -33.87, 151.21 }, /* Sydney */
+    { "ca-central-1", 45.50, -73.57 },    /* Montreal */
+    { "eu-central-1", 50.11, 8.68 },      /* Frankfurt */
+    { "eu-north-1", 59.33, 18.07 },       /* Stockholm */
+    { "eu-south-1", 45.46, 9.19 },        /* Milan */
+    { "eu-west-1", 53.35, -6.26 },        /* Dublin */
+    { "eu-west-2", 51.51, -0.13 },        /* London */
+    { "eu-west-3", 48.86, 2.35 },         /* Paris */
+    { "me-south-1", 26.07, 50.56 },       /* Bahrain */
+    { "sa-east-1", -23.55, -46.63 },      /* Sao Paulo */
+    { "us-east-1", 38.95, -77.45 },       /* northern Virginia */
+    { "us-east-2", 39.96, -83.00 },       /* Columbus, Ohio */
+    { "us-west-1", 37.35, -121.96 },      /* San Jose, northern California */
+    { "us-west-2", 45.84, -119.70 },      /* Boardman, Oregon */
 };
 
 #define NREGIONS (sizeof regions / sizeof regions[0])
@@ -56,25 +56,215 @@ static const struct {
  * past 100 columns on purpose: one line per region keeps the triangle readable. */
 static const unsigned short rtt_sum_ms[NREGIONS * (NREGIONS - 1) / 2] = {
     /* ap-east-1      */ 481,
-    /* ap-northeast-1 */ 711,  92,
-    /* ap-northeast-2 */ 766,  75,  67,
-    /* ap-northeast-3 */ 724,  78,  20,  48,
-    /* ap-south-1     */ 317, 178, 249, 250, 262,
-    /* ap-southeast-1 */ 406,  75, 137, 139, 150, 112,
-    /* ap-southeast-2 */ 823, 254, 213, 283, 237, 291, 186,
-    /* ca-central-1   */ 449, 372, 287, 344, 299, 373, 419, 395,
-    /* eu-central-1   */ 321, 378, 446, 446, 461, 220, 315, 498, 184,
-    /* eu-north-1     */ 355, 421, 486, 483, 497, 261, 355, 589, 215,  44,
-    /* eu-south-1     */ 339, 359, 427, 426, 440, 203, 298, 476, 200,  23,  62,
-    /* eu-west-1      */ 316, 423, 402, 459, 414, 240, 363, 512, 140,  53,  83,  69,
-    /* eu-west-2      */ 294, 406, 421, 476, 433, 222, 342, 529, 156,  34,  65,  50,  26,
-    /* eu-west-3      */ 301, 394, 431, 490, 442, 208, 333, 558, 167,  24,  60,  40,  36,  19,
-    /* me-south-1     */ 290, 243, 323, 315, 334,  70, 172, 355, 325, 172, 210, 155, 191, 174, 159,
-    /* sa-east-1      */ 685, 598, 513, 570, 525, 595, 644, 623, 250, 408, 430, 426, 353, 372, 389, 544,
-    /* us-east-1      */ 463, 376, 292, 348, 301, 371, 424, 397,  29, 183, 223, 203, 139, 152, 165, 320, 227,
-    /* us-east-2      */ 483, 351, 268, 323, 276, 391, 400, 374,  49, 204, 242, 221, 158, 172, 185, 340, 248,  25,
-    /* us-west-1      */ 582, 291, 216, 256, 220, 455, 343, 277, 158, 302, 348, 320, 256, 294, 285, 440, 344, 124, 103,
-    /* us-west-2      */ 547, 272, 195, 238, 198, 435, 323, 280, 120, 281, 315, 301, 238, 256, 268, 423, 348, 127, 103,  44,
+    /* ap-northeast-1 */ 711,
+    92,
+    /* ap-northeast-2 */ 766,
+    75,
+    67,
+    /* ap-northeast-3 */ 724,
+    78,
+    20,
+    48,
+    /* ap-south-1     */ 317,
+    178,
+    249,
+    250,
+    262,
+    /* ap-southeast-1 */ 406,
+    75,
+    137,
+    139,
+    150,
+    112,
+    /* ap-southeast-2 */ 823,
+    254,
+    213,
+    283,
+    237,
+    291,
+    186,
+    /* ca-central-1   */ 449,
+    372,
+    287,
+    344,
+    299,
+    373,
+    419,
+    395,
+    /* eu-central-1   */ 321,
+    378,
+    446,
+    446,
+    461,
+    220,
+    315,
+    498,
+    184,
+    /* eu-north-1     */ 355,
+    421,
+    486,
+    483,
+    497,
+    261,
+    355,
+    589,
+    215,
+    44,
+    /* eu-south-1     */ 339,
+    359,
+    427,
+    426,
+    440,
+    203,
+    298,
+    476,
+    200,
+    23,
+    62,
+    /* eu-west-1      */ 316,
+    423,
+    402,
+    459,
+    414,
+    240,
+    363,
+    512,
+    140,
+    53,
+    83,
+    69,
+    /* eu-west-2      */ 294,
+    406,
+    421,
+    476,
+    433,
+    222,
+    342,
+    529,
+    156,
+    34,
+    65,
+    50,
+    26,
+    /* eu-west-3      */ 301,
+    394,
+    431,
+    490,
+    442,
+    208,
+    333,
+    558,
+    167,
+    24,
+    60,
+    40,
+    36,
+    19,
+    /* me-south-1     */ 290,
+    243,
+    323,
+    315,
+    334,
+    70,
+    172,
+    355,
+    325,
+    172,
+    210,
+    155,
+    191,
+    174,
+    159,
+    /* sa-east-1      */ 685,
+    598,
+    513,
+    570,
+    525,
+    595,
+    644,
+    623,
+    250,
+    408,
+    430,
+    426,
+    353,
+    372,
+    389,
+    544,
+    /* us-east-1      */ 463,
+    376,
+    292,
+    348,
+    301,
+    371,
+    424,
+    397,
+    29,
+    183,
+    223,
+    203,
+    139,
+    152,
+    165,
+    320,
+    227,
+    /* us-east-2      */ 483,
+    351,
+    268,
+    323,
+    276,
+    391,
+    400,
+    374,
+    49,
+    204,
+    242,
+    221,
+    158,
+    172,
+    185,
+    340,
+    248,
+    25,
+    /* us-west-1      */ 582,
+    291,
+    216,
+    256,
+    220,
+    455,
+    343,
+    277,
+    158,
+    302,
+    348,
+    320,
+    256,
+    294,
+    285,
+    440,
+    344,
+    124,
+    103,
+    /* us-west-2      */ 547,
+    272,
+    195,
+    238,
+    198,
+    435,
+    323,
+    280,
+    120,
+    281,
+    315,
+    301,
+    238,
+    256,
+    268,
+    423,
+    348,
+    127,
+    103,
+    44,
 };
 
 static int region_find(const char *name)
@@ -112,12 +302,6 @@ bool rtt_measured_location(const char *region, double *lat, double *lon)
     return true;
 }
 
-size_t rtt_measured_count(void)
-{
-    return NREGIONS;
-}
+size_t rtt_measured_count(void) { return NREGIONS; }
 
-const char *rtt_measured_region(size_t i)
-{
-    return i < NREGIONS ? regions[i].name : NULL;
-}
+const char *rtt_measured_region(size_t i) { return i < NREGIONS ? regions[i].name : NULL; }

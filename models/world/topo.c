@@ -12,19 +12,19 @@
 
 struct topo {
     const scn_scenario *scn;
-    uint32_t  nregions, nendpoints;
-    sim_time *rtt;                            /* nendpoints x nendpoints, ns */
-    uint32_t *order;                          /* nclients x nregions, nearest first */
+    uint32_t            nregions, nendpoints;
+    sim_time           *rtt;   /* nendpoints x nendpoints, ns */
+    uint32_t           *order; /* nclients x nregions, nearest first */
 };
 
 double topo_distance_km(double lat1, double lon1, double lat2, double lon2)
 {
     const double rad = 3.14159265358979323846 / 180.0;
-    double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
-    double h = sin(dlat / 2) * sin(dlat / 2)
-             + cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
+    double       dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+    double       h = sin(dlat / 2) * sin(dlat / 2)
+        + cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
     if (h > 1.0)
-        h = 1.0;                              /* rounding near antipodes */
+        h = 1.0; /* rounding near antipodes */
     return 2.0 * TOPO_EARTH_RADIUS_KM * asin(sqrt(h));
 }
 
@@ -65,7 +65,10 @@ static sim_time region_pair_rtt(const scn_scenario *s, uint32_t a, uint32_t b)
 }
 
 /* Sort key for a client's regions: distance, then index, so ties are deterministic. */
-typedef struct { double km; uint32_t region; } by_distance;
+typedef struct {
+    double   km;
+    uint32_t region;
+} by_distance;
 
 static int by_distance_cmp(const void *pa, const void *pb)
 {
@@ -77,7 +80,7 @@ static int by_distance_cmp(const void *pa, const void *pb)
 
 int topo_new(const scn_scenario *s, topo **out, sim_err *err)
 {
-    topo *t = sim_calloc(1, sizeof *t);
+    topo        *t = sim_calloc(1, sizeof *t);
     by_distance *tmp = NULL;
     if (!t)
         goto fail;
@@ -107,8 +110,8 @@ int topo_new(const scn_scenario *s, topo **out, sim_err *err)
     }
     for (size_t c = 0; c < s->nclients; c++) {
         for (uint32_t r = 0; r < t->nregions; r++) {
-            tmp[r].km = topo_distance_km(s->clients[c].lat, s->clients[c].lon,
-                                         s->regions[r].lat, s->regions[r].lon);
+            tmp[r].km = topo_distance_km(s->clients[c].lat, s->clients[c].lon, s->regions[r].lat,
+                                         s->regions[r].lon);
             tmp[r].region = r;
         }
         /* A client placed at a region by name belongs to that region even if another region

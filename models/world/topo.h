@@ -13,22 +13,22 @@
 
 #include "scn.h"
 
-#define TOPO_EARTH_RADIUS_KM 6371.0088        /* mean radius (IUGG) */
+#define TOPO_EARTH_RADIUS_KM 6371.0088 /* mean radius (IUGG) */
 #define TOPO_FIBRE_KM_PER_MS 200.0
 
-typedef struct topo topo;                     /* opaque */
+typedef struct topo topo; /* opaque */
 
 /* Great-circle distance in km between two points given in degrees (haversine). */
-double   topo_distance_km(double lat1, double lon1, double lat2, double lon2);
+double topo_distance_km(double lat1, double lon1, double lat2, double lon2);
 /* The geographic RTT over a distance, with the scenario's base and route_factor. */
 sim_time topo_geo_rtt(const scn_network *net, double km);
 
 /* Build the geography of s, which must outlive the topo. 0 or SIM_ENOMEM. */
 int  topo_new(const scn_scenario *s, topo **out, sim_err *err);
-void topo_free(topo *t);                      /* NULL is a no-op */
+void topo_free(topo *t); /* NULL is a no-op */
 
-uint32_t topo_regions(const topo *t);
-uint32_t topo_endpoints(const topo *t);       /* regions + clients */
+uint32_t               topo_regions(const topo *t);
+uint32_t               topo_endpoints(const topo *t); /* regions + clients */
 static inline uint32_t topo_client_endpoint(const topo *t, uint32_t client)
 {
     return topo_regions(t) + client;

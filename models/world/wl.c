@@ -35,85 +35,85 @@
 #include "dist.h"
 #include "rng.h"
 
-#define TAG_SLOT_BITS   24
-#define TAG_GEN_BITS    22
-#define TAG_GEN_SHIFT   24
+#define TAG_SLOT_BITS    24
+#define TAG_GEN_BITS     22
+#define TAG_GEN_SHIFT    24
 #define TAG_CLIENT_SHIFT 46
 #define TAG_REGION_SHIFT 54
-#define TAG_OP_SHIFT    60
+#define TAG_OP_SHIFT     60
 #define TAG_STATUS_SHIFT 61
-#define TAG_SLOT_MASK   ((UINT64_C(1) << TAG_SLOT_BITS) - 1)
-#define TAG_GEN_MASK    ((UINT64_C(1) << TAG_GEN_BITS) - 1)
-#define TAG_ID_MASK     ((UINT64_C(1) << (TAG_SLOT_BITS + TAG_GEN_BITS)) - 1)
-#define NO_SLOT         UINT32_MAX
+#define TAG_SLOT_MASK    ((UINT64_C(1) << TAG_SLOT_BITS) - 1)
+#define TAG_GEN_MASK     ((UINT64_C(1) << TAG_GEN_BITS) - 1)
+#define TAG_ID_MASK      ((UINT64_C(1) << (TAG_SLOT_BITS + TAG_GEN_BITS)) - 1)
+#define NO_SLOT          UINT32_MAX
 
 typedef struct request {
-    uint32_t     gen;                         /* TAG_GEN_BITS used */
-    uint32_t     client;
-    uint32_t     attempt;                     /* 0 for the first */
-    uint32_t     region;                      /* of the current attempt */
-    scn_op       op;
-    uint32_t     session;                     /* within the client */
-    uint64_t     key;
-    uint32_t     field, set_elem;             /* writes */
-    sim_time     issued;
-    bool         waiting;                     /* the current attempt awaits its answer */
-    uint64_t     write_id;                    /* the current attempt's committed write, or 0 */
-    bool         has_read;                    /* the current attempt's read returned: */
-    uint64_t     read_kseq[STORE_MAX_FIELDS]; /* ... the kseq of each field it got */
-    uint32_t     next_free;
+    uint32_t gen; /* TAG_GEN_BITS used */
+    uint32_t client;
+    uint32_t attempt; /* 0 for the first */
+    uint32_t region;  /* of the current attempt */
+    scn_op   op;
+    uint32_t session; /* within the client */
+    uint64_t key;
+    uint32_t field, set_elem; /* writes */
+    sim_time issued;
+    bool     waiting;                     /* the current attempt awaits its answer */
+    uint64_t write_id;                    /* the current attempt's committed write, or 0 */
+    bool     has_read;                    /* the current attempt's read returned: */
+    uint64_t read_kseq[STORE_MAX_FIELDS]; /* ... the kseq of each field it got */
+    uint32_t next_free;
 } request;
 
 /* A session's cached DNS answer (routing by DNS). */
 typedef struct dns_entry {
-    uint32_t region;                          /* ROUTE_NONE: no healthy region */
-    uint64_t version;                         /* of the answer; 0: never resolved */
-    sim_time expires;                         /* ns */
-    sim_time phase;                           /* its expiries fall at phase + k * ttl */
-    bool     ignores_ttl;                     /* keeps answers stale_for longer */
+    uint32_t region;      /* ROUTE_NONE: no healthy region */
+    uint64_t version;     /* of the answer; 0: never resolved */
+    sim_time expires;     /* ns */
+    sim_time phase;       /* its expiries fall at phase + k * ttl */
+    bool     ignores_ttl; /* keeps answers stale_for longer */
 } dns_entry;
 
 typedef struct deadline {
-    sim_time at;                              /* when the attempt times out */
-    uint64_t id;                              /* its tag's slot and generation */
+    sim_time at; /* when the attempt times out */
+    uint64_t id; /* its tag's slot and generation */
 } deadline;
 
 typedef struct client_state {
     const scn_client *cfg;
-    uint32_t  index, endpoint;
-    sim_rng  *rng;                            /* "client/<name>": arrivals, op, key, session */
-    uint32_t  session_base;                   /* global id of session 0 */
-    sim_time *last_write;                     /* per session: when it last had a write
+    uint32_t          index, endpoint;
+    sim_rng          *rng;                     /* "client/<name>": arrivals, op, key, session */
+    uint32_t          session_base;            /* global id of session 0 */
+    sim_time         *last_write;              /* per session: when it last had a write
                                                  acknowledged (read-local's RYW routing) */
-    dist     *keys;                           /* zipf over the keys; NULL for uniform */
-    bool      owns_keys;                      /* false when shared with an earlier client */
-    size_t    next_step;                      /* first step not yet in force */
-    double    rate;                           /* base rate of the current segment, per s */
-    dns_entry *dns;                           /* per session x op (routing by DNS) */
-    deadline *deadlines;                      /* FIFO ring of attempts' deadlines */
-    uint32_t  dl_cap, dl_head, dl_len;        /* dl_cap a power of two */
-    bool      timer_armed;                    /* an engine timer is set for the head */
+    dist             *keys;                    /* zipf over the keys; NULL for uniform */
+    bool              owns_keys;               /* false when shared with an earlier client */
+    size_t            next_step;               /* first step not yet in force */
+    double            rate;                    /* base rate of the current segment, per s */
+    dns_entry        *dns;                     /* per session x op (routing by DNS) */
+    deadline         *deadlines;               /* FIFO ring of attempts' deadlines */
+    uint32_t          dl_cap, dl_head, dl_len; /* dl_cap a power of two */
+    bool              timer_armed;             /* an engine timer is set for the head */
 } client_state;
 
 struct wl {
-    sim_engine *e;
+    sim_engine         *e;
     const scn_scenario *scn;
-    const scn_pattern *pat;
-    const topo *topo;
-    net        *net;
-    oracle     *oracle;
-    wl_deliver_fn *deliver;
-    void       *deliver_ctx;
-    route      *route;                        /* NULL: no DNS */
-    wl_dns_stats dns;
-    wl_outcome_fn *outcome;
-    void       *outcome_ctx;
-    client_state *clients;
-    size_t      nclients;
-    request    *pool;
-    uint32_t    pool_cap, free_head;
-    uint64_t    in_flight, issued;
-    bool        arrivals_over;
+    const scn_pattern  *pat;
+    const topo         *topo;
+    net                *net;
+    oracle             *oracle;
+    wl_deliver_fn      *deliver;
+    void               *deliver_ctx;
+    route              *route; /* NULL: no DNS */
+    wl_dns_stats        dns;
+    wl_outcome_fn      *outcome;
+    void               *outcome_ctx;
+    client_state       *clients;
+    size_t              nclients;
+    request            *pool;
+    uint32_t            pool_cap, free_head;
+    uint64_t            in_flight, issued;
+    bool                arrivals_over;
 };
 
 static void on_arrival(sim_engine *e, void *ctx, uint64_t arg);
@@ -132,7 +132,7 @@ static int pool_grow(wl *w)
     if (!pool)
         return SIM_ENOMEM;
     for (uint32_t i = w->pool_cap; i < cap; i++) {
-        pool[i] = (request){.next_free = i + 1 < cap ? i + 1 : w->free_head};
+        pool[i] = (request){ .next_free = i + 1 < cap ? i + 1 : w->free_head };
     }
     w->free_head = w->pool_cap;
     w->pool = pool;
@@ -172,7 +172,7 @@ int wl_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, const top
             if (!c->last_write)
                 goto fail;
             for (uint32_t k = 0; k < c->cfg->sessions; k++)
-                c->last_write[k] = INT64_MIN;       /* never wrote */
+                c->last_write[k] = INT64_MIN; /* never wrote */
         }
         c->index = (uint32_t)i;
         c->endpoint = topo_client_endpoint(t, (uint32_t)i);
@@ -189,10 +189,11 @@ int wl_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, const top
                 goto fail;
             for (uint32_t k = 0; k < c->cfg->sessions; k++) {
                 sim_time phase = sim_time_from_ns(sim_rng_uniform(c->rng) * (double)s->dns.ttl);
-                bool ignores = sim_rng_uniform(c->rng) < s->dns.ignore_ttl;
+                bool     ignores = sim_rng_uniform(c->rng) < s->dns.ignore_ttl;
                 for (int op = 0; op < SCN_OP_COUNT; op++)
-                    c->dns[k * SCN_OP_COUNT + op] = (dns_entry){
-                        .region = ROUTE_NONE, .phase = phase, .ignores_ttl = ignores};
+                    c->dns[k * SCN_OP_COUNT + op] = (dns_entry){ .region = ROUTE_NONE,
+                                                                 .phase = phase,
+                                                                 .ignores_ttl = ignores };
             }
         }
         c->dl_cap = 256;
@@ -202,12 +203,12 @@ int wl_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, const top
         /* Clients with the same key space share one alias table: it is read-only, and one
          * table instead of one per client keeps it in cache (a 100,000-key table is 1.6 MB). */
         for (size_t j = 0; j < i && c->cfg->key_zipf && !c->keys; j++)
-            if (w->clients[j].keys && w->clients[j].cfg->key_count == c->cfg->key_count &&
-                w->clients[j].cfg->key_s == c->cfg->key_s)
+            if (w->clients[j].keys && w->clients[j].cfg->key_count == c->cfg->key_count
+                && w->clients[j].cfg->key_s == c->cfg->key_s)
                 c->keys = w->clients[j].keys;
         if (c->cfg->key_zipf && !c->keys) {
             c->owns_keys = true;
-            dist_spec zipf = {.kind = DIST_ZIPF, .n = c->cfg->key_count, .s = c->cfg->key_s};
+            dist_spec zipf = { .kind = DIST_ZIPF, .n = c->cfg->key_count, .s = c->cfg->key_s };
             rc = dist_new_at(&zipf, &c->keys, err, "clients[%zu].keys", i);
             if (rc < 0) {
                 wl_free(w);
@@ -261,14 +262,14 @@ static sim_time next_arrival(client_state *c, sim_time now)
     const double amp = c->cfg->diurnal_amplitude;
     for (;;) {
         sim_time end = segment_end(c, now);
-        double peak = c->rate * (1.0 + amp);
+        double   peak = c->rate * (1.0 + amp);
         if (peak <= 0) {
             if (end == SIM_TIME_MAX)
                 return SIM_TIME_MAX;
             now = end;
             continue;
         }
-        double gap_ns = sim_rng_exponential(c->rng, 1e9 / peak);
+        double   gap_ns = sim_rng_exponential(c->rng, 1e9 / peak);
         sim_time t = sim_time_add_sat(now, sim_time_from_ns(gap_ns));
         if (t >= end) {
             now = end;
@@ -277,7 +278,7 @@ static sim_time next_arrival(client_state *c, sim_time now)
         now = t;
         if (amp > 0) {
             double phase = 2.0 * 3.14159265358979323846 * (double)(t % c->cfg->diurnal_period)
-                         / (double)c->cfg->diurnal_period;
+                / (double)c->cfg->diurnal_period;
             if (sim_rng_uniform(c->rng) * (1.0 + amp) >= 1.0 + amp * sin(phase))
                 continue;
         }
@@ -309,9 +310,8 @@ bool wl_end_arrivals(wl *w)
 static uint64_t tag_of(const request *rq, uint32_t slot)
 {
     return (uint64_t)slot | (uint64_t)rq->gen << TAG_GEN_SHIFT
-         | (uint64_t)rq->client << TAG_CLIENT_SHIFT
-         | (uint64_t)rq->region << TAG_REGION_SHIFT
-         | (uint64_t)rq->op << TAG_OP_SHIFT;
+        | (uint64_t)rq->client << TAG_CLIENT_SHIFT | (uint64_t)rq->region << TAG_REGION_SHIFT
+        | (uint64_t)rq->op << TAG_OP_SHIFT;
 }
 
 /* The live request a tag names, or NULL if the tag is stale. */
@@ -330,11 +330,11 @@ static request *request_of(wl *w, uint64_t tag)
 static uint32_t dns_lookup(wl *w, const request *rq)
 {
     client_state *c = &w->clients[rq->client];
-    dns_entry *d = &c->dns[rq->session * SCN_OP_COUNT + rq->op];
-    sim_time now = sim_now(w->e);
-    uint64_t version;
-    sim_time changed;
-    uint32_t current = route_answer(w->route, rq->client, rq->op, now, &version, &changed);
+    dns_entry    *d = &c->dns[rq->session * SCN_OP_COUNT + rq->op];
+    sim_time      now = sim_now(w->e);
+    uint64_t      version;
+    sim_time      changed;
+    uint32_t      current = route_answer(w->route, rq->client, rq->op, now, &version, &changed);
     if (now >= d->expires) {
         if (d->version != 0 && version != d->version) {
             w->dns.moves++;
@@ -359,16 +359,16 @@ static uint32_t dns_lookup(wl *w, const request *rq)
 static uint32_t choose_region(wl *w, request *rq)
 {
     const client_state *c = &w->clients[rq->client];
-    bool to_primary = false;
+    bool                to_primary = false;
     if (w->pat->kind == SCN_PATTERN_READ_LOCAL)
-        to_primary = rq->op == SCN_WRITE ||
-                     c->last_write[rq->session] > sim_now(w->e) - w->pat->ryw_window;
+        to_primary = rq->op == SCN_WRITE
+            || c->last_write[rq->session] > sim_now(w->e) - w->pat->ryw_window;
     if (w->route) {
         /* The DNS answer; a retry goes on down the client's list of regions by distance
          * from it (the client library's own fallback). */
         scn_op op = rq->op;
-        rq->op = to_primary ? SCN_WRITE : op;     /* resolve as a write, then restore */
-        uint32_t answer = dns_lookup(w, rq);
+        rq->op = to_primary ? SCN_WRITE : op; /* resolve as a write, then restore */
+        uint32_t   answer = dns_lookup(w, rq);
         scn_policy policy = route_policy(w->route, rq->op);
         rq->op = op;
         if (answer == ROUTE_NONE || rq->attempt == 0 || policy == SCN_POLICY_PRIMARY)
@@ -386,7 +386,7 @@ static uint32_t choose_region(wl *w, request *rq)
 static void deadline_push(wl *w, client_state *c, sim_time at, uint64_t id)
 {
     if (c->dl_len == c->dl_cap) {
-        uint32_t cap = c->dl_cap * 2;
+        uint32_t  cap = c->dl_cap * 2;
         deadline *ring = sim_calloc(cap, sizeof *ring);
         if (!ring)
             sim_panic("out of memory growing the timeouts of client %u to %u", c->index, cap);
@@ -397,7 +397,7 @@ static void deadline_push(wl *w, client_state *c, sim_time at, uint64_t id)
         c->dl_cap = cap;
         c->dl_head = 0;
     }
-    c->deadlines[(c->dl_head + c->dl_len++) & (c->dl_cap - 1)] = (deadline){at, id};
+    c->deadlines[(c->dl_head + c->dl_len++) & (c->dl_cap - 1)] = (deadline){ at, id };
     if (!c->timer_armed) {
         c->timer_armed = true;
         sim_at(w->e, at, on_client_timer, w, c->index);
@@ -408,7 +408,7 @@ static void deadline_push(wl *w, client_state *c, sim_time at, uint64_t id)
  * the timer for the oldest one still waiting. */
 static void on_client_timer(sim_engine *e, void *ctx, uint64_t arg)
 {
-    wl *w = ctx;
+    wl           *w = ctx;
     client_state *c = &w->clients[arg];
     c->timer_armed = false;
     sim_time now = sim_now(e);
@@ -429,13 +429,13 @@ static void on_client_timer(sim_engine *e, void *ctx, uint64_t arg)
 
 static void send_attempt(wl *w, uint32_t slot)
 {
-    request *rq = &w->pool[slot];
+    request      *rq = &w->pool[slot];
     client_state *c = &w->clients[rq->client];
     rq->region = choose_region(w, rq);
     rq->write_id = 0;
     rq->has_read = false;
-    if (rq->region == ROUTE_NONE) {           /* nowhere to go: fail the attempt now */
-        rq->region = topo_client_region(w->topo, rq->client, 0);   /* counted at the nearest */
+    if (rq->region == ROUTE_NONE) { /* nowhere to go: fail the attempt now */
+        rq->region = topo_client_region(w->topo, rq->client, 0); /* counted at the nearest */
         rq->waiting = true;
         attempt_failed(w, slot, WL_NO_REGION);
         return;
@@ -449,11 +449,11 @@ static void send_attempt(wl *w, uint32_t slot)
 
 static void finish(wl *w, uint32_t slot, wl_result result)
 {
-    request *rq = &w->pool[slot];
-    sim_time now = sim_now(w->e);
+    request      *rq = &w->pool[slot];
+    sim_time      now = sim_now(w->e);
     client_state *c = &w->clients[rq->client];
-    uint32_t session = c->session_base + rq->session;
-    bool measured = rq->issued >= w->scn->warmup;
+    uint32_t      session = c->session_base + rq->session;
+    bool          measured = rq->issued >= w->scn->warmup;
     if (result == WL_OK && rq->op == SCN_WRITE && rq->write_id) {
         oracle_acked(w->oracle, rq->write_id, session, now);
         if (c->last_write)
@@ -469,9 +469,16 @@ static void finish(wl *w, uint32_t slot, wl_result result)
         stale = oracle_read(w->oracle, rq->key, &got, session, rq->issued, now, measured);
     }
     wl_outcome o = {
-        .client = rq->client, .region = rq->region, .op = rq->op, .result = result,
-        .attempts = rq->attempt + 1, .issued = rq->issued, .latency = now - rq->issued,
-        .key = rq->key, .session = rq->session, .stale = stale,
+        .client = rq->client,
+        .region = rq->region,
+        .op = rq->op,
+        .result = result,
+        .attempts = rq->attempt + 1,
+        .issued = rq->issued,
+        .latency = now - rq->issued,
+        .key = rq->key,
+        .session = rq->session,
+        .stale = stale,
     };
     rq->gen = (rq->gen + 1) & TAG_GEN_MASK;
     rq->next_free = w->free_head;
@@ -485,19 +492,19 @@ static void finish(wl *w, uint32_t slot, wl_result result)
 /* The current attempt failed: retry after back-off, or give up with 'result'. */
 static void attempt_failed(wl *w, uint32_t slot, wl_result result)
 {
-    request *rq = &w->pool[slot];
+    request          *rq = &w->pool[slot];
     const scn_client *cfg = w->clients[rq->client].cfg;
     rq->waiting = false;
     if (rq->attempt >= cfg->retries) {
         finish(w, slot, result);
         return;
     }
-    if (rq->write_id) {                       /* this attempt's write was never acknowledged */
+    if (rq->write_id) { /* this attempt's write was never acknowledged */
         oracle_abandoned(w->oracle, rq->write_id);
         rq->write_id = 0;
     }
     rq->attempt++;
-    rq->gen = (rq->gen + 1) & TAG_GEN_MASK;   /* answers to the old attempt are now stale */
+    rq->gen = (rq->gen + 1) & TAG_GEN_MASK; /* answers to the old attempt are now stale */
     unsigned shift = rq->attempt - 1 < 40 ? rq->attempt - 1 : 40;
     sim_time wait = cfg->backoff > (SIM_TIME_MAX >> shift) ? SIM_TIME_MAX : cfg->backoff << shift;
     sim_after(w->e, wait, on_retry, w, tag_of(rq, slot) & TAG_ID_MASK);
@@ -515,7 +522,7 @@ static uint32_t pick_field(client_state *c)
 
 static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
 {
-    wl *w = ctx;
+    wl           *w = ctx;
     client_state *c = &w->clients[arg];
     if (w->free_head == NO_SLOT) {
         int rc = pool_grow(w);
@@ -547,7 +554,7 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
 static void on_request_message(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
-    wl *w = ctx;
+    wl    *w = ctx;
     scn_op op = (scn_op)((arg >> TAG_OP_SHIFT) & 1);
     w->deliver(w->deliver_ctx, wl_tag_region(arg), op, arg);
 }
@@ -555,20 +562,17 @@ static void on_request_message(sim_engine *e, void *ctx, uint64_t arg)
 void wl_respond(wl *w, uint32_t region_index, uint64_t tag, region_status status)
 {
     uint32_t client = (uint32_t)(tag >> TAG_CLIENT_SHIFT) & 0xff;
-    uint64_t answer = (tag & ~(UINT64_C(3) << TAG_STATUS_SHIFT))
-                    | (uint64_t)status << TAG_STATUS_SHIFT;
-    bool value = status == REGION_OK && (scn_op)((tag >> TAG_OP_SHIFT) & 1) == SCN_READ;
+    uint64_t answer
+        = (tag & ~(UINT64_C(3) << TAG_STATUS_SHIFT)) | (uint64_t)status << TAG_STATUS_SHIFT;
+    bool     value = status == REGION_OK && (scn_op)((tag >> TAG_OP_SHIFT) & 1) == SCN_READ;
     uint64_t bytes = NET_HEADER_BYTES + (value ? w->scn->data.value_bytes : 0);
-    net_send_sized(w->net, region_index, w->clients[client].endpoint, bytes, on_answer_message,
-                   w, answer);
+    net_send_sized(w->net, region_index, w->clients[client].endpoint, bytes, on_answer_message, w,
+                   answer);
 }
 
-uint32_t wl_tag_region(uint64_t tag)
-{
-    return (uint32_t)(tag >> TAG_REGION_SHIFT) & 0x3f;
-}
+uint32_t wl_tag_region(uint64_t tag) { return (uint32_t)(tag >> TAG_REGION_SHIFT) & 0x3f; }
 
-void wl_set_route(wl *w, route *r) { w->route = r; }
+void         wl_set_route(wl *w, route *r) { w->route = r; }
 wl_dns_stats wl_get_dns_stats(const wl *w) { return w->dns; }
 
 void wl_set_deliver(wl *w, wl_deliver_fn *deliver, void *ctx)
@@ -584,8 +588,12 @@ bool wl_request_of(const wl *w, uint64_t tag, wl_request_view *out)
         return false;
     const client_state *c = &w->clients[rq->client];
     *out = (wl_request_view){
-        .client = rq->client, .key = rq->key, .field = rq->field, .set_elem = rq->set_elem,
-        .session = c->session_base + rq->session, .measured = rq->issued >= w->scn->warmup,
+        .client = rq->client,
+        .key = rq->key,
+        .field = rq->field,
+        .set_elem = rq->set_elem,
+        .session = c->session_base + rq->session,
+        .measured = rq->issued >= w->scn->warmup,
     };
     return true;
 }
@@ -598,7 +606,7 @@ void wl_note_read(wl *w, uint64_t tag, const store_cell *cells)
     rq->has_read = true;
     for (uint32_t f = 0; f < w->scn->data.fields; f++)
         rq->read_kseq[f] = cells[f].kseq;
-    oracle_prefetch(w->oracle, rq->key);      /* used when the answer reaches the client */
+    oracle_prefetch(w->oracle, rq->key); /* used when the answer reaches the client */
 }
 
 void wl_note_write(wl *w, uint64_t tag, uint64_t write_id)
@@ -606,19 +614,19 @@ void wl_note_write(wl *w, uint64_t tag, uint64_t write_id)
     request *rq = request_of(w, tag);
     if (rq) {
         rq->write_id = write_id;
-        oracle_prefetch_write(w->oracle, write_id);   /* used when the ack arrives */
+        oracle_prefetch_write(w->oracle, write_id); /* used when the ack arrives */
     }
 }
 
 static void on_answer_message(sim_engine *e, void *ctx, uint64_t arg)
 {
-    wl *w = ctx;
+    wl      *w = ctx;
     request *rq = request_of(w, arg);
     (void)e;
     if (!rq || !rq->waiting)
-        return;                               /* the client gave up on this attempt */
+        return; /* the client gave up on this attempt */
     rq->waiting = false;
-    uint32_t slot = (uint32_t)(arg & TAG_SLOT_MASK);
+    uint32_t      slot = (uint32_t)(arg & TAG_SLOT_MASK);
     region_status status = (region_status)((arg >> TAG_STATUS_SHIFT) & 3);
     if (status == REGION_OK)
         finish(w, slot, WL_OK);

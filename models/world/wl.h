@@ -32,31 +32,31 @@
 #include "store.h"
 #include "topo.h"
 
-typedef struct wl wl;                         /* opaque */
+typedef struct wl wl; /* opaque */
 
 typedef enum wl_result {
     WL_OK,
-    WL_TIMEOUT,                               /* the last attempt timed out */
-    WL_REJECTED,                              /* the last attempt was rejected (queue full,
+    WL_TIMEOUT,   /* the last attempt timed out */
+    WL_REJECTED,  /* the last attempt was rejected (queue full,
                                                  or a write to a read-only region) */
-    WL_FAILED,                                /* the last attempt failed at the region (a
+    WL_FAILED,    /* the last attempt failed at the region (a
                                                  sync write without its quorum) */
-    WL_NO_REGION,                             /* DNS had no healthy region to offer */
+    WL_NO_REGION, /* DNS had no healthy region to offer */
     WL_RESULT_COUNT
 } wl_result;
 
 /* A finished request, handed to the outcome callback. */
 typedef struct wl_outcome {
-    uint32_t  client;                         /* client population index */
-    uint32_t  region;                         /* region of the last attempt */
+    uint32_t  client; /* client population index */
+    uint32_t  region; /* region of the last attempt */
     scn_op    op;
     wl_result result;
-    uint32_t  attempts;                       /* 1 + retries used */
-    sim_time  issued;                         /* arrival time of the request, ns */
-    sim_time  latency;                        /* arrival to final answer, ns */
+    uint32_t  attempts; /* 1 + retries used */
+    sim_time  issued;   /* arrival time of the request, ns */
+    sim_time  latency;  /* arrival to final answer, ns */
     uint64_t  key;
     uint32_t  session;
-    bool      stale;                          /* an ok measured read the oracle judged stale */
+    bool      stale; /* an ok measured read the oracle judged stale */
 } wl_outcome;
 
 typedef void wl_outcome_fn(void *ctx, const wl_outcome *o);
@@ -66,20 +66,20 @@ typedef void wl_deliver_fn(void *ctx, uint32_t region, scn_op op, uint64_t tag);
 
 /* DNS, seen from the clients (with routing by DNS). */
 typedef struct wl_dns_stats {
-    uint64_t stale_requests;                  /* measured attempts sent with a cached answer
+    uint64_t stale_requests; /* measured attempts sent with a cached answer
                                                  that DNS no longer gives */
-    uint64_t moves;                           /* sessions that picked up a changed answer */
-    double   move_sum_s;                      /* ... and the delays since it changed */
+    uint64_t moves;          /* sessions that picked up a changed answer */
+    double   move_sum_s;     /* ... and the delays since it changed */
 } wl_dns_stats;
 
 /* What a request asks, as the region reads it from the message. */
 typedef struct wl_request_view {
     uint32_t client;
     uint64_t key;
-    uint32_t field;                           /* writes: the field set */
-    uint32_t set_elem;                        /* writes: the element added, 0..63 */
-    uint32_t session;                         /* global session id */
-    bool     measured;                        /* issued inside the measurement window */
+    uint32_t field;    /* writes: the field set */
+    uint32_t set_elem; /* writes: the element added, 0..63 */
+    uint32_t session;  /* global session id */
+    bool     measured; /* issued inside the measurement window */
 } wl_request_view;
 
 /* --- create / destroy -------------------------------------------------------------- */
@@ -91,11 +91,11 @@ typedef struct wl_request_view {
 int  wl_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, const topo *t, net *n,
             oracle *o, uint64_t seed, wl_outcome_fn *outcome, void *outcome_ctx, wl **out,
             sim_err *err);
-void wl_free(wl *w);                          /* NULL is a no-op */
+void wl_free(wl *w); /* NULL is a no-op */
 void wl_set_deliver(wl *w, wl_deliver_fn *deliver, void *ctx);
 /* Route by DNS through r (s->dns.enabled): each session caches answers for the TTL, with
  * its own phase. Without it clients go straight to regions by distance. */
-void wl_set_route(wl *w, route *r);
+void         wl_set_route(wl *w, route *r);
 wl_dns_stats wl_get_dns_stats(const wl *w);
 
 /* --- what the regions use ---------------------------------------------------------- */
@@ -122,7 +122,7 @@ bool wl_end_arrivals(wl *w);
 
 /* --- query ------------------------------------------------------------------------- */
 
-uint64_t wl_in_flight(const wl *w);           /* requests issued and not finished */
-uint64_t wl_issued(const wl *w);              /* requests issued in total */
+uint64_t wl_in_flight(const wl *w); /* requests issued and not finished */
+uint64_t wl_issued(const wl *w);    /* requests issued in total */
 
 #endif

@@ -12,14 +12,14 @@
 #include "rng.h"
 
 typedef struct hold {
-    sim_rng *rng;                             /* the one stream, "hold" */
-    uint64_t steps;                           /* events to run */
-    uint64_t done;                            /* events run */
+    sim_rng *rng;   /* the one stream, "hold" */
+    uint64_t steps; /* events to run */
+    uint64_t done;  /* events run */
 } hold;
 
 static sim_time draw_delay(sim_rng *r)
 {
-    return sim_time_from_ns(sim_rng_exponential(r, 1e6));   /* Exp(1 ms), in ns */
+    return sim_time_from_ns(sim_rng_exponential(r, 1e6)); /* Exp(1 ms), in ns */
 }
 
 static void hold_event(sim_engine *e, void *ctx, uint64_t arg)
@@ -36,8 +36,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench-hold [N [STEPS]]\n");
         return 2;
     }
-    uint64_t n = argc > 1 ? bench_count("bench-hold", argv[1], "N") : 100000;
-    hold h = {.steps = argc > 2 ? bench_count("bench-hold", argv[2], "STEPS") : 10000000};
+    uint64_t    n = argc > 1 ? bench_count("bench-hold", argv[1], "N") : 100000;
+    hold        h = { .steps = argc > 2 ? bench_count("bench-hold", argv[2], "STEPS") : 10000000 };
     sim_engine *e;
     if (sim_engine_new(&e) != 0 || sim_rng_new(1, "hold", &h.rng) != 0) {
         fprintf(stderr, "bench-hold: out of memory\n");
@@ -53,7 +53,8 @@ int main(int argc, char **argv)
 
     printf("{\"bench\": \"hold\", \"n\": %" PRIu64 ", \"events\": %" PRIu64
            ", \"seconds\": %.3f, \"events_per_s\": %.0f, \"peak_rss_kb\": %ld}\n",
-           n, sim_engine_executed(e), secs, (double)sim_engine_executed(e) / secs, bench_peak_rss_kb());
+           n, sim_engine_executed(e), secs, (double)sim_engine_executed(e) / secs,
+           bench_peak_rss_kb());
     sim_rng_free(h.rng);
     sim_engine_free(e);
     return 0;

@@ -13,15 +13,15 @@
 #include "rng.h"
 
 typedef struct lp {
-    sim_rng *rng;                             /* the LP's stream */
-    uint64_t received;                        /* events run on this LP */
+    sim_rng *rng;      /* the LP's stream */
+    uint64_t received; /* events run on this LP */
 } lp;
 
 typedef struct phold {
     lp      *lps;
     uint64_t nlps;
-    uint64_t events;                          /* events to run */
-    uint64_t done;                            /* events run */
+    uint64_t events; /* events to run */
+    uint64_t done;   /* events run */
 } phold;
 
 static sim_time draw_delay(sim_rng *r)
@@ -32,7 +32,7 @@ static sim_time draw_delay(sim_rng *r)
 static void phold_event(sim_engine *e, void *ctx, uint64_t arg)
 {
     phold *p = ctx;
-    lp *self = &p->lps[arg];
+    lp    *self = &p->lps[arg];
     self->received++;
     uint64_t dest = sim_rng_below(self->rng, p->nlps);
     sim_after(e, draw_delay(self->rng), phold_event, p, dest);

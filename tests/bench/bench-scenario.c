@@ -24,13 +24,13 @@ int main(int argc, char **argv)
         return 2;
     }
     char db[] = "/tmp/mrsim-bench-XXXXXX";
-    int fd = mkstemp(db);
+    int  fd = mkstemp(db);
     if (fd < 0) {
         perror("mkstemp");
         return 1;
     }
     close(fd);
-    unlink(db);   /* mrsim creates it */
+    unlink(db); /* mrsim creates it */
 
     char **args = calloc((size_t)argc + 6, sizeof *args);
     if (!args)
@@ -60,7 +60,7 @@ int main(int argc, char **argv)
         perror("execv");
         _exit(127);
     }
-    int status = 0;
+    int           status = 0;
     struct rusage ru;
     if (wait4(pid, &status, 0, &ru) < 0) {
         perror("wait4");
@@ -68,8 +68,8 @@ int main(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     unlink(db);
-    double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    double      seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    int         code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     const char *base = strrchr(argv[2], '/');
     printf("{\"bench\": \"scenario\", \"scenario\": \"%s\", \"seconds\": %.3f, "
            "\"peak_rss_kb\": %ld, \"exit\": %d}\n",

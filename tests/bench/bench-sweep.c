@@ -44,28 +44,28 @@ static int run(char **argv, double *wall, long *rss_kb)
         execv(argv[0], argv);
         _exit(127);
     }
-    int st = 0;
+    int           st = 0;
     struct rusage ru;
     if (wait4(pid, &st, 0, &ru) < 0)
         return -1;
     *wall = bench_seconds_since(&t0);
     *rss_kb = ru.ru_maxrss;
-    last_cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
-                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+    last_cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6
+        + (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 static int sweep(const char *mrsim, const char *scn, const char *jobs, double *wall, long *rss)
 {
     char db[] = "/tmp/mrsim-bench-sweep-XXXXXX";
-    int fd = mkstemp(db);
+    int  fd = mkstemp(db);
     if (fd < 0)
         return -1;
     close(fd);
     unlink(db);
-    char *argv[] = {(char *)mrsim, "sweep", (char *)scn, "--jobs", (char *)jobs, "--quiet",
-                    "--db", db, NULL};
-    int rc = run(argv, wall, rss);
+    char *argv[] = { (char *)mrsim, "sweep", (char *)scn, "--jobs", (char *)jobs,
+                     "--quiet",     "--db",  db,          NULL };
+    int   rc = run(argv, wall, rss);
     unlink(db);
     return rc;
 }
@@ -81,17 +81,17 @@ int main(int argc, char **argv)
     const char *j = argc > 3 ? argv[3] : "2";
     bench_count("bench-sweep", j, "J");
     double w1 = 0, wj = 0, wr = 0;
-    long r1 = 0, rj = 0, rr = 0;
-    int s1 = sweep(mrsim, scn, "1", &w1, &r1);
+    long   r1 = 0, rj = 0, rr = 0;
+    int    s1 = sweep(mrsim, scn, "1", &w1, &r1);
     double c1 = last_cpu_s;
-    int sj = sweep(mrsim, scn, j, &wj, &rj);
+    int    sj = sweep(mrsim, scn, j, &wj, &rj);
     double cj = last_cpu_s;
-    char db[] = "/tmp/mrsim-bench-run-XXXXXX";
-    int fd = mkstemp(db);
+    char   db[] = "/tmp/mrsim-bench-run-XXXXXX";
+    int    fd = mkstemp(db);
     if (fd >= 0)
         close(fd), unlink(db);
-    char *rv[] = {(char *)mrsim, "run", (char *)scn, "--quiet", "--db", db, NULL};
-    int sr = run(rv, &wr, &rr);
+    char *rv[] = { (char *)mrsim, "run", (char *)scn, "--quiet", "--db", db, NULL };
+    int   sr = run(rv, &wr, &rr);
     unlink(db);
     printf("{\"benchmark\": \"sweep\", \"scenario\": \"%s\", \"jobs\": %s, \"jobs1_s\": %.3f, "
            "\"jobsJ_s\": %.3f, \"ratio\": %.3f, \"cpu1_s\": %.3f, \"cpuJ_s\": %.3f, "

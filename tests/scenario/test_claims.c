@@ -23,13 +23,13 @@ static void test_skew_loses_writes_under_wall_lww_not_hlc(void **state)
 {
     (void)state;
     const char *f = "scenarios/clock-skew-lww.json";
-    double acked = fig(f, "lww-wall", "writes_acked");
-    double lost_wall = fig(f, "lww-wall", "lost_writes");
+    double      acked = fig(f, "lww-wall", "writes_acked");
+    double      lost_wall = fig(f, "lww-wall", "lost_writes");
     /* Region a's writes during the 8 minutes of skew are discarded: about half of them. */
     assert_true(lost_wall > 0.25 * acked);
     assert_true(fig(f, "lww-hlc", "lost_writes") == 0);
     assert_true(fig(f, "lww-hlc", "divergent_keys") == 0);
-    assert_true(fig(f, "lww-wall", "divergent_keys") == 0);   /* wrong, but consistently */
+    assert_true(fig(f, "lww-wall", "divergent_keys") == 0); /* wrong, but consistently */
 }
 
 static void test_partition_conflicts_diverge_and_heal(void **state)
@@ -48,7 +48,7 @@ static void test_read_local_ryw_window_prevents_violations(void **state)
     const char *f = "scenarios/read-local-ryw.json";
     assert_true(fig(f, "read-local", "ryw_violations") == 0);
     assert_true(fig(f, "read-local-plain", "ryw_violations") > 0);
-    assert_true(fig(f, "read-local", "lost_writes") == 0);   /* one writer region: no loss */
+    assert_true(fig(f, "read-local", "lost_writes") == 0); /* one writer region: no loss */
 }
 
 static void test_merge_keeps_field_updates_lww_loses(void **state)

@@ -13,9 +13,9 @@
 #include "world_fixture.h"
 
 typedef struct tfix {
-    char dir[64];                             /* the test's own folder */
-    char db[128];                             /* dir/results.db */
-    char out[128];                            /* dir/<out>: the plots or the page */
+    char dir[64];  /* the test's own folder */
+    char db[128];  /* dir/results.db */
+    char out[128]; /* dir/<out>: the plots or the page */
 } tfix;
 
 /* A cmocka setup making /tmp/mrsim-test-<tag>-XXXXXX; 0 or -1. */
@@ -38,7 +38,7 @@ static inline int tfix_setup(void **state, const char *tag, const char *out)
 static inline int tfix_teardown(void **state)
 {
     tfix *t = *state;
-    char cmd[256];
+    char  cmd[256];
     /* The test's own temporary folder, removed the simple way. */
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
     if (system(cmd) != 0)
@@ -58,14 +58,14 @@ static inline void store_outage_runs(fixture *f, const char *db_path, uint64_t n
     down->region = 0;
     static scn_pattern aa;
     fixture_pattern(&aa, SCN_PATTERN_ACTIVE_ACTIVE);
-    const scn_pattern *patterns[] = {NULL, &aa};
-    db_conn *db = NULL;
-    sim_err err = {0};
+    const scn_pattern *patterns[] = { NULL, &aa };
+    db_conn           *db = NULL;
+    sim_err            err = { 0 };
     assert_int_equal(db_open(db_path, &db, &err), 0);
-    static const db_run_info info = {.started = "2024-05-01T00:00:00.000Z", .version = "t"};
+    static const db_run_info info = { .started = "2024-05-01T00:00:00.000Z", .version = "t" };
     for (size_t p = 0; p < 2; p++) {
         for (uint64_t seed = 1; seed <= nseeds; seed++) {
-            run_options o = {.pattern = patterns[p], .has_seed = true, .seed = seed};
+            run_options o = { .pattern = patterns[p], .has_seed = true, .seed = seed };
             run_result *r = NULL;
             if (run_scenario(&f->s, &o, &r, &err) != 0)
                 fail_msg("run_scenario: %s: %s", err.path, err.msg);

@@ -27,11 +27,33 @@ static void test_baseline_directions(void **state)
 {
     (void)state;
     static const char *const higher[] = {
-        "p99_ms", "mean_ms", "max_ms", "errors", "timeouts", "rejected", "failed",
-        "no_region", "stale_reads", "stale_read_rate", "staleness_p99_ms", "ryw_violations",
-        "monotonic_violations", "lost_writes", "divergent_keys", "conflicts", "repl_bytes",
-        "repl_lag_p99_ms", "rto_s", "detect_s", "false_health_downs", "probes_failed",
-        "writes_unacked_applied", "dns_stale_requests", "rpo_s", "split_brain_s", "cost_usd",
+        "p99_ms",
+        "mean_ms",
+        "max_ms",
+        "errors",
+        "timeouts",
+        "rejected",
+        "failed",
+        "no_region",
+        "stale_reads",
+        "stale_read_rate",
+        "staleness_p99_ms",
+        "ryw_violations",
+        "monotonic_violations",
+        "lost_writes",
+        "divergent_keys",
+        "conflicts",
+        "repl_bytes",
+        "repl_lag_p99_ms",
+        "rto_s",
+        "detect_s",
+        "false_health_downs",
+        "probes_failed",
+        "writes_unacked_applied",
+        "dns_stale_requests",
+        "rpo_s",
+        "split_brain_s",
+        "cost_usd",
     };
     static const char *const lower[] = {
         "availability", "throughput_rps", "ok", "cache_hit_rate", "drained", "writes_final",
@@ -67,9 +89,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    char p[160];
-    static const char *const suffixes[] = {"", "-journal", "-wal", "-shm"};
+    fixture                 *f = *state;
+    char                     p[160];
+    static const char *const suffixes[] = { "", "-journal", "-wal", "-shm" };
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
         snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
         unlink(p);
@@ -79,49 +101,52 @@ static int teardown(void **state)
     return 0;
 }
 
-static const char scenario_text[] = "{\"name\": \"gate\"}\n";
+static const char   scenario_text[] = "{\"name\": \"gate\"}\n";
 static scn_scenario test_scenario = {
-    .file = "gate.json", .text = (char *)scenario_text,
-    .text_len = sizeof scenario_text - 1, .name = "gate", .seed = 3,
+    .file = "gate.json",
+    .text = (char *)scenario_text,
+    .text_len = sizeof scenario_text - 1,
+    .name = "gate",
+    .seed = 3,
 };
 
 /* The baseline's figures. */
 static run_metric base_metrics[] = {
-    {RUN_SCOPE_ALL, "", "requests", 1000},        /* no direction */
-    {RUN_SCOPE_ALL, "", "availability", 0.99},
-    {RUN_SCOPE_ALL, "", "p99_ms", 100},
-    {RUN_SCOPE_OP, "read", "p99_ms", 50},
-    {RUN_SCOPE_REGION, "eu-west-1", "p99_ms", 80},
-    {RUN_SCOPE_ALL, "", "lost_writes", 0},
-    {RUN_SCOPE_ALL, "", "detect_s", 12},
-    {RUN_SCOPE_ALL, "", "rto_s", NAN},            /* nothing measured before */
+    { RUN_SCOPE_ALL, "", "requests", 1000 }, /* no direction */
+    { RUN_SCOPE_ALL, "", "availability", 0.99 }, { RUN_SCOPE_ALL, "", "p99_ms", 100 },
+    { RUN_SCOPE_OP, "read", "p99_ms", 50 },      { RUN_SCOPE_REGION, "eu-west-1", "p99_ms", 80 },
+    { RUN_SCOPE_ALL, "", "lost_writes", 0 },     { RUN_SCOPE_ALL, "", "detect_s", 12 },
+    { RUN_SCOPE_ALL, "", "rto_s", NAN }, /* nothing measured before */
 };
 #define NMETRICS (sizeof base_metrics / sizeof *base_metrics)
 
 static run_result make_run(run_metric *m, size_t n, const char *pattern, uint64_t seed)
 {
-    run_result r = {.scn = &test_scenario, .pattern = pattern, .seed = seed,
-                    .simulated = 5 * SIM_S, .metrics = m, .nmetrics = n};
+    run_result r = { .scn = &test_scenario,
+                     .pattern = pattern,
+                     .seed = seed,
+                     .simulated = 5 * SIM_S,
+                     .metrics = m,
+                     .nmetrics = n };
     return r;
 }
 
-static const db_run_info info = {.started = "2026-01-01T00:00:00.000Z", .wall_s = 1,
-                                 .version = "test"};
+static const db_run_info info
+    = { .started = "2026-01-01T00:00:00.000Z", .wall_s = 1, .version = "test" };
 
 static void write_run(const char *path, const run_result *r)
 {
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(path, &db, &err), 0);
     assert_int_equal(db_write_run(db, r, &info, NULL, &err), 0);
     db_close(db);
 }
 
-static baseline_run *load(const char *path, const char *name, const char *pattern,
-                          uint64_t seed)
+static baseline_run *load(const char *path, const char *name, const char *pattern, uint64_t seed)
 {
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open_readonly(path, &db, &err), 0);
     baseline_run *b = NULL;
     assert_int_equal(baseline_load(db, name, pattern, seed, &b, &err), 0);
@@ -158,7 +183,7 @@ static int compare_with(const baseline_run *b, size_t i, double v, double tol, f
 
 static void test_baseline_tolerance_edges(void **state)
 {
-    fixture *f = *state;
+    fixture   *f = *state;
     run_result base = make_run(base_metrics, NMETRICS, "aa", 3);
     write_run(f->path, &base);
     baseline_run *b = load(f->path, "gate", "aa", 3);
@@ -168,7 +193,7 @@ static void test_baseline_tolerance_edges(void **state)
     /* The same figures: nothing, and every directed metric with a value was compared. */
     size_t compared = 0;
     assert_int_equal(baseline_compare(b, &base, 0.05, collect, &fd, &compared), 0);
-    assert_int_equal(compared, NMETRICS - 1);            /* requests has no direction */
+    assert_int_equal(compared, NMETRICS - 1); /* requests has no direction */
 
     /* p99 (index 2), higher is worse: +5% exactly is within, +6% is not; faster is fine. */
     assert_int_equal(compare_with(b, 2, 105, 0.05, &fd), 0);
@@ -201,18 +226,18 @@ static void test_baseline_tolerance_edges(void **state)
 
 static void test_baseline_unmatched_metrics_are_not_compared(void **state)
 {
-    fixture *f = *state;
-    run_result base = make_run(base_metrics, 3, "aa", 3);  /* requests, availability, p99 */
+    fixture   *f = *state;
+    run_result base = make_run(base_metrics, 3, "aa", 3); /* requests, availability, p99 */
     write_run(f->path, &base);
     baseline_run *b = load(f->path, "gate", "aa", 3);
-    run_metric now[] = {
-        {RUN_SCOPE_ALL, "", "p99_ms", 1000},                  /* worse */
-        {RUN_SCOPE_ALL, "", "lost_writes", 50},               /* not in the baseline */
-        {RUN_SCOPE_REGION, "us-east-1", "p99_ms", 1000},      /* another key */
+    run_metric    now[] = {
+           { RUN_SCOPE_ALL, "", "p99_ms", 1000 },             /* worse */
+           { RUN_SCOPE_ALL, "", "lost_writes", 50 },          /* not in the baseline */
+           { RUN_SCOPE_REGION, "us-east-1", "p99_ms", 1000 }, /* another key */
     };
     run_result r = make_run(now, 3, "aa", 3);
-    found fd = {0};
-    size_t compared = 0;
+    found      fd = { 0 };
+    size_t     compared = 0;
     assert_int_equal(baseline_compare(b, &r, 0.05, collect, &fd, &compared), 1);
     assert_int_equal(compared, 1);
     assert_string_equal(fd.names[0], "p99_ms");
@@ -221,22 +246,22 @@ static void test_baseline_unmatched_metrics_are_not_compared(void **state)
 
 static void test_baseline_load_takes_latest_of_name_pattern_seed(void **state)
 {
-    fixture *f = *state;
-    run_metric m1[] = {{RUN_SCOPE_ALL, "", "p99_ms", 10}};
-    run_metric m2[] = {{RUN_SCOPE_ALL, "", "p99_ms", 20}};
-    run_metric m3[] = {{RUN_SCOPE_ALL, "", "p99_ms", 30}};
+    fixture   *f = *state;
+    run_metric m1[] = { { RUN_SCOPE_ALL, "", "p99_ms", 10 } };
+    run_metric m2[] = { { RUN_SCOPE_ALL, "", "p99_ms", 20 } };
+    run_metric m3[] = { { RUN_SCOPE_ALL, "", "p99_ms", 30 } };
     run_result r1 = make_run(m1, 1, "aa", 3), r2 = make_run(m2, 1, "aa", 3);
     run_result other_seed = make_run(m3, 1, "aa", 4), other_pattern = make_run(m3, 1, "ap", 3);
-    write_run(f->path, &r1);              /* id 1 */
-    write_run(f->path, &r2);              /* id 2: the latest of (gate, aa, 3) */
+    write_run(f->path, &r1); /* id 1 */
+    write_run(f->path, &r2); /* id 2: the latest of (gate, aa, 3) */
     write_run(f->path, &other_seed);
     write_run(f->path, &other_pattern);
     baseline_run *b = load(f->path, "gate", "aa", 3);
     assert_non_null(b);
     assert_int_equal(baseline_run_id(b), 2);
     run_result now = make_run(m1, 1, "aa", 3);
-    size_t compared = 0;
-    assert_int_equal(baseline_compare(b, &now, 0.05, NULL, NULL, &compared), 0);   /* 10 < 20 */
+    size_t     compared = 0;
+    assert_int_equal(baseline_compare(b, &now, 0.05, NULL, NULL, &compared), 0); /* 10 < 20 */
     assert_int_equal(compared, 1);
     baseline_run_free(b);
     /* No such run: NULL, not an error. */
@@ -249,17 +274,17 @@ static void test_baseline_readonly_open_creates_nothing(void **state)
 {
     fixture *f = *state;
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open_readonly(f->path, &db, &err), SIM_EIO);
     assert_null(db);
     assert_string_equal(err.file, f->path);
     struct stat st;
-    assert_int_not_equal(stat(f->path, &st), 0);          /* still no file */
+    assert_int_not_equal(stat(f->path, &st), 0); /* still no file */
     /* A file that is SQLite but not ours. */
     FILE *fp = fopen(f->path, "w");
     assert_non_null(fp);
-    fclose(fp);                                           /* empty: version 0 */
-    err = (sim_err){0};
+    fclose(fp); /* empty: version 0 */
+    err = (sim_err){ 0 };
     assert_int_equal(db_open_readonly(f->path, &db, &err), SIM_EIO);
     assert_non_null(strstr(err.msg, "schema version 1 to"));
 }
@@ -269,14 +294,14 @@ static void test_baseline_readonly_open_creates_nothing(void **state)
 static void test_baseline_parallel_writers_all_get_in(void **state)
 {
     fixture *f = *state;
-    pid_t kids[4];
+    pid_t    kids[4];
     for (int k = 0; k < 4; k++) {
         kids[k] = fork();
         assert_true(kids[k] >= 0);
         if (kids[k] == 0) {
             run_result r = make_run(base_metrics, NMETRICS, "aa", (uint64_t)k);
-            db_conn *db = NULL;
-            sim_err err = {0};
+            db_conn   *db = NULL;
+            sim_err    err = { 0 };
             if (db_open(f->path, &db, &err) < 0)
                 _exit(1);
             for (int i = 0; i < 5; i++)
@@ -296,7 +321,7 @@ static void test_baseline_parallel_writers_all_get_in(void **state)
         baseline_run *b = load(f->path, "gate", "aa", seed);
         assert_non_null(b);
         run_result r = make_run(base_metrics, NMETRICS, "aa", seed);
-        size_t compared = 0;
+        size_t     compared = 0;
         assert_int_equal(baseline_compare(b, &r, 0, NULL, NULL, &compared), 0);
         assert_int_equal(compared, NMETRICS - 1);
         baseline_run_free(b);
@@ -304,7 +329,7 @@ static void test_baseline_parallel_writers_all_get_in(void **state)
     char wal[160];
     snprintf(wal, sizeof wal, "%s-wal", f->path);
     struct stat st;
-    assert_int_equal(stat(wal, &st), 0);                  /* WAL mode leaves its log */
+    assert_int_equal(stat(wal, &st), 0); /* WAL mode leaves its log */
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)

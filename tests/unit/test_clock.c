@@ -34,7 +34,7 @@ static void test_clock_wall_offset_and_drift(void **state)
     /* 1 ppm is 1 ns per ms; fractions round to the nearest ns. */
     clock_set_error(&c, 0, 0, 1.0);
     assert_int_equal(clock_wall(&c, 3 * SIM_MS), 3 * SIM_MS + 3);
-    assert_int_equal(clock_wall(&c, 2500 * SIM_US), 2500 * SIM_US + 3);   /* 2.5 -> 3 */
+    assert_int_equal(clock_wall(&c, 2500 * SIM_US), 2500 * SIM_US + 3); /* 2.5 -> 3 */
     /* A slow clock, behind by 250 ppm, with a negative offset. */
     clock_set_error(&c, SIM_MIN, -2 * SIM_S, -250.0);
     assert_int_equal(clock_wall(&c, 2 * SIM_MIN), 2 * SIM_MIN - 2 * SIM_S - 15 * SIM_MS);
@@ -47,10 +47,10 @@ static void test_clock_set_error_restarts_drift(void **state)
     clock_init(&c);
     clock_set_error(&c, 0, 0, 1000.0);
     assert_int_equal(clock_wall(&c, SIM_S), SIM_S + SIM_MS);
-    clock_set_error(&c, SIM_S, 0, 1000.0);    /* the drift counts from the new start */
+    clock_set_error(&c, SIM_S, 0, 1000.0); /* the drift counts from the new start */
     assert_int_equal(clock_wall(&c, SIM_S), SIM_S);
     assert_int_equal(clock_wall(&c, 2 * SIM_S), 2 * SIM_S + SIM_MS);
-    clock_set_error(&c, 2 * SIM_S, 0, 0.0);   /* the skew ends */
+    clock_set_error(&c, 2 * SIM_S, 0, 0.0); /* the skew ends */
     assert_int_equal(clock_wall(&c, 5 * SIM_S), 5 * SIM_S);
 }
 
@@ -72,8 +72,8 @@ static void test_clock_wall_negative_and_saturating(void **state)
 static void test_clock_hlc_pack_round_trip(void **state)
 {
     (void)state;
-    const sim_time ls[] = {0, SIM_US, 123456789 * SIM_US, 3 * SIM_HOUR, 400 * 24 * SIM_HOUR};
-    const uint32_t cs[] = {0, 1, 7, 65535};
+    const sim_time ls[] = { 0, SIM_US, 123456789 * SIM_US, 3 * SIM_HOUR, 400 * 24 * SIM_HOUR };
+    const uint32_t cs[] = { 0, 1, 7, 65535 };
     for (size_t i = 0; i < sizeof ls / sizeof ls[0]; i++)
         for (size_t j = 0; j < sizeof cs / sizeof cs[0]; j++) {
             int64_t h = clock_hlc_pack(ls[i], cs[j]);
@@ -123,7 +123,7 @@ static void test_clock_hlc_monotonic_when_wall_goes_back(void **state)
     for (int i = 0; i < 1000; i++) {
         int64_t h = clock_hlc_local(&c, 11 * SIM_S + i * SIM_MS);
         assert_true(h > prev);
-        assert_int_equal(clock_hlc_physical(h), 10 * SIM_S);   /* l holds the last maximum */
+        assert_int_equal(clock_hlc_physical(h), 10 * SIM_S); /* l holds the last maximum */
         prev = h;
     }
     /* Drift backwards, too. */
@@ -140,7 +140,7 @@ static void test_clock_hlc_negative_wall_at_start(void **state)
     (void)state;
     clock_state c;
     clock_init(&c);
-    clock_set_error(&c, 0, -SIM_HOUR, 0.0);   /* the wall reads -1h at time 0 */
+    clock_set_error(&c, 0, -SIM_HOUR, 0.0); /* the wall reads -1h at time 0 */
     int64_t prev = -1;
     for (int i = 0; i < 10; i++) {
         int64_t h = clock_hlc_local(&c, i * SIM_MS);
@@ -161,10 +161,10 @@ static void test_clock_hlc_receive_orders_after_remote(void **state)
     clock_state a, b;
     clock_init(&a);
     clock_init(&b);
-    clock_set_error(&a, 0, 5 * SIM_S, 0.0);   /* a runs 5 s ahead of b */
+    clock_set_error(&a, 0, 5 * SIM_S, 0.0); /* a runs 5 s ahead of b */
     int64_t sent = clock_hlc_local(&a, SIM_S);
     int64_t before = clock_hlc_local(&b, SIM_S + SIM_MS);
-    assert_true(before < sent);               /* b's own clock is behind */
+    assert_true(before < sent); /* b's own clock is behind */
     clock_hlc_receive(&b, SIM_S + 2 * SIM_MS, sent);
     int64_t after = clock_hlc_local(&b, SIM_S + 3 * SIM_MS);
     assert_true(after > sent);

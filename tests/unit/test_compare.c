@@ -25,18 +25,18 @@ static scn_scenario test_scenario = {
 };
 
 /* Up to 4 patterns x 4 seeds of runs, each with its own few metrics. */
-#define MAX_RUNS 16
+#define MAX_RUNS    16
 #define MAX_METRICS 8
 
 typedef struct fixture {
-    run_result  runs[MAX_RUNS];
-    run_metric  metrics[MAX_RUNS][MAX_METRICS];
+    run_result        runs[MAX_RUNS];
+    run_metric        metrics[MAX_RUNS][MAX_METRICS];
     const run_result *ptrs[MAX_RUNS];
-    size_t      npatterns, nseeds;
+    size_t            npatterns, nseeds;
 } fixture;
 
-static const char *const pattern_names[] = {"active-passive", "active-active", "read-local",
-                                            "independent"};
+static const char *const pattern_names[]
+    = { "active-passive", "active-active", "read-local", "independent" };
 
 static void fixture_init(fixture *f, size_t npatterns, size_t nseeds)
 {
@@ -55,12 +55,12 @@ static void fixture_init(fixture *f, size_t npatterns, size_t nseeds)
 }
 
 /* Give run (p, k) the metric (scope, key, name) = v. */
-static void put(fixture *f, size_t p, size_t k, run_scope scope, const char *key,
-                const char *name, double v)
+static void put(fixture *f, size_t p, size_t k, run_scope scope, const char *key, const char *name,
+                double v)
 {
     run_result *r = &f->runs[p * f->nseeds + k];
     assert_true(r->nmetrics < MAX_METRICS);
-    r->metrics[r->nmetrics++] = (run_metric){scope, key, name, v};
+    r->metrics[r->nmetrics++] = (run_metric){ scope, key, name, v };
 }
 
 /* Give every seed of pattern p the whole-run metric name = v. */
@@ -82,7 +82,7 @@ static const compare_row *row_of(const compare_table *t, const char *op, const c
 {
     for (size_t i = 0; i < t->nrows; i++) {
         const compare_row *r = &t->rows[i];
-        bool same_op = op ? r->op && strcmp(r->op, op) == 0 : r->op == NULL;
+        bool               same_op = op ? r->op && strcmp(r->op, op) == 0 : r->op == NULL;
         if (same_op && strcmp(r->metric, metric) == 0)
             return r;
     }
@@ -110,7 +110,7 @@ static void test_compare_lower_is_better(void **state)
     put_all(&f, 0, "lost_writes", 5);
     put_all(&f, 1, "lost_writes", 3);
     put_all(&f, 2, "lost_writes", 7);
-    compare_table *t = build(&f);
+    compare_table     *t = build(&f);
     const compare_row *r = row_of(t, NULL, "lost_writes");
     assert_int_equal(r->better, COMPARE_LOWER);
     assert_string_equal(marks(t, r), "010");
@@ -123,22 +123,22 @@ static void test_compare_cost_rows_lower_is_better(void **state)
     (void)state;
     fixture f;
     fixture_init(&f, 3, 1);
-    const double month[3] = {6049.38, 6018.8, 6045.45}, gb[3] = {0.2583, 0, 0.1501};
+    const double month[3] = { 6049.38, 6018.8, 6045.45 }, gb[3] = { 0.2583, 0, 0.1501 };
     for (size_t p = 0; p < 3; p++) {
         put_all(&f, p, "cost_per_hour", month[p] / 730);
         put_all(&f, p, "cost_per_month", month[p]);
         put_all(&f, p, "egress_gb", gb[p]);
     }
     compare_table *t = build(&f);
-    const char *rows[] = {"egress_gb", "cost_per_hour", "cost_per_month"};
+    const char    *rows[] = { "egress_gb", "cost_per_hour", "cost_per_month" };
     for (size_t i = 0; i < 3; i++) {
         const compare_row *r = row_of(t, NULL, rows[i]);
         assert_int_equal(r->better, COMPARE_LOWER);
         assert_string_equal(marks(t, r), "010");
     }
-    char *text = NULL;
+    char  *text = NULL;
     size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
+    FILE  *out = open_memstream(&text, &len);
     assert_non_null(out);
     compare_table_print(out, t);
     fclose(out);
@@ -155,7 +155,7 @@ static void test_compare_availability_higher_is_better(void **state)
     put_all(&f, 0, "availability", 0.99);
     put_all(&f, 1, "availability", 0.9);
     put_all(&f, 2, "availability", 0.999);
-    compare_table *t = build(&f);
+    compare_table     *t = build(&f);
     const compare_row *r = row_of(t, NULL, "availability");
     assert_int_equal(r->better, COMPARE_HIGHER);
     assert_string_equal(marks(t, r), "001");
@@ -205,7 +205,7 @@ static void test_compare_missing_values_take_no_part(void **state)
     put_all(&f, 1, "rto_s", NAN);
     put_all(&f, 2, "rto_s", 55);
     put_all(&f, 1, "failovers", 2);
-    compare_table *t = build(&f);
+    compare_table     *t = build(&f);
     const compare_row *r = row_of(t, NULL, "rto_s");
     assert_string_equal(marks(t, r), "100");
     assert_int_equal(r->values[1].n, 0);
@@ -227,12 +227,12 @@ static void test_compare_rows_present_in_fixed_order(void **state)
     fixture f;
     fixture_init(&f, 2, 1);
     put_all(&f, 0, "repl_bytes", 100);
-    put_all(&f, 0, "requests", 10);                       /* not a comparison row */
+    put_all(&f, 0, "requests", 10); /* not a comparison row */
     put(&f, 0, 0, RUN_SCOPE_OP, "write", "p99_ms", 9);
     put(&f, 1, 0, RUN_SCOPE_OP, "read", "p50_ms", 1);
-    put(&f, 1, 0, RUN_SCOPE_REGION, "us-east-1", "p99_ms", 3);   /* per region: no row */
+    put(&f, 1, 0, RUN_SCOPE_REGION, "us-east-1", "p99_ms", 3); /* per region: no row */
     put_all(&f, 1, "availability", 1);
-    put_all(&f, 1, "p99_ms", 4);                          /* whole run: no row either */
+    put_all(&f, 1, "p99_ms", 4); /* whole run: no row either */
     compare_table *t = build(&f);
     assert_int_equal(t->nrows, 4);
     assert_string_equal(t->rows[0].op, "read");
@@ -256,12 +256,12 @@ static void test_compare_mean_and_ci_over_seeds(void **state)
     (void)state;
     fixture f;
     fixture_init(&f, 2, 4);
-    const double a[] = {10, 12, 11, 13}, b[] = {9, 15, 14, NAN};
+    const double a[] = { 10, 12, 11, 13 }, b[] = { 9, 15, 14, NAN };
     for (size_t k = 0; k < 4; k++) {
         put(&f, 0, k, RUN_SCOPE_OP, "read", "p99_ms", a[k]);
         put(&f, 1, k, RUN_SCOPE_OP, "read", "p99_ms", b[k]);
     }
-    put(&f, 0, 2, RUN_SCOPE_ALL, "", "lost_writes", 4);   /* one seed only: n 1, no CI */
+    put(&f, 0, 2, RUN_SCOPE_ALL, "", "lost_writes", 4); /* one seed only: n 1, no CI */
     compare_table *t = build(&f);
     assert_int_equal(t->nseeds, 4);
     const compare_row *r = row_of(t, "read", "p99_ms");
@@ -316,7 +316,7 @@ static const char *line_of(const char *text, const char *prefix, char *buf, size
     for (const char *s = text; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL) {
         if (strncmp(s, prefix, strlen(prefix)) == 0) {
             const char *e = strchr(s, '\n');
-            size_t len = e ? (size_t)(e - s) : strlen(s);
+            size_t      len = e ? (size_t)(e - s) : strlen(s);
             snprintf(buf, n, "%.*s", (int)len, s);
             return buf;
         }
@@ -332,8 +332,8 @@ static void fixture_two_by_two(fixture *f)
     put(f, 0, 1, RUN_SCOPE_OP, "write", "p99_ms", 22);
     put(f, 1, 0, RUN_SCOPE_OP, "write", "p99_ms", 30);
     put(f, 1, 1, RUN_SCOPE_OP, "write", "p99_ms", 30);
-    put(f, 0, 0, RUN_SCOPE_ALL, "", "availability", 0.875);     /* binary fractions: */
-    put(f, 0, 1, RUN_SCOPE_ALL, "", "availability", 0.625);     /* the mean is exact */
+    put(f, 0, 0, RUN_SCOPE_ALL, "", "availability", 0.875); /* binary fractions: */
+    put(f, 0, 1, RUN_SCOPE_ALL, "", "availability", 0.625); /* the mean is exact */
     put_all(f, 1, "availability", 1);
     put_all(f, 0, "divergent_keys", 0);
     put_all(f, 1, "divergent_keys", 0);
@@ -346,10 +346,10 @@ static void test_compare_table_text(void **state)
     fixture f;
     fixture_two_by_two(&f);
     compare_table *t = build(&f);
-    capture c;
+    capture        c;
     compare_table_print(capture_start(&c), t);
     char *text = capture_end(&c);
-    char line[256];
+    char  line[256];
 
     assert_non_null(strstr(text, "scenario: outage at peak  seeds: 7..8 (2 runs per pattern)"));
     line_of(text, "metric", line, sizeof line);
@@ -366,7 +366,7 @@ static void test_compare_table_text(void **state)
     assert_non_null(strstr(line, "100% ±0*"));
     line_of(text, "divergent_keys", line, sizeof line);
     assert_null(strchr(line, '*'));
-    line_of(text, "rpo_writes", line, sizeof line);      /* one run: no interval, no mark */
+    line_of(text, "rpo_writes", line, sizeof line); /* one run: no interval, no mark */
     assert_non_null(strstr(line, "-"));
     assert_null(strchr(line, '*'));
     assert_null(strstr(line, "±"));
@@ -390,7 +390,8 @@ static cJSON *item(const cJSON *obj, const char *name)
 static const cJSON *json_row(const cJSON *rows, const char *op, const char *metric)
 {
     const cJSON *r;
-    cJSON_ArrayForEach(r, rows) {
+    cJSON_ArrayForEach(r, rows)
+    {
         const cJSON *o = cJSON_GetObjectItemCaseSensitive(r, "op");
         bool same_op = op ? cJSON_IsString(o) && strcmp(o->valuestring, op) == 0 : o == NULL;
         if (same_op && strcmp(item(r, "metric")->valuestring, metric) == 0)
@@ -406,9 +407,9 @@ static void test_compare_json(void **state)
     fixture f;
     fixture_two_by_two(&f);
     compare_table *t = build(&f);
-    capture c;
+    capture        c;
     compare_table_print_json(capture_start(&c), t);
-    char *text = capture_end(&c);
+    char  *text = capture_end(&c);
     cJSON *doc = cJSON_Parse(text);
     if (!doc)
         fail_msg("not JSON:\n%s", text);
@@ -477,7 +478,7 @@ static void test_compare_hostile_names(void **state)
     put_all(&f, 0, "errors", 1);
     put_all(&f, 1, "errors", 2);
     compare_table *t = build(&f);
-    capture c;
+    capture        c;
     compare_table_print(capture_start(&c), t);
     char *text = capture_end(&c);
     assert_null(strchr(text, '\x1b'));
@@ -488,8 +489,7 @@ static void test_compare_hostile_names(void **state)
     cJSON *doc = cJSON_Parse(text);
     assert_non_null(doc);
     assert_string_equal(cJSON_GetArrayItem(item(doc, "patterns"), 0)->valuestring, "a\"b\\c\n");
-    assert_string_equal(cJSON_GetArrayItem(item(doc, "patterns"), 1)->valuestring,
-                        "\x1b[31mred");
+    assert_string_equal(cJSON_GetArrayItem(item(doc, "patterns"), 1)->valuestring, "\x1b[31mred");
     cJSON_Delete(doc);
     free(text);
     compare_table_free(t);

@@ -52,8 +52,8 @@ static int parse_q(const char *text, scn_scenario **s, sim_err *err)
 static scn_scenario *parse_ok(const char *text)
 {
     scn_scenario *s = NULL;
-    sim_err err;
-    int rc = parse_q(text, &s, &err);
+    sim_err       err;
+    int           rc = parse_q(text, &s, &err);
     if (rc != 0)
         fail_msg("scn_parse: %s: %s", err.path, err.msg);
     return s;
@@ -75,8 +75,8 @@ static double metric(const run_result *r, run_scope scope, const char *key, cons
 static run_result *run_ok(const scn_scenario *s, const scn_pattern *p)
 {
     run_result *r = NULL;
-    sim_err err = {0};
-    run_options o = {.pattern = p};
+    sim_err     err = { 0 };
+    run_options o = { .pattern = p };
     if (run_scenario(s, &o, &r, &err) != 0)
         fail_msg("run_scenario: %s: %s", err.path, err.msg);
     return r;
@@ -94,37 +94,40 @@ static void fixture_prices(fixture *f, prices *pr, double transfer, double fixed
     for (size_t a = 0; a < nr; a++)
         for (size_t b = 0; b < nr; b++)
             pr->transfer[a * nr + b] = a == b ? 0 : transfer;
-    f->s.cost = (scn_cost){.enabled = true, .server_hour = pr->server,
-                           .transfer_gb = pr->transfer, .fixed_month = fixed_month};
+    f->s.cost = (scn_cost){ .enabled = true,
+                            .server_hour = pr->server,
+                            .transfer_gb = pr->transfer,
+                            .fixed_month = fixed_month };
 }
 
-#define REGS3 "'regions':[{'name':'a','location':[0,0],'servers':1}," \
-              "{'name':'b','location':[0,10],'servers':1}," \
-              "{'name':'c','location':[0,20],'servers':1}]"
+#define REGS3                                                                                      \
+    "'regions':[{'name':'a','location':[0,0],'servers':1},"                                        \
+    "{'name':'b','location':[0,10],'servers':1},"                                                  \
+    "{'name':'c','location':[0,20],'servers':1}]"
 #define BASE3 "'duration':'1m'," REGS3 ",'clients':[{'location':[0,0],'rate':1}]"
 
 /* ---- the loader ---- */
 
-static const char FULL_COST[] =
-    "{" BASE3 ",'cost':{'server_hour':0.1,'transfer_gb':0.02,'fixed_month':730,"
-    " 'regions':{'b':{'server_hour':0.12,'transfer_gb':0.05},'c':{'server_hour':0}},"
-    " 'pairs':[{'from':'a','to':'c','transfer_gb':0.01},"
-    "          {'from':'b','to':'a','transfer_gb':0.07}]}}";
+static const char FULL_COST[]
+    = "{" BASE3 ",'cost':{'server_hour':0.1,'transfer_gb':0.02,'fixed_month':730,"
+      " 'regions':{'b':{'server_hour':0.12,'transfer_gb':0.05},'c':{'server_hour':0}},"
+      " 'pairs':[{'from':'a','to':'c','transfer_gb':0.01},"
+      "          {'from':'b','to':'a','transfer_gb':0.07}]}}";
 
 static void test_cost_prices_resolve_default_region_pair(void **state)
 {
     (void)state;
-    scn_scenario *s = parse_ok(FULL_COST);
+    scn_scenario   *s = parse_ok(FULL_COST);
     const scn_cost *c = &s->cost;
     assert_true(c->enabled);
-    assert_true(c->server_hour[0] == 0.1);    /* the default */
-    assert_true(c->server_hour[1] == 0.12);   /* the region's own */
-    assert_true(c->server_hour[2] == 0);      /* a region may be free */
+    assert_true(c->server_hour[0] == 0.1);  /* the default */
+    assert_true(c->server_hour[1] == 0.12); /* the region's own */
+    assert_true(c->server_hour[2] == 0);    /* a region may be free */
     assert_true(c->fixed_month == 730);
     const double want[3][3] = {
-        {0, 0.02, 0.01},                      /* a: default, then the pair a -> c */
-        {0.07, 0, 0.05},                      /* b: the pair b -> a beats b's own price */
-        {0.02, 0.02, 0},                      /* c: the default (only its server price set) */
+        { 0, 0.02, 0.01 }, /* a: default, then the pair a -> c */
+        { 0.07, 0, 0.05 }, /* b: the pair b -> a beats b's own price */
+        { 0.02, 0.02, 0 }, /* c: the default (only its server price set) */
     };
     for (size_t a = 0; a < 3; a++)
         for (size_t b = 0; b < 3; b++)
@@ -138,10 +141,10 @@ static void test_cost_absent_or_empty(void **state)
 {
     (void)state;
     scn_scenario *s = parse_ok("{" BASE3 "}");
-    assert_false(s->cost.enabled);            /* no prices: no cost figures */
+    assert_false(s->cost.enabled); /* no prices: no cost figures */
     assert_null(s->cost.server_hour);
     scn_free(s);
-    s = parse_ok("{" BASE3 ",'cost':{}}");    /* prices, all free */
+    s = parse_ok("{" BASE3 ",'cost':{}}"); /* prices, all free */
     assert_true(s->cost.enabled);
     for (size_t i = 0; i < 3; i++)
         assert_true(s->cost.server_hour[i] == 0);
@@ -157,7 +160,7 @@ static void test_cost_alloc_failure(void **state)
     (void)state;
     for (long nth = 1;; nth++) {
         scn_scenario *s = NULL;
-        sim_err err;
+        sim_err       err;
         sim_alloc_fail_at(nth);
         int rc = parse_q(FULL_COST, &s, &err);
         sim_alloc_fail_at(0);
@@ -182,8 +185,8 @@ static void on_arrive(sim_engine *e, void *ctx, uint64_t arg)
 }
 
 typedef struct sends {
-    net     *n;
-    int     *arrived;
+    net *n;
+    int *arrived;
 } sends;
 
 /* Scripted sends: arg = from (8 bits) | to (8) | bytes (48). */
@@ -207,7 +210,7 @@ static void test_cost_bytes_across_regions_priced_per_pair(void **state)
 {
     (void)state;
     fixture f;
-    prices pr = {.server = {0}};
+    prices  pr = { .server = { 0 } };
     fixture_init(&f, 3, 1);
     f.s.warmup = 2 * SIM_S;
     fixture_prices(&f, &pr, 0.01, 0);
@@ -216,25 +219,25 @@ static void test_cost_bytes_across_regions_priced_per_pair(void **state)
             pr.transfer[1 * 3 + b] = 0.02;
     pr.transfer[0 * 3 + 2] = 0.05;
     sim_engine *e;
-    topo *t;
-    net *n;
-    sim_err err = {0};
+    topo       *t;
+    net        *n;
+    sim_err     err = { 0 };
     assert_int_equal(sim_engine_new(&e), 0);
     assert_int_equal(topo_new(&f.s, &t, &err), 0);
     assert_int_equal(net_new(e, &f.s, t, 1, &n, &err), 0);
-    int arrived = 0;
-    sends sd = {n, &arrived};
+    int            arrived = 0;
+    sends          sd = { n, &arrived };
     const uint64_t GB = 1000000000;
-    uint32_t client = topo_client_endpoint(t, 0);   /* c0, at r0 */
-    send_at(e, &sd, 1 * SIM_S, 0, 1, 7 * GB);       /* before the window: not counted */
-    send_at(e, &sd, 2 * SIM_S, 0, 1, 2 * GB);       /* the window's first instant */
-    send_at(e, &sd, 3 * SIM_S, client, 1, GB);      /* a client counts as its home, r0 */
-    send_at(e, &sd, 3 * SIM_S, client, 0, 5 * GB);  /* ... so this one stays in r0 */
-    send_at(e, &sd, 4 * SIM_S, 0, 0, 9 * GB);       /* within a region: not counted */
+    uint32_t       client = topo_client_endpoint(t, 0); /* c0, at r0 */
+    send_at(e, &sd, 1 * SIM_S, 0, 1, 7 * GB);           /* before the window: not counted */
+    send_at(e, &sd, 2 * SIM_S, 0, 1, 2 * GB);           /* the window's first instant */
+    send_at(e, &sd, 3 * SIM_S, client, 1, GB);          /* a client counts as its home, r0 */
+    send_at(e, &sd, 3 * SIM_S, client, 0, 5 * GB);      /* ... so this one stays in r0 */
+    send_at(e, &sd, 4 * SIM_S, 0, 0, 9 * GB);           /* within a region: not counted */
     send_at(e, &sd, 5 * SIM_S, 0, 2, GB / 2);
     send_at(e, &sd, 6 * SIM_S, 1, 0, GB);
-    send_at(e, &sd, 10 * SIM_S - 1, 2, 1, GB);      /* the window's last nanosecond */
-    send_at(e, &sd, 10 * SIM_S, 2, 0, 3 * GB);      /* at the duration: not counted */
+    send_at(e, &sd, 10 * SIM_S - 1, 2, 1, GB); /* the window's last nanosecond */
+    send_at(e, &sd, 10 * SIM_S, 2, 0, 3 * GB); /* at the duration: not counted */
     sim_engine_run(e, SIM_TIME_MAX);
     assert_int_equal(arrived, 9);
     assert_true(net_cross_bytes(n, 0, 1) == 3 * GB);
@@ -250,10 +253,10 @@ static void test_cost_bytes_across_regions_priced_per_pair(void **state)
     assert_close(cost_of_region(&f.s, n, 1).transfer_hour, 1 * 0.02 * 450);
     assert_close(cost_of_region(&f.s, n, 2).transfer_hour, 1 * 0.01 * 450);
     assert_close(all.egress_gb, 5.5);
-    assert_close(all.transfer_hour, (0.03 + 0.025 + 0.02 + 0.01) * 450);   /* 38.25 */
-    assert_close(all.total_hour, 38.25);      /* servers free, no fixed costs */
+    assert_close(all.transfer_hour, (0.03 + 0.025 + 0.02 + 0.01) * 450); /* 38.25 */
+    assert_close(all.total_hour, 38.25); /* servers free, no fixed costs */
 
-    f.s.cost.enabled = false;                 /* no prices: bytes, but no money figures */
+    f.s.cost.enabled = false; /* no prices: bytes, but no money figures */
     all = cost_of_run(&f.s, n);
     assert_close(all.egress_gb, 5.5);
     assert_true(isnan(all.total_hour) && isnan(all.transfer_hour) && isnan(all.server_hour));
@@ -290,21 +293,21 @@ static void test_cost_replication_egress_is_the_batches(void **state)
     (void)state;
     enum { N = 10, NR = 3 };
     fixture f;
-    prices pr = {.server = {0}};
+    prices  pr = { .server = { 0 } };
     fixture_init(&f, NR, 1);
     f.s.data.value_bytes = 500;
     fixture_prices(&f, &pr, 0.02, 0);
     scn_pattern p;
     fixture_pattern(&p, SCN_PATTERN_ACTIVE_ACTIVE);
     sim_engine *e;
-    topo *t;
-    net *n;
-    oracle *o;
-    store *stores[NR];
+    topo       *t;
+    net        *n;
+    oracle     *o;
+    store      *stores[NR];
     clock_state clocks[NR];
-    region *regions[NR];
-    uint8_t rank[NR] = {0, 1, 2};
-    sim_err err = {0};
+    region     *regions[NR];
+    uint8_t     rank[NR] = { 0, 1, 2 };
+    sim_err     err = { 0 };
     assert_int_equal(sim_engine_new(&e), 0);
     assert_int_equal(topo_new(&f.s, &t, &err), 0);
     assert_int_equal(net_new(e, &f.s, t, 1, &n, &err), 0);
@@ -312,28 +315,28 @@ static void test_cost_replication_egress_is_the_batches(void **state)
     for (uint32_t i = 0; i < NR; i++) {
         assert_int_equal(store_new(1000, 1, NR, &stores[i], &err), 0);
         clock_init(&clocks[i]);
-        assert_int_equal(region_new(e, &f.s, i, 1, 0, f.s.duration, on_region_done, NULL,
-                                    &regions[i], &err), 0);
+        assert_int_equal(
+            region_new(e, &f.s, i, 1, 0, f.s.duration, on_region_done, NULL, &regions[i], &err), 0);
     }
-    repl_bench b = {.origin = 0};
-    assert_int_equal(repl_new(e, n, &f.s, &p, stores, clocks, regions, o, rank, NULL, NULL,
-                              &b.r, &err), 0);
+    repl_bench b = { .origin = 0 };
+    assert_int_equal(
+        repl_new(e, n, &f.s, &p, stores, clocks, regions, o, rank, NULL, NULL, &b.r, &err), 0);
     for (int i = 0; i < N; i++)
         sim_at(e, SIM_S + i * SIM_MS, on_write, &b, (uint64_t)i);
     sim_engine_run(e, SIM_TIME_MAX);
     assert_true(repl_idle(b.r));
 
-    const uint64_t batch = REPL_HEADER_BYTES + N * (REPL_HEADER_BYTES + 500);   /* 5704 */
+    const uint64_t batch = REPL_HEADER_BYTES + N * (REPL_HEADER_BYTES + 500); /* 5704 */
     for (uint32_t to = 1; to < NR; to++) {
         assert_true(net_cross_bytes(n, 0, to) == batch);
         assert_true(net_cross_bytes(n, to, 0) == REPL_HEADER_BYTES);
-        assert_true(repl_link_bytes(b.r, 0, to) == batch);   /* the replicator agrees */
+        assert_true(repl_link_bytes(b.r, 0, to) == batch); /* the replicator agrees */
     }
     assert_true(net_cross_bytes(n, 1, 2) == 0 && net_cross_bytes(n, 2, 1) == 0);
     cost_figures all = cost_of_run(&f.s, n);
-    double gb = (double)(2 * batch + 2 * REPL_HEADER_BYTES) / 1e9;
+    double       gb = (double)(2 * batch + 2 * REPL_HEADER_BYTES) / 1e9;
     assert_close(all.egress_gb, gb);
-    assert_close(all.transfer_hour, gb * 0.02 * 360);   /* a 10 s window: 360 an hour */
+    assert_close(all.transfer_hour, gb * 0.02 * 360); /* a 10 s window: 360 an hour */
 
     repl_free(b.r);
     for (uint32_t i = 0; i < NR; i++) {
@@ -354,7 +357,7 @@ static void test_cost_run_servers_and_fixed_exact(void **state)
 {
     (void)state;
     fixture f;
-    prices pr = {.server = {0.25, 0.5}};
+    prices  pr = { .server = { 0.25, 0.5 } };
     fixture_init(&f, 2, 4);
     f.regions[1].servers = 6;
     fixture_prices(&f, &pr, 0.09, 73);
@@ -368,7 +371,7 @@ static void test_cost_run_servers_and_fixed_exact(void **state)
     assert_true(metric(r, RUN_SCOPE_REGION, "r1", "egress_gb") == 0);
     run_result_free(r);
 
-    f.s.cost.enabled = false;                 /* no cost section: no cost, still egress */
+    f.s.cost.enabled = false; /* no cost section: no cost, still egress */
     r = run_ok(&f.s, NULL);
     assert_true(isnan(metric(r, RUN_SCOPE_ALL, "", "cost_per_hour")));
     assert_true(isnan(metric(r, RUN_SCOPE_ALL, "", "cost_per_month")));
@@ -383,7 +386,7 @@ static void test_cost_run_replication_priced_by_direction(void **state)
 {
     (void)state;
     fixture f;
-    prices pr = {.server = {0.25, 0.25}};
+    prices  pr = { .server = { 0.25, 0.25 } };
     fixture_init(&f, 2, 4);
     f.clients[0].read_ratio = 0.5;
     f.s.warmup = 2 * SIM_S;
@@ -392,13 +395,13 @@ static void test_cost_run_replication_priced_by_direction(void **state)
     scn_pattern p;
     fixture_pattern(&p, SCN_PATTERN_ACTIVE_ACTIVE);
     run_result *r = run_ok(&f.s, &p);
-    double e0 = metric(r, RUN_SCOPE_REGION, "r0", "egress_gb");
-    double e1 = metric(r, RUN_SCOPE_REGION, "r1", "egress_gb");
+    double      e0 = metric(r, RUN_SCOPE_REGION, "r0", "egress_gb");
+    double      e1 = metric(r, RUN_SCOPE_REGION, "r1", "egress_gb");
     /* About 400 writes in the 8 s window, each 64 + 1088 bytes: about 0.46 MB. */
     assert_true(e0 > 0.0003 && e0 < 0.0007);
     assert_true(e1 > 0 && e1 * 10 < e0);
     assert_close(metric(r, RUN_SCOPE_ALL, "", "egress_gb"), e0 + e1);
-    double transfer = (e0 * 0.02 + e1 * 0.2) * 450;        /* 8 s window */
+    double transfer = (e0 * 0.02 + e1 * 0.2) * 450; /* 8 s window */
     assert_close(metric(r, RUN_SCOPE_ALL, "", "transfer_cost_per_hour"), transfer);
     assert_close(metric(r, RUN_SCOPE_ALL, "", "cost_per_hour"), 2 * 4 * 0.25 + transfer);
     run_result_free(r);
@@ -415,12 +418,15 @@ static void test_cost_run_client_requests_served_elsewhere(void **state)
     fixture_init(&f, 2, 4);
     f.s.warmup = 2 * SIM_S;
     f.s.data.value_bytes = 1000;
-    f.s.dns = (scn_dns){.enabled = true, .policy = SCN_POLICY_PRIMARY, .primary = 1,
-                        .ttl = 60 * SIM_S, .stale_for = 10 * SIM_MIN};
+    f.s.dns = (scn_dns){ .enabled = true,
+                         .policy = SCN_POLICY_PRIMARY,
+                         .primary = 1,
+                         .ttl = 60 * SIM_S,
+                         .stale_for = 10 * SIM_MIN };
     run_result *r = run_ok(&f.s, NULL);
-    double reads = metric(r, RUN_SCOPE_OP, "read", "requests");
+    double      reads = metric(r, RUN_SCOPE_OP, "read", "requests");
     assert_true(reads > 600 && metric(r, RUN_SCOPE_REGION, "r1", "requests") == reads);
-    assert_true(metric(r, RUN_SCOPE_ALL, "", "timeouts") == 0);   /* so no retries */
+    assert_true(metric(r, RUN_SCOPE_ALL, "", "timeouts") == 0); /* so no retries */
     double out0 = metric(r, RUN_SCOPE_REGION, "r0", "egress_gb") * 1e9;
     double out1 = metric(r, RUN_SCOPE_REGION, "r1", "egress_gb") * 1e9;
     assert_true(round(out0) == reads * NET_HEADER_BYTES);
@@ -461,13 +467,13 @@ static void test_cost_one_region_sends_nothing_across(void **state)
 {
     (void)state;
     fixture f;
-    prices pr = {.server = {0.5}};
+    prices  pr = { .server = { 0.5 } };
     fixture_init(&f, 1, 4);
     f.clients[0].read_ratio = 0.5;
     fixture_prices(&f, &pr, 1.0, 0);
     for (int k = 0; k < SCN_PATTERN_KIND_COUNT; k++) {
         if (k == SCN_PATTERN_ACTIVE_PASSIVE)
-            continue;                         /* needs a standby: two regions at least */
+            continue; /* needs a standby: two regions at least */
         scn_pattern p;
         fixture_pattern(&p, (scn_pattern_kind)k);
         run_result *r = run_ok(&f.s, &p);
@@ -485,10 +491,14 @@ static void test_cost_health_probes_cross_regions(void **state)
     (void)state;
     fixture f;
     fixture_init(&f, 2, 4);
-    f.s.health = (scn_health){.enabled = true, .interval = SIM_S, .timeout = SIM_S / 2,
-                              .unhealthy_after = 3, .healthy_after = 2, .checkers = 3};
+    f.s.health = (scn_health){ .enabled = true,
+                               .interval = SIM_S,
+                               .timeout = SIM_S / 2,
+                               .unhealthy_after = 3,
+                               .healthy_after = 2,
+                               .checkers = 3 };
     run_result *r = run_ok(&f.s, NULL);
-    double bytes = metric(r, RUN_SCOPE_ALL, "", "egress_gb") * 1e9;
+    double      bytes = metric(r, RUN_SCOPE_ALL, "", "egress_gb") * 1e9;
     /* Each region probes the other about once a second for 10 s: about 20 probes and 20
      * answers of NET_HEADER_BYTES each. */
     assert_true(bytes >= 30 * NET_HEADER_BYTES && bytes <= 44 * NET_HEADER_BYTES);

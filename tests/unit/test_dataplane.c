@@ -39,9 +39,9 @@ static double total(const run_result *r, const char *name)
 static run_result *run_pattern(const scn_scenario *s, const scn_pattern *p)
 {
     run_result *r = NULL;
-    sim_err err = {0};
-    run_options opts = {.pattern = p};
-    int rc = run_scenario(s, &opts, &r, &err);
+    sim_err     err = { 0 };
+    run_options opts = { .pattern = p };
+    int         rc = run_scenario(s, &opts, &r, &err);
     if (rc != 0)
         fail_msg("run_scenario: %s: %s", err.path, err.msg);
     return r;
@@ -108,13 +108,12 @@ static void draw_scenario(sim_rng *g, fixture *f, scn_pattern *p, char *what, si
         c->retries = (uint32_t)draw_int(g, 0, 3);
         c->backoff = draw_ms(g, 1, 100);
         c->field_mask = (uint8_t)((1u << s->data.fields) - 1);
-        if (sim_rng_uniform(g) < 0.3)         /* writes to a subset of the fields */
+        if (sim_rng_uniform(g) < 0.3) /* writes to a subset of the fields */
             c->field_mask = (uint8_t)(1u << draw_int(g, 0, s->data.fields - 1));
     }
 
-    static const scn_pattern_kind kinds[] = {SCN_PATTERN_ACTIVE_ACTIVE, SCN_PATTERN_READ_LOCAL,
-                                             SCN_PATTERN_INDEPENDENT,
-                                             SCN_PATTERN_ACTIVE_PASSIVE};
+    static const scn_pattern_kind kinds[] = { SCN_PATTERN_ACTIVE_ACTIVE, SCN_PATTERN_READ_LOCAL,
+                                              SCN_PATTERN_INDEPENDENT, SCN_PATTERN_ACTIVE_PASSIVE };
     fixture_pattern(p, kinds[draw_int(g, 0, 3)]);
     p->resolver = sim_rng_uniform(g) < 0.5 ? SCN_RESOLVER_LWW : SCN_RESOLVER_MERGE;
     p->clock = sim_rng_uniform(g) < 0.5 ? SCN_CLOCK_WALL : SCN_CLOCK_HLC;
@@ -137,7 +136,7 @@ static void draw_scenario(sim_rng *g, fixture *f, scn_pattern *p, char *what, si
     }
 
     /* Faults, in order of their start as the loader leaves them. */
-    size_t nfaults = (size_t)draw_int(g, 0, FIX_FAULTS);
+    size_t   nfaults = (size_t)draw_int(g, 0, FIX_FAULTS);
     sim_time at[FIX_FAULTS];
     for (size_t i = 0; i < nfaults; i++)
         at[i] = draw_ms(g, 0, (uint64_t)(s->duration / SIM_MS));
@@ -147,11 +146,11 @@ static void draw_scenario(sim_rng *g, fixture *f, scn_pattern *p, char *what, si
             at[j] = at[j - 1];
             at[j - 1] = t;
         }
-    static const scn_fault_kind fkinds[] = {SCN_FAULT_PARTITION, SCN_FAULT_REGION_DOWN,
-                                            SCN_FAULT_CLOCK_SKEW, SCN_FAULT_LINK_DEGRADE,
-                                            SCN_FAULT_BROWNOUT};
+    static const scn_fault_kind fkinds[]
+        = { SCN_FAULT_PARTITION, SCN_FAULT_REGION_DOWN, SCN_FAULT_CLOCK_SKEW,
+            SCN_FAULT_LINK_DEGRADE, SCN_FAULT_BROWNOUT };
     for (size_t i = 0; i < nfaults; i++) {
-        sim_time end = sim_rng_uniform(g) < 0.2 ? SIM_TIME_MAX : at[i] + draw_ms(g, 100, 10000);
+        sim_time   end = sim_rng_uniform(g) < 0.2 ? SIM_TIME_MAX : at[i] + draw_ms(g, 100, 10000);
         scn_fault *ft = fixture_fault(f, fkinds[draw_int(g, 0, 4)], at[i], end);
         ft->region = (uint32_t)draw_int(g, 0, nregions - 1);
         switch (ft->kind) {
@@ -164,8 +163,8 @@ static void draw_scenario(sim_rng *g, fixture *f, scn_pattern *p, char *what, si
             ft->drift_ppm = draw_real(g, -100, 100);
             break;
         case SCN_FAULT_LINK_DEGRADE:
-            ft->region_b = (ft->region + 1 + (uint32_t)draw_int(g, 0, nregions - 2))
-                         % (uint32_t)nregions;
+            ft->region_b
+                = (ft->region + 1 + (uint32_t)draw_int(g, 0, nregions - 2)) % (uint32_t)nregions;
             ft->loss = draw_real(g, 0, 0.6);
             ft->has_extra = sim_rng_uniform(g) < 0.5;
             ft->extra = fix_exponential_ms(draw_real(g, 1, 50));
@@ -177,24 +176,41 @@ static void draw_scenario(sim_rng *g, fixture *f, scn_pattern *p, char *what, si
             break;
         }
     }
-    snprintf(what, n, "seed %llu: %zu regions, %zu clients, %zu faults, %s %s%s, %s, %s, "
-             "%u fields, %.1f s", (unsigned long long)s->seed, nregions, s->nclients, nfaults,
+    snprintf(what, n,
+             "seed %llu: %zu regions, %zu clients, %zu faults, %s %s%s, %s, %s, "
+             "%u fields, %.1f s",
+             (unsigned long long)s->seed, nregions, s->nclients, nfaults,
              scn_pattern_kind_name(p->kind),
-             p->replication.mode == SCN_REPL_SYNC ? "sync" :
-             p->replication.mode == SCN_REPL_ASYNC ? "async" : "none",
+             p->replication.mode == SCN_REPL_SYNC        ? "sync"
+                 : p->replication.mode == SCN_REPL_ASYNC ? "async"
+                                                         : "none",
              p->kind == SCN_PATTERN_READ_LOCAL && p->cache.enabled ? " cached" : "",
              p->resolver == SCN_RESOLVER_LWW ? "lww" : "merge",
-             p->clock == SCN_CLOCK_WALL ? "wall" : "hlc", s->data.fields,
-             sim_time_s(s->duration));
+             p->clock == SCN_CLOCK_WALL ? "wall" : "hlc", s->data.fields, sim_time_s(s->duration));
 }
 
 static bool is_count(const char *name)
 {
     static const char *const counts[] = {
-        "requests", "ok", "errors", "timeouts", "rejected", "failed", "reads", "stale_reads",
-        "ryw_violations", "monotonic_violations", "writes_acked", "writes_final",
-        "writes_overwritten", "lost_writes", "writes_unacked_applied", "conflicts",
-        "divergent_keys_at_end", "divergent_keys", "repl_bytes",
+        "requests",
+        "ok",
+        "errors",
+        "timeouts",
+        "rejected",
+        "failed",
+        "reads",
+        "stale_reads",
+        "ryw_violations",
+        "monotonic_violations",
+        "writes_acked",
+        "writes_final",
+        "writes_overwritten",
+        "lost_writes",
+        "writes_unacked_applied",
+        "conflicts",
+        "divergent_keys_at_end",
+        "divergent_keys",
+        "repl_bytes",
     };
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
         if (strcmp(name, counts[i]) == 0)
@@ -204,20 +220,20 @@ static bool is_count(const char *name)
 
 static void assert_same_run(const run_result *a, const run_result *b, const char *what)
 {
-    if (a->nmetrics != b->nmetrics || a->events != b->events || a->simulated != b->simulated ||
-        a->nlog != b->nlog)
+    if (a->nmetrics != b->nmetrics || a->events != b->events || a->simulated != b->simulated
+        || a->nlog != b->nlog)
         fail_msg("%s: runs differ (%zu/%zu metrics, %llu/%llu events)", what, a->nmetrics,
                  b->nmetrics, (unsigned long long)a->events, (unsigned long long)b->events);
     for (size_t i = 0; i < a->nmetrics; i++) {
         const run_metric *x = &a->metrics[i], *y = &b->metrics[i];
-        if (x->scope != y->scope || strcmp(x->key, y->key) != 0 ||
-            strcmp(x->name, y->name) != 0 || memcmp(&x->value, &y->value, sizeof x->value) != 0)
+        if (x->scope != y->scope || strcmp(x->key, y->key) != 0 || strcmp(x->name, y->name) != 0
+            || memcmp(&x->value, &y->value, sizeof x->value) != 0)
             fail_msg("%s: metric %zu (%s) differs: %.17g vs %.17g", what, i, x->name, x->value,
                      y->value);
     }
     for (size_t i = 0; i < a->nlog; i++)
-        if (a->log[i].t != b->log[i].t || strcmp(a->log[i].kind, b->log[i].kind) != 0 ||
-            strcmp(a->log[i].detail, b->log[i].detail) != 0)
+        if (a->log[i].t != b->log[i].t || strcmp(a->log[i].kind, b->log[i].kind) != 0
+            || strcmp(a->log[i].detail, b->log[i].detail) != 0)
             fail_msg("%s: event %zu differs", what, i);
 }
 
@@ -226,28 +242,26 @@ static void assert_invariants(const run_result *r, const scn_pattern *p, const c
     for (size_t i = 0; i < r->nmetrics; i++) {
         const run_metric *m = &r->metrics[i];
         if (is_count(m->name) && !(m->value >= 0 && m->value == floor(m->value)))
-            fail_msg("%s: %s %s %s = %.17g, expected a count", what,
-                     run_scope_name(m->scope), m->key, m->name, m->value);
+            fail_msg("%s: %s %s %s = %.17g, expected a count", what, run_scope_name(m->scope),
+                     m->key, m->name, m->value);
         if (strcmp(m->name, "availability") == 0 && !(m->value >= 0 && m->value <= 1))
             fail_msg("%s: %s %s availability %.17g", what, run_scope_name(m->scope), m->key,
                      m->value);
         /* Every request ends in exactly one outcome, in every scope. */
         if (strcmp(m->name, "requests") == 0) {
             double outcomes = metric(r, m->scope, m->key, "ok")
-                            + metric(r, m->scope, m->key, "timeouts")
-                            + metric(r, m->scope, m->key, "rejected")
-                            + metric(r, m->scope, m->key, "failed");
+                + metric(r, m->scope, m->key, "timeouts") + metric(r, m->scope, m->key, "rejected")
+                + metric(r, m->scope, m->key, "failed");
             if (outcomes != m->value)
-                fail_msg("%s: %s %s: %.0f requests, %.0f outcomes", what,
-                         run_scope_name(m->scope), m->key, m->value, outcomes);
+                fail_msg("%s: %s %s: %.0f requests, %.0f outcomes", what, run_scope_name(m->scope),
+                         m->key, m->value, outcomes);
         }
     }
     double acked = total(r, "writes_acked");
-    double accounted = total(r, "writes_final") + total(r, "writes_overwritten")
-                     + total(r, "lost_writes");
+    double accounted
+        = total(r, "writes_final") + total(r, "writes_overwritten") + total(r, "lost_writes");
     if (acked != accounted)
-        fail_msg("%s: %.0f writes acked, %.0f final + overwritten + lost", what, acked,
-                 accounted);
+        fail_msg("%s: %.0f writes acked, %.0f final + overwritten + lost", what, acked, accounted);
     /* The oracle hears of exactly the measured successful requests. */
     if (acked != metric(r, RUN_SCOPE_OP, "write", "ok"))
         fail_msg("%s: %.0f writes acked, %.0f ok writes", what, acked,
@@ -256,8 +270,7 @@ static void assert_invariants(const run_result *r, const scn_pattern *p, const c
         fail_msg("%s: %.0f oracle reads, %.0f ok reads", what, total(r, "reads"),
                  metric(r, RUN_SCOPE_OP, "read", "ok"));
     if (!(total(r, "stale_reads") <= total(r, "reads")))
-        fail_msg("%s: %.0f stale of %.0f reads", what, total(r, "stale_reads"),
-                 total(r, "reads"));
+        fail_msg("%s: %.0f stale of %.0f reads", what, total(r, "stale_reads"), total(r, "reads"));
     double drained = total(r, "drained");
     assert_true(drained == 0 || drained == 1);
     if (p->kind == SCN_PATTERN_INDEPENDENT) {
@@ -277,14 +290,14 @@ static void test_dp_random_scenarios_are_deterministic_and_consistent(void **sta
     assert_int_equal(sim_rng_new(20261129, "test_dataplane/property", &g), 0);
     int drained = 0, replicating = 0, failed = 0, conflicted = 0, stale = 0, lost = 0, hits = 0;
     /* MRSIM_PROPERTY_SCENARIOS=N draws more scenarios (the first 30 are always the same). */
-    int count = PROPERTY_SCENARIOS;
+    int         count = PROPERTY_SCENARIOS;
     const char *more = getenv("MRSIM_PROPERTY_SCENARIOS");
     if (more && atoi(more) > count)
         count = atoi(more);
     for (int i = 0; i < count; i++) {
-        fixture f;
+        fixture     f;
         scn_pattern p;
-        char what[256];
+        char        what[256];
         draw_scenario(g, &f, &p, what, sizeof what);
         run_result *a = run_pattern(&f.s, &p);
         run_result *b = run_pattern(&f.s, &p);
@@ -293,10 +306,9 @@ static void test_dp_random_scenarios_are_deterministic_and_consistent(void **sta
         if (getenv("MRSIM_TEST_VERBOSE"))
             print_message("%s: %.0f requests, avail %.3f, drained %.0f, divergent %.0f, "
                           "conflicts %.0f, lost %.0f, stale %.0f, failed %.0f, events %llu\n",
-                          what, total(a, "requests"), total(a, "availability"),
-                          total(a, "drained"), total(a, "divergent_keys"),
-                          total(a, "conflicts"), total(a, "lost_writes"),
-                          total(a, "stale_reads"), total(a, "failed"),
+                          what, total(a, "requests"), total(a, "availability"), total(a, "drained"),
+                          total(a, "divergent_keys"), total(a, "conflicts"),
+                          total(a, "lost_writes"), total(a, "stale_reads"), total(a, "failed"),
                           (unsigned long long)a->events);
         if (p.kind != SCN_PATTERN_INDEPENDENT) {
             replicating++;
@@ -336,7 +348,7 @@ static void test_dp_read_local_writes_go_to_the_primary(void **state)
 
     f.clients[0].read_ratio = 0;
     run_result *r = run_pattern(&f.s, &p);
-    double requests = total(r, "requests");
+    double      requests = total(r, "requests");
     assert_true(requests > 800);
     assert_true(metric(r, RUN_SCOPE_REGION, "r1", "requests") == requests);
     assert_true(metric(r, RUN_SCOPE_REGION, "r0", "requests") == 0);
@@ -347,10 +359,10 @@ static void test_dp_read_local_writes_go_to_the_primary(void **state)
 
     f.clients[0].read_ratio = 0.5;
     r = run_pattern(&f.s, &p);
-    assert_true(metric(r, RUN_SCOPE_REGION, "r1", "requests") ==
-                metric(r, RUN_SCOPE_OP, "write", "requests"));
-    assert_true(metric(r, RUN_SCOPE_REGION, "r2", "requests") ==
-                metric(r, RUN_SCOPE_OP, "read", "requests"));
+    assert_true(metric(r, RUN_SCOPE_REGION, "r1", "requests")
+                == metric(r, RUN_SCOPE_OP, "write", "requests"));
+    assert_true(metric(r, RUN_SCOPE_REGION, "r2", "requests")
+                == metric(r, RUN_SCOPE_OP, "read", "requests"));
     assert_true(metric(r, RUN_SCOPE_OP, "write", "requests") > 300);
     run_result_free(r);
 }
@@ -379,8 +391,8 @@ static void test_dp_cache_serves_hot_reads_faster(void **state)
     double hot = metric(cached, RUN_SCOPE_OP, "read", "p50_ms");
     double cold = metric(plain, RUN_SCOPE_OP, "read", "p50_ms");
     assert_true(hot < cold);
-    assert_true(fabs(hot - 0.1) < 0.01);      /* a hit: the cache's 100 us */
-    assert_true(fabs(cold - 1.0) < 0.01);     /* the server's 1 ms */
+    assert_true(fabs(hot - 0.1) < 0.01);  /* a hit: the cache's 100 us */
+    assert_true(fabs(cold - 1.0) < 0.01); /* the server's 1 ms */
     assert_true(total(cached, "availability") == 1.0);
     run_result_free(cached);
     run_result_free(plain);
@@ -406,7 +418,7 @@ static void test_dp_sync_without_quorum_fails_writes(void **state)
     p.replication.quorum = 3;
     p.replication.timeout = 200 * SIM_MS;
     run_result *r = run_pattern(&f.s, &p);
-    double writes = metric(r, RUN_SCOPE_OP, "write", "requests");
+    double      writes = metric(r, RUN_SCOPE_OP, "write", "requests");
     assert_true(writes > 300);
     assert_true(total(r, "failed") > 0);
     assert_true(metric(r, RUN_SCOPE_OP, "write", "failed") == writes);
@@ -452,14 +464,14 @@ static void test_dp_down_region_does_not_answer_sync_writes(void **state)
     p.replication.quorum = 2;
     p.replication.timeout = 200 * SIM_MS;
     run_result *r = run_pattern(&f.s, &p);
-    double requests = total(r, "requests"), ok = total(r, "ok"), failed = total(r, "failed");
-    double timeouts = total(r, "timeouts");
-    run_result_free(r);                       /* before the checks, so a failure leaks nothing */
+    double      requests = total(r, "requests"), ok = total(r, "ok"), failed = total(r, "failed");
+    double      timeouts = total(r, "timeouts");
+    run_result_free(r); /* before the checks, so a failure leaks nothing */
     assert_true(requests > 500);
     assert_true(ok == 0);
     if (failed != 0)
-        fail_msg("%.0f of %.0f writes were answered \"failed\" by r0 while it was down",
-                 failed, requests);
+        fail_msg("%.0f of %.0f writes were answered \"failed\" by r0 while it was down", failed,
+                 requests);
     assert_true(timeouts == requests);
 }
 

@@ -46,9 +46,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    char p[160];
-    static const char *const suffixes[] = {"", "-journal", "-wal", "-shm"};
+    fixture                 *f = *state;
+    char                     p[160];
+    static const char *const suffixes[] = { "", "-journal", "-wal", "-shm" };
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
         unlink(p);
@@ -60,8 +60,8 @@ static int teardown(void **state)
 
 /* --- a hand-made run ---------------------------------------------------------------- */
 
-static const char scenario_text[] =
-    "{\"name\": \"outage \\\"at peak\\\"\", \"duration\": \"30s\"}\n";
+static const char scenario_text[]
+    = "{\"name\": \"outage \\\"at peak\\\"\", \"duration\": \"30s\"}\n";
 
 static scn_scenario test_scenario = {
     .file = "scenarios/outage.json",
@@ -72,25 +72,25 @@ static scn_scenario test_scenario = {
 };
 
 static run_metric test_metrics[] = {
-    {RUN_SCOPE_ALL, "", "requests", 1000},
-    {RUN_SCOPE_ALL, "", "availability", 0.995},
-    {RUN_SCOPE_ALL, "", "mean_ms", NAN},
-    {RUN_SCOPE_OP, "read", "p99_ms", 12.5},
-    {RUN_SCOPE_OP, "write", "p99_ms", 40.25},
-    {RUN_SCOPE_REGION, "us-east-1", "utilization", 0.5},
+    { RUN_SCOPE_ALL, "", "requests", 1000 },
+    { RUN_SCOPE_ALL, "", "availability", 0.995 },
+    { RUN_SCOPE_ALL, "", "mean_ms", NAN },
+    { RUN_SCOPE_OP, "read", "p99_ms", 12.5 },
+    { RUN_SCOPE_OP, "write", "p99_ms", 40.25 },
+    { RUN_SCOPE_REGION, "us-east-1", "utilization", 0.5 },
 };
 
 static run_event test_log[] = {
-    {5 * SIM_S, "fault_start", "region_down us-east-1"},
-    {15 * SIM_S + 500 * SIM_MS, "fault_end", "region_down us-east-1"},
+    { 5 * SIM_S, "fault_start", "region_down us-east-1" },
+    { 15 * SIM_S + 500 * SIM_MS, "fault_end", "region_down us-east-1" },
 };
 
 static run_point test_series[] = {
-    {SIM_S, "us-east-1", "requests", 120},
-    {SIM_S, "us-east-1", "p99_ms", 12.5},
-    {SIM_S, "eu-west-1", "p99_ms", NAN},
-    {2 * SIM_S, "us-east-1", "requests", 95},
-    {2 * SIM_S + 500 * SIM_MS, "us-east-1", "p99_ms", 14.25},
+    { SIM_S, "us-east-1", "requests", 120 },
+    { SIM_S, "us-east-1", "p99_ms", 12.5 },
+    { SIM_S, "eu-west-1", "p99_ms", NAN },
+    { 2 * SIM_S, "us-east-1", "requests", 95 },
+    { 2 * SIM_S + 500 * SIM_MS, "us-east-1", "p99_ms", 14.25 },
 };
 
 static run_result test_run(void)
@@ -130,7 +130,7 @@ static sqlite3 *raw_open(const char *path)
 static void raw_exec(sqlite3 *h, const char *sql)
 {
     char *msg = NULL;
-    int rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
+    int   rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK)
         fail_msg("%s: %s", sql, msg ? msg : "?");
 }
@@ -148,7 +148,7 @@ static int64_t raw_int(sqlite3 *h, const char *sql)
 static int64_t count_rows(const char *path, const char *table)
 {
     sqlite3 *h = raw_open(path);
-    char sql[64];
+    char     sql[64];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
     int64_t n = raw_int(h, sql);
     sqlite3_close(h);
@@ -158,7 +158,7 @@ static int64_t count_rows(const char *path, const char *table)
 static void write_ok(const char *path, const run_result *r, int64_t want_id)
 {
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(path, &db, &err), 0);
     int64_t id = -1;
     assert_int_equal(db_write_run(db, r, &test_info, &id, &err), 0);
@@ -172,7 +172,7 @@ static void test_db_open_creates_current_schema(void **state)
 {
     fixture *f = *state;
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(f->path, &db, &err), 0);
     assert_non_null(db);
     db_close(db);
@@ -180,28 +180,35 @@ static void test_db_open_creates_current_schema(void **state)
     sqlite3 *h = raw_open(f->path);
     assert_int_equal(raw_int(h, "PRAGMA user_version"), DB_SCHEMA_VERSION);
     assert_int_equal(DB_SCHEMA_VERSION, 4);
-    assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                                " AND name IN ('runs', 'metrics', 'events', 'series',"
-                                " 'latency_hist', 'sweeps', 'sweep_points', 'sweep_params')"),
+    assert_int_equal(raw_int(h,
+                             "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                             " AND name IN ('runs', 'metrics', 'events', 'series',"
+                             " 'latency_hist', 'sweeps', 'sweep_points', 'sweep_params')"),
                      8);
-    assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
-                                " AND name IN ('metrics_run_id', 'events_run_id',"
-                                " 'series_run_id', 'latency_hist_run_id')"), 4);
+    assert_int_equal(raw_int(h,
+                             "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                             " AND name IN ('metrics_run_id', 'events_run_id',"
+                             " 'series_run_id', 'latency_hist_run_id')"),
+                     4);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM runs"), 0);
     sqlite3_close(h);
 }
 
 static void test_db_write_stores_every_column(void **state)
 {
-    fixture *f = *state;
+    fixture   *f = *state;
     run_result r = test_run();
     write_ok(f->path, &r, 1);
 
-    sqlite3 *h = raw_open(f->path);
+    sqlite3      *h = raw_open(f->path);
     sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(h,
-        "SELECT id, started, scenario, scenario_file, scenario_text, scenario_sha256, pattern,"
-        " seed, simulated_s, wall_s, events, version FROM runs", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(
+            h,
+            "SELECT id, started, scenario, scenario_file, scenario_text, scenario_sha256, pattern,"
+            " seed, simulated_s, wall_s, events, version FROM runs",
+            -1, &st, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     char sha[SHA256_HEX_LEN + 1];
     sha256_hex(scenario_text, sizeof scenario_text - 1, sha);
@@ -222,10 +229,11 @@ static void test_db_write_stores_every_column(void **state)
     sqlite3_finalize(st);
 
     /* Metrics in the result's order, NaN as NULL. */
-    assert_int_equal(sqlite3_prepare_v2(h,
-        "SELECT run_id, scope, key, metric, value FROM metrics ORDER BY rowid", -1, &st, NULL),
-        SQLITE_OK);
-    static const char *const scopes[] = {"all", "all", "all", "op", "op", "region"};
+    assert_int_equal(sqlite3_prepare_v2(
+                         h, "SELECT run_id, scope, key, metric, value FROM metrics ORDER BY rowid",
+                         -1, &st, NULL),
+                     SQLITE_OK);
+    static const char *const scopes[] = { "all", "all", "all", "op", "op", "region" };
     for (size_t i = 0; i < r.nmetrics; i++) {
         assert_int_equal(sqlite3_step(st), SQLITE_ROW);
         assert_int_equal(sqlite3_column_int64(st, 0), 1);
@@ -242,8 +250,9 @@ static void test_db_write_stores_every_column(void **state)
     assert_int_equal(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
 
-    assert_int_equal(sqlite3_prepare_v2(h,
-        "SELECT run_id, t_s, kind, detail FROM events ORDER BY rowid", -1, &st, NULL),
+    assert_int_equal(
+        sqlite3_prepare_v2(h, "SELECT run_id, t_s, kind, detail FROM events ORDER BY rowid", -1,
+                           &st, NULL),
         SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int64(st, 0), 1);
@@ -257,9 +266,10 @@ static void test_db_write_stores_every_column(void **state)
     sqlite3_finalize(st);
 
     /* Series points in the result's order, times in seconds, NaN as NULL. */
-    assert_int_equal(sqlite3_prepare_v2(h,
-        "SELECT run_id, t_s, region, metric, value FROM series ORDER BY rowid", -1, &st, NULL),
-        SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(
+                         h, "SELECT run_id, t_s, region, metric, value FROM series ORDER BY rowid",
+                         -1, &st, NULL),
+                     SQLITE_OK);
     for (size_t i = 0; i < r.nseries; i++) {
         const run_point *p = &test_series[i];
         assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -283,7 +293,7 @@ static void test_db_write_stores_every_column(void **state)
 
 static void test_db_reopen_appends_runs(void **state)
 {
-    fixture *f = *state;
+    fixture   *f = *state;
     run_result r = test_run();
     write_ok(f->path, &r, 1);
     r.seed = 8;
@@ -296,7 +306,7 @@ static void test_db_reopen_appends_runs(void **state)
 
 static void test_db_seed_is_stored_as_int64_bit_pattern(void **state)
 {
-    fixture *f = *state;
+    fixture   *f = *state;
     run_result r = test_run();
     r.seed = (uint64_t)INT64_MAX;
     write_ok(f->path, &r, 1);
@@ -313,7 +323,7 @@ static void test_db_seed_is_stored_as_int64_bit_pattern(void **state)
 
 static void test_db_empty_run_writes_one_row(void **state)
 {
-    fixture *f = *state;
+    fixture   *f = *state;
     run_result r = test_run();
     r.nmetrics = 0;
     r.nlog = 0;
@@ -339,7 +349,7 @@ static void check_failed_write_leaves_nothing(const char *path, const char *trig
     sqlite3_close(h);
 
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(path, &db, &err), 0);
     int64_t id = -1;
     assert_int_equal(db_write_run(db, &r, &test_info, &id, &err), SIM_EIO);
@@ -368,7 +378,8 @@ static void test_db_failed_metric_insert_leaves_no_partial_run(void **state)
 {
     fixture *f = *state;
     /* The fourth metric (read p99) fails: the run row and three metrics are in by then. */
-    check_failed_write_leaves_nothing(f->path,
+    check_failed_write_leaves_nothing(
+        f->path,
         "CREATE TRIGGER fail_insert BEFORE INSERT ON metrics WHEN NEW.key = 'read'"
         " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
 }
@@ -376,7 +387,8 @@ static void test_db_failed_metric_insert_leaves_no_partial_run(void **state)
 static void test_db_failed_event_insert_leaves_no_partial_run(void **state)
 {
     fixture *f = *state;
-    check_failed_write_leaves_nothing(f->path,
+    check_failed_write_leaves_nothing(
+        f->path,
         "CREATE TRIGGER fail_insert BEFORE INSERT ON events WHEN NEW.kind = 'fault_end'"
         " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
 }
@@ -385,26 +397,27 @@ static void test_db_failed_series_insert_leaves_no_partial_run(void **state)
 {
     fixture *f = *state;
     /* The fourth point fails: the run row, every metric and event and three points are in. */
-    check_failed_write_leaves_nothing(f->path,
+    check_failed_write_leaves_nothing(
+        f->path,
         "CREATE TRIGGER fail_insert BEFORE INSERT ON series WHEN NEW.t_s = 2.0"
         " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
 }
 
 /* The schema of version 1, as mrsim wrote it before 'series' existed. */
-static const char schema_v1_sql[] =
-    "CREATE TABLE runs (id INTEGER PRIMARY KEY, started TEXT, scenario TEXT,"
-    " scenario_file TEXT, scenario_text TEXT, scenario_sha256 TEXT, pattern TEXT,"
-    " seed INTEGER, simulated_s REAL, wall_s REAL, events INTEGER, version TEXT);"
-    "CREATE TABLE metrics (run_id INTEGER NOT NULL REFERENCES runs(id), scope TEXT NOT NULL,"
-    " key TEXT NOT NULL, metric TEXT NOT NULL, value REAL);"
-    "CREATE TABLE events (run_id INTEGER NOT NULL REFERENCES runs(id), t_s REAL NOT NULL,"
-    " kind TEXT NOT NULL, detail TEXT NOT NULL);"
-    "CREATE INDEX metrics_run_id ON metrics(run_id);"
-    "CREATE INDEX events_run_id ON events(run_id);"
-    "PRAGMA user_version = 1;"
-    "INSERT INTO runs (id, scenario, seed) VALUES (1, 'old run', 3);"
-    "INSERT INTO metrics VALUES (1, 'all', '', 'requests', 42);"
-    "INSERT INTO events VALUES (1, 1.5, 'fault_start', 'region_down r0');";
+static const char schema_v1_sql[]
+    = "CREATE TABLE runs (id INTEGER PRIMARY KEY, started TEXT, scenario TEXT,"
+      " scenario_file TEXT, scenario_text TEXT, scenario_sha256 TEXT, pattern TEXT,"
+      " seed INTEGER, simulated_s REAL, wall_s REAL, events INTEGER, version TEXT);"
+      "CREATE TABLE metrics (run_id INTEGER NOT NULL REFERENCES runs(id), scope TEXT NOT NULL,"
+      " key TEXT NOT NULL, metric TEXT NOT NULL, value REAL);"
+      "CREATE TABLE events (run_id INTEGER NOT NULL REFERENCES runs(id), t_s REAL NOT NULL,"
+      " kind TEXT NOT NULL, detail TEXT NOT NULL);"
+      "CREATE INDEX metrics_run_id ON metrics(run_id);"
+      "CREATE INDEX events_run_id ON events(run_id);"
+      "PRAGMA user_version = 1;"
+      "INSERT INTO runs (id, scenario, seed) VALUES (1, 'old run', 3);"
+      "INSERT INTO metrics VALUES (1, 'all', '', 'requests', 42);"
+      "INSERT INTO events VALUES (1, 1.5, 'fault_start', 'region_down r0');";
 
 static void test_db_version_1_is_migrated(void **state)
 {
@@ -416,15 +429,19 @@ static void test_db_version_1_is_migrated(void **state)
     /* Opening upgrades it; the old run is kept and new runs (with series) append. */
     run_result r = test_run();
     write_ok(f->path, &r, 2);
-    write_ok(f->path, &r, 3);                 /* a second open finds it current */
+    write_ok(f->path, &r, 3); /* a second open finds it current */
     h = raw_open(f->path);
     assert_int_equal(raw_int(h, "PRAGMA user_version"), DB_SCHEMA_VERSION);
-    assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE"
-                                " (type = 'table' AND name IN ('series', 'latency_hist'))"
-                                " OR (type = 'index' AND name IN ('series_run_id',"
-                                " 'latency_hist_run_id'))"), 4);
-    assert_int_equal(raw_int(h, "SELECT count(*) FROM runs WHERE id = 1 AND scenario = 'old run'"
-                                " AND seed = 3"), 1);
+    assert_int_equal(raw_int(h,
+                             "SELECT count(*) FROM sqlite_master WHERE"
+                             " (type = 'table' AND name IN ('series', 'latency_hist'))"
+                             " OR (type = 'index' AND name IN ('series_run_id',"
+                             " 'latency_hist_run_id'))"),
+                     4);
+    assert_int_equal(raw_int(h,
+                             "SELECT count(*) FROM runs WHERE id = 1 AND scenario = 'old run'"
+                             " AND seed = 3"),
+                     1);
     assert_int_equal(raw_int(h, "SELECT value FROM metrics WHERE run_id = 1"), 42);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM events WHERE run_id = 1"), 1);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM series WHERE run_id = 1"), 0);
@@ -439,19 +456,22 @@ static void test_db_version_2_is_migrated(void **state)
     fixture *f = *state;
     sqlite3 *h = raw_open(f->path);
     raw_exec(h, schema_v1_sql);
-    raw_exec(h, "CREATE TABLE series (run_id INTEGER NOT NULL REFERENCES runs(id),"
-                " t_s REAL NOT NULL, region TEXT NOT NULL, metric TEXT NOT NULL, value REAL);"
-                "CREATE INDEX series_run_id ON series(run_id);"
-                "INSERT INTO series VALUES (1, 1.0, 'r0', 'requests', 5);"
-                "PRAGMA user_version = 2;");
+    raw_exec(h,
+             "CREATE TABLE series (run_id INTEGER NOT NULL REFERENCES runs(id),"
+             " t_s REAL NOT NULL, region TEXT NOT NULL, metric TEXT NOT NULL, value REAL);"
+             "CREATE INDEX series_run_id ON series(run_id);"
+             "INSERT INTO series VALUES (1, 1.0, 'r0', 'requests', 5);"
+             "PRAGMA user_version = 2;");
     sqlite3_close(h);
 
     run_result r = test_run();
     write_ok(f->path, &r, 2);
     h = raw_open(f->path);
     assert_int_equal(raw_int(h, "PRAGMA user_version"), DB_SCHEMA_VERSION);
-    assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE name IN"
-                                " ('latency_hist', 'latency_hist_run_id')"), 2);
+    assert_int_equal(raw_int(h,
+                             "SELECT count(*) FROM sqlite_master WHERE name IN"
+                             " ('latency_hist', 'latency_hist_run_id')"),
+                     2);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM series WHERE run_id = 1"), 1);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM latency_hist"), 0);
     sqlite3_close(h);
@@ -459,8 +479,8 @@ static void test_db_version_2_is_migrated(void **state)
 
 static int collect_bucket(void *ctx, int64_t lo, int64_t hi, int64_t count)
 {
-    int64_t *rows = ctx;                      /* rows[0] = n, then (lo, hi, count) triples */
-    int64_t n = rows[0]++;
+    int64_t *rows = ctx; /* rows[0] = n, then (lo, hi, count) triples */
+    int64_t  n = rows[0]++;
     assert_true(n < 8);
     rows[1 + 3 * n] = lo;
     rows[2 + 3 * n] = hi;
@@ -471,11 +491,11 @@ static int collect_bucket(void *ctx, int64_t lo, int64_t hi, int64_t count)
 /* The latency histogram is stored bucket by bucket, ascending, and read back the same. */
 static void test_db_latency_hist_round_trip(void **state)
 {
-    fixture *f = *state;
+    fixture   *f = *state;
     stat_hist *lat = NULL;
     assert_int_equal(stat_hist_new(&lat), 0);
     for (int i = 0; i < 3; i++)
-        stat_hist_record(lat, 100);           /* exact bucket [100, 101) */
+        stat_hist_record(lat, 100); /* exact bucket [100, 101) */
     stat_hist_record(lat, 5 * SIM_MS);
     stat_hist_record(lat, SIM_S);
     run_result r = test_run();
@@ -483,13 +503,13 @@ static void test_db_latency_hist_round_trip(void **state)
     write_ok(f->path, &r, 1);
 
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(f->path, &db, &err), 0);
-    int64_t rows[1 + 3 * 8] = {0};
+    int64_t rows[1 + 3 * 8] = { 0 };
     assert_int_equal(db_read_latency_hist(db, 1, collect_bucket, rows, &err), 0);
     db_close(db);
     assert_int_equal(rows[0], 3);
-    size_t iter = 0;
+    size_t   iter = 0;
     sim_time lo, hi;
     uint64_t count;
     for (int64_t k = 0; k < rows[0]; k++) {
@@ -507,7 +527,7 @@ static void test_db_latency_hist_round_trip(void **state)
 
 static int collect_run(void *ctx, const db_run_row *run)
 {
-    int64_t *ids = ctx;                       /* ids[0] = n, then the ids */
+    int64_t *ids = ctx; /* ids[0] = n, then the ids */
     ids[1 + ids[0]++] = run->id;
     assert_string_equal(run->scenario, "outage \"at peak\"");
     return 0;
@@ -517,7 +537,7 @@ static int collect_run(void *ctx, const db_run_row *run)
  * by pattern in the order the patterns first ran, then by seed. */
 static void test_db_plot_runs_latest_per_pattern(void **state)
 {
-    fixture *f = *state;
+    fixture   *f = *state;
     run_result r = test_run();
     write_ok(f->path, &r, 1);
     r.pattern = "b";
@@ -525,9 +545,9 @@ static void test_db_plot_runs_latest_per_pattern(void **state)
     r.pattern = "independent";
     write_ok(f->path, &r, 3);
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(f->path, &db, &err), 0);
-    int64_t ids[8] = {0};
+    int64_t ids[8] = { 0 };
     assert_int_equal(db_plot_runs(db, 0, 0, NULL, collect_run, ids, &err), 2);
     assert_int_equal(ids[1], 3);
     assert_int_equal(ids[2], 2);
@@ -555,15 +575,17 @@ static void test_db_failed_migration_leaves_version_1(void **state)
     sqlite3_close(h);
 
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(f->path, &db, &err), SIM_EIO);
     assert_null(db);
     assert_string_equal(err.file, f->path);
     assert_non_null(strstr(err.msg, "cannot upgrade the results database schema"));
     h = raw_open(f->path);
     assert_int_equal(raw_int(h, "PRAGMA user_version"), 1);
-    assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE name ="
-                                " 'series_run_id'"), 0);
+    assert_int_equal(raw_int(h,
+                             "SELECT count(*) FROM sqlite_master WHERE name ="
+                             " 'series_run_id'"),
+                     0);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM runs"), 1);
     sqlite3_close(h);
 }
@@ -576,7 +598,7 @@ static void test_db_newer_schema_is_refused(void **state)
     sqlite3_close(h);
 
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(f->path, &db, &err), SIM_EIO);
     assert_null(db);
     assert_string_equal(err.file, f->path);
@@ -596,7 +618,7 @@ static void test_db_foreign_database_is_refused(void **state)
     sqlite3_close(h);
 
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(f->path, &db, &err), SIM_EIO);
     assert_null(db);
     assert_non_null(strstr(err.msg, "not an mrsim results database"));
@@ -609,14 +631,14 @@ static void test_db_foreign_database_is_refused(void **state)
 static void test_db_non_sqlite_file_is_refused(void **state)
 {
     fixture *f = *state;
-    FILE *fp = fopen(f->path, "w");
+    FILE    *fp = fopen(f->path, "w");
     assert_non_null(fp);
     for (int i = 0; i < 100; i++)
         fputs("this is a text file, not a database\n", fp);
     fclose(fp);
 
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(f->path, &db, &err), SIM_EIO);
     assert_null(db);
     assert_string_equal(err.file, f->path);
@@ -626,10 +648,10 @@ static void test_db_non_sqlite_file_is_refused(void **state)
 static void test_db_missing_directory_is_an_error(void **state)
 {
     fixture *f = *state;
-    char path[192];
+    char     path[192];
     snprintf(path, sizeof path, "%s/no-such-dir/results.db", f->dir);
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(path, &db, &err), SIM_EIO);
     assert_null(db);
     assert_int_equal(err.code, SIM_EIO);
@@ -642,7 +664,7 @@ static void test_db_open_out_of_memory(void **state)
     fixture *f = *state;
     for (long n = 1; n <= 2; n++) {
         db_conn *db = NULL;
-        sim_err err = {0};
+        sim_err  err = { 0 };
         sim_alloc_fail_at(n);
         assert_int_equal(db_open(f->path, &db, &err), SIM_ENOMEM);
         sim_alloc_fail_at(0);
@@ -653,7 +675,7 @@ static void test_db_open_out_of_memory(void **state)
 
 static int collect_seed(void *ctx, const db_run_row *run)
 {
-    int64_t *ids = ctx;                       /* ids[0] = n, then id and seed pairs */
+    int64_t *ids = ctx; /* ids[0] = n, then id and seed pairs */
     ids[1 + 2 * ids[0]] = run->id;
     ids[2 + 2 * ids[0]++] = (int64_t)run->seed;
     assert_string_equal(run->scenario_file, "scenarios/outage.json");
@@ -665,10 +687,10 @@ static int collect_seed(void *ctx, const db_run_row *run)
  * run of the same name but another text (an edited file) starts a new set. */
 static void test_db_plot_runs_every_seed_of_the_latest_text(void **state)
 {
-    fixture *f = *state;
+    fixture   *f = *state;
     run_result r = test_run();
-    int64_t id = 1;
-    uint64_t seeds[] = {9, 7, 8};
+    int64_t    id = 1;
+    uint64_t   seeds[] = { 9, 7, 8 };
     for (size_t p = 0; p < 2; p++) {
         r.pattern = p ? "b" : "a";
         for (size_t k = 0; k < 3; k++) {
@@ -678,25 +700,25 @@ static void test_db_plot_runs_every_seed_of_the_latest_text(void **state)
     }
     r.pattern = "a";
     r.seed = 7;
-    write_ok(f->path, &r, id++);              /* id 7 replaces id 2 */
+    write_ok(f->path, &r, id++); /* id 7 replaces id 2 */
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(f->path, &db, &err), 0);
-    int64_t got[16] = {0};
+    int64_t got[16] = { 0 };
     assert_int_equal(db_plot_runs(db, 0, 0, NULL, collect_seed, got, &err), 6);
-    static const int64_t want[] = {7, 7, 3, 8, 1, 9, 5, 7, 6, 8, 4, 9};
+    static const int64_t want[] = { 7, 7, 3, 8, 1, 9, 5, 7, 6, 8, 4, 9 };
     for (size_t i = 0; i < 12; i++)
         assert_int_equal(got[1 + i], want[i]);
     /* From id 5 on: b's seeds 7 and 8 (ids 5, 6), then a's rerun of seed 7 (id 7). */
     memset(got, 0, sizeof got);
     assert_int_equal(db_plot_runs(db, 0, 5, NULL, collect_seed, got, &err), 3);
-    static const int64_t want_from5[] = {5, 7, 6, 8, 7, 7};
+    static const int64_t want_from5[] = { 5, 7, 6, 8, 7, 7 };
     for (size_t i = 0; i < 6; i++)
         assert_int_equal(got[1 + i], want_from5[i]);
     db_close(db);
 
     /* The same name with another text: only that run. */
-    scn_scenario edited = test_scenario;
+    scn_scenario      edited = test_scenario;
     static const char text2[] = "{\"name\": \"outage \\\"at peak\\\"\", \"duration\": \"31s\"}\n";
     edited.text = (char *)text2;
     edited.text_len = sizeof text2 - 1;
@@ -714,50 +736,64 @@ static void test_db_plot_runs_every_seed_of_the_latest_text(void **state)
 /* Version 3: everything but the sweep tables, as an mrsim before sweeps wrote it. */
 static void test_db_version_3_is_migrated(void **state)
 {
-    fixture *f = *state;
+    fixture   *f = *state;
     run_result r = test_run();
     write_ok(f->path, &r, 1);
     sqlite3 *h = raw_open(f->path);
-    raw_exec(h, "DROP TABLE sweep_params; DROP TABLE sweep_points; DROP TABLE sweeps;"
-                "PRAGMA user_version = 3;");
+    raw_exec(h,
+             "DROP TABLE sweep_params; DROP TABLE sweep_points; DROP TABLE sweeps;"
+             "PRAGMA user_version = 3;");
     sqlite3_close(h);
 
     write_ok(f->path, &r, 2);
     h = raw_open(f->path);
     assert_int_equal(raw_int(h, "PRAGMA user_version"), 4);
-    assert_int_equal(raw_int(h, "SELECT count(*) FROM sqlite_master WHERE name IN"
-                                " ('sweeps', 'sweep_points', 'sweep_params',"
-                                " 'sweep_points_sweep', 'sweep_params_sweep')"), 5);
+    assert_int_equal(raw_int(h,
+                             "SELECT count(*) FROM sqlite_master WHERE name IN"
+                             " ('sweeps', 'sweep_points', 'sweep_params',"
+                             " 'sweep_points_sweep', 'sweep_params_sweep')"),
+                     5);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM runs"), 2);
     sqlite3_close(h);
 }
 
 static const db_sweep_info test_sweep = {
-    .hash = "abc", .scenario = "s", .file = "s.json", .npoints = 4, .nseeds = 2,
-    .dims = "regions[*].servers\tfaults[0].region", .started = "2024-05-01T00:00:00.000Z",
+    .hash = "abc",
+    .scenario = "s",
+    .file = "s.json",
+    .npoints = 4,
+    .nseeds = 2,
+    .dims = "regions[*].servers\tfaults[0].region",
+    .started = "2024-05-01T00:00:00.000Z",
     .version = "0.1.0",
 };
 
 /* Write run r as point p, seed index k of sweep id into db. */
 static void write_point(db_conn *db, int64_t id, int64_t p, uint32_t k)
 {
-    static const char *const paths[] = {"regions[*].servers", "faults[0].region"};
-    static const char *const values[] = {"8", "eu-west-1"};
-    static const double xs[] = {8, NAN};
-    run_result r = test_run();
-    db_sweep_link l = {.sweep_id = id, .point = p, .k = k, .seed = 7 + k,
-                       .params = "regions[*].servers=8 faults[0].region=eu-west-1", .ndims = 2,
-                       .paths = paths, .values = values, .xs = xs};
-    db_run_info info = test_info;
+    static const char *const paths[] = { "regions[*].servers", "faults[0].region" };
+    static const char *const values[] = { "8", "eu-west-1" };
+    static const double      xs[] = { 8, NAN };
+    run_result               r = test_run();
+    db_sweep_link            l = { .sweep_id = id,
+                                   .point = p,
+                                   .k = k,
+                                   .seed = 7 + k,
+                                   .params = "regions[*].servers=8 faults[0].region=eu-west-1",
+                                   .ndims = 2,
+                                   .paths = paths,
+                                   .values = values,
+                                   .xs = xs };
+    db_run_info              info = test_info;
     info.sweep = &l;
-    sim_err err = {0};
+    sim_err err = { 0 };
     assert_int_equal(db_write_run(db, &r, &info, NULL, &err), 0);
 }
 
 static int count_runs(void *ctx, const db_sweep_run *r)
 {
     int64_t *n = ctx;
-    assert_int_equal(r->point * 2 + r->k, *n);      /* in the order written */
+    assert_int_equal(r->point * 2 + r->k, *n); /* in the order written */
     (*n)++;
     return 0;
 }
@@ -766,17 +802,17 @@ static void test_db_sweep_rows_and_reopen(void **state)
 {
     fixture *f = *state;
     db_conn *db = NULL;
-    sim_err err = {0};
-    int64_t id = 0, id2 = 0;
+    sim_err  err = { 0 };
+    int64_t  id = 0, id2 = 0;
     assert_int_equal(db_open(f->path, &db, &err), 0);
-    assert_int_equal(db_sweep_open(db, &test_sweep, &id, &err), 0);     /* new */
+    assert_int_equal(db_sweep_open(db, &test_sweep, &id, &err), 0); /* new */
     write_point(db, id, 0, 0);
     write_point(db, id, 0, 1);
     write_point(db, id, 1, 0);
-    assert_int_equal(db_sweep_open(db, &test_sweep, &id2, &err), 1);    /* found again */
+    assert_int_equal(db_sweep_open(db, &test_sweep, &id2, &err), 1); /* found again */
     assert_int_equal(id2, id);
     db_sweep_info shard = test_sweep;
-    shard.shard = "1/2";                                               /* another row */
+    shard.shard = "1/2"; /* another row */
     assert_int_equal(db_sweep_open(db, &shard, &id2, &err), 0);
     assert_true(id2 != id);
     int64_t n = 0;
@@ -795,12 +831,12 @@ static void test_db_sweep_rows_and_reopen(void **state)
 static void test_db_sweep_import_copies_row_for_row(void **state)
 {
     fixture *f = *state;
-    char src_path[600];
+    char     src_path[600];
     snprintf(src_path, sizeof src_path, "%s.src", f->path);
     remove(src_path);
     db_conn *src = NULL, *dst = NULL, *direct = NULL;
-    sim_err err = {0};
-    int64_t sid = 0, did = 0, xid = 0;
+    sim_err  err = { 0 };
+    int64_t  sid = 0, did = 0, xid = 0;
     assert_int_equal(db_open(src_path, &src, &err), 0);
     assert_int_equal(db_sweep_open(src, &test_sweep, &sid, &err), 0);
     write_point(src, sid, 1, 0);
@@ -808,7 +844,7 @@ static void test_db_sweep_import_copies_row_for_row(void **state)
     write_point(src, sid, 3, 0);
     assert_int_equal(db_open(f->path, &dst, &err), 0);
     assert_int_equal(db_sweep_open(dst, &test_sweep, &did, &err), 0);
-    write_point(dst, did, 0, 0);              /* something before: the ids must move */
+    write_point(dst, did, 0, 0); /* something before: the ids must move */
     assert_int_equal(db_begin(dst, &err), 0);
     assert_int_equal(db_sweep_import(dst, did, src, sid, 1, &err), 2);
     assert_int_equal(db_sweep_import(dst, did, src, sid, -1, &err), 3);
@@ -826,14 +862,18 @@ static void test_db_sweep_import_copies_row_for_row(void **state)
     write_point(direct, xid, 1, 1);
     write_point(direct, xid, 3, 0);
     db_close(direct);
-    sqlite3 *a = raw_open(f->path), *b = raw_open(src_path);
+    sqlite3                 *a = raw_open(f->path), *b = raw_open(src_path);
     static const char *const q[] = {
-        "SELECT count(*) FROM runs", "SELECT count(*) FROM metrics",
-        "SELECT count(*) FROM events", "SELECT count(*) FROM series",
-        "SELECT count(*) FROM sweep_points", "SELECT count(*) FROM sweep_params",
+        "SELECT count(*) FROM runs",
+        "SELECT count(*) FROM metrics",
+        "SELECT count(*) FROM events",
+        "SELECT count(*) FROM series",
+        "SELECT count(*) FROM sweep_points",
+        "SELECT count(*) FROM sweep_params",
         "SELECT sum(run_id * 7 + point * 3 + k) FROM sweep_points",
         "SELECT sum(length(params)) FROM sweep_points",
-        "SELECT max(run_id) FROM metrics", "SELECT count(DISTINCT run_id) FROM series",
+        "SELECT max(run_id) FROM metrics",
+        "SELECT count(DISTINCT run_id) FROM series",
     };
     for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
         assert_int_equal(raw_int(a, q[i]), raw_int(b, q[i]));

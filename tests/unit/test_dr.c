@@ -25,15 +25,15 @@
 #include "run.h"
 #include "scn.h"
 
-#define WORLD                                                                                 \
-    "\"regions\": [{\"name\": \"a\", \"location\": [0, 0], \"servers\": 8},"                 \
-    "  {\"name\": \"b\", \"location\": [0, 10], \"servers\": 8},"                            \
-    "  {\"name\": \"c\", \"location\": [0, 20], \"servers\": 8}],"                           \
-    "\"network\": {\"base\": \"1ms\"},"                                                      \
-    "\"clients\": [{\"name\": \"near-a\", \"location\": [0, 1], \"rate\": 40,"               \
-    "  \"read_ratio\": 0.5, \"keys\": {\"count\": 200}, \"sessions\": 20}],"                 \
-    "\"routing\": {\"health\": {\"interval\": \"2s\", \"timeout\": \"500ms\"%s},"            \
-    "  \"dns_ttl\": \"10s\"},"                                                               \
+#define WORLD                                                                                      \
+    "\"regions\": [{\"name\": \"a\", \"location\": [0, 0], \"servers\": 8},"                       \
+    "  {\"name\": \"b\", \"location\": [0, 10], \"servers\": 8},"                                  \
+    "  {\"name\": \"c\", \"location\": [0, 20], \"servers\": 8}],"                                 \
+    "\"network\": {\"base\": \"1ms\"},"                                                            \
+    "\"clients\": [{\"name\": \"near-a\", \"location\": [0, 1], \"rate\": 40,"                     \
+    "  \"read_ratio\": 0.5, \"keys\": {\"count\": 200}, \"sessions\": 20}],"                       \
+    "\"routing\": {\"health\": {\"interval\": \"2s\", \"timeout\": \"500ms\"%s},"                  \
+    "  \"dns_ttl\": \"10s\"},"                                                                     \
     "\"patterns\": {\"active-passive\": {\"primary\": \"a\"}},"
 
 /* A scenario of the world above running for 'duration', with 'failover' settings (the
@@ -53,7 +53,7 @@ static scn_scenario *load(const char *duration, const char *failover, const char
              "\"faults\": [%s]}",
              duration, world, failover[0] ? ", " : "", failover, faults);
     scn_scenario *s = NULL;
-    sim_err err = {0};
+    sim_err       err = { 0 };
     if (scn_parse("dr.json", text, strlen(text), &s, &err) != 0)
         fail_msg("scenario: %s: %s\n%s", err.path, err.msg, text);
     return s;
@@ -62,8 +62,8 @@ static scn_scenario *load(const char *duration, const char *failover, const char
 static run_result *run(const scn_scenario *s, uint64_t seed)
 {
     run_result *r = NULL;
-    sim_err err = {0};
-    run_options o = {.pattern = &s->patterns[0], .has_seed = true, .seed = seed};
+    sim_err     err = { 0 };
+    run_options o = { .pattern = &s->patterns[0], .has_seed = true, .seed = seed };
     if (run_scenario(s, &o, &r, &err) != 0)
         fail_msg("run: %s", err.msg);
     return r;
@@ -111,13 +111,15 @@ static void assert_steps(const run_result *r, const char *const *steps, size_t n
 static void test_dr_outage_runs_every_step(void **state)
 {
     (void)state;
-    scn_scenario *s = load("2m", "", "{\"kind\": \"region_down\", \"region\": \"a\", "
-                           "\"at\": \"20s\", \"for\": \"60s\"}", "");
-    run_result *r = run(s, 1);
+    scn_scenario            *s = load("2m", "",
+                                      "{\"kind\": \"region_down\", \"region\": \"a\", "
+                                                 "\"at\": \"20s\", \"for\": \"60s\"}",
+                                      "");
+    run_result              *r = run(s, 1);
     static const char *const steps[] = {
-        "fault_start", "failover.detect", "failover.demote", "failover.select",
-        "failover.promote", "failover.dns", "failover.propagate", "failover.verify",
-        "failover.done", "fault_end",
+        "fault_start",      "failover.detect", "failover.demote",    "failover.select",
+        "failover.promote", "failover.dns",    "failover.propagate", "failover.verify",
+        "failover.done",    "fault_end",
     };
     assert_steps(r, steps, sizeof steps / sizeof steps[0]);
     /* The old primary is unreachable, so demote times out; b and c are level with each
@@ -144,12 +146,19 @@ static void test_dr_outage_runs_every_step(void **state)
 static void test_dr_drill_loses_nothing(void **state)
 {
     (void)state;
-    scn_scenario *s = load("2m", "", "{\"kind\": \"failover\", \"at\": \"20s\", \"to\": \"c\"}",
-                           "");
-    run_result *r = run(s, 2);
+    scn_scenario *s
+        = load("2m", "", "{\"kind\": \"failover\", \"at\": \"20s\", \"to\": \"c\"}", "");
+    run_result              *r = run(s, 2);
     static const char *const steps[] = {
-        "drill", "failover.detect", "failover.demote", "failover.select", "failover.promote",
-        "failover.dns", "failover.propagate", "failover.verify", "failover.done",
+        "drill",
+        "failover.detect",
+        "failover.demote",
+        "failover.select",
+        "failover.promote",
+        "failover.dns",
+        "failover.propagate",
+        "failover.verify",
+        "failover.done",
     };
     assert_steps(r, steps, sizeof steps / sizeof steps[0]);
     assert_true(find_event(r, 0, "failover.demote", "stopped taking writes") >= 0);
@@ -159,7 +168,7 @@ static void test_dr_drill_loses_nothing(void **state)
     assert_int_equal(metric(r, "rpo_writes"), 0);
     assert_int_equal(metric(r, "false_failovers"), 0);
     assert_int_equal(metric(r, "divergent_keys"), 0);
-    assert_true(find_event(r, 0, "failover.role", "syncing") < 0);   /* nobody diverged */
+    assert_true(find_event(r, 0, "failover.role", "syncing") < 0); /* nobody diverged */
     run_result_free(r);
     scn_free(s);
 }
@@ -169,13 +178,14 @@ static void test_dr_rollback_when_the_target_fails(void **state)
     (void)state;
     /* b is promoted, then dies during the TTL wait: verification finds it unhealthy. (The
      * controller runs in c: by default it would run in b, the first secondary.) */
-    scn_scenario *s = load("2m", "\"controller\": \"c\"",
-                           "{\"kind\": \"failover\", \"at\": \"20s\", \"to\": \"b\"},"
-                           "{\"kind\": \"region_down\", \"region\": \"b\", \"at\": \"21s\"}", "");
-    run_result *r = run(s, 3);
+    scn_scenario            *s = load("2m", "\"controller\": \"c\"",
+                                      "{\"kind\": \"failover\", \"at\": \"20s\", \"to\": \"b\"},"
+                                                 "{\"kind\": \"region_down\", \"region\": \"b\", \"at\": \"21s\"}",
+                                      "");
+    run_result              *r = run(s, 3);
     static const char *const steps[] = {
-        "failover.promote", "failover.dns", "failover.propagate", "failover.verify",
-        "failover.rollback",
+        "failover.promote", "failover.dns",      "failover.propagate",
+        "failover.verify",  "failover.rollback",
     };
     assert_steps(r, steps, sizeof steps / sizeof steps[0]);
     assert_true(find_event(r, 0, "failover.verify", "failed") >= 0);
@@ -183,7 +193,7 @@ static void test_dr_rollback_when_the_target_fails(void **state)
     assert_true(find_event(r, 0, "failover.role", "a: secondary -> primary") >= 0);
     assert_true(find_event(r, 0, "failover.done", "") < 0);
     assert_int_equal(metric(r, "rollbacks"), 1);
-    assert_int_equal(metric(r, "failovers"), 1);       /* the re-promotion is not one */
+    assert_int_equal(metric(r, "failovers"), 1); /* the re-promotion is not one */
     assert_int_equal(metric(r, "false_failovers"), 0);
     run_result_free(r);
     scn_free(s);
@@ -198,7 +208,7 @@ static void test_dr_aborts_without_a_healthy_secondary(void **state)
                            "{\"kind\": \"region_down\", \"region\": \"b\", \"at\": \"5s\"},"
                            "{\"kind\": \"partition\", \"groups\": [[\"c\"]], \"at\": \"5s\"}",
                            "\"a\", \"c\"");
-    run_result *r = run(s, 4);
+    run_result   *r = run(s, 4);
     assert_true(find_event(r, 0, "failover.abort", "no healthy secondary") >= 0);
     assert_int_equal(metric(r, "failovers"), 0);
     run_result_free(r);
@@ -210,15 +220,17 @@ static void test_dr_partition_makes_split_brain(void **state)
     (void)state;
     /* a is cut off with its clients, who keep writing to it: two primaries until the
      * partition heals, and what a took meanwhile is lost when it learns of b. */
-    scn_scenario *s = load("2m", "", "{\"kind\": \"partition\", \"groups\": [[\"a\"]], "
-                           "\"at\": \"20s\", \"for\": \"60s\"}", "");
-    run_result *r = run(s, 5);
+    scn_scenario *s = load("2m", "",
+                           "{\"kind\": \"partition\", \"groups\": [[\"a\"]], "
+                           "\"at\": \"20s\", \"for\": \"60s\"}",
+                           "");
+    run_result   *r = run(s, 5);
     assert_true(find_event(r, 0, "alert", "split brain") >= 0);
     /* After the heal, a learns it was replaced from a replica that voids what it sends. */
-    assert_true(find_event(r, 0, "failover.stale", "a:") >= 0 ||
-                find_event(r, 0, "failover.role", "a: primary -> syncing") >= 0);
+    assert_true(find_event(r, 0, "failover.stale", "a:") >= 0
+                || find_event(r, 0, "failover.role", "a: primary -> syncing") >= 0);
     assert_true(metric(r, "split_brain_s") > 30 && metric(r, "split_brain_s") < 60);
-    assert_int_equal(metric(r, "false_failovers"), 1);   /* a was up all along */
+    assert_int_equal(metric(r, "false_failovers"), 1); /* a was up all along */
     assert_true(metric(r, "split_brain_lost") > 0);
     assert_int_equal(metric(r, "divergent_keys"), 0);
     run_result_free(r);
@@ -228,12 +240,14 @@ static void test_dr_partition_makes_split_brain(void **state)
 static void test_dr_fence_keeps_the_old_primary_out(void **state)
 {
     (void)state;
-    scn_scenario *s = load("2m", "\"fence\": true", "{\"kind\": \"region_down\", "
-                           "\"region\": \"a\", \"at\": \"20s\", \"for\": \"40s\"}", "");
-    run_result *r = run(s, 6);
+    scn_scenario *s = load("2m", "\"fence\": true",
+                           "{\"kind\": \"region_down\", "
+                           "\"region\": \"a\", \"at\": \"20s\", \"for\": \"40s\"}",
+                           "");
+    run_result   *r = run(s, 6);
     assert_true(find_event(r, 0, "failover.role", "a: recovering -> fenced") >= 0);
     assert_true(find_event(r, 0, "failover.role", "a: fenced ->") < 0);
-    assert_int_equal(metric(r, "divergent_keys"), 0);   /* fenced stores are out */
+    assert_int_equal(metric(r, "divergent_keys"), 0); /* fenced stores are out */
     run_result_free(r);
     scn_free(s);
 }
@@ -242,9 +256,11 @@ static void test_dr_short_outage_needs_no_failover(void **state)
 {
     (void)state;
     /* Back before anyone notices: a asks the controller, which says it is still primary. */
-    scn_scenario *s = load("60s", "", "{\"kind\": \"region_down\", \"region\": \"a\", "
-                           "\"at\": \"20s\", \"for\": \"1s\"}", "");
-    run_result *r = run(s, 7);
+    scn_scenario *s = load("60s", "",
+                           "{\"kind\": \"region_down\", \"region\": \"a\", "
+                           "\"at\": \"20s\", \"for\": \"1s\"}",
+                           "");
+    run_result   *r = run(s, 7);
     assert_true(find_event(r, 0, "failover.role", "a: recovering -> primary") >= 0);
     assert_true(find_event(r, 0, "failover.detect", "") < 0);
     assert_int_equal(metric(r, "failovers"), 0);
@@ -255,17 +271,18 @@ static void test_dr_short_outage_needs_no_failover(void **state)
 static void test_dr_needs_its_controller_and_automatic(void **state)
 {
     (void)state;
-    const char *outage = "{\"kind\": \"region_down\", \"region\": \"a\", \"at\": \"20s\"}";
+    const char   *outage = "{\"kind\": \"region_down\", \"region\": \"a\", \"at\": \"20s\"}";
     scn_scenario *s = load("90s", "\"controller\": \"c\"",
                            "{\"kind\": \"region_down\", \"region\": \"c\", \"at\": \"1s\"},"
-                           "{\"kind\": \"region_down\", \"region\": \"a\", \"at\": \"20s\"}", "");
-    run_result *r = run(s, 8);
-    assert_int_equal(metric(r, "failovers"), 0);       /* the controller is down */
+                           "{\"kind\": \"region_down\", \"region\": \"a\", \"at\": \"20s\"}",
+                           "");
+    run_result   *r = run(s, 8);
+    assert_int_equal(metric(r, "failovers"), 0); /* the controller is down */
     run_result_free(r);
     scn_free(s);
     s = load("90s", "\"automatic\": false", outage, "");
     r = run(s, 8);
-    assert_int_equal(metric(r, "failovers"), 0);       /* drills only */
+    assert_int_equal(metric(r, "failovers"), 0); /* drills only */
     assert_true(find_event(r, 0, "failover.detect", "") < 0);
     run_result_free(r);
     scn_free(s);
@@ -279,8 +296,9 @@ static void test_dr_fails_back_without_losing_anything(void **state)
     scn_scenario *s = load("3m", "",
                            "{\"kind\": \"failover\", \"at\": \"20s\", \"to\": \"b\"},"
                            "{\"kind\": \"failover\", \"at\": \"60s\", \"to\": \"a\"},"
-                           "{\"kind\": \"failover\", \"at\": \"100s\", \"to\": \"c\"}", "");
-    run_result *r = run(s, 10);
+                           "{\"kind\": \"failover\", \"at\": \"100s\", \"to\": \"c\"}",
+                           "");
+    run_result   *r = run(s, 10);
     assert_int_equal(metric(r, "failovers"), 3);
     assert_int_equal(metric(r, "lost_writes"), 0);
     assert_int_equal(metric(r, "divergent_keys"), 0);
@@ -299,9 +317,10 @@ static void test_dr_controller_restart_resumes_the_promote(void **state)
     scn_scenario *s = load("2m", "\"controller\": \"c\"",
                            "{\"kind\": \"failover\", \"at\": \"20s\", \"to\": \"b\"},"
                            "{\"kind\": \"region_down\", \"region\": \"c\", "
-                           "\"at\": \"20065ms\", \"for\": \"10s\"}", "");
-    run_result *r = run(s, 11);
-    long resumed = find_event(r, 0, "failover.resume", "promoting b again");
+                           "\"at\": \"20065ms\", \"for\": \"10s\"}",
+                           "");
+    run_result   *r = run(s, 11);
+    long          resumed = find_event(r, 0, "failover.resume", "promoting b again");
     assert_true(resumed >= 0);
     assert_true(find_event(r, (size_t)resumed, "failover.dns", "DNS answers b") >= 0);
     assert_true(find_event(r, 0, "failover.done", "a -> b") >= 0);
@@ -322,8 +341,9 @@ static void test_dr_controller_restart_before_promote_restores_the_primary(void 
     scn_scenario *s = load("90s", "\"controller\": \"c\"",
                            "{\"kind\": \"failover\", \"at\": \"20s\", \"to\": \"b\"},"
                            "{\"kind\": \"region_down\", \"region\": \"c\", "
-                           "\"at\": \"20005ms\", \"for\": \"10s\"}", "");
-    run_result *r = run(s, 14);
+                           "\"at\": \"20005ms\", \"for\": \"10s\"}",
+                           "");
+    run_result   *r = run(s, 14);
     assert_true(find_event(r, 0, "failover.abort", "controller restarted") >= 0);
     assert_true(find_event(r, 0, "failover.role", "a: secondary -> primary") >= 0);
     assert_int_equal(metric(r, "failovers"), 0);
@@ -337,9 +357,11 @@ static void test_dr_rejoin_during_a_failover_waits(void **state)
     (void)state;
     /* a is back while the controller is failing over from it: it must not be told it is
      * still primary (that would be two primaries without any partition). */
-    scn_scenario *s = load("2m", "", "{\"kind\": \"region_down\", \"region\": \"a\", "
-                           "\"at\": \"20s\", \"for\": \"10500ms\"}", "");
-    run_result *r = run(s, 12);
+    scn_scenario *s = load("2m", "",
+                           "{\"kind\": \"region_down\", \"region\": \"a\", "
+                           "\"at\": \"20s\", \"for\": \"10500ms\"}",
+                           "");
+    run_result   *r = run(s, 12);
     assert_true(find_event(r, 0, "failover.detect", "") >= 0);
     assert_true(find_event(r, 0, "failover.role", "a: recovering -> primary") < 0);
     assert_true(metric(r, "split_brain_s") == 0);
@@ -357,7 +379,7 @@ static void test_dr_no_rollback_to_a_dead_primary(void **state)
                            "{\"kind\": \"region_down\", \"region\": \"a\", \"at\": \"20s\"},"
                            "{\"kind\": \"region_down\", \"region\": \"b\", \"at\": \"35s\"}",
                            "");
-    run_result *r = run(s, 13);
+    run_result   *r = run(s, 13);
     assert_true(find_event(r, 0, "failover.abort", "not there to go back to") >= 0);
     assert_true(find_event(r, 0, "failover.promote", "c is primary") >= 0);
     assert_true(find_event(r, 0, "failover.rollback", "") < 0);
@@ -370,9 +392,11 @@ static void test_dr_no_rollback_to_a_dead_primary(void **state)
 static void test_dr_is_deterministic(void **state)
 {
     (void)state;
-    scn_scenario *s = load("2m", "", "{\"kind\": \"partition\", \"groups\": [[\"a\"]], "
-                           "\"at\": \"20s\", \"for\": \"30s\"}", "");
-    run_result *x = run(s, 9), *y = run(s, 9);
+    scn_scenario *s = load("2m", "",
+                           "{\"kind\": \"partition\", \"groups\": [[\"a\"]], "
+                           "\"at\": \"20s\", \"for\": \"30s\"}",
+                           "");
+    run_result   *x = run(s, 9), *y = run(s, 9);
     assert_int_equal(x->nmetrics, y->nmetrics);
     for (size_t i = 0; i < x->nmetrics; i++)
         if (!(isnan(x->metrics[i].value) && isnan(y->metrics[i].value)))
@@ -395,19 +419,21 @@ static void test_dr_failover_time_matches_theory(void **state)
 {
     (void)state;
     const double I = 2, T = 0.5, K = 3, C = 5, step_timeout = 1, ttl = 10;
-    sim_rng *g = NULL;
+    sim_rng     *g = NULL;
     assert_int_equal(sim_rng_new(42, "test/dr", &g), 0);
     double detect_sum = 0, done_sum = 0;
     for (int i = 0; i < VALIDATION_RUNS; i++) {
         /* Uniform over 6 controller periods, so the wait for the next check is uniform. */
         double at = 20 + 6 * C * sim_rng_uniform(g);
-        char fault[128];
-        snprintf(fault, sizeof fault, "{\"kind\": \"region_down\", \"region\": \"a\", "
-                 "\"at\": \"%.6fs\"}", at);
+        char   fault[128];
+        snprintf(fault, sizeof fault,
+                 "{\"kind\": \"region_down\", \"region\": \"a\", "
+                 "\"at\": \"%.6fs\"}",
+                 at);
         scn_scenario *s = load("100s", "", fault, "\"c\"");
-        run_result *r = run(s, (uint64_t)i + 1);
-        long detect = find_event(r, 0, "failover.detect", "");
-        long done = find_event(r, 0, "failover.done", "");
+        run_result   *r = run(s, (uint64_t)i + 1);
+        long          detect = find_event(r, 0, "failover.detect", "");
+        long          done = find_event(r, 0, "failover.done", "");
         if (detect < 0 || done < 0) {
             dump(r);
             fail_msg("run %d: no complete failover", i);
@@ -424,7 +450,8 @@ static void test_dr_failover_time_matches_theory(void **state)
      * verify: a round trip. */
     double want_done = step_timeout + ttl;
     print_message("detect after %.3fs (theory %.3fs); detect to done %.3fs (theory %.3fs "
-                  "plus round trips)\n", detect, want_detect, done, want_done);
+                  "plus round trips)\n",
+                  detect, want_detect, done, want_done);
     assert_true(fabs(detect - want_detect) / want_detect < 0.05);
     assert_true(done >= want_done && done < want_done * 1.01);
 }

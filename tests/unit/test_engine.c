@@ -36,15 +36,15 @@
 enum { ST_PENDING, ST_RAN, ST_CANCELLED };
 
 typedef struct ref_ev {
-    sim_time t;                               /* event time, ns */
-    uint64_t id;                              /* schedule order, the tie-break */
+    sim_time t;  /* event time, ns */
+    uint64_t id; /* schedule order, the tie-break */
 } ref_ev;
 
 typedef struct mix {
     /* knobs */
-    uint64_t target;                          /* schedules in all */
-    unsigned cancel_pct;                      /* chance a handler cancels a random event */
-    unsigned timer_pct;                       /* chance a handler arms a long timer */
+    uint64_t target;     /* schedules in all */
+    unsigned cancel_pct; /* chance a handler cancels a random event */
+    unsigned timer_pct;  /* chance a handler arms a long timer */
     /* the engine and its stream */
     sim_engine *e;
     sim_rng    *rng;
@@ -52,25 +52,22 @@ typedef struct mix {
     sim_event_id *handle;
     sim_time     *at;
     uint8_t      *state;
-    uint64_t      n;                          /* ids issued */
+    uint64_t      n; /* ids issued */
     /* ids still pending, unordered, for picking one at random */
     uint64_t *live;
-    uint64_t *live_pos;                       /* live[live_pos[id]] == id */
+    uint64_t *live_pos; /* live[live_pos[id]] == id */
     size_t    nlive;
     /* the reference: sorted descending by (t, id), so the next event is the last */
     ref_ev *ref;
     size_t  nref;
     /* bookkeeping */
-    uint64_t ran;                             /* handlers run */
-    uint64_t cancelled;                       /* successful cancels */
-    bool     stop_next;                       /* the next handler stops the run */
-    bool     stopped;                         /* a handler called sim_engine_stop() */
+    uint64_t ran;       /* handlers run */
+    uint64_t cancelled; /* successful cancels */
+    bool     stop_next; /* the next handler stops the run */
+    bool     stopped;   /* a handler called sim_engine_stop() */
 } mix;
 
-static uint64_t draw(mix *m, uint64_t n)
-{
-    return sim_rng_below(m->rng, n);
-}
+static uint64_t draw(mix *m, uint64_t n) { return sim_rng_below(m->rng, n); }
 
 /* A delay from a mix that gives many equal times, every wheel level, and saturation. */
 static sim_time draw_delay(mix *m)
@@ -89,8 +86,8 @@ static sim_time draw_delay(mix *m)
     if (k < 90)
         return (sim_time)(draw(m, UINT32_MAX) << draw(m, 12));
     if (k < 97)
-        return (sim_time)(draw(m, UINT64_C(1) << 31) << (20 + draw(m, 12)));  /* < 2^63 */
-    return SIM_TIME_MAX;                      /* saturates at "never" */
+        return (sim_time)(draw(m, UINT64_C(1) << 31) << (20 + draw(m, 12))); /* < 2^63 */
+    return SIM_TIME_MAX; /* saturates at "never" */
 }
 
 /* An absolute time at or after now: now + delay, or a round number shared by many. */
@@ -99,7 +96,7 @@ static sim_time draw_time(mix *m)
     sim_time now = sim_now(m->e);
     if (draw(m, 10) == 0) {
         uint64_t grid = UINT64_C(1) << (4 * draw(m, 6));
-        uint64_t up = ((uint64_t)now / grid + 1 + draw(m, 3)) * grid;   /* < 2^64: no wrap */
+        uint64_t up = ((uint64_t)now / grid + 1 + draw(m, 3)) * grid; /* < 2^64: no wrap */
         return up > (uint64_t)SIM_TIME_MAX ? SIM_TIME_MAX : (sim_time)up;
     }
     return sim_time_add_sat(now, draw_delay(m));
@@ -118,15 +115,15 @@ static void ref_insert(mix *m, sim_time t, uint64_t id)
             hi = mid;
     }
     memmove(&m->ref[lo + 1], &m->ref[lo], (m->nref - lo) * sizeof *m->ref);
-    m->ref[lo] = (ref_ev){t, id};
+    m->ref[lo] = (ref_ev){ t, id };
     m->nref++;
 }
 
 static void ref_remove(mix *m, sim_time t, uint64_t id)
 {
     size_t lo = 0, hi = m->nref;
-    while (lo < hi) {                         /* first entry <= (t, id) */
-        size_t mid = lo + (hi - lo) / 2;
+    while (lo < hi) { /* first entry <= (t, id) */
+        size_t        mid = lo + (hi - lo) / 2;
         const ref_ev *r = &m->ref[mid];
         if (r->t > t || (r->t == t && r->id > id))
             lo = mid + 1;
@@ -152,7 +149,7 @@ static void mix_schedule(mix *m, sim_time at)
 {
     if (m->n == m->target)
         return;
-    uint64_t id = m->n++;
+    uint64_t     id = m->n++;
     sim_event_id h = draw(m, 2) ? sim_at(m->e, at, mix_event, m, id)
                                 : sim_after(m->e, at - sim_now(m->e), mix_event, m, id);
     assert_true(h != 0);
@@ -170,7 +167,7 @@ static void mix_cancel(mix *m)
     if (m->n == 0)
         return;
     uint64_t id = m->nlive > 0 && draw(m, 4) != 0 ? m->live[draw(m, m->nlive)] : draw(m, m->n);
-    bool was_pending = m->state[id] == ST_PENDING;
+    bool     was_pending = m->state[id] == ST_PENDING;
     assert_int_equal(sim_cancel(m->e, m->handle[id]), was_pending);
     if (was_pending) {
         m->state[id] = ST_CANCELLED;
@@ -186,16 +183,16 @@ static void mix_event(sim_engine *e, void *ctx, uint64_t id)
     mix *m = ctx;
     assert_true(m->nref > 0);
     const ref_ev *next = &m->ref[m->nref - 1];
-    assert_int_equal(id, next->id);           /* the exact order: (time, schedule order) */
+    assert_int_equal(id, next->id); /* the exact order: (time, schedule order) */
     assert_int_equal(sim_now(e), next->t);
     assert_int_equal(m->state[id], ST_PENDING);
     m->nref--;
     m->state[id] = ST_RAN;
     live_remove(m, id);
     m->ran++;
-    assert_false(sim_cancel(e, m->handle[id]));    /* it is running: no longer pending */
+    assert_false(sim_cancel(e, m->handle[id])); /* it is running: no longer pending */
 
-    unsigned k = (unsigned)draw(m, 8);        /* 0..3 new events, 1.1 on average */
+    unsigned k = (unsigned)draw(m, 8); /* 0..3 new events, 1.1 on average */
     unsigned spawn = k < 2 ? 0 : k < 6 ? 1 : k < 7 ? 2 : 3;
     if (m->nlive < 500)
         spawn++;
@@ -233,7 +230,7 @@ static void mix_run(mix *m, sim_time until)
 
 static void mix_check(uint64_t seed, uint64_t target, unsigned cancel_pct, unsigned timer_pct)
 {
-    mix m = {.target = target, .cancel_pct = cancel_pct, .timer_pct = timer_pct};
+    mix m = { .target = target, .cancel_pct = cancel_pct, .timer_pct = timer_pct };
     assert_int_equal(sim_engine_new(&m.e), 0);
     assert_int_equal(sim_rng_new(seed, "test/engine/mix", &m.rng), 0);
     m.handle = calloc(target, sizeof *m.handle);
@@ -248,16 +245,16 @@ static void mix_check(uint64_t seed, uint64_t target, unsigned cancel_pct, unsig
         mix_schedule(&m, draw_time(&m));
     while (m.n < target) {
         unsigned k = (unsigned)draw(&m, 100);
-        if (k < 40) {                         /* run to a time */
+        if (k < 40) { /* run to a time */
             mix_run(&m, sim_time_add_sat(sim_now(m.e), draw_delay(&m)));
-        } else if (k < 60) {                  /* pop: run exactly one event */
+        } else if (k < 60) { /* pop: run exactly one event */
             if (m.nref > 0) {
                 uint64_t ran = m.ran;
                 m.stop_next = true;
                 mix_run(&m, SIM_TIME_MAX);
                 assert_int_equal(m.ran, ran + 1);
             }
-        } else if (k < 85) {                  /* schedule from outside, between runs */
+        } else if (k < 85) { /* schedule from outside, between runs */
             for (uint64_t i = 1 + draw(&m, 5); i > 0; i--)
                 mix_schedule(&m, draw_time(&m));
         } else {
@@ -303,10 +300,10 @@ static void test_queue_matches_reference_cancel_heavy(void **state)
  * strictly increase. Together that is the reference order. */
 typedef struct dense {
     sim_rng  *rng;
-    sim_time *at;                             /* by id */
-    uint64_t  n;                              /* ids issued, in schedule order */
+    sim_time *at; /* by id */
+    uint64_t  n;  /* ids issued, in schedule order */
     uint64_t  target;
-    sim_time  spread;                         /* new events at now + [0, spread) */
+    sim_time  spread; /* new events at now + [0, spread) */
     sim_time  last_t;
     uint64_t  last_id;
     uint64_t  ran;
@@ -322,7 +319,7 @@ static void dense_schedule(sim_engine *e, dense *d, sim_time at)
 
 static void dense_event(sim_engine *e, void *ctx, uint64_t id)
 {
-    dense *d = ctx;
+    dense   *d = ctx;
     sim_time now = sim_now(e);
     assert_int_equal(now, d->at[id]);
     assert_true(d->ran == 0 || now > d->last_t || (now == d->last_t && id > d->last_id));
@@ -340,7 +337,7 @@ static void dense_event(sim_engine *e, void *ctx, uint64_t id)
 static void dense_check(uint64_t initial, uint64_t target, sim_time spread, sim_time grid)
 {
     sim_engine *e;
-    dense d = {.target = target, .spread = spread};
+    dense       d = { .target = target, .spread = spread };
     assert_int_equal(sim_engine_new(&e), 0);
     assert_int_equal(sim_rng_new(4, "test/engine/dense", &d.rng), 0);
     d.at = calloc(target, sizeof *d.at);
@@ -373,9 +370,9 @@ static void test_queue_dense_buckets_keep_order(void **state)
 /* --- (2) determinism ------------------------------------------------------------- */
 
 typedef struct phold {
-    sim_rng     *rng[64];                     /* one stream per LP */
-    sim_event_id timer[64];                   /* each LP's pending timeout, or 0 */
-    uint64_t     hash;                        /* FNV-1a over (time, lp) of every event */
+    sim_rng     *rng[64];   /* one stream per LP */
+    sim_event_id timer[64]; /* each LP's pending timeout, or 0 */
+    uint64_t     hash;      /* FNV-1a over (time, lp) of every event */
     uint64_t     events;
 } phold;
 
@@ -396,9 +393,9 @@ static void phold_event(sim_engine *e, void *ctx, uint64_t lp)
         return;
     sim_rng *r = p->rng[lp % 64];
     uint64_t dest = sim_rng_below(r, 64);
-    sim_time d = sim_time_from_ns(sim_rng_exponential(r, 1e6)) / 1000 * 1000;  /* ties */
+    sim_time d = sim_time_from_ns(sim_rng_exponential(r, 1e6)) / 1000 * 1000; /* ties */
     sim_after(e, d, phold_event, p, dest);
-    if (lp < 64) {                            /* a real event: re-arm this LP's timeout */
+    if (lp < 64) { /* a real event: re-arm this LP's timeout */
         sim_cancel(e, p->timer[lp]);
         p->timer[lp] = sim_after(e, 5 * SIM_MS, phold_event, p, 64 + lp);
     }
@@ -407,7 +404,7 @@ static void phold_event(sim_engine *e, void *ctx, uint64_t lp)
 static uint64_t phold_trace(uint64_t seed)
 {
     sim_engine *e;
-    phold p = {.hash = UINT64_C(0xcbf29ce484222325)};
+    phold       p = { .hash = UINT64_C(0xcbf29ce484222325) };
     assert_int_equal(sim_engine_new(&e), 0);
     for (int i = 0; i < 64; i++) {
         char name[16];
@@ -439,7 +436,7 @@ typedef struct trace {
     uint64_t ids[64];
     sim_time times[64];
     int      n;
-    int      stop_at;                         /* call sim_engine_stop() on this entry */
+    int      stop_at; /* call sim_engine_stop() on this entry */
 } trace;
 
 static void trace_event(sim_engine *e, void *ctx, uint64_t id)
@@ -456,25 +453,25 @@ static void test_cancel_semantics(void **state)
 {
     (void)state;
     sim_engine *e;
-    trace l = {.stop_at = -1};
+    trace       l = { .stop_at = -1 };
     assert_int_equal(sim_engine_new(&e), 0);
 
-    assert_false(sim_cancel(e, 0));           /* handle 0, empty engine */
+    assert_false(sim_cancel(e, 0)); /* handle 0, empty engine */
     sim_event_id a = sim_after(e, 10, trace_event, &l, 1);
     sim_event_id b = sim_after(e, 20, trace_event, &l, 2);
     assert_true(a != 0 && b != 0 && a != b);
     assert_int_equal(sim_engine_pending(e), 2);
     assert_true(sim_cancel(e, b));
-    assert_false(sim_cancel(e, b));           /* twice */
+    assert_false(sim_cancel(e, b)); /* twice */
     assert_int_equal(sim_engine_pending(e), 1);
     assert_false(sim_cancel(e, 0));
-    assert_false(sim_cancel(e, UINT64_MAX));  /* garbage */
+    assert_false(sim_cancel(e, UINT64_MAX)); /* garbage */
     assert_false(sim_cancel(e, a + 1000));
 
     assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_EMPTY);
     assert_int_equal(l.n, 1);
     assert_int_equal(l.ids[0], 1);
-    assert_false(sim_cancel(e, a));           /* after it ran */
+    assert_false(sim_cancel(e, a)); /* after it ran */
     assert_int_equal(sim_engine_executed(e), 1);
 
     /* Slots are reused: the new events take a's and b's slots, and the stale handles
@@ -512,11 +509,11 @@ static void test_cancel_from_handler_same_time(void **state)
 {
     (void)state;
     sim_engine *e;
-    trace l = {.stop_at = -1};
+    trace       l = { .stop_at = -1 };
     assert_int_equal(sim_engine_new(&e), 0);
     sim_event_id victim = 0;
     sim_after(e, 100, cancel_other, &victim, 0);
-    victim = sim_after(e, 100, trace_event, &l, 1);   /* same time, runs after cancel_other */
+    victim = sim_after(e, 100, trace_event, &l, 1); /* same time, runs after cancel_other */
     sim_after(e, 100, trace_event, &l, 2);
     assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_EMPTY);
     assert_int_equal(l.n, 1);
@@ -529,13 +526,13 @@ static void test_run_until_advances_clock(void **state)
 {
     (void)state;
     sim_engine *e;
-    trace l = {.stop_at = -1};
+    trace       l = { .stop_at = -1 };
     assert_int_equal(sim_engine_new(&e), 0);
     sim_at(e, 10 * SIM_MS, trace_event, &l, 1);
     sim_at(e, 20 * SIM_MS, trace_event, &l, 2);
     sim_at(e, 30 * SIM_MS, trace_event, &l, 3);
 
-    assert_int_equal(sim_engine_run(e, 20 * SIM_MS), SIM_RAN_UNTIL);   /* 'at or before' */
+    assert_int_equal(sim_engine_run(e, 20 * SIM_MS), SIM_RAN_UNTIL); /* 'at or before' */
     assert_int_equal(l.n, 2);
     assert_int_equal(sim_now(e), 20 * SIM_MS);
     assert_int_equal(sim_engine_run(e, 25 * SIM_MS), SIM_RAN_UNTIL);
@@ -549,10 +546,10 @@ static void test_run_until_advances_clock(void **state)
     assert_int_equal(sim_engine_pending(e), 4);
     assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_EMPTY);
     assert_int_equal(l.n, 6);
-    uint64_t want[] = {1, 2, 4, 5, 3, 6};
+    uint64_t want[] = { 1, 2, 4, 5, 3, 6 };
     for (int i = 0; i < 6; i++)
         assert_int_equal(l.ids[i], want[i]);
-    assert_int_equal(sim_now(e), 30 * SIM_MS);      /* empty: the clock stays at the last event */
+    assert_int_equal(sim_now(e), 30 * SIM_MS); /* empty: the clock stays at the last event */
 
     /* A run to a time before now runs nothing and leaves the clock alone. */
     sim_at(e, 40 * SIM_MS, trace_event, &l, 7);
@@ -560,7 +557,7 @@ static void test_run_until_advances_clock(void **state)
     assert_int_equal(sim_now(e), 30 * SIM_MS);
     assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_EMPTY);
     assert_int_equal(sim_now(e), 40 * SIM_MS);
-    assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_EMPTY);  /* empty stays empty */
+    assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_EMPTY); /* empty stays empty */
     sim_engine_free(e);
 }
 
@@ -568,7 +565,7 @@ static void test_run_stop_returns_after_handler(void **state)
 {
     (void)state;
     sim_engine *e;
-    trace l = {.stop_at = 2};
+    trace       l = { .stop_at = 2 };
     assert_int_equal(sim_engine_new(&e), 0);
     for (uint64_t i = 1; i <= 4; i++)
         sim_at(e, (sim_time)i, trace_event, &l, i);
@@ -577,11 +574,11 @@ static void test_run_stop_returns_after_handler(void **state)
     assert_int_equal(sim_now(e), 2);
     assert_int_equal(sim_engine_pending(e), 2);
     assert_int_equal(sim_engine_executed(e), 2);
-    assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_EMPTY);  /* continues */
+    assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_EMPTY); /* continues */
     assert_int_equal(l.n, 4);
     assert_int_equal(l.ids[3], 4);
 
-    l.stop_at = 5;                            /* stop on the last event: still STOPPED */
+    l.stop_at = 5; /* stop on the last event: still STOPPED */
     sim_at(e, 9, trace_event, &l, 5);
     assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_STOPPED);
     assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_EMPTY);
@@ -592,7 +589,7 @@ static void test_time_max_saturates_and_runs(void **state)
 {
     (void)state;
     sim_engine *e;
-    trace l = {.stop_at = -1};
+    trace       l = { .stop_at = -1 };
     assert_int_equal(sim_engine_new(&e), 0);
     sim_at(e, SIM_TIME_MAX, trace_event, &l, 1);
     sim_after(e, SIM_TIME_MAX, trace_event, &l, 2);
@@ -601,9 +598,9 @@ static void test_time_max_saturates_and_runs(void **state)
     assert_int_equal(sim_engine_run(e, SIM_TIME_MAX - 2), SIM_RAN_UNTIL);
     assert_int_equal(l.n, 1);
     assert_int_equal(sim_now(e), SIM_TIME_MAX - 2);
-    sim_after(e, 10, trace_event, &l, 5);       /* saturates, runs after 1 and 2 */
+    sim_after(e, 10, trace_event, &l, 5); /* saturates, runs after 1 and 2 */
     assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_EMPTY);
-    uint64_t want[] = {4, 3, 1, 2, 5};
+    uint64_t want[] = { 4, 3, 1, 2, 5 };
     assert_int_equal(l.n, 5);
     for (int i = 0; i < 5; i++)
         assert_int_equal(l.ids[i], want[i]);
@@ -630,19 +627,19 @@ static void test_engine_reserve_then_no_allocation(void **state)
     assert_int_equal(sim_engine_executed(e), 0);
     assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_EMPTY);
 
-    sim_alloc_fail_at(0);                     /* count allocations from here */
-    for (uint64_t i = 0; i < 25000; i++)      /* one instant, before the first run */
+    sim_alloc_fail_at(0);                /* count allocations from here */
+    for (uint64_t i = 0; i < 25000; i++) /* one instant, before the first run */
         sim_at(e, 100, nop_event, NULL, i);
-    for (uint64_t i = 0; i < 25000; i++)      /* spread over every level */
+    for (uint64_t i = 0; i < 25000; i++) /* spread over every level */
         sim_at(e, (sim_time)((i * UINT64_C(0x9e3779b97f4a7c15)) >> 2), nop_event, NULL, i);
-    assert_int_equal(sim_engine_run(e, 0), SIM_RAN_UNTIL);   /* runs the one event at 0 */
+    assert_int_equal(sim_engine_run(e, 0), SIM_RAN_UNTIL); /* runs the one event at 0 */
     assert_int_equal(sim_engine_run(e, SIM_TIME_MAX - 1), SIM_RAN_EMPTY);
     sim_time later = sim_now(e) + 5000;
-    for (uint64_t i = 0; i < 50000; i++)      /* one instant again, as the run */
+    for (uint64_t i = 0; i < 50000; i++) /* one instant again, as the run */
         sim_at(e, later, nop_event, NULL, i);
     assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_EMPTY);
     assert_int_equal(sim_engine_executed(e), 100000);
-    assert_int_equal(sim_alloc_fail_at(0), 0);              /* none since the reserve */
+    assert_int_equal(sim_alloc_fail_at(0), 0); /* none since the reserve */
     sim_engine_free(e);
     sim_engine_free(NULL);
 }
@@ -719,19 +716,19 @@ static void test_schedule_in_past_panics(void **state)
 
 /* c servers, one FIFO queue. Arrival times travel in the event's arg. */
 typedef struct mmc {
-    sim_rng  *arrivals;                       /* inter-arrival times */
-    sim_rng  *service;                        /* service times */
+    sim_rng  *arrivals; /* inter-arrival times */
+    sim_rng  *service;  /* service times */
     double    arrival_mean_ns;
     double    service_mean_ns;
     unsigned  servers;
     unsigned  busy;
-    sim_time *fifo;                           /* arrival times of waiting customers, a ring */
+    sim_time *fifo; /* arrival times of waiting customers, a ring */
     size_t    cap, head, len;
-    uint64_t  customers;                      /* arrivals to generate */
+    uint64_t  customers; /* arrivals to generate */
     uint64_t  arrived;
-    uint64_t  warmup;                         /* departures not measured */
+    uint64_t  warmup; /* departures not measured */
     uint64_t  departed;
-    int64_t   sum_ns;                         /* sum of measured response times */
+    int64_t   sum_ns; /* sum of measured response times */
     uint64_t  measured;
 } mmc;
 
@@ -772,7 +769,7 @@ static void mmc_arrive(sim_engine *e, void *ctx, uint64_t arg)
         mmc_serve(e, m, sim_now(e));
         return;
     }
-    if (m->len == m->cap) {                   /* grow the ring, unrolling it */
+    if (m->len == m->cap) { /* grow the ring, unrolling it */
         sim_time *f = malloc(2 * m->cap * sizeof *f);
         assert_non_null(f);
         for (size_t i = 0; i < m->len; i++)
@@ -789,7 +786,7 @@ static void mmc_arrive(sim_engine *e, void *ctx, uint64_t arg)
 /* Erlang's C formula: the probability that an arrival waits, c servers, offered load a. */
 static double erlang_c(unsigned c, double a)
 {
-    double term = 1, sum = 0;                 /* term = a^k / k! */
+    double term = 1, sum = 0; /* term = a^k / k! */
     for (unsigned k = 0; k < c; k++) {
         sum += term;
         term *= a / (k + 1);
@@ -800,9 +797,9 @@ static double erlang_c(unsigned c, double a)
 
 static void mmc_check(unsigned c, double rho, uint64_t customers, uint64_t seed)
 {
-    const double mu = 1.0;                    /* services per ms per server */
-    double lambda = rho * c * mu;             /* arrivals per ms */
-    double want_ms = erlang_c(c, lambda / mu) / (c * mu - lambda) + 1 / mu;
+    const double mu = 1.0;              /* services per ms per server */
+    double       lambda = rho * c * mu; /* arrivals per ms */
+    double       want_ms = erlang_c(c, lambda / mu) / (c * mu - lambda) + 1 / mu;
     if (c == 1)
         assert_true(fabs(want_ms - 1 / (mu - lambda)) < 1e-12);
 
@@ -812,7 +809,7 @@ static void mmc_check(unsigned c, double rho, uint64_t customers, uint64_t seed)
         .servers = c,
         .cap = 1024,
         .customers = customers,
-        .warmup = customers / 100,            /* the run starts empty */
+        .warmup = customers / 100, /* the run starts empty */
     };
     sim_engine *e;
     assert_int_equal(sim_engine_new(&e), 0);

@@ -41,22 +41,22 @@ static void run_init(fixture_run *f, const char *pattern)
 static void put(fixture_run *f, run_scope scope, const char *key, const char *name, double v)
 {
     assert_true(f->r.nmetrics < MAX_METRICS);
-    f->metrics[f->r.nmetrics++] = (run_metric){scope, key, name, v};
+    f->metrics[f->r.nmetrics++] = (run_metric){ scope, key, name, v };
 }
 
 static scn_expect max_of(const char *metric, double max)
 {
-    return (scn_expect){.metric = (char *)metric, .has_max = true, .max = max};
+    return (scn_expect){ .metric = (char *)metric, .has_max = true, .max = max };
 }
 
 static scn_expect min_of(const char *metric, double min)
 {
-    return (scn_expect){.metric = (char *)metric, .has_min = true, .min = min};
+    return (scn_expect){ .metric = (char *)metric, .has_min = true, .min = min };
 }
 
 static scn_expect equals_of(const char *metric, double v)
 {
-    return (scn_expect){.metric = (char *)metric, .has_equals = true, .equals = v};
+    return (scn_expect){ .metric = (char *)metric, .has_equals = true, .equals = v };
 }
 
 static const char *message(const expect_case *c)
@@ -107,7 +107,7 @@ static void test_expect_max_passes_and_fails(void **state)
     assert_int_equal(c.status, EXPECT_FAIL);
     assert_string_equal(message(&c), "measured 212.4, expected <= 200");
 
-    scn_expect at = max_of("p99_ms", 212.4);  /* the bound itself passes */
+    scn_expect at = max_of("p99_ms", 212.4); /* the bound itself passes */
     assert_int_equal(expect_eval(&at, &f.r).status, EXPECT_PASS);
 }
 
@@ -124,8 +124,8 @@ static void test_expect_min_and_range(void **state)
     assert_int_equal(c.status, EXPECT_FAIL);
     assert_string_equal(message(&c), "measured 0.9995, expected >= 0.9999");
 
-    scn_expect range = {.metric = "availability", .has_min = true, .min = 0.99,
-                        .has_max = true, .max = 0.999};
+    scn_expect range
+        = { .metric = "availability", .has_min = true, .min = 0.99, .has_max = true, .max = 0.999 };
     assert_string_equal(describe(&range), "availability >= 0.99 and <= 0.999");
     c = expect_eval(&range, &f.r);
     assert_int_equal(c.status, EXPECT_FAIL);
@@ -143,7 +143,7 @@ static void test_expect_equals_is_exact(void **state)
     assert_string_equal(describe(&lost), "lost_writes == 0");
     assert_int_equal(expect_eval(&lost, &f.r).status, EXPECT_PASS);
     expect_case c = expect_eval(&conflicts, &f.r);
-    assert_int_equal(c.status, EXPECT_FAIL);  /* no tolerance, however small */
+    assert_int_equal(c.status, EXPECT_FAIL); /* no tolerance, however small */
     assert_string_equal(message(&c), "measured 1e-09, expected == 0");
 }
 
@@ -154,7 +154,7 @@ static void test_expect_measured_has_the_digits_to_tell(void **state)
     fixture_run f;
     run_init(&f, "p");
     put(&f, RUN_SCOPE_ALL, "", "availability", 0.99899999999);
-    scn_expect x = min_of("availability", 0.999);
+    scn_expect  x = min_of("availability", 0.999);
     expect_case c = expect_eval(&x, &f.r);
     assert_int_equal(c.status, EXPECT_FAIL);
     assert_string_equal(message(&c), "measured 0.99899999999, expected >= 0.999");
@@ -166,8 +166,8 @@ static void test_expect_nan_measures_nothing(void **state)
     fixture_run f;
     run_init(&f, "p");
     put(&f, RUN_SCOPE_ALL, "", "detect_s", NAN);
-    scn_expect checks[] = {max_of("detect_s", 20), min_of("detect_s", 0),
-                           equals_of("detect_s", 0)};
+    scn_expect checks[]
+        = { max_of("detect_s", 20), min_of("detect_s", 0), equals_of("detect_s", 0) };
     for (size_t i = 0; i < 3; i++) {
         expect_case c = expect_eval(&checks[i], &f.r);
         assert_int_equal(c.status, EXPECT_FAIL);
@@ -236,13 +236,13 @@ static void test_expect_unknown_metric_is_an_error(void **state)
     run_init(&f, "p");
     put(&f, RUN_SCOPE_ALL, "", "p99_ms", 1);
     put(&f, RUN_SCOPE_ALL, "", "detect_s", 3);
-    scn_expect typo = max_of("p99ms", 250);
+    scn_expect  typo = max_of("p99ms", 250);
     expect_case c = expect_eval(&typo, &f.r);
     assert_int_equal(c.status, EXPECT_ERROR);
     assert_true(isnan(c.measured));
     assert_string_equal(message(&c), "unknown metric \"p99ms\"");
 
-    scn_expect per_op = max_of("detect_s", 20);   /* whole-run only */
+    scn_expect per_op = max_of("detect_s", 20); /* whole-run only */
     per_op.op = "read";
     c = expect_eval(&per_op, &f.r);
     assert_int_equal(c.status, EXPECT_ERROR);
@@ -252,10 +252,10 @@ static void test_expect_unknown_metric_is_an_error(void **state)
 /* --- the report ----------------------------------------------------------------------- */
 
 static scn_expect report_expects[] = {
-    {.metric = "availability", .has_min = true, .min = 0.99},
-    {.metric = "p99ms", .has_max = true, .max = 250},
-    {.metric = "lost_writes", .pattern = "merge", .has_equals = true, .equals = 0},
-    {.metric = "p99_ms", .op = "write", .has_max = true, .max = 250},
+    { .metric = "availability", .has_min = true, .min = 0.99 },
+    { .metric = "p99ms", .has_max = true, .max = 250 },
+    { .metric = "lost_writes", .pattern = "merge", .has_equals = true, .equals = 0 },
+    { .metric = "p99_ms", .op = "write", .has_max = true, .max = 250 },
 };
 
 static scn_scenario report_scenario = {
@@ -282,21 +282,22 @@ static void test_expect_report_lines_and_counts(void **state)
     (void)state;
     fixture_run lww, merge;
     report_runs(&lww, &merge);
-    const run_result *runs[] = {&lww.r, &merge.r};
-    expect_report *rep = NULL;
+    const run_result *runs[] = { &lww.r, &merge.r };
+    expect_report    *rep = NULL;
     assert_int_equal(expect_report_new(&rep), 0);
     FILE *out = tmpfile();
     assert_non_null(out);
     assert_int_equal(expect_report_check(rep, &report_scenario, runs, 2, out, false), 0);
-    char *text = slurp(out);
-    const char *want =
-        "FAIL  scenarios/x.json  [lww] availability >= 0.99  (measured 0.98, expected >= 0.99)\n"
-        "PASS  scenarios/x.json  [merge] availability >= 0.99  (measured 1)\n"
-        "ERROR scenarios/x.json  [lww] p99ms <= 250  (unknown metric \"p99ms\")\n"
-        "ERROR scenarios/x.json  [merge] p99ms <= 250  (unknown metric \"p99ms\")\n"
-        "PASS  scenarios/x.json  [merge] lost_writes == 0  (measured 0)\n"
-        "PASS  scenarios/x.json  [lww] p99_ms{op=write} <= 250  (measured 212.4)\n"
-        "FAIL  scenarios/x.json  [merge] p99_ms{op=write} <= 250  (measured 300, expected <= 250)\n";
+    char       *text = slurp(out);
+    const char *want
+        = "FAIL  scenarios/x.json  [lww] availability >= 0.99  (measured 0.98, expected >= 0.99)\n"
+          "PASS  scenarios/x.json  [merge] availability >= 0.99  (measured 1)\n"
+          "ERROR scenarios/x.json  [lww] p99ms <= 250  (unknown metric \"p99ms\")\n"
+          "ERROR scenarios/x.json  [merge] p99ms <= 250  (unknown metric \"p99ms\")\n"
+          "PASS  scenarios/x.json  [merge] lost_writes == 0  (measured 0)\n"
+          "PASS  scenarios/x.json  [lww] p99_ms{op=write} <= 250  (measured 212.4)\n"
+          "FAIL  scenarios/x.json  [merge] p99_ms{op=write} <= 250  (measured 300, expected <= "
+          "250)\n";
     assert_string_equal(text, want);
     free(text);
     fclose(out);
@@ -323,18 +324,21 @@ static void test_expect_report_lines_and_counts(void **state)
 /* What the checker found in a document. */
 typedef struct xml_summary {
     int  testsuites, testsuite, testcase, failure, error;
-    char suites_tests[16], suites_failures[16];     /* <testsuites> attributes */
-    char suite_name[64][256];                       /* each <testsuite>'s name, decoded */
+    char suites_tests[16], suites_failures[16]; /* <testsuites> attributes */
+    char suite_name[64][256];                   /* each <testsuite>'s name, decoded */
     char suite_tests[64][16], suite_failures[64][16];
-    char classname[256];                            /* the first <testcase>'s, decoded */
+    char classname[256]; /* the first <testcase>'s, decoded */
 } xml_summary;
 
 /* Decode the entities of an attribute value of len bytes into out; fails on an unknown one. */
 static void decode_attr(const char *v, size_t len, char *out, size_t n)
 {
-    static const struct { const char *ent; char ch; } ents[] = {
-        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''},
-        {"&#9;", '\t'}, {"&#10;", '\n'}, {"&#13;", '\r'},
+    static const struct {
+        const char *ent;
+        char        ch;
+    } ents[] = {
+        { "&amp;", '&' },   { "&lt;", '<' },  { "&gt;", '>' },   { "&quot;", '"' },
+        { "&apos;", '\'' }, { "&#9;", '\t' }, { "&#10;", '\n' }, { "&#13;", '\r' },
     };
     size_t o = 0;
     for (size_t i = 0; i < len;) {
@@ -397,16 +401,16 @@ static void parse_xml(const char *doc, xml_summary *sum)
     assert_memory_equal(p, decl, strlen(decl));
     p += strlen(decl);
     char stack[8][32];
-    int depth = 0;
+    int  depth = 0;
     bool root_seen = false;
     while (*p) {
         if (*p == ' ' || *p == '\n') {
             p++;
             continue;
         }
-        assert_int_equal(*p, '<');            /* no text content in this vocabulary */
+        assert_int_equal(*p, '<'); /* no text content in this vocabulary */
         p++;
-        if (*p == '/') {                      /* a closing tag: matches the open one */
+        if (*p == '/') { /* a closing tag: matches the open one */
             p++;
             size_t len = strcspn(p, ">");
             assert_true(depth > 0);
@@ -425,13 +429,14 @@ static void parse_xml(const char *doc, xml_summary *sum)
         assert_true(depth > 0 || !root_seen); /* one root element */
         root_seen = true;
         int *count = strcmp(name, "testsuites") == 0 ? &sum->testsuites
-                   : strcmp(name, "testsuite") == 0  ? &sum->testsuite
-                   : strcmp(name, "testcase") == 0   ? &sum->testcase
-                   : strcmp(name, "failure") == 0    ? &sum->failure
-                   : strcmp(name, "error") == 0      ? &sum->error : NULL;
+            : strcmp(name, "testsuite") == 0         ? &sum->testsuite
+            : strcmp(name, "testcase") == 0          ? &sum->testcase
+            : strcmp(name, "failure") == 0           ? &sum->failure
+            : strcmp(name, "error") == 0             ? &sum->error
+                                                     : NULL;
         assert_non_null(count);
         (*count)++;
-        for (;;) {                            /* attributes: name="value" */
+        for (;;) { /* attributes: name="value" */
             while (*p == ' ')
                 p++;
             if (*p == '>' || *p == '/')
@@ -446,8 +451,8 @@ static void parse_xml(const char *doc, xml_summary *sum)
             assert_int_equal(p[vl], '"');
             char value[512];
             decode_attr(p, vl, value, sizeof value);
-#define ATTR(el, a, dest)                                                                \
-    if (strcmp(name, el) == 0 && an == strlen(a) && strncmp(attr, a, an) == 0)            \
+#define ATTR(el, a, dest)                                                                          \
+    if (strcmp(name, el) == 0 && an == strlen(a) && strncmp(attr, a, an) == 0)                     \
         copy(dest, sizeof dest, value);
             int s = sum->testsuite - 1;
             ATTR("testsuites", "tests", sum->suites_tests)
@@ -480,7 +485,7 @@ static void test_expect_junit_escapes_and_counts(void **state)
     (void)state;
     fixture_run lww, merge;
     report_runs(&lww, &merge);
-    const run_result *runs[] = {&lww.r, &merge.r};
+    const run_result *runs[] = { &lww.r, &merge.r };
     /* A name with every character XML cares about, a control character, a valid accented
      * letter and a byte that is not UTF-8. */
     scn_scenario s = report_scenario;
@@ -492,8 +497,8 @@ static void test_expect_junit_escapes_and_counts(void **state)
     assert_non_null(sink);
     assert_int_equal(expect_report_check(rep, &s, runs, 2, sink, false), 0);
     assert_int_equal(expect_report_check(rep, &report_scenario, runs, 1, sink, true), 0);
-    assert_int_equal(expect_report_error(rep, "broken.json", "load",
-                                         "invalid JSON at line 3, column 14"), 0);
+    assert_int_equal(
+        expect_report_error(rep, "broken.json", "load", "invalid JSON at line 3, column 14"), 0);
     fclose(sink);
 
     FILE *out = tmpfile();
@@ -538,18 +543,18 @@ static void test_expect_junit_save_is_atomic(void **state)
 
     fixture_run lww, merge;
     report_runs(&lww, &merge);
-    const run_result *runs[] = {&lww.r, &merge.r};
-    expect_report *rep = NULL;
+    const run_result *runs[] = { &lww.r, &merge.r };
+    expect_report    *rep = NULL;
     assert_int_equal(expect_report_new(&rep), 0);
     FILE *sink = tmpfile();
     assert_int_equal(expect_report_check(rep, &report_scenario, runs, 2, sink, false), 0);
     fclose(sink);
 
-    FILE *old = fopen(path, "w");               /* replaced, not appended to */
+    FILE *old = fopen(path, "w"); /* replaced, not appended to */
     assert_non_null(old);
     fputs("old contents\n", old);
     fclose(old);
-    sim_err err = {0};
+    sim_err err = { 0 };
     assert_int_equal(expect_report_save_junit(rep, path, &err), 0);
     FILE *in = fopen(path, "r");
     assert_non_null(in);
@@ -587,8 +592,8 @@ static void test_expect_added_cases_in_junit(void **state)
     (void)state;
     fixture_run lww, merge;
     report_runs(&lww, &merge);
-    const run_result *runs[] = {&lww.r, &merge.r};
-    expect_report *rep = NULL;
+    const run_result *runs[] = { &lww.r, &merge.r };
+    expect_report    *rep = NULL;
     assert_int_equal(expect_report_new(&rep), 0);
     FILE *sink = tmpfile();
     assert_int_equal(expect_report_check(rep, &report_scenario, runs, 2, sink, true), 0);
@@ -596,7 +601,8 @@ static void test_expect_added_cases_in_junit(void **state)
     size_t passed = expect_report_passed(rep), failed = expect_report_failed(rep);
     assert_int_equal(expect_report_add_case(rep, "[lww] baseline", NULL), 0);
     assert_int_equal(expect_report_add_case(rep, "[merge] baseline p99_ms",
-                                            "baseline 10, now 20, +100.00% (tolerance 5%)"), 0);
+                                            "baseline 10, now 20, +100.00% (tolerance 5%)"),
+                     0);
     assert_int_equal(expect_report_passed(rep), passed);
     assert_int_equal(expect_report_failed(rep), failed);
 
@@ -613,8 +619,9 @@ static void test_expect_added_cases_in_junit(void **state)
     snprintf(want, sizeof want, "%zu", failed + 1);
     assert_string_equal(sum.suite_failures[0], want);
     assert_non_null(strstr(doc, "name=\"[lww] baseline\"/>"));
-    assert_non_null(strstr(doc, "name=\"[merge] baseline p99_ms\">\n      <failure message="
-                                "\"baseline 10, now 20, +100.00% (tolerance 5%)\"/>"));
+    assert_non_null(strstr(doc,
+                           "name=\"[merge] baseline p99_ms\">\n      <failure message="
+                           "\"baseline 10, now 20, +100.00% (tolerance 5%)\"/>"));
     free(doc);
     expect_report_free(rep);
 }
@@ -625,7 +632,7 @@ static void test_expect_meets_ci_takes_the_whole_interval(void **state)
     (void)state;
     scn_expect mx = max_of("p99_ms", 200), mn = min_of("availability", 0.999);
     assert_true(expect_meets_ci(&mx, 150, 200));
-    assert_false(expect_meets_ci(&mx, 150, 200.5));     /* the mean passes, the bound not */
+    assert_false(expect_meets_ci(&mx, 150, 200.5)); /* the mean passes, the bound not */
     assert_true(expect_meets(&mx, 175));
     assert_true(expect_meets_ci(&mn, 0.999, 1));
     assert_false(expect_meets_ci(&mn, 0.9989, 1));
@@ -633,9 +640,9 @@ static void test_expect_meets_ci_takes_the_whole_interval(void **state)
     scn_expect eq = equals_of("lost_writes", 0);
     assert_true(expect_meets_ci(&eq, 0, 0));
     assert_false(expect_meets_ci(&eq, 0, 1));
-    run_scope scope;
+    run_scope   scope;
     const char *key;
-    scn_expect w = max_of("p99_ms", 1);
+    scn_expect  w = max_of("p99_ms", 1);
     w.op = "write";
     assert_true(expect_scope(&w, &scope, &key));
     assert_int_equal(scope, RUN_SCOPE_OP);
@@ -658,11 +665,11 @@ static void test_expect_seeds_mean_or_interval(void **state)
     run_init(&ci, "p");
     put(&mean, RUN_SCOPE_ALL, "", "p99_ms", 9.9);
     put(&ci, RUN_SCOPE_ALL, "", "p99_ms", 0.2);
-    scn_expect x[2] = {max_of("p99_ms", 10), max_of("p99_ms", 10)};
+    scn_expect x[2] = { max_of("p99_ms", 10), max_of("p99_ms", 10) };
     x[1].bound_ci = true;
-    scn_scenario s = {.file = "s.json", .name = "s", .expects = x, .nexpects = 2};
-    const run_result *runs[] = {&mean.r}, *cis[] = {&ci.r};
-    expect_report *rep = NULL;
+    scn_scenario      s = { .file = "s.json", .name = "s", .expects = x, .nexpects = 2 };
+    const run_result *runs[] = { &mean.r }, *cis[] = { &ci.r };
+    expect_report    *rep = NULL;
     assert_int_equal(expect_report_new(&rep), 0);
     FILE *out = tmpfile();
     assert_int_equal(expect_report_check_seeds(rep, &s, runs, cis, 1, 5, out, false), 0);
@@ -671,8 +678,9 @@ static void test_expect_seeds_mean_or_interval(void **state)
     assert_int_equal(expect_report_passed(rep), 1);
     assert_int_equal(expect_report_failed(rep), 1);
     assert_non_null(strstr(text, "PASS  s.json  [p] p99_ms <= 10  (mean 9.9 +- 0.2 over 5 seeds)"));
-    assert_non_null(strstr(text, "FAIL  s.json  [p] p99_ms <= 10 (95% CI)  (mean 9.9 +- 0.2 over "
-                                 "5 seeds, expected <= 10)"));
+    assert_non_null(strstr(text,
+                           "FAIL  s.json  [p] p99_ms <= 10 (95% CI)  (mean 9.9 +- 0.2 over "
+                           "5 seeds, expected <= 10)"));
     free(text);
     expect_report_free(rep);
 }

@@ -47,7 +47,7 @@ typedef struct bench {
     health     *h;
     flip        flips[MAX_FLIPS];
     int         nflips;
-    bool        stop_on_unhealthy;            /* stop the engine at the first such flip */
+    bool        stop_on_unhealthy; /* stop the engine at the first such flip */
 } bench;
 
 static void on_region_done(void *ctx, uint32_t region, uint64_t tag, scn_op op,
@@ -65,7 +65,7 @@ static void on_change(void *ctx, sim_time t, uint32_t region, bool healthy)
     bench *b = ctx;
     assert_true(b->nflips < MAX_FLIPS);
     assert_int_equal(t, sim_now(b->e));
-    b->flips[b->nflips++] = (flip){t, region, healthy};
+    b->flips[b->nflips++] = (flip){ t, region, healthy };
     if (b->stop_on_unhealthy && !healthy)
         sim_engine_stop(b->e);
 }
@@ -80,8 +80,13 @@ static void bench_init(bench *b, size_t nregions, uint32_t servers)
     for (size_t i = 0; i < nregions; i++)
         b->f.regions[i].lon = 0;
     b->f.s.health = (scn_health){
-        .enabled = true, .interval = SIM_S, .timeout = 200 * SIM_MS, .unhealthy_after = 3,
-        .healthy_after = 2, .checkers = (UINT64_C(1) << nregions) - 1, .quorum = 1,
+        .enabled = true,
+        .interval = SIM_S,
+        .timeout = 200 * SIM_MS,
+        .unhealthy_after = 3,
+        .healthy_after = 2,
+        .checkers = (UINT64_C(1) << nregions) - 1,
+        .quorum = 1,
         .lane = false,
     };
 }
@@ -89,21 +94,22 @@ static void bench_init(bench *b, size_t nregions, uint32_t servers)
 static void bench_world(bench *b)
 {
     const scn_scenario *s = &b->f.s;
-    sim_err err = {0};
+    sim_err             err = { 0 };
     assert_int_equal(sim_engine_new(&b->e), 0);
     assert_int_equal(topo_new(s, &b->t, &err), 0);
     assert_int_equal(net_new(b->e, s, b->t, s->seed, &b->n, &err), 0);
     for (uint32_t i = 0; i < s->nregions; i++)
         assert_int_equal(region_new(b->e, s, i, s->seed, 0, s->duration, on_region_done, b,
-                                    &b->regions[i], &err), 0);
+                                    &b->regions[i], &err),
+                         0);
 }
 
 static void bench_build(bench *b)
 {
-    sim_err err = {0};
+    sim_err err = { 0 };
     bench_world(b);
-    assert_int_equal(health_new(b->e, b->n, &b->f.s, b->regions, b->f.s.seed, on_change, b,
-                                &b->h, &err), 0);
+    assert_int_equal(
+        health_new(b->e, b->n, &b->f.s, b->regions, b->f.s.seed, on_change, b, &b->h, &err), 0);
     health_start(b->h);
 }
 
@@ -144,7 +150,7 @@ static void down_between(bench *b, uint32_t r, sim_time from, sim_time to)
 static void on_partition(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
-    bench *b = ctx;
+    bench  *b = ctx;
     uint8_t groups[FIX_REGIONS];
     for (int i = 0; i < FIX_REGIONS; i++)
         groups[i] = (uint8_t)(arg >> (8 * i));
@@ -192,18 +198,18 @@ static void test_health_consecutive_failures_and_successes_flip_a_checker(void *
     (void)state;
     bench b;
     bench_init(&b, 2, 4);
-    b.f.s.health.checkers = 1;                /* r0 only */
+    b.f.s.health.checkers = 1; /* r0 only */
     b.f.s.health.lane = true;
     bench_build(&b);
     const sim_time ms = SIM_MS, s = SIM_S, T = 200 * SIM_MS;
-    sim_time p = first_probe(&b, ms);
+    sim_time       p = first_probe(&b, ms);
     down_between(&b, 1, p + 500 * ms, p + 2500 * ms);
     down_between(&b, 1, p + 3500 * ms, p + 5500 * ms);
     down_between(&b, 1, p + 6500 * ms, p + 12500 * ms);
     down_between(&b, 1, p + 13500 * ms, p + 14500 * ms);
 
     sim_engine_run(b.e, p + 9 * s);
-    assert_int_equal(b.nflips, 0);            /* 1, 2, 4, 5, 7, 8 failed; never 3 in a row */
+    assert_int_equal(b.nflips, 0); /* 1, 2, 4, 5, 7, 8 failed; never 3 in a row */
     assert_int_equal(health_probes_failed(b.h), 6);
     assert_int_equal(health_votes_down(b.h, 1), 0);
     assert_true(health_is_healthy(b.h, 1));
@@ -216,13 +222,13 @@ static void test_health_consecutive_failures_and_successes_flip_a_checker(void *
     assert_false(health_is_healthy(b.h, 1));
 
     sim_engine_run(b.e, p + 15 * s + 500 * ms);
-    assert_int_equal(b.nflips, 1);            /* 13 succeeded, 14 failed, 15 succeeded */
+    assert_int_equal(b.nflips, 1); /* 13 succeeded, 14 failed, 15 succeeded */
     sim_engine_run(b.e, p + 20 * s);
     assert_int_equal(b.nflips, 2);
     assert_flip(&b, 1, 1, true, p - ms + 16 * s, p + 16 * s);
     assert_true(health_is_healthy(b.h, 1));
     assert_int_equal(health_votes_down(b.h, 1), 0);
-    assert_true(health_is_healthy(b.h, 0));   /* nobody probes r0 */
+    assert_true(health_is_healthy(b.h, 0)); /* nobody probes r0 */
     bench_fini(&b);
 }
 
@@ -237,7 +243,7 @@ static void test_health_down_checker_sends_nothing(void **state)
     bench_build(&b);
     sim_engine_run(b.e, 5 * SIM_S);
     uint64_t sent = health_probes_sent(b.h);
-    assert_int_equal(sent, 10);               /* 2 targets, one probe each per second */
+    assert_int_equal(sent, 10); /* 2 targets, one probe each per second */
     down_between(&b, 0, 5 * SIM_S, 15 * SIM_S);
     sim_engine_run(b.e, 15 * SIM_S - 1);
     assert_int_equal(health_probes_sent(b.h), sent);
@@ -347,11 +353,11 @@ static void saturated(bool lane, bool *healthy, uint64_t *failed)
 static void test_health_saturated_region_fails_probes_without_lane(void **state)
 {
     (void)state;
-    bool healthy;
+    bool     healthy;
     uint64_t failed;
     saturated(false, &healthy, &failed);
     assert_false(healthy);
-    assert_true(failed >= 29);                /* every probe, one per second */
+    assert_true(failed >= 29); /* every probe, one per second */
     saturated(true, &healthy, &failed);
     assert_true(healthy);
     assert_int_equal(failed, 0);
@@ -369,7 +375,7 @@ static void test_health_partition_is_seen_from_both_sides(void **state)
     bench_init(&b, 4, 4);
     b.f.s.health.quorum = 2;
     bench_build(&b);
-    uint64_t groups = UINT64_C(0x01010000);   /* r0, r1: group 0; r2, r3: group 1 */
+    uint64_t groups = UINT64_C(0x01010000); /* r0, r1: group 0; r2, r3: group 1 */
     sim_at(b.e, 5 * SIM_S, on_partition, &b, groups);
     sim_at(b.e, 12 * SIM_S, on_partition, &b, 0);
     sim_engine_run(b.e, 12 * SIM_S - 1);
@@ -391,8 +397,7 @@ static void test_health_partition_is_seen_from_both_sides(void **state)
 
 /* Four regions with network delay, jitter and loss, an outage and a partition: the flips
  * (times, regions, directions) and the probe counters. */
-static void eventful_run(uint64_t seed, flip *flips, int *nflips, uint64_t *sent,
-                         uint64_t *failed)
+static void eventful_run(uint64_t seed, flip *flips, int *nflips, uint64_t *sent, uint64_t *failed)
 {
     bench b;
     bench_init(&b, 4, 2);
@@ -420,12 +425,12 @@ static void test_health_identical_runs_flip_at_identical_times(void **state)
 {
     (void)state;
     static flip a[MAX_FLIPS], c[MAX_FLIPS], d[MAX_FLIPS];
-    int na, nc, nd;
-    uint64_t sa, sc, sd, fa, fc, fd;
+    int         na, nc, nd;
+    uint64_t    sa, sc, sd, fa, fc, fd;
     eventful_run(7, a, &na, &sa, &fa);
     eventful_run(7, c, &nc, &sc, &fc);
     eventful_run(8, d, &nd, &sd, &fd);
-    assert_true(na >= 4);                     /* r2 out and back, r3 out and back */
+    assert_true(na >= 4); /* r2 out and back, r3 out and back */
     assert_int_equal(na, nc);
     assert_int_equal(sa, sc);
     assert_int_equal(fa, fc);
@@ -448,7 +453,7 @@ static void test_health_stop_lets_the_engine_drain(void **state)
     bench_init(&b, 3, 4);
     b.f.s.health.quorum = 2;
     bench_build(&b);
-    down_between(&b, 2, 2 * SIM_S, SIM_TIME_MAX);   /* so timeouts are pending at the stop */
+    down_between(&b, 2, 2 * SIM_S, SIM_TIME_MAX); /* so timeouts are pending at the stop */
     sim_at(b.e, 5 * SIM_S, on_stop, &b, 0);
     sim_engine_run(b.e, 5 * SIM_S);
     uint64_t sent = health_probes_sent(b.h);
@@ -464,9 +469,9 @@ static void test_health_new_unwinds_on_allocation_failure(void **state)
     bench b;
     bench_init(&b, 4, 4);
     bench_world(&b);
-    sim_err err = {0};
-    int rc = SIM_ENOMEM;
-    long n;
+    sim_err err = { 0 };
+    int     rc = SIM_ENOMEM;
+    long    n;
     for (n = 1; rc != 0 && n < 1000; n++) {
         sim_alloc_fail_at(n);
         rc = health_new(b.e, b.n, &b.f.s, b.regions, 1, on_change, &b, &b.h, &err);
@@ -477,7 +482,7 @@ static void test_health_new_unwinds_on_allocation_failure(void **state)
         }
     }
     assert_int_equal(rc, 0);
-    assert_true(n > 4);                       /* the struct, three arrays, a stream ... */
+    assert_true(n > 4); /* the struct, three arrays, a stream ... */
     bench_fini(&b);
 }
 
@@ -488,11 +493,10 @@ static void test_health_new_unwinds_on_allocation_failure(void **state)
 /* The mean, over VALIDATION_SEEDS seeds, of the time from r'target' going down at 100 s to
  * the view marking it unhealthy; interval 10 s, timeout 2 s, 3 failures, with a lane and no
  * network delay, so the phases (drawn per seed) are the only randomness. */
-static double mean_detection_s(size_t nregions, uint64_t checkers, uint32_t quorum,
-                               uint32_t target)
+static double mean_detection_s(size_t nregions, uint64_t checkers, uint32_t quorum, uint32_t target)
 {
     const sim_time down_at = 100 * SIM_S;
-    double sum = 0;
+    double         sum = 0;
     for (uint64_t seed = 1; seed <= VALIDATION_SEEDS; seed++) {
         bench b;
         bench_init(&b, nregions, 4);
@@ -521,14 +525,14 @@ static double theory_s(uint32_t n, uint32_t q)
     return (3 - 1 + (double)q / (n + 1)) * 10.0 + 2.0;
 }
 
-static void check_detection(size_t nregions, uint64_t checkers, uint32_t quorum,
-                            uint32_t target, uint32_t n)
+static void check_detection(size_t nregions, uint64_t checkers, uint32_t quorum, uint32_t target,
+                            uint32_t n)
 {
     double mean = mean_detection_s(nregions, checkers, quorum, target);
     double theory = theory_s(n, quorum);
     print_message("%zu regions, %u checkers of r%u, quorum %u: mean detection %.3f s, "
-                  "theory %.3f s (%+.2f%%)\n", nregions, n, target, quorum, mean, theory,
-                  100.0 * (mean - theory) / theory);
+                  "theory %.3f s (%+.2f%%)\n",
+                  nregions, n, target, quorum, mean, theory, 100.0 * (mean - theory) / theory);
     assert_true(mean > 0.95 * theory && mean < 1.05 * theory);
 }
 
@@ -546,7 +550,7 @@ static void test_health_detection_delay_quorum_matches_theory(void **state)
     (void)state;
     check_detection(4, 0x7, 2, 3, 3);
     check_detection(4, 0x7, 1, 3, 3);
-    check_detection(4, 0xf, 3, 3, 3);         /* r3 checks too, but not itself */
+    check_detection(4, 0xf, 3, 3, 3); /* r3 checks too, but not itself */
 }
 
 int main(void)

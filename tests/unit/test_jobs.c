@@ -23,21 +23,21 @@
 #include "cli_jobs.h"
 
 #define NTASKS 8
-#define BIG    (200 * 1000)                   /* bytes, more than a pipe holds (64 KB) */
+#define BIG    (200 * 1000) /* bytes, more than a pipe holds (64 KB) */
 
 /* What done() saw, in call order. */
 typedef struct seen {
-    size_t n;                                 /* calls */
-    size_t index[64];                         /* i of each call */
+    size_t n;         /* calls */
+    size_t index[64]; /* i of each call */
     int    status[64];
-    char   text[1 << 20];                     /* every call's bytes, concatenated */
+    char   text[1 << 20]; /* every call's bytes, concatenated */
     size_t len;
-    size_t stop_at;                           /* return 7 from done(i == stop_at); 0: never */
+    size_t stop_at; /* return 7 from done(i == stop_at); 0: never */
 } seen;
 
 static void sleep_ms(long ms)
 {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
 }
@@ -96,7 +96,7 @@ static void test_jobs_output_same_for_1_and_3_workers(void **state)
     seen *one = calloc(1, sizeof *one), *three = calloc(1, sizeof *three);
     assert_int_equal(cli_jobs_run(NTASKS, 1, task_mixed, record, one, NULL), 0);
     assert_int_equal(cli_jobs_run(NTASKS, 3, task_mixed, record, three, NULL), 0);
-    assert_true(one->len > BIG);              /* task 5's output arrived whole */
+    assert_true(one->len > BIG); /* task 5's output arrived whole */
     assert_int_equal(one->len, three->len);
     assert_memory_equal(one->text, three->text, one->len);
     assert_memory_equal(one->status, three->status, sizeof one->status);
@@ -122,7 +122,7 @@ static void crash_with(int jobs)
     seen *s = calloc(1, sizeof *s);
     assert_int_equal(cli_jobs_run(6, jobs, task_crash, record, s, NULL), 0);
     assert_int_equal(s->n, 6);
-    int want[6] = {0, 0, -SIGABRT, 0, -SIGKILL, 0};
+    int want[6] = { 0, 0, -SIGABRT, 0, -SIGKILL, 0 };
     for (size_t i = 0; i < 6; i++)
         assert_int_equal(s->status[i], want[i]);
     const char *text = "before 0\nbefore 1\nbefore 2\nbefore 3\nbefore 4\nbefore 5\n";
@@ -166,7 +166,7 @@ static int task_quick_or_slow(void *ctx, size_t i, FILE *out)
     return 0;
 }
 
-static int go_fd = -1;                        /* test_jobs_sigint: tells the helper to fire */
+static int go_fd = -1; /* test_jobs_sigint: tells the helper to fire */
 
 static int record_then_go(void *ctx, size_t i, int status, const char *bytes, size_t len)
 {
@@ -192,17 +192,17 @@ static void test_jobs_sigint_kills_children(void **state)
         char c;
         close(go[1]);
         if (read(go[0], &c, 1) == 1) {
-            sleep_ms(100);                    /* the parent is back in poll() by now */
+            sleep_ms(100); /* the parent is back in poll() by now */
             kill(getppid(), SIGINT);
         }
         _exit(0);
     }
     close(go[0]);
     go_fd = go[1];
-    seen *s = calloc(1, sizeof *s);
-    int signo = 0;
+    seen  *s = calloc(1, sizeof *s);
+    int    signo = 0;
     double t0 = now_s();
-    int rc = cli_jobs_run(4, 2, task_quick_or_slow, record_then_go, s, &signo);
+    int    rc = cli_jobs_run(4, 2, task_quick_or_slow, record_then_go, s, &signo);
     double took = now_s() - t0;
     close(go[1]);
     assert_int_equal(rc, CLI_JOBS_INTERRUPTED);
@@ -235,7 +235,7 @@ static int print_line(void *ctx, size_t i, int status, const char *bytes, size_t
     (void)status;
     (void)bytes;
     (void)len;
-    printf("line %zu\n", i);                 /* buffered: stdout is a file here */
+    printf("line %zu\n", i); /* buffered: stdout is a file here */
     return 0;
 }
 
@@ -245,7 +245,7 @@ static void test_jobs_parent_output_is_not_repeated_by_children(void **state)
 {
     (void)state;
     char path[] = "/tmp/mrsim-test-jobs-XXXXXX";
-    int fd = mkstemp(path);
+    int  fd = mkstemp(path);
     assert_true(fd >= 0);
     fflush(stdout);
     int saved = dup(STDOUT_FILENO);
@@ -256,7 +256,7 @@ static void test_jobs_parent_output_is_not_repeated_by_children(void **state)
     dup2(saved, STDOUT_FILENO);
     close(saved);
     assert_int_equal(rc, 0);
-    char buf[256] = {0};
+    char    buf[256] = { 0 };
     ssize_t got = pread(fd, buf, sizeof buf - 1, 0);
     close(fd);
     unlink(path);

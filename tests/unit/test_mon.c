@@ -48,7 +48,7 @@ typedef struct act {
     act_kind kind;
     uint32_t region;
     sim_time v;
-    tctx    *c;                               /* filled by schedule() */
+    tctx    *c; /* filled by schedule() */
 } act;
 
 static void on_alert(void *ctx, sim_time t, const char *kind, const char *detail)
@@ -78,15 +78,27 @@ static void on_done(void *ctx, uint32_t region, uint64_t tag, scn_op op, region_
 static void on_act(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)arg;
-    act *a = ctx;
+    act  *a = ctx;
     tctx *c = a->c;
     switch (a->kind) {
-    case ACT_OK:     mon_request(c->m, a->region, true, a->v); break;
-    case ACT_ERR:    mon_request(c->m, a->region, false, 0); break;
-    case ACT_LAG:    mon_lag(c->m, a->region, a->v); break;
-    case ACT_SUBMIT: region_submit(c->regions[a->region], SCN_READ, (uint64_t)sim_now(e)); break;
-    case ACT_HEALTH: c->healthy[a->region] = a->v != 0; break;
-    case ACT_READ:   mon_read(c->m, a->region, a->v != 0); break;
+    case ACT_OK:
+        mon_request(c->m, a->region, true, a->v);
+        break;
+    case ACT_ERR:
+        mon_request(c->m, a->region, false, 0);
+        break;
+    case ACT_LAG:
+        mon_lag(c->m, a->region, a->v);
+        break;
+    case ACT_SUBMIT:
+        region_submit(c->regions[a->region], SCN_READ, (uint64_t)sim_now(e));
+        break;
+    case ACT_HEALTH:
+        c->healthy[a->region] = a->v != 0;
+        break;
+    case ACT_READ:
+        mon_read(c->m, a->region, a->v != 0);
+        break;
     }
 }
 
@@ -102,11 +114,12 @@ static void init(tctx *c, size_t nregions, uint32_t servers)
 static void build(tctx *c)
 {
     const scn_scenario *s = &c->f.s;
-    sim_err err = {0};
+    sim_err             err = { 0 };
     assert_int_equal(sim_engine_new(&c->e), 0);
     for (uint32_t i = 0; i < s->nregions; i++)
         assert_int_equal(region_new(c->e, s, i, s->seed, s->warmup, s->duration, on_done, c,
-                                    &c->regions[i], &err), 0);
+                                    &c->regions[i], &err),
+                         0);
     assert_int_equal(mon_new(c->e, s, c->regions, on_alert, c, &c->m, &err), 0);
 }
 
@@ -137,17 +150,17 @@ static double val(const tctx *c, size_t i, uint32_t r, mon_metric k)
     return mon_value(c->m, i, r, k);
 }
 
-#define MS(x) ((sim_time)((x) * 1e6))
-#define ACT(at, kind, region, v) ((act){(at), (kind), (region), (v), NULL})
+#define MS(x)                    ((sim_time)((x)*1e6))
+#define ACT(at, kind, region, v) ((act){ (at), (kind), (region), (v), NULL })
 
 /* --- tests ---------------------------------------------------------------------------- */
 
 static void test_mon_metric_names(void **state)
 {
     (void)state;
-    static const char *const want[MON_METRIC_COUNT] = {
-        "requests", "errors", "p99_ms", "utilization", "repl_lag_p99_ms", "healthy", "p50_ms",
-        "stale_read_rate"};
+    static const char *const want[MON_METRIC_COUNT]
+        = { "requests",        "errors",  "p99_ms", "utilization",
+            "repl_lag_p99_ms", "healthy", "p50_ms", "stale_read_rate" };
     for (int k = 0; k < MON_METRIC_COUNT; k++)
         assert_string_equal(mon_metric_name((mon_metric)k), want[k]);
 }
@@ -158,15 +171,12 @@ static void test_mon_counts_p99_and_nan_rules(void **state)
     tctx c;
     init(&c, 2, 1);
     c.f.s.duration = 3 * SIM_S;
-    c.f.s.monitor.alert_error_rate = 1.0;     /* no alerts here: a rate cannot exceed 1 */
+    c.f.s.monitor.alert_error_rate = 1.0; /* no alerts here: a rate cannot exceed 1 */
     build(&c);
     act acts[] = {
-        ACT(MS(100), ACT_OK, 0, MS(10)),
-        ACT(MS(200), ACT_OK, 0, MS(20)),
-        ACT(MS(300), ACT_ERR, 0, 0),
-        ACT(MS(400), ACT_ERR, 1, 0),
-        ACT(MS(1500), ACT_OK, 0, MS(5)),
-        ACT(MS(1600), ACT_LAG, 1, MS(250)),
+        ACT(MS(100), ACT_OK, 0, MS(10)), ACT(MS(200), ACT_OK, 0, MS(20)),
+        ACT(MS(300), ACT_ERR, 0, 0),     ACT(MS(400), ACT_ERR, 1, 0),
+        ACT(MS(1500), ACT_OK, 0, MS(5)), ACT(MS(1600), ACT_LAG, 1, MS(250)),
     };
     schedule(&c, acts, sizeof acts / sizeof acts[0]);
     run_all(&c);
@@ -181,11 +191,11 @@ static void test_mon_counts_p99_and_nan_rules(void **state)
     assert_float_equal(val(&c, 0, 0, MON_P99_MS), 20.0, 20.0 * 0.004);
     assert_true(val(&c, 0, 1, MON_REQUESTS) == 1);
     assert_true(val(&c, 0, 1, MON_ERRORS) == 1);
-    assert_true(isnan(val(&c, 0, 1, MON_P99_MS)));     /* no ok request */
+    assert_true(isnan(val(&c, 0, 1, MON_P99_MS))); /* no ok request */
     for (uint32_t r = 0; r < 2; r++) {
         assert_true(val(&c, 0, r, MON_UTILIZATION) == 0);
-        assert_true(isnan(val(&c, 0, r, MON_REPL_LAG_P99_MS)));   /* no apply */
-        assert_true(isnan(val(&c, 0, r, MON_HEALTHY)));           /* no health checking */
+        assert_true(isnan(val(&c, 0, r, MON_REPL_LAG_P99_MS))); /* no apply */
+        assert_true(isnan(val(&c, 0, r, MON_HEALTHY)));         /* no health checking */
     }
 
     /* Interval 1: the histograms were reset; one value is exact (clamped to min = max). */
@@ -218,24 +228,25 @@ static void test_mon_stale_read_rate_per_region_and_interval(void **state)
     c.f.s.duration = 4 * SIM_S;
     c.f.s.monitor.alert_error_rate = 1.0;
     build(&c);
-    act acts[] = {
-        ACT(MS(500), ACT_READ, 0, 1),         /* before the warmup: not counted */
-        ACT(MS(1100), ACT_READ, 0, 1),
-        ACT(MS(1200), ACT_READ, 0, 0),
-        ACT(MS(1300), ACT_READ, 0, 0),
-        ACT(MS(1400), ACT_READ, 0, 0),
-        ACT(MS(1500), ACT_READ, 1, 0),
-        ACT(MS(2500), ACT_READ, 1, 1),
-        ACT(MS(2600), ACT_READ, 1, 1),
-        ACT(MS(4500), ACT_READ, 1, 0),        /* after the last boundary: not counted */
-    };
+    act acts[]
+        = {
+              ACT(MS(500), ACT_READ, 0, 1), /* before the warmup: not counted */
+              ACT(MS(1100), ACT_READ, 0, 1),
+              ACT(MS(1200), ACT_READ, 0, 0),
+              ACT(MS(1300), ACT_READ, 0, 0),
+              ACT(MS(1400), ACT_READ, 0, 0),
+              ACT(MS(1500), ACT_READ, 1, 0),
+              ACT(MS(2500), ACT_READ, 1, 1),
+              ACT(MS(2600), ACT_READ, 1, 1),
+              ACT(MS(4500), ACT_READ, 1, 0), /* after the last boundary: not counted */
+          };
     schedule(&c, acts, sizeof acts / sizeof acts[0]);
     run_all(&c);
     assert_int_equal(mon_intervals(c.m), 3);
     assert_true(val(&c, 0, 0, MON_STALE_READ_RATE) == 0.25);
     assert_true(val(&c, 0, 1, MON_STALE_READ_RATE) == 0.0);
-    assert_true(isnan(val(&c, 1, 0, MON_STALE_READ_RATE)));     /* no read */
-    assert_true(val(&c, 1, 1, MON_STALE_READ_RATE) == 1.0);     /* counters were reset */
+    assert_true(isnan(val(&c, 1, 0, MON_STALE_READ_RATE))); /* no read */
+    assert_true(val(&c, 1, 1, MON_STALE_READ_RATE) == 1.0); /* counters were reset */
     assert_true(isnan(val(&c, 2, 0, MON_STALE_READ_RATE)));
     assert_true(isnan(val(&c, 2, 1, MON_STALE_READ_RATE)));
     /* Reads are not requests: the request counts are mon_request's alone. */
@@ -258,9 +269,9 @@ static void test_mon_utilization_of_a_known_load(void **state)
     c.f.regions[2].service[SCN_READ] = fix_constant_ms(1500);
     build(&c);
     act acts[] = {
-        ACT(0, ACT_SUBMIT, 0, 0), ACT(SIM_S, ACT_SUBMIT, 0, 0),
+        ACT(0, ACT_SUBMIT, 0, 0),         ACT(SIM_S, ACT_SUBMIT, 0, 0),
         ACT(2 * SIM_S, ACT_SUBMIT, 0, 0), ACT(3 * SIM_S, ACT_SUBMIT, 0, 0),
-        ACT(0, ACT_SUBMIT, 1, 0), ACT(SIM_S, ACT_SUBMIT, 1, 0),
+        ACT(0, ACT_SUBMIT, 1, 0),         ACT(SIM_S, ACT_SUBMIT, 1, 0),
         ACT(2 * SIM_S, ACT_SUBMIT, 1, 0), ACT(3 * SIM_S, ACT_SUBMIT, 1, 0),
         ACT(MS(500), ACT_SUBMIT, 2, 0),
     };
@@ -268,7 +279,7 @@ static void test_mon_utilization_of_a_known_load(void **state)
     run_all(&c);
 
     assert_int_equal(mon_intervals(c.m), 4);
-    static const double want_r2[4] = {0.5, 1.0, 0, 0};
+    static const double want_r2[4] = { 0.5, 1.0, 0, 0 };
     for (size_t i = 0; i < 4; i++) {
         assert_true(val(&c, i, 0, MON_UTILIZATION) == 0.5);
         assert_true(val(&c, i, 1, MON_UTILIZATION) == 0.25);
@@ -296,9 +307,9 @@ static void test_mon_last_interval_is_shorter(void **state)
     c.f.regions[0].service[SCN_READ] = fix_constant_ms(250);
     build(&c);
     act acts[] = {
-        ACT(2 * SIM_S, ACT_SUBMIT, 0, 0),        /* busy 2.0 .. 2.25, ends inside */
-        ACT(MS(2400), ACT_SUBMIT, 0, 0),         /* busy 2.4 .. 2.65, ends after the duration */
-        ACT(MS(2600), ACT_LAG, 0, SIM_S),        /* after the duration: ignored */
+        ACT(2 * SIM_S, ACT_SUBMIT, 0, 0), /* busy 2.0 .. 2.25, ends inside */
+        ACT(MS(2400), ACT_SUBMIT, 0, 0),  /* busy 2.4 .. 2.65, ends after the duration */
+        ACT(MS(2600), ACT_LAG, 0, SIM_S), /* after the duration: ignored */
     };
     schedule(&c, acts, sizeof acts / sizeof acts[0]);
     run_all(&c);
@@ -327,9 +338,9 @@ static void test_mon_starts_at_the_warmup(void **state)
     c.f.regions[0].service[SCN_READ] = fix_constant_ms(1000);
     build(&c);
     act acts[] = {
-        ACT(MS(1500), ACT_OK, 0, MS(7)),         /* scheduled before the boundary at 1.5s */
-        ACT(SIM_S, ACT_SUBMIT, 0, 0),            /* busy 1.0 .. 2.0: half in [1.5, 2.5) */
-        ACT(SIM_S, ACT_LAG, 0, 5 * SIM_S),       /* before the warmup: ignored */
+        ACT(MS(1500), ACT_OK, 0, MS(7)),   /* scheduled before the boundary at 1.5s */
+        ACT(SIM_S, ACT_SUBMIT, 0, 0),      /* busy 1.0 .. 2.0: half in [1.5, 2.5) */
+        ACT(SIM_S, ACT_LAG, 0, 5 * SIM_S), /* before the warmup: ignored */
         ACT(2 * SIM_S, ACT_LAG, 0, MS(300)),
     };
     schedule(&c, acts, sizeof acts / sizeof acts[0]);
@@ -359,12 +370,12 @@ static void test_mon_alerts_raised_once_and_cleared_once(void **state)
     build(&c);
 
     /* r0's lag per interval (0: none): 0.5s, 2s, 3s, -, 2.5s, 0.2s, 0.1s, -. */
-    static const sim_time lag_ms[8] = {500, 2000, 3000, 0, 2500, 200, 100, 0};
+    static const sim_time lag_ms[8] = { 500, 2000, 3000, 0, 2500, 200, 100, 0 };
     /* r1's errors out of 10 requests per interval (-1: no requests): 0, 5, -, 2, 1, 0, 3, 0.
      * Interval 6 (30%) raises the alert again. */
-    static const int errors[8] = {0, 5, -1, 2, 1, 0, 3, 0};
-    act acts[8 + 8 * 10];
-    size_t n = 0;
+    static const int errors[8] = { 0, 5, -1, 2, 1, 0, 3, 0 };
+    act              acts[8 + 8 * 10];
+    size_t           n = 0;
     for (int i = 0; i < 8; i++) {
         sim_time t0 = i * SIM_S;
         if (lag_ms[i])
@@ -379,12 +390,12 @@ static void test_mon_alerts_raised_once_and_cleared_once(void **state)
     assert_true(val(&c, 4, 1, MON_REQUESTS) == 10);
     assert_true(val(&c, 4, 1, MON_ERRORS) == 1);
     static const alert_rec want[] = {
-        {2 * SIM_S, "alert", "lag r0 2.00s"},
-        {2 * SIM_S, "alert", "error_rate r1 50.0%"},
-        {5 * SIM_S, "alert_end", "error_rate r1 10.0%"},  /* 10% is not above 10% */
-        {6 * SIM_S, "alert_end", "lag r0 0.200s"},
-        {7 * SIM_S, "alert", "error_rate r1 30.0%"},
-        {8 * SIM_S, "alert_end", "error_rate r1 0.0%"},
+        { 2 * SIM_S, "alert", "lag r0 2.00s" },
+        { 2 * SIM_S, "alert", "error_rate r1 50.0%" },
+        { 5 * SIM_S, "alert_end", "error_rate r1 10.0%" }, /* 10% is not above 10% */
+        { 6 * SIM_S, "alert_end", "lag r0 0.200s" },
+        { 7 * SIM_S, "alert", "error_rate r1 30.0%" },
+        { 8 * SIM_S, "alert_end", "error_rate r1 0.0%" },
     };
     assert_int_equal(c.nalerts, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < c.nalerts; i++) {
@@ -403,7 +414,7 @@ static void test_mon_alert_open_at_the_end_and_no_callback(void **state)
     init(&c, 1, 1);
     c.f.s.duration = 2 * SIM_S;
     build(&c);
-    act acts[] = {ACT(MS(1500), ACT_LAG, 0, 75 * SIM_S + MS(200))};
+    act acts[] = { ACT(MS(1500), ACT_LAG, 0, 75 * SIM_S + MS(200)) };
     schedule(&c, acts, 1);
     run_all(&c);
     assert_int_equal(c.nalerts, 1);
@@ -414,10 +425,10 @@ static void test_mon_alert_open_at_the_end_and_no_callback(void **state)
 
     init(&c, 1, 1);
     c.f.s.duration = 2 * SIM_S;
-    sim_err err = {0};
+    sim_err err = { 0 };
     assert_int_equal(sim_engine_new(&c.e), 0);
-    assert_int_equal(region_new(c.e, &c.f.s, 0, 1, 0, c.f.s.duration, on_done, &c,
-                                &c.regions[0], &err), 0);
+    assert_int_equal(
+        region_new(c.e, &c.f.s, 0, 1, 0, c.f.s.duration, on_done, &c, &c.regions[0], &err), 0);
     assert_int_equal(mon_new(c.e, &c.f.s, c.regions, NULL, NULL, &c.m, &err), 0);
     schedule(&c, acts, 1);
     run_all(&c);
@@ -434,10 +445,10 @@ static void test_mon_healthy_from_the_health_view(void **state)
     c.f.s.duration = 3 * SIM_S;
     build(&c);
     mon_set_health(c.m, on_health, &c);
-    act acts[] = {ACT(MS(1500), ACT_HEALTH, 1, 0), ACT(MS(2500), ACT_HEALTH, 1, 1)};
+    act acts[] = { ACT(MS(1500), ACT_HEALTH, 1, 0), ACT(MS(2500), ACT_HEALTH, 1, 1) };
     schedule(&c, acts, 2);
     run_all(&c);
-    static const double want_r1[3] = {1, 0, 1};
+    static const double want_r1[3] = { 1, 0, 1 };
     for (size_t i = 0; i < 3; i++) {
         assert_true(val(&c, i, 0, MON_HEALTHY) == 1);
         assert_true(val(&c, i, 1, MON_HEALTHY) == want_r1[i]);
@@ -465,7 +476,7 @@ static void test_mon_many_intervals(void **state)
     mon_start(c.m);
     sim_engine_run(c.e, 10 * SIM_S);
     assert_int_equal(mon_intervals(c.m), 10000);
-    assert_int_equal(sim_engine_pending(c.e), 4);     /* the next boundary, 3 actions */
+    assert_int_equal(sim_engine_pending(c.e), 4); /* the next boundary, 3 actions */
     sim_engine_run(c.e, SIM_TIME_MAX);
 
     assert_int_equal(mon_intervals(c.m), 20000);
@@ -493,14 +504,14 @@ static void test_mon_new_out_of_memory(void **state)
     build(&c);
     bool built = false;
     for (long n = 1; !built && n < 100; n++) {
-        mon *m = NULL;
-        sim_err err = {0};
+        mon    *m = NULL;
+        sim_err err = { 0 };
         sim_alloc_fail_at(n);
         int rc = mon_new(c.e, &c.f.s, c.regions, on_alert, &c, &m, &err);
         sim_alloc_fail_at(0);
         if (rc == 0) {
             built = true;
-            assert_true(n > 2 + 2 * 3);               /* monitor, regions, 2 histograms each */
+            assert_true(n > 2 + 2 * 3); /* monitor, regions, 2 histograms each */
             mon_free(m);
         } else {
             assert_int_equal(rc, SIM_ENOMEM);

@@ -36,17 +36,21 @@ typedef struct fixture {
 static void scenario_init(fixture *f)
 {
     memset(f, 0, sizeof *f);
-    static char *names[] = {"r0", "r1", "r2"};
+    static char *names[] = { "r0", "r1", "r2" };
     for (int i = 0; i < NREGIONS; i++)
-        f->regions[i] = (scn_region){.name = names[i], .servers = 1,
-                                     .queue_limit = UINT32_MAX};
-    f->clients[0] = (scn_client){.name = "c0", .rate = 1, .key_count = 100, .sessions = 4};
-    f->clients[1] = (scn_client){.name = "c1", .rate = 1, .key_count = 50, .sessions = 3};
-    f->s = (scn_scenario){.file = "oracle.json", .name = "oracle", .seed = 1,
-                          .duration = 60 * SIM_S, .warmup = WARMUP,
-                          .regions = f->regions, .nregions = NREGIONS,
-                          .clients = f->clients, .nclients = 2,
-                          .data = {.fields = NFIELDS, .value_bytes = 1024, .drain = SIM_MIN}};
+        f->regions[i] = (scn_region){ .name = names[i], .servers = 1, .queue_limit = UINT32_MAX };
+    f->clients[0] = (scn_client){ .name = "c0", .rate = 1, .key_count = 100, .sessions = 4 };
+    f->clients[1] = (scn_client){ .name = "c1", .rate = 1, .key_count = 50, .sessions = 3 };
+    f->s = (scn_scenario){ .file = "oracle.json",
+                           .name = "oracle",
+                           .seed = 1,
+                           .duration = 60 * SIM_S,
+                           .warmup = WARMUP,
+                           .regions = f->regions,
+                           .nregions = NREGIONS,
+                           .clients = f->clients,
+                           .nclients = 2,
+                           .data = { .fields = NFIELDS, .value_bytes = 1024, .drain = SIM_MIN } };
 }
 
 static int setup(void **state)
@@ -55,7 +59,7 @@ static int setup(void **state)
     if (!f)
         return -1;
     scenario_init(f);
-    sim_err err = {0};
+    sim_err err = { 0 };
     if (oracle_new(&f->s, &f->o, &err) != 0) {
         free(f);
         return -1;
@@ -77,14 +81,14 @@ static store_record record(uint64_t kseq0, uint64_t kseq1)
 {
     store_record r;
     memset(&r, 0, sizeof r);
-    r.cell[0] = (store_cell){.write_id = kseq0 ? 1000 + kseq0 : 0, .kseq = kseq0};
-    r.cell[1] = (store_cell){.write_id = kseq1 ? 2000 + kseq1 : 0, .kseq = kseq1};
+    r.cell[0] = (store_cell){ .write_id = kseq0 ? 1000 + kseq0 : 0, .kseq = kseq0 };
+    r.cell[1] = (store_cell){ .write_id = kseq1 ? 2000 + kseq1 : 0, .kseq = kseq1 };
     return r;
 }
 
 /* Commit a measured write at t and acknowledge it to 'session' at 'ack'. Returns its kseq. */
-static uint64_t write_acked(oracle *o, uint64_t key, uint32_t field, uint64_t id,
-                            uint32_t session, sim_time t, sim_time ack)
+static uint64_t write_acked(oracle *o, uint64_t key, uint32_t field, uint64_t id, uint32_t session,
+                            sim_time t, sim_time ack)
 {
     uint64_t kseq = oracle_commit(o, key, field, id, t, true);
     oracle_acked(o, id, session, ack);
@@ -110,16 +114,16 @@ static void test_oracle_stale_read_counts_time_and_versions(void **state)
     oracle_commit(o, 5, 0, 1, 2 * SIM_S, true);
     oracle_commit(o, 5, 1, 2, 2 * SIM_S, true);
     oracle_commit(o, 5, 0, 3, 2 * SIM_S, true);
-    oracle_acked(o, 3, 0, 3 * SIM_S);         /* kseq 3 acknowledged at 3 s */
+    oracle_acked(o, 3, 0, 3 * SIM_S); /* kseq 3 acknowledged at 3 s */
 
-    store_record got = record(1, 0);          /* version 1: two versions behind */
-    assert_true(oracle_read(o, 5, &got, 1, 3 * SIM_S + 250 * SIM_MS, 3 * SIM_S + 250 * SIM_MS,
-                            true));
-    got = record(1, 3);                       /* version 3: fresh, whichever field holds it */
+    store_record got = record(1, 0); /* version 1: two versions behind */
+    assert_true(
+        oracle_read(o, 5, &got, 1, 3 * SIM_S + 250 * SIM_MS, 3 * SIM_S + 250 * SIM_MS, true));
+    got = record(1, 3); /* version 3: fresh, whichever field holds it */
     assert_false(oracle_read(o, 5, &got, 1, 4 * SIM_S, 4 * SIM_S, true));
-    got = record(0, 0);                       /* never-written answer to a key with no ack */
+    got = record(0, 0); /* never-written answer to a key with no ack */
     assert_false(oracle_read(o, 6, &got, 1, 4 * SIM_S, 4 * SIM_S, true));
-    got = record(1, 0);                       /* stale again, but not measured: no verdict */
+    got = record(1, 0); /* stale again, but not measured: no verdict */
     assert_false(oracle_read(o, 5, &got, 1, 5 * SIM_S, 5 * SIM_S, false));
 
     oracle_figures fig = oracle_get_figures(o);
@@ -164,8 +168,8 @@ static void test_oracle_older_write_acked_later_does_not_hide_newer(void **state
     oracle *o = ((fixture *)*state)->o;
     oracle_commit(o, 8, 0, 1, 2 * SIM_S, true);
     oracle_commit(o, 8, 1, 2, 2 * SIM_S, true);
-    oracle_acked(o, 2, 0, 3 * SIM_S);         /* kseq 2 first */
-    oracle_acked(o, 1, 1, 4 * SIM_S);         /* then kseq 1 */
+    oracle_acked(o, 2, 0, 3 * SIM_S); /* kseq 2 first */
+    oracle_acked(o, 1, 1, 4 * SIM_S); /* then kseq 1 */
     store_record got = record(1, 0);
     oracle_read(o, 8, &got, 2, 5 * SIM_S, 5 * SIM_S, true);
     assert_int_equal(oracle_get_figures(o).stale_reads, 1);
@@ -190,28 +194,28 @@ static void test_oracle_unmeasured_read_counts_nothing(void **state)
 static void test_oracle_ryw_violation_on_own_field(void **state)
 {
     oracle *o = ((fixture *)*state)->o;
-    write_acked(o, 10, 0, 1, 2, 2 * SIM_S, 2 * SIM_S);   /* kseq 1, field 0, session 2 */
-    write_acked(o, 10, 1, 2, 6, 2 * SIM_S, 2 * SIM_S);   /* kseq 2, field 1, session 6 */
-    write_acked(o, 10, 0, 3, 6, 2 * SIM_S, 2 * SIM_S);   /* kseq 3, field 0, session 6 */
+    write_acked(o, 10, 0, 1, 2, 2 * SIM_S, 2 * SIM_S); /* kseq 1, field 0, session 2 */
+    write_acked(o, 10, 1, 2, 6, 2 * SIM_S, 2 * SIM_S); /* kseq 2, field 1, session 6 */
+    write_acked(o, 10, 0, 3, 6, 2 * SIM_S, 2 * SIM_S); /* kseq 3, field 0, session 6 */
 
     store_record got = record(1, 2);
-    oracle_read(o, 10, &got, 2, 3 * SIM_S, 3 * SIM_S, true);          /* session 2 sees its kseq 1 */
+    oracle_read(o, 10, &got, 2, 3 * SIM_S, 3 * SIM_S, true); /* session 2 sees its kseq 1 */
     assert_int_equal(oracle_get_figures(o).ryw_violations, 0);
-    oracle_read(o, 10, &got, 6, 3 * SIM_S, 3 * SIM_S, true);          /* session 6 misses its kseq 3 */
+    oracle_read(o, 10, &got, 6, 3 * SIM_S, 3 * SIM_S, true); /* session 6 misses its kseq 3 */
     assert_int_equal(oracle_get_figures(o).ryw_violations, 1);
-    oracle_read(o, 10, &got, 5, 3 * SIM_S, 3 * SIM_S, true);          /* session 5 wrote nothing */
+    oracle_read(o, 10, &got, 5, 3 * SIM_S, 3 * SIM_S, true); /* session 5 wrote nothing */
     assert_int_equal(oracle_get_figures(o).ryw_violations, 1);
-    got = record(3, 0);                                    /* field 1 is null, field 0 ok */
+    got = record(3, 0); /* field 1 is null, field 0 ok */
     oracle_read(o, 10, &got, 6, 3 * SIM_S, 3 * SIM_S, true);
     assert_int_equal(oracle_get_figures(o).ryw_violations, 1);
-    assert_int_equal(oracle_get_figures(o).stale_reads, 3);   /* the reads of version 2 */
+    assert_int_equal(oracle_get_figures(o).stale_reads, 3); /* the reads of version 2 */
 }
 
 static void test_oracle_ryw_checks_the_field_last_written(void **state)
 {
     oracle *o = ((fixture *)*state)->o;
-    write_acked(o, 11, 1, 1, 3, 2 * SIM_S, 2 * SIM_S);   /* kseq 1, field 1 */
-    oracle_commit(o, 11, 0, 2, 2 * SIM_S, true);          /* kseq 2 by someone else */
+    write_acked(o, 11, 1, 1, 3, 2 * SIM_S, 2 * SIM_S); /* kseq 1, field 1 */
+    oracle_commit(o, 11, 0, 2, 2 * SIM_S, true);       /* kseq 2 by someone else */
     /* A newer version overall, but field 1 holds nothing: the own write is missing. */
     store_record got = record(2, 0);
     oracle_read(o, 11, &got, 3, 3 * SIM_S, 3 * SIM_S, true);
@@ -226,35 +230,35 @@ static void test_oracle_ryw_checks_the_field_last_written(void **state)
 static void test_oracle_session_overlapping_requests_are_not_violations(void **state)
 {
     oracle *o = ((fixture *)*state)->o;
-    write_acked(o, 13, 0, 1, 2, 2 * SIM_S, 5 * SIM_S);   /* kseq 1, acknowledged at 5 s */
+    write_acked(o, 13, 0, 1, 2, 2 * SIM_S, 5 * SIM_S); /* kseq 1, acknowledged at 5 s */
     store_record none = record(0, 0), v1 = record(1, 0);
-    oracle_read(o, 13, &none, 2, 4 * SIM_S, 6 * SIM_S, true);   /* issued before the ack */
+    oracle_read(o, 13, &none, 2, 4 * SIM_S, 6 * SIM_S, true); /* issued before the ack */
     assert_int_equal(oracle_get_figures(o).ryw_violations, 0);
-    oracle_read(o, 13, &none, 2, 7 * SIM_S, 7 * SIM_S, true);   /* issued after it */
+    oracle_read(o, 13, &none, 2, 7 * SIM_S, 7 * SIM_S, true); /* issued after it */
     assert_int_equal(oracle_get_figures(o).ryw_violations, 1);
 
-    oracle_read(o, 14, &v1, 6, 2 * SIM_S, 9 * SIM_S, true);     /* answered at 9 s */
-    oracle_read(o, 14, &none, 6, 3 * SIM_S, 10 * SIM_S, true);  /* issued before that */
+    oracle_read(o, 14, &v1, 6, 2 * SIM_S, 9 * SIM_S, true);    /* answered at 9 s */
+    oracle_read(o, 14, &none, 6, 3 * SIM_S, 10 * SIM_S, true); /* issued before that */
     assert_int_equal(oracle_get_figures(o).monotonic_violations, 0);
 }
 
 static void test_oracle_monotonic_violation(void **state)
 {
-    oracle *o = ((fixture *)*state)->o;
+    oracle      *o = ((fixture *)*state)->o;
     store_record v2 = record(2, 0), v1 = record(1, 0);
     oracle_read(o, 12, &v2, 4, 2 * SIM_S, 2 * SIM_S, true);
-    oracle_read(o, 12, &v1, 5, 2 * SIM_S, 2 * SIM_S, true);          /* another session: fine */
+    oracle_read(o, 12, &v1, 5, 2 * SIM_S, 2 * SIM_S, true); /* another session: fine */
     assert_int_equal(oracle_get_figures(o).monotonic_violations, 0);
-    oracle_read(o, 12, &v1, 4, 3 * SIM_S, 3 * SIM_S, true);          /* went back: violation */
+    oracle_read(o, 12, &v1, 4, 3 * SIM_S, 3 * SIM_S, true); /* went back: violation */
     assert_int_equal(oracle_get_figures(o).monotonic_violations, 1);
-    oracle_read(o, 12, &v1, 4, 3 * SIM_S, 3 * SIM_S, true);          /* compared with the last read */
+    oracle_read(o, 12, &v1, 4, 3 * SIM_S, 3 * SIM_S, true); /* compared with the last read */
     oracle_read(o, 12, &v2, 4, 3 * SIM_S, 3 * SIM_S, true);
     assert_int_equal(oracle_get_figures(o).monotonic_violations, 1);
 }
 
 static void test_oracle_session_forgets_least_recent_key(void **state)
 {
-    oracle *o = ((fixture *)*state)->o;
+    oracle      *o = ((fixture *)*state)->o;
     store_record v2 = record(2, 0), v1 = record(1, 0);
     oracle_read(o, 20, &v2, 0, 2 * SIM_S, 2 * SIM_S, true);
     oracle_read(o, 30, &v2, 0, 2 * SIM_S, 2 * SIM_S, true);
@@ -274,8 +278,8 @@ static void test_oracle_session_forgets_least_recent_key(void **state)
 
 static store *store_make(void)
 {
-    store *s = NULL;
-    sim_err err = {0};
+    store  *s = NULL;
+    sim_err err = { 0 };
     assert_int_equal(store_new(NKEYS, NFIELDS, NREGIONS, &s, &err), 0);
     return s;
 }
@@ -285,35 +289,35 @@ static void store_write(store *s, uint64_t key, uint32_t field, uint64_t id, uin
 {
     store_record r;
     store_get(s, key, &r);
-    r.cell[field] = (store_cell){.ts = (int64_t)kseq, .write_id = id, .kseq = kseq};
+    r.cell[field] = (store_cell){ .ts = (int64_t)kseq, .write_id = id, .kseq = kseq };
     r.head = r.cell[field];
     store_put(s, key, &r);
 }
 
 static void test_oracle_final_overwritten_lost_accounting(void **state)
 {
-    oracle *o = ((fixture *)*state)->o;
-    store *st[NREGIONS] = {store_make(), store_make(), store_make()};
+    oracle  *o = ((fixture *)*state)->o;
+    store   *st[NREGIONS] = { store_make(), store_make(), store_make() };
     uint64_t k;
 
-    k = write_acked(o, 1, 0, 101, 0, 2 * SIM_S, 3 * SIM_S);   /* final in region 1 only */
+    k = write_acked(o, 1, 0, 101, 0, 2 * SIM_S, 3 * SIM_S); /* final in region 1 only */
     store_write(st[1], 1, 0, 101, k);
-    write_acked(o, 2, 1, 102, 0, 2 * SIM_S, 3 * SIM_S);       /* lost: in no store */
-    store_write(st[0], 2, 0, 999, 7);                          /* ... another field there */
-    write_acked(o, 3, 0, 103, 0, 2 * SIM_S, 3 * SIM_S);       /* overwritten after its ack */
+    write_acked(o, 2, 1, 102, 0, 2 * SIM_S, 3 * SIM_S); /* lost: in no store */
+    store_write(st[0], 2, 0, 999, 7);                   /* ... another field there */
+    write_acked(o, 3, 0, 103, 0, 2 * SIM_S, 3 * SIM_S); /* overwritten after its ack */
     oracle_overwritten(o, 103);
-    oracle_commit(o, 4, 0, 104, 2 * SIM_S, true);             /* overwritten before its ack */
+    oracle_commit(o, 4, 0, 104, 2 * SIM_S, true); /* overwritten before its ack */
     oracle_overwritten(o, 104);
     oracle_acked(o, 104, 1, 3 * SIM_S);
-    k = oracle_commit(o, 5, 1, 105, 2 * SIM_S, true);         /* abandoned (yet applied) */
+    k = oracle_commit(o, 5, 1, 105, 2 * SIM_S, true); /* abandoned (yet applied) */
     store_write(st[2], 5, 1, 105, k);
     oracle_abandoned(o, 105);
-    oracle_commit(o, 6, 0, 106, 2 * SIM_S, true);             /* never heard of again */
-    k = oracle_commit(o, 7, 0, 107, SIM_S / 2, false);        /* unmeasured, final */
+    oracle_commit(o, 6, 0, 106, 2 * SIM_S, true);      /* never heard of again */
+    k = oracle_commit(o, 7, 0, 107, SIM_S / 2, false); /* unmeasured, final */
     oracle_acked(o, 107, 0, SIM_S / 2);
     store_write(st[0], 7, 0, 107, k);
     oracle_commit(o, 7, 0, 0x0100000000000001, 0, false);
-    oracle_commit(o, 8, 0, 108, 0, false);                    /* unmeasured, abandoned */
+    oracle_commit(o, 8, 0, 108, 0, false); /* unmeasured, abandoned */
     oracle_abandoned(o, 108);
     /* Unknown ids are ignored, as are repeated or late calls for deleted writes. */
     oracle_acked(o, 424242, 0, 3 * SIM_S);
@@ -321,7 +325,7 @@ static void test_oracle_final_overwritten_lost_accounting(void **state)
     oracle_abandoned(o, 424242);
     oracle_overwritten(o, 103);
     oracle_acked(o, 105, 0, 3 * SIM_S);
-    oracle_abandoned(o, 101);                 /* acknowledged: cannot be abandoned */
+    oracle_abandoned(o, 101); /* acknowledged: cannot be abandoned */
 
     oracle_finish(o, st, NREGIONS, true);
     oracle_figures fig = oracle_get_figures(o);
@@ -330,13 +334,12 @@ static void test_oracle_final_overwritten_lost_accounting(void **state)
     assert_int_equal(fig.writes_overwritten, 2);
     assert_int_equal(fig.writes_lost, 1);
     assert_int_equal(fig.writes_unacked_applied, 1);
-    assert_int_equal(fig.writes_acked,
-                     fig.writes_final + fig.writes_overwritten + fig.writes_lost);
+    assert_int_equal(fig.writes_acked, fig.writes_final + fig.writes_overwritten + fig.writes_lost);
     assert_true(fig.drained);
     /* Live: 101 and 102; in flight: 106 and the unmeasured commit of key 7. */
     assert_int_equal(oracle_tracked_writes(o), 4);
 
-    oracle_finish(o, st, NREGIONS, false);   /* recomputed, not added */
+    oracle_finish(o, st, NREGIONS, false); /* recomputed, not added */
     oracle_figures again = oracle_get_figures(o);
     assert_int_equal(again.writes_final, 1);
     assert_int_equal(again.writes_lost, 1);
@@ -348,18 +351,18 @@ static void test_oracle_final_overwritten_lost_accounting(void **state)
 static void test_oracle_divergence_before_and_after_drain(void **state)
 {
     oracle *o = ((fixture *)*state)->o;
-    store *st[NREGIONS] = {store_make(), store_make(), store_make()};
+    store  *st[NREGIONS] = { store_make(), store_make(), store_make() };
     for (int i = 0; i < NREGIONS; i++)
-        store_write(st[i], 0, 0, 1, 1);       /* the same everywhere */
-    store_write(st[0], 3, 0, 2, 1);           /* region 0 only */
-    store_write(st[2], 9, 1, 3, 1);           /* region 2 only */
-    store_write(st[1], 99, 0, 4, 1);          /* the last key: regions 1 and 2 */
+        store_write(st[i], 0, 0, 1, 1); /* the same everywhere */
+    store_write(st[0], 3, 0, 2, 1);     /* region 0 only */
+    store_write(st[2], 9, 1, 3, 1);     /* region 2 only */
+    store_write(st[1], 99, 0, 4, 1);    /* the last key: regions 1 and 2 */
     store_write(st[2], 99, 0, 4, 1);
 
     oracle_mark_arrivals_end(o, st, NREGIONS);
     assert_int_equal(oracle_get_figures(o).divergent_keys_before_drain, 3);
 
-    store_write(st[1], 3, 0, 2, 1);           /* the drain brings keys 3 and 99 together */
+    store_write(st[1], 3, 0, 2, 1); /* the drain brings keys 3 and 99 together */
     store_write(st[2], 3, 0, 2, 1);
     store_write(st[0], 99, 0, 4, 1);
     oracle_finish(o, st, NREGIONS, true);
@@ -367,7 +370,7 @@ static void test_oracle_divergence_before_and_after_drain(void **state)
     assert_int_equal(fig.divergent_keys_before_drain, 3);
     assert_int_equal(fig.divergent_keys, 1);
 
-    oracle_finish(o, st, 1, true);            /* one replica never diverges */
+    oracle_finish(o, st, 1, true); /* one replica never diverges */
     assert_int_equal(oracle_get_figures(o).divergent_keys, 0);
     for (int i = 0; i < NREGIONS; i++)
         store_free(st[i]);
@@ -378,7 +381,7 @@ static void test_oracle_divergence_before_and_after_drain(void **state)
 static void test_oracle_lag_per_target_after_warmup(void **state)
 {
     oracle *o = ((fixture *)*state)->o;
-    oracle_applied(o, 0, WARMUP - 1, WARMUP + 100 * SIM_MS);   /* committed in the warmup */
+    oracle_applied(o, 0, WARMUP - 1, WARMUP + 100 * SIM_MS); /* committed in the warmup */
     oracle_applied(o, 0, WARMUP, WARMUP + 80 * SIM_MS);
     oracle_applied(o, 2, 5 * SIM_S, 5 * SIM_S + 120 * SIM_MS);
     oracle_applied(o, 2, 6 * SIM_S, 6 * SIM_S + 40 * SIM_MS);
@@ -414,15 +417,15 @@ enum { OP_ACK, OP_OVERWRITE, OP_ABANDON };
 
 /* What the test expects the oracle to count and hold, kept independently of it. */
 typedef struct model {
-    uint8_t  fate[STRESS_WRITES];             /* M_* */
+    uint8_t  fate[STRESS_WRITES]; /* M_* */
     bool     measured[STRESS_WRITES];
     uint64_t key[STRESS_WRITES];
     uint32_t field[STRESS_WRITES];
     uint64_t acked, overwritten, unacked;
-    size_t   held, live;                      /* in the map; of which acknowledged */
+    size_t   held, live; /* in the map; of which acknowledged */
 } model;
 
-static uint64_t stress_id(size_t i)           /* ids spread over origins and sequences */
+static uint64_t stress_id(size_t i) /* ids spread over origins and sequences */
 {
     return STORE_WRITE_ID(i % NREGIONS, i / NREGIONS + 1);
 }
@@ -430,7 +433,7 @@ static uint64_t stress_id(size_t i)           /* ids spread over origins and seq
 static void model_op(model *m, oracle *o, size_t i, int op, uint32_t session, sim_time now)
 {
     uint8_t *fate = &m->fate[i];
-    bool flight = *fate == M_FLIGHT || *fate == M_FLIGHT_OVER;
+    bool     flight = *fate == M_FLIGHT || *fate == M_FLIGHT_OVER;
     switch (op) {
     case OP_ACK:
         oracle_acked(o, stress_id(i), session, now);
@@ -474,10 +477,10 @@ static void model_op(model *m, oracle *o, size_t i, int op, uint32_t session, si
 static void test_oracle_write_map_under_churn(void **state)
 {
     oracle *o = ((fixture *)*state)->o;
-    model *m = calloc(1, sizeof *m);
+    model  *m = calloc(1, sizeof *m);
     assert_non_null(m);
     uint64_t rng = 88172645463325252u;
-    size_t n = 0, peak = 0;
+    size_t   n = 0, peak = 0;
 
     while (n < STRESS_WRITES) {
         uint64_t r = xorshift(&rng);
@@ -485,14 +488,13 @@ static void test_oracle_write_map_under_churn(void **state)
             m->measured[n] = (r >> 8) % 8 != 0;
             m->key[n] = (r >> 16) % NKEYS;
             m->field[n] = (uint32_t)(r >> 32) % NFIELDS;
-            oracle_commit(o, m->key[n], m->field[n], stress_id(n), (sim_time)n,
-                          m->measured[n]);
+            oracle_commit(o, m->key[n], m->field[n], stress_id(n), (sim_time)n, m->measured[n]);
             m->fate[n++] = M_FLIGHT;
             m->held++;
         } else if (n > 0) {
             size_t window = (r >> 4) % 4 == 0 ? n : (n < 64 ? n : 64);
             size_t i = n - 1 - (size_t)((r >> 16) % window);
-            int op = (r >> 8) % 4 < 2 ? OP_ACK : (r >> 8) % 4 == 2 ? OP_OVERWRITE : OP_ABANDON;
+            int    op = (r >> 8) % 4 < 2 ? OP_ACK : (r >> 8) % 4 == 2 ? OP_OVERWRITE : OP_ABANDON;
             model_op(m, o, i, op, (uint32_t)(r >> 40) % NSESSIONS, (sim_time)n);
         }
         assert_int_equal(oracle_tracked_writes(o), m->held);
@@ -522,11 +524,10 @@ static void test_oracle_write_map_under_churn(void **state)
     assert_int_equal(fig.writes_unacked_applied, m->unacked);
     assert_int_equal(fig.writes_final, final);
     assert_int_equal(fig.writes_lost, m->live - final);
-    assert_int_equal(fig.writes_acked,
-                     fig.writes_final + fig.writes_overwritten + fig.writes_lost);
+    assert_int_equal(fig.writes_acked, fig.writes_final + fig.writes_overwritten + fig.writes_lost);
     assert_true(final > 0 && final < m->live);
     assert_true(m->acked > STRESS_WRITES / 2);
-    assert_true(peak > 10000);                /* the table grew many times */
+    assert_true(peak > 10000); /* the table grew many times */
 
     /* Overwriting the rest empties the map. */
     for (size_t i = 0; i < n; i++)
@@ -544,7 +545,7 @@ static void test_oracle_new_out_of_memory_unwinds(void **state)
     (void)state;
     fixture f;
     scenario_init(&f);
-    sim_err err = {0};
+    sim_err err = { 0 };
     oracle *o = NULL;
     sim_alloc_fail_at(0);
     assert_int_equal(oracle_new(&f.s, &o, &err), 0);
@@ -567,7 +568,7 @@ static void test_oracle_new_out_of_memory_unwinds(void **state)
 static void test_oracle_map_growth_failure_keeps_counting(void **state)
 {
     oracle *o = ((fixture *)*state)->o;
-    sim_alloc_fail_at(1);                     /* the first growth fails, later ones work */
+    sim_alloc_fail_at(1); /* the first growth fails, later ones work */
     for (uint64_t i = 1; i <= 5000; i++)
         oracle_commit(o, i % NKEYS, 0, i, 2 * SIM_S, true);
     sim_alloc_fail_at(0);

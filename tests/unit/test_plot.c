@@ -29,7 +29,7 @@ static int teardown(void **state) { return tfix_teardown(state); }
 static void require_gnuplot(void)
 {
     const char *path = getenv("PATH");
-    char buf[4096];
+    char        buf[4096];
     snprintf(buf, sizeof buf, "%s", path ? path : "/usr/bin:/bin");
     for (char *dir = strtok(buf, ":"); dir; dir = strtok(NULL, ":")) {
         char prog[4200];
@@ -61,7 +61,7 @@ static void check_image(const char *dir, const char *name, plot_format fmt)
     FILE *f = fopen(path, "rb");
     if (!f)
         fail_msg("missing image %s", path);
-    char head[512] = {0};
+    char   head[512] = { 0 };
     size_t n = fread(head, 1, sizeof head - 1, f);
     fclose(f);
     if (n == 0)
@@ -81,7 +81,7 @@ static void on_file(void *ctx, const char *path)
 static int plot_ok(const char *db_path, const plot_options *o)
 {
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(db_path, &db, &err), 0);
     int files = 0;
     int rc = plot_db(db, o, on_file, &files, &err);
@@ -113,19 +113,23 @@ static void test_plot_every_kind_in_png_and_svg(void **state)
     require_gnuplot();
     fixture f;
     store_outage_runs(&f, t->db, 1);
-    static const char *const names[] = {
-        "latency-independent", "availability-independent", "consistency-independent",
-        "latency-active-active", "availability-active-active", "consistency-active-active",
-        "cdf", "compare"};
+    static const char *const names[] = { "latency-independent",
+                                         "availability-independent",
+                                         "consistency-independent",
+                                         "latency-active-active",
+                                         "availability-active-active",
+                                         "consistency-active-active",
+                                         "cdf",
+                                         "compare" };
     for (int k = 0; k < 2; k++) {
-        plot_format fmt = k ? PLOT_SVG : PLOT_PNG;
-        plot_options o = {.out_dir = t->out, .format = fmt};
+        plot_format  fmt = k ? PLOT_SVG : PLOT_PNG;
+        plot_options o = { .out_dir = t->out, .format = fmt };
         assert_int_equal(plot_ok(t->db, &o), 8);
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             check_image(t->out, names[i], fmt);
     }
     /* --run: that run alone. */
-    plot_options one = {.run_id = 2, .out_dir = t->out, .format = PLOT_PNG};
+    plot_options one = { .run_id = 2, .out_dir = t->out, .format = PLOT_PNG };
     assert_int_equal(plot_ok(t->db, &one), 5);
     /* The stale-read rate reached the consistency plot's data: a column per region. */
     char path[256], line[4096];
@@ -143,8 +147,8 @@ static void test_plot_hostile_names_are_only_text(void **state)
     require_gnuplot();
     char marker[128], name[512], region[256];
     snprintf(marker, sizeof marker, "%s/pwned", t->dir);
-    snprintf(name, sizeof name,
-             "x'; system('touch %s'); '\n\"y`touch %s` @title \\", marker, marker);
+    snprintf(name, sizeof name, "x'; system('touch %s'); '\n\"y`touch %s` @title \\", marker,
+             marker);
     snprintf(region, sizeof region, "r\"; system('touch %s')\t#", marker);
     fixture f;
     store_outage_runs(&f, t->db, 1);
@@ -155,23 +159,23 @@ static void test_plot_hostile_names_are_only_text(void **state)
     fixture_pattern(&p, SCN_PATTERN_ACTIVE_ACTIVE);
     p.name = (char *)"a'b; system('touch x')";
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(t->db, &db, &err), 0);
-    run_options o = {.pattern = &p};
+    run_options o = { .pattern = &p };
     run_result *r = NULL;
     assert_int_equal(run_scenario(&f.s, &o, &r, &err), 0);
-    static const db_run_info info = {.started = "2024-05-01T00:00:00.000Z", .version = "t"};
+    static const db_run_info info = { .started = "2024-05-01T00:00:00.000Z", .version = "t" };
     assert_int_equal(db_write_run(db, r, &info, NULL, &err), 0);
     run_result_free(r);
     db_close(db);
 
-    plot_options po = {.out_dir = t->out, .format = PLOT_SVG};
+    plot_options po = { .out_dir = t->out, .format = PLOT_SVG };
     assert_int_equal(plot_ok(t->db, &po), 5);
     assert_int_not_equal(access(marker, F_OK), 0);
     assert_int_not_equal(access("x", F_OK), 0);
     check_image(t->out, "latency-a_b__system__touch_x__", PLOT_SVG);
     /* The title is there as text (XML-escaped by gnuplot's SVG terminal). */
-    char path[256], buf[65536] = {0};
+    char path[256], buf[65536] = { 0 };
     snprintf(path, sizeof path, "%s/cdf.svg", t->out);
     FILE *fp = fopen(path, "r");
     assert_non_null(fp);
@@ -194,33 +198,33 @@ static void test_plot_marks_failover_steps_and_fault_kinds(void **state)
     scn_fault *down = fixture_fault(&f, SCN_FAULT_REGION_DOWN, 3 * SIM_S, 6 * SIM_S);
     down->region = 0;
     run_result *r = NULL;
-    sim_err err = {0};
+    sim_err     err = { 0 };
     assert_int_equal(run_scenario(&f.s, NULL, &r, &err), 0);
-    static const char *const kinds[] = {"failover.detect", "failover.promote",
-                                        "failover.dns", "failover_rollback"};
+    static const char *const kinds[]
+        = { "failover.detect", "failover.promote", "failover.dns", "failover_rollback" };
     run_event *log = sim_realloc(r->log, (r->nlog + 4) * sizeof *log);
     assert_non_null(log);
     r->log = log;
     for (size_t i = 0; i < 4; i++) {
         run_event *e = &r->log[r->nlog++];
-        *e = (run_event){.t = (sim_time)(4 + i) * SIM_S, .kind = kinds[i]};
+        *e = (run_event){ .t = (sim_time)(4 + i) * SIM_S, .kind = kinds[i] };
         snprintf(e->detail, sizeof e->detail, "r0 -> r1 '\"; system('x')");
     }
     db_conn *db = NULL;
     assert_int_equal(db_open(t->db, &db, &err), 0);
-    static const db_run_info info = {.started = "2024-05-01T00:00:00.000Z", .version = "t"};
+    static const db_run_info info = { .started = "2024-05-01T00:00:00.000Z", .version = "t" };
     assert_int_equal(db_write_run(db, r, &info, NULL, &err), 0);
     db_close(db);
     run_result_free(r);
 
-    plot_options o = {.out_dir = t->out, .format = PLOT_SVG};
+    plot_options o = { .out_dir = t->out, .format = PLOT_SVG };
     assert_int_equal(plot_ok(t->db, &o), 5);
     static char buf[1 << 20];
-    char path[256];
+    char        path[256];
     snprintf(path, sizeof path, "%s/latency-independent.svg", t->out);
     slurp(path, buf, sizeof buf);
-    for (const char *const *w = (const char *const[]){"detect", "promote", "dns", "rollback",
-                                                      "region_down", "failover step", NULL};
+    for (const char *const *w = (const char *const[]){ "detect", "promote", "dns", "rollback",
+                                                       "region_down", "failover step", NULL };
          *w; w++)
         if (!strstr(buf, *w))
             fail_msg("latency plot lacks the marker text \"%s\"", *w);
@@ -241,14 +245,14 @@ static void test_plot_seeds_mean_and_band(void **state)
         f.regions[i].service[SCN_READ] = f.regions[i].service[SCN_WRITE] = fix_exponential_ms(2);
     scn_pattern aa;
     fixture_pattern(&aa, SCN_PATTERN_ACTIVE_ACTIVE);
-    const scn_pattern *patterns[] = {NULL, &aa};
-    db_conn *db = NULL;
-    sim_err err = {0};
+    const scn_pattern *patterns[] = { NULL, &aa };
+    db_conn           *db = NULL;
+    sim_err            err = { 0 };
     assert_int_equal(db_open(t->db, &db, &err), 0);
-    static const db_run_info info = {.started = "2024-05-01T00:00:00.000Z", .version = "t"};
+    static const db_run_info info = { .started = "2024-05-01T00:00:00.000Z", .version = "t" };
     for (size_t p = 0; p < 2; p++) {
         for (uint64_t seed = 1; seed <= 3; seed++) {
-            run_options o = {.pattern = patterns[p], .has_seed = true, .seed = seed};
+            run_options o = { .pattern = patterns[p], .has_seed = true, .seed = seed };
             run_result *r = NULL;
             assert_int_equal(run_scenario(&f.s, &o, &r, &err), 0);
             assert_int_equal(db_write_run(db, r, &info, NULL, &err), 0);
@@ -256,18 +260,18 @@ static void test_plot_seeds_mean_and_band(void **state)
         }
     }
     db_close(db);
-    plot_options o = {.out_dir = t->out, .format = PLOT_SVG};
+    plot_options o = { .out_dir = t->out, .format = PLOT_SVG };
     assert_int_equal(plot_ok(t->db, &o), 8);
 
     /* The latency table: t_s, then r0 p50, lo, hi, ...; a row in the middle of the run has a
      * band around its mean. */
     static char buf[1 << 20];
-    char path[256];
+    char        path[256];
     snprintf(path, sizeof path, "%s/latency-active-active.tsv", t->out);
     slurp(path, buf, sizeof buf);
     assert_non_null(strstr(buf, "t_s\tr0 p50\tr0 p50 lo\tr0 p50 hi\tr0 p99\t"));
     char *row = strchr(buf, '\n') + 1;
-    row = strchr(row, '\n') + 1;             /* the second interval */
+    row = strchr(row, '\n') + 1; /* the second interval */
     double tt, mean, lo, hi;
     assert_int_equal(sscanf(row, "%lf\t%lf\t%lf\t%lf", &tt, &mean, &lo, &hi), 4);
     if (!(lo <= mean && mean <= hi && lo < hi))
@@ -276,7 +280,7 @@ static void test_plot_seeds_mean_and_band(void **state)
     slurp(path, buf, sizeof buf);
     assert_non_null(strstr(buf, "p99_ms\tp99_ms ci95"));
     row = strchr(buf, '\n') + 1;
-    char pat[64];
+    char   pat[64];
     double p99, ci;
     assert_int_equal(sscanf(row, "%63s\t%lf\t%lf", pat, &p99, &ci), 3);
     assert_string_equal(pat, "independent");
@@ -298,16 +302,16 @@ static void test_plot_seeds_mean_and_band(void **state)
 
 static void test_plot_missing_gnuplot_is_a_clear_error(void **state)
 {
-    tfix *t = *state;
+    tfix   *t = *state;
     fixture f;
     store_outage_runs(&f, t->db, 1);
     char *old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
-    setenv("PATH", t->dir, 1);                /* a folder without gnuplot */
+    setenv("PATH", t->dir, 1); /* a folder without gnuplot */
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(t->db, &db, &err), 0);
-    plot_options o = {.out_dir = t->out};
-    int rc = plot_db(db, &o, NULL, NULL, &err);
+    plot_options o = { .out_dir = t->out };
+    int          rc = plot_db(db, &o, NULL, NULL, &err);
     db_close(db);
     if (old) {
         setenv("PATH", old, 1);
@@ -324,12 +328,12 @@ static void test_plot_unknown_scenario_and_run(void **state)
     fixture f;
     store_outage_runs(&f, t->db, 1);
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(t->db, &db, &err), 0);
-    plot_options o = {.out_dir = t->out, .scenario = "nope"};
+    plot_options o = { .out_dir = t->out, .scenario = "nope" };
     assert_int_equal(plot_db(db, &o, NULL, NULL, &err), SIM_ENOENT);
     assert_non_null(strstr(err.msg, "no runs of scenario \"nope\""));
-    o = (plot_options){.out_dir = t->out, .run_id = 99};
+    o = (plot_options){ .out_dir = t->out, .run_id = 99 };
     assert_int_equal(plot_db(db, &o, NULL, NULL, &err), SIM_ENOENT);
     assert_non_null(strstr(err.msg, "no run with id 99"));
     db_close(db);
@@ -341,13 +345,13 @@ static void test_plot_dir_env_override(void **state)
     require_gnuplot();
     fixture f;
     store_outage_runs(&f, t->db, 1);
-    setenv("MRSIM_PLOT_DIR", t->dir, 1);      /* no scripts there */
+    setenv("MRSIM_PLOT_DIR", t->dir, 1); /* no scripts there */
     assert_string_equal(plot_script_dir(), t->dir);
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(t->db, &db, &err), 0);
-    plot_options o = {.out_dir = t->out};
-    int rc = plot_db(db, &o, NULL, NULL, &err);
+    plot_options o = { .out_dir = t->out };
+    int          rc = plot_db(db, &o, NULL, NULL, &err);
     db_close(db);
     unsetenv("MRSIM_PLOT_DIR");
     assert_int_equal(rc, SIM_EIO);

@@ -26,7 +26,7 @@
 #include "world_fixture.h"
 
 #define MAX_SETTLED 1024
-#define KEYS        1000                      /* the fixture's client key_count */
+#define KEYS        1000 /* the fixture's client key_count */
 
 /* A done(token, ok) callback as it happened. */
 typedef struct settled {
@@ -65,7 +65,7 @@ static void on_settled(void *ctx, uint64_t token, bool ok)
 {
     bench *b = ctx;
     assert_true(b->ndone < MAX_SETTLED);
-    b->done[b->ndone++] = (settled){token, ok, sim_now(b->e)};
+    b->done[b->ndone++] = (settled){ token, ok, sim_now(b->e) };
 }
 
 /* The world of nregions regions with an active-active async pattern of default settings;
@@ -80,21 +80,23 @@ static void bench_init(bench *b, size_t nregions)
 static void bench_build(bench *b)
 {
     const scn_scenario *s = &b->f.s;
-    sim_err err = {0};
+    sim_err             err = { 0 };
     assert_int_equal(sim_engine_new(&b->e), 0);
     assert_int_equal(topo_new(s, &b->t, &err), 0);
     assert_int_equal(net_new(b->e, s, b->t, s->seed, &b->n, &err), 0);
     assert_int_equal(oracle_new(s, &b->o, &err), 0);
     for (uint32_t i = 0; i < s->nregions; i++) {
-        assert_int_equal(store_new(KEYS, s->data.fields, (uint32_t)s->nregions, &b->stores[i],
-                                   &err), 0);
+        assert_int_equal(
+            store_new(KEYS, s->data.fields, (uint32_t)s->nregions, &b->stores[i], &err), 0);
         clock_init(&b->clocks[i]);
         assert_int_equal(region_new(b->e, s, i, s->seed, 0, s->duration, on_region_done, b,
-                                    &b->regions[i], &err), 0);
-        b->rank[i] = (uint8_t)i;              /* "r0" < "r1" < ... */
+                                    &b->regions[i], &err),
+                         0);
+        b->rank[i] = (uint8_t)i; /* "r0" < "r1" < ... */
     }
-    assert_int_equal(repl_new(b->e, b->n, s, &b->p, b->stores, b->clocks, b->regions, b->o,
-                              b->rank, on_settled, b, &b->r, &err), 0);
+    assert_int_equal(repl_new(b->e, b->n, s, &b->p, b->stores, b->clocks, b->regions, b->o, b->rank,
+                              on_settled, b, &b->r, &err),
+                     0);
 }
 
 static void bench_fini(bench *b)
@@ -122,7 +124,7 @@ static uint64_t write_arg(uint32_t origin, uint64_t key, uint32_t field, uint32_
 static void on_write(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
-    bench *b = ctx;
+    bench   *b = ctx;
     uint32_t origin = (uint32_t)(arg >> 48);
     uint32_t field = (uint32_t)(arg >> 40) & 0xff;
     uint32_t elem = (uint32_t)(arg >> 32) & 0xff;
@@ -153,10 +155,7 @@ static void on_region_up(sim_engine *e, void *ctx, uint64_t arg)
 
 /* --- checks ------------------------------------------------------------------------- */
 
-static sim_time one_way(const bench *b, uint32_t a, uint32_t c)
-{
-    return topo_rtt(b->t, a, c) / 2;
-}
+static sim_time one_way(const bench *b, uint32_t a, uint32_t c) { return topo_rtt(b->t, a, c) / 2; }
 
 static void assert_replicas_equal(bench *b)
 {
@@ -171,10 +170,7 @@ static uint64_t lag_count(const bench *b, uint32_t target)
     return stat_hist_count(oracle_lag(b->o, target));
 }
 
-static uint64_t entry_bytes(const bench *b)
-{
-    return REPL_HEADER_BYTES + b->f.s.data.value_bytes;
-}
+static uint64_t entry_bytes(const bench *b) { return REPL_HEADER_BYTES + b->f.s.data.value_bytes; }
 
 /* --- log shipping ------------------------------------------------------------------- */
 
@@ -189,14 +185,14 @@ static void test_repl_log_applied_in_order_and_completely(void **state)
     bench b;
     bench_init(&b, 3);
     bench_build(&b);
-    uint64_t key_of[N + 1];                   /* by sequence, from 1 */
+    uint64_t key_of[N + 1]; /* by sequence, from 1 */
     uint64_t x = 12345;
     for (uint64_t seq = 1; seq <= N; seq++) {
         x = x * 6364136223846793005u + 1442695040888963407u;
         key_of[seq] = (x >> 33) % NKEYS;
         write_at(&b, (sim_time)(seq - 1) * SIM_MS, 0, key_of[seq]);
     }
-    uint64_t highest_seen[FIX_REGIONS] = {0};
+    uint64_t highest_seen[FIX_REGIONS] = { 0 };
     for (sim_time t = 0; t < 2 * SIM_S; t += 100 * SIM_US) {
         sim_engine_run(b.e, t);
         for (uint32_t target = 1; target < 3; target++) {
@@ -204,7 +200,7 @@ static void test_repl_log_applied_in_order_and_completely(void **state)
             for (uint64_t k = 0; k < NKEYS; k++)
                 if (store_vv(b.stores[target], k)[0] > applied)
                     applied = store_vv(b.stores[target], k)[0];
-            assert_true(applied >= highest_seen[target]);     /* never goes back */
+            assert_true(applied >= highest_seen[target]); /* never goes back */
             highest_seen[target] = applied;
             for (uint64_t k = 0; k < NKEYS; k++) {
                 uint64_t expect = 0;
@@ -217,7 +213,7 @@ static void test_repl_log_applied_in_order_and_completely(void **state)
     }
     assert_int_equal(highest_seen[1], N);
     assert_int_equal(highest_seen[2], N);
-    sim_engine_run(b.e, SIM_TIME_MAX);        /* ticks stop once idle: the queue empties */
+    sim_engine_run(b.e, SIM_TIME_MAX); /* ticks stop once idle: the queue empties */
     assert_true(repl_idle(b.r));
     assert_replicas_equal(&b);
     assert_int_equal(lag_count(&b, 0), 0);
@@ -250,8 +246,8 @@ static void test_repl_idempotent_apply_under_loss(void **state)
     sim_engine_run(b.e, SIM_TIME_MAX);
     assert_true(repl_idle(b.r));
     assert_replicas_equal(&b);
-    assert_int_equal(lag_count(&b, 0), N);    /* r1's writes */
-    assert_int_equal(lag_count(&b, 1), N);    /* r0's writes */
+    assert_int_equal(lag_count(&b, 0), N); /* r1's writes */
+    assert_int_equal(lag_count(&b, 1), N); /* r0's writes */
     assert_int_equal(lag_count(&b, 2), 2 * N);
     /* r0 shipped the same log to r1 and r2; only the lossy link needed resends. */
     assert_true(repl_link_bytes(b.r, 0, 1) > repl_link_bytes(b.r, 0, 2));
@@ -273,7 +269,7 @@ static void test_repl_resends_after_a_partition(void **state)
     for (int i = 0; i < N; i++)
         write_at(&b, (sim_time)i * 2 * SIM_MS, 0, (uint64_t)(i % 50));
     sim_engine_run(b.e, SIM_S);
-    uint8_t groups[FIX_REGIONS] = {0, 1, 1};
+    uint8_t groups[FIX_REGIONS] = { 0, 1, 1 };
     net_set_partition(b.n, groups);
     sim_at(b.e, 6 * SIM_S, on_heal, &b, 0);
     sim_engine_run(b.e, 6 * SIM_S - 1);
@@ -317,7 +313,7 @@ static void test_repl_no_echo_to_the_origin(void **state)
     assert_int_equal(to_origin, batches * REPL_HEADER_BYTES);
     assert_true(to_origin * 100 < from_origin);
     assert_int_equal(repl_bytes(b.r), to_origin + from_origin);
-    assert_int_equal(lag_count(&b, 0), 0);    /* r0 applied nothing from r1 */
+    assert_int_equal(lag_count(&b, 0), 0); /* r0 applied nothing from r1 */
     assert_int_equal(lag_count(&b, 1), N);
     assert_int_equal(repl_backlog(b.r, 1), 0);
     bench_fini(&b);
@@ -336,7 +332,7 @@ static void on_region_down(sim_engine *e, void *ctx, uint64_t arg)
 static void test_repl_down_origin_sends_nothing_then_resumes(void **state)
 {
     (void)state;
-    enum { N = 255 };                         /* the last at 1.016 s */
+    enum { N = 255 }; /* the last at 1.016 s */
     bench b;
     bench_init(&b, 3);
     bench_build(&b);
@@ -378,7 +374,7 @@ static void test_repl_batches_wait_and_split(void **state)
     sim_engine_run(b.e, SIM_TIME_MAX);
     assert_int_equal(repl_link_bytes(b.r, 0, 1), 3 * REPL_HEADER_BYTES + N * entry_bytes(&b));
     const stat_hist *lag = oracle_lag(b.o, 1);
-    sim_time d = one_way(&b, 0, 1);
+    sim_time         d = one_way(&b, 0, 1);
     assert_int_equal(stat_hist_count(lag), N);
     assert_int_equal(stat_hist_min(lag), 50 * SIM_MS + d);
     assert_int_equal(stat_hist_max(lag), 150 * SIM_MS + d);
@@ -465,11 +461,11 @@ static void test_repl_sync_timeout_fails_then_applies_late(void **state)
     assert_int_equal(b.ndone, 1);
     assert_false(b.done[0].ok);
     assert_int_equal(b.done[0].at, 500 * SIM_MS);
-    assert_int_equal(lag_count(&b, 1), 1);    /* r1 applied it */
+    assert_int_equal(lag_count(&b, 1), 1); /* r1 applied it */
     assert_int_equal(lag_count(&b, 2), 0);
     assert_false(repl_idle(b.r));
     sim_engine_run(b.e, SIM_TIME_MAX);
-    assert_int_equal(b.ndone, 1);             /* answered once */
+    assert_int_equal(b.ndone, 1); /* answered once */
     assert_int_equal(lag_count(&b, 2), 1);
     assert_true(stat_hist_min(oracle_lag(b.o, 2)) >= 2 * SIM_S);
     assert_true(repl_idle(b.r));
@@ -496,7 +492,7 @@ static void test_repl_sync_waiters_settle_in_order_past_the_ring(void **state)
         write_at(&b, SIM_S + (sim_time)i * SIM_MS, 0, FIRST + i);
     sim_engine_run(b.e, SIM_S - 1);
     assert_int_equal(b.ndone, FIRST);
-    uint8_t groups[FIX_REGIONS] = {0, 1};
+    uint8_t groups[FIX_REGIONS] = { 0, 1 };
     net_set_partition(b.n, groups);
     sim_at(b.e, 2 * SIM_S, on_heal, &b, 0);
     sim_engine_run(b.e, 2 * SIM_S);
@@ -535,7 +531,7 @@ static void test_repl_converges_exactly_once_with_loss_everywhere(void **state)
         for (uint32_t c = a + 1; c < 4; c++)
             net_degrade_link(b.n, a, c, NULL, 0.3);
     uint64_t x = 99;
-    uint64_t from[FIX_REGIONS] = {0};
+    uint64_t from[FIX_REGIONS] = { 0 };
     for (int i = 0; i < N; i++) {
         x = x * 6364136223846793005u + 1442695040888963407u;
         uint32_t origin = (uint32_t)(x >> 62);

@@ -65,7 +65,7 @@ static char *slurp(const char *path)
 static int report_ok(const char *db_path, const report_options *o)
 {
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(db_path, &db, &err), 0);
     int rc = report_write(db, o, &err);
     db_close(db);
@@ -81,8 +81,8 @@ static void no_leftovers(const char *dir)
     assert_non_null(d);
     struct dirent *e;
     while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
-            strcmp(e->d_name, "results.db") && strcmp(e->d_name, "report.html"))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, "results.db")
+            && strcmp(e->d_name, "report.html"))
             fail_msg("left behind in %s: %s", dir, e->d_name);
     closedir(d);
 }
@@ -110,11 +110,11 @@ static void test_report_escape_markup_quotes_and_bad_bytes(void **state)
 
 static void test_report_page_structure(void **state)
 {
-    tfix *t = *state;
+    tfix   *t = *state;
     fixture f;
     store_outage_runs(&f, t->db, 2);
-    report_options o = {.out_path = t->out};
-    int n = report_ok(t->db, &o);
+    report_options o = { .out_path = t->out };
+    int            n = report_ok(t->db, &o);
     /* Per pattern latency, availability and consistency; then the CDF and the comparison. */
     assert_int_equal(n, 8);
     char *page = slurp(t->out);
@@ -123,13 +123,14 @@ static void test_report_page_structure(void **state)
     assert_int_equal(count(page, "<svg"), 8);
     assert_int_equal(count(page, "</svg>"), 8);
     assert_int_equal(count(page, "<figure id=\"plot-"), 8);
-    assert_int_equal(count(page, "<?xml"), 0);     /* the SVGs' prologs were cut */
+    assert_int_equal(count(page, "<?xml"), 0); /* the SVGs' prologs were cut */
     assert_int_equal(count(page, "<script"), 0);
     assert_non_null(strstr(page, "Content-Security-Policy"));
-    for (const char *const *id = (const char *const[]){
-             "id=\"scenario\"", "id=\"comparison-table\"", "id=\"plots\"", "id=\"events\"",
-             "id=\"plot-latency-independent\"", "id=\"plot-consistency-active-active\"",
-             "id=\"plot-cdf\"", "id=\"plot-compare\"", NULL};
+    for (const char *const *id
+         = (const char *const[]){ "id=\"scenario\"", "id=\"comparison-table\"", "id=\"plots\"",
+                                  "id=\"events\"", "id=\"plot-latency-independent\"",
+                                  "id=\"plot-consistency-active-active\"", "id=\"plot-cdf\"",
+                                  "id=\"plot-compare\"", NULL };
          *id; id++)
         if (!strstr(page, *id))
             fail_msg("the page lacks %s", *id);
@@ -152,12 +153,14 @@ static void test_report_page_structure(void **state)
 
 static void test_report_hostile_names_are_only_text(void **state)
 {
-    tfix *t = *state;
+    tfix   *t = *state;
     fixture f;
-    char marker[128], name[512], text[512];
+    char    marker[128], name[512], text[512];
     snprintf(marker, sizeof marker, "%s/pwned", t->dir);
-    snprintf(name, sizeof name, "</title></h1><script>alert(1)</script>'; system('touch %s')\n"
-             "<img src=x onerror=alert(2)>", marker);
+    snprintf(name, sizeof name,
+             "</title></h1><script>alert(1)</script>'; system('touch %s')\n"
+             "<img src=x onerror=alert(2)>",
+             marker);
     snprintf(text, sizeof text, "{\"name\": \"</pre><script>alert(3)</script>\"} & more");
     fixture_init(&f, 2, 4);
     f.s.name = name;
@@ -166,16 +169,16 @@ static void test_report_hostile_names_are_only_text(void **state)
     f.s.duration = 4 * SIM_S;
     f.regions[1].name = "<b>r1</b>";
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(t->db, &db, &err), 0);
     run_result *r = NULL;
     assert_int_equal(run_scenario(&f.s, NULL, &r, &err), 0);
-    static const db_run_info info = {.started = "2024-05-01T00:00:00.000Z", .version = "t"};
+    static const db_run_info info = { .started = "2024-05-01T00:00:00.000Z", .version = "t" };
     assert_int_equal(db_write_run(db, r, &info, NULL, &err), 0);
     run_result_free(r);
     db_close(db);
 
-    report_options o = {.out_path = t->out};
+    report_options o = { .out_path = t->out };
     assert_int_equal(report_ok(t->db, &o), 5);
     assert_int_not_equal(access(marker, F_OK), 0);
     char *page = slurp(t->out);
@@ -183,8 +186,9 @@ static void test_report_hostile_names_are_only_text(void **state)
     assert_int_equal(count(page, "<img"), 0);
     assert_int_equal(count(page, "<b>r1"), 0);
     assert_non_null(strstr(page, "&lt;/title&gt;&lt;/h1&gt;&lt;script&gt;alert(1)"));
-    assert_non_null(strstr(page, "&lt;/pre&gt;&lt;script&gt;alert(3)&lt;/script&gt;"
-                                 "&quot;} &amp; more"));
+    assert_non_null(strstr(page,
+                           "&lt;/pre&gt;&lt;script&gt;alert(3)&lt;/script&gt;"
+                           "&quot;} &amp; more"));
     /* The structure around them is intact. */
     const char *title = strstr(page, "<title>mrsim report: ");
     assert_non_null(title);
@@ -197,20 +201,20 @@ static void test_report_hostile_names_are_only_text(void **state)
 
 static void test_report_no_runs_writes_nothing(void **state)
 {
-    tfix *t = *state;
+    tfix   *t = *state;
     fixture f;
     store_outage_runs(&f, t->db, 2);
     db_conn *db = NULL;
-    sim_err err = {0};
+    sim_err  err = { 0 };
     assert_int_equal(db_open(t->db, &db, &err), 0);
-    report_options o = {.out_path = t->out, .scenario = "nope"};
+    report_options o = { .out_path = t->out, .scenario = "nope" };
     assert_int_equal(report_write(db, &o, &err), SIM_ENOENT);
     assert_non_null(strstr(err.msg, "no runs of scenario \"nope\""));
-    o = (report_options){.out_path = t->out, .run_id = 99};
+    o = (report_options){ .out_path = t->out, .run_id = 99 };
     assert_int_equal(report_write(db, &o, &err), SIM_ENOENT);
     char bad[256];
     snprintf(bad, sizeof bad, "%s/no/such/dir/report.html", t->dir);
-    o = (report_options){.out_path = bad};
+    o = (report_options){ .out_path = bad };
     assert_int_equal(report_write(db, &o, &err), SIM_EIO);
     db_close(db);
     assert_int_not_equal(access(t->out, F_OK), 0);

@@ -19,11 +19,11 @@
 #define NKEYS   4
 
 enum { US = 0, EU = 1, AP = 2 };
-static const uint8_t rank[SCN_MAX_REGIONS] = {[US] = 2, [EU] = 1, [AP] = 0};
+static const uint8_t rank[SCN_MAX_REGIONS] = { [US] = 2, [EU] = 1, [AP] = 0 };
 
 typedef struct world {
     store   *st[NREG];
-    uint32_t seq[NREG];                       /* last sequence issued per origin */
+    uint32_t seq[NREG]; /* last sequence issued per origin */
 } world;
 
 static int world_setup(void **state)
@@ -59,18 +59,17 @@ static void world_reset(world *w)
 /* A write at its origin with timestamp ts; returns the outcome, *shipped what replication
  * carries. */
 static resolv_outcome write_at(world *w, scn_resolver kind, uint32_t origin, uint64_t key,
-                               uint32_t field, int64_t ts, uint32_t elem,
-                               store_record *shipped)
+                               uint32_t field, int64_t ts, uint32_t elem, store_record *shipped)
 {
-    uint32_t seq = ++w->seq[origin];
-    store_cell c = {.ts = ts, .write_id = STORE_WRITE_ID(origin, seq), .kseq = seq};
+    uint32_t   seq = ++w->seq[origin];
+    store_cell c = { .ts = ts, .write_id = STORE_WRITE_ID(origin, seq), .kseq = seq };
     return resolv_local_write(kind, w->st[origin], key, field, &c, elem, rank, shipped);
 }
 
 static resolv_outcome deliver(world *w, scn_resolver kind, uint32_t to, uint64_t key,
                               const store_record *shipped)
 {
-    uint32_t field = NFIELDS;                 /* the field the write set: its cell is head */
+    uint32_t field = NFIELDS; /* the field the write set: its cell is head */
     for (uint32_t i = 0; i < NFIELDS; i++)
         if (shipped->cell[i].write_id == shipped->head.write_id)
             field = i;
@@ -116,23 +115,23 @@ static void shuffle(uint32_t *a, uint32_t n)
 static void test_resolv_cell_order(void **state)
 {
     (void)state;
-    store_cell null = {0}, null2 = {.ts = 99};
-    store_cell us = {.ts = 100, .write_id = STORE_WRITE_ID(US, 7)};
-    store_cell ap = {.ts = 100, .write_id = STORE_WRITE_ID(AP, 3)};
-    store_cell eu = {.ts = 100, .write_id = STORE_WRITE_ID(EU, 5)};
-    store_cell us8 = {.ts = 100, .write_id = STORE_WRITE_ID(US, 8)};
-    store_cell later = {.ts = 101, .write_id = STORE_WRITE_ID(US, 1)};
-    store_cell early = {.ts = -5, .write_id = STORE_WRITE_ID(AP, 9)};
+    store_cell null = { 0 }, null2 = { .ts = 99 };
+    store_cell us = { .ts = 100, .write_id = STORE_WRITE_ID(US, 7) };
+    store_cell ap = { .ts = 100, .write_id = STORE_WRITE_ID(AP, 3) };
+    store_cell eu = { .ts = 100, .write_id = STORE_WRITE_ID(EU, 5) };
+    store_cell us8 = { .ts = 100, .write_id = STORE_WRITE_ID(US, 8) };
+    store_cell later = { .ts = 101, .write_id = STORE_WRITE_ID(US, 1) };
+    store_cell early = { .ts = -5, .write_id = STORE_WRITE_ID(AP, 9) };
 
-    assert_int_equal(resolv_cell_cmp(&null, &null2, rank), 0);    /* both null */
-    assert_true(resolv_cell_cmp(&null, &early, rank) < 0);         /* null older than all */
+    assert_int_equal(resolv_cell_cmp(&null, &null2, rank), 0); /* both null */
+    assert_true(resolv_cell_cmp(&null, &early, rank) < 0);     /* null older than all */
     assert_true(resolv_cell_cmp(&early, &null, rank) > 0);
-    assert_true(resolv_cell_cmp(&later, &ap, rank) > 0);           /* timestamp first */
-    assert_true(resolv_cell_cmp(&ap, &us, rank) > 0);              /* ap is alphabetically first */
+    assert_true(resolv_cell_cmp(&later, &ap, rank) > 0); /* timestamp first */
+    assert_true(resolv_cell_cmp(&ap, &us, rank) > 0);    /* ap is alphabetically first */
     assert_true(resolv_cell_cmp(&us, &ap, rank) < 0);
     assert_true(resolv_cell_cmp(&eu, &us, rank) > 0);
     assert_true(resolv_cell_cmp(&ap, &eu, rank) > 0);
-    assert_true(resolv_cell_cmp(&us8, &us, rank) > 0);             /* then the higher id */
+    assert_true(resolv_cell_cmp(&us8, &us, rank) > 0); /* then the higher id */
     assert_int_equal(resolv_cell_cmp(&us, &us, rank), 0);
 }
 
@@ -144,7 +143,7 @@ static void test_resolv_lww_equal_timestamps_go_to_first_region(void **state)
     for (int kind = SCN_RESOLVER_LWW; kind <= SCN_RESOLVER_MERGE; kind++) {
         for (int order = 0; order < 2; order++) {
             world_reset(w);
-            store_record s_us, s_ap;
+            store_record   s_us, s_ap;
             resolv_outcome o1 = write_at(w, kind, US, 1, 0, 5000, 1, &s_us);
             resolv_outcome o2 = write_at(w, kind, AP, 1, 0, 5000, 2, &s_ap);
             assert_true(o1.won && o2.won);
@@ -158,8 +157,8 @@ static void test_resolv_lww_equal_timestamps_go_to_first_region(void **state)
             }
             resolv_outcome at_us = deliver(w, kind, US, 1, &s_ap);
             resolv_outcome at_ap = deliver(w, kind, AP, 1, &s_us);
-            assert_true(at_us.won);           /* ap's write replaces us's at us */
-            assert_false(at_ap.won);          /* us's write loses at ap */
+            assert_true(at_us.won);  /* ap's write replaces us's at us */
+            assert_false(at_ap.won); /* us's write loses at ap */
             assert_true(at_us.conflict && at_ap.conflict);
             assert_replicas_same(w, 1);
             for (int r = 0; r < NREG; r++) {
@@ -185,14 +184,14 @@ static void test_resolv_lww_skew_discards_later_write(void **state)
     write_at(w, SCN_RESOLVER_LWW, US, 0, 0, 1 * SIM_S, 0, &s1);
     assert_false(deliver(w, SCN_RESOLVER_LWW, EU, 0, &s1).conflict);
     resolv_outcome o = write_at(w, SCN_RESOLVER_LWW, EU, 0, 0, 0, 1, &s2);
-    assert_false(o.won);                      /* discarded at its own origin */
+    assert_false(o.won); /* discarded at its own origin */
     assert_false(o.conflict);
     assert_int_equal(o.displaced, 0);
     store_record rec;
     store_get(w->st[EU], 0, &rec);
     assert_int_equal(rec.head.write_id, s1.head.write_id);
     assert_int_equal(rec.set, 1);
-    assert_int_equal(rec.vv[EU], 1);          /* but the record has seen it */
+    assert_int_equal(rec.vv[EU], 1); /* but the record has seen it */
     /* What is shipped is the write applied, so replicas decide alike. */
     assert_int_equal(s2.head.write_id, STORE_WRITE_ID(EU, 1));
     assert_int_equal(s2.cell[0].write_id, STORE_WRITE_ID(EU, 1));
@@ -222,8 +221,8 @@ static void test_resolv_lww_skew_discards_later_write(void **state)
 static void run_random_history(world *w, scn_resolver kind, uint32_t n)
 {
     enum { MAXW = 4 };
-    uint32_t origin[MAXW], field[MAXW];
-    int64_t ts[MAXW];
+    uint32_t     origin[MAXW], field[MAXW];
+    int64_t      ts[MAXW];
     store_record shipped[MAXW];
     /* Events: 3 per write (its write, then two deliveries), in a random valid order. */
     uint32_t ev[3 * MAXW], nev = 0;
@@ -236,13 +235,12 @@ static void run_random_history(world *w, scn_resolver kind, uint32_t n)
     }
     shuffle(ev, nev);
     /* The first occurrence of write i in ev is its write, the later two its deliveries. */
-    uint32_t done[MAXW] = {0};
+    uint32_t done[MAXW] = { 0 };
     world_reset(w);
     for (uint32_t e = 0; e < nev; e++) {
         uint32_t i = ev[e];
         if (done[i] == 0) {
-            resolv_outcome o = write_at(w, kind, origin[i], 2, field[i], ts[i], i,
-                                        &shipped[i]);
+            resolv_outcome o = write_at(w, kind, origin[i], 2, field[i], ts[i], i, &shipped[i]);
             assert_false(o.conflict);
         } else {
             uint32_t to = (origin[i] + done[i]) % NREG;
@@ -292,7 +290,7 @@ static void test_resolv_merge_keeps_concurrent_fields(void **state)
     for (int kind = SCN_RESOLVER_LWW; kind <= SCN_RESOLVER_MERGE; kind++) {
         world_reset(w);
         store_record s_us, s_eu;
-        write_at(w, kind, US, 3, 0, 100, 4, &s_us);   /* concurrent: neither saw the other */
+        write_at(w, kind, US, 3, 0, 100, 4, &s_us); /* concurrent: neither saw the other */
         write_at(w, kind, EU, 3, 1, 200, 5, &s_eu);
         resolv_outcome a = deliver(w, kind, US, 3, &s_eu);
         resolv_outcome b = deliver(w, kind, EU, 3, &s_us);
@@ -305,12 +303,12 @@ static void test_resolv_merge_keeps_concurrent_fields(void **state)
         assert_int_equal(rec.head.write_id, s_eu.head.write_id);
         assert_int_equal(rec.cell[1].write_id, s_eu.head.write_id);
         if (kind == SCN_RESOLVER_MERGE) {
-            assert_true(a.won && b.won);      /* each write keeps its field */
+            assert_true(a.won && b.won); /* each write keeps its field */
             assert_int_equal(rec.cell[0].write_id, s_us.head.write_id);
             assert_int_equal(rec.set, (1u << 4) | (1u << 5));
         } else {
             assert_true(a.won);
-            assert_false(b.won);              /* us's write is lost */
+            assert_false(b.won); /* us's write is lost */
             assert_int_equal(rec.cell[0].write_id, 0);
             assert_int_equal(rec.set, 1u << 5);
         }
@@ -324,9 +322,9 @@ static void test_resolv_merge_commutative_idempotent(void **state)
     world_reset(w);
     store_record s[4];
     write_at(w, SCN_RESOLVER_MERGE, US, 0, 0, 50, 1, &s[0]);
-    write_at(w, SCN_RESOLVER_MERGE, EU, 0, 0, 50, 2, &s[1]);          /* ties with s[0] */
+    write_at(w, SCN_RESOLVER_MERGE, EU, 0, 0, 50, 2, &s[1]); /* ties with s[0] */
     deliver(w, SCN_RESOLVER_MERGE, AP, 0, &s[0]);
-    write_at(w, SCN_RESOLVER_MERGE, AP, 0, 2, 10, 3, &s[2]);          /* knows s[0] */
+    write_at(w, SCN_RESOLVER_MERGE, AP, 0, 2, 10, 3, &s[2]); /* knows s[0] */
     write_at(w, SCN_RESOLVER_MERGE, US, 0, 1, 70, 63, &s[3]);
 
     /* Apply every permutation of the four to a fresh store; each also applied twice. */
@@ -335,8 +333,8 @@ static void test_resolv_merge_commutative_idempotent(void **state)
     assert_int_equal(store_new(1, NFIELDS, NREG, &t, NULL), 0);
     for (int i = 0; i < 4; i++)
         resolv_replicated(SCN_RESOLVER_MERGE, ref, 0, 0, &s[i], rank);
-    uint32_t perm[4] = {0, 1, 2, 3};
-    int count = 0;
+    uint32_t perm[4] = { 0, 1, 2, 3 };
+    int      count = 0;
     for (uint32_t a = 0; a < 4; a++)
         for (uint32_t b = 0; b < 4; b++)
             for (uint32_t c = 0; c < 4; c++) {
@@ -352,8 +350,8 @@ static void test_resolv_merge_commutative_idempotent(void **state)
                     /* Applying it again changes nothing and is no conflict. */
                     store_record before, after;
                     store_get(t, 0, &before);
-                    resolv_outcome o =
-                        resolv_replicated(SCN_RESOLVER_MERGE, t, 0, 0, &s[perm[i]], rank);
+                    resolv_outcome o
+                        = resolv_replicated(SCN_RESOLVER_MERGE, t, 0, 0, &s[perm[i]], rank);
                     store_get(t, 0, &after);
                     assert_memory_equal(&before, &after, sizeof before);
                     assert_false(o.conflict);
@@ -368,7 +366,7 @@ static void test_resolv_merge_commutative_idempotent(void **state)
     assert_int_equal(count, 24);
     store_record rec;
     store_get(ref, 0, &rec);
-    assert_int_equal(rec.cell[0].write_id, s[1].head.write_id);   /* eu before us on a tie */
+    assert_int_equal(rec.cell[0].write_id, s[1].head.write_id); /* eu before us on a tie */
     assert_int_equal(rec.cell[1].write_id, s[3].head.write_id);
     assert_int_equal(rec.cell[2].write_id, s[2].head.write_id);
     assert_int_equal(rec.head.write_id, s[3].head.write_id);
@@ -390,13 +388,13 @@ static void test_resolv_lww_idempotent(void **state)
     assert_true(deliver(w, SCN_RESOLVER_LWW, AP, 0, &s1).won);
     resolv_outcome o = deliver(w, SCN_RESOLVER_LWW, AP, 0, &s2);
     assert_true(o.won);
-    assert_true(o.conflict);                  /* ap had seen us's write, eu's had not */
+    assert_true(o.conflict); /* ap had seen us's write, eu's had not */
     store_record before, after;
     store_get(w->st[AP], 0, &before);
     for (int i = 0; i < 2; i++) {
         o = deliver(w, SCN_RESOLVER_LWW, AP, 0, i ? &s1 : &s2);
         assert_false(o.won);
-        assert_false(o.conflict);             /* already seen: old news */
+        assert_false(o.conflict); /* already seen: old news */
         store_get(w->st[AP], 0, &after);
         assert_memory_equal(&before, &after, sizeof before);
     }
@@ -444,14 +442,14 @@ static void test_resolv_displaced_reports_overwritten_write(void **state)
     world *w = *state;
     for (int kind = SCN_RESOLVER_LWW; kind <= SCN_RESOLVER_MERGE; kind++) {
         world_reset(w);
-        store_record s1, s2, s3;
+        store_record   s1, s2, s3;
         resolv_outcome o = write_at(w, kind, US, 0, 0, 10, 0, &s1);
-        assert_int_equal(o.displaced, 0);     /* the field was null */
+        assert_int_equal(o.displaced, 0); /* the field was null */
         o = write_at(w, kind, US, 0, 0, 20, 0, &s2);
         assert_true(o.won);
         assert_int_equal(o.displaced, s1.head.write_id);
         o = write_at(w, kind, US, 0, 1, 30, 0, &s3);
-        assert_int_equal(o.displaced, 0);     /* another field, null */
+        assert_int_equal(o.displaced, 0); /* another field, null */
         /* A replicated write from EU into field 0, then a local US write over it. */
         deliver(w, kind, EU, 0, &s3);
         store_record s4, s5;

@@ -37,17 +37,22 @@ static uint64_t ref_seed_for(uint64_t seed, const char *name)
 }
 
 static const struct golden {
-    uint64_t seed;
+    uint64_t    seed;
     const char *name;
-    uint64_t hash;            /* sim_rng_seed_for() */
-    uint32_t first[3];        /* the stream's first three 32-bit outputs */
+    uint64_t    hash;     /* sim_rng_seed_for() */
+    uint32_t    first[3]; /* the stream's first three 32-bit outputs */
 } goldens[] = {
-    {7, "clients[0].arrivals", 0x6127fe6283e281a9u, {0x0f2be5f2, 0x24fbf83f, 0xa1eec26c}},
-    {0, "", 0x5b21f68ffa77f14cu, {0x12b94bda, 0xe03c60e1, 0x3efff171}},
-    {UINT64_MAX, "regions[2].servers", 0xe57fea802bfa54c6u, {0xc17f9aed, 0x3d2a8c42, 0x5873b71b}},
-    {42, "net.jitter.eu-west-1>us-east-1", 0x96e94f69ee90e94eu,
-     {0x8c99a87e, 0xb62115ef, 0x8a8e5849}},
-    {1, "r\xc3\xa9gion", 0xacaf3ddb9fc71f58u, {0xe4b80ced, 0xab4db1f7, 0xa967333a}},  /* UTF-8 */
+    { 7, "clients[0].arrivals", 0x6127fe6283e281a9u, { 0x0f2be5f2, 0x24fbf83f, 0xa1eec26c } },
+    { 0, "", 0x5b21f68ffa77f14cu, { 0x12b94bda, 0xe03c60e1, 0x3efff171 } },
+    { UINT64_MAX,
+      "regions[2].servers",
+      0xe57fea802bfa54c6u,
+      { 0xc17f9aed, 0x3d2a8c42, 0x5873b71b } },
+    { 42,
+      "net.jitter.eu-west-1>us-east-1",
+      0x96e94f69ee90e94eu,
+      { 0x8c99a87e, 0xb62115ef, 0x8a8e5849 } },
+    { 1, "r\xc3\xa9gion", 0xacaf3ddb9fc71f58u, { 0xe4b80ced, 0xab4db1f7, 0xa967333a } }, /* UTF-8 */
 };
 
 static void test_rng_seed_hash_matches_golden(void **state)
@@ -109,7 +114,7 @@ static void test_rng_same_name_same_sequence(void **state)
 static void test_rng_different_names_differ(void **state)
 {
     (void)state;
-    static const char *names[] = {"a", "b", "clients[0]", "clients[1]", "clients[10]", ""};
+    static const char *names[] = { "a", "b", "clients[0]", "clients[1]", "clients[10]", "" };
     enum { N = sizeof names / sizeof names[0], DRAWS = 8 };
     unsigned long seq[N][DRAWS];
     for (int i = 0; i < N; i++) {
@@ -133,20 +138,20 @@ static void test_rng_streams_are_independent(void **state)
     (void)state;
     enum { DRAWS = 2000 };
     static double alone[DRAWS];
-    sim_rng *r = NULL;
+    sim_rng      *r = NULL;
     assert_int_equal(sim_rng_new(7, "clients[0].arrivals", &r), 0);
     for (int i = 0; i < DRAWS; i++)
         alone[i] = sim_rng_exponential(r, 1.0);
     sim_rng_free(r);
 
-    sim_rng *others[4] = {NULL};
+    sim_rng *others[4] = { NULL };
     assert_int_equal(sim_rng_new(7, "regions[0].service", &others[0]), 0);
     assert_int_equal(sim_rng_new(7, "clients[0].arrivals", &r), 0);
     for (int i = 0; i < DRAWS; i++) {
         if (i == 100)
             assert_int_equal(sim_rng_new(7, "clients[1].arrivals", &others[1]), 0);
         if (i == 500)
-            assert_int_equal(sim_rng_new(7, "clients[0].arrivals", &others[2]), 0);  /* twin */
+            assert_int_equal(sim_rng_new(7, "clients[0].arrivals", &others[2]), 0); /* twin */
         for (int k = 0; k < 3; k++)
             if (others[k])
                 (void)sim_rng_uniform(others[k]);
@@ -168,13 +173,13 @@ static void test_rng_alloc_failure_returns_enomem(void **state)
     assert_true(made >= 1);
     for (long nth = 1; nth <= made; nth++) {
         static sim_rng dummy;
-        sim_rng *f = &dummy;          /* not NULL, so the test sees it reset */
+        sim_rng       *f = &dummy; /* not NULL, so the test sees it reset */
         sim_alloc_fail_at(nth);
         assert_int_equal(sim_rng_new(1, "x", &f), SIM_ENOMEM);
         assert_null(f);
     }
     sim_alloc_fail_at(0);
-    sim_rng_free(NULL);       /* a no-op */
+    sim_rng_free(NULL); /* a no-op */
 }
 
 int main(void)

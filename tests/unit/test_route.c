@@ -41,8 +41,13 @@ static void alone_init(alone *a, scn_pattern_kind kind, scn_policy policy)
     a->f.clients[0].at_region = -1;
     a->f.clients[0].lon = 19;
     fixture_pattern(&a->p, kind);
-    a->f.s.dns = (scn_dns){.enabled = true, .policy = policy, .primary = -1, .ttl = SIM_S,
-                           .w_distance = 1, .w_latency = 1, .w_reliability = 1};
+    a->f.s.dns = (scn_dns){ .enabled = true,
+                            .policy = policy,
+                            .primary = -1,
+                            .ttl = SIM_S,
+                            .w_distance = 1,
+                            .w_latency = 1,
+                            .w_reliability = 1 };
     assert_int_equal(topo_new(&a->f.s, &a->t, NULL), 0);
     assert_int_equal(route_new(&a->f.s, &a->p, a->t, NULL, &a->r, NULL), 0);
 }
@@ -67,7 +72,7 @@ static void test_route_read_local_writes_resolve_to_the_primary(void **state)
 {
     (void)state;
     alone a;
-    alone_init(&a, SCN_PATTERN_READ_LOCAL, SCN_POLICY_DEFAULT);   /* primary region 0 */
+    alone_init(&a, SCN_PATTERN_READ_LOCAL, SCN_POLICY_DEFAULT); /* primary region 0 */
     assert_int_equal(route_policy(a.r, SCN_WRITE), SCN_POLICY_PRIMARY);
     assert_int_equal(answer(a.r, 0, SCN_WRITE), 0);
     assert_int_equal(answer(a.r, 0, SCN_READ), 2);
@@ -79,9 +84,9 @@ static void test_route_primary_policy_prefers_routing_primary(void **state)
     (void)state;
     alone a;
     fixture_init(&a.f, 3, 1);
-    fixture_pattern(&a.p, SCN_PATTERN_ACTIVE_ACTIVE);           /* no primary of its own */
-    a.f.s.dns = (scn_dns){.enabled = true, .policy = SCN_POLICY_PRIMARY, .primary = 1,
-                          .ttl = SIM_S};
+    fixture_pattern(&a.p, SCN_PATTERN_ACTIVE_ACTIVE); /* no primary of its own */
+    a.f.s.dns
+        = (scn_dns){ .enabled = true, .policy = SCN_POLICY_PRIMARY, .primary = 1, .ttl = SIM_S };
     assert_int_equal(topo_new(&a.f.s, &a.t, NULL), 0);
     assert_int_equal(route_new(&a.f.s, &a.p, a.t, NULL, &a.r, NULL), 0);
     assert_int_equal(answer(a.r, 0, SCN_READ), 1);
@@ -115,18 +120,28 @@ static void dns_world(fixture *f, scn_pattern *p, size_t nregions, scn_policy po
     f->s.duration = 20 * SIM_S;
     f->clients[0].timeout = 300 * SIM_MS;
     f->s.health = (scn_health){
-        .enabled = true, .interval = SIM_S, .timeout = 200 * SIM_MS, .unhealthy_after = 2,
-        .healthy_after = 2, .checkers = (UINT64_C(1) << nregions) - 1, .quorum = 0,
+        .enabled = true,
+        .interval = SIM_S,
+        .timeout = 200 * SIM_MS,
+        .unhealthy_after = 2,
+        .healthy_after = 2,
+        .checkers = (UINT64_C(1) << nregions) - 1,
+        .quorum = 0,
     };
-    f->s.dns = (scn_dns){.enabled = true, .policy = policy, .primary = -1, .ttl = SIM_S,
-                         .w_distance = 1, .w_latency = 1, .w_reliability = 1};
+    f->s.dns = (scn_dns){ .enabled = true,
+                          .policy = policy,
+                          .primary = -1,
+                          .ttl = SIM_S,
+                          .w_distance = 1,
+                          .w_latency = 1,
+                          .w_reliability = 1 };
 }
 
 static run_result *run_with(const fixture *f, const scn_pattern *p)
 {
-    run_options o = {.pattern = p};
+    run_options o = { .pattern = p };
     run_result *r = NULL;
-    sim_err err = {0};
+    sim_err     err = { 0 };
     if (run_scenario(&f->s, &o, &r, &err) != 0)
         fail_msg("run_scenario: %s: %s", err.path, err.msg);
     return r;
@@ -135,7 +150,7 @@ static run_result *run_with(const fixture *f, const scn_pattern *p)
 static void test_route_outage_moves_clients_to_the_next_region(void **state)
 {
     (void)state;
-    fixture f;
+    fixture     f;
     scn_pattern p;
     dns_world(&f, &p, 3, SCN_POLICY_NEAREST);
     scn_fault *down = fixture_fault(&f, SCN_FAULT_REGION_DOWN, 5 * SIM_S, SIM_TIME_MAX);
@@ -157,10 +172,10 @@ static void test_route_outage_moves_clients_to_the_next_region(void **state)
 static void test_route_primary_falls_back_in_scenario_order(void **state)
 {
     (void)state;
-    fixture f;
+    fixture     f;
     scn_pattern p;
     dns_world(&f, &p, 3, SCN_POLICY_PRIMARY);
-    f.s.dns.primary = 2;                      /* the client sits at region 0 */
+    f.s.dns.primary = 2; /* the client sits at region 0 */
     scn_fault *down = fixture_fault(&f, SCN_FAULT_REGION_DOWN, 5 * SIM_S, SIM_TIME_MAX);
     down->region = 2;
     run_result *r = run_with(&f, &p);
@@ -171,14 +186,14 @@ static void test_route_primary_falls_back_in_scenario_order(void **state)
     assert_true(run_metric_find(r, RUN_SCOPE_REGION, "r1", "ok", &r1));
     assert_true(run_metric_find(r, RUN_SCOPE_REGION, "r2", "ok", &r2));
     assert_true(r2 > 0 && r0 > r2);
-    assert_true(r1 < 0.05 * (r0 + r1 + r2));  /* only retries of attempts caught at 2 */
+    assert_true(r1 < 0.05 * (r0 + r1 + r2)); /* only retries of attempts caught at 2 */
     run_result_free(r);
 }
 
 static void test_route_no_healthy_region_fails_as_no_region(void **state)
 {
     (void)state;
-    fixture f;
+    fixture     f;
     scn_pattern p;
     /* Two regions cut apart: each one's only checker is the other, so the view has both
      * down, and DNS has nothing to answer. */
@@ -188,7 +203,7 @@ static void test_route_no_healthy_region_fails_as_no_region(void **state)
     cut->group_of[0] = 0;
     cut->group_of[1] = 1;
     run_result *r = run_with(&f, &p);
-    double no_region = metric(r, "no_region");
+    double      no_region = metric(r, "no_region");
     assert_true(no_region > 0);
     assert_true(metric(r, "errors") >= no_region);
     run_result_free(r);

@@ -17,19 +17,18 @@
 static void assert_parses(const char *text, sim_time want)
 {
     sim_time got = -12345;
-    int rc = sim_time_parse(text, &got);
+    int      rc = sim_time_parse(text, &got);
     if (rc != 0 || got != want)
-        fail_msg("\"%s\": rc %d, got %lld, want %lld", text, rc, (long long)got,
-                 (long long)want);
+        fail_msg("\"%s\": rc %d, got %lld, want %lld", text, rc, (long long)got, (long long)want);
 }
 
 static void assert_parse_fails(const char *text, int code)
 {
     sim_time got = -12345;
-    int rc = sim_time_parse(text, &got);
+    int      rc = sim_time_parse(text, &got);
     if (rc != code || got != -12345)
-        fail_msg("\"%s\": rc %d (want %d), out %lld (want untouched)", text ? text : "(null)",
-                 rc, code, (long long)got);
+        fail_msg("\"%s\": rc %d (want %d), out %lld (want untouched)", text ? text : "(null)", rc,
+                 code, (long long)got);
 }
 
 static void test_time_parse_every_unit(void **state)
@@ -43,13 +42,13 @@ static void test_time_parse_every_unit(void **state)
     assert_parses("1h", SIM_HOUR);
     assert_parses("0ns", 0);
     assert_parses("0h", 0);
-    assert_parses("007s", 7 * SIM_S);         /* leading zeros are only zeros */
+    assert_parses("007s", 7 * SIM_S); /* leading zeros are only zeros */
 }
 
 static void test_time_parse_fractions_exact(void **state)
 {
     (void)state;
-    assert_parses("0.1s", 100000000);         /* exact: 0.1 * 1e9 in double is not */
+    assert_parses("0.1s", 100000000); /* exact: 0.1 * 1e9 in double is not */
     assert_parses("1.5ms", 1500000);
     assert_parses("2.5h", 9000 * SIM_S);
     assert_parses("0.1m", 6 * SIM_S);
@@ -77,7 +76,7 @@ static void test_time_parse_rounds_half_up(void **state)
      * hair above it (digit 30) rounds up and one a hair below rounds down. */
     assert_parses("0.000000000008333333333333333334m", 1);
     assert_parses("0.000000000008333333333333333333m", 0);
-    assert_parses("0.00000000000013888888888888888889h", 1);   /* 0.5 ns = 1.3888...e-13 h */
+    assert_parses("0.00000000000013888888888888888889h", 1); /* 0.5 ns = 1.3888...e-13 h */
     assert_parses("0.00000000000013888888888888888888h", 0);
 }
 
@@ -85,8 +84,8 @@ static void test_time_parse_rejects_malformed(void **state)
 {
     (void)state;
     const char *bad[] = {
-        "", "ms", "5", "5x", "-1s", "1.s", ".s", ".", "+1s", " 1s", "1s ", "1 s", "1S",
-        "1sec", "1.5.5s", "1e3s", "1,5s", "s1", "1ms5", "0x10s", "1hh",
+        "",    "ms", "5",    "5x",     "-1s",  "1.s",  ".s", ".",    "+1s",   " 1s", "1s ",
+        "1 s", "1S", "1sec", "1.5.5s", "1e3s", "1,5s", "s1", "1ms5", "0x10s", "1hh",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_parse_fails(bad[i], SIM_EINVAL);
@@ -97,14 +96,14 @@ static void test_time_parse_range(void **state)
 {
     (void)state;
     assert_parse_fails("9999999999999h", SIM_ERANGE);
-    assert_parse_fails("2562048h", SIM_ERANGE);                /* INT64_MAX is 2562047.8h */
-    assert_parse_fails("9223372036854775808ns", SIM_ERANGE);   /* INT64_MAX + 1 */
-    assert_parse_fails("99999999999999999999999ns", SIM_ERANGE);   /* past 64 bits */
+    assert_parse_fails("2562048h", SIM_ERANGE);                  /* INT64_MAX is 2562047.8h */
+    assert_parse_fails("9223372036854775808ns", SIM_ERANGE);     /* INT64_MAX + 1 */
+    assert_parse_fails("99999999999999999999999ns", SIM_ERANGE); /* past 64 bits */
     assert_parse_fails("9223372036.854775808s", SIM_ERANGE);
-    assert_parse_fails("9223372036.8547758075s", SIM_ERANGE);  /* rounds up past the max */
+    assert_parse_fails("9223372036.8547758075s", SIM_ERANGE); /* rounds up past the max */
     assert_parses("9223372036854775807ns", INT64_MAX);
     assert_parses("9223372036.854775807s", INT64_MAX);
-    assert_parses("9223372036.8547758074s", INT64_MAX);        /* rounds down to the max */
+    assert_parses("9223372036.8547758074s", INT64_MAX); /* rounds down to the max */
     assert_parses("2562047h", 2562047 * SIM_HOUR);
 }
 
@@ -113,7 +112,7 @@ static void test_time_parse_range(void **state)
 static void assert_formats(sim_time t, const char *want)
 {
     char buf[64];
-    int n = sim_time_format(t, buf, sizeof buf);
+    int  n = sim_time_format(t, buf, sizeof buf);
     if (strcmp(buf, want) != 0 || n != (int)strlen(want))
         fail_msg("%lld: got \"%s\" (%d), want \"%s\"", (long long)t, buf, n, want);
 }
@@ -131,13 +130,13 @@ static void test_time_format_largest_exact_unit(void **state)
     assert_formats(100 * SIM_MS, "100ms");
     assert_formats(1500 * SIM_MS, "1.5s");
     assert_formats(-3 * SIM_MS, "-3ms");
-    assert_formats(1234567, "1234.567us");    /* 1.234567ms is not exact to 3 decimals */
+    assert_formats(1234567, "1234.567us"); /* 1.234567ms is not exact to 3 decimals */
     assert_formats(SIM_MS + 1, "1000.001us");
     assert_formats(SIM_S + SIM_MS, "1.001s");
     assert_formats(90 * SIM_S, "1.5m");
     assert_formats(SIM_HOUR, "1h");
     assert_formats(5400 * SIM_S, "1.5h");
-    assert_formats(10000 * SIM_HOUR, "10000h");   /* beyond 2^64 / 1000 ns: no overflow */
+    assert_formats(10000 * SIM_HOUR, "10000h"); /* beyond 2^64 / 1000 ns: no overflow */
     assert_formats(INT64_MAX, "9223372036854775.807us");
     assert_formats(INT64_MIN, "-9223372036854775.808us");
 }
@@ -146,10 +145,10 @@ static void test_time_format_truncates_safely(void **state)
 {
     (void)state;
     char buf[4] = "xxx";
-    int n = sim_time_format(1500 * SIM_MS, buf, sizeof buf);
-    assert_int_equal(n, 4);                   /* what snprintf would have written */
+    int  n = sim_time_format(1500 * SIM_MS, buf, sizeof buf);
+    assert_int_equal(n, 4); /* what snprintf would have written */
     assert_string_equal(buf, "1.5");
-    char tiny[1] = {'x'};
+    char tiny[1] = { 'x' };
     sim_time_format(SIM_HOUR, tiny, sizeof tiny);
     assert_int_equal(tiny[0], '\0');
 }
@@ -168,9 +167,26 @@ static void test_time_format_round_trips(void **state)
 {
     (void)state;
     const sim_time typical[] = {
-        0, 1, 999, SIM_US, 250 * SIM_US, 1234, 2 * SIM_MS, 1500 * SIM_MS, 30 * SIM_S,
-        90 * SIM_S, 10 * SIM_MIN, SIM_HOUR, 5400 * SIM_S, 24 * SIM_HOUR, 1234567,
-        123456789, 10000 * SIM_HOUR, INT64_MAX, INT64_MAX - 1, (sim_time)1 << 62,
+        0,
+        1,
+        999,
+        SIM_US,
+        250 * SIM_US,
+        1234,
+        2 * SIM_MS,
+        1500 * SIM_MS,
+        30 * SIM_S,
+        90 * SIM_S,
+        10 * SIM_MIN,
+        SIM_HOUR,
+        5400 * SIM_S,
+        24 * SIM_HOUR,
+        1234567,
+        123456789,
+        10000 * SIM_HOUR,
+        INT64_MAX,
+        INT64_MAX - 1,
+        (sim_time)1 << 62,
     };
     for (size_t i = 0; i < sizeof typical / sizeof typical[0]; i++)
         assert_round_trip(typical[i]);
@@ -188,7 +204,7 @@ static void test_time_from_ns_rounding(void **state)
 {
     (void)state;
     assert_int_equal(sim_time_from_ns(0.0), 0);
-    assert_int_equal(sim_time_from_ns(0.5), 1);             /* halves away from zero */
+    assert_int_equal(sim_time_from_ns(0.5), 1); /* halves away from zero */
     assert_int_equal(sim_time_from_ns(-0.5), -1);
     assert_int_equal(sim_time_from_ns(2.5), 3);
     assert_int_equal(sim_time_from_ns(-2.5), -3);
@@ -207,7 +223,7 @@ static void test_time_from_ns_saturates(void **state)
     assert_int_equal(sim_time_from_ns(-INFINITY), INT64_MIN);
     assert_int_equal(sim_time_from_ns(1e19), SIM_TIME_MAX);
     assert_int_equal(sim_time_from_ns(-1e19), INT64_MIN);
-    assert_int_equal(sim_time_from_ns(9223372036854775808.0), SIM_TIME_MAX);   /* 2^63 */
+    assert_int_equal(sim_time_from_ns(9223372036854775808.0), SIM_TIME_MAX); /* 2^63 */
     assert_int_equal(sim_time_from_ns(-9223372036854775808.0), INT64_MIN);
     /* the largest double below 2^63 still fits */
     assert_int_equal(sim_time_from_ns(9223372036854774784.0), 9223372036854774784);
@@ -245,9 +261,10 @@ static void test_err_strerror_names_every_code(void **state)
 static void test_err_set_fills_and_returns_code(void **state)
 {
     (void)state;
-    sim_err err = {0};
+    sim_err err = { 0 };
     assert_int_equal(sim_err_set(&err, SIM_EINVAL, "regions[2].servers",
-                                 "expected a positive integer, got %d", -3), SIM_EINVAL);
+                                 "expected a positive integer, got %d", -3),
+                     SIM_EINVAL);
     assert_int_equal(err.code, SIM_EINVAL);
     assert_string_equal(err.path, "regions[2].servers");
     assert_string_equal(err.msg, "expected a positive integer, got -3");
@@ -263,7 +280,7 @@ static void test_err_set_truncates_long_text(void **state)
     char long_text[1000];
     memset(long_text, 'a', sizeof long_text - 1);
     long_text[sizeof long_text - 1] = '\0';
-    sim_err err = {0};
+    sim_err err = { 0 };
     sim_err_set(&err, SIM_EINVAL, long_text, "%s", long_text);
     assert_int_equal(strlen(err.path), sizeof err.path - 1);
     assert_int_equal(strlen(err.msg), sizeof err.msg - 1);
@@ -272,7 +289,7 @@ static void test_err_set_truncates_long_text(void **state)
 static void test_err_prefix_path_builds_json_paths(void **state)
 {
     (void)state;
-    sim_err err = {0};
+    sim_err err = { 0 };
     sim_err_set(&err, SIM_EINVAL, "sigma", "expected a positive number, got -1");
     sim_err_prefix_path(&err, "read");
     sim_err_prefix_path(&err, "service");
@@ -302,8 +319,8 @@ static void test_err_prefix_path_builds_json_paths(void **state)
 static void test_err_format_file_path_msg(void **state)
 {
     (void)state;
-    sim_err err = {0};
-    char buf[600];
+    sim_err err = { 0 };
+    char    buf[600];
     snprintf(err.file, sizeof err.file, "%s", "scn.json");
     sim_err_set(&err, SIM_EINVAL, "regions[2].servers", "expected a positive integer, got -3");
     sim_err_format(&err, buf, sizeof buf);
@@ -325,7 +342,7 @@ static void test_err_format_file_path_msg(void **state)
 static void test_err_format_truncates_safely(void **state)
 {
     (void)state;
-    sim_err err = {0};
+    sim_err err = { 0 };
     snprintf(err.file, sizeof err.file, "%s", "scn.json");
     sim_err_set(&err, SIM_EINVAL, "regions[2].servers", "expected a positive integer");
     char buf[10];
@@ -334,10 +351,10 @@ static void test_err_format_truncates_safely(void **state)
     char mid[16];
     sim_err_format(&err, mid, sizeof mid);
     assert_string_equal(mid, "scn.json: regio");
-    char none[1] = {'x'};
+    char none[1] = { 'x' };
     sim_err_format(&err, none, sizeof none);
     assert_int_equal(none[0], '\0');
-    sim_err_format(&err, none, 0);            /* n == 0 writes nothing */
+    sim_err_format(&err, none, 0); /* n == 0 writes nothing */
     assert_int_equal(none[0], '\0');
 }
 
@@ -351,9 +368,9 @@ static void test_alloc_counts_calls(void **state)
     void *b = sim_calloc(4, 8);
     void *c = sim_realloc(NULL, 5);
     char *d = sim_strdup("hello");
-    sim_free(NULL);                           /* frees are not counted */
+    sim_free(NULL); /* frees are not counted */
     assert_int_equal(sim_alloc_fail_at(0), 4);
-    assert_int_equal(sim_alloc_fail_at(0), 0);   /* the count restarts at each call */
+    assert_int_equal(sim_alloc_fail_at(0), 0); /* the count restarts at each call */
     assert_non_null(a);
     assert_non_null(b);
     assert_non_null(c);
@@ -382,7 +399,7 @@ static void test_alloc_fails_nth_call_only(void **state)
     assert_non_null(a);
     assert_non_null(b);
     assert_null(c);
-    assert_non_null(d);                       /* one failure, then allocation works again */
+    assert_non_null(d); /* one failure, then allocation works again */
     assert_non_null(e);
     assert_int_equal(sim_alloc_fail_at(0), 5);
     sim_free(a);
@@ -429,7 +446,7 @@ static void test_alloc_calloc_overflow_returns_null(void **state)
     assert_int_equal(sim_alloc_fail_at(1), 0);
     assert_null(sim_calloc(SIZE_MAX, SIZE_MAX));
     assert_null(sim_malloc(1));
-    void *ok = sim_calloc(SIZE_MAX, 0);       /* a zero-sized product is no overflow */
+    void *ok = sim_calloc(SIZE_MAX, 0); /* a zero-sized product is no overflow */
     assert_non_null(ok);
     sim_free(ok);
     sim_alloc_fail_at(0);
@@ -442,13 +459,15 @@ static void test_time_from_ns_fast_path_equals_round(void **state)
     (void)state;
     uint64_t x = 0x9e3779b97f4a7c15ULL;
     for (int i = 0; i < 2000000; i++) {
-        x ^= x << 13; x ^= x >> 7; x ^= x << 17;              /* xorshift64 */
-        double mag = ldexp(1.0, (int)(x % 53));              /* 1 .. 2^52 */
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;                           /* xorshift64 */
+        double mag = ldexp(1.0, (int)(x % 53)); /* 1 .. 2^52 */
         double v = (double)(x >> 11) / 9007199254740992.0 * mag;
         assert_int_equal(sim_time_from_ns(v), (sim_time)round(v));
     }
-    const double edges[] = {0.49999999999999994, 0.5, 1.5, 2.5, 4503599627370495.5,
-                            4503599627370495.0, 1e-300, 0.0};
+    const double edges[] = { 0.49999999999999994, 0.5,    1.5, 2.5, 4503599627370495.5,
+                             4503599627370495.0,  1e-300, 0.0 };
     for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
         assert_int_equal(sim_time_from_ns(edges[i]), (sim_time)round(edges[i]));
         assert_int_equal(sim_time_from_ns(nextafter(edges[i], 0)),

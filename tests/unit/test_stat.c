@@ -20,7 +20,7 @@
 
 #define SAMPLES 200000
 
-static const double quantiles[] = {0, 0.5, 0.9, 0.99, 0.999, 1};
+static const double quantiles[] = { 0, 0.5, 0.9, 0.99, 0.999, 1 };
 
 static int cmp_time(const void *a, const void *b)
 {
@@ -56,7 +56,7 @@ static void check_quantiles(sim_time *v, size_t n)
         double exact = (double)exact_quantile(v, n, quantiles[k]);
         double got = stat_hist_quantile(h, quantiles[k]);
         double rel = fabs(got - exact) / exact;
-        if (rel > 1.0 / 256)                  /* implies the required 1% */
+        if (rel > 1.0 / 256) /* implies the required 1% */
             fail_msg("q=%g: histogram %.1f, exact %.1f, relative error %g", quantiles[k], got,
                      exact, rel);
     }
@@ -105,7 +105,7 @@ static void test_hist_small_values_exact(void **state)
         stat_hist_record(h, v);
     /* 256 values 0..255: rank ceil(q * 256) is value rank - 1 */
     assert_true(stat_hist_quantile(h, 0.5) == 127);
-    assert_true(stat_hist_quantile(h, 0.9) == 230);   /* rank ceil(230.4) = 231 */
+    assert_true(stat_hist_quantile(h, 0.9) == 230); /* rank ceil(230.4) = 231 */
     assert_true(stat_hist_quantile(h, 0) == 0);
     assert_true(stat_hist_quantile(h, 1) == 255);
     stat_hist_free(h);
@@ -120,7 +120,7 @@ static void test_hist_empty(void **state)
     assert_int_equal(stat_hist_min(h), 0);
     assert_int_equal(stat_hist_max(h), 0);
     assert_true(stat_hist_quantile(h, 0.5) == 0);
-    size_t it = 0;
+    size_t   it = 0;
     sim_time lo, hi;
     uint64_t c;
     assert_false(stat_hist_next_bucket(h, &it, &lo, &hi, &c));
@@ -130,9 +130,9 @@ static void test_hist_empty(void **state)
 static void test_hist_min_max_mean_count_exact(void **state)
 {
     (void)state;
-    stat_hist *h = hist_new();
-    const sim_time v[] = {1234567, 3, 1000, 999999937, 42};
-    int64_t sum = 0;
+    stat_hist     *h = hist_new();
+    const sim_time v[] = { 1234567, 3, 1000, 999999937, 42 };
+    int64_t        sum = 0;
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         stat_hist_record(h, v[i]);
         sum += v[i];
@@ -189,7 +189,7 @@ static void assert_hist_equal(const stat_hist *a, const stat_hist *b)
     assert_int_equal(stat_hist_min(a), stat_hist_min(b));
     assert_int_equal(stat_hist_max(a), stat_hist_max(b));
     assert_true(stat_hist_mean(a) == stat_hist_mean(b));
-    size_t ia = 0, ib = 0;
+    size_t   ia = 0, ib = 0;
     sim_time loa, hia, lob, hib;
     uint64_t ca, cb;
     for (;;) {
@@ -217,7 +217,7 @@ static void test_hist_merge_equals_recording_all(void **state)
         stat_hist_record(i % 3 ? a : b, v);
         stat_hist_record(all, v);
     }
-    stat_hist_record(b, 0);                   /* b holds the smallest value */
+    stat_hist_record(b, 0); /* b holds the smallest value */
     stat_hist_record(all, 0);
     stat_hist_merge(a, b);
     assert_hist_equal(a, all);
@@ -253,7 +253,7 @@ static void test_hist_zero_and_int64_max(void **state)
     double top = stat_hist_quantile(h, 1);
     assert_true(top <= (double)INT64_MAX);
     assert_true(((double)INT64_MAX - top) / (double)INT64_MAX <= 1.0 / 256);
-    size_t it = 0;
+    size_t   it = 0;
     sim_time lo, hi;
     uint64_t c;
     assert_true(stat_hist_next_bucket(h, &it, &lo, &hi, &c));
@@ -266,7 +266,7 @@ static void test_hist_zero_and_int64_max(void **state)
     assert_int_equal(hi, SIM_TIME_MAX);
     assert_int_equal(c, 1);
     assert_false(stat_hist_next_bucket(h, &it, &lo, &hi, &c));
-    assert_false(stat_hist_next_bucket(h, &it, &lo, &hi, &c));   /* and it stays finished */
+    assert_false(stat_hist_next_bucket(h, &it, &lo, &hi, &c)); /* and it stays finished */
     stat_hist_free(h);
 }
 
@@ -289,7 +289,7 @@ static void check_bucket_of(stat_hist *h, sim_time v)
 {
     stat_hist_reset(h);
     stat_hist_record(h, v);
-    size_t it = 0;
+    size_t   it = 0;
     sim_time lo, hi;
     uint64_t c;
     assert_true(stat_hist_next_bucket(h, &it, &lo, &hi, &c));
@@ -327,27 +327,27 @@ static void test_hist_iteration_sums_to_count(void **state)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 4);
     stat_hist *h = hist_new();
-    sim_time vmin = INT64_MAX, vmax = 0;
+    sim_time   vmin = INT64_MAX, vmax = 0;
     for (int i = 0; i < 50000; i++) {
         sim_time v = (sim_time)llround(exp(log(1e3) + 25 * gsl_rng_uniform(r)));
         vmin = v < vmin ? v : vmin;
         vmax = v > vmax ? v : vmax;
         stat_hist_record(h, v);
     }
-    size_t it = 0, buckets = 0;
+    size_t   it = 0, buckets = 0;
     sim_time lo, hi, prev_hi = 0;
     uint64_t c, total = 0;
     while (stat_hist_next_bucket(h, &it, &lo, &hi, &c)) {
         assert_true(c > 0);
         assert_true(lo < hi);
-        assert_true(lo >= prev_hi);           /* ascending and disjoint */
+        assert_true(lo >= prev_hi); /* ascending and disjoint */
         if (buckets == 0)
             assert_true(vmin >= lo && vmin < hi);
         prev_hi = hi;
         total += c;
         buckets++;
     }
-    assert_true(vmax >= lo && vmax < hi);     /* the last bucket holds the max */
+    assert_true(vmax >= lo && vmax < hi); /* the last bucket holds the max */
     assert_int_equal(total, stat_hist_count(h));
     assert_true(buckets > 100);
     stat_hist_free(h);
@@ -377,7 +377,7 @@ static void test_hist_new_out_of_memory(void **state)
 static void assert_cell(const stat_series *s, size_t i, uint64_t count, double sum, double max)
 {
     uint64_t c;
-    double su, mx;
+    double   su, mx;
     stat_series_get(s, i, &c, &su, &mx);
     assert_int_equal(c, count);
     assert_true(su == sum);
@@ -394,15 +394,15 @@ static void test_series_counts_sums_max_and_gaps(void **state)
     assert_int_equal(stat_series_add(s, 0, 1.0), 0);
     assert_int_equal(stat_series_add(s, SIM_S / 2, 3.0), 0);
     assert_int_equal(stat_series_add(s, SIM_S - 1, 0.5), 0);
-    assert_int_equal(stat_series_add(s, SIM_S, 2.0), 0);   /* the boundary opens interval 1 */
+    assert_int_equal(stat_series_add(s, SIM_S, 2.0), 0); /* the boundary opens interval 1 */
     assert_int_equal(stat_series_add(s, 3 * SIM_S + 5, -4.0), 0);
     assert_int_equal(stat_series_add(s, 3 * SIM_S + 6, -2.0), 0);
     assert_int_equal(stat_series_len(s), 4);
     assert_cell(s, 0, 3, 4.5, 3.0);
     assert_cell(s, 1, 1, 2.0, 2.0);
-    assert_cell(s, 2, 0, 0, 0);               /* a gap */
-    assert_cell(s, 3, 2, -6.0, -2.0);         /* the max of negative values is not 0 */
-    assert_cell(s, 4, 0, 0, 0);               /* past the end */
+    assert_cell(s, 2, 0, 0, 0);       /* a gap */
+    assert_cell(s, 3, 2, -6.0, -2.0); /* the max of negative values is not 0 */
+    assert_cell(s, 4, 0, 0, 0);       /* past the end */
     assert_cell(s, 1000, 0, 0, 0);
     /* adding to an earlier interval does not shorten the series */
     assert_int_equal(stat_series_add(s, 0, 10.0), 0);
@@ -484,20 +484,20 @@ static void test_series_new_rejects_bad_interval(void **state)
 static void test_ci95_hand_computed(void **state)
 {
     (void)state;
-    const double x[] = {1, 2, 3, 4, 5};
-    double mean = -1, hw = -1;
+    const double x[] = { 1, 2, 3, 4, 5 };
+    double       mean = -1, hw = -1;
     assert_int_equal(stat_ci95(x, 5, &mean, &hw), 0);
     assert_true(mean == 3);
     /* s^2 = 10 / 4 = 2.5; t(0.975, 4) = 2.776445 (to 6 decimals) */
     double expect = 2.776445 * sqrt(2.5) / sqrt(5);
     assert_true(fabs(hw - expect) < 1e-6);
     /* n = 2: t(0.975, 1) = 12.706205, s = sqrt(2), so the half-width is t itself */
-    const double y[] = {0, 2};
+    const double y[] = { 0, 2 };
     assert_int_equal(stat_ci95(y, 2, &mean, &hw), 0);
     assert_true(mean == 1);
     assert_true(fabs(hw - 12.706205) < 1e-6);
     /* identical values: zero width */
-    const double z[] = {7, 7, 7};
+    const double z[] = { 7, 7, 7 };
     assert_int_equal(stat_ci95(z, 3, &mean, &hw), 0);
     assert_true(mean == 7);
     assert_true(hw == 0);
@@ -506,15 +506,15 @@ static void test_ci95_hand_computed(void **state)
 static void test_ci95_single_and_empty(void **state)
 {
     (void)state;
-    const double x[] = {42.5};
-    double mean = -1, hw = -1;
+    const double x[] = { 42.5 };
+    double       mean = -1, hw = -1;
     assert_int_equal(stat_ci95(x, 1, &mean, &hw), 0);
     assert_true(mean == 42.5);
     assert_true(hw == 0);
     mean = -1;
     hw = -1;
     assert_int_equal(stat_ci95(x, 0, &mean, &hw), SIM_EINVAL);
-    assert_true(mean == -1);                  /* untouched on error */
+    assert_true(mean == -1); /* untouched on error */
     assert_true(hw == -1);
 }
 
@@ -528,8 +528,8 @@ static void test_ci95_coverage(void **state)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 5);
     const double mu = 50, sigma = 8;
-    const int trials = 2000;
-    int covered = 0;
+    const int    trials = 2000;
+    int          covered = 0;
     for (int t = 0; t < trials; t++) {
         double x[10];
         for (int i = 0; i < 10; i++)

@@ -12,9 +12,9 @@
 
 static store *new_ok(uint64_t keys, uint32_t fields, uint32_t regions)
 {
-    store *s = NULL;
-    sim_err err = {0};
-    int rc = store_new(keys, fields, regions, &s, &err);
+    store  *s = NULL;
+    sim_err err = { 0 };
+    int     rc = store_new(keys, fields, regions, &s, &err);
     if (rc != 0)
         fail_msg("store_new: %d: %s", rc, err.msg);
     assert_non_null(s);
@@ -25,12 +25,13 @@ static store_record sample_record(uint32_t fields, uint32_t regions, uint64_t sa
 {
     store_record r;
     memset(&r, 0, sizeof r);
-    r.head = (store_cell){.ts = 1000 + (int64_t)salt, .write_id = STORE_WRITE_ID(1, salt),
-                          .kseq = salt};
+    r.head = (store_cell){ .ts = 1000 + (int64_t)salt,
+                           .write_id = STORE_WRITE_ID(1, salt),
+                           .kseq = salt };
     for (uint32_t i = 0; i < fields; i++)
-        r.cell[i] = (store_cell){.ts = (int64_t)(i * 10 + salt),
-                                 .write_id = STORE_WRITE_ID(i % regions, salt + i),
-                                 .kseq = salt + i};
+        r.cell[i] = (store_cell){ .ts = (int64_t)(i * 10 + salt),
+                                  .write_id = STORE_WRITE_ID(i % regions, salt + i),
+                                  .kseq = salt + i };
     r.set = UINT64_C(0x8000000000000001) | salt;
     for (uint32_t i = 0; i < regions; i++)
         r.vv[i] = (uint32_t)(salt + 100 * i);
@@ -46,7 +47,7 @@ static void test_store_new_free_and_shape(void **state)
     assert_int_equal(store_regions(s), 4);
     store_free(s);
     store_free(NULL);
-    s = new_ok(0, 0, 1);                      /* an empty key space is allowed */
+    s = new_ok(0, 0, 1); /* an empty key space is allowed */
     assert_int_equal(store_keys(s), 0);
     store_free(s);
 }
@@ -69,7 +70,7 @@ static void test_store_starts_null(void **state)
 static void test_store_get_put_round_trip(void **state)
 {
     (void)state;
-    store *s = new_ok(100, 3, 5);
+    store       *s = new_ok(100, 3, 5);
     store_record in = sample_record(3, 5, 42);
     store_put(s, 17, &in);
     store_record out;
@@ -105,7 +106,7 @@ static void test_store_direct_access_matches_get(void **state)
     store_cells(s, 9)[1].ts = -77;
     *store_set(s, 9) = 6;
     store_vv(s, 9)[2] = 11;
-    store_cells(s, 8)[1].kseq = 4;            /* the last cell of the key before */
+    store_cells(s, 8)[1].kseq = 4; /* the last cell of the key before */
     store_record r;
     store_get(s, 9, &r);
     assert_int_equal(r.head.write_id, STORE_WRITE_ID(2, 5));
@@ -125,7 +126,7 @@ static void test_store_direct_access_matches_get(void **state)
 static void test_store_same_compares_head_cells_set(void **state)
 {
     (void)state;
-    store *a = new_ok(4, 2, 3), *b = new_ok(4, 2, 3);
+    store       *a = new_ok(4, 2, 3), *b = new_ok(4, 2, 3);
     store_record r = sample_record(2, 3, 9);
     assert_true(store_same(a, b, 0));
     store_put(a, 0, &r);
@@ -158,16 +159,17 @@ static void test_store_same_compares_head_cells_set(void **state)
 static void test_store_too_large_refused(void **state)
 {
     (void)state;
-    store *s = (store *)&s;                   /* must be reset to NULL */
-    sim_err err = {0};
+    store  *s = (store *)&s; /* must be reset to NULL */
+    sim_err err = { 0 };
     /* 100M keys x (8 x 24 + 24 + 8 + 3 x 4 = 236, rounded up to 240) bytes: 22888 MB. */
     int rc = store_new(100000000, 8, 3, &s, &err);
     assert_int_equal(rc, SIM_ERANGE);
     assert_int_equal(err.code, SIM_ERANGE);
     assert_null(s);
-    assert_string_equal(err.msg, "a store of 22888 MB is too large (at most 4096 MB): "
-                                 "100000000 keys x 240 bytes (8 fields x 24 + 24 + 8 + 3 "
-                                 "regions x 4, rounded up to 8)");
+    assert_string_equal(err.msg,
+                        "a store of 22888 MB is too large (at most 4096 MB): "
+                        "100000000 keys x 240 bytes (8 fields x 24 + 24 + 8 + 3 "
+                        "regions x 4, rounded up to 8)");
     /* Just under and just over the limit (2 fields, 2 regions: 88 bytes a key). */
     uint64_t fit = STORE_MAX_BYTES / 88;
     rc = store_new(fit + 1, 2, 2, &s, &err);
@@ -197,7 +199,7 @@ static void test_store_allocation_failure(void **state)
     long n = sim_alloc_fail_at(0);
     assert_true(n >= 1);
     for (long i = 1; i <= n; i++) {
-        sim_err err = {0};
+        sim_err err = { 0 };
         s = (store *)&s;
         sim_alloc_fail_at(i);
         int rc = store_new(100, 2, 3, &s, &err);

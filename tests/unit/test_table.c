@@ -27,34 +27,34 @@ static scn_scenario test_scenario = {
 };
 
 static run_metric test_metrics[] = {
-    {RUN_SCOPE_ALL, "", "requests", 1000},
-    {RUN_SCOPE_ALL, "", "ok", 995},
-    {RUN_SCOPE_ALL, "", "errors", 5},
-    {RUN_SCOPE_ALL, "", "timeouts", 3},
-    {RUN_SCOPE_ALL, "", "rejected", 2},
-    {RUN_SCOPE_ALL, "", "availability", 0.995},
-    {RUN_SCOPE_ALL, "", "throughput_rps", 33.3333333333333},
-    {RUN_SCOPE_ALL, "", "mean_ms", 3.14159},
-    {RUN_SCOPE_ALL, "", "p50_ms", 2.5},
-    {RUN_SCOPE_ALL, "", "p90_ms", 12.75},
-    {RUN_SCOPE_ALL, "", "p99_ms", 140.5},
-    {RUN_SCOPE_ALL, "", "p999_ms", 1234.5},
-    {RUN_SCOPE_ALL, "", "max_ms", NAN},
-    {RUN_SCOPE_ALL, "", "stale_reads", 9007199254740993.0},   /* 2^53 + 1: not integral-safe */
-    {RUN_SCOPE_OP, "read", "requests", 900},
-    {RUN_SCOPE_OP, "read", "p99_ms", 10.125},
-    {RUN_SCOPE_OP, "write", "requests", 100},
-    {RUN_SCOPE_OP, "write", "p99_ms", -0.0},
-    {RUN_SCOPE_REGION, "us-east-1", "requests", 600},
-    {RUN_SCOPE_REGION, "us-east-1", "utilization", 0.4567},
-    {RUN_SCOPE_REGION, "são-paulo-1", "requests", 400},
-    {RUN_SCOPE_REGION, "são-paulo-1", "utilization", INFINITY},
+    { RUN_SCOPE_ALL, "", "requests", 1000 },
+    { RUN_SCOPE_ALL, "", "ok", 995 },
+    { RUN_SCOPE_ALL, "", "errors", 5 },
+    { RUN_SCOPE_ALL, "", "timeouts", 3 },
+    { RUN_SCOPE_ALL, "", "rejected", 2 },
+    { RUN_SCOPE_ALL, "", "availability", 0.995 },
+    { RUN_SCOPE_ALL, "", "throughput_rps", 33.3333333333333 },
+    { RUN_SCOPE_ALL, "", "mean_ms", 3.14159 },
+    { RUN_SCOPE_ALL, "", "p50_ms", 2.5 },
+    { RUN_SCOPE_ALL, "", "p90_ms", 12.75 },
+    { RUN_SCOPE_ALL, "", "p99_ms", 140.5 },
+    { RUN_SCOPE_ALL, "", "p999_ms", 1234.5 },
+    { RUN_SCOPE_ALL, "", "max_ms", NAN },
+    { RUN_SCOPE_ALL, "", "stale_reads", 9007199254740993.0 }, /* 2^53 + 1: not integral-safe */
+    { RUN_SCOPE_OP, "read", "requests", 900 },
+    { RUN_SCOPE_OP, "read", "p99_ms", 10.125 },
+    { RUN_SCOPE_OP, "write", "requests", 100 },
+    { RUN_SCOPE_OP, "write", "p99_ms", -0.0 },
+    { RUN_SCOPE_REGION, "us-east-1", "requests", 600 },
+    { RUN_SCOPE_REGION, "us-east-1", "utilization", 0.4567 },
+    { RUN_SCOPE_REGION, "são-paulo-1", "requests", 400 },
+    { RUN_SCOPE_REGION, "são-paulo-1", "utilization", INFINITY },
 };
 #define NMETRICS (sizeof test_metrics / sizeof test_metrics[0])
 
 static run_event test_log[] = {
-    {5 * SIM_S, "fault_start", "region_down us-east-1"},
-    {15 * SIM_S + 500 * SIM_MS, "fault_end", "region_down us-east-1"},
+    { 5 * SIM_S, "fault_start", "region_down us-east-1" },
+    { 15 * SIM_S + 500 * SIM_MS, "fault_end", "region_down us-east-1" },
 };
 
 static run_result test_run(void)
@@ -132,11 +132,11 @@ static const char *str(const cJSON *obj, const char *name)
 static void test_json_layout_and_values(void **state)
 {
     (void)state;
-    run_result r = test_run();
-    const run_result *runs[] = {&r};
-    double wall = 2.5;
-    char *text = json_of(&test_scenario, runs, &wall, 1);
-    cJSON *doc = parse(text);
+    run_result        r = test_run();
+    const run_result *runs[] = { &r };
+    double            wall = 2.5;
+    char             *text = json_of(&test_scenario, runs, &wall, 1);
+    cJSON            *doc = parse(text);
 
     assert_string_equal(str(doc, "scenario"), "outage at peak");
     assert_string_equal(str(doc, "file"), "scenarios/outage.json");
@@ -159,8 +159,8 @@ static void test_json_layout_and_values(void **state)
         if (isnan(test_metrics[i].value))
             assert_true(cJSON_IsNull(it));
         else
-            assert_true(fabs(it->valuedouble - test_metrics[i].value) <=
-                        1e-9 * fabs(test_metrics[i].value));
+            assert_true(fabs(it->valuedouble - test_metrics[i].value)
+                        <= 1e-9 * fabs(test_metrics[i].value));
         it = it->next;
     }
     assert_null(it);
@@ -179,8 +179,8 @@ static void test_json_layout_and_values(void **state)
     assert_int_equal(cJSON_GetArraySize(by_region), 2);
     assert_string_equal(by_region->child->string, "us-east-1");
     assert_string_equal(by_region->child->next->string, "são-paulo-1");
-    assert_true(num(cJSON_GetObjectItemCaseSensitive(by_region, "us-east-1"), "utilization") ==
-                0.4567);
+    assert_true(num(cJSON_GetObjectItemCaseSensitive(by_region, "us-east-1"), "utilization")
+                == 0.4567);
     assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(by_region, "são-paulo-1"), "utilization")));
 
@@ -201,9 +201,9 @@ static void test_json_layout_and_values(void **state)
 static void test_json_number_spelling(void **state)
 {
     (void)state;
-    run_result r = test_run();
-    const run_result *runs[] = {&r};
-    char *text = json_of(&test_scenario, runs, NULL, 1);
+    run_result        r = test_run();
+    const run_result *runs[] = { &r };
+    char             *text = json_of(&test_scenario, runs, NULL, 1);
     assert_non_null(strstr(text, "\"seed\": 18446744073709551615,"));
     assert_non_null(strstr(text, "\"events\": 123456789,"));
     assert_non_null(strstr(text, "\"wall_s\": null,"));
@@ -230,16 +230,16 @@ static void test_json_escapes_strings(void **state)
     static const char name[] = "a \"quoted\" \\name\\\nline2\ttab\x01\x1f\x7f "
                                "Zürich 東京 \xF0\x9F\x98\x80 "
                                "bad:\x80|\xE6\x9D|\xC0\xAF|\xED\xA0\x80|";
-    scn_scenario s = {.file = "dir/\"odd\".json", .name = (char *)name};
-    run_result r = test_run();
+    scn_scenario      s = { .file = "dir/\"odd\".json", .name = (char *)name };
+    run_result        r = test_run();
     r.scn = &s;
-    run_event ev = {0, "fault_start", "detail with \"quotes\" and \x02"};
+    run_event ev = { 0, "fault_start", "detail with \"quotes\" and \x02" };
     r.log = &ev;
     r.nlog = 1;
-    const run_result *runs[] = {&r};
-    char *text = json_of(&s, runs, NULL, 1);
-    assert_non_null(strstr(text,
-        "\"scenario\": \"a \\\"quoted\\\" \\\\name\\\\\\nline2\\ttab\\u0001\\u001f\\u007f "));
+    const run_result *runs[] = { &r };
+    char             *text = json_of(&s, runs, NULL, 1);
+    assert_non_null(strstr(
+        text, "\"scenario\": \"a \\\"quoted\\\" \\\\name\\\\\\nline2\\ttab\\u0001\\u001f\\u007f "));
     cJSON *doc = parse(text);
 
     const char *want = "a \"quoted\" \\name\\\nline2\ttab\x01\x1f\x7f "
@@ -249,8 +249,9 @@ static void test_json_escapes_strings(void **state)
     assert_string_equal(str(doc, "scenario"), want);
     assert_string_equal(str(doc, "file"), "dir/\"odd\".json");
     const cJSON *e = cJSON_GetArrayItem(
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(
-            cJSON_GetObjectItemCaseSensitive(doc, "runs"), 0), "log"), 0);
+        cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "runs"), 0), "log"),
+        0);
     assert_string_equal(str(e, "detail"), "detail with \"quotes\" and \x02");
     /* No raw control character anywhere but the layout's own newlines. */
     for (const char *p = text; *p; p++)
@@ -268,11 +269,11 @@ static void test_json_several_runs_and_empty_run(void **state)
     b.seed = 8;
     b.nmetrics = 0;
     b.nlog = 0;
-    const run_result *runs[] = {&a, &b};
-    double wall[] = {1, NAN};
-    char *text = json_of(&test_scenario, runs, wall, 2);
-    cJSON *doc = parse(text);
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, "runs");
+    const run_result *runs[] = { &a, &b };
+    double            wall[] = { 1, NAN };
+    char             *text = json_of(&test_scenario, runs, wall, 2);
+    cJSON            *doc = parse(text);
+    const cJSON      *arr = cJSON_GetObjectItemCaseSensitive(doc, "runs");
     assert_int_equal(cJSON_GetArraySize(arr), 2);
     const cJSON *rb = cJSON_GetArrayItem(arr, 1);
     assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(rb, "pattern")));
@@ -296,11 +297,11 @@ static void test_json_several_runs_and_empty_run(void **state)
 static void test_json_is_deterministic(void **state)
 {
     (void)state;
-    run_result r = test_run();
-    const run_result *runs[] = {&r};
-    double wall = 0.125;
-    char *t1 = json_of(&test_scenario, runs, &wall, 1);
-    char *t2 = json_of(&test_scenario, runs, &wall, 1);
+    run_result        r = test_run();
+    const run_result *runs[] = { &r };
+    double            wall = 0.125;
+    char             *t1 = json_of(&test_scenario, runs, &wall, 1);
+    char             *t2 = json_of(&test_scenario, runs, &wall, 1);
     assert_string_equal(t1, t2);
     free(t1);
     free(t2);
@@ -321,7 +322,7 @@ static const char *table_line(const char *text, const char *label, char *buf, si
     size_t len = strlen(label);
     for (const char *p = text; *p;) {
         const char *eol = strchr(p, '\n');
-        size_t linelen = eol ? (size_t)(eol - p) : strlen(p);
+        size_t      linelen = eol ? (size_t)(eol - p) : strlen(p);
         if (linelen > len && strncmp(p, label, len) == 0 && p[len] == ' ') {
             snprintf(buf, n, "%.*s", (int)linelen, p);
             return buf;
@@ -336,22 +337,24 @@ static void test_summary_rows_and_cells(void **state)
 {
     (void)state;
     run_result r = test_run();
-    char *text = summary_of(&r);
-    char line[512];
+    char      *text = summary_of(&r);
+    char       line[512];
 
-    assert_non_null(strstr(text, "scenario: outage at peak  pattern: independent  "
-                                 "seed: 18446744073709551615  simulated: 31.25s"));
+    assert_non_null(strstr(text,
+                           "scenario: outage at peak  pattern: independent  "
+                           "seed: 18446744073709551615  simulated: 31.25s"));
     table_line(text, "scope", line, sizeof line);
     assert_non_null(strstr(line, "requests"));
     assert_non_null(strstr(line, "p99.9"));
 
     table_line(text, "all", line, sizeof line);
-    static const char *const cells[] = {"1000", "995", "5", "3", "2", "99.500%", "33.3",
-                                        "3.14", "2.50", "12.75", "140.5", "1234", "-", "-"};
+    static const char *const cells[]
+        = { "1000", "995",  "5",     "3",     "2",    "99.500%", "33.3",
+            "3.14", "2.50", "12.75", "140.5", "1234", "-",       "-" };
     const char *p = line + strlen("all");
     for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
         char word[32];
-        int used = 0;
+        int  used = 0;
         assert_int_equal(sscanf(p, "%31s%n", word, &used), 1);
         assert_string_equal(word, cells[i]);
         p += used;
@@ -380,8 +383,8 @@ static void test_summary_rows_and_cells(void **state)
 static void test_summary_columns_align(void **state)
 {
     (void)state;
-    run_result r = test_run();
-    char *text = summary_of(&r);
+    run_result  r = test_run();
+    char       *text = summary_of(&r);
     const char *start = strstr(text, "\nscope");
     assert_non_null(start);
     start++;
@@ -404,8 +407,8 @@ static void test_summary_columns_align(void **state)
 static void test_summary_hides_control_characters(void **state)
 {
     (void)state;
-    scn_scenario s = {.name = "evil\x1b[2Jname\nline"};
-    run_result r = test_run();
+    scn_scenario s = { .name = "evil\x1b[2Jname\nline" };
+    run_result   r = test_run();
     r.scn = &s;
     char *text = summary_of(&r);
     assert_non_null(strstr(text, "scenario: evil?[2Jname?line  pattern"));
@@ -431,21 +434,25 @@ static void test_summary_without_metrics_or_events(void **state)
 static void test_format_money_bytes_numbers(void **state)
 {
     (void)state;
-    static const struct { table_fmt kind; double v; const char *want; } cases[] = {
-        {TABLE_FMT_MONEY, 6045.451672, "6,045.45"},
-        {TABLE_FMT_MONEY, 1234567.891, "1,234,567.89"},
-        {TABLE_FMT_MONEY, 8.24, "8.24"},
-        {TABLE_FMT_MONEY, 0, "0.00"},
-        {TABLE_FMT_MONEY, 0.004, "<0.01"},
-        {TABLE_FMT_MONEY, -12.5, "-12.50"},
-        {TABLE_FMT_MONEY, NAN, "-"},
-        {TABLE_FMT_BYTES, 157935744, "157,935,744"},
-        {TABLE_FMT_BYTES, 999, "999"},
-        {TABLE_FMT_NUM, 0.150133, "0.1501"},
-        {TABLE_FMT_NUM, 0.0000256, "2.56e-05"},
-        {TABLE_FMT_NUM, 12.3456, "12.35"},
-        {TABLE_FMT_NUM, 123456.7, "123457"},
-        {TABLE_FMT_NUM, 0, "0"},
+    static const struct {
+        table_fmt   kind;
+        double      v;
+        const char *want;
+    } cases[] = {
+        { TABLE_FMT_MONEY, 6045.451672, "6,045.45" },
+        { TABLE_FMT_MONEY, 1234567.891, "1,234,567.89" },
+        { TABLE_FMT_MONEY, 8.24, "8.24" },
+        { TABLE_FMT_MONEY, 0, "0.00" },
+        { TABLE_FMT_MONEY, 0.004, "<0.01" },
+        { TABLE_FMT_MONEY, -12.5, "-12.50" },
+        { TABLE_FMT_MONEY, NAN, "-" },
+        { TABLE_FMT_BYTES, 157935744, "157,935,744" },
+        { TABLE_FMT_BYTES, 999, "999" },
+        { TABLE_FMT_NUM, 0.150133, "0.1501" },
+        { TABLE_FMT_NUM, 0.0000256, "2.56e-05" },
+        { TABLE_FMT_NUM, 12.3456, "12.35" },
+        { TABLE_FMT_NUM, 123456.7, "123457" },
+        { TABLE_FMT_NUM, 0, "0" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char buf[64];

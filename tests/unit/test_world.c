@@ -26,8 +26,8 @@ static double metric(const run_result *r, run_scope scope, const char *key, cons
 static run_result *run_ok(const scn_scenario *s)
 {
     run_result *r = NULL;
-    sim_err err = {0};
-    int rc = run_scenario(s, NULL, &r, &err);
+    sim_err     err = { 0 };
+    int         rc = run_scenario(s, NULL, &r, &err);
     if (rc != 0)
         fail_msg("run_scenario: %s: %s", err.path, err.msg);
     return r;
@@ -48,7 +48,7 @@ static void test_topo_distance_new_york_london(void **state)
 static void test_topo_geo_rtt_formula(void **state)
 {
     (void)state;
-    scn_network net = {.base = SIM_MS, .route_factor = 1.5};
+    scn_network net = { .base = SIM_MS, .route_factor = 1.5 };
     /* 1 ms + 2 * 1000 km / 200 km/ms * 1.5 = 16 ms */
     assert_int_equal(topo_geo_rtt(&net, 1000.0), 16 * SIM_MS);
     net.base = 0;
@@ -61,13 +61,13 @@ static void test_topo_client_regions_by_distance(void **state)
     fixture f;
     fixture_init(&f, 3, 1);
     f.clients[0].at_region = -1;
-    f.clients[0].lon = 19.0;                  /* nearest r2 (20), then r1 (10), then r0 */
+    f.clients[0].lon = 19.0; /* nearest r2 (20), then r1 (10), then r0 */
     topo *t = NULL;
     assert_int_equal(topo_new(&f.s, &t, NULL), 0);
     assert_int_equal(topo_client_region(t, 0, 0), 2);
     assert_int_equal(topo_client_region(t, 0, 1), 1);
     assert_int_equal(topo_client_region(t, 0, 2), 0);
-    assert_int_equal(topo_client_region(t, 0, 3), 2);   /* wraps */
+    assert_int_equal(topo_client_region(t, 0, 3), 2); /* wraps */
     assert_int_equal(topo_rtt(t, 0, 1), topo_rtt(t, 1, 0));
     topo_free(t);
 }
@@ -77,15 +77,14 @@ static void test_topo_rtt_table_overrides_geo(void **state)
     (void)state;
     fixture f;
     fixture_init(&f, 3, 1);
-    scn_rtt_pair pair = {.a = 2, .b = 0, .rtt = 76 * SIM_MS};
+    scn_rtt_pair pair = { .a = 2, .b = 0, .rtt = 76 * SIM_MS };
     f.s.network.rtt_mode = SCN_RTT_TABLE;
     f.s.network.pairs = &pair;
     f.s.network.npairs = 1;
     topo *t = NULL;
     assert_int_equal(topo_new(&f.s, &t, NULL), 0);
     assert_int_equal(topo_rtt(t, 0, 2), 76 * SIM_MS);
-    assert_int_equal(topo_rtt(t, 0, 1), topo_geo_rtt(&f.s.network,
-                                                     topo_distance_km(0, 0, 0, 10)));
+    assert_int_equal(topo_rtt(t, 0, 1), topo_geo_rtt(&f.s.network, topo_distance_km(0, 0, 0, 10)));
     topo_free(t);
 }
 
@@ -131,7 +130,7 @@ static void test_net_delivers_after_half_rtt(void **state)
     (void)state;
     net_bench b;
     net_bench_init(&b, 2);
-    arrivals a = {0};
+    arrivals a = { 0 };
     net_send(b.n, 0, 1, on_arrive, &a, 0);
     sim_engine_run(b.e, SIM_TIME_MAX);
     assert_int_equal(a.count, 1);
@@ -144,16 +143,16 @@ static void test_net_partition_drops_and_heals(void **state)
     (void)state;
     net_bench b;
     net_bench_init(&b, 3);
-    uint8_t groups[3] = {0, 1, 1};
-    arrivals a = {0};
+    uint8_t  groups[3] = { 0, 1, 1 };
+    arrivals a = { 0 };
     net_set_partition(b.n, groups);
-    net_send(b.n, 0, 1, on_arrive, &a, 0);    /* across: dropped */
-    net_send(b.n, 1, 2, on_arrive, &a, 0);    /* same group: delivered */
-    net_send(b.n, 3, 1, on_arrive, &a, 0);    /* client 0 (at r0) to r1: dropped */
+    net_send(b.n, 0, 1, on_arrive, &a, 0); /* across: dropped */
+    net_send(b.n, 1, 2, on_arrive, &a, 0); /* same group: delivered */
+    net_send(b.n, 3, 1, on_arrive, &a, 0); /* client 0 (at r0) to r1: dropped */
     assert_false(net_connected(b.n, 3, 2));
     assert_true(net_connected(b.n, 3, 0));
     net_set_partition(b.n, NULL);
-    net_send(b.n, 0, 1, on_arrive, &a, 0);    /* healed */
+    net_send(b.n, 0, 1, on_arrive, &a, 0); /* healed */
     sim_engine_run(b.e, SIM_TIME_MAX);
     assert_int_equal(a.count, 2);
     assert_int_equal(net_get_stats(b.n).partitioned, 2);
@@ -169,7 +168,7 @@ static void test_net_loss_drops_the_configured_share(void **state)
     assert_int_equal(sim_engine_new(&b.e), 0);
     assert_int_equal(topo_new(&b.f.s, &b.t, NULL), 0);
     assert_int_equal(net_new(b.e, &b.f.s, b.t, 1, &b.n, NULL), 0);
-    arrivals a = {0};
+    arrivals  a = { 0 };
     const int n = 100000;
     for (int i = 0; i < n; i++)
         net_send(b.n, 0, 1, on_arrive, &a, 0);
@@ -186,14 +185,14 @@ static void test_net_degraded_link_adds_latency_and_loss(void **state)
     net_bench b;
     net_bench_init(&b, 2);
     dist_spec extra_spec = fix_constant_ms(40);
-    dist *extra = NULL;
+    dist     *extra = NULL;
     assert_int_equal(dist_new(&extra_spec, &extra, NULL), 0);
     net_degrade_link(b.n, 1, 0, extra, 0.0);
-    arrivals a = {0};
+    arrivals a = { 0 };
     net_send(b.n, 0, 1, on_arrive, &a, 0);
     sim_engine_run(b.e, SIM_TIME_MAX);
     assert_int_equal(a.last, topo_rtt(b.t, 0, 1) / 2 + 40 * SIM_MS);
-    net_degrade_link(b.n, 0, 1, NULL, 1.0);   /* everything lost */
+    net_degrade_link(b.n, 0, 1, NULL, 1.0); /* everything lost */
     net_send(b.n, 1, 0, on_arrive, &a, 0);
     sim_engine_run(b.e, SIM_TIME_MAX);
     assert_int_equal(a.count, 1);
@@ -208,11 +207,11 @@ static void test_net_degraded_link_adds_latency_and_loss(void **state)
 /* --- regions ------------------------------------------------------------------------ */
 
 typedef struct answers {
-    int      n;
-    uint64_t tag[64];
+    int           n;
+    uint64_t      tag[64];
     region_status status[64];
-    sim_time at[64];
-    sim_engine *e;
+    sim_time      at[64];
+    sim_engine   *e;
 } answers;
 
 static void on_done(void *ctx, uint32_t region, uint64_t tag, scn_op op, region_status st)
@@ -293,7 +292,7 @@ static void test_region_brownout_multiplies_service(void **state)
     region_bench_init(&b, 1, UINT32_MAX);
     region_set_brownout(b.r, 3.0);
     region_submit(b.r, SCN_READ, 1);
-    region_set_brownout(b.r, 1.0);            /* applies from the next service on */
+    region_set_brownout(b.r, 1.0); /* applies from the next service on */
     region_submit(b.r, SCN_READ, 2);
     sim_engine_run(b.e, SIM_TIME_MAX);
     assert_int_equal(b.a.at[0], 30 * SIM_MS);
@@ -317,7 +316,7 @@ static void test_region_down_loses_everything_it_holds(void **state)
     sim_at(b.e, 5 * SIM_MS, stop_at, b.r, 1);
     sim_engine_run(b.e, 100 * SIM_MS);
     assert_int_equal(b.a.n, 0);
-    region_submit(b.r, SCN_READ, 4);          /* dropped: still down */
+    region_submit(b.r, SCN_READ, 4); /* dropped: still down */
     assert_int_equal(region_get_stats(b.r).dropped, 4);
     region_set_down(b.r, false);
     sim_time back = sim_now(b.e);
@@ -366,12 +365,13 @@ static void test_run_counts_every_request_once(void **state)
     fixture_init(&f, 2, 4);
     f.clients[0].read_ratio = 0.7;
     run_result *r = run_ok(&f.s);
-    double requests = metric(r, RUN_SCOPE_ALL, "", "requests");
+    double      requests = metric(r, RUN_SCOPE_ALL, "", "requests");
     /* Poisson(1000): within 5 sd (158). */
     assert_true(fabs(requests - 1000) < 158);
     assert_true(metric(r, RUN_SCOPE_ALL, "", "availability") == 1.0);
-    assert_true(metric(r, RUN_SCOPE_OP, "read", "requests") +
-                metric(r, RUN_SCOPE_OP, "write", "requests") == requests);
+    assert_true(metric(r, RUN_SCOPE_OP, "read", "requests")
+                    + metric(r, RUN_SCOPE_OP, "write", "requests")
+                == requests);
     assert_true(metric(r, RUN_SCOPE_REGION, "r0", "requests") == requests);
     assert_true(metric(r, RUN_SCOPE_REGION, "r1", "requests") == 0);
     /* Co-located, no base RTT: latency is the 1 ms service time exactly. */
@@ -392,7 +392,7 @@ static void test_run_retries_reach_the_next_region(void **state)
     assert_true(metric(r, RUN_SCOPE_ALL, "", "availability") == 1.0);
     assert_true(metric(r, RUN_SCOPE_REGION, "r1", "ok") == metric(r, RUN_SCOPE_ALL, "", "ok"));
     sim_time rtt = topo_geo_rtt(&f.s.network, topo_distance_km(0, 0, 0, 10));
-    double expect_ms = 1000 + 50 + sim_time_ms(rtt) + 1;
+    double   expect_ms = 1000 + 50 + sim_time_ms(rtt) + 1;
     assert_true(fabs(metric(r, RUN_SCOPE_ALL, "", "p50_ms") - expect_ms) < expect_ms * 0.005);
     /* The outage never ends by itself: it is healed for the drain after the last request. */
     assert_int_equal(r->nlog, 2);
@@ -412,14 +412,15 @@ static void test_run_exhausted_retries_are_timeouts(void **state)
     scn_fault *down = fixture_fault(&f, SCN_FAULT_REGION_DOWN, 2 * SIM_S, 4 * SIM_S);
     down->region = 0;
     run_result *r = run_ok(&f.s);
-    double timeouts = metric(r, RUN_SCOPE_ALL, "", "timeouts");
-    double requests = metric(r, RUN_SCOPE_ALL, "", "requests");
+    double      timeouts = metric(r, RUN_SCOPE_ALL, "", "timeouts");
+    double      requests = metric(r, RUN_SCOPE_ALL, "", "requests");
     /* A request arriving at t in [2 s, 2.95 s) meets the outage with its first attempt and
      * retries at t + 1.05 s, still inside it: about 95 of the 1000 fail. */
     assert_true(timeouts > 60 && timeouts < 130);
     assert_true(metric(r, RUN_SCOPE_ALL, "", "errors") == timeouts);
-    assert_true(fabs(metric(r, RUN_SCOPE_ALL, "", "availability") -
-                     (requests - timeouts) / requests) < 1e-12);
+    assert_true(
+        fabs(metric(r, RUN_SCOPE_ALL, "", "availability") - (requests - timeouts) / requests)
+        < 1e-12);
     /* The outage's start and end, and the monitor's error-rate alert raised and cleared
      * once in between (timeouts end 1-2 s after the outage, and count as errors then). */
     size_t faults = 0, alerts = 0;
@@ -446,7 +447,7 @@ static void test_run_rto_spans_the_outage_and_its_timeouts(void **state)
     assert_true(fabs(metric(r, RUN_SCOPE_ALL, "", "rto_s") - 4.0) < 1e-9);
     run_result_free(r);
 
-    fixture_init(&f, 1, 4);                   /* no fault: no recovery to measure */
+    fixture_init(&f, 1, 4); /* no fault: no recovery to measure */
     r = run_ok(&f.s);
     assert_true(isnan(metric(r, RUN_SCOPE_ALL, "", "rto_s")));
     run_result_free(r);
@@ -458,11 +459,11 @@ static void test_run_rejections_are_counted(void **state)
     fixture f;
     fixture_init(&f, 1, 1);
     f.regions[0].queue_limit = 0;
-    f.regions[0].service[SCN_READ] = fix_constant_ms(100);   /* 10 req/s capacity at 100 */
+    f.regions[0].service[SCN_READ] = fix_constant_ms(100); /* 10 req/s capacity at 100 */
     f.clients[0].retries = 0;
     run_result *r = run_ok(&f.s);
-    double rejected = metric(r, RUN_SCOPE_ALL, "", "rejected");
-    double ok = metric(r, RUN_SCOPE_ALL, "", "ok");
+    double      rejected = metric(r, RUN_SCOPE_ALL, "", "rejected");
+    double      ok = metric(r, RUN_SCOPE_ALL, "", "ok");
     /* Erlang loss with a = 10, c = 1: blocking 10/11. */
     double requests = metric(r, RUN_SCOPE_ALL, "", "requests");
     assert_true(fabs(rejected / requests - 10.0 / 11.0) < 0.035);
@@ -501,7 +502,7 @@ static void test_run_rto_counts_the_affected_clients(void **state)
     fixture_init(&f, 2, 4);
     f.s.duration = 60 * SIM_S;
     f.s.nclients = 2;
-    f.clients[0].rate = 10;                   /* at r0: the affected one */
+    f.clients[0].rate = 10; /* at r0: the affected one */
     f.clients[0].retries = 0;
     f.clients[1].rate = 990;
     f.clients[1].at_region = 1;
@@ -511,7 +512,7 @@ static void test_run_rto_counts_the_affected_clients(void **state)
     run_result *r = run_ok(&f.s);
     assert_true(metric(r, RUN_SCOPE_ALL, "", "availability") > 0.99);
     double rto = metric(r, RUN_SCOPE_ALL, "", "rto_s");
-    assert_true(rto >= 20 && rto <= 22);      /* back in the interval r0 returns, or next */
+    assert_true(rto >= 20 && rto <= 22); /* back in the interval r0 returns, or next */
     run_result_free(r);
 }
 
@@ -525,8 +526,8 @@ static void test_run_brownout_slows_a_window(void **state)
     b->factor = 4.0;
     run_result *r = run_ok(&f.s);
     assert_true(fabs(metric(r, RUN_SCOPE_ALL, "", "max_ms") - 4.0) < 1e-9);
-    assert_true(fabs(metric(r, RUN_SCOPE_ALL, "", "p50_ms") - 1.0) < 0.01 ||
-                fabs(metric(r, RUN_SCOPE_ALL, "", "p50_ms") - 4.0) < 0.02);
+    assert_true(fabs(metric(r, RUN_SCOPE_ALL, "", "p50_ms") - 1.0) < 0.01
+                || fabs(metric(r, RUN_SCOPE_ALL, "", "p50_ms") - 4.0) < 0.02);
     run_result_free(r);
 }
 

@@ -25,12 +25,12 @@ typedef struct fixture {
 
 static inline dist_spec fix_constant_ms(double ms)
 {
-    return (dist_spec){.kind = DIST_CONSTANT, .value = ms * 1e6};
+    return (dist_spec){ .kind = DIST_CONSTANT, .value = ms * 1e6 };
 }
 
 static inline dist_spec fix_exponential_ms(double ms)
 {
-    return (dist_spec){.kind = DIST_EXPONENTIAL, .mean = ms * 1e6};
+    return (dist_spec){ .kind = DIST_EXPONENTIAL, .mean = ms * 1e6 };
 }
 
 /* nregions regions "r0".. along the equator 10 degrees apart (about 1112 km), each with
@@ -50,45 +50,66 @@ static inline void fixture_init(fixture *f, size_t nregions, uint32_t servers)
     for (size_t i = 0; i < nregions; i++) {
         snprintf(f->names[i], sizeof f->names[i], "r%zu", i);
         f->regions[i] = (scn_region){
-            .name = f->names[i], .lat = 0, .lon = 10.0 * (double)i, .servers = servers,
-            .service = {fix_constant_ms(1), fix_constant_ms(1)}, .queue_limit = UINT32_MAX,
+            .name = f->names[i],
+            .lat = 0,
+            .lon = 10.0 * (double)i,
+            .servers = servers,
+            .service = { fix_constant_ms(1), fix_constant_ms(1) },
+            .queue_limit = UINT32_MAX,
         };
     }
-    s->network = (scn_network){.rtt_mode = SCN_RTT_GEO, .base = 0, .route_factor = 1.5};
+    s->network = (scn_network){ .rtt_mode = SCN_RTT_GEO, .base = 0, .route_factor = 1.5 };
     s->clients = f->clients;
     s->nclients = 1;
     for (size_t i = 0; i < FIX_CLIENTS; i++) {
         snprintf(f->names[FIX_REGIONS + i], sizeof f->names[0], "c%zu", i);
         f->clients[i] = (scn_client){
-            .name = f->names[FIX_REGIONS + i], .lat = 0, .lon = 0, .at_region = 0,
-            .rate = 100, .read_ratio = 1.0, .key_count = 1000, .key_s = 1.0, .sessions = 100,
-            .timeout = SIM_S, .retries = 2, .backoff = 50 * SIM_MS,
-            .diurnal_period = 24 * SIM_HOUR, .field_mask = 1,
+            .name = f->names[FIX_REGIONS + i],
+            .lat = 0,
+            .lon = 0,
+            .at_region = 0,
+            .rate = 100,
+            .read_ratio = 1.0,
+            .key_count = 1000,
+            .key_s = 1.0,
+            .sessions = 100,
+            .timeout = SIM_S,
+            .retries = 2,
+            .backoff = 50 * SIM_MS,
+            .diurnal_period = 24 * SIM_HOUR,
+            .field_mask = 1,
         };
     }
     s->faults = f->faults;
     s->nfaults = 0;
-    s->data = (scn_data){.fields = 1, .value_bytes = 1024, .drain = 10 * SIM_MIN};
-    s->monitor = (scn_monitor){.interval = SIM_S, .alert_lag = 60 * SIM_S,
-                               .alert_error_rate = 0.05};
+    s->data = (scn_data){ .fields = 1, .value_bytes = 1024, .drain = 10 * SIM_MIN };
+    s->monitor
+        = (scn_monitor){ .interval = SIM_S, .alert_lag = 60 * SIM_S, .alert_error_rate = 0.05 };
     /* The loader's defaults for the sections a fixture leaves out: health checking and DNS
      * off but with their settings (a failover controller turns both on), the controller's. */
-    s->health = (scn_health){.interval = 10 * SIM_S, .timeout = 2 * SIM_S,
-                             .unhealthy_after = 3, .healthy_after = 2,
-                             .checkers = (UINT64_C(1) << nregions) - 1};
-    s->dns = (scn_dns){.primary = -1, .ttl = 60 * SIM_S, .stale_for = 10 * SIM_MIN,
-                       .w_distance = 1, .w_latency = 1, .w_reliability = 1};
-    s->failover = (scn_failover){.automatic = true, .check_every = 30 * SIM_S,
-                                 .controller = -1, .step_timeout = 5 * SIM_S,
-                                 .cooldown = 5 * SIM_MIN};
+    s->health = (scn_health){ .interval = 10 * SIM_S,
+                              .timeout = 2 * SIM_S,
+                              .unhealthy_after = 3,
+                              .healthy_after = 2,
+                              .checkers = (UINT64_C(1) << nregions) - 1 };
+    s->dns = (scn_dns){ .primary = -1,
+                        .ttl = 60 * SIM_S,
+                        .stale_for = 10 * SIM_MIN,
+                        .w_distance = 1,
+                        .w_latency = 1,
+                        .w_reliability = 1 };
+    s->failover = (scn_failover){ .automatic = true,
+                                  .check_every = 30 * SIM_S,
+                                  .controller = -1,
+                                  .step_timeout = 5 * SIM_S,
+                                  .cooldown = 5 * SIM_MIN };
 }
 
 /* Append a fault; returns it for the caller to fill in kind-specific fields. */
-static inline scn_fault *fixture_fault(fixture *f, scn_fault_kind kind, sim_time at,
-                                       sim_time end)
+static inline scn_fault *fixture_fault(fixture *f, scn_fault_kind kind, sim_time at, sim_time end)
 {
     scn_fault *sf = &f->faults[f->s.nfaults];
-    *sf = (scn_fault){.kind = kind, .at = at, .end = end, .factor = 1.0};
+    *sf = (scn_fault){ .kind = kind, .at = at, .end = end, .factor = 1.0 };
     sf->group_of = f->groups[f->s.nfaults];
     f->s.nfaults++;
     return sf;

@@ -14,8 +14,8 @@
 
 #include "../mrsim_json.h"
 
-#define W 10.0                                /* writes per second */
-#define D 0.050                               /* one-way delay, s */
+#define W        10.0  /* writes per second */
+#define D        0.050 /* one-way delay, s */
 #define SCENARIO "tests/validation/stale-two-regions.json"
 
 static void test_stale_read_rate_is_one_minus_exp_minus_wd(void **state)

@@ -13,12 +13,12 @@
 /* Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a. */
 static double erlang_c(int c, double a)
 {
-    double term = 1.0, sum = 1.0;             /* a^k / k!, summed for k < c */
+    double term = 1.0, sum = 1.0; /* a^k / k!, summed for k < c */
     for (int k = 1; k < c; k++) {
         term *= a / k;
         sum += term;
     }
-    double top = term * a / c / (1.0 - a / c);   /* a^c / c! / (1 - rho) */
+    double top = term * a / c / (1.0 - a / c); /* a^c / c! / (1 - rho) */
     return top / (sum + top);
 }
 
@@ -32,15 +32,15 @@ static void check(const char *scenario, double expect_ms)
 {
     double mean = run_metric(scenario, "mean_ms");
     double rel = fabs(mean - expect_ms) / expect_ms;
-    print_message("%-34s mean %.4f ms, theory %.4f ms, error %.2f%%\n", scenario, mean,
-                  expect_ms, 100 * rel);
+    print_message("%-34s mean %.4f ms, theory %.4f ms, error %.2f%%\n", scenario, mean, expect_ms,
+                  100 * rel);
     assert_true(rel < 0.02);
 }
 
 static void test_mm1_rho50_matches_theory(void **state)
 {
     (void)state;
-    check("tests/validation/mm1-rho50.json", 1.0 / (1.0 - 0.5));              /* 1 / (mu - lambda) */
+    check("tests/validation/mm1-rho50.json", 1.0 / (1.0 - 0.5)); /* 1 / (mu - lambda) */
 }
 
 static void test_mm1_rho90_matches_theory(void **state)
