@@ -9,6 +9,7 @@
 #include "cost.h"
 #include "dp.h"
 #include "dr.h"
+#include "env-world.h"
 #include "engine.h"
 #include "failwatch.h"
 #include "fault.h"
@@ -35,6 +36,7 @@ typedef struct world {
     sim_engine         *engine;
     topo               *topo;
     net                *net;
+    env                *env;
     region            **regions;
     store             **stores;
     clock_state        *clocks;

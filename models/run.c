@@ -69,8 +69,6 @@ static void on_health_change(void *ctx, sim_time t, uint32_t region, bool health
     char                detail[96];
     snprintf(detail, sizeof detail, "%s", s->regions[region].name);
     log_event(w, t, healthy ? "health_up" : "health_down", detail);
-    if (w->route)
-        route_health_changed(w->route, t);
     if (healthy)
         return;
     if (!region_is_down(w->regions[region])) {
@@ -121,17 +119,44 @@ static void on_dr_resynced(void *ctx, uint32_t region)
     dp_region_resynced(w->dp, region);
 }
 
+/* A region crashed or came back: a restarted region's processes start again. */
 static void on_region_watch(void *ctx, sim_time t, uint32_t region, bool up)
 {
     world *w = ctx;
-    dr_region_watch(w->dr, t, region, up);
-    failwatch_changed(w->failwatch, t);
+    if (up)
+        env_region_restarted(w->env, region);
+    if (w->failwatch)
+        failwatch_changed(w->failwatch, t);
 }
 
-static void on_applied(void *ctx, uint32_t target, sim_time lag)
+/* What the code under test tells through env_observe(), for the oracle and monitoring. */
+static void on_fact(void *ctx, const env_fact *f)
+{
+    world   *w = ctx;
+    sim_time now = sim_now(w->engine);
+    switch (f->kind) {
+    case ENV_FACT_COMMIT:
+        *f->annotation = oracle_commit(w->oracle, f->key, f->field, f->write_id, now, f->measured);
+        break;
+    case ENV_FACT_OVERWRITTEN:
+        oracle_overwritten(w->oracle, f->write_id);
+        break;
+    case ENV_FACT_APPLIED:
+        oracle_applied(w->oracle, f->region, f->commit, now);
+        mon_lag(w->mon, f->region, now - f->commit);
+        break;
+    case ENV_FACT_CONFLICT:
+        oracle_conflict(w->oracle);
+        break;
+    }
+}
+
+/* A request reached a region: a region that is down hears nothing. */
+static void on_request_arrival(void *ctx, uint32_t region, scn_op op, uint64_t tag)
 {
     world *w = ctx;
-    mon_lag(w->mon, target, lag);
+    if (!region_is_down(w->regions[region]))
+        dp_request(w->dp, region, op, tag);
 }
 
 static bool view_healthy(void *ctx, uint32_t region)
@@ -197,6 +222,7 @@ static void world_free(world *w)
             stat_hist_free(w->cells[i].latency);
     sim_free(w->cells);
     sim_free(w->by_client);
+    env_free(w->env);
     net_free(w->net);
     topo_free(w->topo);
     sim_engine_free(w->engine);
@@ -250,27 +276,35 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
     if ((rc = topo_new(s, &w->topo, err)) < 0
         || (rc = net_new(w->engine, s, w->topo, seed, &w->net, err)) < 0
         || (rc = oracle_new(s, &w->oracle, err)) < 0
+        || (rc = env_new(&(env_world_config){ .engine = w->engine,
+                                              .scn = s,
+                                              .net = w->net,
+                                              .regions = w->regions,
+                                              .clocks = w->clocks,
+                                              .seed = seed,
+                                              .dns_propagation = s->dns.propagation,
+                                              .observe = on_fact,
+                                              .observe_ctx = w },
+                         &w->env, err))
+            < 0
         || (rc = wl_new(w->engine, s, w->pat, w->topo, w->net, w->oracle, seed, on_outcome, w,
                         &w->wl, err))
             < 0
-        || (rc
-            = dp_new(w->engine, s, w->pat, w->net, w->regions, w->stores, w->wl, seed, &w->dp, err))
-            < 0)
+        || (rc = dp_new(w->env, s, w->pat, w->stores, w->wl, &w->dp, err)) < 0)
         return rc;
     for (uint32_t i = 0; i < nr; i++)
         if ((rc = region_new(w->engine, s, i, seed, s->warmup, s->duration, dp_served, w->dp,
                              &w->regions[i], err))
             < 0)
             return rc;
-    if ((rc = repl_new(w->engine, w->net, s, w->pat, w->stores, w->clocks, w->regions, w->oracle,
-                       w->rank, dp_write_settled, w->dp, &w->repl, err))
+    if ((rc
+         = repl_new(w->env, s, w->pat, w->stores, w->rank, dp_write_settled, w->dp, &w->repl, err))
         < 0)
         return rc;
     dp_set_repl(w->dp, w->repl);
-    wl_set_deliver(w->wl, dp_request, w->dp);
+    wl_set_deliver(w->wl, on_request_arrival, w);
     if ((rc = mon_new(w->engine, s, w->regions, on_alert, w, &w->mon, err)) < 0)
         return rc;
-    repl_set_observer(w->repl, on_applied, w);
     w->fault_detected = sim_calloc(s->nfaults ? s->nfaults : 1, sizeof *w->fault_detected);
     if (!w->fault_detected)
         return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the world");
@@ -278,15 +312,13 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
      * scenario configures neither. */
     bool failover = scn_pattern_has_failover(s, w->pat);
     if (s->health.enabled || failover) {
-        if ((rc = health_new(w->engine, w->net, s, w->regions, seed, on_health_change, w,
-                             &w->health, err))
-            < 0)
+        if ((rc = health_new(w->env, s, on_health_change, w, &w->health, err)) < 0)
             return rc;
         dp_set_health(w->dp, w->health);
         mon_set_health(w->mon, view_healthy, w);
     }
     if (scn_pattern_uses_dns(s, w->pat)) {
-        if ((rc = route_new(s, w->pat, w->topo, w->health, &w->route, err)) < 0)
+        if ((rc = route_new(w->env, s, w->pat, w->topo, w->health, &w->route, err)) < 0)
             return rc;
         wl_set_route(w->wl, w->route);
     }
@@ -294,6 +326,7 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
                                  &w->faults, err))
         < 0)
         return rc;
+    fault_set_watch(w->faults, on_region_watch, w);
     if (!failover)
         return 0;
     const dr_hooks hooks = { .ctx = w,
@@ -302,14 +335,11 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
                              .roles_changed = on_dr_roles,
                              .resynced = on_dr_resynced };
     if ((rc = failwatch_new(s, w->regions, w->repl, w->oracle, on_alert, w, &w->failwatch, err)) < 0
-        || (rc = dr_new(w->engine, w->net, s, w->pat, w->topo, w->regions, w->repl, w->health,
-                        w->route, &hooks, &w->dr, err))
-            < 0)
+        || (rc = dr_new(w->env, s, w->pat, w->repl, w->health, &hooks, &w->dr, err)) < 0)
         return rc;
     failwatch_set_dr(w->failwatch, w->dr);
     dp_set_dr(w->dp, w->dr);
     fault_set_command(w->faults, dr_drill, w->dr);
-    fault_set_watch(w->faults, on_region_watch, w);
     return 0;
 }
 

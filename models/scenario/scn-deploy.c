@@ -360,8 +360,8 @@ int scn__parse_data(scn_scenario *s, const cJSON *n, sim_err *err)
 
 /* ---- routing (health checking), monitoring, alerts ---- */
 
-static const char *const F_ROUTING[]
-    = { "health", "policy", "primary", "dns_ttl", "ignore_ttl", "stale_for", "weights" };
+static const char *const F_ROUTING[] = { "health",          "policy",     "primary",   "dns_ttl",
+                                         "dns_propagation", "ignore_ttl", "stale_for", "weights" };
 static const char *const F_WEIGHTS[] = { "distance", "latency", "reliability" };
 static const char *const POLICY_NAMES[SCN_POLICY_COUNT] = {
     [SCN_POLICY_DEFAULT] = NULL,
@@ -497,6 +497,10 @@ static int parse_dns(scn_scenario *s, const cJSON *n, sim_err *err)
     *d = (scn_dns){ .policy = SCN_POLICY_DEFAULT,
                     .primary = -1,
                     .ttl = 60 * SIM_S,
+                    /* Route 53: "changes generally propagate to all Route 53 name servers
+                     * within 60 seconds" (Developer Guide, "Editing records"); half that
+                     * bound is the mean of a change spread evenly over it. */
+                    .propagation = 30 * SIM_S,
                     .ignore_ttl = 0,
                     .stale_for = 10 * SIM_MIN,
                     .w_distance = 1,
@@ -525,6 +529,8 @@ static int parse_dns(scn_scenario *s, const cJSON *n, sim_err *err)
     }
     if ((v = scn__field(n, "dns_ttl")))
         TRY(scn__get_pos_dur(v, "routing.dns_ttl", &d->ttl, err));
+    if ((v = scn__field(n, "dns_propagation")))
+        TRY(scn__get_dur(v, "routing.dns_propagation", false, &d->propagation, err));
     if ((v = scn__field(n, "ignore_ttl")))
         TRY(scn__get_num(v, "routing.ignore_ttl", 0, false, 1, false, "a number in [0, 1]",
                          &d->ignore_ttl, err));

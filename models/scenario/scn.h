@@ -227,12 +227,14 @@ typedef enum scn_policy {
 typedef struct scn_dns {
     bool       enabled; /* "routing" has "policy" or "dns_ttl" */
     scn_policy policy;
-    int32_t    primary;                              /* policy primary: the primary region (default
+    int32_t    primary;     /* policy primary: the primary region (default
                                                  the pattern's primary, else region 0) */
-    sim_time   ttl;                                  /* answer lifetime in client caches; 60s */
-    double     ignore_ttl;                           /* share of sessions that keep answers longer;
+    sim_time   ttl;         /* answer lifetime in client caches; 60s */
+    sim_time   propagation; /* a change (a failover's update, a health verdict) to visible
+                               at the DNS service's edge; 30s */
+    double     ignore_ttl;  /* share of sessions that keep answers longer;
                                                  default 0 */
-    sim_time   stale_for;                            /* ... by this much; default 10m */
+    sim_time   stale_for;   /* ... by this much; default 10m */
     double     w_distance, w_latency, w_reliability; /* scored weights; default 1 each */
 } scn_dns;
 

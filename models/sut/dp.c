@@ -10,12 +10,16 @@
 #include "dist.h"
 #include "rng.h"
 
+typedef struct invalidate_msg {
+    uint64_t key;
+} invalidate_msg;
+
+_Static_assert(sizeof(invalidate_msg) <= ENV_MSG_PAYLOAD, "an invalidation must fit a payload");
+
 struct dp {
-    sim_engine         *e;
+    env                *env;
     const scn_scenario *scn;
     const scn_pattern  *pat;
-    net                *net;
-    region *const      *regions;
     store *const       *stores;
     wl                 *wl;
     repl               *repl;
@@ -27,25 +31,20 @@ struct dp {
     sim_rng           **rng;      /* per region: "cache/<region>" */
 };
 
-static void on_cache_answer(sim_engine *e, void *ctx, uint64_t arg);
-static void on_invalidate(sim_engine *e, void *ctx, uint64_t arg);
+static void on_cache_answer(env *e, void *ctx, uint64_t arg);
+static void on_invalidate(env *e, void *ctx, const env_msg *m);
+static void on_restart(env *e, void *ctx, uint32_t region);
 
-int dp_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, net *n,
-           region *const *regions, store *const *stores, wl *w, uint64_t seed, dp **out,
-           sim_err *err)
+int dp_new(env *e, const scn_scenario *s, const scn_pattern *p, store *const *stores, wl *w,
+           dp **out, sim_err *err)
 {
     int rc = SIM_ENOMEM;
     dp *d = sim_calloc(1, sizeof *d);
     if (!d)
         goto fail;
-    *d = (dp){ .e = e,
-               .scn = s,
-               .pat = p,
-               .net = n,
-               .regions = regions,
-               .stores = stores,
-               .wl = w,
-               .nregions = (uint32_t)s->nregions };
+    *d = (dp){
+        .env = e, .scn = s, .pat = p, .stores = stores, .wl = w, .nregions = (uint32_t)s->nregions
+    };
     if (p->kind == SCN_PATTERN_READ_LOCAL && p->cache.enabled) {
         d->caches = sim_calloc(s->nregions, sizeof *d->caches);
         d->rng = sim_calloc(s->nregions, sizeof *d->rng);
@@ -55,7 +54,7 @@ int dp_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, net *n,
             char name[160];
             snprintf(name, sizeof name, "cache/%s", s->regions[r].name);
             if (cache_new(p->cache.size, s->data.fields, &d->caches[r]) < 0
-                || sim_rng_new(seed, name, &d->rng[r]) < 0)
+                || env_rng_new(e, name, &d->rng[r]) < 0)
                 goto fail;
         }
         rc = dist_new_at(&p->cache.hit, &d->hit_time, err, "patterns.%s.cache.hit", p->name);
@@ -63,6 +62,10 @@ int dp_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, net *n,
             dp_free(d);
             return rc;
         }
+    }
+    if (d->caches) {
+        env_listen(e, ENV_MSG_INVALIDATE, on_invalidate, d);
+        env_on_restart(e, on_restart, d);
     }
     *out = d;
     return 0;
@@ -142,25 +145,22 @@ void dp_request(void *dp_ctx, uint32_t region_index, scn_op op, uint64_t tag)
      * line into the cache meanwhile turns a miss in a store of millions of records into a
      * hit (about a tenth of a run's time, measured on the six-region benchmark). */
     __builtin_prefetch(store_cells(d->stores[region_index], rq.key));
-    if (op == SCN_READ && d->caches && !region_is_down(d->regions[region_index])
-        && (!d->dr || dr_serves_reads(d->dr, region_index))) {
+    if (op == SCN_READ && d->caches && (!d->dr || dr_serves_reads(d->dr, region_index))) {
         const store_cell *hit = cache_get(d->caches[region_index], rq.key);
         if (hit) {
             wl_note_read(d->wl, tag, hit);
             sim_time t = dist_sample_time(d->hit_time, d->rng[region_index]);
-            sim_after(d->e, t, on_cache_answer, d, tag);
+            env_after(d->env, region_index, t, on_cache_answer, d, tag);
             return;
         }
     }
-    region_submit(d->regions[region_index], op, tag);
+    env_submit(d->env, region_index, op, tag);
 }
 
-static void on_cache_answer(sim_engine *e, void *ctx, uint64_t arg)
+static void on_cache_answer(env *e, void *ctx, uint64_t arg)
 {
     (void)e;
     dp *d = ctx;
-    if (region_is_down(d->regions[wl_tag_region(arg)]))
-        return; /* crashed while answering from its cache */
     wl_respond(d->wl, wl_tag_region(arg), arg, REGION_OK);
 }
 
@@ -169,17 +169,25 @@ static void invalidate_everywhere(dp *d, uint32_t from, uint64_t key)
 {
     cache_invalidate(d->caches[from], key);
     for (uint32_t r = 0; r < d->nregions; r++)
-        if (r != from)
-            net_send(d->net, from, r, on_invalidate, d, key << 6 | r);
+        if (r != from) {
+            env_msg *m = env_msg_new(d->env, ENV_MSG_INVALIDATE, from, r);
+            ENV_PAYLOAD(m, invalidate_msg)->key = key;
+            env_send(d->env, ENV_STREAM, m, ENV_HEADER_BYTES);
+        }
 }
 
-static void on_invalidate(sim_engine *e, void *ctx, uint64_t arg)
+static void on_invalidate(env *e, void *ctx, const env_msg *m)
 {
     (void)e;
-    dp      *d = ctx;
-    uint32_t r = (uint32_t)(arg & 0x3f);
-    if (!region_is_down(d->regions[r]))
-        cache_invalidate(d->caches[r], arg >> 6);
+    dp *d = ctx;
+    cache_invalidate(d->caches[m->to], ENV_PAYLOAD(m, const invalidate_msg)->key);
+}
+
+/* A cache is memory: a region's process starts again with an empty one. */
+static void on_restart(env *e, void *ctx, uint32_t region)
+{
+    (void)e;
+    dp_region_resynced(ctx, region);
 }
 
 void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op, region_status status)

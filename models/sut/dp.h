@@ -18,11 +18,8 @@
 
 #include "cache.h"
 #include "dr.h"
-#include "engine.h"
+#include "env.h"
 #include "health.h"
-#include "net.h"
-#include "oracle.h"
-#include "region.h"
 #include "repl.h"
 #include "scn.h"
 #include "store.h"
@@ -33,9 +30,8 @@ typedef struct dp dp; /* opaque */
 /* The data plane of every region of s under pattern p. Everything passed must outlive it.
  * It creates the caches (read-local) itself. 0, SIM_EINVAL (a bad cache hit distribution)
  * or SIM_ENOMEM. */
-int  dp_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, net *n,
-            region *const *regions, store *const *stores, wl *w, uint64_t seed, dp **out,
-            sim_err *err);
+int  dp_new(env *e, const scn_scenario *s, const scn_pattern *p, store *const *stores, wl *w,
+            dp **out, sim_err *err);
 void dp_free(dp *d); /* NULL is a no-op */
 /* The replicator the data plane writes through; set before the run starts. */
 void dp_set_repl(dp *d, repl *r);

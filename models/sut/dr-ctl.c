@@ -1,19 +1,39 @@
 /* dr-ctl.c - the failover controller: detect, demote, select, promote, DNS, propagate,
  * verify, and rollback or abort (dr.h tells the steps). It runs in one region and acts only
- * through messages (dr.c carries them and plays the regions' side), the health view and the
- * DNS it updates. Each step bumps 'op'; replies and timers carry the op they belong to, so
+ * through messages: dr.c carries them and plays the regions' side, the checkers' reports
+ * make its own health view (health.h), and a DNS change is a message to the DNS service. A
+ * controller that has no quorum of fresh reports on the primary does nothing and logs why
+ * (failover.wait): unknown is not down. Each step bumps 'op'; replies and timers carry the op they belong to, so
  * an answer that arrives after its step has timed out changes nothing. */
 #include "dr-int.h"
 
-static void on_tick(sim_engine *e, void *ctx, uint64_t arg);
-static void on_step_timeout(sim_engine *e, void *ctx, uint64_t arg);
+static void on_tick(env *e, void *ctx, uint64_t arg);
+static void on_step_timeout(env *e, void *ctx, uint64_t arg);
 static void go_select(dr *d);
 static void go_promote(dr *d, uint32_t target, uint32_t old);
 static void start(dr *d, bool planned, uint32_t want, const char *why);
 static void abort_failover(dr *d, const char *why);
 static void go_verify(dr *d);
 
-static void arm_step(dr *d, sim_time after) { sim_after(d->e, after, on_step_timeout, d, d->op); }
+static void arm_step(dr *d, sim_time after)
+{
+    env_after(d->env, d->ctl, after, on_step_timeout, d, d->op);
+}
+
+/* Not reported down by a quorum of fresh reports. A region the view knows nothing about is
+ * still worth asking: its answer (or its silence) is the evidence the step waits for. */
+static bool view_not_down(const dr *d, uint32_t r)
+{
+    return health_view_verdict(d->view, r) != HEALTH_DOWN;
+}
+
+/* The DNS change: a message to the DNS service, visible after its propagation delay. */
+static void update_dns(dr *d, uint32_t primary)
+{
+    env_msg *m = env_msg_new(d->env, ENV_MSG_DNS_UPDATE, d->ctl, ENV_DNS);
+    *ENV_PAYLOAD(m, route_dns_update) = (route_dns_update){ .primary = primary, .epoch = d->epoch };
+    env_send(d->env, ENV_STREAM, m, ENV_HEADER_BYTES);
+}
 
 /* The newest announcement to every region that has not acknowledged it. */
 static void announce(dr *d)
@@ -35,7 +55,7 @@ static void go_idle(dr *d)
 static void abort_failover(dr *d, const char *why)
 {
     dr__event(d, "failover.abort", "%s; %s stays primary", why, dr__name_of(d, d->old));
-    d->quiet_until = sim_now(d->e) + d->cfg->cooldown;
+    d->quiet_until = env_now(d->env) + d->cfg->cooldown;
     d->primary = d->old;
     d->epoch++;
     dr__new_announcement(d, d->old, NO_REGION, true);
@@ -51,7 +71,7 @@ static void start(dr *d, bool planned, uint32_t want, const char *why)
     d->rolling_back = false;
     d->old = d->primary;
     d->want = want;
-    d->started = sim_now(d->e);
+    d->started = env_now(d->env);
     d->old_answered = false;
     d->old_last = 0;
     if (planned)
@@ -59,11 +79,12 @@ static void start(dr *d, bool planned, uint32_t want, const char *why)
                   dr__name_of(d, d->old));
     else if (why)
         dr__event(d, "failover.detect", "%s: %s", dr__name_of(d, d->old), why);
-    else
+    else {
+        uint32_t down, fresh = health_view_fresh(d->view, d->old, &down);
         dr__event(d, "failover.detect",
-                  "primary %s unhealthy in the health view (%u checkers see "
-                  "it down)",
-                  dr__name_of(d, d->old), health_votes_down(d->health, d->old));
+                  "primary %s down in the controller's view (%u of %u fresh reports)",
+                  dr__name_of(d, d->old), down, fresh);
+    }
     d->phase = P_DEMOTE;
     d->op++;
     dr__ctl_send(d, M_DEMOTE, d->old, 0, 0);
@@ -80,7 +101,7 @@ static void go_select(dr *d)
     for (uint32_t r = 0; r < d->nregions; r++) {
         if (r == d->old || (d->want != NO_REGION && r != d->want))
             continue;
-        if (!health_is_healthy(d->health, r))
+        if (!view_not_down(d, r))
             continue;
         dr__ctl_send(d, M_STATUS, r, d->old, 0);
         d->asked++;
@@ -94,8 +115,7 @@ static void go_select(dr *d)
 
 static double km_between(const dr *d, uint32_t a, uint32_t b)
 {
-    const scn_region *ra = &d->scn->regions[a], *rb = &d->scn->regions[b];
-    return topo_distance_km(ra->lat, ra->lon, rb->lat, rb->lon);
+    return env_region_km(d->env, a, b);
 }
 
 static void candidate(dr *d, uint32_t r, uint64_t pos, dr_role role)
@@ -153,13 +173,13 @@ static void promoted(dr *d, uint32_t primary, uint32_t replaced, uint64_t fence)
     dr__new_announcement(d, primary, replaced, !d->rolling_back && d->old_answered);
     d->acked[primary] = d->epoch;
     d->primary = primary;
-    route_set_primary(d->route, primary, sim_now(d->e));
+    update_dns(d, primary);
     announce(d);
     if (d->rolling_back) {
         dr__event(d, "failover.rollback", "%s is primary again at epoch %u; DNS points back at it",
                   dr__name_of(d, primary), d->epoch);
         d->rollbacks++;
-        d->quiet_until = sim_now(d->e) + d->cfg->cooldown;
+        d->quiet_until = env_now(d->env) + d->cfg->cooldown;
         go_idle(d);
         return;
     }
@@ -169,12 +189,15 @@ static void promoted(dr *d, uint32_t primary, uint32_t replaced, uint64_t fence)
               "%llu",
               dr__name_of(d, primary), d->epoch, dr__name_of(d, replaced),
               (unsigned long long)fence);
-    char ttl[32];
+    char ttl[32], prop[32];
     sim_time_format(d->scn->dns.ttl, ttl, sizeof ttl);
-    dr__event(d, "failover.dns", "DNS answers %s (TTL %s)", dr__name_of(d, primary), ttl);
+    sim_time_format(d->scn->dns.propagation, prop, sizeof prop);
+    dr__event(d, "failover.dns", "DNS answers %s once the update propagates (%s; TTL %s)",
+              dr__name_of(d, primary), prop, ttl);
     d->phase = P_PROPAGATE;
     d->op++;
-    arm_step(d, d->scn->dns.ttl);
+    /* The change is visible after its propagation; cached answers expire one TTL later. */
+    arm_step(d, sim_time_add_sat(d->scn->dns.propagation, d->scn->dns.ttl));
 }
 
 static void go_verify(dr *d)
@@ -190,7 +213,7 @@ static void go_verify(dr *d)
 static void verify_failed(dr *d, const char *why)
 {
     dr__event(d, "failover.verify", "failed: %s", why);
-    if (!d->old_answered || !health_is_healthy(d->health, d->old)) {
+    if (!d->old_answered || !view_not_down(d, d->old)) {
         dr__event(d, "failover.abort", "%s is not there to go back to; failing over from %s",
                   dr__name_of(d, d->old), dr__name_of(d, d->target));
         go_idle(d);
@@ -245,18 +268,16 @@ void dr__ctl_receive(dr *d, const msg *m)
     case M_VERIFY_REPLY:
         if (d->phase != P_VERIFY)
             break;
-        if ((dr_role)m->a == DR_PRIMARY && m->b == d->epoch
-            && health_is_healthy(d->health, d->target)) {
+        if ((dr_role)m->a == DR_PRIMARY && m->b == d->epoch && view_not_down(d, d->target)) {
             dr__event(d, "failover.verify", "%s answers as primary and is healthy",
                       dr__name_of(d, d->target));
             dr__event(d, "failover.done", "%s -> %s in %.1fs", dr__name_of(d, d->old),
-                      dr__name_of(d, d->target), sim_time_s(sim_now(d->e) - d->started));
+                      dr__name_of(d, d->target), sim_time_s(env_now(d->env) - d->started));
             go_idle(d);
         } else {
             verify_failed(d,
-                          (dr_role)m->a != DR_PRIMARY ? "the target does not answer as "
-                                                        "primary"
-                                                      : "the target is unhealthy");
+                          (dr_role)m->a != DR_PRIMARY ? "the target does not answer as primary"
+                                                      : "the target is down in the view");
         }
         break;
     default:
@@ -264,12 +285,12 @@ void dr__ctl_receive(dr *d, const msg *m)
     }
 }
 
-static void on_step_timeout(sim_engine *e, void *ctx, uint64_t arg)
+static void on_step_timeout(env *e, void *ctx, uint64_t arg)
 {
     (void)e;
     dr *d = ctx;
-    if ((uint32_t)arg != d->op || region_is_down(d->regions[d->ctl]))
-        return; /* stale, or the controller's process died */
+    if ((uint32_t)arg != d->op)
+        return; /* stale */
     switch (d->phase) {
     case P_DEMOTE:
         dr__event(d, "failover.demote", "%s did not answer (unreachable or down); going on",
@@ -285,7 +306,7 @@ static void on_step_timeout(sim_engine *e, void *ctx, uint64_t arg)
              * fails over from it, after the cooldown. */
             dr__event(d, "failover.rollback", "%s did not answer; %s stays primary",
                       dr__name_of(d, d->old), dr__name_of(d, d->target));
-            d->quiet_until = sim_now(d->e) + d->cfg->cooldown;
+            d->quiet_until = env_now(d->env) + d->cfg->cooldown;
             go_idle(d);
         } else {
             dr__event(d, "failover.promote", "%s did not answer", dr__name_of(d, d->target));
@@ -304,29 +325,57 @@ static void on_step_timeout(sim_engine *e, void *ctx, uint64_t arg)
     }
 }
 
-static void on_tick(sim_engine *e, void *ctx, uint64_t arg)
+/* The primary's verdict in the controller's view, and the decision it leads to. Without
+ * a quorum of fresh reports the controller cannot tell a dead primary from its own
+ * isolation, so it waits, and says so once each time it starts waiting. */
+static void check_primary(dr *d)
 {
-    (void)arg;
-    dr *d = ctx;
-    sim_after(e, d->cfg->check_every, on_tick, d, 0);
-    if (region_is_down(d->regions[d->ctl]))
-        return;  /* the controller's process is down */
-    announce(d); /* to whoever has not answered yet */
-    if (d->phase != P_IDLE)
-        return;
-    if (d->cfg->automatic && sim_now(e) >= d->quiet_until
-        && !health_is_healthy(d->health, d->primary))
+    health_verdict v = health_view_verdict(d->view, d->primary);
+    if (v != HEALTH_UNKNOWN)
+        d->waiting = false;
+    if (v == HEALTH_UNKNOWN && !d->waiting) {
+        d->waiting = true;
+        uint32_t down, fresh = health_view_fresh(d->view, d->primary, &down);
+        dr__event(d, "failover.wait",
+                  "no quorum of fresh health reports on %s (%u fresh of %u needed): "
+                  "not failing over",
+                  dr__name_of(d, d->primary), fresh, health_view_quorum(d->view, d->primary));
+    }
+    if (v == HEALTH_DOWN && d->cfg->automatic && env_now(d->env) >= d->quiet_until)
         start(d, false, NO_REGION, NULL);
 }
 
-void dr_start(dr *d) { sim_after(d->e, d->cfg->check_every, on_tick, d, 0); }
+static void on_tick(env *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    dr *d = ctx;
+    env_after(e, d->ctl, d->cfg->check_every, on_tick, d, 0);
+    announce(d); /* to whoever has not answered yet */
+    if (d->phase == P_IDLE)
+        check_primary(d);
+}
 
+void dr_start(dr *d) { env_after(d->env, d->ctl, d->cfg->check_every, on_tick, d, 0); }
+
+int dr__ctl_init(dr *d) { return health_subscribe(d->health, d->ctl, NULL, NULL, &d->view); }
+
+void dr__ctl_fini(dr *d) { (void)d; }
+
+static void on_drill(env *e, void *ctx, uint64_t to);
+
+/* A drill is an operator's command to the controller's process: lost if it is down. */
 void dr_drill(void *dr_ctx, sim_time t, uint32_t to)
 {
     (void)t;
     dr *d = dr_ctx;
-    if (region_is_down(d->regions[d->ctl]))
-        return;
+    env_after(d->env, d->ctl, 0, on_drill, d, to);
+}
+
+static void on_drill(env *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    dr      *d = ctx;
+    uint32_t to = (uint32_t)arg;
     if (d->phase != P_IDLE) {
         dr__event(d, "failover.abort", "drill ignored: a failover is in progress");
         return;
@@ -343,6 +392,7 @@ void dr_drill(void *dr_ctx, sim_time t, uint32_t to)
  * idempotent at the region); one that had not is abandoned. */
 void dr__ctl_restarted(dr *d)
 {
+    dr_start(d); /* its timers died with it */
     if (d->phase == P_IDLE)
         return;
     if (d->phase == P_PROMOTE) {

@@ -37,17 +37,17 @@ typedef struct announcement {
 } announcement;
 
 typedef struct region_state {
-    dr_role  role;
-    uint32_t epoch;                         /* of the newest announcement or promote */
-    uint32_t primary;                       /* who it believes is primary */
-    uint32_t sync_from;                     /* SYNCING: the source */
-    uint32_t gen;                           /* bumped by each retry timer set */
-    size_t   nfences;                       /* of the controller's fences, those it knows */
-    uint64_t promoted_fence, promoted_next; /* its answer to the promote that made it
+    dr_role   role;
+    uint32_t  epoch;                         /* of the newest announcement or promote */
+    uint32_t  primary;                       /* who it believes is primary */
+    uint32_t  sync_from;                     /* SYNCING: the source */
+    env_timer timer;                         /* its retry timer (memory: dies in a crash) */
+    size_t    nfences;                       /* of the controller's fences, those it knows */
+    uint64_t  promoted_fence, promoted_next; /* its answer to the promote that made it
                                                  primary, for a repeated promote */
-    bool     promoting;                     /* a drill's target catching up: */
-    msg      pending;                       /* ... the promote it will carry out */
-    sim_time pending_since;
+    bool      promoting;                     /* a drill's target catching up: */
+    msg       pending;                       /* ... the promote it will carry out */
+    sim_time  pending_since;
 } region_state;
 
 typedef enum phase {
@@ -60,20 +60,16 @@ typedef enum phase {
 } phase;
 
 struct dr {
-    sim_engine         *e;
-    net                *net;
+    env                *env;
     const scn_scenario *scn;
     const scn_failover *cfg;
-    region *const      *regions;
     repl               *repl;
     health             *health;
-    route              *route;
+    health_view        *view; /* the controller's: from the reports that reach it */
     dr_hooks            hooks;
     uint32_t            nregions;
     region_state       *rs;
 
-    msg          *msgs;
-    size_t        nmsgs, msgs_cap;
     announcement *anns;
     size_t        nanns, anns_cap;
     repl_fence   *fences;
@@ -94,6 +90,7 @@ struct dr {
     uint32_t asked, answered, best;
     uint64_t best_pos;
     sim_time quiet_until; /* no automatic failover before (cooldown) */
+    bool     waiting;     /* the primary is unknown in the view; logged */
     uint64_t failovers, rollbacks;
 };
 
@@ -115,6 +112,8 @@ uint64_t dr__promote_arg(uint32_t epoch, bool planned, bool rollback, uint32_t o
 
 /* --- the controller (dr-ctl.c) --------------------------------------------------------- */
 
+int  dr__ctl_init(dr *d); /* 0 or SIM_ENOMEM */
+void dr__ctl_fini(dr *d);
 void dr__ctl_receive(dr *d, const msg *m);
 void dr__ctl_restarted(dr *d);
 

@@ -1,10 +1,11 @@
 /* dr.c - the failover module's regions: their roles and their handling of control messages
  * (the controller's steps are in dr-ctl.c).
  *
- * Control messages are few (a handful per failover, one announcement per region per check
- * while some region has not answered), so each is a record in a growing array and the
- * network carries its index; nothing here is on a request's path. A reply carries the op
- * (the controller's step) of the message it answers.
+ * Control messages are env messages (models/env.h) of kind ENV_MSG_DR over the streams
+ * between regions, with a 'msg' as their payload. A reply carries the op (the controller's
+ * step) of the message it answers. A snapshot for a rebuild travels as one stream message
+ * of the snapshot's size, so it takes the link's serialization time and queues behind
+ * earlier bytes.
  *
  * Announcements are records too: the epoch, the primary, the primary it replaced (and
  * whether that one stepped down when asked), and how many of the controller's fences are in
@@ -16,14 +17,18 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CATCH_UP_POLL        (10 * SIM_MS) /* a drill's target checks its progress */
-#define SNAPSHOT_BYTES_PER_S 100e6         /* a resync's transfer rate, bytes/s */
+#define CATCH_UP_POLL (10 * SIM_MS) /* a drill's target checks its progress */
+#define SNAPSHOT_BYTES_PER_S                                                                       \
+    100e6 /* what a syncing region expects a snapshot to
+                                              cross at, bytes/s: its patience, not the link */
 
-static void on_message(sim_engine *e, void *ctx, uint64_t arg);
-static void on_region_timer(sim_engine *e, void *ctx, uint64_t arg);
-static void on_snapshot_sent(sim_engine *e, void *ctx, uint64_t arg);
+_Static_assert(sizeof(msg) <= ENV_MSG_PAYLOAD, "a control message must fit a payload");
+
+static void on_message(env *e, void *ctx, const env_msg *m);
+static void on_region_timer(env *e, void *ctx, uint64_t arg);
 static void on_stale(void *ctx, uint32_t origin, uint32_t target);
-static void region_receive(dr *d, const msg *m, uint64_t idx);
+static void on_restart(env *e, void *ctx, uint32_t region);
+static void region_receive(dr *d, const msg *m);
 
 static const char *const ROLE_NAMES[DR_ROLE_COUNT] = {
     [DR_PRIMARY] = "primary", [DR_SECONDARY] = "secondary", [DR_RECOVERING] = "recovering",
@@ -34,7 +39,7 @@ const char *dr_role_name(dr_role role) { return ROLE_NAMES[role]; }
 
 const char *dr__name_of(const dr *d, uint32_t r)
 {
-    return r == NO_REGION ? "(none)" : d->scn->regions[r].name;
+    return r == NO_REGION ? "(none)" : env_region_name(d->env, r);
 }
 
 void dr__event(dr *d, const char *kind, const char *fmt, ...)
@@ -44,7 +49,7 @@ void dr__event(dr *d, const char *kind, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    d->hooks.event(d->hooks.ctx, sim_now(d->e), kind, detail);
+    d->hooks.event(d->hooks.ctx, env_now(d->env), kind, detail);
 }
 
 /* Room for element n of an array that grows by doubling; running out of memory in the
@@ -69,11 +74,9 @@ announcement *dr__new_announcement(dr *d, uint32_t primary, uint32_t old, bool g
     return a;
 }
 
-int dr_new(sim_engine *e, net *n, const scn_scenario *s, const scn_pattern *p, const topo *t,
-           region *const *regions, repl *rp, health *h, route *rt, const dr_hooks *hooks, dr **out,
-           sim_err *err)
+int dr_new(env *e, const scn_scenario *s, const scn_pattern *p, repl *rp, health *h,
+           const dr_hooks *hooks, dr **out, sim_err *err)
 {
-    (void)t;
     if (s->nregions < 2)
         return sim_err_set(err, SIM_EINVAL, NULL, "a failover controller needs two regions");
     dr           *d = sim_calloc(1, sizeof *d);
@@ -85,14 +88,11 @@ int dr_new(sim_engine *e, net *n, const scn_scenario *s, const scn_pattern *p, c
                            "out of memory building the failover "
                            "controller");
     }
-    *d = (dr){ .e = e,
-               .net = n,
+    *d = (dr){ .env = e,
                .scn = s,
                .cfg = &s->failover,
-               .regions = regions,
                .repl = rp,
                .health = h,
-               .route = rt,
                .hooks = *hooks,
                .nregions = (uint32_t)s->nregions,
                .rs = rs };
@@ -105,6 +105,12 @@ int dr_new(sim_engine *e, net *n, const scn_scenario *s, const scn_pattern *p, c
                                    .sync_from = NO_REGION };
     dr__new_announcement(d, d->primary, NO_REGION, true);
     repl_set_stale_hook(rp, on_stale, d);
+    env_listen(e, ENV_MSG_DR, on_message, d);
+    env_on_restart(e, on_restart, d);
+    if (dr__ctl_init(d) < 0) {
+        dr_free(d);
+        return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the failover controller");
+    }
     *out = d;
     return 0;
 }
@@ -113,7 +119,7 @@ void dr_free(dr *d)
 {
     if (!d)
         return;
-    sim_free(d->msgs);
+    dr__ctl_fini(d);
     sim_free(d->anns);
     sim_free(d->fences);
     sim_free(d->rs);
@@ -123,33 +129,29 @@ void dr_free(dr *d)
 /* --- messages ---------------------------------------------------------------------- */
 
 static void send_sized(dr *d, msg_kind kind, uint32_t from, uint32_t to, uint64_t a, uint64_t b,
-                       uint32_t op)
+                       uint32_t op, uint64_t bytes)
 {
-    if (region_is_down(d->regions[from]))
-        return; /* a dead process sends nothing */
-    dr__grow(&d->msgs, &d->msgs_cap, d->nmsgs, sizeof *d->msgs, "control messages");
-    d->msgs[d->nmsgs] = (msg){ kind, from, to, op, a, b };
-    net_send(d->net, from, to, on_message, d, d->nmsgs++);
+    env_msg *m = env_msg_new(d->env, ENV_MSG_DR, from, to);
+    *ENV_PAYLOAD(m, msg) = (msg){ kind, from, to, op, a, b };
+    env_send(d->env, ENV_STREAM, m, bytes);
 }
 
 /* A region's message; replies carry the op of the step they answer. */
 void dr__send(dr *d, msg_kind kind, uint32_t from, uint32_t to, uint64_t a, uint64_t b, uint32_t op)
 {
-    send_sized(d, kind, from, to, a, b, op);
+    send_sized(d, kind, from, to, a, b, op, ENV_HEADER_BYTES);
 }
 
 void dr__ctl_send(dr *d, msg_kind kind, uint32_t to, uint64_t a, uint64_t b)
 {
-    send_sized(d, kind, d->ctl, to, a, b, d->op);
+    send_sized(d, kind, d->ctl, to, a, b, d->op, ENV_HEADER_BYTES);
 }
 
-static void on_message(sim_engine *e, void *ctx, uint64_t arg)
+static void on_message(env *e, void *ctx, const env_msg *em)
 {
     (void)e;
     dr *d = ctx;
-    msg m = d->msgs[arg]; /* a copy: handlers may grow the records */
-    if (region_is_down(d->regions[m.to]))
-        return; /* a down region hears nothing */
+    msg m = *ENV_PAYLOAD(em, const msg);
     switch (m.kind) {
     case M_DEMOTED:
     case M_STATUS_REPLY:
@@ -160,7 +162,7 @@ static void on_message(sim_engine *e, void *ctx, uint64_t arg)
         dr__ctl_receive(d, &m);
         break;
     default:
-        region_receive(d, &m, arg);
+        region_receive(d, &m);
     }
 }
 
@@ -174,7 +176,7 @@ static void set_role(dr *d, uint32_t r, dr_role role)
     d->rs[r].role = role;
     dr__event(d, "failover.role", "%s: %s -> %s", dr__name_of(d, r), dr_role_name(was),
               dr_role_name(role));
-    d->hooks.roles_changed(d->hooks.ctx, sim_now(d->e));
+    d->hooks.roles_changed(d->hooks.ctx, env_now(d->env));
 }
 
 static void set_epoch(dr *d, uint32_t r, uint32_t epoch)
@@ -185,8 +187,8 @@ static void set_epoch(dr *d, uint32_t r, uint32_t epoch)
 
 static void arm_region_timer(dr *d, uint32_t r, sim_time after)
 {
-    d->rs[r].gen++;
-    sim_after(d->e, after, on_region_timer, d, (uint64_t)d->rs[r].gen << 8 | r);
+    env_cancel(d->env, d->rs[r].timer);
+    d->rs[r].timer = env_after(d->env, r, after, on_region_timer, d, r);
 }
 
 /* How long a snapshot of region r's store takes to cross, as r can estimate it. */
@@ -261,7 +263,7 @@ uint64_t dr__promote_arg(uint32_t epoch, bool planned, bool rollback, uint32_t o
  * passed is stale and ignored; the one that made it primary is answered again. */
 static void promote(dr *d, uint32_t r, const msg *m, sim_time since)
 {
-    sim_time      now = sim_now(d->e);
+    sim_time      now = env_now(d->env);
     uint32_t      epoch = (uint32_t)(m->a >> 32), old = (uint32_t)(m->a & 0xffff);
     bool          planned = (m->a >> 16) & 1, rollback = (m->a >> 17) & 1;
     region_state *s = &d->rs[r];
@@ -291,7 +293,7 @@ static void promote(dr *d, uint32_t r, const msg *m, sim_time since)
     dr__send(d, M_PROMOTED, r, m->from, fence, s->promoted_next, m->op);
 }
 
-static void region_receive(dr *d, const msg *m, uint64_t idx)
+static void region_receive(dr *d, const msg *m)
 {
     uint32_t      r = m->to;
     region_state *s = &d->rs[r];
@@ -306,7 +308,7 @@ static void region_receive(dr *d, const msg *m, uint64_t idx)
                  m->op);
         break;
     case M_PROMOTE:
-        promote(d, r, m, sim_now(d->e));
+        promote(d, r, m, env_now(d->env));
         break;
     case M_VERIFY:
         dr__send(d, M_VERIFY_REPLY, r, m->from, s->role, s->epoch, m->op);
@@ -315,18 +317,21 @@ static void region_receive(dr *d, const msg *m, uint64_t idx)
         adopt(d, r, &d->anns[m->a]);
         dr__send(d, M_ANNOUNCE_ACK, r, m->from, d->anns[m->a].epoch, 0, m->op);
         break;
-    case M_SYNC_REQ:
-        /* The source serves a snapshot only while it is the primary; otherwise the
-         * requester's timer asks again. */
-        if (s->role == DR_PRIMARY) {
-            uint64_t bytes = repl_resync(d->repl, m->from, r);
-            d->msgs[idx] = (msg){ M_SYNC_DONE, r, m->from, m->op, bytes, 0 }; /* reused */
-            sim_after(d->e, snapshot_time(d, bytes), on_snapshot_sent, d, idx);
-        }
+    case M_SYNC_REQ: {
+        /* The source serves a snapshot only while it is the primary (and has the memory for
+         * it); otherwise the requester's timer asks again. */
+        uint32_t id;
+        uint64_t bytes;
+        if (s->role == DR_PRIMARY && repl_snapshot_take(d->repl, r, m->from, &id, &bytes) == 0)
+            send_sized(d, M_SYNC_DONE, r, m->from, bytes, id, m->op, ENV_HEADER_BYTES + bytes);
         break;
+    }
     case M_SYNC_DONE:
-        if (s->role == DR_SYNCING && s->sync_from == m->from) {
+        if (s->role != DR_SYNCING || s->sync_from != m->from) {
+            repl_snapshot_drop(d->repl, (uint32_t)m->b); /* one it no longer waits for */
+        } else {
             s->sync_from = NO_REGION;
+            repl_snapshot_install(d->repl, r, m->from, (uint32_t)m->b);
             repl_rewind(d->repl, r); /* every origin: send again from here */
             d->hooks.resynced(d->hooks.ctx, r);
             set_role(d, r, DR_SECONDARY);
@@ -337,23 +342,13 @@ static void region_receive(dr *d, const msg *m, uint64_t idx)
     }
 }
 
-static void on_snapshot_sent(sim_engine *e, void *ctx, uint64_t arg)
-{
-    (void)e;
-    dr        *d = ctx;
-    const msg *m = &d->msgs[arg];
-    if (!region_is_down(d->regions[m->from]))
-        net_send_sized(d->net, m->from, m->to, m->a, on_message, d, arg); /* the snapshot */
-}
-
-static void on_region_timer(sim_engine *e, void *ctx, uint64_t arg)
+static void on_region_timer(env *e, void *ctx, uint64_t arg)
 {
     (void)e;
     dr           *d = ctx;
-    uint32_t      r = (uint32_t)(arg & 0xff);
+    uint32_t      r = (uint32_t)arg;
     region_state *s = &d->rs[r];
-    if ((uint32_t)(arg >> 8) != s->gen || region_is_down(d->regions[r]))
-        return;
+    s->timer = 0;
     if (s->promoting) {
         msg m = s->pending;
         promote(d, r, &m, s->pending_since);
@@ -377,14 +372,15 @@ static void on_stale(void *ctx, uint32_t origin, uint32_t target)
     ask_controller(d, origin);
 }
 
-void dr_region_watch(void *dr_ctx, sim_time t, uint32_t r, bool up)
+/* Region r's process started again after a crash. Its role is on disk; a pending promote
+ * and its timers were memory. */
+static void on_restart(env *e, void *ctx, uint32_t r)
 {
-    (void)t;
-    dr *d = dr_ctx;
-    if (!up)
-        return;
+    (void)e;
+    dr           *d = ctx;
     region_state *s = &d->rs[r];
     s->promoting = false; /* a crash forgets a pending promote */
+    s->timer = 0;
     if (r == d->ctl)
         dr__ctl_restarted(d);
     if (s->role == DR_PRIMARY) {

@@ -42,14 +42,11 @@
 #ifndef MRSIM_DR_H
 #define MRSIM_DR_H
 
-#include "engine.h"
+#include "env.h"
 #include "health.h"
-#include "net.h"
-#include "region.h"
 #include "repl.h"
 #include "route.h"
 #include "scn.h"
-#include "topo.h"
 
 typedef enum dr_role {
     DR_PRIMARY,    /* takes reads and writes */
@@ -79,19 +76,17 @@ typedef struct dr_hooks {
 } dr_hooks;
 
 /* The controller and region roles of pattern p (scn_pattern_has_failover(s, p)) in s, whose
- * first primary is p->primary. h and rt must exist (the run creates health checking and
- * DNS with their defaults when the scenario has none). Everything passed must outlive it.
+ * first primary is p->primary, acting through e. The controller subscribes to h's reports
+ * (the run creates health checking and DNS with their defaults when the scenario has none)
+ * and sends its DNS changes to the DNS service (route.h). Everything passed must outlive it.
  * 0 or SIM_ENOMEM. */
-int  dr_new(sim_engine *e, net *n, const scn_scenario *s, const scn_pattern *p, const topo *t,
-            region *const *regions, repl *rp, health *h, route *rt, const dr_hooks *hooks, dr **out,
-            sim_err *err);
+int  dr_new(env *e, const scn_scenario *s, const scn_pattern *p, repl *rp, health *h,
+            const dr_hooks *hooks, dr **out, sim_err *err);
 void dr_free(dr *d); /* NULL is a no-op */
 /* Start the controller's checks. */
 void dr_start(dr *d);
 /* A planned failover to region 'to' (UINT32_MAX: the controller chooses), a fault_command_fn. */
 void dr_drill(void *dr_ctx, sim_time t, uint32_t to);
-/* A region crashed or came back (a fault_watch_fn): a restarted primary starts recovering. */
-void dr_region_watch(void *dr_ctx, sim_time t, uint32_t region, bool up);
 
 /* What region believes it is; whether it takes writes (primary) and serves reads. */
 dr_role     dr_role_of(const dr *d, uint32_t region);

@@ -54,25 +54,51 @@
 #define EWMA_WEIGHT       0.1 /* of each new probe in the smoothed figures */
 
 typedef struct pair_state {
-    uint64_t     seq;         /* sequence of the latest probe sent */
-    uint64_t     outstanding; /* sequence awaited, 0 when none */
-    sim_event_id timeout;     /* of the outstanding probe */
-    sim_event_id tick;        /* the next firing of the timer */
-    sim_time     phase;       /* first firing, ns in [0, interval) */
-    sim_time     sent_at;     /* of the outstanding probe, ns */
-    double       rtt_ms;      /* smoothed round trip, valid if has_rtt */
-    double       fail;        /* smoothed failure, [0, 1], if has_fail */
-    bool         has_rtt, has_fail;
-    uint32_t     epoch;     /* the checker's crash count at the send */
-    uint32_t     failures;  /* consecutive */
-    uint32_t     successes; /* consecutive */
-    bool         unhealthy; /* the checker sees the target unhealthy */
+    uint64_t  seq;         /* sequence of the latest probe sent */
+    uint64_t  outstanding; /* sequence awaited, 0 when none */
+    env_timer timeout;     /* of the outstanding probe */
+    env_timer tick;        /* the next firing of the timer */
+    sim_time  phase;       /* first firing, ns in [0, interval) */
+    sim_time  sent_at;     /* of the outstanding probe, ns */
+    double    rtt_ms;      /* smoothed round trip, valid if has_rtt */
+    double    fail;        /* smoothed failure, [0, 1], if has_fail */
+    bool      has_rtt, has_fail;
+    uint32_t  failures;  /* consecutive */
+    uint32_t  successes; /* consecutive */
+    bool      unhealthy; /* the checker sees the target unhealthy */
 } pair_state;
 
+/* What one subscriber (the controller's region, or the DNS service) has heard: per
+ * (checker, target) the latest report and when it arrived. */
+/* A checker's verdict on a target and its smoothed figures, sent after each probe. */
+typedef struct report_msg {
+    uint32_t checker, target;
+    bool     unhealthy, has_rtt, has_fail;
+    double   rtt_ms, fail;
+} report_msg;
+
+_Static_assert(sizeof(report_msg) <= ENV_MSG_PAYLOAD, "a health report must fit a payload");
+
+/* What one subscriber has heard: per (checker, target) the latest report and its arrival. */
+typedef struct heard {
+    report_msg last;
+    sim_time   at; /* arrival, ns; -1: never */
+} heard;
+
+struct health_view {
+    health                *h;
+    uint32_t               where; /* the subscriber's address: a region or ENV_DNS */
+    heard                 *heard; /* checker x target */
+    health_view_change_fn *change;
+    void                  *change_ctx;
+    health_verdict        *last; /* per target: the verdict when last computed */
+};
+
 struct health {
-    sim_engine       *e;
-    net              *net;
-    region *const    *regions;
+    env              *env;
+    health_view     **views;
+    size_t            nviews, views_cap;
+    sim_time          stale_after; /* a report older than this (by arrival) is unknown */
     health_change_fn *change;
     void             *change_ctx;
     uint32_t          nregions;
@@ -92,10 +118,12 @@ struct health {
     uint64_t          failed;          /* probes timed out */
 };
 
-static void on_tick(sim_engine *e, void *ctx, uint64_t arg);
-static void on_probe(sim_engine *e, void *ctx, uint64_t arg);
-static void on_answer(sim_engine *e, void *ctx, uint64_t arg);
-static void on_timeout(sim_engine *e, void *ctx, uint64_t arg);
+static void on_tick(env *e, void *ctx, uint64_t arg);
+static void on_probe(env *e, void *ctx, const env_msg *m);
+static void on_answer(env *e, void *ctx, const env_msg *m);
+static void on_timeout(env *e, void *ctx, uint64_t arg);
+static void on_report(env *e, void *ctx, const env_msg *m);
+static void on_restart(env *e, void *ctx, uint32_t region);
 
 static bool is_checker(const health *h, uint32_t v) { return v < 64 && (h->checkers >> v & 1); }
 
@@ -126,8 +154,8 @@ static uint64_t arg_seq(uint64_t arg) { return arg & MSG_SEQ_MASK; }
  * with a zero cannot mark everything unhealthy without a single probe. */
 static uint32_t at_least_one(uint32_t x) { return x ? x : 1; }
 
-int health_new(sim_engine *e, net *n, const scn_scenario *s, region *const *regions, uint64_t seed,
-               health_change_fn *change, void *change_ctx, health **out, sim_err *err)
+int health_new(env *e, const scn_scenario *s, health_change_fn *change, void *change_ctx,
+               health **out, sim_err *err)
 {
     assert(s->nregions <= SCN_MAX_REGIONS);
     assert(s->health.interval > 0);
@@ -137,9 +165,7 @@ int health_new(sim_engine *e, net *n, const scn_scenario *s, region *const *regi
     if (!h)
         goto fail;
     *h = (health){
-        .e = e,
-        .net = n,
-        .regions = regions,
+        .env = e,
         .change = change,
         .change_ctx = change_ctx,
         .nregions = (uint32_t)s->nregions,
@@ -186,7 +212,7 @@ int health_new(sim_engine *e, net *n, const scn_scenario *s, region *const *regi
             if (r == v)
                 continue;
             snprintf(name, name_size, "health/%s/%s", s->regions[v].name, s->regions[r].name);
-            if (sim_rng_new(seed, name, &rng) < 0)
+            if (env_rng_new(e, name, &rng) < 0)
                 goto fail;
             sim_time phase = sim_time_from_ns(sim_rng_uniform(rng) * (double)h->interval);
             if (phase >= h->interval) /* rounded up to the interval itself */
@@ -197,6 +223,13 @@ int health_new(sim_engine *e, net *n, const scn_scenario *s, region *const *regi
         }
     }
     sim_free(name);
+    /* A report is fresh for three probe intervals and a timeout: a checker reports after
+     * every probe, so three reports in a row must have gone missing before it is unknown. */
+    h->stale_after = 3 * h->interval + h->timeout;
+    env_listen(e, ENV_MSG_PROBE, on_probe, h);
+    env_listen(e, ENV_MSG_PROBE_ANSWER, on_answer, h);
+    env_listen(e, ENV_MSG_HEALTH_REPORT, on_report, h);
+    env_on_restart(e, on_restart, h);
     *out = h;
     return 0;
 fail:
@@ -214,7 +247,121 @@ void health_free(health *h)
     sim_free(h->pairs);
     sim_free(h->votes);
     sim_free(h->unhealthy);
+    for (size_t i = 0; i < h->nviews; i++) {
+        sim_free(h->views[i]->heard);
+        sim_free(h->views[i]->last);
+        sim_free(h->views[i]);
+    }
+    sim_free(h->views);
     sim_free(h);
+}
+
+/* --- views: what a subscriber makes of the reports it received ------------------------ */
+
+int health_subscribe(health *h, uint32_t where, health_view_change_fn *change, void *ctx,
+                     health_view **out)
+{
+    size_t       nr = h->nregions;
+    health_view *v = sim_calloc(1, sizeof *v);
+    if (!v || sim_grow(&h->views, &h->views_cap, h->nviews, sizeof *h->views) < 0) {
+        sim_free(v);
+        return SIM_ENOMEM;
+    }
+    v->heard = sim_calloc(nr * nr, sizeof *v->heard);
+    v->last = sim_calloc(nr, sizeof *v->last);
+    if (!v->heard || !v->last) {
+        sim_free(v->heard);
+        sim_free(v->last);
+        sim_free(v);
+        return SIM_ENOMEM;
+    }
+    for (size_t i = 0; i < nr * nr; i++)
+        v->heard[i].at = -1;
+    v->h = h;
+    v->where = where;
+    v->change = change;
+    v->change_ctx = ctx;
+    h->views[h->nviews++] = v;
+    *out = v;
+    return 0;
+}
+
+static void view_take(health_view *v, const report_msg *r)
+{
+    health *h = v->h;
+    heard  *x = &v->heard[(size_t)r->checker * h->nregions + r->target];
+    x->last = *r;
+    x->at = env_now(h->env);
+    health_verdict now = health_view_verdict(v, r->target);
+    if (now != v->last[r->target]) {
+        v->last[r->target] = now;
+        if (v->change)
+            v->change(v->change_ctx, r->target, now);
+    }
+}
+
+/* The fresh reports on target: how many, and how many say it is down. */
+static uint32_t view_count(const health_view *v, uint32_t target, uint32_t *down)
+{
+    const health *h = v->h;
+    sim_time      now = env_now(h->env);
+    uint32_t      fresh = 0;
+    *down = 0;
+    for (uint32_t c = 0; c < h->nregions; c++) {
+        const heard *x = &v->heard[(size_t)c * h->nregions + target];
+        if (c == target || !is_checker(h, c) || x->at < 0 || now - x->at > h->stale_after)
+            continue;
+        fresh++;
+        *down += x->last.unhealthy;
+    }
+    return fresh;
+}
+
+health_verdict health_view_verdict(const health_view *v, uint32_t target)
+{
+    uint32_t down, fresh = view_count(v, target, &down);
+    uint32_t q = v->h->quorum[target];
+    if (down >= q)
+        return HEALTH_DOWN;
+    return fresh >= q ? HEALTH_UP : HEALTH_UNKNOWN;
+}
+
+uint32_t health_view_fresh(const health_view *v, uint32_t target, uint32_t *down)
+{
+    uint32_t d;
+    uint32_t fresh = view_count(v, target, down ? down : &d);
+    return fresh;
+}
+
+uint32_t health_view_quorum(const health_view *v, uint32_t target) { return v->h->quorum[target]; }
+
+/* The plain mean over the fresh reports that have a figure; 0 while none has. */
+static double view_mean(const health_view *v, uint32_t target, bool rtt)
+{
+    const health *h = v->h;
+    sim_time      now = env_now(h->env);
+    double        sum = 0;
+    uint32_t      n = 0;
+    for (uint32_t c = 0; c < h->nregions; c++) {
+        const heard *x = &v->heard[(size_t)c * h->nregions + target];
+        if (c == target || x->at < 0 || now - x->at > h->stale_after)
+            continue;
+        if (rtt ? x->last.has_rtt : x->last.has_fail) {
+            sum += rtt ? x->last.rtt_ms : x->last.fail;
+            n++;
+        }
+    }
+    return n ? sum / n : 0;
+}
+
+double health_view_rtt_ms(const health_view *v, uint32_t target)
+{
+    return view_mean(v, target, true);
+}
+
+double health_view_failure_rate(const health_view *v, uint32_t target)
+{
+    return view_mean(v, target, false);
 }
 
 /* --- run --------------------------------------------------------------------------- */
@@ -227,8 +374,7 @@ void health_start(health *h)
         for (uint32_t r = 0; r < h->nregions; r++)
             if (r != v) {
                 pair_state *p = pair_of(h, v, r);
-                p->tick = sim_at(h->e, sim_now(h->e) + p->phase, on_tick, h,
-                                 (size_t)v * h->nregions + r);
+                p->tick = env_after(h->env, v, p->phase, on_tick, h, (size_t)v * h->nregions + r);
             }
     }
 }
@@ -239,7 +385,7 @@ void health_stop(health *h)
      * soon as the outstanding probes have been answered or timed out. */
     h->stopped = true;
     for (size_t i = 0; i < (size_t)h->nregions * h->nregions; i++) {
-        sim_cancel(h->e, h->pairs[i].tick);
+        env_cancel(h->env, h->pairs[i].tick);
         h->pairs[i].tick = 0;
     }
 }
@@ -252,7 +398,7 @@ static void update_view(health *h, uint32_t target)
         return;
     h->unhealthy[target] = unhealthy;
     if (h->change)
-        h->change(h->change_ctx, sim_now(h->e), target, !unhealthy);
+        h->change(h->change_ctx, env_now(h->env), target, !unhealthy);
 }
 
 static double ewma(double avg, bool has, double sample)
@@ -280,7 +426,7 @@ static void probe_succeeded(health *h, uint32_t checker, uint32_t target)
     pair_state *p = pair_of(h, checker, target);
     p->fail = ewma(p->fail, p->has_fail, 0.0);
     p->has_fail = true;
-    p->rtt_ms = ewma(p->rtt_ms, p->has_rtt, sim_time_ms(sim_now(h->e) - p->sent_at));
+    p->rtt_ms = ewma(p->rtt_ms, p->has_rtt, sim_time_ms(env_now(h->env) - p->sent_at));
     p->has_rtt = true;
     p->failures = 0;
     if (p->successes < UINT32_MAX)
@@ -292,15 +438,50 @@ static void probe_succeeded(health *h, uint32_t checker, uint32_t target)
     }
 }
 
-/* Whether the checker can take in what it hears about the probe of p now: it is up and has
- * not crashed since it sent the probe. */
-static bool checker_listening(health *h, uint32_t checker, const pair_state *p)
+/* --- reports: what the checkers tell their subscribers ----------------------------------- */
+
+static void send_reports(health *h, uint32_t checker, uint32_t target)
 {
-    const region *reg = h->regions[checker];
-    return !region_is_down(reg) && region_epoch(reg) == p->epoch;
+    const pair_state *p = pair_of(h, checker, target);
+    for (size_t i = 0; i < h->nviews; i++) {
+        health_view *v = h->views[i];
+        if (v->where == checker) { /* a subscriber in the checker's own region */
+            view_take(v,
+                      &(report_msg){ checker, target, p->unhealthy, p->has_rtt, p->has_fail,
+                                     p->rtt_ms, p->fail });
+            continue;
+        }
+        env_msg *m = env_msg_new(h->env, ENV_MSG_HEALTH_REPORT, checker, v->where);
+        *ENV_PAYLOAD(m, report_msg)
+            = (report_msg){ checker,     target,    p->unhealthy, p->has_rtt,
+                            p->has_fail, p->rtt_ms, p->fail };
+        env_send(h->env, ENV_STREAM, m, ENV_HEADER_BYTES);
+    }
 }
 
-static void on_tick(sim_engine *e, void *ctx, uint64_t arg)
+static void on_report(env *e, void *ctx, const env_msg *m)
+{
+    (void)e;
+    health *h = ctx;
+    for (size_t i = 0; i < h->nviews; i++)
+        if (h->views[i]->where == m->to)
+            view_take(h->views[i], ENV_PAYLOAD(m, const report_msg));
+}
+
+/* --- probes ---------------------------------------------------------------------------- */
+
+typedef struct probe_msg {
+    uint64_t tag; /* probe_arg(): checker, target, sequence */
+} probe_msg;
+
+static void send_probe_msg(health *h, env_msg_kind kind, uint32_t from, uint32_t to, uint64_t tag)
+{
+    env_msg *m = env_msg_new(h->env, kind, from, to);
+    ENV_PAYLOAD(m, probe_msg)->tag = tag;
+    env_send(h->env, ENV_DATAGRAM, m, ENV_HEADER_BYTES);
+}
+
+static void on_tick(env *e, void *ctx, uint64_t arg)
 {
     health     *h = ctx;
     uint32_t    checker = (uint32_t)(arg / h->nregions), target = (uint32_t)(arg % h->nregions);
@@ -310,56 +491,49 @@ static void on_tick(sim_engine *e, void *ctx, uint64_t arg)
         return;
     /* timeout <= interval and the timeout was scheduled before this firing. */
     assert(p->outstanding == 0);
-    const region *reg = h->regions[checker];
-    if (!region_is_down(reg)) {
-        p->seq++;
-        p->outstanding = p->seq & MSG_SEQ_MASK;
-        p->epoch = region_epoch(reg);
-        p->sent_at = sim_now(e);
-        uint64_t msg = probe_arg(checker, target, p->seq);
-        p->timeout = sim_after(e, h->timeout, on_timeout, h, msg);
-        h->sent++;
-        net_send(h->net, checker, target, on_probe, h, msg);
-    }
-    p->tick = sim_after(e, h->interval, on_tick, h, arg);
+    p->seq++;
+    p->outstanding = p->seq & MSG_SEQ_MASK;
+    p->sent_at = env_now(e);
+    uint64_t msg = probe_arg(checker, target, p->seq);
+    p->timeout = env_after(e, checker, h->timeout, on_timeout, h, msg);
+    h->sent++;
+    send_probe_msg(h, ENV_MSG_PROBE, checker, target, msg);
+    p->tick = env_after(e, checker, h->interval, on_tick, h, arg);
 }
 
-static void on_probe(sim_engine *e, void *ctx, uint64_t arg)
+static void on_probe(env *e, void *ctx, const env_msg *m)
 {
-    (void)e;
     health  *h = ctx;
-    uint32_t target = arg_target(arg);
-    if (region_is_down(h->regions[target]))
-        return; /* a down region drops what reaches it */
+    uint64_t tag = ENV_PAYLOAD(m, const probe_msg)->tag;
     if (h->lane)
-        net_send(h->net, target, arg_checker(arg), on_answer, h, arg);
+        send_probe_msg(h, ENV_MSG_PROBE_ANSWER, m->to, m->from, tag);
     else
-        region_submit(h->regions[target], SCN_READ, arg);
+        env_submit(e, m->to, SCN_READ, tag);
 }
 
 void health_probe_served(health *h, uint32_t region, uint64_t tag)
 {
     assert(tag & HEALTH_PROBE_TAG);
     assert(arg_target(tag) == region);
-    net_send(h->net, region, arg_checker(tag), on_answer, h, tag);
+    send_probe_msg(h, ENV_MSG_PROBE_ANSWER, region, arg_checker(tag), tag);
 }
 
-static void on_answer(sim_engine *e, void *ctx, uint64_t arg)
+static void on_answer(env *e, void *ctx, const env_msg *m)
 {
     health     *h = ctx;
+    uint64_t    arg = ENV_PAYLOAD(m, const probe_msg)->tag;
     uint32_t    checker = arg_checker(arg), target = arg_target(arg);
     pair_state *p = pair_of(h, checker, target);
     if (p->outstanding == 0 || p->outstanding != arg_seq(arg))
-        return; /* late: its probe already timed out */
-    if (!checker_listening(h, checker, p))
-        return; /* its timeout will clear it */
-    sim_cancel(e, p->timeout);
+        return; /* late: its probe already timed out, or was sent before a restart */
+    env_cancel(e, p->timeout);
     p->timeout = 0;
     p->outstanding = 0;
     probe_succeeded(h, checker, target);
+    send_reports(h, checker, target);
 }
 
-static void on_timeout(sim_engine *e, void *ctx, uint64_t arg)
+static void on_timeout(env *e, void *ctx, uint64_t arg)
 {
     (void)e;
     health     *h = ctx;
@@ -368,10 +542,30 @@ static void on_timeout(sim_engine *e, void *ctx, uint64_t arg)
     assert(p->outstanding == arg_seq(arg)); /* an answer would have cancelled us */
     p->outstanding = 0;
     p->timeout = 0;
-    if (!checker_listening(h, checker, p))
-        return;
     h->failed++;
     probe_failed(h, checker, target);
+    send_reports(h, checker, target);
+}
+
+/* A checker's process started again: its timers died with it. What it had concluded is
+ * kept (a checker persists its state); its probes resume on their phases. */
+static void on_restart(env *e, void *ctx, uint32_t region)
+{
+    health *h = ctx;
+    if (!is_checker(h, region) || h->stopped)
+        return;
+    sim_time now = env_now(e);
+    for (uint32_t r = 0; r < h->nregions; r++) {
+        if (r == region)
+            continue;
+        pair_state *p = pair_of(h, region, r);
+        p->outstanding = 0;
+        p->timeout = 0;
+        sim_time next = p->phase - now % h->interval;
+        if (next < 0)
+            next += h->interval;
+        p->tick = env_after(e, region, next, on_tick, h, (size_t)region * h->nregions + r);
+    }
 }
 
 /* --- query ------------------------------------------------------------------------- */

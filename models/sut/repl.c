@@ -5,14 +5,18 @@
  * (cumulative acknowledgement received) and the time of the last progress. State per
  * receiver: applied[origin], the contiguous prefix of that origin's log it has applied.
  *
- * Messages carry everything in their 64-bit argument:
- *     batch:  origin (6 bits) | target (6) | count (16) | first sequence (36)
- *     ack:    origin (6) | target (6) | flags (2) | applied sequence (36)
+ * Messages are env records (models/env.h) over the origin's stream to each target:
+ *     batch:  the origin, the first sequence and the count of entries;
+ *     ack:    the origin, the applied sequence and flags.
  * An ack's flags: REWIND, the receiver is behind what it acknowledged before (it was rebuilt
  * from a snapshot, or a batch was lost), so the sender goes back to it; FENCED, the batch
- * held entries the receiver voids (its origin was replaced as primary).
- * so no message is allocated. Sequence numbers start at 1; 2^36 writes per origin is far
- * beyond any run.
+ * held entries the receiver voids (its origin was replaced as primary). Sequence numbers
+ * start at 1.
+ *
+ * Memory and disk: the log, the applied positions and the fences are on disk and survive a
+ * crash; the sync waiters and the shipper's timer are memory. A restarted region forgets
+ * its waiters (their clients time out) and starts its shipper again from what its targets
+ * acknowledged.
  *
  * Why go-back-N rather than selective repeat: batches on one link arrive in order unless one
  * is lost, and a loss is rare; resending from the first gap keeps the receiver to a single
@@ -28,14 +32,23 @@
  * after every silence. Four batches keep a healthy link busy across its round trip. */
 #define REPL_WINDOW_BATCHES 4
 
-#define MSG_SEQ_BITS     36
-#define MSG_SEQ_MASK     ((UINT64_C(1) << MSG_SEQ_BITS) - 1)
-#define MSG_COUNT_SHIFT  36
-#define MSG_TARGET_SHIFT 52
-#define MSG_ORIGIN_SHIFT 58
+#define ACK_REWIND 1u
+#define ACK_FENCED 2u
 
-#define ACK_REWIND (UINT64_C(1) << 36)
-#define ACK_FENCED (UINT64_C(1) << 37)
+typedef struct batch_msg {
+    uint32_t origin;
+    uint32_t count;
+    uint64_t first;
+} batch_msg;
+
+typedef struct ack_msg {
+    uint32_t origin;
+    uint32_t flags; /* ACK_REWIND, ACK_FENCED */
+    uint64_t seq;   /* applied up to */
+} ack_msg;
+
+_Static_assert(sizeof(batch_msg) <= ENV_MSG_PAYLOAD, "a batch message must fit a payload");
+_Static_assert(sizeof(ack_msg) <= ENV_MSG_PAYLOAD, "an ack message must fit a payload");
 
 typedef struct log_entry {
     uint64_t     key;
@@ -55,10 +68,9 @@ typedef struct link_state {
 } link_state;
 
 typedef struct waiter {
-    uint64_t     seq;   /* the write's sequence */
-    uint64_t     token; /* for the done callback */
-    sim_event_id timeout;
-    uint32_t     epoch; /* the origin's crash count when it waited */
+    uint64_t  seq;   /* the write's sequence */
+    uint64_t  token; /* for the done callback */
+    env_timer timeout;
 } waiter;
 
 typedef struct origin_log {
@@ -71,25 +83,26 @@ typedef struct origin_log {
     uint64_t   wcap, whead, wlen; /* wcap a power of two */
 } origin_log;
 
+/* A snapshot taken at a source for a target, in transfer until it is installed. */
+typedef struct snapshot {
+    store    *data;    /* NULL: a free slot */
+    uint64_t *applied; /* per origin: the source's position when taken */
+    size_t    nfences; /* the source's fences when taken */
+} snapshot;
+
 typedef struct fence_list {
     repl_fence *f;
     size_t      n, cap;
 } fence_list;
 
 struct repl {
-    sim_engine         *e;
-    net                *net;
+    env                *env;
     const scn_scenario *scn;
     const scn_pattern  *pat;
     store *const       *stores;
-    clock_state        *clocks;
-    region *const      *regions;
-    oracle             *oracle;
     const uint8_t      *rank;
     repl_done_fn       *done;
     void               *done_ctx;
-    repl_applied_fn    *observer; /* may be NULL */
-    void               *observer_ctx;
     repl_key_fn        *on_key; /* may be NULL */
     void               *on_key_ctx;
     uint32_t            nregions;
@@ -103,13 +116,16 @@ struct repl {
     uint64_t           *bytes;       /* sender x receiver */
     repl_stale_fn      *on_stale;    /* may be NULL */
     void               *on_stale_ctx;
+    snapshot           *snaps; /* in transfer */
+    size_t              nsnaps, snaps_cap;
 };
 
-static void on_tick(sim_engine *e, void *ctx, uint64_t arg);
-static void on_batch(sim_engine *e, void *ctx, uint64_t arg);
-static void on_ack(sim_engine *e, void *ctx, uint64_t arg);
+static void on_tick(env *e, void *ctx, uint64_t arg);
+static void on_batch(env *e, void *ctx, const env_msg *m);
+static void on_ack(env *e, void *ctx, const env_msg *m);
 static bool entry_void(const fence_list *fl, uint32_t origin, uint64_t seq, uint32_t epoch);
-static void on_quorum_timeout(sim_engine *e, void *ctx, uint64_t arg);
+static void on_quorum_timeout(env *e, void *ctx, uint64_t arg);
+static void on_restart(env *e, void *ctx, uint32_t region);
 
 static link_state *link_of(repl *r, uint32_t origin, uint32_t target)
 {
@@ -121,22 +137,17 @@ static log_entry *entry_of(origin_log *l, uint64_t seq)
     return &l->ring[(seq - 1) & (l->cap - 1)];
 }
 
-int repl_new(sim_engine *e, net *n, const scn_scenario *s, const scn_pattern *p,
-             store *const *stores, clock_state *clocks, region *const *regions, oracle *o,
+int repl_new(env *e, const scn_scenario *s, const scn_pattern *p, store *const *stores,
              const uint8_t *rank, repl_done_fn *done, void *done_ctx, repl **out, sim_err *err)
 {
     repl *r = sim_calloc(1, sizeof *r);
     if (!r)
         goto fail;
     *r = (repl){
-        .e = e,
-        .net = n,
+        .env = e,
         .scn = s,
         .pat = p,
         .stores = stores,
-        .clocks = clocks,
-        .regions = regions,
-        .oracle = o,
         .rank = rank,
         .done = done,
         .done_ctx = done_ctx,
@@ -165,6 +176,9 @@ int repl_new(sim_engine *e, net *n, const scn_scenario *s, const scn_pattern *p,
         if (!l->ring || !l->waiters)
             goto fail;
     }
+    env_listen(e, ENV_MSG_REPL_BATCH, on_batch, r);
+    env_listen(e, ENV_MSG_REPL_ACK, on_ack, r);
+    env_on_restart(e, on_restart, r);
     *out = r;
     return 0;
 fail:
@@ -190,6 +204,10 @@ void repl_free(repl *r)
             sim_free(r->fences[i].f);
     sim_free(r->fences);
     sim_free(r->bytes);
+    for (size_t i = 0; i < r->nsnaps; i++)
+        if (r->snaps[i].data)
+            repl_snapshot_drop(r, (uint32_t)i);
+    sim_free(r->snaps);
     sim_free(r);
 }
 
@@ -225,11 +243,17 @@ static void log_trim(repl *r, uint32_t origin)
         r->logs[origin].base = upto + 1;
 }
 
-static void send_message(repl *r, uint32_t from, uint32_t to, sim_handler *fn, uint64_t arg,
-                         uint64_t bytes)
+static void send_message(repl *r, env_msg *m, uint64_t bytes)
 {
-    r->bytes[(size_t)from * r->nregions + to] += bytes;
-    net_send_sized(r->net, from, to, bytes, fn, r, arg);
+    r->bytes[(size_t)m->from * r->nregions + m->to] += bytes;
+    env_send(r->env, ENV_STREAM, m, bytes);
+}
+
+static void send_ack(repl *r, uint32_t target, uint32_t origin, uint32_t flags, uint64_t seq)
+{
+    env_msg *m = env_msg_new(r->env, ENV_MSG_REPL_ACK, target, origin);
+    *ENV_PAYLOAD(m, ack_msg) = (ack_msg){ .origin = origin, .flags = flags, .seq = seq };
+    send_message(r, m, REPL_HEADER_BYTES);
 }
 
 /* Send what is due on link origin -> target: resend from the last acknowledgement after
@@ -238,7 +262,7 @@ static void ship(repl *r, uint32_t origin, uint32_t target)
 {
     origin_log *l = &r->logs[origin];
     link_state *k = link_of(r, origin, target);
-    sim_time    now = sim_now(r->e);
+    sim_time    now = env_now(r->env);
     /* Resend after 'resend' of silence, doubling the wait after each resend that brought
      * no ack (up to 64 times), as a sender backs off from a peer it cannot reach. */
     uint32_t shift = k->silences < 6 ? k->silences : 6;
@@ -260,9 +284,10 @@ static void ship(repl *r, uint32_t origin, uint32_t target)
     if (k->sent == k->acked)
         k->progress = now;
     k->sent += count;
-    uint64_t arg = (uint64_t)origin << MSG_ORIGIN_SHIFT | (uint64_t)target << MSG_TARGET_SHIFT
-        | count << MSG_COUNT_SHIFT | (first & MSG_SEQ_MASK);
-    send_message(r, origin, target, on_batch, arg, REPL_HEADER_BYTES + count * r->entry_bytes);
+    env_msg *m = env_msg_new(r->env, ENV_MSG_REPL_BATCH, origin, target);
+    *ENV_PAYLOAD(m, batch_msg)
+        = (batch_msg){ .origin = origin, .count = (uint32_t)count, .first = first };
+    send_message(r, m, REPL_HEADER_BYTES + count * r->entry_bytes);
 }
 
 static bool log_busy(repl *r, uint32_t origin)
@@ -281,20 +306,19 @@ static void schedule_tick(repl *r, uint32_t origin)
     origin_log *l = &r->logs[origin];
     if (!l->ticking) {
         l->ticking = true;
-        sim_after(r->e, r->tick, on_tick, r, origin);
+        env_after(r->env, origin, r->tick, on_tick, r, origin);
     }
 }
 
-static void on_tick(sim_engine *e, void *ctx, uint64_t arg)
+static void on_tick(env *e, void *ctx, uint64_t arg)
 {
     (void)e;
     repl    *r = ctx;
     uint32_t origin = (uint32_t)arg;
     r->logs[origin].ticking = false;
-    if (!region_is_down(r->regions[origin]))
-        for (uint32_t t = 0; t < r->nregions; t++)
-            if (t != origin)
-                ship(r, origin, t);
+    for (uint32_t t = 0; t < r->nregions; t++)
+        if (t != origin)
+            ship(r, origin, t);
     if (log_busy(r, origin))
         schedule_tick(r, origin);
 }
@@ -304,16 +328,25 @@ static void on_tick(sim_engine *e, void *ctx, uint64_t arg)
 uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint32_t set_elem,
                     bool measured, uint64_t token)
 {
-    sim_time    now = sim_now(r->e);
+    sim_time    now = env_now(r->env);
     origin_log *l = &r->logs[origin];
     uint64_t    seq = l->next;
     uint64_t    id = STORE_WRITE_ID(origin, seq);
     store_cell  cell = {
-         .ts = r->pat->clock == SCN_CLOCK_HLC ? clock_hlc_local(&r->clocks[origin], now)
-                                              : clock_wall(&r->clocks[origin], now),
+         .ts = r->pat->clock == SCN_CLOCK_HLC ? env_hlc_local(r->env, origin)
+                                              : env_wall_ns(r->env, origin),
          .write_id = id,
-         .kseq = oracle_commit(r->oracle, key, field, id, now, measured),
     };
+    /* The observers annotate the record (its place in the key's true commit order); the
+     * record carries the annotation as a trace id is carried, and nothing here reads it. */
+    env_observe(r->env,
+                &(env_fact){ .kind = ENV_FACT_COMMIT,
+                             .region = origin,
+                             .key = key,
+                             .field = field,
+                             .write_id = id,
+                             .measured = measured,
+                             .annotation = &cell.kseq });
     /* Without replication the write is applied locally and never logged. */
     log_entry  unlogged;
     bool       none = r->pat->replication.mode == SCN_REPL_NONE;
@@ -327,7 +360,10 @@ uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint
     resolv_outcome res = resolv_local_write(r->pat->resolver, r->stores[origin], key, field, &cell,
                                             set_elem, r->rank, &entry->rec);
     if (res.displaced)
-        oracle_overwritten(r->oracle, res.displaced);
+        env_observe(r->env,
+                    &(env_fact){ .kind = ENV_FACT_OVERWRITTEN,
+                                 .region = origin,
+                                 .write_id = res.displaced });
     if (none) {
         l->base = l->next;
         return id;
@@ -354,9 +390,8 @@ uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint
             waiter *w = &l->waiters[(l->whead + l->wlen++) & (l->wcap - 1)];
             w->seq = seq;
             w->token = token;
-            w->epoch = region_epoch(r->regions[origin]);
-            w->timeout = sim_after(r->e, r->pat->replication.timeout, on_quorum_timeout, r,
-                                   (uint64_t)origin << MSG_ORIGIN_SHIFT | seq);
+            w->timeout = env_after(r->env, origin, r->pat->replication.timeout, on_quorum_timeout,
+                                   r, origin);
         }
     }
     if (sync || r->pat->replication.batch == 0) {
@@ -372,14 +407,6 @@ uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint
     return id;
 }
 
-/* Whether the origin still holds this waiter: a crash loses the process's memory, so the
- * client is never answered (it times out). */
-static bool waiter_alive(const repl *r, uint32_t origin, const waiter *w)
-{
-    const region *g = r->regions[origin];
-    return !region_is_down(g) && region_epoch(g) == w->epoch;
-}
-
 /* Sync: answer every waiting write at the head whose quorum is complete. */
 static void settle_waiters(repl *r, uint32_t origin)
 {
@@ -393,51 +420,61 @@ static void settle_waiters(repl *r, uint32_t origin)
                 have++;
         if (have < r->pat->replication.quorum)
             return;
-        sim_cancel(r->e, w->timeout);
+        env_cancel(r->env, w->timeout);
         uint64_t token = w->token;
-        bool     alive = waiter_alive(r, origin, w);
         l->whead = (l->whead + 1) & (l->wcap - 1);
         l->wlen--;
-        if (alive)
-            r->done(r->done_ctx, token, true);
+        r->done(r->done_ctx, token, true);
     }
 }
 
-static void on_quorum_timeout(sim_engine *e, void *ctx, uint64_t arg)
+static void on_quorum_timeout(env *e, void *ctx, uint64_t arg)
 {
     (void)e;
     repl       *r = ctx;
-    uint32_t    origin = (uint32_t)(arg >> MSG_ORIGIN_SHIFT);
-    uint64_t    seq = arg & MSG_SEQ_MASK;
+    uint32_t    origin = (uint32_t)arg;
     origin_log *l = &r->logs[origin];
     /* Timeouts fire in sequence order (one timeout for all), so the expired write is the
      * head; an earlier one that settled has cancelled its timer. */
-    if (l->wlen == 0 || l->waiters[l->whead].seq != seq)
-        sim_panic("quorum timeout for write %llu out of order", (unsigned long long)seq);
+    if (l->wlen == 0)
+        sim_panic("a quorum timeout at %u without a waiting write", origin);
     uint64_t token = l->waiters[l->whead].token;
-    bool     alive = waiter_alive(r, origin, &l->waiters[l->whead]);
     l->whead = (l->whead + 1) & (l->wcap - 1);
     l->wlen--;
-    if (alive)
-        r->done(r->done_ctx, token, false);
+    r->done(r->done_ctx, token, false);
+}
+
+/* The process of 'region' started again: what it kept in memory is gone. Its waiting
+ * writes are forgotten (their clients time out; their timers died with the process), and
+ * its shipper starts again, resending from what each target acknowledged. */
+static void on_restart(env *e, void *ctx, uint32_t region)
+{
+    (void)e;
+    repl       *r = ctx;
+    origin_log *l = &r->logs[region];
+    l->wlen = 0;
+    l->ticking = false;
+    for (uint32_t t = 0; t < r->nregions; t++) {
+        link_state *k = link_of(r, region, t);
+        k->sent = k->acked;
+        k->silences = 0;
+    }
+    if (log_busy(r, region))
+        schedule_tick(r, region);
 }
 
 /* --- receiving ----------------------------------------------------------------------- */
 
-static void on_batch(sim_engine *e, void *ctx, uint64_t arg)
+static void on_batch(env *e, void *ctx, const env_msg *m)
 {
-    repl    *r = ctx;
-    uint32_t origin = (uint32_t)(arg >> MSG_ORIGIN_SHIFT);
-    uint32_t target = (uint32_t)(arg >> MSG_TARGET_SHIFT) & 0x3f;
-    uint64_t count = (arg >> MSG_COUNT_SHIFT) & 0xffff;
-    uint64_t first = arg & MSG_SEQ_MASK;
-    if (region_is_down(r->regions[target]))
-        return; /* a down region hears nothing */
+    repl             *r = ctx;
+    const batch_msg  *b = ENV_PAYLOAD(m, const batch_msg);
+    uint32_t          origin = b->origin, target = m->to;
+    uint64_t          count = b->count, first = b->first;
     uint64_t         *applied = &r->applied[(size_t)target * r->nregions + origin];
     const fence_list *fl = &r->fences[target];
-    sim_time          now = sim_now(e);
     origin_log       *l = &r->logs[origin];
-    uint64_t          flags = first > *applied + 1 ? ACK_REWIND : 0;
+    uint32_t          flags = first > *applied + 1 ? ACK_REWIND : 0;
     /* Entries up to *applied are duplicates; a first entry past *applied + 1 means a batch
      * was lost (or this replica was rebuilt): nothing here can be applied in order, so only
      * acknowledge, asking the sender to go back. Void entries are passed over (and
@@ -450,43 +487,46 @@ static void on_batch(sim_engine *e, void *ctx, uint64_t arg)
             continue;
         }
         if (r->pat->clock == SCN_CLOCK_HLC)
-            clock_hlc_receive(&r->clocks[target], now, entry->rec.head.ts);
+            env_hlc_receive(e, target, entry->rec.head.ts);
         resolv_outcome res = resolv_replicated(r->pat->resolver, r->stores[target], entry->key,
                                                entry->field, &entry->rec, r->rank);
         if (res.conflict)
-            oracle_conflict(r->oracle);
-        oracle_applied(r->oracle, target, entry->commit, now);
-        if (r->observer)
-            r->observer(r->observer_ctx, target, now - entry->commit);
+            env_observe(e,
+                        &(env_fact){ .kind = ENV_FACT_CONFLICT,
+                                     .region = target,
+                                     .key = entry->key,
+                                     .field = entry->field });
+        env_observe(e,
+                    &(env_fact){ .kind = ENV_FACT_APPLIED,
+                                 .region = target,
+                                 .key = entry->key,
+                                 .field = entry->field,
+                                 .commit = entry->commit });
         if (r->on_key)
             r->on_key(r->on_key_ctx, target, entry->key);
         *applied = seq;
     }
-    uint64_t ack = (uint64_t)origin << MSG_ORIGIN_SHIFT | (uint64_t)target << MSG_TARGET_SHIFT
-        | flags | (*applied & MSG_SEQ_MASK);
-    send_message(r, target, origin, on_ack, ack, REPL_HEADER_BYTES);
+    send_ack(r, target, origin, flags, *applied);
 }
 
-static void on_ack(sim_engine *e, void *ctx, uint64_t arg)
+static void on_ack(env *e, void *ctx, const env_msg *m)
 {
-    repl    *r = ctx;
-    uint32_t origin = (uint32_t)(arg >> MSG_ORIGIN_SHIFT);
-    uint32_t target = (uint32_t)(arg >> MSG_TARGET_SHIFT) & 0x3f;
-    uint64_t seq = arg & MSG_SEQ_MASK;
-    if (region_is_down(r->regions[origin]))
-        return;
-    link_state *k = link_of(r, origin, target);
-    if ((arg & ACK_FENCED) && !k->fenced) {
+    repl          *r = ctx;
+    const ack_msg *a = ENV_PAYLOAD(m, const ack_msg);
+    uint32_t       origin = a->origin, target = m->from;
+    uint64_t       seq = a->seq;
+    link_state    *k = link_of(r, origin, target);
+    if ((a->flags & ACK_FENCED) && !k->fenced) {
         k->fenced = true; /* a replica knows a newer primary */
         if (r->on_stale)
             r->on_stale(r->on_stale_ctx, origin, target);
     }
-    if ((arg & ACK_REWIND) && seq < k->acked) {
+    if ((a->flags & ACK_REWIND) && seq < k->acked) {
         /* The receiver is behind what it acknowledged: it was rebuilt. Go back to it, as
          * far as the log still holds (what was trimmed every region had applied). */
         uint64_t back = seq + 1 >= r->logs[origin].base ? seq : r->logs[origin].base - 1;
         k->acked = k->sent = back;
-        k->progress = sim_now(e);
+        k->progress = env_now(e);
         k->silences = 0;
         schedule_tick(r, origin);
         return;
@@ -494,7 +534,7 @@ static void on_ack(sim_engine *e, void *ctx, uint64_t arg)
     if (seq <= k->acked)
         return;
     k->acked = seq;
-    k->progress = sim_now(e);
+    k->progress = env_now(e);
     k->silences = 0;
     if (k->sent < seq)
         k->sent = seq;
@@ -507,12 +547,6 @@ void repl_set_key_hook(repl *r, repl_key_fn *fn, void *ctx)
 {
     r->on_key = fn;
     r->on_key_ctx = ctx;
-}
-
-void repl_set_observer(repl *r, repl_applied_fn *fn, void *ctx)
-{
-    r->observer = fn;
-    r->observer_ctx = ctx;
 }
 
 /* --- query ------------------------------------------------------------------------- */
@@ -599,29 +633,62 @@ void repl_set_stale_hook(repl *r, repl_stale_fn *fn, void *ctx)
     r->on_stale_ctx = ctx;
 }
 
-uint64_t repl_resync(repl *r, uint32_t target, uint32_t source)
+int repl_snapshot_take(repl *r, uint32_t source, uint32_t target, uint32_t *id, uint64_t *bytes)
 {
     size_t nr = r->nregions;
+    size_t i = 0;
+    while (i < r->nsnaps && r->snaps[i].data)
+        i++;
+    if (i == r->nsnaps) {
+        if (sim_grow(&r->snaps, &r->snaps_cap, r->nsnaps, sizeof *r->snaps) < 0)
+            return SIM_ENOMEM;
+        r->snaps[r->nsnaps++] = (snapshot){ 0 };
+    }
+    snapshot *s = &r->snaps[i];
+    s->applied = sim_calloc(nr, sizeof *s->applied);
+    if (!s->applied
+        || store_new(store_keys(r->stores[source]), r->scn->data.fields, (uint32_t)nr, &s->data,
+                     NULL)
+            < 0) {
+        sim_free(s->applied);
+        *s = (snapshot){ 0 };
+        return SIM_ENOMEM;
+    }
+    for (uint32_t o = 0; o < nr; o++)
+        s->applied[o] = repl_position(r, source, o);
+    s->nfences = r->fences[source].n;
+    store_copy(s->data, r->stores[source]);
+    *bytes = store_keys(r->stores[source]) * r->entry_bytes;
+    r->bytes[source * nr + target] += *bytes;
+    *id = (uint32_t)i;
+    return 0;
+}
+
+void repl_snapshot_install(repl *r, uint32_t target, uint32_t source, uint32_t id)
+{
+    snapshot *s = &r->snaps[id];
+    size_t    nr = r->nregions;
     for (uint32_t o = 0; o < nr; o++)
         if (o != target)
-            r->applied[target * nr + o] = repl_position(r, source, o);
-    repl_set_fences(r, target, r->fences[source].f, r->fences[source].n);
-    store_copy(r->stores[target], r->stores[source]);
-    uint64_t bytes = store_keys(r->stores[source]) * r->entry_bytes;
-    r->bytes[source * nr + target] += bytes;
-    return bytes;
+            r->applied[target * nr + o] = s->applied[o];
+    /* The snapshot's fences are a prefix of the source's list: fences are only appended. */
+    repl_set_fences(r, target, r->fences[source].f, s->nfences);
+    store_copy(r->stores[target], s->data);
+    repl_snapshot_drop(r, id);
+}
+
+void repl_snapshot_drop(repl *r, uint32_t id)
+{
+    store_free(r->snaps[id].data);
+    sim_free(r->snaps[id].applied);
+    r->snaps[id] = (snapshot){ 0 };
 }
 
 void repl_rewind(repl *r, uint32_t target)
 {
-    for (uint32_t o = 0; o < r->nregions; o++) {
-        if (o == target)
-            continue;
-        uint64_t seq = r->applied[(size_t)target * r->nregions + o];
-        uint64_t ack = (uint64_t)o << MSG_ORIGIN_SHIFT | (uint64_t)target << MSG_TARGET_SHIFT
-            | ACK_REWIND | (seq & MSG_SEQ_MASK);
-        send_message(r, target, o, on_ack, ack, REPL_HEADER_BYTES);
-    }
+    for (uint32_t o = 0; o < r->nregions; o++)
+        if (o != target)
+            send_ack(r, target, o, ACK_REWIND, r->applied[(size_t)target * r->nregions + o]);
 }
 
 sim_time repl_commit_time(const repl *r, uint32_t origin, uint64_t seq)

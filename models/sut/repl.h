@@ -26,18 +26,14 @@
  * copying them into the message: log entries never change, and an entry stays in the log
  * until its receiver has acknowledged it, which is after it arrived.
  *
- * Regions that are down neither send nor receive: the world drops what reaches them, and
- * their shipper ticks do nothing until they are back. */
+ * The replicators act through models/env.h: a region that is down neither sends nor
+ * receives, because the world runs none of its handlers; nothing here asks whether a region
+ * is up. Applies, commits and conflicts are told to the observers (env_observe). */
 #ifndef MRSIM_REPL_H
 #define MRSIM_REPL_H
 
-#include "clock.h"
-#include "engine.h"
-#include "net.h"
-#include "oracle.h"
-#include "region.h"
+#include "env.h"
 #include "scn.h"
-#include "stat.h"
 #include "store.h"
 
 #define REPL_HEADER_BYTES 64 /* per message and per entry, on top of values */
@@ -47,11 +43,11 @@ typedef struct repl repl; /* opaque */
 /* A sync write reached its quorum (ok) or timed out (!ok). token is repl_write()'s. */
 typedef void repl_done_fn(void *ctx, uint64_t token, bool ok);
 
-/* The replicators of every region of s under pattern p. stores, clocks and regions have
- * s->nregions entries and, like e, n and o, outlive the repl. rank: alphabetical rank of
- * each region (for the resolver). done may be NULL for async patterns. 0 or SIM_ENOMEM. */
-int  repl_new(sim_engine *e, net *n, const scn_scenario *s, const scn_pattern *p,
-              store *const *stores, clock_state *clocks, region *const *regions, oracle *o,
+/* The replicators of every region of s under pattern p, each acting through e. stores has
+ * s->nregions entries and, like e, outlives the repl. rank: alphabetical rank of each region
+ * (for the resolver). done may be NULL for async patterns. It listens to the replication
+ * messages and to restarts. 0 or SIM_ENOMEM. */
+int  repl_new(env *e, const scn_scenario *s, const scn_pattern *p, store *const *stores,
               const uint8_t *rank, repl_done_fn *done, void *done_ctx, repl **out, sim_err *err);
 void repl_free(repl *r); /* NULL is a no-op */
 
@@ -60,11 +56,6 @@ void repl_free(repl *r); /* NULL is a no-op */
  * later; with async the caller acknowledges the client at once. */
 uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint32_t set_elem,
                     bool measured, uint64_t token);
-
-/* Someone who watches applies (monitoring): called for every replicated write applied at
- * 'target', with its lag (commit at the origin to apply here), ns. */
-typedef void repl_applied_fn(void *ctx, uint32_t target, sim_time lag);
-void         repl_set_observer(repl *r, repl_applied_fn *fn, void *ctx);
 
 /* The region's own data plane, told that a replicated write of key was applied at target
  * (so that a cache in front of the store drops the key). */
@@ -109,10 +100,15 @@ size_t repl_fences(const repl *r, uint32_t target, const repl_fence **out);
 /* Origin heard from target that its entries are void there. */
 typedef void repl_stale_fn(void *ctx, uint32_t origin, uint32_t target);
 void         repl_set_stale_hook(repl *r, repl_stale_fn *fn, void *ctx);
-/* Rebuild target as a copy of source, as a snapshot does: target's store, applied positions
- * and fences become source's. Returns the snapshot's bytes (counted on the link source ->
- * target); the caller models the transfer's time and calls repl_rewind() when it is over. */
-uint64_t repl_resync(repl *r, uint32_t target, uint32_t source);
+/* Rebuilding a replica from a snapshot, in two halves, each done by the region it concerns.
+ * At the source: take a snapshot of its store, applied positions and fences for target;
+ * *bytes is its size (counted on the link source -> target), *id names it. 0 or
+ * SIM_ENOMEM. At the target, when the transfer is over: install it (target's store,
+ * positions and fences become the snapshot's) and free it; then repl_rewind(). A transfer
+ * that never arrives is dropped. */
+int  repl_snapshot_take(repl *r, uint32_t source, uint32_t target, uint32_t *id, uint64_t *bytes);
+void repl_snapshot_install(repl *r, uint32_t target, uint32_t source, uint32_t id);
+void repl_snapshot_drop(repl *r, uint32_t id);
 /* The bytes of a snapshot of region's store (what a resync of it transfers). */
 uint64_t repl_resync_bytes(const repl *r, uint32_t region);
 /* Target tells every origin where it now is, so that each sends again from there. */

@@ -15,7 +15,9 @@ struct route {
     const scn_scenario *scn;
     const scn_pattern  *pat;
     const topo         *topo;
-    const health       *health; /* NULL: every region healthy */
+    env                *env;
+    health_view        *view;  /* the DNS service's; NULL: every region healthy */
+    uint32_t            epoch; /* of the newest DNS update applied */
     scn_policy          policy[SCN_OP_COUNT];
     uint32_t            primary;
     bool                managed; /* the failover controller moves the primary */
@@ -24,7 +26,8 @@ struct route {
 
 static bool healthy(const route *r, uint32_t region)
 {
-    return !r->health || health_is_healthy(r->health, region);
+    /* Unknown is not down: the DNS service stops answering a region only on evidence. */
+    return !r->view || health_view_verdict(r->view, region) != HEALTH_DOWN;
 }
 
 static uint32_t answer_primary(const route *r)
@@ -63,8 +66,8 @@ static uint32_t answer_scored(const route *r, uint32_t client)
             continue;
         cand[n] = region;
         km[n] = (double)topo_rtt(r->topo, ep, region);
-        rtt[n] = r->health ? health_probe_rtt_ms(r->health, region) : 0;
-        fail[n] = r->health ? health_probe_failure_rate(r->health, region) : 0;
+        rtt[n] = r->view ? health_view_rtt_ms(r->view, region) : 0;
+        fail[n] = r->view ? health_view_failure_rate(r->view, region) : 0;
         n++;
     }
     if (n == 0)
@@ -110,7 +113,27 @@ static void refresh(route *r, uint32_t client, scn_op op, sim_time now)
     }
 }
 
-int route_new(const scn_scenario *s, const scn_pattern *p, const topo *t, const health *h,
+static void on_view_change(void *ctx, uint32_t target, health_verdict now)
+{
+    (void)target;
+    (void)now;
+    route *r = ctx;
+    route_health_changed(r, env_now(r->env));
+}
+
+/* The failover controller's DNS change reached the service. Updates carry the controller's
+ * epoch, so one that arrives after a newer one changes nothing. */
+static void on_dns_update(env *e, void *ctx, const env_msg *m)
+{
+    route                  *r = ctx;
+    const route_dns_update *u = ENV_PAYLOAD(m, const route_dns_update);
+    if (u->epoch < r->epoch)
+        return;
+    r->epoch = u->epoch;
+    route_set_primary(r, u->primary, env_now(e));
+}
+
+int route_new(env *e, const scn_scenario *s, const scn_pattern *p, const topo *t, health *h,
               route **out, sim_err *err)
 {
     route *r = sim_calloc(1, sizeof *r);
@@ -121,7 +144,12 @@ int route_new(const scn_scenario *s, const scn_pattern *p, const topo *t, const 
     r->scn = s;
     r->pat = p;
     r->topo = t;
-    r->health = h;
+    r->env = e;
+    if (h && health_subscribe(h, ENV_DNS, on_view_change, r, &r->view) < 0) {
+        route_free(r);
+        return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the router");
+    }
+    env_listen(e, ENV_MSG_DNS_UPDATE, on_dns_update, r);
     scn_policy chosen = s->dns.policy;
     if (chosen == SCN_POLICY_DEFAULT)
         chosen = SCN_POLICY_NEAREST;

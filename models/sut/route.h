@@ -23,6 +23,7 @@
 #ifndef MRSIM_ROUTE_H
 #define MRSIM_ROUTE_H
 
+#include "env.h"
 #include "health.h"
 #include "scn.h"
 #include "topo.h"
@@ -31,9 +32,19 @@
 
 typedef struct route route; /* opaque */
 
-/* The router of s under pattern p (s->dns holds the policy). h may be NULL (no health
- * checking: every region is healthy). Everything passed must outlive it. 0 or SIM_ENOMEM. */
-int  route_new(const scn_scenario *s, const scn_pattern *p, const topo *t, const health *h,
+/* The payload of an ENV_MSG_DNS_UPDATE to ENV_DNS: the failover controller's "update DNS". */
+typedef struct route_dns_update {
+    uint32_t primary; /* the region DNS answers from now on */
+    uint32_t epoch;   /* the controller's epoch: a stale update is ignored */
+} route_dns_update;
+
+_Static_assert(sizeof(route_dns_update) <= ENV_MSG_PAYLOAD, "a DNS update must fit a payload");
+
+/* The DNS service of s under pattern p (s->dns holds the policy), acting through e. With
+ * health checking (h not NULL) it subscribes to the checkers' reports at ENV_DNS and answers
+ * from its own view of them; the failover controller's updates reach it as messages.
+ * Everything passed must outlive it. 0 or SIM_ENOMEM. */
+int  route_new(env *e, const scn_scenario *s, const scn_pattern *p, const topo *t, health *h,
                route **out, sim_err *err);
 void route_free(route *r); /* NULL is a no-op */
 

@@ -24,6 +24,7 @@
 #include "cost.h"
 #include "engine.h"
 #include "net.h"
+#include "env_fixture.h"
 #include "oracle.h"
 #include "region.h"
 #include "repl.h"
@@ -318,9 +319,10 @@ static void test_cost_replication_egress_is_the_batches(void **state)
         assert_int_equal(
             region_new(e, &f.s, i, 1, 0, f.s.duration, on_region_done, NULL, &regions[i], &err), 0);
     }
-    repl_bench b = { .origin = 0 };
-    assert_int_equal(
-        repl_new(e, n, &f.s, &p, stores, clocks, regions, o, rank, NULL, NULL, &b.r, &err), 0);
+    repl_bench  b = { .origin = 0 };
+    env_fixture x;
+    assert_int_equal(env_fixture_new(&x, e, &f.s, n, regions, clocks, o), 0);
+    assert_int_equal(repl_new(x.env, &f.s, &p, stores, rank, NULL, NULL, &b.r, &err), 0);
     for (int i = 0; i < N; i++)
         sim_at(e, SIM_S + i * SIM_MS, on_write, &b, (uint64_t)i);
     sim_engine_run(e, SIM_TIME_MAX);
@@ -339,6 +341,7 @@ static void test_cost_replication_egress_is_the_batches(void **state)
     assert_close(all.transfer_hour, gb * 0.02 * 360); /* a 10 s window: 360 an hour */
 
     repl_free(b.r);
+    env_free(x.env);
     for (uint32_t i = 0; i < NR; i++) {
         region_free(regions[i]);
         store_free(stores[i]);

@@ -199,18 +199,22 @@ static void test_dr_rollback_when_the_target_fails(void **state)
     scn_free(s);
 }
 
-static void test_dr_aborts_without_a_healthy_secondary(void **state)
+static void test_dr_isolated_controller_promotes_its_own_region(void **state)
 {
     (void)state;
-    /* b is down; c is cut off from a, so a (c's only checker) sees c down and c (a's only
-     * checker, and the controller) sees a down: nobody is left to promote. */
+    /* b is down; c, the controller, is cut off from a and b. Its only fresh reports are its
+     * own checker's, which sees a down; on b, whose quorum is two, it has one fresh report:
+     * unknown, not down. It can only act on what reaches it: it promotes its own region, the
+     * one secondary that answers, while a goes on taking the writes of the clients that
+     * reach it. Split brain, from nothing but honest code and a partition. */
     scn_scenario *s = load("90s", "\"controller\": \"c\"",
                            "{\"kind\": \"region_down\", \"region\": \"b\", \"at\": \"5s\"},"
                            "{\"kind\": \"partition\", \"groups\": [[\"c\"]], \"at\": \"5s\"}",
                            "\"a\", \"c\"");
     run_result   *r = run(s, 4);
-    assert_true(find_event(r, 0, "failover.abort", "no healthy secondary") >= 0);
-    assert_int_equal(metric(r, "failovers"), 0);
+    assert_true(find_event(r, 0, "failover.promote", "c is primary") >= 0);
+    assert_true(find_event(r, 0, "alert", "split brain") >= 0);
+    assert_int_equal(metric(r, "failovers"), 1);
     run_result_free(r);
     scn_free(s);
 }
@@ -293,16 +297,20 @@ static void test_dr_fails_back_without_losing_anything(void **state)
     (void)state;
     /* a -> b -> a, and a third time to c: each promoted primary's new writes must reach
      * every replica at once, though the fences on its old log are still in force. */
-    scn_scenario *s = load("3m", "",
+    /* 60 s apart: a failover takes about 41 s to its verification (step timeout, the DNS
+     * update's 30 s propagation, the 10 s TTL), and a drill during one is ignored. */
+    scn_scenario *s = load("200s", "",
                            "{\"kind\": \"failover\", \"at\": \"20s\", \"to\": \"b\"},"
-                           "{\"kind\": \"failover\", \"at\": \"60s\", \"to\": \"a\"},"
-                           "{\"kind\": \"failover\", \"at\": \"100s\", \"to\": \"c\"}",
+                           "{\"kind\": \"failover\", \"at\": \"80s\", \"to\": \"a\"},"
+                           "{\"kind\": \"failover\", \"at\": \"140s\", \"to\": \"c\"}",
                            "");
     run_result   *r = run(s, 10);
     assert_int_equal(metric(r, "failovers"), 3);
     assert_int_equal(metric(r, "lost_writes"), 0);
     assert_int_equal(metric(r, "divergent_keys"), 0);
-    assert_int_equal(metric(r, "divergent_keys_at_end"), 0);
+    /* When arrivals end, at most the last write is still on its way (the lag of one
+     * message), and nothing after the drain. */
+    assert_true(metric(r, "divergent_keys_at_end") <= 1);
     assert_int_equal(metric(r, "drained"), 1);
     run_result_free(r);
     scn_free(s);
@@ -327,8 +335,9 @@ static void test_dr_controller_restart_resumes_the_promote(void **state)
     assert_int_equal(metric(r, "failovers"), 1);
     assert_int_equal(metric(r, "lost_writes"), 0);
     /* Writes to a fail (read-only) until the controller is back and DNS has moved: about
-     * 20 s of the 110 s, half the requests. */
-    assert_true(metric(r, "availability") > 0.85);
+     * 50 s of the 110 s (10 s down, the DNS update's 30 s propagation, a 10 s TTL), for the
+     * writes, a tenth of the requests. */
+    assert_true(metric(r, "availability") > 0.75);
     run_result_free(r);
     scn_free(s);
 }
@@ -421,7 +430,8 @@ static void test_dr_failover_time_matches_theory(void **state)
     const double I = 2, T = 0.5, K = 3, C = 5, step_timeout = 1, ttl = 10;
     sim_rng     *g = NULL;
     assert_int_equal(sim_rng_new(42, "test/dr", &g), 0);
-    double detect_sum = 0, done_sum = 0;
+    double   detect_sum = 0, done_sum = 0;
+    sim_time s_propagation = 0;
     for (int i = 0; i < VALIDATION_RUNS; i++) {
         /* Uniform over 6 controller periods, so the wait for the next check is uniform. */
         double at = 20 + 6 * C * sim_rng_uniform(g);
@@ -432,8 +442,9 @@ static void test_dr_failover_time_matches_theory(void **state)
                  at);
         scn_scenario *s = load("100s", "", fault, "\"c\"");
         run_result   *r = run(s, (uint64_t)i + 1);
-        long          detect = find_event(r, 0, "failover.detect", "");
-        long          done = find_event(r, 0, "failover.done", "");
+        s_propagation = s->dns.propagation;
+        long detect = find_event(r, 0, "failover.detect", "");
+        long done = find_event(r, 0, "failover.done", "");
         if (detect < 0 || done < 0) {
             dump(r);
             fail_msg("run %d: no complete failover", i);
@@ -446,9 +457,9 @@ static void test_dr_failover_time_matches_theory(void **state)
     sim_rng_free(g);
     double detect = detect_sum / VALIDATION_RUNS, done = done_sum / VALIDATION_RUNS;
     double want_detect = (K - 0.5) * I + T + C / 2;
-    /* demote: no answer for step_timeout; select, promote: round trips of a few ms; one TTL;
-     * verify: a round trip. */
-    double want_done = step_timeout + ttl;
+    /* demote: no answer for step_timeout; select, promote: round trips of a few ms; the DNS
+     * update's propagation and one TTL; verify: a round trip. */
+    double want_done = step_timeout + sim_time_s(s_propagation) + ttl;
     print_message("detect after %.3fs (theory %.3fs); detect to done %.3fs (theory %.3fs "
                   "plus round trips)\n",
                   detect, want_detect, done, want_done);
@@ -462,7 +473,7 @@ int main(void)
         cmocka_unit_test(test_dr_outage_runs_every_step),
         cmocka_unit_test(test_dr_drill_loses_nothing),
         cmocka_unit_test(test_dr_rollback_when_the_target_fails),
-        cmocka_unit_test(test_dr_aborts_without_a_healthy_secondary),
+        cmocka_unit_test(test_dr_isolated_controller_promotes_its_own_region),
         cmocka_unit_test(test_dr_partition_makes_split_brain),
         cmocka_unit_test(test_dr_fence_keeps_the_old_primary_out),
         cmocka_unit_test(test_dr_short_outage_needs_no_failover),

@@ -28,6 +28,7 @@
 #include "net.h"
 #include "region.h"
 #include "topo.h"
+#include "env_fixture.h"
 #include "world_fixture.h"
 
 #define MAX_FLIPS 256
@@ -48,6 +49,7 @@ typedef struct bench {
     flip        flips[MAX_FLIPS];
     int         nflips;
     bool        stop_on_unhealthy; /* stop the engine at the first such flip */
+    env_fixture x;
 } bench;
 
 static void on_region_done(void *ctx, uint32_t region, uint64_t tag, scn_op op,
@@ -102,20 +104,21 @@ static void bench_world(bench *b)
         assert_int_equal(region_new(b->e, s, i, s->seed, 0, s->duration, on_region_done, b,
                                     &b->regions[i], &err),
                          0);
+    assert_int_equal(env_fixture_new(&b->x, b->e, s, b->n, b->regions, NULL, NULL), 0);
 }
 
 static void bench_build(bench *b)
 {
     sim_err err = { 0 };
     bench_world(b);
-    assert_int_equal(
-        health_new(b->e, b->n, &b->f.s, b->regions, b->f.s.seed, on_change, b, &b->h, &err), 0);
+    assert_int_equal(health_new(b->x.env, &b->f.s, on_change, b, &b->h, &err), 0);
     health_start(b->h);
 }
 
 static void bench_fini(bench *b)
 {
     health_free(b->h);
+    env_free(b->x.env);
     for (uint32_t i = 0; i < b->f.s.nregions; i++)
         region_free(b->regions[i]);
     net_free(b->n);
@@ -137,6 +140,7 @@ static void on_up(sim_engine *e, void *ctx, uint64_t arg)
     (void)e;
     bench *b = ctx;
     region_set_down(b->regions[arg], false);
+    env_region_restarted(b->x.env, (uint32_t)arg);
 }
 
 static void down_between(bench *b, uint32_t r, sim_time from, sim_time to)
@@ -474,7 +478,7 @@ static void test_health_new_unwinds_on_allocation_failure(void **state)
     long    n;
     for (n = 1; rc != 0 && n < 1000; n++) {
         sim_alloc_fail_at(n);
-        rc = health_new(b.e, b.n, &b.f.s, b.regions, 1, on_change, &b, &b.h, &err);
+        rc = health_new(b.x.env, &b.f.s, on_change, &b, &b.h, &err);
         sim_alloc_fail_at(0);
         if (rc != 0) {
             assert_int_equal(rc, SIM_ENOMEM);

@@ -23,6 +23,7 @@
 #include "stat.h"
 #include "store.h"
 #include "topo.h"
+#include "env_fixture.h"
 #include "world_fixture.h"
 
 #define MAX_SETTLED 1024
@@ -49,6 +50,7 @@ typedef struct bench {
     repl       *r;
     settled     done[MAX_SETTLED];
     int         ndone;
+    env_fixture x;
 } bench;
 
 static void on_region_done(void *ctx, uint32_t region, uint64_t tag, scn_op op,
@@ -94,14 +96,15 @@ static void bench_build(bench *b)
                          0);
         b->rank[i] = (uint8_t)i; /* "r0" < "r1" < ... */
     }
-    assert_int_equal(repl_new(b->e, b->n, s, &b->p, b->stores, b->clocks, b->regions, b->o, b->rank,
-                              on_settled, b, &b->r, &err),
+    assert_int_equal(env_fixture_new(&b->x, b->e, s, b->n, b->regions, b->clocks, b->o), 0);
+    assert_int_equal(repl_new(b->x.env, s, &b->p, b->stores, b->rank, on_settled, b, &b->r, &err),
                      0);
 }
 
 static void bench_fini(bench *b)
 {
     repl_free(b->r);
+    env_free(b->x.env);
     for (uint32_t i = 0; i < b->f.s.nregions; i++) {
         region_free(b->regions[i]);
         store_free(b->stores[i]);
@@ -151,6 +154,7 @@ static void on_region_up(sim_engine *e, void *ctx, uint64_t arg)
     (void)e;
     bench *b = ctx;
     region_set_down(b->regions[arg], false);
+    env_region_restarted(b->x.env, (uint32_t)arg);
 }
 
 /* --- checks ------------------------------------------------------------------------- */

@@ -15,6 +15,7 @@
 
 #include <math.h>
 
+#include "env_fixture.h"
 #include "route.h"
 #include "run.h"
 #include "topo.h"
@@ -32,7 +33,17 @@ typedef struct alone {
     scn_pattern p;
     topo       *t;
     route      *r;
+    sim_engine *e;
+    env_fixture x; /* the DNS service's door: only its listener is used here */
 } alone;
+
+/* The router of a's scenario without health checking. */
+static void alone_route(alone *a)
+{
+    assert_int_equal(sim_engine_new(&a->e), 0);
+    assert_int_equal(env_fixture_new(&a->x, a->e, &a->f.s, NULL, NULL, NULL, NULL), 0);
+    assert_int_equal(route_new(a->x.env, &a->f.s, &a->p, a->t, NULL, &a->r, NULL), 0);
+}
 
 /* Three regions at longitudes 0, 10, 20; client 0 at longitude 19 (nearest: region 2). */
 static void alone_init(alone *a, scn_pattern_kind kind, scn_policy policy)
@@ -49,12 +60,14 @@ static void alone_init(alone *a, scn_pattern_kind kind, scn_policy policy)
                             .w_latency = 1,
                             .w_reliability = 1 };
     assert_int_equal(topo_new(&a->f.s, &a->t, NULL), 0);
-    assert_int_equal(route_new(&a->f.s, &a->p, a->t, NULL, &a->r, NULL), 0);
+    alone_route(a);
 }
 
 static void alone_fini(alone *a)
 {
     route_free(a->r);
+    env_free(a->x.env);
+    sim_engine_free(a->e);
     topo_free(a->t);
 }
 
@@ -88,7 +101,7 @@ static void test_route_primary_policy_prefers_routing_primary(void **state)
     a.f.s.dns
         = (scn_dns){ .enabled = true, .policy = SCN_POLICY_PRIMARY, .primary = 1, .ttl = SIM_S };
     assert_int_equal(topo_new(&a.f.s, &a.t, NULL), 0);
-    assert_int_equal(route_new(&a.f.s, &a.p, a.t, NULL, &a.r, NULL), 0);
+    alone_route(&a);
     assert_int_equal(answer(a.r, 0, SCN_READ), 1);
     alone_fini(&a);
 }

@@ -1,0 +1,34 @@
+/* env-world.h - building the environment (models/env.h) from the world's parts: what the
+ * run assembles and the code under test never sees. */
+#ifndef MRSIM_ENV_WORLD_H
+#define MRSIM_ENV_WORLD_H
+
+#include "clock.h"
+#include "env.h"
+#include "net.h"
+#include "region.h"
+#include "scn.h"
+
+typedef void env_observe_fn(void *ctx, const env_fact *f);
+
+typedef struct env_world_config {
+    sim_engine         *engine;
+    const scn_scenario *scn;
+    net                *net;
+    region *const      *regions;         /* scn->nregions */
+    clock_state        *clocks;          /* scn->nregions */
+    uint64_t            seed;            /* the run's seed, for env_rng_new */
+    sim_time            dns_propagation; /* of messages to and from the DNS service, ns */
+    env_observe_fn     *observe;         /* may be NULL */
+    void               *observe_ctx;
+} env_world_config;
+
+/* Everything in cfg must outlive the env. 0 or SIM_ENOMEM. */
+int  env_new(const env_world_config *cfg, env **out, sim_err *err);
+void env_free(env *e); /* NULL is a no-op */
+/* Region's process has started again after a crash: run the restart hooks. */
+void env_region_restarted(env *e, uint32_t region);
+/* Messages that reached a dead end (a down region, a broken connection). */
+uint64_t env_messages_dropped(const env *e);
+
+#endif
