@@ -90,6 +90,12 @@ int cli_parse_seed(const char *text, uint64_t *out);
 
 /* --- errors and output -------------------------------------------------------------- */
 
+/* cli_mem.c: take "--max-memory SIZE" (anywhere in argv) out of argv and set the ceiling on
+ * the simulator's memory (sim_mem_limit); without the option, cli_mem_default(), half the
+ * physical memory. Returns -1 to go on, or CLI_EXIT_USAGE after printing the error. */
+int    cli_mem_option(int *argc, char **argv);
+size_t cli_mem_default(void);
+
 /* Print err as "file: path: msg" on stderr and return CLI_EXIT_FAIL. */
 int cli_print_error(const sim_err *err);
 /* Flush stdout and report a failed write (a full disk, a closed pipe) on stderr. Returns

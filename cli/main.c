@@ -38,7 +38,11 @@ static void usage(FILE *out)
           out);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fputs("  help       show this help; 'mrsim help COMMAND' shows a command's help\n", out);
+    fputs("  help       show this help; 'mrsim help COMMAND' shows a command's help\n"
+          "\n"
+          "every command takes --max-memory SIZE (512M, 4G, none): the most memory a run may\n"
+          "use before it stops with an error; the default is half the physical memory\n",
+          out);
 }
 
 static const struct command *find_command(const char *name)
@@ -81,6 +85,9 @@ int main(int argc, char **argv)
         return c->main(2, sub_argv);
     }
     const struct command *c = find_command(name);
+    int                   rc = c ? cli_mem_option(&argc, argv) : -1;
+    if (rc >= 0)
+        return rc;
     if (!c) {
         fprintf(stderr, "mrsim: unknown command '%s'\n", name);
         usage(stderr);

@@ -100,10 +100,12 @@ static double recovery_s(const world *w)
     if (at == SIM_TIME_MAX)
         return NAN;
     const sim_time len = s->monitor.interval;
-    const size_t   first_after = (size_t)(at / len); /* the interval the fault starts in */
-    double         base_ok = 0, base_all = 0;
-    bool           any = false;
-    bool           affected[SCN_MAX_CLIENTS] = { false };
+    /* The interval the fault starts in, bounded by the slots the run keeps: validation
+     * refuses faults at or after the end, and this keeps the index in range regardless. */
+    const size_t first_after = (size_t)(at / len) < w->nslots ? (size_t)(at / len) : w->nslots;
+    double       base_ok = 0, base_all = 0;
+    bool         any = false;
+    bool         affected[SCN_MAX_CLIENTS] = { false };
     for (size_t c = 0; c < s->nclients; c++) {
         const uint32_t *t = &w->by_client[2 * c * w->nslots];
         double          ok = 0, all = 0;

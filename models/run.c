@@ -365,6 +365,20 @@ static void on_drain_check(sim_engine *e, void *ctx, uint64_t arg)
         sim_after(e, DRAIN_CHECK_EVERY, on_drain_check, w, 0);
 }
 
+/* A pool or series that could not grow failed the engine (sim_engine_fail): the run is an
+ * error, not a result, and nothing of it is returned. */
+static int run_failed(world *w, sim_err *err)
+{
+    const char *what;
+    int         rc = sim_engine_error(w->engine, &what);
+    if (rc < 0) {
+        sim_err_set(err, rc, NULL, "%s at %.3fs of simulated time (%s pattern); nothing is stored",
+                    what, sim_time_s(sim_now(w->engine)),
+                    w->pat->name ? w->pat->name : "independent");
+    }
+    return rc;
+}
+
 int run_scenario(const scn_scenario *s, const run_options *opts, run_result **out, sim_err *err)
 {
     static const run_options no_options = { 0 };
@@ -400,6 +414,8 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
         sim_after(w.engine, w.progress_every, on_progress, &w, 0);
     }
     sim_engine_run(w.engine, s->duration);
+    if ((rc = run_failed(&w, err)) < 0)
+        goto done;
     if (w.failwatch)
         failwatch_stop(w.failwatch, sim_now(w.engine));
     /* Arrivals are over; let every request in flight finish. Pending fault ends and other
@@ -416,6 +432,8 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
         sim_after(w.engine, DRAIN_CHECK_EVERY, on_drain_check, &w, 0);
         sim_engine_run(w.engine, sim_time_add_sat(sim_now(w.engine), s->data.drain));
     }
+    if ((rc = run_failed(&w, err)) < 0)
+        goto done;
     oracle_finish(w.oracle, live, live_stores(&w, live), repl_idle(w.repl));
     r->simulated = sim_now(w.engine);
     /* Progress reports are the CLI's business, not the model's: leave them out, so that the

@@ -58,6 +58,7 @@
  * ten times per millisecond of delay where bytes move it about twice; calendar and ladder
  * queues, which need bucket widths tuned to the load, and sorted bottom lists, where this
  * wheel needs neither. */
+#include <stdio.h>
 #include <string.h>
 
 #include "engine.h"
@@ -122,6 +123,8 @@ struct sim_engine {
     size_t   pending;  /* live events in the queue */
     uint64_t executed; /* handlers run */
     bool     stop;     /* sim_engine_stop() was called */
+    int      failed;   /* 0, or the SIM_E* code that failed the run (sticky) */
+    char     why[128]; /* what ran out, when failed */
     bool     running;  /* inside sim_engine_run() */
 
     qent  *run;      /* the span's entries, sorted ascending */
@@ -200,9 +203,12 @@ static bool grow_array(void **p, size_t *cap, size_t want, size_t sz)
     return true;
 }
 
-static _Noreturn void out_of_memory(const char *what)
+/* A pool or array could not grow: the run fails with SIM_ENOMEM (sticky), and the caller
+ * drops what it was adding. The queue may then have lost entries, which does not matter: a
+ * failed engine runs no more events and can only be freed. */
+static void out_of_memory(sim_engine *e, const char *what)
 {
-    sim_panic("engine: out of memory growing the %s", what);
+    sim_engine_fail(e, SIM_ENOMEM, "out of memory growing the engine's %s", what);
 }
 
 /* --- the near heap ----------------------------------------------------------------- */
@@ -215,8 +221,10 @@ static inline bool hent_before(const hent *a, const hent *b)
 static void heap_push(sim_engine *e, uint64_t t, uint64_t slot)
 {
     if (e->heap_n == e->heap_cap
-        && !grow_array((void **)&e->heap, &e->heap_cap, e->heap_n + 1, sizeof *e->heap))
-        out_of_memory("event queue");
+        && !grow_array((void **)&e->heap, &e->heap_cap, e->heap_n + 1, sizeof *e->heap)) {
+        out_of_memory(e, "event queue");
+        return;
+    }
     hent   x = { t, e->heap_seq++, slot };
     size_t i = e->heap_n++;
     while (i > 0) {
@@ -258,8 +266,10 @@ static void map_set(sim_engine *e, unsigned level, unsigned j)
 
 static qblock *bucket_extend(sim_engine *e, bucket *b, unsigned level, unsigned j)
 {
-    if (e->bfree == NULL && !grow_blocks(e))
-        out_of_memory("event queue");
+    if (e->bfree == NULL && !grow_blocks(e)) {
+        out_of_memory(e, "event queue");
+        return NULL;
+    }
     qblock *blk = e->bfree;
     e->bfree = blk->next;
     e->bfree_n--;
@@ -283,8 +293,8 @@ static inline void wheel_push(sim_engine *e, uint64_t t, uint64_t slot)
     unsigned j = (unsigned)(t >> (level * DIGIT_BITS)) & (FANOUT - 1);
     bucket  *b = &e->b[level][j];
     qblock  *blk = b->tail;
-    if (blk == NULL || blk->n == BLOCK_CAP)
-        blk = bucket_extend(e, b, level, j);
+    if ((blk == NULL || blk->n == BLOCK_CAP) && !(blk = bucket_extend(e, b, level, j)))
+        return;
     blk->e[blk->n++] = (qent){ t, slot };
 }
 
@@ -299,8 +309,10 @@ static inline void queue_push(sim_engine *e, uint64_t t, uint64_t slot)
 static inline void run_append(sim_engine *e, qent x)
 {
     if (e->run_n == e->run_cap
-        && !grow_array((void **)&e->run, &e->run_cap, e->run_n + 1, sizeof *e->run))
-        out_of_memory("event queue");
+        && !grow_array((void **)&e->run, &e->run_cap, e->run_n + 1, sizeof *e->run)) {
+        out_of_memory(e, "event queue");
+        return;
+    }
     e->run[e->run_n++] = x;
 }
 
@@ -324,8 +336,10 @@ static void run_sort(sim_engine *e, unsigned bits)
         }
         return;
     }
-    if (!grow_array((void **)&e->stage, &e->stage_cap, n, sizeof *e->stage))
-        out_of_memory("event queue");
+    if (!grow_array((void **)&e->stage, &e->stage_cap, n, sizeof *e->stage)) {
+        out_of_memory(e, "event queue");
+        return;
+    }
     unsigned passes = bits / DIGIT_BITS;
     size_t   count[2][FANOUT];
     memset(count, 0, passes * sizeof count[0]);
@@ -419,8 +433,10 @@ static void refill(sim_engine *e)
             while (blk != NULL) {
                 if (e->run_n + blk->n > e->run_cap
                     && !grow_array((void **)&e->run, &e->run_cap, e->run_n + blk->n,
-                                   sizeof *e->run))
-                    out_of_memory("event queue");
+                                   sizeof *e->run)) {
+                    out_of_memory(e, "event queue");
+                    return; /* the chain's blocks stay in e->chunks, freed with e */
+                }
                 memcpy(e->run + e->run_n, blk->e, blk->n * sizeof *blk->e);
                 e->run_n += blk->n;
                 qblock *next = blk->next;
@@ -447,6 +463,8 @@ static void refill(sim_engine *e)
             run_sort(e, DIGIT_BITS);
             return;
         }
+        if (e->failed) /* entries were dropped: the wheel may be empty now */
+            return;
     }
 }
 
@@ -465,6 +483,8 @@ static inline bool queue_front(sim_engine *e, uint64_t *t, uint64_t *slot, bool 
         if (e->lmask == 0)
             return false;
         refill(e);
+        if (e->run_head == e->run_n) /* only after a failure (e->failed) */
+            return false;
     }
     *t = e->run[e->run_head].t;
     *slot = e->run[e->run_head].slot;
@@ -542,8 +562,10 @@ static inline sim_event_id schedule(sim_engine *e, sim_time at, sim_handler *fn,
     if (slot != NIL) {
         e->ev_free = e->ev[slot].next;
     } else {
-        if (e->ev_used == e->ev_cap && !grow_records(e, (size_t)e->ev_used + 1))
-            out_of_memory("event pool");
+        if (e->ev_used == e->ev_cap && !grow_records(e, (size_t)e->ev_used + 1)) {
+            out_of_memory(e, "event pool");
+            return 0;
+        }
         slot = e->ev_used++;
         e->ev[slot].gen = 1;
     }
@@ -600,12 +622,19 @@ sim_stop_reason sim_engine_run(sim_engine *e, sim_time until)
     for (;;) {
         uint64_t t, slot;
         bool     from_heap;
+        if (e->failed) {
+            why = SIM_RAN_STOPPED;
+            break;
+        }
         if (e->pending == 0) {
             why = SIM_RAN_EMPTY;
             break;
         }
-        if (!queue_front(e, &t, &slot, &from_heap))
+        if (!queue_front(e, &t, &slot, &from_heap)) {
+            if (e->failed)
+                continue;
             sim_panic("engine: %zu events pending but the queue is empty", e->pending);
+        }
         ev_rec *r = &e->ev[slot];
         if (r->fn == NULL) { /* cancelled: reclaim the record */
             queue_drop_front(e, from_heap);
@@ -646,6 +675,25 @@ sim_stop_reason sim_engine_run(sim_engine *e, sim_time until)
 }
 
 void sim_engine_stop(sim_engine *e) { e->stop = true; }
+
+void sim_engine_fail(sim_engine *e, int code, const char *fmt, ...)
+{
+    if (e->failed) /* the first failure is the cause; later ones are its consequences */
+        return;
+    e->failed = code;
+    e->stop = true;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->why, sizeof e->why, fmt, ap);
+    va_end(ap);
+}
+
+int sim_engine_error(const sim_engine *e, const char **what)
+{
+    if (what)
+        *what = e->failed ? e->why : "";
+    return e->failed;
+}
 
 /* --- query ------------------------------------------------------------------------- */
 

@@ -12,10 +12,13 @@
  * so a stale handle can never cancel the event that later reuses its slot).
  *
  * Memory: event records come from a pool that grows in chunks and is reused, so the steady
- * state makes no malloc per event. If the pool cannot grow, the engine panics: no model can
- * carry on without the events it scheduled, and running out of memory mid-run is not a state
- * a caller could repair. sim_engine_reserve() preallocates, for callers that want to learn
- * of a shortage at setup time instead. */
+ * state makes no malloc per event. If the pool cannot grow, the run fails: the engine records
+ * SIM_ENOMEM (sim_engine_fail()), the scheduling call returns handle 0 and schedules nothing,
+ * and sim_engine_run() returns before the next event. No model can carry on without the
+ * events it scheduled, so a failed engine runs nothing more; its caller reads the cause with
+ * sim_engine_error() and frees it. Models whose own pools cannot grow fail the run the same
+ * way. sim_engine_reserve() preallocates, for callers that want to learn of a shortage at
+ * setup time instead. */
 #ifndef MRSIM_ENGINE_H
 #define MRSIM_ENGINE_H
 
@@ -64,6 +67,15 @@ bool sim_cancel(sim_engine *e, sim_event_id id);
 sim_stop_reason sim_engine_run(sim_engine *e, sim_time until);
 /* Called from a handler: sim_engine_run() returns once the current handler finishes. */
 void sim_engine_stop(sim_engine *e);
+/* Fail the run (from a handler, or from the engine when its pool cannot grow): records code
+ * (SIM_ENOMEM, ...) and a message such as "out of memory growing the request pool", and
+ * stops the run as sim_engine_stop() does; every later sim_engine_run() returns at once with
+ * SIM_RAN_STOPPED. Only the first failure is kept. */
+void sim_engine_fail(sim_engine *e, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* 0, or the code given to the first sim_engine_fail(); *what (if what is not NULL) gets its
+ * message, valid as long as e. */
+int sim_engine_error(const sim_engine *e, const char **what);
 
 /* --- query ------------------------------------------------------------------------- */
 

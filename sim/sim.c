@@ -7,6 +7,7 @@
 #include "sim.h"
 
 #include <inttypes.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,32 +214,65 @@ long sim_alloc_fail_at(long nth)
     return made;
 }
 
+/* The memory ceiling: mem_used counts malloc_usable_size() of every live block, so a free
+ * subtracts exactly what its allocation added. Counting is always on (it costs a call per
+ * allocation, and the hot path does not allocate); the ceiling only when mem_limit > 0. */
+/* Signed, so that a block freed here but allocated elsewhere (or the reverse) can only make
+ * the count inexact, never wrap it. */
+static size_t  mem_limit;
+static int64_t mem_used;
+
+void sim_mem_limit(size_t bytes) { mem_limit = bytes; }
+
+size_t sim_mem_used(void) { return mem_used > 0 ? (size_t)mem_used : 0; }
+
+static bool mem_refuses(size_t n, size_t old)
+{
+    return mem_limit && n > old && (n - old > mem_limit || sim_mem_used() + (n - old) > mem_limit);
+}
+
+static void *mem_count(void *p)
+{
+    if (p)
+        mem_used += (int64_t)malloc_usable_size(p);
+    return p;
+}
+
 void *sim_malloc(size_t n)
 {
-    if (alloc_should_fail())
+    if (alloc_should_fail() || mem_refuses(n, 0))
         return NULL;
-    return malloc(n ? n : 1);
+    return mem_count(malloc(n ? n : 1));
 }
 
 void *sim_calloc(size_t count, size_t size)
 {
     if (size && count > SIZE_MAX / size)
         return NULL;
-    if (alloc_should_fail())
+    if (alloc_should_fail() || mem_refuses(count * size, 0))
         return NULL;
     if (count == 0 || size == 0) /* calloc(SIZE_MAX, 1) for calloc(SIZE_MAX, 0) would fail */
         count = size = 1;
-    return calloc(count, size);
+    return mem_count(calloc(count, size));
 }
 
 void *sim_realloc(void *p, size_t n)
 {
-    if (alloc_should_fail())
+    size_t old = p ? malloc_usable_size(p) : 0;
+    if (alloc_should_fail() || mem_refuses(n, old))
         return NULL;
-    return realloc(p, n ? n : 1);
+    void *q = realloc(p, n ? n : 1);
+    if (q)
+        mem_used -= (int64_t)old;
+    return mem_count(q);
 }
 
-void sim_free(void *p) { free(p); }
+void sim_free(void *p)
+{
+    if (p)
+        mem_used -= (int64_t)malloc_usable_size(p);
+    free(p);
+}
 
 int sim_grow(void *pp, size_t *cap, size_t need, size_t size)
 {

@@ -102,6 +102,14 @@ char *sim_strdup(const char *s);
  * doubling its capacity (16 at first) as often as it takes: the one way arrays grow here.
  * 0, or SIM_ENOMEM with the array as it was. */
 int sim_grow(void *pp, size_t *cap, size_t need, size_t size);
+/* A ceiling on the bytes live at once in allocations made through sim_malloc() and friends
+ * (everything the simulator allocates; not SQLite's or GSL's own): an allocation that would
+ * pass it fails as if malloc had, so a run that outgrows the machine ends with SIM_ENOMEM
+ * instead of swapping. 0 removes the ceiling (the default). Sizes are what malloc really
+ * handed out (malloc_usable_size), so the count matches the process's heap closely. */
+void   sim_mem_limit(size_t bytes);
+size_t sim_mem_used(void); /* bytes live now, as counted for the ceiling */
+
 /* Test hook: the nth allocation from now on fails (1 = the next one); 0 turns failures off.
  * Returns how many allocations were made since the previous call, so a test can learn how
  * many there are to fail. */

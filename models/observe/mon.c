@@ -143,24 +143,31 @@ void mon_set_health(mon *m, mon_health_fn *fn, void *ctx)
 
 /* --- closing an interval ----------------------------------------------------------- */
 
-/* Room for one more interval: double both arrays when full. */
-static void grow(mon *m)
+/* Room for one more interval: double both arrays when full. False when memory ran out: the
+ * run has failed (sim_engine_fail) and the interval is not kept. */
+static bool grow(mon *m)
 {
     if (m->nintervals < m->cap)
-        return;
-    size_t cap = m->cap ? m->cap * 2 : 64;
-    size_t row = m->nregions * MON_METRIC_COUNT;
-    if (cap < m->cap || (row && cap > SIZE_MAX / sizeof(double) / row))
-        sim_panic("monitor series too long: %zu intervals of %zu regions", cap, m->nregions);
-    double *values = sim_realloc(m->values, cap * row * sizeof *values);
-    if (!values)
-        sim_panic("out of memory growing the monitor series to %zu intervals", cap);
-    m->values = values;
-    sim_time *ends = sim_realloc(m->ends, cap * sizeof *ends);
-    if (!ends)
-        sim_panic("out of memory growing the monitor series to %zu intervals", cap);
+        return true;
+    size_t    cap = m->cap ? m->cap * 2 : 64;
+    size_t    row = m->nregions * MON_METRIC_COUNT;
+    double   *values = NULL;
+    sim_time *ends = NULL;
+    if (cap > m->cap && !(row && cap > SIZE_MAX / sizeof(double) / row))
+        values = sim_realloc(m->values, cap * row * sizeof *values);
+    if (values) {
+        m->values = values;
+        ends = sim_realloc(m->ends, cap * sizeof *ends);
+    }
+    if (!values || !ends) {
+        sim_engine_fail(m->e, SIM_ENOMEM,
+                        "out of memory growing the monitor series to %zu intervals of %zu regions",
+                        cap, m->nregions);
+        return false;
+    }
     m->ends = ends;
-    m->cap = cap;
+    m->cap = cap; /* values may be larger than cap rows until ends grows too: harmless */
+    return true;
 }
 
 /* Seconds with about three significant figures: "75.2s", "0.125s", "3600s". */
@@ -189,7 +196,8 @@ static void close_interval(mon *m)
 {
     sim_time now = sim_now(m->e);
     sim_time len = now - m->interval_start;
-    grow(m);
+    if (!grow(m))
+        return;
     double *row = m->values + m->nintervals * m->nregions * MON_METRIC_COUNT;
     m->ends[m->nintervals] = now;
     for (size_t i = 0; i < m->nregions; i++) {

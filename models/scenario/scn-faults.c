@@ -157,6 +157,17 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
         return scn__missing(path, "at", err);
     if (scn__get_dur(v, scn__pjoin(p, path, "at"), false, &f->at, err) < 0)
         return SIM_EINVAL;
+    /* A fault that starts when the run is over does nothing but could be mistaken for one
+     * that happened; it is refused, so every per-interval figure derived from a fault's
+     * start (rto_s) indexes an interval the run has. */
+    if (f->at >= s->duration) {
+        char d[32];
+        sim_time_format(s->duration, d, sizeof d);
+        return sim_err_set(err, SIM_EINVAL, p,
+                           "expected a time before the end of the run (duration \"%s\"), got "
+                           "\"%s\"",
+                           d, scn__clip(v->valuestring, k, sizeof k));
+    }
     f->end = SIM_TIME_MAX;
     if ((v = scn__field(n, "for"))) {
         sim_time len;

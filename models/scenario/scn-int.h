@@ -46,6 +46,9 @@ int scn__check_fields(const cJSON *obj, const char *path, const char *const *kno
                       sim_err *err);
 int scn__missing(const char *path, const char *key, sim_err *err);
 int scn__no_memory(sim_err *err);
+/* scn-limits.c: refuse a scenario whose products of fields exceed SCN_MEMORY_BUDGET or
+ * SCN_MAX_WORK; called once everything is parsed. */
+int scn__check_limits(const scn_scenario *s, sim_err *err);
 int scn__get_uint(const cJSON *n, const char *path, uint64_t lo, uint64_t hi, uint64_t *out,
                   sim_err *err);
 int scn__get_num(const cJSON *n, const char *path, double lo, bool lo_open, double hi, bool hi_open,

@@ -179,6 +179,7 @@ static int build(scn_scenario *s, const cJSON *root, sim_err *err)
     TRY(scn__parse_monitor(s, scn__field(root, "monitor"), dur_node, err));
     TRY(scn__parse_alerts(s, scn__field(root, "alerts"), err));
     TRY(scn__parse_cost(s, scn__field(root, "cost"), err));
+    TRY(scn__check_limits(s, err));
 
     if ((v = scn__field(root, "expect"))) {
         TRY(scn__get_array(v, "expect", "expectation", "expectations", 0, SIZE_MAX, &count, err));

@@ -30,6 +30,12 @@
     32 /* deepest JSON nesting accepted (a scenario
                                                  needs 7); deeper text is refused unparsed */
 
+/* What a scenario may ask of one run, checked at load time (scn-limits.c; scenarios/README.md,
+ * "Limits"): the memory its requests in flight and its series would take, estimated from
+ * stated costs per item, and the requests and probes it would simulate. */
+#define SCN_MEMORY_BUDGET (4.0 * 1024 * 1024 * 1024) /* bytes: 4 GiB */
+#define SCN_MAX_WORK      1e9 /* requests, and separately health probes, per run */
+
 typedef enum scn_op { SCN_READ, SCN_WRITE, SCN_OP_COUNT } scn_op;
 
 /* A scenario owns everything its records point to. Empirical distributions (in regions'

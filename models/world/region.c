@@ -131,18 +131,23 @@ static void start_service(region *r, job j)
     sim_after(r->e, t, on_service_done, r, (uint64_t)r->epoch << 32 | s);
 }
 
-static void ring_grow(region *r)
+/* False when memory ran out: the run has failed (sim_engine_fail) and the job is dropped. */
+static bool ring_grow(region *r)
 {
     uint32_t cap = r->ring_cap * 2;
-    job     *ring = sim_calloc(cap, sizeof *ring);
-    if (!ring)
-        sim_panic("out of memory growing the queue of region %u to %u", r->index, cap);
+    job     *ring = cap ? sim_calloc(cap, sizeof *ring) : NULL;
+    if (!ring) {
+        sim_engine_fail(r->e, SIM_ENOMEM, "out of memory growing the queue of region %u to %u",
+                        r->index, cap);
+        return false;
+    }
     for (uint32_t i = 0; i < r->ring_len; i++)
         ring[i] = r->ring[(r->ring_head + i) & (r->ring_cap - 1)];
     sim_free(r->ring);
     r->ring = ring;
     r->ring_cap = cap;
     r->ring_head = 0;
+    return true;
 }
 
 void region_submit(region *r, scn_op op, uint64_t tag)
@@ -167,8 +172,8 @@ void region_submit(region *r, scn_op op, uint64_t tag)
         r->done(r->done_ctx, r->index, tag, op, REGION_REJECTED);
         return;
     }
-    if (r->ring_len == r->ring_cap)
-        ring_grow(r);
+    if (r->ring_len == r->ring_cap && !ring_grow(r))
+        return;
     r->ring[(r->ring_head + r->ring_len) & (r->ring_cap - 1)] = j;
     r->ring_len++;
     if (r->ring_len > r->stats.queue_peak)

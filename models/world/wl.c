@@ -388,8 +388,11 @@ static void deadline_push(wl *w, client_state *c, sim_time at, uint64_t id)
     if (c->dl_len == c->dl_cap) {
         uint32_t  cap = c->dl_cap * 2;
         deadline *ring = sim_calloc(cap, sizeof *ring);
-        if (!ring)
-            sim_panic("out of memory growing the timeouts of client %u to %u", c->index, cap);
+        if (!ring) { /* the run fails; this request keeps no timeout, which no one sees */
+            sim_engine_fail(w->e, SIM_ENOMEM,
+                            "out of memory growing the timeouts of client %u to %u", c->index, cap);
+            return;
+        }
         for (uint32_t i = 0; i < c->dl_len; i++)
             ring[i] = c->deadlines[(c->dl_head + i) & (c->dl_cap - 1)];
         sim_free(c->deadlines);
@@ -526,9 +529,11 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
     client_state *c = &w->clients[arg];
     if (w->free_head == NO_SLOT) {
         int rc = pool_grow(w);
-        if (rc < 0)
-            sim_panic("cannot grow the request pool past %u records: %s", w->pool_cap,
-                      sim_strerror(rc));
+        if (rc < 0) { /* the run fails (the caller learns it from the engine) */
+            sim_engine_fail(e, SIM_ENOMEM, "out of memory growing the request pool past %u records",
+                            w->pool_cap);
+            return;
+        }
     }
     uint32_t slot = w->free_head;
     request *rq = &w->pool[slot];

@@ -670,6 +670,52 @@ static void test_engine_out_of_memory_at_setup(void **state)
     }
 }
 
+/* A handler that keeps the queue growing: each event schedules two more, spread over time so
+ * that the wheel, the heap and the run all have to grow. */
+static void spawn_event(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)ctx;
+    if (arg < 14) {
+        sim_after(e, (sim_time)(arg * 977 + 1), spawn_event, NULL, arg + 1);
+        sim_after(e, (sim_time)(arg * 65537 + 3), spawn_event, NULL, arg + 1);
+    }
+}
+
+/* Issue 16: out of memory during a run is an error, never an abort. Fail each allocation
+ * the run makes in turn: the run stops with SIM_ENOMEM and a message, scheduling after the
+ * failure returns handle 0, nothing more runs, and freeing leaks nothing (ASan). Before the
+ * fix, the first failure panicked. */
+static void test_engine_out_of_memory_during_run_fails_the_run(void **state)
+{
+    (void)state;
+    sim_engine *e = NULL;
+    assert_int_equal(sim_engine_new(&e), 0);
+    sim_at(e, 0, spawn_event, NULL, 0);
+    sim_alloc_fail_at(0);
+    assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_EMPTY);
+    long     allocations = sim_alloc_fail_at(0);
+    uint64_t all = sim_engine_executed(e);
+    sim_engine_free(e);
+    assert_true(allocations > 3);
+    for (long nth = 1; nth <= allocations; nth++) {
+        assert_int_equal(sim_engine_new(&e), 0);
+        sim_at(e, 0, spawn_event, NULL, 0);
+        sim_alloc_fail_at(nth);
+        sim_stop_reason why = sim_engine_run(e, SIM_TIME_MAX);
+        sim_alloc_fail_at(0);
+        const char *what = NULL;
+        assert_int_equal(sim_engine_error(e, &what), SIM_ENOMEM);
+        assert_int_equal(why, SIM_RAN_STOPPED);
+        assert_non_null(strstr(what, "out of memory growing the engine's"));
+        assert_true(sim_engine_executed(e) < all);
+        uint64_t ran = sim_engine_executed(e);
+        assert_int_equal(sim_after(e, 1, nop_event, NULL, 0) != 0, sim_engine_pending(e) > 0);
+        assert_int_equal(sim_engine_run(e, SIM_TIME_MAX), SIM_RAN_STOPPED);
+        assert_int_equal(sim_engine_executed(e), ran);
+        sim_engine_free(e);
+    }
+}
+
 /* Run fn in a child process and expect it to abort (sim_panic). */
 static void expect_panic(void (*fn)(void))
 {
@@ -862,6 +908,7 @@ int main(void)
         cmocka_unit_test(test_time_max_saturates_and_runs),
         cmocka_unit_test(test_engine_reserve_then_no_allocation),
         cmocka_unit_test(test_engine_out_of_memory_at_setup),
+        cmocka_unit_test(test_engine_out_of_memory_during_run_fails_the_run),
         cmocka_unit_test(test_schedule_in_past_panics),
         cmocka_unit_test(test_mm1_response_time_matches_theory),
         cmocka_unit_test(test_mmc_response_time_matches_erlang_c),

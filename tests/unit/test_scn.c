@@ -106,7 +106,7 @@ static const char FULL[]
       "  {'kind': 'partition', 'at': '3m', 'for': '30s', 'groups': [['ap-southeast-1'], []]},"
       "  {'kind': 'link_degrade', 'at': '3m', 'between': ['eu-west-1', 'us-east-1'],"
       "   'latency': {'dist': 'constant', 'value': '40ms'}, 'loss': 0.2},"
-      "  {'kind': 'brownout', 'region': 'ap-southeast-1', 'at': '2000000h', 'for': '1000000h',"
+      "  {'kind': 'brownout', 'region': 'ap-southeast-1', 'at': '9m', 'for': '2562047.7h',"
       "   'factor': 4},"
       "  {'kind': 'link_degrade', 'at': '2m', 'between': ['ap-southeast-1', 'eu-west-1'],"
       "   'loss': 0.5}],"
@@ -274,7 +274,7 @@ static void test_scn_full_scenario_every_field(void **state)
     assert_int_equal(f[5].kind, SCN_FAULT_BROWNOUT);
     assert_int_equal(f[5].region, 2);
     assert_near(f[5].factor, 4);
-    assert_int_equal(f[5].at, 2000000 * SIM_HOUR);
+    assert_int_equal(f[5].at, 9 * SIM_MIN);
     assert_int_equal(f[5].end, SIM_TIME_MAX); /* at + for saturates */
 
     assert_int_equal(s->nexpects, 3);
@@ -678,7 +678,9 @@ static void test_scn_health_and_monitor_defaults(void **state)
     s = must_parse("{'duration':'10000000s'," REGS "," CLI "}");
     assert_int_equal(s->monitor.interval, SIM_S);
     scn_free(s);
-    s = must_parse("{'duration':'1000000h'," REGS "," CLI ",'monitor':{'interval':'360s'}}");
+    s = must_parse("{'duration':'1000000h'," REGS ","
+                   "'clients':[{'location':[0,0],'rate':0.1}]"
+                   ",'monitor':{'interval':'360s'}}");
     assert_int_equal(s->monitor.interval, 360 * SIM_S);
     scn_free(s);
 }
@@ -717,6 +719,41 @@ typedef struct bad_case {
     const char *path;
     const char *msg;
 } bad_case;
+
+/* 64 regions, the most a scenario may have. */
+#define REGIONS64                                                                                  \
+    "{'name':'r0','location':[0,0],'servers':1},{'name':'r1','location':[0,1],'servers':1},{'"     \
+    "name':'r2','location':[0,2],'servers':1},{'name':'r3','location':[0,3],'servers':1},"         \
+    "{'name':'r4','location':[0,4],'servers':1},{'name':'r5','location':[0,5],'servers':1},{'"     \
+    "name':'r6','location':[0,6],'servers':1},{'name':'r7','location':[0,7],'servers':1},"         \
+    "{'name':'r8','location':[0,8],'servers':1},{'name':'r9','location':[0,9],'servers':1},{'"     \
+    "name':'r10','location':[0,10],'servers':1},{'name':'r11','location':[0,11],'servers':1},"     \
+    "{'name':'r12','location':[0,12],'servers':1},{'name':'r13','location':[0,13],'servers':1},{'" \
+    "name':'r14','location':[0,14],'servers':1},{'name':'r15','location':[0,15],'servers':1},"     \
+    "{'name':'r16','location':[0,16],'servers':1},{'name':'r17','location':[0,17],'servers':1},{'" \
+    "name':'r18','location':[0,18],'servers':1},{'name':'r19','location':[0,19],'servers':1},"     \
+    "{'name':'r20','location':[0,20],'servers':1},{'name':'r21','location':[0,21],'servers':1},{'" \
+    "name':'r22','location':[0,22],'servers':1},{'name':'r23','location':[0,23],'servers':1},"     \
+    "{'name':'r24','location':[0,24],'servers':1},{'name':'r25','location':[0,25],'servers':1},{'" \
+    "name':'r26','location':[0,26],'servers':1},{'name':'r27','location':[0,27],'servers':1},"     \
+    "{'name':'r28','location':[0,28],'servers':1},{'name':'r29','location':[0,29],'servers':1},{'" \
+    "name':'r30','location':[0,30],'servers':1},{'name':'r31','location':[0,31],'servers':1},"     \
+    "{'name':'r32','location':[0,32],'servers':1},{'name':'r33','location':[0,33],'servers':1},{'" \
+    "name':'r34','location':[0,34],'servers':1},{'name':'r35','location':[0,35],'servers':1},"     \
+    "{'name':'r36','location':[0,36],'servers':1},{'name':'r37','location':[0,37],'servers':1},{'" \
+    "name':'r38','location':[0,38],'servers':1},{'name':'r39','location':[0,39],'servers':1},"     \
+    "{'name':'r40','location':[0,40],'servers':1},{'name':'r41','location':[0,41],'servers':1},{'" \
+    "name':'r42','location':[0,42],'servers':1},{'name':'r43','location':[0,43],'servers':1},"     \
+    "{'name':'r44','location':[0,44],'servers':1},{'name':'r45','location':[0,45],'servers':1},{'" \
+    "name':'r46','location':[0,46],'servers':1},{'name':'r47','location':[0,47],'servers':1},"     \
+    "{'name':'r48','location':[0,48],'servers':1},{'name':'r49','location':[0,49],'servers':1},{'" \
+    "name':'r50','location':[0,50],'servers':1},{'name':'r51','location':[0,51],'servers':1},"     \
+    "{'name':'r52','location':[0,52],'servers':1},{'name':'r53','location':[0,53],'servers':1},{'" \
+    "name':'r54','location':[0,54],'servers':1},{'name':'r55','location':[0,55],'servers':1},"     \
+    "{'name':'r56','location':[0,56],'servers':1},{'name':'r57','location':[0,57],'servers':1},{'" \
+    "name':'r58','location':[0,58],'servers':1},{'name':'r59','location':[0,59],'servers':1},"     \
+    "{'name':'r60','location':[0,60],'servers':1},{'name':'r61','location':[0,61],'servers':1},{'" \
+    "name':'r62','location':[0,62],'servers':1},{'name':'r63','location':[0,63],'servers':1}"
 
 static const bad_case BAD[] = {
     /* text */
@@ -1042,6 +1079,34 @@ static const bad_case BAD[] = {
     { CL("{'location':[0,0],'rate':1,'rates':1}"), "clients[0]",
       "unknown field \"rates\" (did you mean \"rate\"?)" },
 #undef CL
+    /* limits derived from the memory budget (issue 16, D2): each of these aborted or ran for
+ * ever before it was refused at load time */
+    { "{'duration':'10s'," REGS ",'clients':[{'location':[0,0],'rate':1e9}]}", "clients[0].rate",
+      "the clients' peak rates with their timeouts and retries keep about 3.15e+09 requests in "
+      "flight, which would need about 1.61 TB, above the memory budget of 4.29 GB a run may plan "
+      "for (see \"Limits\" in scenarios/README.md)" },
+    { "{'duration':'1s'," REGS ",'clients':[{'location':[0,0],'rate':1},"
+      "{'location':[0,0],'rate':2e9,'timeout':'1ns','retries':0}]}",
+      "clients[1].rate",
+      "the clients' peak rates over the duration (\"1s\") make about 2e+09 requests, above the "
+      "1e+09 a run may simulate (see \"Limits\" in scenarios/README.md); lower the rates or the "
+      "duration" },
+    { "{'duration':'876000h'," REGS ",'clients':[{'location':[0,0],'rate':1}],"
+      "'monitor':{'interval':'1h'}}",
+      "clients[0].rate",
+      "the clients' peak rates over the duration (\"876000h\") make about 3.15e+09 requests, above "
+      "the 1e+09 a run may simulate (see \"Limits\" in scenarios/README.md); lower the rates or "
+      "the duration" },
+    { "{'duration':'555h','regions':[" REGIONS64 "],'clients':[{'location':[0,0],'rate':0.1}]}",
+      "monitor.interval",
+      "the monitoring series of 64 regions over 1998002 intervals would need about 8.2 GB, above "
+      "the memory budget of 4.29 GB a run may plan for (see \"Limits\" in scenarios/README.md)" },
+    { "{'duration':'1000h'," REGS ",'clients':[{'location':[0,0],'rate':0.1}],"
+      "'routing':{'health':{'interval':'1ms','timeout':'1ms'}}}",
+      "routing.health.interval",
+      "2 checkers each probing 1 other regions every \"1ms\" make about 7.2e+09 probes over the "
+      "duration, above the 1e+09 a run may simulate (see \"Limits\" in scenarios/README.md); set a "
+      "longer interval" },
 /* faults */
 #define FA(f) "{" BASE ",'faults':[" f "]}"
     { "{" BASE ",'faults':{}}", "faults", "expected an array of faults, got an object" },
@@ -1666,7 +1731,7 @@ static void test_scn_corpus_good_details(void **state)
     assert_int_equal(s->faults[2].end, SIM_TIME_MAX);
     assert_int_equal(s->clients[1].retries, 100);
     assert_true(s->health.enabled);
-    assert_int_equal(s->health.interval, 1);
+    assert_int_equal(s->health.interval, 2000 * SIM_HOUR); /* SCN_MAX_WORK probes */
     assert_int_equal(s->health.timeout, 1);
     assert_int_equal(s->health.checkers, 2);            /* "b" alone */
     assert_int_equal(s->monitor.interval, 360 * SIM_S); /* 10000000 intervals */

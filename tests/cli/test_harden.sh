@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Issue 16 (hardening), through the whole program: every case below is a defect that was
+# found by abusing mrsim, and each check failed before its fix. Prints TAP-like lines and
+# ends with "N passed, N failed"; exits 1 on any failure.
+set -u
+mrsim=${MRSIM_BIN:?MRSIM_BIN is not set}
+root=${MRSIM_SOURCE_ROOT:?MRSIM_SOURCE_ROOT is not set}
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+passed=0 failed=0
+ok()   { passed=$((passed + 1)); echo "ok - $*"; }
+fail() { failed=$((failed + 1)); echo "not ok - $*"; }
+runs() { sqlite3 "$1" 'SELECT count(*) FROM runs' 2>/dev/null || echo none; }
+
+# A small scenario: a run takes a fraction of a second.
+cat >"$tmp/small.json" <<'JSON'
+{"name": "small", "duration": "5s", "seed": 3,
+ "regions": [{"name": "a", "location": [0, 0], "servers": 4},
+             {"name": "b", "location": [10, 10], "servers": 4}],
+ "clients": [{"location": [0, 0], "rate": 200}],
+ "faults": [{"kind": "region_down", "region": "a", "at": "2s", "for": "1s"}]}
+JSON
+
+# --- D1: a fault after the end of the run is refused, not a segfault -----------------------
+sed 's/"at": "2s"/"at": "1000h"/' "$tmp/small.json" >"$tmp/late.json"
+"$mrsim" run "$tmp/late.json" --quiet --db "$tmp/d1.db" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'faults\[0\].at: expected a time before the end of the run' "$tmp/err"
+then ok "D1: fault at 1000h in a 5s run refused"
+else fail "D1: fault at 1000h: exit $rc, $(cat "$tmp/err")"; fi
+
+# --- D2 and out of memory: an error naming the scenario, nothing stored ----------------------
+cat >"$tmp/overload.json" <<'JSON'
+{"name": "overload", "duration": "20s",
+ "regions": [{"name": "a", "location": [0, 0], "servers": 1}],
+ "clients": [{"location": [0, 0], "rate": 200000, "timeout": "10s", "retries": 0}]}
+JSON
+"$mrsim" run "$tmp/overload.json" --quiet --db "$tmp/oom.db" --max-memory 64M >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "overload.json: out of memory growing the request pool" "$tmp/err" \
+   && [ "$(runs "$tmp/oom.db")" != 1 ]
+then ok "out of memory mid-run: exit 1, message, nothing stored"
+else fail "out of memory mid-run: exit $rc, runs $(runs "$tmp/oom.db"), $(cat "$tmp/err")"; fi
+"$mrsim" run "$tmp/small.json" --quiet --db "$tmp/oom.db" --max-memory 256M >/dev/null 2>"$tmp/err"
+if [ $? -eq 0 ] && [ "$(runs "$tmp/oom.db")" = 1 ]; then ok "--max-memory 256M: the run fits"
+else fail "--max-memory 256M: $(cat "$tmp/err")"; fi
+for bad in 0x10 1e9 12Q -1; do
+  "$mrsim" run "$tmp/small.json" --quiet --db "$tmp/oom.db" --max-memory "$bad" >/dev/null 2>"$tmp/err"
+  if [ $? -eq 2 ]; then ok "--max-memory $bad refused"
+  else fail "--max-memory $bad accepted"; fi
+done
+sed 's/"rate": 200}/"rate": 1e9}/' "$tmp/small.json" >"$tmp/rate.json"
+"$mrsim" validate "$tmp/rate.json" >/dev/null 2>"$tmp/err"
+if [ $? -eq 1 ] && grep -q 'clients\[0\].rate: .*would need about' "$tmp/err"; then ok "D2: rate 1e9 refused at load"
+else fail "D2: rate 1e9: $(cat "$tmp/err")"; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
