@@ -215,6 +215,9 @@ void baseline_metric_name(const run_metric *m, char *buf, size_t n)
     case RUN_SCOPE_REGION:
         snprintf(buf, n, "%s{region=%s}", m->name, m->key);
         break;
+    case RUN_SCOPE_CLIENT:
+        snprintf(buf, n, "%s{client=%s}", m->name, m->key);
+        break;
     default:
         snprintf(buf, n, "%s", m->name);
         break;

@@ -32,10 +32,14 @@ static const struct row_spec {
     compare_better better;
     table_fmt      kind;
 } row_specs[] = {
+    /* Each operation's latency, then its availability right under it: latency counts the
+     * requests that succeeded, so it is read next to how many did (mark_best's rule). */
     { "read", "p50_ms", COMPARE_LOWER, TABLE_FMT_MS },
     { "read", "p99_ms", COMPARE_LOWER, TABLE_FMT_MS },
+    { "read", "availability", COMPARE_HIGHER, TABLE_FMT_AVAIL },
     { "write", "p50_ms", COMPARE_LOWER, TABLE_FMT_MS },
     { "write", "p99_ms", COMPARE_LOWER, TABLE_FMT_MS },
+    { "write", "availability", COMPARE_HIGHER, TABLE_FMT_AVAIL },
     { NULL, "availability", COMPARE_HIGHER, TABLE_FMT_AVAIL },
     { NULL, "errors", COMPARE_LOWER, TABLE_FMT_COUNT },
     { NULL, "stale_read_rate", COMPARE_LOWER, TABLE_FMT_SHARE },
@@ -59,38 +63,72 @@ static const struct row_spec {
     { NULL, "egress_gb", COMPARE_LOWER, TABLE_FMT_NUM },
     { NULL, "cost_per_hour", COMPARE_LOWER, TABLE_FMT_MONEY },
     { NULL, "cost_per_month", COMPARE_LOWER, TABLE_FMT_MONEY },
+}, client_specs[] = {
+    /* --by client: a block of these per client population (scope client). */
+    { NULL, "read_p50_ms", COMPARE_LOWER, TABLE_FMT_MS },
+    { NULL, "read_p99_ms", COMPARE_LOWER, TABLE_FMT_MS },
+    { NULL, "write_p50_ms", COMPARE_LOWER, TABLE_FMT_MS },
+    { NULL, "write_p99_ms", COMPARE_LOWER, TABLE_FMT_MS },
+    { NULL, "availability", COMPARE_HIGHER, TABLE_FMT_AVAIL },
+    { NULL, "errors", COMPARE_LOWER, TABLE_FMT_COUNT },
+    { NULL, "no_region", COMPARE_LOWER, TABLE_FMT_COUNT },
+    { NULL, "stale_read_rate", COMPARE_LOWER, TABLE_FMT_SHARE },
+    { NULL, "ryw_violations", COMPARE_LOWER, TABLE_FMT_COUNT },
 };
-#define NSPECS (sizeof row_specs / sizeof row_specs[0])
+#define NSPECS  (sizeof row_specs / sizeof row_specs[0])
+#define NCSPECS (sizeof client_specs / sizeof client_specs[0])
 
 static const struct row_spec *spec_of(const compare_row *row)
 {
-    for (size_t i = 0; i < NSPECS; i++)
-        if (strcmp(row_specs[i].metric, row->metric) == 0
-            && (row_specs[i].op == row->op
-                || (row_specs[i].op && row->op && strcmp(row_specs[i].op, row->op) == 0)))
-            return &row_specs[i];
-    return NULL; /* rows are only ever made from row_specs */
+    const struct row_spec *specs = row->client ? client_specs : row_specs;
+    size_t                 n = row->client ? NCSPECS : NSPECS;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(specs[i].metric, row->metric) == 0
+            && (specs[i].op == row->op
+                || (specs[i].op && row->op && strcmp(specs[i].op, row->op) == 0)))
+            return &specs[i];
+    return NULL; /* rows are only ever made from the specs */
 }
 
 /* --- build ---------------------------------------------------------------------------- */
 
-static bool find(const run_result *r, const struct row_spec *spec, double *v)
+static bool find(const run_result *r, const struct row_spec *spec, const char *client, double *v)
 {
+    if (client)
+        return run_metric_find(r, RUN_SCOPE_CLIENT, client, spec->metric, v);
     if (spec->op)
         return run_metric_find(r, RUN_SCOPE_OP, spec->op, spec->metric, v);
     return run_metric_find(r, RUN_SCOPE_ALL, "", spec->metric, v);
 }
 
-/* Mark the patterns whose mean is the best of the row; none when every pattern with a value
- * has the same mean (one value alone is such a row). Patterns without a value (n == 0)
- * take no part. */
-static void mark_best(compare_row *row, size_t np)
+/* Whether a row is a latency of requests (which counts the successful ones only). */
+static bool is_latency(const compare_row *row)
 {
-    bool   have = false;
-    double best = 0, worst = 0;
+    static const char *const names[]
+        = { "p50_ms", "p99_ms", "read_p50_ms", "read_p99_ms", "write_p50_ms", "write_p99_ms" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(row->metric, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Mark the patterns whose mean is the best of the row; none when every pattern with a value
+ * has the same mean (one value alone is such a row). Patterns without a value (n == 0) and
+ * those not eligible take no part; eligible may be NULL (all are). */
+static void mark_best(compare_row *row, size_t np, const bool *eligible)
+{
+    bool   have = false, have_all = false;
+    double best = 0, worst = 0, lo = 0, hi = 0;
     for (size_t p = 0; p < np; p++) {
         double m = row->values[p].mean;
         if (row->values[p].n == 0)
+            continue;
+        if (!have_all || m < lo)
+            lo = m;
+        if (!have_all || m > hi)
+            hi = m;
+        have_all = true;
+        if (eligible && !eligible[p])
             continue;
         bool better = row->better == COMPARE_HIGHER ? m > best : m < best;
         bool worse = row->better == COMPARE_HIGHER ? m < worst : m > worst;
@@ -100,12 +138,119 @@ static void mark_best(compare_row *row, size_t np)
             worst = m;
         have = true;
     }
+    /* No mark when every pattern with a value has the same mean: nothing tells them apart. */
     for (size_t p = 0; p < np; p++)
-        row->best[p] = have && best != worst && row->values[p].n > 0 && row->values[p].mean == best;
+        row->best[p] = have && lo != hi && row->values[p].n > 0 && (!eligible || eligible[p])
+            && row->values[p].mean == best;
+}
+
+/* The best-mark rule of the latency rows (compare.h): a latency counts only the requests
+ * that succeeded, so a pattern that failed more of them may look fast by having dropped its
+ * slow requests. Only the patterns whose availability (of the same operation, or the same
+ * client population) is the best may carry the mark: with one seed, exactly the highest;
+ * with several, every pattern whose 95% interval reaches the interval of the highest mean.
+ * avail is the availability row of the latency row's scope. */
+static void eligible_by_availability(const compare_row *avail, size_t np, bool *eligible)
+{
+    double best = -1, best_lo = -1;
+    for (size_t p = 0; p < np; p++)
+        if (avail->values[p].n > 0 && avail->values[p].mean > best) {
+            best = avail->values[p].mean;
+            double h = isnan(avail->values[p].ci95) ? 0 : avail->values[p].ci95;
+            best_lo = best - h;
+        }
+    for (size_t p = 0; p < np; p++) {
+        const compare_value *v = &avail->values[p];
+        double               h = isnan(v->ci95) ? 0 : v->ci95;
+        /* No availability measured at all (runs read back without it): nothing to go by. */
+        eligible[p] = best < 0 || (v->n > 0 && (v->mean == best || v->mean + h >= best_lo));
+    }
+}
+
+/* Fill row (already counted in t) from the runs. */
+static int fill_row(compare_table *t, compare_row *row, const struct row_spec *spec,
+                    const char *client, const run_result *const *runs, double *xs)
+{
+    size_t npatterns = t->npatterns, nseeds = t->nseeds;
+    double v;
+    row->metric = spec->metric;
+    row->op = spec->op;
+    row->client = client;
+    row->better = spec->better;
+    row->values = sim_calloc(npatterns, sizeof *row->values);
+    row->best = sim_calloc(npatterns, sizeof *row->best);
+    if (!row->values || !row->best)
+        return SIM_ENOMEM;
+    for (size_t p = 0; p < npatterns; p++) {
+        size_t n = 0;
+        for (size_t k = 0; k < nseeds; k++)
+            if (find(runs[p * nseeds + k], spec, client, &v) && isfinite(v))
+                xs[n++] = v;
+        compare_value *cv = &row->values[p];
+        cv->n = n;
+        cv->mean = NAN;
+        cv->ci95 = NAN;
+        if (n > 0) {
+            double hw = 0;
+            stat_ci95(xs, n, &cv->mean, &hw);
+            if (n >= 2)
+                cv->ci95 = hw;
+        }
+    }
+    return 0;
+}
+
+/* A row appears when some run measured something for it: a metric no run has, or that is
+ * NaN everywhere (an rto_s without an outage), says nothing. */
+static bool present(const compare_table *t, const struct row_spec *spec, const char *client,
+                    const run_result *const *runs)
+{
+    double v;
+    for (size_t j = 0; j < t->npatterns * t->nseeds; j++)
+        if (find(runs[j], spec, client, &v) && !isnan(v))
+            return true;
+    return false;
+}
+
+/* Apply the marks once every row is filled: latency rows by the availability rule. */
+static int mark_rows(compare_table *t, const run_result *const *runs, double *xs)
+{
+    bool *eligible = sim_calloc(t->npatterns, sizeof *eligible);
+    if (!eligible)
+        return SIM_ENOMEM;
+    for (size_t i = 0; i < t->nrows; i++) {
+        compare_row *row = &t->rows[i];
+        if (!is_latency(row)) {
+            mark_best(row, t->npatterns, NULL);
+            continue;
+        }
+        /* The availability of the row's scope: an operation's, a client's, or the run's. */
+        struct row_spec avail_spec = { row->op, "availability", COMPARE_HIGHER, TABLE_FMT_AVAIL };
+        compare_row     avail = { 0 };
+        int             rc = fill_row(t, &avail, &avail_spec, row->client, runs, xs);
+        if (rc == 0) {
+            eligible_by_availability(&avail, t->npatterns, eligible);
+            mark_best(row, t->npatterns, eligible);
+        }
+        sim_free(avail.values);
+        sim_free(avail.best);
+        if (rc < 0) {
+            sim_free(eligible);
+            return rc;
+        }
+    }
+    sim_free(eligible);
+    return 0;
 }
 
 int compare_table_new(const run_result *const *runs, size_t npatterns, size_t nseeds,
                       compare_table **out)
+{
+    return compare_table_new_by(runs, npatterns, nseeds, false, out);
+}
+
+int compare_table_new_by(const run_result *const *runs, size_t npatterns, size_t nseeds,
+                         bool by_client, compare_table **out)
 {
     assert(runs && npatterns >= 1 && nseeds >= 1);
     *out = NULL;
@@ -117,8 +262,9 @@ int compare_table_new(const run_result *const *runs, size_t npatterns, size_t ns
     t->seed = runs[0]->seed;
     t->nseeds = nseeds;
     t->npatterns = npatterns;
+    size_t nclients = by_client && t->scn ? t->scn->nclients : 0;
     t->patterns = sim_calloc(npatterns, sizeof *t->patterns);
-    t->rows = sim_calloc(NSPECS, sizeof *t->rows);
+    t->rows = sim_calloc(NSPECS + nclients * NCSPECS, sizeof *t->rows);
     xs = sim_calloc(nseeds, sizeof *xs);
     if (!t->patterns || !t->rows || !xs)
         goto fail;
@@ -126,42 +272,23 @@ int compare_table_new(const run_result *const *runs, size_t npatterns, size_t ns
         t->patterns[p] = runs[p * nseeds]->pattern;
 
     for (size_t i = 0; i < NSPECS; i++) {
-        const struct row_spec *spec = &row_specs[i];
-        /* A row appears when some run measured something for it: a metric no run has, or
-         * that is NaN everywhere (an rto_s without an outage), says nothing. */
-        bool   present = false;
-        double v;
-        for (size_t j = 0; j < npatterns * nseeds && !present; j++)
-            present = find(runs[j], spec, &v) && !isnan(v);
-        if (!present)
+        if (!present(t, &row_specs[i], NULL, runs))
             continue;
-        compare_row *row = &t->rows[t->nrows];
-        row->metric = spec->metric;
-        row->op = spec->op;
-        row->better = spec->better;
-        row->values = sim_calloc(npatterns, sizeof *row->values);
-        row->best = sim_calloc(npatterns, sizeof *row->best);
-        t->nrows++; /* counted now, so that fail: frees both */
-        if (!row->values || !row->best)
+        t->nrows++; /* counted now, so that fail: frees what fill_row allocated */
+        if (fill_row(t, &t->rows[t->nrows - 1], &row_specs[i], NULL, runs, xs) < 0)
             goto fail;
-        for (size_t p = 0; p < npatterns; p++) {
-            size_t n = 0;
-            for (size_t k = 0; k < nseeds; k++)
-                if (find(runs[p * nseeds + k], spec, &v) && isfinite(v))
-                    xs[n++] = v;
-            compare_value *cv = &row->values[p];
-            cv->n = n;
-            cv->mean = NAN;
-            cv->ci95 = NAN;
-            if (n > 0) {
-                double hw = 0;
-                stat_ci95(xs, n, &cv->mean, &hw);
-                if (n >= 2)
-                    cv->ci95 = hw;
-            }
-        }
-        mark_best(row, npatterns);
     }
+    for (size_t c = 0; c < nclients; c++)
+        for (size_t i = 0; i < NCSPECS; i++) {
+            const char *client = t->scn->clients[c].name;
+            if (!present(t, &client_specs[i], client, runs))
+                continue;
+            t->nrows++;
+            if (fill_row(t, &t->rows[t->nrows - 1], &client_specs[i], client, runs, xs) < 0)
+                goto fail;
+        }
+    if (mark_rows(t, runs, xs) < 0)
+        goto fail;
     sim_free(xs);
     *out = t;
     return 0;
@@ -187,10 +314,13 @@ void compare_table_free(compare_table *t)
 
 /* --- terminal table ------------------------------------------------------------------- */
 
-/* A row's label: "read p99_ms" for the per-operation rows, the metric name otherwise. */
+/* A row's label: "read p99_ms" for the per-operation rows, "users london read_p99_ms" for a
+ * client population's, the metric name otherwise. */
 void compare_row_label(char *buf, size_t n, const compare_row *row)
 {
-    if (row->op)
+    if (row->client)
+        snprintf(buf, n, "users %s %s", row->client, row->metric);
+    else if (row->op)
         snprintf(buf, n, "%s %s", row->op, row->metric);
     else
         snprintf(buf, n, "%s", row->metric);
@@ -302,7 +432,8 @@ void compare_table_print(FILE *out, const compare_table *t)
     fputc('\n', out);
     if (t->nrows > 0)
         fputs("* best mean in its row (unrounded): the lowest, or the highest for availability;\n"
-              "  no mark when all are equal\n",
+              "  no mark when all are equal; a latency counts successful requests only, so it\n"
+              "  is marked only among the patterns with the best availability of its scope\n",
               out);
     if (t->nseeds > 1)
         fprintf(out, "mean over %zu seeds ± the half-width of its 95%% confidence interval\n",
@@ -318,6 +449,10 @@ static void json_row(FILE *out, const compare_table *t, const compare_row *row)
     if (row->op) {
         fputs(", \"op\": ", out);
         table_json_str(out, row->op);
+    }
+    if (row->client) {
+        fputs(", \"client\": ", out);
+        table_json_str(out, row->client);
     }
     fprintf(out, ", \"better\": \"%s\",\n     \"values\": {",
             row->better == COMPARE_HIGHER ? "higher" : "lower");

@@ -7,7 +7,7 @@
  * here drives the engine or checks that: it only reads run_results.
  *
  * Rows are a fixed list, in this order, each kept only when some run has the metric: read
- * p50/p99 and write p50/p99 latency (scope op), then availability, errors, stale_read_rate,
+ * p50/p99 and availability, write p50/p99 and availability (scope op), then availability, errors, stale_read_rate,
  * staleness_p99_ms, ryw_violations, monotonic_violations, lost_writes, conflicts,
  * divergent_keys, repl_lag_p99_ms, repl_bytes, rpo_writes, rpo_ms, rto_s, failovers,
  * split_brain_s, no_region, egress_gb, cost_per_hour and cost_per_month (scope all). Each cell is the mean over a pattern's seeds with
@@ -20,6 +20,12 @@
  *   marked), and a row where every pattern with a value has the same mean marks none, since
  *   nothing tells the patterns apart there. The confidence intervals do not enter the
  *   decision: a mark says which mean is best, not that the difference is significant.
+ * - Latency rows (p50, p99 of requests) count successful requests only, so a pattern that
+ *   failed its slow requests would look fastest. The rule: a latency is marked only among
+ *   the patterns with the best availability of the row's scope (the operation's, the client
+ *   population's): with one seed exactly the highest availability, with several every
+ *   pattern whose mean + half-width reaches the best mean - its half-width. A pattern that
+ *   failed more requests than another never carries a latency mark.
  * - The JSON is written by hand with table.h's spelling of strings and numbers, so that
  *   every JSON document mrsim writes has one number format:
  *
@@ -29,7 +35,7 @@
  *              "values": {P: {"mean": X, "ci95": H, "n": K}, ...},
  *              "best": [P, ...]}, ...]}
  *
- *   "op" is present only for the per-operation rows; "values" lists every pattern in
+ *   "op" is present only for the per-operation rows, "client" only for --by client's; "values" lists every pattern in
  *   "patterns" order; "n" is the number of runs the cell rests on, "mean" is null when n is
  *   0 and "ci95" (the half-width) is null when n < 2, since one run gives no interval. */
 #ifndef MRSIM_COMPARE_H
@@ -57,6 +63,8 @@ typedef struct compare_row {
     const char    *metric; /* "p99_ms": a static string */
     const char    *op;     /* "read" or "write" for the per-operation
                                                  rows, NULL for whole-run metrics */
+    const char    *client; /* a client population's name (scope client,
+                                                 borrowed from the scenario), or NULL */
     compare_better better;
     compare_value *values; /* [npatterns], in pattern order */
     bool          *best;   /* [npatterns]: this pattern is marked */
@@ -76,8 +84,13 @@ typedef struct compare_table {
 /* Build the comparison of npatterns x nseeds runs laid out as described above (npatterns
  * >= 1, nseeds >= 1). The table borrows the runs' names and scenario: the runs must outlive
  * it. Returns 0 and a table the caller frees with compare_table_free, or SIM_ENOMEM. */
-int  compare_table_new(const run_result *const *runs, size_t npatterns, size_t nseeds,
-                       compare_table **out);
+int compare_table_new(const run_result *const *runs, size_t npatterns, size_t nseeds,
+                      compare_table **out);
+/* The same, and with by_client a block of rows per client population of the scenario
+ * (read/write p50 and p99, availability, errors, no_region, stale_read_rate, ryw_violations
+ * of the requests that population made), after the others. */
+int  compare_table_new_by(const run_result *const *runs, size_t npatterns, size_t nseeds,
+                          bool by_client, compare_table **out);
 void compare_table_free(compare_table *t); /* NULL is a no-op */
 
 /* Print t as a terminal table to out: a header line (scenario, seeds), a column per pattern,

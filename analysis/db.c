@@ -118,7 +118,7 @@ static const char schema_sql[]
       ");"
       "CREATE TABLE metrics ("
       " run_id INTEGER NOT NULL REFERENCES runs(id),"
-      " scope TEXT NOT NULL," /* 'all', 'op' or 'region' */
+      " scope TEXT NOT NULL," /* 'all', 'op', 'region' or 'client' */
       " key TEXT NOT NULL,"   /* '' for all, the op or the region name */
       " metric TEXT NOT NULL,"
       " value REAL" /* NULL when the value is NaN */

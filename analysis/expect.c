@@ -91,14 +91,17 @@ bool expect_scope(const scn_expect *x, run_scope *scope, const char **key)
 {
     *scope = RUN_SCOPE_ALL;
     *key = "";
-    if (x->op && x->region)
-        return false; /* no run has figures per operation per region */
+    if (!!x->op + !!x->region + !!x->client > 1)
+        return false; /* no run has figures per operation per region (the loader refuses) */
     if (x->op) {
         *scope = RUN_SCOPE_OP;
         *key = x->op;
     } else if (x->region) {
         *scope = RUN_SCOPE_REGION;
         *key = x->region;
+    } else if (x->client) {
+        *scope = RUN_SCOPE_CLIENT;
+        *key = x->client;
     }
     return true;
 }
@@ -178,13 +181,15 @@ static void describe_bounds(const scn_expect *x, char *buf, size_t n)
 static void describe_filters(const scn_expect *x, char *buf, size_t n)
 {
     buf[0] = '\0';
-    if (!x->op && !x->region)
+    if (!x->op && !x->region && !x->client)
         return;
     append(buf, n, "{");
     if (x->op)
-        append(buf, n, "op=%s%s", x->op, x->region ? "," : "");
+        append(buf, n, "op=%s%s", x->op, x->region || x->client ? "," : "");
     if (x->region)
-        append(buf, n, "region=%s", x->region);
+        append(buf, n, "region=%s%s", x->region, x->client ? "," : "");
+    if (x->client)
+        append(buf, n, "client=%s", x->client);
     append(buf, n, "}");
 }
 

@@ -191,11 +191,18 @@ static void row_cell(const run_result *r, size_t row, size_t c, char *buf, size_
         table_format(buf, n, columns[c].kind, m->value);
 }
 
-/* The row's label: "all" for the whole run, else the operation or region name. */
+/* The row's label: "all" for the whole run, else the operation or region name, or "users
+ * NAME" for a client population (whose name may also be a region's). In a static buffer:
+ * each use is done with it before the next call. */
 static const char *row_label(const run_metric *m)
 {
+    static char buf[160];
     if (m->scope == RUN_SCOPE_ALL || !m->key || !m->key[0])
         return "all";
+    if (m->scope == RUN_SCOPE_CLIENT) {
+        snprintf(buf, sizeof buf, "users %s", m->key);
+        return buf;
+    }
     return m->key;
 }
 
@@ -533,6 +540,8 @@ static void json_run(FILE *out, const run_result *r, const double *wall_s)
     json_scope_map(out, r, RUN_SCOPE_OP, "by_op");
     fputs(",\n", out);
     json_scope_map(out, r, RUN_SCOPE_REGION, "by_region");
+    fputs(",\n", out);
+    json_scope_map(out, r, RUN_SCOPE_CLIENT, "by_client");
 
     /* The event log is "log", as in run_result: "events" is already the engine's count. */
     fputs(",\n      \"log\": [", out);

@@ -43,11 +43,17 @@ static const char compare_help[]
       "all marked, and a row whose values are all equal marks none. With --seeds N each\n"
       "pattern runs seeds S, S+1, ..., S+N-1 and each figure is the mean, with the half-width\n"
       "of its 95% confidence interval: \"12.3 ±0.4\".\n"
-      "Best is decided on the means.\n"
+      "Best is decided on the means. A latency counts successful requests only, so a latency\n"
+      "row marks only the patterns with the best availability of its operation (or client\n"
+      "population): with one seed the highest, with several those whose 95% interval reaches\n"
+      "the highest's. A pattern that failed more requests never has the best latency.\n"
       "\n"
       "options:\n"
       "  --seeds N   runs per pattern, 1 to 100000 (default 1)\n"
       "  --seed S    first seed, 0 to 9223372036854775807 (default: the scenario's)\n"
+      "  --by client also a block of rows per client population: read and write p50 and p99,\n"
+      "              availability, errors, no_region, stale_read_rate, ryw_violations of the\n"
+      "              requests that population made, wherever they were served\n"
       "  --json      print the comparison as one JSON document on stdout instead of the table\n"
       "  --db PATH   results database to append the runs to (default: " CLI_DEFAULT_DB ";\n"
       "              its directory is created when missing)\n"
@@ -66,7 +72,8 @@ static const char compare_help[]
       "   \"rows\": [{\"metric\": \"p99_ms\", \"op\": \"write\", \"better\": \"lower\",\n"
       "             \"values\": {P: {\"mean\": X, \"ci95\": H, \"n\": K}, ...},\n"
       "             \"best\": [P, ...]}, ...]}\n"
-      "  \"op\" (\"read\"/\"write\") only on the per-operation latency rows; \"better\" is\n"
+      "  \"op\" (\"read\"/\"write\") only on the per-operation rows, \"client\" only on\n"
+      "  --by client's rows; \"better\" is\n"
       "  \"lower\" or \"higher\"; n is the runs a value rests on; mean is null when n is 0,\n"
       "  ci95 (the half-width) null when n < 2; \"best\" is empty when nothing is marked.\n"
       "\n"
@@ -100,8 +107,9 @@ int cli_compare_main(int argc, char **argv)
     uint64_t      seed = 0;
     bool          has_seed = false, json = false, quiet = false;
     const char   *db_path = CLI_DEFAULT_DB, *seeds_text = "1", *plot_dir = NULL;
-    const char   *pformat_text = "png", *report_path = NULL;
+    const char   *pformat_text = "png", *report_path = NULL, *by = NULL;
     const cli_opt opts[] = {
+        { "by", CLI_OPT_STRING, &by, NULL },
         { "seeds", CLI_OPT_STRING, &seeds_text, NULL },
         { "seed", CLI_OPT_SEED, &seed, &has_seed },
         { "json", CLI_OPT_FLAG, &json, NULL },
@@ -113,8 +121,8 @@ int cli_compare_main(int argc, char **argv)
     };
     const cli_spec spec = {
         .name = "compare",
-        .usage = "mrsim compare FILE [--seeds N] [--seed S] [--json] [--db PATH] [--plot DIR]"
-                 " [--plot-format png|svg] [--report PATH] [--quiet]",
+        .usage = "mrsim compare FILE [--seeds N] [--seed S] [--by client] [--json] [--db PATH]"
+                 " [--plot DIR] [--plot-format png|svg] [--report PATH] [--quiet]",
         .help = compare_help,
         .opts = opts,
         .nopts = sizeof opts / sizeof opts[0],
@@ -138,6 +146,8 @@ int cli_compare_main(int argc, char **argv)
         return cli_usage_error(&spec, "--plot-format: expected png or svg, got '%s'", pformat_text);
     if (report_path && !report_path[0])
         return cli_usage_error(&spec, "--report: expected a file name, got ''");
+    if (by && strcmp(by, "client") != 0)
+        return cli_usage_error(&spec, "--by: expected client, got '%s'", by);
 
     sim_err        err = { 0 };
     scn_scenario  *s = NULL;
@@ -171,7 +181,9 @@ int cli_compare_main(int argc, char **argv)
         goto done;
     }
 
-    if (compare_table_new((const run_result *const *)b.runs, b.npatterns, nseeds, &table) < 0) {
+    if (compare_table_new_by((const run_result *const *)b.runs, b.npatterns, nseeds, by != NULL,
+                             &table)
+        < 0) {
         sim_err_set(&err, SIM_ENOMEM, NULL, "out of memory for the comparison");
         cli_print_error(&err);
         goto done;

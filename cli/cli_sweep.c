@@ -63,8 +63,15 @@ static const char sweep_help[]
       "values, seeds and pattern) are reused, not run again. The report goes to stdout: one\n"
       "line per point with each objective's mean +- 95% CI and PASS or FAIL, then the minimum.\n"
       "\n"
-      "exit status: 0 done (and every expectation on min_found met), 1 a bad scenario or\n"
-      "sweep, a failed run or database write, or a failed expectation, 2 usage error\n";
+      "A point where no request succeeded shows \"collapsed: 0 of N requests served\" for its\n"
+      "latency, not a number. Every metric name (--slo, --minimize, the sweep section) is\n"
+      "checked before anything runs.\n"
+      "\n"
+      "exit status (as `mrsim check`'s: 1 means a verdict or an error): 0 done, with\n"
+      "objectives some point meets them all (and every expectation on min_found is met);\n"
+      "1 no point meets every objective (the whole sweep or, with --minimize PATH, its\n"
+      "largest value), a failed expectation, a bad scenario or sweep, a failed run or\n"
+      "database write; 2 usage error. A shard (--shard K/N with N > 1) judges nothing: 0.\n";
 
 bool sweep_mine(const sweep *s, size_t p) { return p % s->shard_n == s->shard_k - 1; }
 

@@ -30,6 +30,8 @@ typedef struct sweep {
     unsigned         shard_k, shard_n; /* this shard, 1-based; 1/1 = the whole */
     int              jobs;             /* worker processes */
     bool             quiet;
+    FILE            *out;     /* the report, buffered: stdout gets it whole or not at all */
+    bool             verdict; /* the exit status is a verdict, not an error */
     char             tmpdir[PATH_MAX]; /* the workers' databases, "" until made */
     /* the batch being run */
     const size_t *batch; /* job codes */

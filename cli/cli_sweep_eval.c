@@ -21,10 +21,12 @@
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "expect.h"
 #include "stat.h"
+#include "table.h"
 
 typedef struct fig {
     double mean, ci; /* NaN mean: something was not measured */
@@ -130,18 +132,82 @@ static void point_params(const sweep *s, size_t p, char *buf, size_t n)
     }
 }
 
-/* One report line for point p: its parameters, each figure "metric=mean±ci", PASS/FAIL. */
-static int print_point(sweep *s, size_t p)
+/* A number for people: no exponent, thousands grouped ("12,345"); up to 6 significant
+ * digits below 1000 (an availability needs them: 0.99938). */
+static void human(char *buf, size_t n, double v, int sig)
 {
-    char              params[1024], desc[256];
+    double a = fabs(v);
+    if (a >= 1000) {
+        table_format(buf, n, TABLE_FMT_COUNT, v);
+        return;
+    }
+    if (a == 0) {
+        snprintf(buf, n, "0");
+        return;
+    }
+    int decimals = sig - 1 - (int)floor(log10(a));
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 9)
+        decimals = 9;
+    snprintf(buf, n, "%.*f", decimals, v);
+    /* Trailing zeros say nothing: "0.99938", not "0.999380". */
+    if (strchr(buf, '.')) {
+        char *end = buf + strlen(buf);
+        while (end[-1] == '0')
+            *--end = '\0';
+        if (end[-1] == '.')
+            end[-1] = '\0';
+    }
+}
+
+/* fig's text: "12.3±0.4"; for a point that measured nothing, what happened instead of
+ * "nan±nan": "collapsed: 0 of 12,000 requests served" when no request of the objective's
+ * scope succeeded, "not measured" otherwise (an rto_s with no recovery in the run). */
+static int fig_text(sweep *s, size_t p, const scn_expect *x, const fig *f, char *buf, size_t n)
+{
+    if (!isnan(f->mean)) {
+        char m[48], h[48];
+        human(m, sizeof m, f->mean, 6);
+        human(h, sizeof h, f->ci, 2);
+        snprintf(buf, n, "%s±%s", m, h);
+        return 0;
+    }
+    scn_expect req = *x, ok = *x;
+    req.metric = "requests";
+    ok.metric = "ok";
+    if (scn_metric_where_of(x->metric) & scn_metric_where_of("requests")) {
+        fig fr, fo;
+        int rc = point_fig(s, p, &req, &fr);
+        if (rc == 0)
+            rc = point_fig(s, p, &ok, &fo);
+        if (rc)
+            return rc;
+        if (!isnan(fo.mean) && fo.mean == 0) {
+            char num[40];
+            table_format(num, sizeof num, TABLE_FMT_COUNT, fr.mean);
+            snprintf(buf, n, "collapsed: 0 of %s requests served", num);
+            return 0;
+        }
+    }
+    snprintf(buf, n, "not measured");
+    return 0;
+}
+
+/* One report line for point p: its parameters, each figure "metric=mean±ci", PASS/FAIL. */
+static int print_point(sweep *s, size_t p, bool *holds)
+{
+    char              params[1024], desc[256], text[128];
     size_t            nf;
     const scn_expect *figs = figs_of(s, &nf);
     point_params(s, p, params, sizeof params);
-    printf("%s", params);
+    fprintf(s->out, "%s", params);
     bool all = true;
     for (size_t i = 0; i < nf; i++) {
         fig f;
         int rc = point_fig(s, p, &figs[i], &f);
+        if (rc == 0)
+            rc = fig_text(s, p, &figs[i], &f, text, sizeof text);
         if (rc)
             return rc;
         all = all && f.holds;
@@ -149,28 +215,35 @@ static int print_point(sweep *s, size_t p)
         char *sp = strchr(desc, ' '); /* the metric and its filters, no bounds */
         if (sp)
             *sp = '\0';
-        printf("  %s=%.6g±%.2g", desc, f.mean, f.ci);
+        fprintf(s->out, "  %s=%s", desc, text);
     }
     if (s->sw->minimize && s->sw->minimize_dim < 0) {
         fig        f;
         scn_expect m = { .metric = s->sw->minimize };
         int        rc = point_fig(s, p, &m, &f);
+        if (rc == 0)
+            rc = fig_text(s, p, &m, &f, text, sizeof text);
         if (rc)
             return rc;
-        printf("  %s=%.6g±%.2g", m.metric, f.mean, f.ci);
+        fprintf(s->out, "  %s=%s", m.metric, text);
     }
-    printf("%s\n", s->sw->nslo ? (all ? "  PASS" : "  FAIL") : "");
+    fprintf(s->out, "%s\n", s->sw->nslo ? (all ? "  PASS" : "  FAIL") : "");
+    *holds = s->sw->nslo > 0 && all;
     return 0;
 }
 
-static int print_points(sweep *s, const bool *evaluated)
+/* Print the evaluated points; *any: some point meets every objective. */
+static int print_points(sweep *s, const bool *evaluated, bool *any)
 {
+    *any = false;
     for (size_t p = 0; p < s->npoints; p++) {
         if (!evaluated[p])
             continue;
-        int rc = print_point(s, p);
+        bool h = false;
+        int  rc = print_point(s, p, &h);
         if (rc)
             return rc;
+        *any = *any || h;
     }
     return 0;
 }
@@ -229,7 +302,7 @@ static int bisect(sweep *s, bool *evaluated, long *found, size_t *npts)
 }
 
 /* Check the sweep's expectations on min_found against value (NaN: none found). */
-static int check_expects(const sweep *s, double value)
+static int check_expects(sweep *s, double value)
 {
     char desc[256];
     int  status = 0;
@@ -237,8 +310,12 @@ static int check_expects(const sweep *s, double value)
         const scn_expect *x = &s->sw->expects[i];
         bool              ok = expect_meets(x, value);
         expect_describe(x, desc, sizeof desc);
-        printf("%s %s  %s  (measured %s%.10g)\n", ok ? "PASS " : "FAIL ", s->file, desc,
-               isnan(value) ? "nothing, " : "", value);
+        if (isnan(value))
+            fprintf(s->out, "%s %s  %s  (measured nothing)\n", ok ? "PASS " : "FAIL ", s->file,
+                    desc);
+        else
+            fprintf(s->out, "%s %s  %s  (measured %.10g)\n", ok ? "PASS " : "FAIL ", s->file, desc,
+                    value);
         if (!ok)
             status = CLI_EXIT_FAIL;
     }
@@ -250,12 +327,20 @@ static const char *conf_text(const sweep *s)
     return s->sw->confidence == SCN_CONF_MEAN ? "the mean" : "the 95% CI bound";
 }
 
-int sweep_evaluate(sweep *s)
+/* The exit status of a sweep with objectives: 1 when no point meets them all (nothing to
+ * recommend), as `mrsim check` exits 1 on a failed expectation; a shard judges nothing. */
+static int slo_status(const sweep *s, bool any)
+{
+    return s->sw->nslo > 0 && s->shard_n == 1 && !any ? CLI_EXIT_FAIL : 0;
+}
+
+static int evaluate(sweep *s)
 {
     const scn_sweep *sw = s->sw;
     bool            *evaluated = sim_calloc(s->npoints, sizeof *evaluated);
     size_t          *pts = sim_calloc(s->npoints, sizeof *pts);
     int              rc = CLI_EXIT_FAIL;
+    bool             any = false;
     if (!evaluated || !pts)
         goto done;
     bool   search = sw->minimize_dim >= 0 && s->shard_n == 1;
@@ -272,30 +357,32 @@ int sweep_evaluate(sweep *s)
         if ((rc = ensure(s, pts, n)) != 0)
             goto done;
     }
-    if ((rc = print_points(s, evaluated)) != 0)
+    if ((rc = print_points(s, evaluated, &any)) != 0)
         goto done;
     if (!s->quiet && s->ran == 0)
         fprintf(stderr, "every run was already stored in %s\n", s->db_path);
     if (s->shard_n > 1) {
         if (sw->minimize)
-            printf("minimum: found on the merged database (mrsim merge, then the same sweep "
-                   "with --db on it)\n");
+            fprintf(s->out,
+                    "minimum: found on the merged database (mrsim merge, then the same "
+                    "sweep with --db on it)\n");
         goto done;
     }
     double value = NAN;
     if (search) {
         const scn_vary *d = &sw->dims[sw->minimize_dim];
         if (found < 0) {
-            printf("minimum: none: %s=%s, the largest value, fails the objectives\n", d->path,
-                   d->values[d->nvalues - 1].label);
+            fprintf(s->out, "minimum: none: %s=%s, the largest value, fails the objectives\n",
+                    d->path, d->values[d->nvalues - 1].label);
         } else {
             value = d->values[found].x;
-            printf("minimum: %s=%s (every objective holds at all %zu points of the other "
-                   "dimensions, judged by %s over %zu seeds",
-                   d->path, d->values[found].label, per, conf_text(s), s->nseeds);
+            fprintf(s->out,
+                    "minimum: %s=%s (every objective holds at all %zu points of the other "
+                    "dimensions, judged by %s over %zu seeds",
+                    d->path, d->values[found].label, per, conf_text(s), s->nseeds);
             if (found > 0) /* bisection tried found - 1: it failed */
-                printf("; %s=%s fails", d->path, d->values[found - 1].label);
-            printf(")\n");
+                fprintf(s->out, "; %s=%s fails", d->path, d->values[found - 1].label);
+            fprintf(s->out, ")\n");
         }
     } else if (sw->minimize) {
         long       best = -1;
@@ -310,19 +397,51 @@ int sweep_evaluate(sweep *s)
                 best = (long)p, bf = f;
         }
         if (best < 0) {
-            printf("minimum: none: no point meets every objective\n");
+            fprintf(s->out, "minimum: none: no point meets every objective\n");
         } else {
             char params[1024];
             point_params(s, (size_t)best, params, sizeof params);
             value = bf.mean;
-            printf("minimum: %s=%.10g±%.2g at %s (every objective holds there, judged by %s "
-                   "over %zu seeds)\n",
-                   m.metric, bf.mean, bf.ci, params, conf_text(s), s->nseeds);
+            char mean[48], h[48];
+            human(mean, sizeof mean, bf.mean, 10);
+            human(h, sizeof h, bf.ci, 2);
+            fprintf(s->out,
+                    "minimum: %s=%s±%s at %s (every objective holds there, judged by %s over "
+                    "%zu seeds)\n",
+                    m.metric, mean, h, params, conf_text(s), s->nseeds);
         }
     }
     rc = check_expects(s, value);
+    if (rc == 0)
+        rc = slo_status(s, any);
+    s->verdict = true;
+    if (rc == CLI_EXIT_FAIL && sw->nslo > 0 && !any)
+        fprintf(s->out, "no point meets every objective\n");
 done:
     sim_free(evaluated);
     sim_free(pts);
+    return rc;
+}
+
+int sweep_evaluate(sweep *s)
+{
+    /* The report is gathered in memory and written only when it is whole: an error on the
+     * way (a database read failing) leaves nothing on stdout, not half a table. A verdict
+     * (exit 1: an objective or an expectation not met) is a whole report. */
+    char  *text = NULL;
+    size_t len = 0;
+    s->out = open_memstream(&text, &len);
+    if (!s->out) {
+        fprintf(stderr, "mrsim sweep: out of memory\n");
+        return CLI_EXIT_FAIL;
+    }
+    int  rc = evaluate(s);
+    bool whole = fflush(s->out) == 0 && !ferror(s->out);
+    bool verdict = rc == CLI_EXIT_FAIL && s->verdict;
+    fclose(s->out);
+    s->out = NULL;
+    if (whole && (rc == 0 || verdict))
+        fwrite(text, 1, len, stdout);
+    free(text); /* open_memstream's buffer comes from malloc */
     return rc;
 }

@@ -56,6 +56,12 @@ typedef struct world {
     uint64_t            false_downs;    /* view flips to unhealthy of a region up */
     bool               *fault_detected; /* per fault */
     cell               *cells;          /* nregions x SCN_OP_COUNT */
+    cell               *client_cells;   /* nclients x SCN_OP_COUNT: by the requests'
+                                                 client population, for by_client */
+    uint64_t           *client_reads;   /* per client: measured ok reads, ... */
+    uint64_t           *client_stale;   /* ... of them stale, ... */
+    uint64_t           *client_ryw;     /* ... and read-your-writes violations */
+    uint64_t            ryw_seen;       /* the oracle's RYW count at the last outcome */
     uint32_t           *by_client;      /* per client, per monitor interval (by the
                                                  time requests end): requests, ok */
     size_t              nslots;         /* intervals per client */

@@ -1,5 +1,6 @@
 /* run-metrics.c - what one run measured, as metrics: the request figures per (region,
- * operation) cell summed into the whole run, each operation and each region (histograms
+ * operation) cell summed into the whole run, each operation and each region, and per
+ * (client population, operation) cell into each population (by_client) (histograms
  * merge exactly, so a p99 of the whole run is the p99 of all its requests, not an average
  * of regional p99s), the oracle's consistency figures, recovery, failover and cost, and the
  * monitor's per-interval series. Names and definitions: scenarios/README.md, "Metrics". */
@@ -226,6 +227,40 @@ static void cell_add(cell *into, const cell *from)
     stat_hist_merge(into->latency, from->latency);
 }
 
+/* One client population's figures (scope client): its requests wherever they were served,
+ * its reads as the oracle judged them, and its latency per operation. sum is scratch. */
+static int add_client_metrics(world *w, size_t *cap, size_t c, cell *sum)
+{
+    const char *name = w->scn->clients[c].name;
+    sum->requests = sum->ok = sum->timeouts = sum->rejected = sum->failed = sum->no_region = 0;
+    stat_hist_reset(sum->latency);
+    for (int op = 0; op < SCN_OP_COUNT; op++)
+        cell_add(sum, &w->client_cells[c * SCN_OP_COUNT + op]);
+    int rc = add_request_metrics(w, cap, RUN_SCOPE_CLIENT, name, sum, -1);
+    if (rc < 0)
+        return rc;
+    uint64_t    reads = w->client_reads[c], stale = w->client_stale[c];
+    const cell *rd = &w->client_cells[c * SCN_OP_COUNT + SCN_READ];
+    const cell *wr = &w->client_cells[c * SCN_OP_COUNT + SCN_WRITE];
+    const struct {
+        const char *name;
+        double      value;
+    } m[] = {
+        { "reads", (double)reads },
+        { "stale_reads", (double)stale },
+        { "stale_read_rate", reads ? (double)stale / (double)reads : 0.0 },
+        { "ryw_violations", (double)w->client_ryw[c] },
+        { "read_p50_ms", rd->ok ? stat_hist_quantile(rd->latency, 0.50) / 1e6 : NAN },
+        { "read_p99_ms", rd->ok ? stat_hist_quantile(rd->latency, 0.99) / 1e6 : NAN },
+        { "write_p50_ms", wr->ok ? stat_hist_quantile(wr->latency, 0.50) / 1e6 : NAN },
+        { "write_p99_ms", wr->ok ? stat_hist_quantile(wr->latency, 0.99) / 1e6 : NAN },
+    };
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (add_metric(w->result, cap, RUN_SCOPE_CLIENT, name, m[i].name, m[i].value) < 0)
+            return SIM_ENOMEM;
+    return 0;
+}
+
 int run__build_metrics(world *w)
 {
     const scn_scenario *s = w->scn;
@@ -271,6 +306,8 @@ int run__build_metrics(world *w)
         if (rc == 0)
             rc = add_cost_metrics(w, &cap, RUN_SCOPE_REGION, s->regions[reg].name, (int32_t)reg);
     }
+    for (size_t c = 0; c < s->nclients && rc == 0; c++)
+        rc = add_client_metrics(w, &cap, c, &sum);
     stat_hist_free(sum.latency);
     return rc;
 }

@@ -20,7 +20,18 @@ static void on_outcome(void *ctx, const wl_outcome *o)
     if (o->issued < w->scn->warmup)
         return; /* arrivals in [warmup, duration) are measured */
     cell *c = &w->cells[o->region * SCN_OP_COUNT + o->op];
+    cell *cc = &w->client_cells[o->client * SCN_OP_COUNT + o->op];
     c->requests++;
+    cc->requests++;
+    if (o->result == WL_OK && o->op == SCN_READ) {
+        /* The oracle judged this read just before the outcome: a rise of its RYW count
+         * since the last outcome is this read's, so this client's. */
+        uint64_t ryw = oracle_get_figures(w->oracle).ryw_violations;
+        w->client_reads[o->client]++;
+        w->client_stale[o->client] += o->stale;
+        w->client_ryw[o->client] += ryw - w->ryw_seen;
+        w->ryw_seen = ryw;
+    }
     size_t slot = (size_t)(sim_now(w->engine) / w->scn->monitor.interval);
     if (slot < w->nslots) { /* for the affected clients' recovery (RTO) */
         uint32_t *tally = &w->by_client[2 * ((size_t)o->client * w->nslots + slot)];
@@ -33,19 +44,25 @@ static void on_outcome(void *ctx, const wl_outcome *o)
     switch (o->result) {
     case WL_OK:
         c->ok++;
+        cc->ok++;
         stat_hist_record(c->latency, o->latency);
+        stat_hist_record(cc->latency, o->latency);
         break;
     case WL_TIMEOUT:
         c->timeouts++;
+        cc->timeouts++;
         break;
     case WL_REJECTED:
         c->rejected++;
+        cc->rejected++;
         break;
     case WL_FAILED:
         c->failed++;
+        cc->failed++;
         break;
     case WL_NO_REGION:
         c->no_region++;
+        cc->no_region++;
         break;
     default:
         sim_panic("unknown request result %d", (int)o->result);
@@ -221,6 +238,13 @@ static void world_free(world *w)
         for (size_t i = 0; i < w->scn->nregions * SCN_OP_COUNT; i++)
             stat_hist_free(w->cells[i].latency);
     sim_free(w->cells);
+    if (w->client_cells)
+        for (size_t i = 0; i < w->scn->nclients * SCN_OP_COUNT; i++)
+            stat_hist_free(w->client_cells[i].latency);
+    sim_free(w->client_cells);
+    sim_free(w->client_reads);
+    sim_free(w->client_stale);
+    sim_free(w->client_ryw);
     sim_free(w->by_client);
     env_free(w->env);
     net_free(w->net);
@@ -262,10 +286,18 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
     w->cells = sim_calloc(nr * SCN_OP_COUNT, sizeof *w->cells);
     w->nslots = (size_t)(s->duration / s->monitor.interval) + 2; /* requests end late */
     w->by_client = sim_calloc(2 * s->nclients * w->nslots, sizeof *w->by_client);
-    if (!w->regions || !w->stores || !w->clocks || !w->rank || !w->cells || !w->by_client)
+    w->client_cells = sim_calloc(s->nclients * SCN_OP_COUNT, sizeof *w->client_cells);
+    w->client_reads = sim_calloc(s->nclients, sizeof *w->client_reads);
+    w->client_stale = sim_calloc(s->nclients, sizeof *w->client_stale);
+    w->client_ryw = sim_calloc(s->nclients, sizeof *w->client_ryw);
+    if (!w->regions || !w->stores || !w->clocks || !w->rank || !w->cells || !w->by_client
+        || !w->client_cells || !w->client_reads || !w->client_stale || !w->client_ryw)
         return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the world");
     for (size_t i = 0; i < nr * SCN_OP_COUNT; i++)
         if (stat_hist_new(&w->cells[i].latency) < 0)
+            return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the world");
+    for (size_t i = 0; i < s->nclients * SCN_OP_COUNT; i++)
+        if (stat_hist_new(&w->client_cells[i].latency) < 0)
             return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the world");
     rank_regions(s, w->rank);
     for (uint32_t i = 0; i < nr; i++) {
@@ -477,6 +509,6 @@ bool run_metric_find(const run_result *r, run_scope scope, const char *key, cons
 
 const char *run_scope_name(run_scope scope)
 {
-    static const char *const names[RUN_SCOPE_COUNT] = { "all", "op", "region" };
+    static const char *const names[RUN_SCOPE_COUNT] = { "all", "op", "region", "client" };
     return scope < RUN_SCOPE_COUNT ? names[scope] : "?";
 }

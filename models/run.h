@@ -6,8 +6,9 @@
  * rows and plots. Nothing in a run_result points into the engine or the world.
  *
  * Metrics are a flat list of (scope, key, name, value) in a fixed order: the whole run
- * (scope all, key ""), each operation (key "read"/"write") and each region (key = region
- * name). Later models add metrics by appending names; readers look them up by name. The
+ * (scope all, key ""), each operation (key "read"/"write"), each region (key = region
+ * name: the region that served) and each client population (key = client name: the users
+ * who asked, wherever they were served). Later models add metrics by appending names; readers look them up by name. The
  * names and their definitions are in scenarios/README.md ("Metrics").
  *
  * Measurement window: requests that arrive in [warmup, duration) are measured; arrivals stop
@@ -23,7 +24,13 @@
 #include "sim.h"
 #include "stat.h"
 
-typedef enum run_scope { RUN_SCOPE_ALL, RUN_SCOPE_OP, RUN_SCOPE_REGION, RUN_SCOPE_COUNT } run_scope;
+typedef enum run_scope {
+    RUN_SCOPE_ALL,
+    RUN_SCOPE_OP,
+    RUN_SCOPE_REGION,
+    RUN_SCOPE_CLIENT, /* key: the client population's name */
+    RUN_SCOPE_COUNT
+} run_scope;
 
 typedef struct run_metric {
     run_scope   scope;
@@ -88,6 +95,6 @@ void run_result_free(run_result *r); /* NULL is a no-op */
 /* The value of metric 'name' in (scope, key); returns false when there is no such metric. */
 bool        run_metric_find(const run_result *r, run_scope scope, const char *key, const char *name,
                             double *value);
-const char *run_scope_name(run_scope scope); /* "all", "op", "region" */
+const char *run_scope_name(run_scope scope); /* "all", "op", "region", "client" */
 
 #endif

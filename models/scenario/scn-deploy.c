@@ -624,7 +624,7 @@ int scn__parse_alerts(scn_scenario *s, const cJSON *n, sim_err *err)
 /* ---- expectations ---- */
 
 static const char *const F_EXPECT[]
-    = { "metric", "pattern", "op", "region", "min", "max", "equals", "bound" };
+    = { "metric", "pattern", "op", "region", "client", "min", "max", "equals", "bound" };
 static const char *const BOUNDS[] = { "mean", "ci" };
 
 int scn__parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const char *path,
@@ -676,6 +676,23 @@ int scn__parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const char
         if (scn__dup_str(s->regions[r].name, &x->region, err) < 0)
             return SIM_ENOMEM;
     }
+    if ((v = scn__field(n, "client"))) {
+        if (scn__get_str(v, scn__pjoin(p, path, "client"), true, &str, err) < 0)
+            return SIM_EINVAL;
+        size_t c = 0;
+        while (c < s->nclients && strcmp(s->clients[c].name, str) != 0)
+            c++;
+        if (c == s->nclients)
+            return sim_err_set(err, SIM_EINVAL, p, "unknown client population \"%s\"",
+                               scn__clip(str, k, sizeof k));
+        if (scn__dup_str(str, &x->client, err) < 0)
+            return SIM_ENOMEM;
+    }
+    if (!!x->op + !!x->region + !!x->client > 1)
+        return sim_err_set(err, SIM_EINVAL, path,
+                           "expected at most one of \"op\", \"region\", \"client\": runs have "
+                           "no figures per operation per region (per client and operation: "
+                           "the metrics read_p99_ms, write_p99_ms, ...)");
     if ((v = scn__field(n, "min"))) {
         if (scn__get_any_num(v, scn__pjoin(p, path, "min"), &x->min, err) < 0)
             return SIM_EINVAL;
@@ -705,4 +722,10 @@ int scn__parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const char
         x->bound_ci = which == 1;
     }
     return 0;
+}
+
+int scn__check_expect_metric(const scn_expect *x, const char *path, sim_err *err)
+{
+    char p[PATH_N];
+    return scn_metric_check(x->metric, scn_expect_where(x), scn__pjoin(p, path, "metric"), err);
 }

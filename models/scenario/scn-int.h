@@ -112,6 +112,8 @@ int  scn__parse_monitor(scn_scenario *s, const cJSON *n, const cJSON *dur_node, 
 int  scn__parse_alerts(scn_scenario *s, const cJSON *n, sim_err *err);
 int  scn__parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const char *path,
                        sim_err *err);
+/* Whether a run reports x's metric in x's scope (scn-metrics.c); path is the expectation's. */
+int scn__check_expect_metric(const scn_expect *x, const char *path, sim_err *err);
 
 /* ---- scn-failover.c: disaster recovery ---- */
 

@@ -50,6 +50,7 @@ static void expects_free(scn_expect *x, size_t n)
         sim_free(x[i].pattern);
         sim_free(x[i].op);
         sim_free(x[i].region);
+        sim_free(x[i].client);
     }
     sim_free(x);
 }
@@ -271,7 +272,7 @@ static int load_point(const char *file, const char *text, const scn_sweep *sw, s
  * last key would otherwise add an unknown field that only the runs would find), the grid's
  * size, the minimised dimension, the pattern. */
 static int check_sweep(const scn_scenario *s, scn_sweep *sw, const cJSON *root, const char *at,
-                       sim_err *err)
+                       const char *minimize_at, sim_err *err)
 {
     char p[PATH_N];
     if (sw->ndims == 0)
@@ -313,6 +314,22 @@ static int check_sweep(const scn_scenario *s, scn_sweep *sw, const cJSON *root, 
                                    "numbers or durations to search, got \"%s\" at position "
                                    "%zu",
                                    d->values[i].label, i + 1);
+        /* Not a varied path: a metric whose smallest mean is wanted, checked now rather
+         * than after the whole grid has run. */
+        if (!d && strpbrk(sw->minimize, "[.")) {
+            char list[512] = "";
+            for (size_t k = 0, len = 0; k < sw->ndims && len + 1 < sizeof list; k++) {
+                int w = snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "",
+                                 sw->dims[k].path);
+                len += w > 0 ? (size_t)w : 0;
+            }
+            return sim_err_set(err, SIM_EINVAL, minimize_at,
+                               "\"%s\" is not a varied path (the sweep varies: %s) nor a "
+                               "metric",
+                               sw->minimize, list);
+        }
+        if (!d)
+            TRY(scn_metric_check(sw->minimize, SCN_METRIC_ALL, minimize_at, err));
     }
     if (sw->pattern && scn_pattern_index(s, sw->pattern) < 0
         && !(s->npatterns == 0 && strcmp(sw->pattern, "independent") == 0))
@@ -326,8 +343,10 @@ static int check_sweep(const scn_scenario *s, scn_sweep *sw, const cJSON *root, 
     return 0;
 }
 
-static int parse_expects(scn_scenario *s, const cJSON *n, const char *path, scn_expect **out,
-                         size_t *nout, sim_err *err)
+/* Objectives (check_metric: their metrics must exist) or expectations on the sweep's answer
+ * (min_found, which no run reports). */
+static int parse_expects(scn_scenario *s, const cJSON *n, const char *path, bool check_metric,
+                         scn_expect **out, size_t *nout, sim_err *err)
 {
     char         p[PATH_N];
     size_t       count = 0;
@@ -347,8 +366,10 @@ static int parse_expects(scn_scenario *s, const cJSON *n, const char *path, scn_
     size_t i = 0;
     for (const cJSON *c = one; c && i < count; c = c->next, i++) {
         *nout = i + 1;
-        TRY(scn__parse_expect(s, &x[i], c, cJSON_IsObject(n) ? path : scn__pindex(p, path, i),
-                              err));
+        const char *at = cJSON_IsObject(n) ? path : scn__pindex(p, path, i);
+        TRY(scn__parse_expect(s, &x[i], c, at, err));
+        if (check_metric)
+            TRY(scn__check_expect_metric(&x[i], at, err));
     }
     return 0;
 }
@@ -391,7 +412,7 @@ int scn__parse_sweep(scn_scenario *s, const cJSON *n, const cJSON *root, sim_err
         TRY(scn__dup_str(str, &sw->pattern, err));
     }
     if ((v = scn__field(n, "slo")))
-        TRY(parse_expects(s, v, "sweep.slo", &sw->slo, &sw->nslo, err));
+        TRY(parse_expects(s, v, "sweep.slo", true, &sw->slo, &sw->nslo, err));
     if ((v = scn__field(n, "minimize"))) {
         TRY(scn__get_str(v, "sweep.minimize", true, &str, err));
         TRY(scn__dup_str(str, &sw->minimize, err));
@@ -403,7 +424,7 @@ int scn__parse_sweep(scn_scenario *s, const cJSON *n, const cJSON *root, sim_err
         sw->confidence = (scn_confidence)k;
     }
     if ((v = scn__field(n, "expect"))) {
-        TRY(parse_expects(s, v, "sweep.expect", &sw->expects, &sw->nexpects, err));
+        TRY(parse_expects(s, v, "sweep.expect", false, &sw->expects, &sw->nexpects, err));
         for (size_t i = 0; i < sw->nexpects; i++)
             if (strcmp(sw->expects[i].metric, "min_found") != 0)
                 return sim_err_set(err, SIM_EINVAL, scn__pindex(p, "sweep.expect", i),
@@ -415,7 +436,7 @@ int scn__parse_sweep(scn_scenario *s, const cJSON *n, const cJSON *root, sim_err
                                "expectations on min_found "
                                "need \"minimize\"");
     }
-    return check_sweep(s, sw, root, "sweep", err);
+    return check_sweep(s, sw, root, "sweep", "sweep.minimize", err);
 }
 
 int scn_sweep_override(scn_scenario *s, const scn_sweep_args *a, sim_err *err)
@@ -474,7 +495,7 @@ int scn_sweep_override(scn_scenario *s, const scn_sweep_args *a, sim_err *err)
         size_t      nx = 0;
         rc = scn__json_parse(a->slo[i], strlen(a->slo[i]), &slo, err);
         if (rc == 0)
-            rc = parse_expects(s, slo, w, &x, &nx, err);
+            rc = parse_expects(s, slo, w, true, &x, &nx, err);
         if (rc == SIM_EINVAL && err && !strstr(err->path, "--slo"))
             sim_err_prefix_path(err, w);
         cJSON_Delete(slo);
@@ -494,7 +515,7 @@ int scn_sweep_override(scn_scenario *s, const scn_sweep_args *a, sim_err *err)
     TRY(rc);
     if ((rc = scn__json_parse(s->text, s->text_len, &root, err)) < 0)
         return rc;
-    rc = check_sweep(s, sw, root, "sweep", err);
+    rc = check_sweep(s, sw, root, "sweep", a->minimize ? "--minimize" : "sweep.minimize", err);
     cJSON_Delete(root);
     return rc;
 }

@@ -189,6 +189,7 @@ static int build(scn_scenario *s, const cJSON *root, sim_err *err)
         for (const cJSON *c = v->child; c; c = c->next, i++) {
             s->nexpects = i + 1;
             TRY(scn__parse_expect(s, &s->expects[i], c, scn__pindex(p, "expect", i), err));
+            TRY(scn__check_expect_metric(&s->expects[i], p, err));
         }
     }
 
@@ -435,6 +436,7 @@ void scn_free(scn_scenario *s)
         sim_free(s->expects[i].pattern);
         sim_free(s->expects[i].op);
         sim_free(s->expects[i].region);
+        sim_free(s->expects[i].client);
     }
     sim_free(s->expects);
     for (size_t i = 0; i < s->npatterns; i++) {

@@ -138,6 +138,7 @@ typedef struct scn_fault {
 typedef struct scn_expect {
     char  *metric;                /* a metric name, as in the --json maps */
     char  *pattern, *op, *region; /* filters, NULL when absent */
+    char  *client;                /* filter: a client population's name, or NULL */
     bool   has_min, has_max, has_equals;
     double min, max, equals;
     bool   bound_ci; /* "bound": "ci": with several seeds, the whole
@@ -145,6 +146,27 @@ typedef struct scn_expect {
                                                  (max against its upper end, min against its
                                                  lower end); else ("mean") the mean must */
 } scn_expect;
+
+/* --- metric names (scn-metrics.c) ------------------------------------------------------ */
+
+/* Where a metric exists: bits of the scopes a run reports it in. */
+typedef enum scn_metric_where {
+    SCN_METRIC_ALL = 1,    /* the whole run */
+    SCN_METRIC_OP = 2,     /* per operation ("op") */
+    SCN_METRIC_REGION = 4, /* per serving region ("region") */
+    SCN_METRIC_CLIENT = 8, /* per client population ("client") */
+} scn_metric_where;
+
+size_t scn_metric_count(void);
+/* The i-th metric name (NULL past the end) and, when where is not NULL, its scope bits. */
+const char *scn_metric_name(size_t i, unsigned *where);
+/* The scope bits of metric 'name', 0 when no run reports it. */
+unsigned scn_metric_where_of(const char *name);
+/* 0 when a run reports 'name' in scope 'where' (one scn_metric_where bit); else SIM_EINVAL
+ * with path and a message ("unknown metric \"rto\"; did you mean \"rto_s\"? ..."). */
+int scn_metric_check(const char *name, unsigned where, const char *path, sim_err *err);
+/* The scope an expectation's filters ask for (op, region, client or the whole run). */
+unsigned scn_expect_where(const scn_expect *x);
 
 /* --- patterns: the deployments a scenario compares ------------------------------------ */
 

@@ -122,8 +122,9 @@ if command -v sqlite3 >/dev/null; then
   if [ "$n" = 6 ]; then ok "compare stores every run"; else fail "compare stores every run: $n"; fi
 fi
 
-# 7. check: expectations pass (exit 0), fail (exit 1), name an unknown metric (exit 1,
-# ERROR), or the scenario is broken (exit 2); --junit writes a JUnit report.
+# 7. check: expectations pass (exit 0), fail (exit 1), name an unknown metric (exit 2: the
+# scenario does not load, with the JSON path, before any run), or the scenario is broken
+# (exit 2); --junit writes a JUnit report.
 f="$root/scenarios/merge-vs-lww.json"
 "$mrsim" check "$f" --quiet --db "$tmp/chk.db" >"$tmp/chk.txt" 2>"$tmp/err"
 rc=$?
@@ -149,8 +150,8 @@ else fail "check impossible expectation: exit $rc, $(cat "$tmp/chk.txt" "$tmp/er
 small "$tmp/unknown.json" '[{"metric": "p99ms", "max": 250}]'
 "$mrsim" check "$tmp/unknown.json" --db "$tmp/chk.db" >"$tmp/chk.txt" 2>"$tmp/err"
 rc=$?
-if [ $rc -eq 1 ] && grep -q '^ERROR .*unknown metric "p99ms"' "$tmp/chk.txt" &&
-   [ "$(tail -n 1 "$tmp/chk.txt")" = "0 passed, 1 failed" ]; then ok "check unknown metric is an error"
+if [ $rc -eq 2 ] && grep -qF 'unknown.json: expect[0].metric: unknown metric "p99ms"; did you mean "p99_ms"?' "$tmp/err" &&
+   [ "$(tail -n 1 "$tmp/chk.txt")" = "0 passed, 0 failed" ]; then ok "check unknown metric is a load error"
 else fail "check unknown metric: exit $rc, $(cat "$tmp/chk.txt" "$tmp/err")"; fi
 printf '{"name": "broken", "duration": "2s",\n' >"$tmp/broken.json"
 "$mrsim" check "$tmp/broken.json" "$tmp/impossible.json" --db "$tmp/chk.db" \

@@ -287,6 +287,53 @@ static void test_compare_mean_and_ci_over_seeds(void **state)
     compare_table_free(t);
 }
 
+/* The latency rule: a pattern that failed more requests of an operation never has that
+ * operation's best latency, however fast its successful requests were (an outage: the
+ * primary's clients fail and the survivors look quick). */
+static void test_compare_latency_best_needs_best_availability(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 3, 1);
+    put(&f, 0, 0, RUN_SCOPE_OP, "read", "p99_ms", 240); /* fast, but failed 11% */
+    put(&f, 0, 0, RUN_SCOPE_OP, "read", "availability", 0.889);
+    put(&f, 1, 0, RUN_SCOPE_OP, "read", "p99_ms", 1128); /* slow, served everything */
+    put(&f, 1, 0, RUN_SCOPE_OP, "read", "availability", 1.0);
+    put(&f, 2, 0, RUN_SCOPE_OP, "read", "p99_ms", 1130);
+    put(&f, 2, 0, RUN_SCOPE_OP, "read", "availability", 0.9988);
+    compare_table     *t = build(&f);
+    const compare_row *r = row_of(t, "read", "p99_ms");
+    assert_string_equal(marks(t, r), "010");
+    /* The availability is in the row right under the operation's latency rows. */
+    assert_true(&t->rows[1] == r || &t->rows[0] == r);
+    assert_string_equal(t->rows[(size_t)(r - t->rows) + 1].metric, "availability");
+    assert_string_equal(t->rows[(size_t)(r - t->rows) + 1].op, "read");
+    compare_table_free(t);
+
+    /* Equal availability: the fastest is marked as before. */
+    fixture_init(&f, 2, 1);
+    put(&f, 0, 0, RUN_SCOPE_OP, "write", "p50_ms", 5);
+    put(&f, 0, 0, RUN_SCOPE_OP, "write", "availability", 1.0);
+    put(&f, 1, 0, RUN_SCOPE_OP, "write", "p50_ms", 9);
+    put(&f, 1, 0, RUN_SCOPE_OP, "write", "availability", 1.0);
+    t = build(&f);
+    assert_string_equal(marks(t, row_of(t, "write", "p50_ms")), "10");
+    compare_table_free(t);
+
+    /* Several seeds: availabilities whose 95% intervals meet are as good as each other. */
+    fixture_init(&f, 2, 2);
+    const double avail_a[] = { 0.998, 1.0 }, avail_b[] = { 1.0, 1.0 };
+    for (size_t k = 0; k < 2; k++) {
+        put(&f, 0, k, RUN_SCOPE_OP, "read", "p99_ms", 10);
+        put(&f, 0, k, RUN_SCOPE_OP, "read", "availability", avail_a[k]);
+        put(&f, 1, k, RUN_SCOPE_OP, "read", "p99_ms", 20);
+        put(&f, 1, k, RUN_SCOPE_OP, "read", "availability", avail_b[k]);
+    }
+    t = build(&f);
+    assert_string_equal(marks(t, row_of(t, "read", "p99_ms")), "10");
+    compare_table_free(t);
+}
+
 /* --- output ---------------------------------------------------------------------------- */
 
 typedef struct capture {
@@ -527,6 +574,7 @@ int main(void)
         cmocka_unit_test(test_compare_missing_values_take_no_part),
         cmocka_unit_test(test_compare_rows_present_in_fixed_order),
         cmocka_unit_test(test_compare_mean_and_ci_over_seeds),
+        cmocka_unit_test(test_compare_latency_best_needs_best_availability),
         cmocka_unit_test(test_compare_table_text),
         cmocka_unit_test(test_compare_cost_rows_lower_is_better),
         cmocka_unit_test(test_compare_json),

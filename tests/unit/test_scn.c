@@ -130,7 +130,7 @@ static const char FULL[]
       " 'alerts': {'lag': '1.5s', 'error_rate': 1},"
       " 'expect': ["
       "  {'metric': 'availability', 'min': 0.999},"
-      "  {'metric': 'p99_ms', 'pattern': 'active-active', 'op': 'read', 'region': 'eu-west-1',"
+      "  {'metric': 'p99_ms', 'pattern': 'active-active', 'region': 'eu-west-1',"
       "   'min': 1, 'max': 250, 'equals': 7},"
       "  {'metric': 'stale_reads', 'pattern': 'eu-primary', 'max': 0}]}";
 
@@ -289,7 +289,7 @@ static void test_scn_full_scenario_every_field(void **state)
     assert_near(x[0].min, 0.999);
     assert_string_equal(x[1].metric, "p99_ms");
     assert_string_equal(x[1].pattern, "active-active");
-    assert_string_equal(x[1].op, "read");
+    assert_null(x[1].op);
     assert_string_equal(x[1].region, "eu-west-1");
     assert_true(x[1].has_min && x[1].has_max && x[1].has_equals);
     assert_near(x[1].min, 1);
@@ -532,7 +532,7 @@ static void test_scn_pattern_defaults(void **state)
         "             'replication': {}},"
         "  'none': {'kind': 'independent', 'replication': {'mode': 'none'}}},"
         " 'data': {},"
-        " 'expect': [{'metric': 'x', 'pattern': 'independent', 'min': 0}]}");
+        " 'expect': [{'metric': 'ok', 'pattern': 'independent', 'min': 0}]}");
     assert_int_equal(s->npatterns, 9);
     const scn_pattern *p = s->patterns;
     for (size_t i = 0; i < s->npatterns; i++) {
@@ -599,7 +599,7 @@ static void test_scn_pattern_defaults(void **state)
         assert_int_equal(s->patterns[0].replication.quorum, n / 2 + 1);
         scn_free(s);
     }
-    s = must_parse("{" BASE ",'patterns':{},'expect':[{'metric':'x','pattern':'independent',"
+    s = must_parse("{" BASE ",'patterns':{},'expect':[{'metric':'ok','pattern':'independent',"
                    "'max':1}]}");
     assert_int_equal(s->npatterns, 0);
     assert_null(s->patterns);
@@ -607,7 +607,7 @@ static void test_scn_pattern_defaults(void **state)
 
     /* Names are kept as written, whatever they hold. */
     s = must_parse("{" BASE ",'patterns':{'a.b[0] \\'x\\'':{'kind':'active-active'}},"
-                   "'expect':[{'metric':'x','pattern':'a.b[0] \\'x\\'','max':1}]}");
+                   "'expect':[{'metric':'ok','pattern':'a.b[0] \\'x\\'','max':1}]}");
     assert_string_equal(s->patterns[0].name, "a.b[0] \"x\"");
     assert_int_equal(scn_pattern_index(s, "a.b[0] \"x\""), 0);
     scn_free(s);
@@ -1206,8 +1206,25 @@ static const bad_case BAD[] = {
     { EX("{'metric':'p99','min':2,'max':1}"), "expect[0].max",
       "expected a number >= min (2), got 1" },
     { EX("{'metric':'p99','min':1,'threshold':1}"), "expect[0]",
-      "unknown field \"threshold\"; expected one of: metric, pattern, op, region, min, max, "
-      "equals, bound" },
+      "unknown field \"threshold\"; expected one of: metric, pattern, op, region, client, min, "
+      "max, equals, bound" },
+    /* Metric names are checked at load, for the scope the filters ask. */
+    { EX("{'metric':'p99','min':1}"), "expect[0].metric",
+      "unknown metric \"p99\"; did you mean \"p99_ms\"? (every metric: scenarios/README.md, "
+      "\"Metrics\")" },
+    { EX("{'metric':'rto','max':1}"), "expect[0].metric",
+      "unknown metric \"rto\"; did you mean \"rto_s\"? (every metric: scenarios/README.md, "
+      "\"Metrics\")" },
+    { EX("{'metric':'zzzzzzzzzz','max':1}"), "expect[0].metric",
+      "unknown metric \"zzzzzzzzzz\" (every metric: scenarios/README.md, \"Metrics\")" },
+    { EX("{'metric':'detect_s','op':'read','max':1}"), "expect[0].metric",
+      "metric \"detect_s\" is not reported per operation (\"op\"); it is: for the whole run" },
+    { EX("{'metric':'p99_ms','op':'read','region':'a','max':1}"), "expect[0]",
+      "expected at most one of \"op\", \"region\", \"client\": runs have no figures per "
+      "operation per region (per client and operation: the metrics read_p99_ms, write_p99_ms, "
+      "...)" },
+    { EX("{'metric':'p99_ms','client':'mars','max':1}"), "expect[0].client",
+      "unknown client population \"mars\"" },
     { EX("{'metric':'p99','pattern':'active-active','min':1}"), "expect[0].pattern",
       "unknown pattern \"active-active\"; the scenario has no patterns, so the only one is "
       "\"independent\"" },
