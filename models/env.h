@@ -35,6 +35,7 @@
 #include "rng.h"
 #include "sim.h"
 
+#define ENV_MAX_REGIONS  64 /* regions of a deployment; verdicts fit a 64-bit mask */
 #define ENV_MSG_PAYLOAD  48 /* bytes of a message's typed payload */
 #define ENV_HEADER_BYTES 64 /* bytes on the wire of a control message (framing, TLS, RPC) */
 #define ENV_DNS          UINT32_C(0xfffe) /* the address of the DNS service (outside every region) */
@@ -140,6 +141,42 @@ void         env_on_restart(env *e, env_restart_fn *fn, void *ctx);
 uint32_t    env_regions(const env *e);
 const char *env_region_name(const env *e, uint32_t region);
 double      env_region_km(const env *e, uint32_t a, uint32_t b); /* great-circle distance */
+
+/* --- clients: requests and answers ------------------------------------------------------
+ * A client's request message reaches the data plane of a region (the world calls its
+ * delivery hook with the message's tag). Its content is read with env_request_of(), as the
+ * message carries it, deadline included: a request whose client has given up is one whose
+ * deadline has passed, as gRPC's deadline propagation tells a server. The answer goes back
+ * with env_respond(); a read's answer carries the record (env_answer_read), a write's the id
+ * of the write it committed (env_answer_write), before env_respond() sends it. */
+
+typedef enum env_status {
+    ENV_OK,        /* served */
+    ENV_REJECTED,  /* queue full, or the region serves nothing in its role */
+    ENV_READ_ONLY, /* a write refused in read-only mode */
+    ENV_FAILED,    /* served, but the write failed (no quorum) */
+    ENV_STATUS_COUNT
+} env_status;
+
+typedef struct env_request {
+    uint32_t client; /* the client population */
+    uint32_t region; /* the region it was sent to */
+    uint64_t key;
+    uint32_t field;    /* writes: the field set */
+    uint32_t set_elem; /* writes: the element added, 0..63 */
+    uint32_t session;  /* global session id */
+    bool     measured; /* issued inside the measurement window */
+    sim_time deadline; /* the client gives up on this attempt at this time, ns */
+} env_request;
+
+struct store_cell; /* models/sut/store.h */
+
+/* The request a tag names; false when the tag names no request any more (its client has
+ * finished with it and reused the record). */
+bool env_request_of(const env *e, uint64_t tag, env_request *out);
+void env_answer_read(env *e, uint64_t tag, const struct store_cell *cells);
+void env_answer_write(env *e, uint64_t tag, uint64_t write_id);
+void env_respond(env *e, uint32_t region, uint64_t tag, env_status status);
 
 /* --- telling the observers ------------------------------------------------------------- */
 

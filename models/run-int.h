@@ -45,8 +45,10 @@ typedef struct world {
     wl                 *wl;
     dp                 *dp;
     repl               *repl;
-    health             *health; /* NULL without routing.health */
-    route              *route;  /* NULL without DNS routing */
+    health             *health;      /* NULL without routing.health */
+    route              *route;       /* NULL without DNS routing */
+    uint32_t           *geo_nearest; /* the DNS service's view of its clients (route_geo) */
+    sim_time           *geo_rtt;
     mon                *mon;
     dr                 *dr;        /* NULL: no failover controller */
     failwatch          *failwatch; /* with dr */

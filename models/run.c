@@ -218,6 +218,8 @@ static void world_free(world *w)
     failwatch_free(w->failwatch);
     dr_free(w->dr);
     route_free(w->route);
+    sim_free(w->geo_nearest);
+    sim_free(w->geo_rtt);
     mon_free(w->mon);
     health_free(w->health);
     repl_free(w->repl);
@@ -272,6 +274,23 @@ static uint64_t key_space(const scn_scenario *s)
     return keys;
 }
 
+/* What the DNS service knows of its clients' whereabouts, from the topology. */
+static int build_geo(world *w, route_geo *geo, sim_err *err)
+{
+    uint32_t nc = (uint32_t)w->scn->nclients, nr = (uint32_t)w->scn->nregions;
+    w->geo_nearest = sim_calloc((size_t)nc * nr + 1, sizeof *w->geo_nearest);
+    w->geo_rtt = sim_calloc((size_t)nc * nr + 1, sizeof *w->geo_rtt);
+    if (!w->geo_nearest || !w->geo_rtt)
+        return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the DNS service");
+    for (uint32_t c = 0; c < nc; c++)
+        for (uint32_t k = 0; k < nr; k++) {
+            w->geo_nearest[(size_t)c * nr + k] = topo_client_region(w->topo, c, k);
+            w->geo_rtt[(size_t)c * nr + k] = topo_rtt(w->topo, topo_client_endpoint(w->topo, c), k);
+        }
+    *geo = (route_geo){ nc, nr, w->geo_nearest, w->geo_rtt };
+    return 0;
+}
+
 static int world_build(world *w, uint64_t seed, sim_err *err)
 {
     const scn_scenario *s = w->scn;
@@ -322,15 +341,16 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
         || (rc = wl_new(w->engine, s, w->pat, w->topo, w->net, w->oracle, seed, on_outcome, w,
                         &w->wl, err))
             < 0
-        || (rc = dp_new(w->env, s, w->pat, w->stores, w->wl, &w->dp, err)) < 0)
+        || (rc = dp_new(w->env, w->pat, &s->data, w->stores, &w->dp, err)) < 0)
         return rc;
+    env_set_clients(w->env, w->wl);
     for (uint32_t i = 0; i < nr; i++)
         if ((rc = region_new(w->engine, s, i, seed, s->warmup, s->duration, dp_served, w->dp,
                              &w->regions[i], err))
             < 0)
             return rc;
-    if ((rc
-         = repl_new(w->env, s, w->pat, w->stores, w->rank, dp_write_settled, w->dp, &w->repl, err))
+    if ((rc = repl_new(w->env, &s->data, w->pat, w->stores, w->rank, dp_write_settled, w->dp,
+                       &w->repl, err))
         < 0)
         return rc;
     dp_set_repl(w->dp, w->repl);
@@ -344,13 +364,16 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
      * scenario configures neither. */
     bool failover = scn_pattern_has_failover(s, w->pat);
     if (s->health.enabled || failover) {
-        if ((rc = health_new(w->env, s, on_health_change, w, &w->health, err)) < 0)
+        if ((rc = health_new(w->env, &s->health, on_health_change, w, &w->health, err)) < 0)
             return rc;
         dp_set_health(w->dp, w->health);
         mon_set_health(w->mon, view_healthy, w);
     }
     if (scn_pattern_uses_dns(s, w->pat)) {
-        if ((rc = route_new(w->env, s, w->pat, w->topo, w->health, &w->route, err)) < 0)
+        route_geo geo;
+        if ((rc = build_geo(w, &geo, err)) < 0
+            || (rc = route_new(w->env, &s->dns, w->pat, failover, &geo, w->health, &w->route, err))
+                < 0)
             return rc;
         wl_set_route(w->wl, w->route);
     }
@@ -367,7 +390,9 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
                              .roles_changed = on_dr_roles,
                              .resynced = on_dr_resynced };
     if ((rc = failwatch_new(s, w->regions, w->repl, w->oracle, on_alert, w, &w->failwatch, err)) < 0
-        || (rc = dr_new(w->env, s, w->pat, w->repl, w->health, &hooks, &w->dr, err)) < 0)
+        || (rc = dr_new(w->env, &s->failover, &s->dns, w->pat, w->repl, w->health, &hooks, &w->dr,
+                        err))
+            < 0)
         return rc;
     failwatch_set_dr(w->failwatch, w->dr);
     dp_set_dr(w->dp, w->dr);

@@ -506,8 +506,7 @@ scn_pattern scn_pattern_independent(void)
 
 bool scn_pattern_has_failover(const scn_scenario *s, const scn_pattern *p)
 {
-    return p->kind == SCN_PATTERN_ACTIVE_PASSIVE
-        || (p->kind == SCN_PATTERN_READ_LOCAL && s->failover.given);
+    return scn_pattern_managed(p, &s->failover);
 }
 
 bool scn_pattern_uses_dns(const scn_scenario *s, const scn_pattern *p)

@@ -14,15 +14,13 @@
 #ifndef MRSIM_SCN_H
 #define MRSIM_SCN_H
 
+#include "deploy.h"
 #include "dist.h"
 #include "sim.h"
 
-#define SCN_MAX_REGIONS  64 /* region indices fit in a byte with room */
+#define SCN_MAX_REGIONS  ENV_MAX_REGIONS /* region indices fit in a byte with room */
 #define SCN_MAX_CLIENTS  256
 #define SCN_MAX_PATTERNS 32 /* members of "patterns"; bounds the name checks */
-#define SCN_MAX_FIELDS                                                                             \
-    8 /* largest data.fields: STORE_MAX_FIELDS in
-                                                 store.h (the loader does not depend on it) */
 #define SCN_MAX_FILE_BYTES                                                                         \
     (4u << 20) /* larger scenario texts are refused: a cJSON
                                                  tree costs ~30x the text in the worst case */
@@ -35,8 +33,6 @@
  * stated costs per item, and the requests and probes it would simulate. */
 #define SCN_MEMORY_BUDGET (4.0 * 1024 * 1024 * 1024) /* bytes: 4 GiB */
 #define SCN_MAX_WORK      1e9 /* requests, and separately health probes, per run */
-
-typedef enum scn_op { SCN_READ, SCN_WRITE, SCN_OP_COUNT } scn_op;
 
 /* A scenario owns everything its records point to. Empirical distributions (in regions'
  * service times, the network jitter, link_degrade latency) have xs and ps pointing into one
@@ -168,124 +164,6 @@ int scn_metric_check(const char *name, unsigned where, const char *path, sim_err
 /* The scope an expectation's filters ask for (op, region, client or the whole run). */
 unsigned scn_expect_where(const scn_expect *x);
 
-/* --- patterns: the deployments a scenario compares ------------------------------------ */
-
-typedef enum scn_pattern_kind {
-    SCN_PATTERN_INDEPENDENT,    /* no replication; the baseline when a scenario
-                                                 names no pattern */
-    SCN_PATTERN_ACTIVE_ACTIVE,  /* every region takes reads and writes */
-    SCN_PATTERN_READ_LOCAL,     /* reads local, writes to the primary */
-    SCN_PATTERN_ACTIVE_PASSIVE, /* the primary takes everything; secondaries
-                                                 stand by, replicated; failover promotes */
-    SCN_PATTERN_KIND_COUNT
-} scn_pattern_kind;
-
-typedef enum scn_repl_mode { SCN_REPL_NONE, SCN_REPL_ASYNC, SCN_REPL_SYNC } scn_repl_mode;
-typedef enum scn_resolver { SCN_RESOLVER_LWW, SCN_RESOLVER_MERGE } scn_resolver;
-typedef enum scn_clock_kind { SCN_CLOCK_WALL, SCN_CLOCK_HLC } scn_clock_kind;
-
-typedef struct scn_replication {
-    scn_repl_mode mode;      /* default async (none for independent) */
-    sim_time      batch;     /* async: shipping interval; default 50ms;
-                                                 "0ms" ships every write at once */
-    uint32_t      max_batch; /* entries per batch message; default 500 */
-    sim_time      resend;    /* unacknowledged entries are sent again after
-                                                 this; default 1s */
-    uint32_t      quorum;    /* sync: regions (the accepting one included)
-                                                 that must apply before the client is
-                                                 acknowledged; default a majority,
-                                                 nregions / 2 + 1. Async and none: 1 (the
-                                                 accepting region alone) */
-    sim_time      timeout;   /* sync: no quorum by then is an error to the
-                                                 client; default 1s */
-} scn_replication;
-
-typedef struct scn_cache {
-    bool      enabled; /* read-local: a cache in front of each
-                                                 replica; default true */
-    uint64_t  size;    /* keys held per region (LRU); default 1000 */
-    dist_spec hit;     /* time to serve a hit, ns; default constant
-                                                 100us */
-} scn_cache;
-
-typedef struct scn_pattern {
-    char            *name;    /* the key in "patterns" */
-    scn_pattern_kind kind;    /* "kind", or the name when it is a kind */
-    int32_t          primary; /* read-local, active-passive: the first
-                                                 primary region; else -1 */
-    scn_replication  replication;
-    scn_resolver     resolver;   /* default lww */
-    scn_clock_kind   clock;      /* timestamps for lww; default wall */
-    sim_time         ryw_window; /* read-local: a session that wrote within
-                                                 this reads from the primary; default 5s */
-    scn_cache        cache;      /* read-local only */
-} scn_pattern;
-
-/* Health checking (routing.health): checkers at vantage regions probe every other region. */
-typedef struct scn_health {
-    bool     enabled;         /* a "routing": {"health": ...} was given */
-    sim_time interval;        /* between probes of one target; default 10s */
-    sim_time timeout;         /* a probe unanswered this long failed; default
-                                                 2s; at most interval */
-    uint32_t unhealthy_after; /* consecutive failures; default 3 */
-    uint32_t healthy_after;   /* consecutive successes; default 2 */
-    uint64_t checkers;        /* bit r: region r is a vantage point; default
-                                                 every region */
-    uint32_t quorum;          /* checkers that must see a region down for it
-                                                 to be unhealthy (capped at its voters, the
-                                                 checkers other than itself); 0, the
-                                                 default: a majority of its voters */
-    bool     lane;            /* probes skip the region's queue (a priority
-                                                 lane); default false: they wait like any
-                                                 request */
-} scn_health;
-
-/* DNS routing (routing.policy, routing.dns_ttl, ...): clients find their region through a
- * geo DNS whose answers come from the health view, and cache them. */
-typedef enum scn_policy {
-    SCN_POLICY_DEFAULT, /* the pattern's own: primary for writes of
-                                                 read-local, nearest otherwise */
-    SCN_POLICY_PRIMARY, /* the primary while healthy, else the first
-                                                 healthy region in scenario order */
-    SCN_POLICY_NEAREST, /* the nearest healthy region */
-    SCN_POLICY_SCORED,  /* the best score among the 3 nearest healthy */
-    SCN_POLICY_COUNT
-} scn_policy;
-
-typedef struct scn_dns {
-    bool       enabled; /* "routing" has "policy" or "dns_ttl" */
-    scn_policy policy;
-    int32_t    primary;     /* policy primary: the primary region (default
-                                                 the pattern's primary, else region 0) */
-    sim_time   ttl;         /* answer lifetime in client caches; 60s */
-    sim_time   propagation; /* a change (a failover's update, a health verdict) to visible
-                               at the DNS service's edge; 30s */
-    double     ignore_ttl;  /* share of sessions that keep answers longer;
-                                                 default 0 */
-    sim_time   stale_for;   /* ... by this much; default 10m */
-    double     w_distance, w_latency, w_reliability; /* scored weights; default 1 each */
-} scn_dns;
-
-/* Disaster recovery ("failover"): the controller that promotes a secondary when the
- * primary is lost. It manages every active-passive pattern, and read-local patterns when the
- * scenario has a "failover" section. */
-typedef struct scn_failover {
-    bool     given;        /* the scenario has a "failover" section */
-    bool     automatic;    /* fail over on its own when the health view
-                                                 loses the primary; default true (false:
-                                                 only the "failover" faults, drills) */
-    sim_time check_every;  /* how often it looks; default 30s */
-    int32_t  controller;   /* the region it runs in; default -1: the
-                                                 first region that is not the primary */
-    bool     fence;        /* an old primary that comes back stays fenced
-                                                 (serves nothing) instead of rejoining as a
-                                                 secondary; default false */
-    sim_time step_timeout; /* a step's messages unanswered this long:
-                                                 the step failed; default 5s */
-    sim_time cooldown;     /* after a rollback or an abort, no automatic
-                                                 failover for this long; default 5m */
-} scn_failover;
-
 /* Monitoring: per region, per interval, the series stored for plots, and alerts. */
 typedef struct scn_monitor {
     sim_time interval;         /* "monitor": {"interval"}; default 1s */
@@ -294,16 +172,6 @@ typedef struct scn_monitor {
     double   alert_error_rate; /* "alerts": {"error_rate"}: share of failed
                                                  requests in an interval; default 0.05 */
 } scn_monitor;
-
-/* The data model: every key holds a record of 'fields' fields and a set; a write sets one
- * field (drawn uniformly) and adds one element to the set. */
-typedef struct scn_data {
-    uint32_t fields;      /* 1 .. 8; default 1 (whole-record writes) */
-    uint32_t value_bytes; /* bytes of a value on the wire; default 1024 */
-    sim_time drain;       /* after the run, faults are healed and
-                                                 replication drains for at most this long
-                                                 before divergence is measured; default 10m */
-} scn_data;
 
 /* Prices (the "cost" section), in the scenario's unit of money (USD in the docs, but only
  * numbers here). Resolved: one server price per region and one transfer price per ordered

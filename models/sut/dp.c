@@ -1,8 +1,9 @@
 /* dp.c - reads, writes, caches and invalidations at each region.
  *
- * The request's content (key, field, set element) is read from the workload when the
- * request reaches the region, through wl_request_of(), which refuses tags of abandoned
- * attempts: that is the deadline check. Nothing is allocated per request. */
+ * The request's content (key, field, set element, deadline) is read from its message when
+ * the request reaches the region (env_request_of). A request whose deadline has passed is
+ * dropped when it arrives or when its service ends, before anything is written: its client
+ * has given up on it. Nothing is allocated per request. */
 #include "dp.h"
 
 #include <stdio.h>
@@ -17,43 +18,40 @@ typedef struct invalidate_msg {
 _Static_assert(sizeof(invalidate_msg) <= ENV_MSG_PAYLOAD, "an invalidation must fit a payload");
 
 struct dp {
-    env                *env;
-    const scn_scenario *scn;
-    const scn_pattern  *pat;
-    store *const       *stores;
-    wl                 *wl;
-    repl               *repl;
-    health             *health; /* NULL without health checking */
-    const dr           *dr;     /* NULL without a failover controller */
-    uint32_t            nregions;
-    cache             **caches;   /* per region, or NULL without a cache */
-    dist               *hit_time; /* owned */
-    sim_rng           **rng;      /* per region: "cache/<region>" */
+    env               *env;
+    const scn_data    *data;
+    const scn_pattern *pat;
+    store *const      *stores;
+    repl              *repl;
+    health            *health; /* NULL without health checking */
+    const dr          *dr;     /* NULL without a failover controller */
+    uint32_t           nregions;
+    cache            **caches;   /* per region, or NULL without a cache */
+    dist              *hit_time; /* owned */
+    sim_rng          **rng;      /* per region: "cache/<region>" */
 };
 
 static void on_cache_answer(env *e, void *ctx, uint64_t arg);
 static void on_invalidate(env *e, void *ctx, const env_msg *m);
 static void on_restart(env *e, void *ctx, uint32_t region);
 
-int dp_new(env *e, const scn_scenario *s, const scn_pattern *p, store *const *stores, wl *w,
-           dp **out, sim_err *err)
+int dp_new(env *e, const scn_pattern *p, const scn_data *data, store *const *stores, dp **out,
+           sim_err *err)
 {
     int rc = SIM_ENOMEM;
     dp *d = sim_calloc(1, sizeof *d);
     if (!d)
         goto fail;
-    *d = (dp){
-        .env = e, .scn = s, .pat = p, .stores = stores, .wl = w, .nregions = (uint32_t)s->nregions
-    };
+    *d = (dp){ .env = e, .data = data, .pat = p, .stores = stores, .nregions = env_regions(e) };
     if (p->kind == SCN_PATTERN_READ_LOCAL && p->cache.enabled) {
-        d->caches = sim_calloc(s->nregions, sizeof *d->caches);
-        d->rng = sim_calloc(s->nregions, sizeof *d->rng);
+        d->caches = sim_calloc(d->nregions, sizeof *d->caches);
+        d->rng = sim_calloc(d->nregions, sizeof *d->rng);
         if (!d->caches || !d->rng)
             goto fail;
         for (uint32_t r = 0; r < d->nregions; r++) {
             char name[160];
-            snprintf(name, sizeof name, "cache/%s", s->regions[r].name);
-            if (cache_new(p->cache.size, s->data.fields, &d->caches[r]) < 0
+            snprintf(name, sizeof name, "cache/%s", env_region_name(e, r));
+            if (cache_new(p->cache.size, data->fields, &d->caches[r]) < 0
                 || env_rng_new(e, name, &d->rng[r]) < 0)
                 goto fail;
         }
@@ -119,27 +117,27 @@ void dp_region_resynced(dp *d, uint32_t region)
 }
 
 /* Whether this region may serve op, by its own role: what a refusal looks like to the
- * client, or REGION_OK. */
-static region_status role_allows(const dp *d, uint32_t region, scn_op op)
+ * client, or ENV_OK. */
+static env_status role_allows(const dp *d, uint32_t region, scn_op op)
 {
     if (d->dr) {
         if (!dr_serves_reads(d->dr, region))
-            return REGION_REJECTED; /* syncing or fenced: serves nothing */
+            return ENV_REJECTED; /* syncing or fenced: serves nothing */
         if (op == SCN_WRITE && !dr_takes_writes(d->dr, region))
-            return REGION_READ_ONLY;
-        return REGION_OK;
+            return ENV_READ_ONLY;
+        return ENV_OK;
     }
     if (op == SCN_WRITE && d->pat->kind == SCN_PATTERN_READ_LOCAL
         && (int32_t)region != d->pat->primary)
-        return REGION_READ_ONLY;
-    return REGION_OK;
+        return ENV_READ_ONLY;
+    return ENV_OK;
 }
 
 void dp_request(void *dp_ctx, uint32_t region_index, scn_op op, uint64_t tag)
 {
-    dp             *d = dp_ctx;
-    wl_request_view rq;
-    if (!wl_request_of(d->wl, tag, &rq))
+    dp         *d = dp_ctx;
+    env_request rq;
+    if (!env_request_of(d->env, tag, &rq) || env_now(d->env) >= rq.deadline)
         return; /* the client gave up before it arrived */
     /* The record is read or written when service ends, milliseconds from now: fetching its
      * line into the cache meanwhile turns a miss in a store of millions of records into a
@@ -148,7 +146,7 @@ void dp_request(void *dp_ctx, uint32_t region_index, scn_op op, uint64_t tag)
     if (op == SCN_READ && d->caches && (!d->dr || dr_serves_reads(d->dr, region_index))) {
         const store_cell *hit = cache_get(d->caches[region_index], rq.key);
         if (hit) {
-            wl_note_read(d->wl, tag, hit);
+            env_answer_read(d->env, tag, hit);
             sim_time t = dist_sample_time(d->hit_time, d->rng[region_index]);
             env_after(d->env, region_index, t, on_cache_answer, d, tag);
             return;
@@ -159,9 +157,10 @@ void dp_request(void *dp_ctx, uint32_t region_index, scn_op op, uint64_t tag)
 
 static void on_cache_answer(env *e, void *ctx, uint64_t arg)
 {
-    (void)e;
-    dp *d = ctx;
-    wl_respond(d->wl, wl_tag_region(arg), arg, REGION_OK);
+    (void)ctx;
+    env_request rq;
+    if (env_request_of(e, arg, &rq))
+        env_respond(e, rq.region, arg, ENV_OK);
 }
 
 /* Read-local: tell every other region to drop key from its cache. */
@@ -190,47 +189,49 @@ static void on_restart(env *e, void *ctx, uint32_t region)
     dp_region_resynced(ctx, region);
 }
 
-void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op, region_status status)
+void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op, env_status status)
 {
     dp *d = dp_ctx;
     if (tag & HEALTH_PROBE_TAG) { /* a health probe that waited like a read */
-        if (status == REGION_OK)  /* refused: no answer, the checker times out */
+        if (status == ENV_OK)     /* refused: no answer, the checker times out */
             health_probe_served(d->health, region_index, tag);
         return;
     }
-    if (status != REGION_OK) {
-        wl_respond(d->wl, region_index, tag, status);
+    if (status != ENV_OK) {
+        env_respond(d->env, region_index, tag, status);
         return;
     }
-    wl_request_view rq;
-    if (!wl_request_of(d->wl, tag, &rq))
+    env_request rq;
+    if (!env_request_of(d->env, tag, &rq) || env_now(d->env) >= rq.deadline)
         return; /* deadline passed while it was served */
-    region_status allowed = role_allows(d, region_index, op);
-    if (allowed != REGION_OK) {
-        wl_respond(d->wl, region_index, tag, allowed);
+    env_status allowed = role_allows(d, region_index, op);
+    if (allowed != ENV_OK) {
+        env_respond(d->env, region_index, tag, allowed);
         return;
     }
     if (op == SCN_READ) {
         const store_cell *cells = store_cells(d->stores[region_index], rq.key);
         if (d->caches)
             cache_put(d->caches[region_index], rq.key, cells);
-        wl_note_read(d->wl, tag, cells);
-        wl_respond(d->wl, region_index, tag, REGION_OK);
+        env_answer_read(d->env, tag, cells);
+        env_respond(d->env, region_index, tag, ENV_OK);
         return;
     }
     uint64_t id
         = repl_write(d->repl, region_index, rq.key, rq.field, rq.set_elem, rq.measured, tag);
-    wl_note_write(d->wl, tag, id);
+    env_answer_write(d->env, tag, id);
     if (d->caches)
         invalidate_everywhere(d, region_index, rq.key);
     if (d->pat->replication.mode != SCN_REPL_SYNC)
-        wl_respond(d->wl, region_index, tag, REGION_OK);
+        env_respond(d->env, region_index, tag, ENV_OK);
 }
 
 void dp_write_settled(void *dp_ctx, uint64_t token, bool ok)
 {
-    dp *d = dp_ctx;
-    wl_respond(d->wl, wl_tag_region(token), token, ok ? REGION_OK : REGION_FAILED);
+    dp         *d = dp_ctx;
+    env_request rq;
+    if (env_request_of(d->env, token, &rq))
+        env_respond(d->env, rq.region, token, ok ? ENV_OK : ENV_FAILED);
 }
 
 uint64_t dp_cache_hits(const dp *d)

@@ -21,17 +21,17 @@
 #include "env.h"
 #include "health.h"
 #include "repl.h"
-#include "scn.h"
+#include "deploy.h"
 #include "store.h"
-#include "wl.h"
 
 typedef struct dp dp; /* opaque */
 
-/* The data plane of every region of s under pattern p. Everything passed must outlive it.
+/* The data plane of every region under pattern p and data model data, acting through e.
+ * Everything passed must outlive it.
  * It creates the caches (read-local) itself. 0, SIM_EINVAL (a bad cache hit distribution)
  * or SIM_ENOMEM. */
-int  dp_new(env *e, const scn_scenario *s, const scn_pattern *p, store *const *stores, wl *w,
-            dp **out, sim_err *err);
+int  dp_new(env *e, const scn_pattern *p, const scn_data *data, store *const *stores, dp **out,
+            sim_err *err);
 void dp_free(dp *d); /* NULL is a no-op */
 /* The replicator the data plane writes through; set before the run starts. */
 void dp_set_repl(dp *d, repl *r);
@@ -47,7 +47,7 @@ void dp_region_resynced(dp *d, uint32_t region);
 /* A request message reached 'region' (a wl_deliver_fn). */
 void dp_request(void *dp_ctx, uint32_t region, scn_op op, uint64_t tag);
 /* A region's servers finished a request (a region_done_fn). */
-void dp_served(void *dp_ctx, uint32_t region, uint64_t tag, scn_op op, region_status status);
+void dp_served(void *dp_ctx, uint32_t region, uint64_t tag, scn_op op, env_status status);
 /* A sync write reached its quorum or failed (a repl_done_fn). */
 void dp_write_settled(void *dp_ctx, uint64_t token, bool ok);
 

@@ -190,14 +190,14 @@ static void promoted(dr *d, uint32_t primary, uint32_t replaced, uint64_t fence)
               dr__name_of(d, primary), d->epoch, dr__name_of(d, replaced),
               (unsigned long long)fence);
     char ttl[32], prop[32];
-    sim_time_format(d->scn->dns.ttl, ttl, sizeof ttl);
-    sim_time_format(d->scn->dns.propagation, prop, sizeof prop);
+    sim_time_format(d->dns->ttl, ttl, sizeof ttl);
+    sim_time_format(d->dns->propagation, prop, sizeof prop);
     dr__event(d, "failover.dns", "DNS answers %s once the update propagates (%s; TTL %s)",
               dr__name_of(d, primary), prop, ttl);
     d->phase = P_PROPAGATE;
     d->op++;
     /* The change is visible after its propagation; cached answers expire one TTL later. */
-    arm_step(d, sim_time_add_sat(d->scn->dns.propagation, d->scn->dns.ttl));
+    arm_step(d, sim_time_add_sat(d->dns->propagation, d->dns->ttl));
 }
 
 static void go_verify(dr *d)

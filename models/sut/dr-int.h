@@ -61,7 +61,7 @@ typedef enum phase {
 
 struct dr {
     env                *env;
-    const scn_scenario *scn;
+    const scn_dns      *dns;
     const scn_failover *cfg;
     repl               *repl;
     health             *health;
@@ -78,7 +78,7 @@ struct dr {
     /* the controller */
     uint32_t ctl;                    /* its region */
     uint32_t epoch, primary;         /* what it has made so */
-    uint32_t acked[SCN_MAX_REGIONS]; /* per region: epoch it has acknowledged */
+    uint32_t acked[ENV_MAX_REGIONS]; /* per region: epoch it has acknowledged */
     phase    phase;
     uint32_t op;
     bool     planned, rolling_back;

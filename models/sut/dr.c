@@ -74,13 +74,13 @@ announcement *dr__new_announcement(dr *d, uint32_t primary, uint32_t old, bool g
     return a;
 }
 
-int dr_new(env *e, const scn_scenario *s, const scn_pattern *p, repl *rp, health *h,
-           const dr_hooks *hooks, dr **out, sim_err *err)
+int dr_new(env *e, const scn_failover *cfg, const scn_dns *dns, const scn_pattern *p, repl *rp,
+           health *h, const dr_hooks *hooks, dr **out, sim_err *err)
 {
-    if (s->nregions < 2)
+    if (env_regions(e) < 2)
         return sim_err_set(err, SIM_EINVAL, NULL, "a failover controller needs two regions");
     dr           *d = sim_calloc(1, sizeof *d);
-    region_state *rs = sim_calloc(s->nregions, sizeof *rs);
+    region_state *rs = sim_calloc(env_regions(e), sizeof *rs);
     if (!d || !rs) {
         sim_free(d);
         sim_free(rs);
@@ -89,16 +89,15 @@ int dr_new(env *e, const scn_scenario *s, const scn_pattern *p, repl *rp, health
                            "controller");
     }
     *d = (dr){ .env = e,
-               .scn = s,
-               .cfg = &s->failover,
+               .dns = dns,
+               .cfg = cfg,
                .repl = rp,
                .health = h,
                .hooks = *hooks,
-               .nregions = (uint32_t)s->nregions,
+               .nregions = (uint32_t)env_regions(e),
                .rs = rs };
     d->primary = (uint32_t)p->primary;
-    d->ctl = s->failover.controller >= 0 ? (uint32_t)s->failover.controller
-                                         : (d->primary == 0 ? 1 : 0);
+    d->ctl = cfg->controller >= 0 ? (uint32_t)cfg->controller : (d->primary == 0 ? 1 : 0);
     for (uint32_t r = 0; r < d->nregions; r++)
         d->rs[r] = (region_state){ .role = r == d->primary ? DR_PRIMARY : DR_SECONDARY,
                                    .primary = d->primary,

@@ -46,7 +46,7 @@
 #include "health.h"
 #include "repl.h"
 #include "route.h"
-#include "scn.h"
+#include "deploy.h"
 
 typedef enum dr_role {
     DR_PRIMARY,    /* takes reads and writes */
@@ -75,13 +75,13 @@ typedef struct dr_hooks {
     void (*resynced)(void *ctx, uint32_t region);
 } dr_hooks;
 
-/* The controller and region roles of pattern p (scn_pattern_has_failover(s, p)) in s, whose
- * first primary is p->primary, acting through e. The controller subscribes to h's reports
+/* The controller (configured by cfg; dns: the DNS it updates) and region roles of pattern p
+ * (scn_pattern_managed(p, cfg)), whose first primary is p->primary, acting through e. The controller subscribes to h's reports
  * (the run creates health checking and DNS with their defaults when the scenario has none)
  * and sends its DNS changes to the DNS service (route.h). Everything passed must outlive it.
  * 0 or SIM_ENOMEM. */
-int  dr_new(env *e, const scn_scenario *s, const scn_pattern *p, repl *rp, health *h,
-            const dr_hooks *hooks, dr **out, sim_err *err);
+int  dr_new(env *e, const scn_failover *cfg, const scn_dns *dns, const scn_pattern *p, repl *rp,
+            health *h, const dr_hooks *hooks, dr **out, sim_err *err);
 void dr_free(dr *d); /* NULL is a no-op */
 /* Start the controller's checks. */
 void dr_start(dr *d);

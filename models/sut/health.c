@@ -51,7 +51,9 @@
 #define MSG_TARGET_SHIFT  51
 #define MSG_CHECKER_SHIFT 57
 #define MSG_REGION_MASK   UINT64_C(0x3f)
-#define EWMA_WEIGHT       0.1 /* of each new probe in the smoothed figures */
+_Static_assert(ENV_MAX_REGIONS <= 64,
+               "checker and target indexes fit 6 bits of a probe tag; checkers, a 64-bit mask");
+#define EWMA_WEIGHT 0.1 /* of each new probe in the smoothed figures */
 
 typedef struct pair_state {
     uint64_t  seq;         /* sequence of the latest probe sent */
@@ -154,11 +156,11 @@ static uint64_t arg_seq(uint64_t arg) { return arg & MSG_SEQ_MASK; }
  * with a zero cannot mark everything unhealthy without a single probe. */
 static uint32_t at_least_one(uint32_t x) { return x ? x : 1; }
 
-int health_new(env *e, const scn_scenario *s, health_change_fn *change, void *change_ctx,
+int health_new(env *e, const scn_health *cfg, health_change_fn *change, void *change_ctx,
                health **out, sim_err *err)
 {
-    assert(s->nregions <= SCN_MAX_REGIONS);
-    assert(s->health.interval > 0);
+    assert(env_regions(e) <= ENV_MAX_REGIONS);
+    assert(cfg->interval > 0);
     char    *name = NULL;
     sim_rng *rng = NULL;
     health  *h = sim_calloc(1, sizeof *h);
@@ -168,15 +170,15 @@ int health_new(env *e, const scn_scenario *s, health_change_fn *change, void *ch
         .env = e,
         .change = change,
         .change_ctx = change_ctx,
-        .nregions = (uint32_t)s->nregions,
-        .checkers = s->health.checkers,
-        .interval = s->health.interval,
+        .nregions = env_regions(e),
+        .checkers = cfg->checkers,
+        .interval = cfg->interval,
         /* The loader refuses timeout > interval; clamping keeps "one probe at a time" true
          * for scenarios built in code as well. */
-        .timeout = s->health.timeout < s->health.interval ? s->health.timeout : s->health.interval,
-        .unhealthy_after = at_least_one(s->health.unhealthy_after),
-        .healthy_after = at_least_one(s->health.healthy_after),
-        .lane = s->health.lane,
+        .timeout = cfg->timeout < cfg->interval ? cfg->timeout : cfg->interval,
+        .unhealthy_after = at_least_one(cfg->unhealthy_after),
+        .healthy_after = at_least_one(cfg->healthy_after),
+        .lane = cfg->lane,
     };
     size_t nr = h->nregions;
     h->pairs = sim_calloc(nr * nr, sizeof *h->pairs);
@@ -192,13 +194,13 @@ int health_new(env *e, const scn_scenario *s, health_change_fn *change, void *ch
         uint32_t voters = 0;
         for (uint32_t v = 0; v < h->nregions; v++)
             voters += v != r && is_checker(h, v);
-        uint32_t q = s->health.quorum ? s->health.quorum : voters / 2 + 1;
+        uint32_t q = cfg->quorum ? cfg->quorum : voters / 2 + 1;
         h->quorum[r] = voters == 0 ? UINT32_MAX : q < voters ? q : voters;
     }
     size_t longest = 0;
     for (size_t i = 0; i < nr; i++)
-        if (strlen(s->regions[i].name) > longest)
-            longest = strlen(s->regions[i].name);
+        if (strlen(env_region_name(e, (uint32_t)i)) > longest)
+            longest = strlen(env_region_name(e, (uint32_t)i));
     size_t name_size = sizeof "health//" + 2 * longest;
     name = sim_malloc(name_size);
     if (!h->pairs || !h->votes || !h->unhealthy || !name)
@@ -211,7 +213,7 @@ int health_new(env *e, const scn_scenario *s, health_change_fn *change, void *ch
         for (uint32_t r = 0; r < h->nregions; r++) {
             if (r == v)
                 continue;
-            snprintf(name, name_size, "health/%s/%s", s->regions[v].name, s->regions[r].name);
+            snprintf(name, name_size, "health/%s/%s", env_region_name(e, v), env_region_name(e, r));
             if (env_rng_new(e, name, &rng) < 0)
                 goto fail;
             sim_time phase = sim_time_from_ns(sim_rng_uniform(rng) * (double)h->interval);

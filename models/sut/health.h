@@ -21,7 +21,7 @@
 #define MRSIM_HEALTH_H
 
 #include "env.h"
-#include "scn.h"
+#include "deploy.h"
 
 #define HEALTH_PROBE_TAG (UINT64_C(1) << 63) /* set in region tags of probes */
 
@@ -43,9 +43,9 @@ typedef void health_change_fn(void *ctx, sim_time t, uint32_t region, bool healt
 
 /* --- create / destroy -------------------------------------------------------------- */
 
-/* Checkers of s->health, acting through e (which must outlive the health). change may be
+/* Checkers configured by cfg (routing.health), acting through e (which must outlive the health). change may be
  * NULL. 0 or SIM_ENOMEM. */
-int  health_new(env *e, const scn_scenario *s, health_change_fn *change, void *change_ctx,
+int  health_new(env *e, const scn_health *cfg, health_change_fn *change, void *change_ctx,
                 health **out, sim_err *err);
 void health_free(health *h); /* NULL is a no-op */
 

@@ -96,28 +96,28 @@ typedef struct fence_list {
 } fence_list;
 
 struct repl {
-    env                *env;
-    const scn_scenario *scn;
-    const scn_pattern  *pat;
-    store *const       *stores;
-    const uint8_t      *rank;
-    repl_done_fn       *done;
-    void               *done_ctx;
-    repl_key_fn        *on_key; /* may be NULL */
-    void               *on_key_ctx;
-    uint32_t            nregions;
-    sim_time            tick;        /* shipper interval */
-    uint64_t            entry_bytes; /* bytes of one entry on the wire */
-    origin_log         *logs;        /* per origin */
-    link_state         *links;       /* origin x target */
-    uint64_t           *applied;     /* receiver x origin */
-    uint32_t           *epoch;       /* per region: stamped on its writes */
-    fence_list         *fences;      /* per receiver */
-    uint64_t           *bytes;       /* sender x receiver */
-    repl_stale_fn      *on_stale;    /* may be NULL */
-    void               *on_stale_ctx;
-    snapshot           *snaps; /* in transfer */
-    size_t              nsnaps, snaps_cap;
+    env               *env;
+    const scn_data    *data;
+    const scn_pattern *pat;
+    store *const      *stores;
+    const uint8_t     *rank;
+    repl_done_fn      *done;
+    void              *done_ctx;
+    repl_key_fn       *on_key; /* may be NULL */
+    void              *on_key_ctx;
+    uint32_t           nregions;
+    sim_time           tick;        /* shipper interval */
+    uint64_t           entry_bytes; /* bytes of one entry on the wire */
+    origin_log        *logs;        /* per origin */
+    link_state        *links;       /* origin x target */
+    uint64_t          *applied;     /* receiver x origin */
+    uint32_t          *epoch;       /* per region: stamped on its writes */
+    fence_list        *fences;      /* per receiver */
+    uint64_t          *bytes;       /* sender x receiver */
+    repl_stale_fn     *on_stale;    /* may be NULL */
+    void              *on_stale_ctx;
+    snapshot          *snaps; /* in transfer */
+    size_t             nsnaps, snaps_cap;
 };
 
 static void on_tick(env *e, void *ctx, uint64_t arg);
@@ -137,7 +137,7 @@ static log_entry *entry_of(origin_log *l, uint64_t seq)
     return &l->ring[(seq - 1) & (l->cap - 1)];
 }
 
-int repl_new(env *e, const scn_scenario *s, const scn_pattern *p, store *const *stores,
+int repl_new(env *e, const scn_data *data, const scn_pattern *p, store *const *stores,
              const uint8_t *rank, repl_done_fn *done, void *done_ctx, repl **out, sim_err *err)
 {
     repl *r = sim_calloc(1, sizeof *r);
@@ -145,14 +145,14 @@ int repl_new(env *e, const scn_scenario *s, const scn_pattern *p, store *const *
         goto fail;
     *r = (repl){
         .env = e,
-        .scn = s,
+        .data = data,
         .pat = p,
         .stores = stores,
         .rank = rank,
         .done = done,
         .done_ctx = done_ctx,
-        .nregions = (uint32_t)s->nregions,
-        .entry_bytes = REPL_HEADER_BYTES + s->data.value_bytes,
+        .nregions = env_regions(e),
+        .entry_bytes = REPL_HEADER_BYTES + data->value_bytes,
     };
     r->tick = p->replication.mode == SCN_REPL_ASYNC && p->replication.batch > 0
         ? p->replication.batch
@@ -647,8 +647,7 @@ int repl_snapshot_take(repl *r, uint32_t source, uint32_t target, uint32_t *id, 
     snapshot *s = &r->snaps[i];
     s->applied = sim_calloc(nr, sizeof *s->applied);
     if (!s->applied
-        || store_new(store_keys(r->stores[source]), r->scn->data.fields, (uint32_t)nr, &s->data,
-                     NULL)
+        || store_new(store_keys(r->stores[source]), r->data->fields, (uint32_t)nr, &s->data, NULL)
             < 0) {
         sim_free(s->applied);
         *s = (snapshot){ 0 };

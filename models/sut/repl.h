@@ -33,7 +33,7 @@
 #define MRSIM_REPL_H
 
 #include "env.h"
-#include "scn.h"
+#include "deploy.h"
 #include "store.h"
 
 #define REPL_HEADER_BYTES 64 /* per message and per entry, on top of values */
@@ -43,11 +43,12 @@ typedef struct repl repl; /* opaque */
 /* A sync write reached its quorum (ok) or timed out (!ok). token is repl_write()'s. */
 typedef void repl_done_fn(void *ctx, uint64_t token, bool ok);
 
-/* The replicators of every region of s under pattern p, each acting through e. stores has
- * s->nregions entries and, like e, outlives the repl. rank: alphabetical rank of each region
+/* The replicators of every region (env_regions(e)) under pattern p, for the data model
+ * 'data', each acting through e. stores has a store per region and, like e and data,
+ * outlives the repl. rank: alphabetical rank of each region
  * (for the resolver). done may be NULL for async patterns. It listens to the replication
  * messages and to restarts. 0 or SIM_ENOMEM. */
-int  repl_new(env *e, const scn_scenario *s, const scn_pattern *p, store *const *stores,
+int  repl_new(env *e, const scn_data *data, const scn_pattern *p, store *const *stores,
               const uint8_t *rank, repl_done_fn *done, void *done_ctx, repl **out, sim_err *err);
 void repl_free(repl *r); /* NULL is a no-op */
 

@@ -35,7 +35,7 @@ int resolv_cell_cmp(const store_cell *a, const store_cell *b, const uint8_t *ran
     if (a->ts != b->ts)
         return a->ts < b->ts ? -1 : 1;
     uint32_t oa = STORE_WRITE_ORIGIN(a->write_id), ob = STORE_WRITE_ORIGIN(b->write_id);
-    assert(oa < SCN_MAX_REGIONS && ob < SCN_MAX_REGIONS);
+    assert(oa < ENV_MAX_REGIONS && ob < ENV_MAX_REGIONS);
     if (rank[oa] != rank[ob])
         return rank[oa] < rank[ob] ? 1 : -1; /* alphabetically first wins a tie */
     return a->write_id < b->write_id ? -1 : 1;

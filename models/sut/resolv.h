@@ -22,7 +22,7 @@
 #ifndef MRSIM_RESOLV_H
 #define MRSIM_RESOLV_H
 
-#include "scn.h"
+#include "deploy.h"
 #include "store.h"
 
 typedef struct resolv_outcome {

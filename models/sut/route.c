@@ -12,16 +12,16 @@ typedef struct answer {
 } answer;
 
 struct route {
-    const scn_scenario *scn;
-    const scn_pattern  *pat;
-    const topo         *topo;
-    env                *env;
-    health_view        *view;  /* the DNS service's; NULL: every region healthy */
-    uint32_t            epoch; /* of the newest DNS update applied */
-    scn_policy          policy[SCN_OP_COUNT];
-    uint32_t            primary;
-    bool                managed; /* the failover controller moves the primary */
-    answer             *answers; /* clients x SCN_OP_COUNT */
+    const scn_dns     *dns;
+    route_geo          geo;
+    const scn_pattern *pat;
+    env               *env;
+    health_view       *view;  /* the DNS service's; NULL: every region healthy */
+    uint32_t           epoch; /* of the newest DNS update applied */
+    scn_policy         policy[SCN_OP_COUNT];
+    uint32_t           primary;
+    bool               managed; /* the failover controller moves the primary */
+    answer            *answers; /* clients x SCN_OP_COUNT */
 };
 
 static bool healthy(const route *r, uint32_t region)
@@ -36,7 +36,7 @@ static uint32_t answer_primary(const route *r)
      * writes to a healthy secondary that refuses them would help nobody. */
     if (r->managed || healthy(r, r->primary))
         return r->primary;
-    for (uint32_t i = 0; i < r->scn->nregions; i++)
+    for (uint32_t i = 0; i < r->geo.nregions; i++)
         if (healthy(r, i))
             return i;
     return ROUTE_NONE;
@@ -44,8 +44,8 @@ static uint32_t answer_primary(const route *r)
 
 static uint32_t answer_nearest(const route *r, uint32_t client)
 {
-    for (uint32_t k = 0; k < r->scn->nregions; k++) {
-        uint32_t region = topo_client_region(r->topo, client, k);
+    for (uint32_t k = 0; k < r->geo.nregions; k++) {
+        uint32_t region = route_geo_nearest(&r->geo, client, k);
         if (healthy(r, region))
             return region;
     }
@@ -55,17 +55,16 @@ static uint32_t answer_nearest(const route *r, uint32_t client)
 /* Lowest score among the three nearest healthy regions; ties to the nearer. */
 static uint32_t answer_scored(const route *r, uint32_t client)
 {
-    const scn_dns *d = &r->scn->dns;
+    const scn_dns *d = r->dns;
     uint32_t       cand[3];
     double         km[3], rtt[3], fail[3];
     size_t         n = 0;
-    uint32_t       ep = topo_client_endpoint(r->topo, client);
-    for (uint32_t k = 0; k < r->scn->nregions && n < 3; k++) {
-        uint32_t region = topo_client_region(r->topo, client, k);
+    for (uint32_t k = 0; k < r->geo.nregions && n < 3; k++) {
+        uint32_t region = route_geo_nearest(&r->geo, client, k);
         if (!healthy(r, region))
             continue;
         cand[n] = region;
-        km[n] = (double)topo_rtt(r->topo, ep, region);
+        km[n] = (double)r->geo.rtt[(size_t)client * r->geo.nregions + region];
         rtt[n] = r->view ? health_view_rtt_ms(r->view, region) : 0;
         fail[n] = r->view ? health_view_failure_rate(r->view, region) : 0;
         n++;
@@ -133,27 +132,28 @@ static void on_dns_update(env *e, void *ctx, const env_msg *m)
     route_set_primary(r, u->primary, env_now(e));
 }
 
-int route_new(env *e, const scn_scenario *s, const scn_pattern *p, const topo *t, health *h,
-              route **out, sim_err *err)
+int route_new(env *e, const scn_dns *dns, const scn_pattern *p, bool managed, const route_geo *geo,
+              health *h, route **out, sim_err *err)
 {
     route *r = sim_calloc(1, sizeof *r);
-    if (!r || !(r->answers = sim_calloc(s->nclients * SCN_OP_COUNT, sizeof *r->answers))) {
+    if (!r
+        || !(r->answers = sim_calloc((size_t)geo->nclients * SCN_OP_COUNT, sizeof *r->answers))) {
         route_free(r);
         return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the router");
     }
-    r->scn = s;
+    r->dns = dns;
+    r->geo = *geo;
     r->pat = p;
-    r->topo = t;
     r->env = e;
     if (h && health_subscribe(h, ENV_DNS, on_view_change, r, &r->view) < 0) {
         route_free(r);
         return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the router");
     }
     env_listen(e, ENV_MSG_DNS_UPDATE, on_dns_update, r);
-    scn_policy chosen = s->dns.policy;
+    scn_policy chosen = dns->policy;
     if (chosen == SCN_POLICY_DEFAULT)
         chosen = SCN_POLICY_NEAREST;
-    r->managed = scn_pattern_has_failover(s, p);
+    r->managed = managed;
     if (p->kind == SCN_PATTERN_ACTIVE_PASSIVE)
         chosen = SCN_POLICY_PRIMARY; /* everything goes to the one primary */
     r->policy[SCN_READ] = chosen;
@@ -161,9 +161,9 @@ int route_new(env *e, const scn_scenario *s, const scn_pattern *p, const topo *t
     /* A pattern with a primary of its own keeps it; routing.primary names one for the
      * others (and region 0 is the fallback). */
     r->primary = p->primary >= 0 ? (uint32_t)p->primary
-        : s->dns.primary >= 0    ? (uint32_t)s->dns.primary
+        : dns->primary >= 0      ? (uint32_t)dns->primary
                                  : 0;
-    for (uint32_t c = 0; c < s->nclients; c++)
+    for (uint32_t c = 0; c < geo->nclients; c++)
         for (int op = 0; op < SCN_OP_COUNT; op++) {
             r->answers[c * SCN_OP_COUNT + op].region = ROUTE_NONE;
             refresh(r, c, (scn_op)op, 0);
@@ -190,7 +190,7 @@ uint32_t route_primary(const route *r) { return r->primary; }
 
 void route_health_changed(route *r, sim_time now)
 {
-    for (uint32_t c = 0; c < r->scn->nclients; c++)
+    for (uint32_t c = 0; c < r->geo.nclients; c++)
         for (int op = 0; op < SCN_OP_COUNT; op++)
             refresh(r, c, (scn_op)op, now);
 }

@@ -25,8 +25,7 @@
 
 #include "env.h"
 #include "health.h"
-#include "scn.h"
-#include "topo.h"
+#include "deploy.h"
 
 #define ROUTE_NONE UINT32_MAX
 
@@ -40,12 +39,27 @@ typedef struct route_dns_update {
 
 _Static_assert(sizeof(route_dns_update) <= ENV_MSG_PAYLOAD, "a DNS update must fit a payload");
 
-/* The DNS service of s under pattern p (s->dns holds the policy), acting through e. With
- * health checking (h not NULL) it subscribes to the checkers' reports at ENV_DNS and answers
- * from its own view of them; the failover controller's updates reach it as messages.
- * Everything passed must outlive it. 0 or SIM_ENOMEM. */
-int  route_new(env *e, const scn_scenario *s, const scn_pattern *p, const topo *t, health *h,
-               route **out, sim_err *err);
+/* What the DNS service knows of where its clients are (by their resolvers' addresses, as
+ * geo DNS does): per client population, the regions from nearest to farthest and the round
+ * trip to each. The arrays are borrowed and must outlive the router. */
+typedef struct route_geo {
+    uint32_t        nclients, nregions;
+    const uint32_t *nearest; /* [client * nregions + k]: the k-th nearest region */
+    const sim_time *rtt;     /* [client * nregions + region]: round trip, ns */
+} route_geo;
+
+static inline uint32_t route_geo_nearest(const route_geo *g, uint32_t client, uint32_t k)
+{
+    return g->nearest[(size_t)client * g->nregions + k % g->nregions];
+}
+
+/* The DNS service configured by dns under pattern p, acting through e; managed: a failover
+ * controller moves the primary. With health checking (h not NULL) it subscribes to the
+ * checkers' reports at ENV_DNS and answers from its own view of them; the failover
+ * controller's updates reach it as messages. Everything passed must outlive it. 0 or
+ * SIM_ENOMEM. */
+int  route_new(env *e, const scn_dns *dns, const scn_pattern *p, bool managed, const route_geo *geo,
+               health *h, route **out, sim_err *err);
 void route_free(route *r); /* NULL is a no-op */
 
 /* The failover controller's DNS update: region is the primary from now on. */

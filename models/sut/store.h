@@ -21,10 +21,13 @@
 #ifndef MRSIM_STORE_H
 #define MRSIM_STORE_H
 
+#include "deploy.h"
 #include "sim.h"
 
 #define STORE_MAX_FIELDS 8
-#define STORE_MAX_BYTES  (UINT64_C(4) << 30) /* per store */
+_Static_assert(STORE_MAX_FIELDS == SCN_MAX_FIELDS,
+               "a record holds every field a scenario may ask for");
+#define STORE_MAX_BYTES (UINT64_C(4) << 30) /* per store */
 
 #define STORE_WRITE_ID(origin, seq) ((uint64_t)(origin) << 56 | (uint64_t)(seq))
 #define STORE_WRITE_ORIGIN(id)      ((uint32_t)((id) >> 56))
@@ -44,7 +47,7 @@ typedef struct store_record {
     store_cell head;
     store_cell cell[STORE_MAX_FIELDS];
     uint64_t   set;
-    uint32_t   vv[64]; /* per origin region; SCN_MAX_REGIONS entries */
+    uint32_t   vv[ENV_MAX_REGIONS]; /* per origin region */
 } store_record;
 
 /* A store for keys 0 .. keys-1. 0, SIM_ERANGE (too large: err says how large) or

@@ -8,6 +8,7 @@
 #include "net.h"
 #include "region.h"
 #include "scn.h"
+#include "wl.h"
 
 typedef void env_observe_fn(void *ctx, const env_fact *f);
 
@@ -16,6 +17,8 @@ typedef struct env_world_config {
     const scn_scenario *scn;
     net                *net;
     region *const      *regions;         /* scn->nregions */
+    wl                 *wl;              /* the clients, for requests and answers; may be
+                                            NULL until set with env_set_clients() */
     clock_state        *clocks;          /* scn->nregions */
     uint64_t            seed;            /* the run's seed, for env_rng_new */
     sim_time            dns_propagation; /* of messages to and from the DNS service, ns */
@@ -26,6 +29,8 @@ typedef struct env_world_config {
 /* Everything in cfg must outlive the env. 0 or SIM_ENOMEM. */
 int  env_new(const env_world_config *cfg, env **out, sim_err *err);
 void env_free(env *e); /* NULL is a no-op */
+/* The clients whose requests the data plane reads and answers (built after the env). */
+void env_set_clients(env *e, wl *w);
 /* Region's process has started again after a crash: run the restart hooks. */
 void env_region_restarted(env *e, uint32_t region);
 /* Messages that reached a dead end (a down region, a broken connection). */

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "topo.h"
+#include "wl.h"
 
 typedef struct timer_rec {
     env_timer_fn *fn;
@@ -276,6 +277,28 @@ double env_region_km(const env *e, uint32_t a, uint32_t b)
     return topo_distance_km(ra->lat, ra->lon, rb->lat, rb->lon);
 }
 
+/* --- clients ------------------------------------------------------------------------------ */
+
+bool env_request_of(const env *e, uint64_t tag, env_request *out)
+{
+    return wl_request_of(e->cfg.wl, tag, out);
+}
+
+void env_answer_read(env *e, uint64_t tag, const struct store_cell *cells)
+{
+    wl_note_read(e->cfg.wl, tag, cells);
+}
+
+void env_answer_write(env *e, uint64_t tag, uint64_t write_id)
+{
+    wl_note_write(e->cfg.wl, tag, write_id);
+}
+
+void env_respond(env *e, uint32_t region, uint64_t tag, env_status status)
+{
+    wl_respond(e->cfg.wl, region, tag, status);
+}
+
 /* --- observers -------------------------------------------------------------------------- */
 
 void env_observe(env *e, const env_fact *f)
@@ -285,3 +308,5 @@ void env_observe(env *e, const env_fact *f)
 }
 
 uint64_t env_messages_dropped(const env *e) { return e->dropped; }
+
+void env_set_clients(env *e, wl *w) { e->cfg.wl = w; }

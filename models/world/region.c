@@ -159,7 +159,7 @@ void region_submit(region *r, scn_op op, uint64_t tag)
     }
     if (op == SCN_WRITE && r->read_only) {
         r->stats.rejected++;
-        r->done(r->done_ctx, r->index, tag, op, REGION_READ_ONLY);
+        r->done(r->done_ctx, r->index, tag, op, ENV_READ_ONLY);
         return;
     }
     job j = { .tag = tag, .op = op };
@@ -169,7 +169,7 @@ void region_submit(region *r, scn_op op, uint64_t tag)
     }
     if (r->ring_len >= r->queue_limit) {
         r->stats.rejected++;
-        r->done(r->done_ctx, r->index, tag, op, REGION_REJECTED);
+        r->done(r->done_ctx, r->index, tag, op, ENV_REJECTED);
         return;
     }
     if (r->ring_len == r->ring_cap && !ring_grow(r))
@@ -197,7 +197,7 @@ static void on_service_done(sim_engine *e, void *ctx, uint64_t arg)
         r->ring_len--;
         start_service(r, next);
     }
-    r->done(r->done_ctx, r->index, j.tag, j.op, REGION_OK);
+    r->done(r->done_ctx, r->index, j.tag, j.op, ENV_OK);
 }
 
 void region_set_down(region *r, bool down)

@@ -14,21 +14,15 @@
 #define MRSIM_REGION_H
 
 #include "engine.h"
+#include "env.h"
 #include "scn.h"
 
 typedef struct region region; /* opaque */
 
-typedef enum region_status {
-    REGION_OK,        /* served */
-    REGION_REJECTED,  /* queue full */
-    REGION_READ_ONLY, /* a write refused in read-only mode */
-    REGION_FAILED,    /* served, but the write failed (no quorum) */
-    REGION_STATUS_COUNT
-} region_status;
+/* What became of a request handed to a region: env_status (models/env.h). */
 
 /* Called when a request leaves the region with an answer. tag is what region_submit() got. */
-typedef void region_done_fn(void *ctx, uint32_t region, uint64_t tag, scn_op op,
-                            region_status status);
+typedef void region_done_fn(void *ctx, uint32_t region, uint64_t tag, scn_op op, env_status status);
 
 typedef struct region_stats {
     uint64_t arrived;    /* requests submitted */

@@ -9,7 +9,7 @@
  *     bits 46..53  client population
  *     bits 54..59  region of the attempt
  *     bit  60      operation
- *     bits 61..62  status of an answer (region_status)
+ *     bits 61..62  status of an answer (env_status)
  *
  * so a message is self-contained and an answer to an abandoned attempt is recognised by its
  * generation. The generation wraps after 2^22 reuses of one record; an answer would have to
@@ -57,6 +57,7 @@ typedef struct request {
     uint64_t key;
     uint32_t field, set_elem; /* writes */
     sim_time issued;
+    sim_time deadline;                    /* the current attempt's, ns */
     bool     waiting;                     /* the current attempt awaits its answer */
     uint64_t write_id;                    /* the current attempt's committed write, or 0 */
     bool     has_read;                    /* the current attempt's read returned: */
@@ -447,7 +448,8 @@ static void send_attempt(wl *w, uint32_t slot)
     uint64_t bytes = NET_HEADER_BYTES + (rq->op == SCN_WRITE ? w->scn->data.value_bytes : 0);
     net_send_sized(w->net, c->endpoint, rq->region, bytes, on_request_message, w, tag);
     rq->waiting = true;
-    deadline_push(w, c, sim_time_add_sat(sim_now(w->e), c->cfg->timeout), tag & TAG_ID_MASK);
+    rq->deadline = sim_time_add_sat(sim_now(w->e), c->cfg->timeout);
+    deadline_push(w, c, rq->deadline, tag & TAG_ID_MASK);
 }
 
 static void finish(wl *w, uint32_t slot, wl_result result)
@@ -564,12 +566,12 @@ static void on_request_message(sim_engine *e, void *ctx, uint64_t arg)
     w->deliver(w->deliver_ctx, wl_tag_region(arg), op, arg);
 }
 
-void wl_respond(wl *w, uint32_t region_index, uint64_t tag, region_status status)
+void wl_respond(wl *w, uint32_t region_index, uint64_t tag, env_status status)
 {
     uint32_t client = (uint32_t)(tag >> TAG_CLIENT_SHIFT) & 0xff;
     uint64_t answer
         = (tag & ~(UINT64_C(3) << TAG_STATUS_SHIFT)) | (uint64_t)status << TAG_STATUS_SHIFT;
-    bool     value = status == REGION_OK && (scn_op)((tag >> TAG_OP_SHIFT) & 1) == SCN_READ;
+    bool     value = status == ENV_OK && (scn_op)((tag >> TAG_OP_SHIFT) & 1) == SCN_READ;
     uint64_t bytes = NET_HEADER_BYTES + (value ? w->scn->data.value_bytes : 0);
     net_send_sized(w->net, region_index, w->clients[client].endpoint, bytes, on_answer_message, w,
                    answer);
@@ -586,19 +588,21 @@ void wl_set_deliver(wl *w, wl_deliver_fn *deliver, void *ctx)
     w->deliver_ctx = ctx;
 }
 
-bool wl_request_of(const wl *w, uint64_t tag, wl_request_view *out)
+bool wl_request_of(const wl *w, uint64_t tag, env_request *out)
 {
     const request *rq = request_of((wl *)w, tag);
-    if (!rq || !rq->waiting)
+    if (!rq)
         return false;
     const client_state *c = &w->clients[rq->client];
-    *out = (wl_request_view){
+    *out = (env_request){
         .client = rq->client,
         .key = rq->key,
         .field = rq->field,
         .set_elem = rq->set_elem,
         .session = c->session_base + rq->session,
         .measured = rq->issued >= w->scn->warmup,
+        .region = rq->region,
+        .deadline = rq->deadline,
     };
     return true;
 }
@@ -631,12 +635,12 @@ static void on_answer_message(sim_engine *e, void *ctx, uint64_t arg)
     if (!rq || !rq->waiting)
         return; /* the client gave up on this attempt */
     rq->waiting = false;
-    uint32_t      slot = (uint32_t)(arg & TAG_SLOT_MASK);
-    region_status status = (region_status)((arg >> TAG_STATUS_SHIFT) & 3);
-    if (status == REGION_OK)
+    uint32_t   slot = (uint32_t)(arg & TAG_SLOT_MASK);
+    env_status status = (env_status)((arg >> TAG_STATUS_SHIFT) & 3);
+    if (status == ENV_OK)
         finish(w, slot, WL_OK);
     else
-        attempt_failed(w, slot, status == REGION_FAILED ? WL_FAILED : WL_REJECTED);
+        attempt_failed(w, slot, status == ENV_FAILED ? WL_FAILED : WL_REJECTED);
 }
 
 static void on_retry(sim_engine *e, void *ctx, uint64_t arg)

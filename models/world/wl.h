@@ -72,15 +72,7 @@ typedef struct wl_dns_stats {
     double   move_sum_s;     /* ... and the delays since it changed */
 } wl_dns_stats;
 
-/* What a request asks, as the region reads it from the message. */
-typedef struct wl_request_view {
-    uint32_t client;
-    uint64_t key;
-    uint32_t field;    /* writes: the field set */
-    uint32_t set_elem; /* writes: the element added, 0..63 */
-    uint32_t session;  /* global session id */
-    bool     measured; /* issued inside the measurement window */
-} wl_request_view;
+/* What a request asks, as the region reads it from the message: env_request. */
 
 /* --- create / destroy -------------------------------------------------------------- */
 
@@ -100,8 +92,8 @@ wl_dns_stats wl_get_dns_stats(const wl *w);
 
 /* --- what the regions use ---------------------------------------------------------- */
 
-/* The request a tag names, if its client is still waiting for this attempt. */
-bool wl_request_of(const wl *w, uint64_t tag, wl_request_view *out);
+/* The request a tag names, as its message carries it (env_request_of()). */
+bool wl_request_of(const wl *w, uint64_t tag, env_request *out);
 /* The region the attempt named by tag went to. */
 uint32_t wl_tag_region(uint64_t tag);
 /* Record what a read returned / which write a write committed, for the oracle at the
@@ -109,7 +101,7 @@ uint32_t wl_tag_region(uint64_t tag);
 void wl_note_read(wl *w, uint64_t tag, const store_cell *cells);
 void wl_note_write(wl *w, uint64_t tag, uint64_t write_id);
 /* Send a region's answer back to the client of tag. */
-void wl_respond(wl *w, uint32_t region, uint64_t tag, region_status status);
+void wl_respond(wl *w, uint32_t region, uint64_t tag, env_status status);
 
 /* --- run --------------------------------------------------------------------------- */
 

@@ -268,8 +268,7 @@ static void test_cost_bytes_across_regions_priced_per_pair(void **state)
 
 /* ---- replication: a known number of writes, a known number of bytes ---- */
 
-static void on_region_done(void *ctx, uint32_t region, uint64_t tag, scn_op op,
-                           region_status status)
+static void on_region_done(void *ctx, uint32_t region, uint64_t tag, scn_op op, env_status status)
 {
     (void)ctx, (void)region, (void)tag, (void)op, (void)status;
 }
@@ -322,7 +321,7 @@ static void test_cost_replication_egress_is_the_batches(void **state)
     repl_bench  b = { .origin = 0 };
     env_fixture x;
     assert_int_equal(env_fixture_new(&x, e, &f.s, n, regions, clocks, o), 0);
-    assert_int_equal(repl_new(x.env, &f.s, &p, stores, rank, NULL, NULL, &b.r, &err), 0);
+    assert_int_equal(repl_new(x.env, &f.s.data, &p, stores, rank, NULL, NULL, &b.r, &err), 0);
     for (int i = 0; i < N; i++)
         sim_at(e, SIM_S + i * SIM_MS, on_write, &b, (uint64_t)i);
     sim_engine_run(e, SIM_TIME_MAX);

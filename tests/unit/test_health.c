@@ -52,8 +52,7 @@ typedef struct bench {
     env_fixture x;
 } bench;
 
-static void on_region_done(void *ctx, uint32_t region, uint64_t tag, scn_op op,
-                           region_status status)
+static void on_region_done(void *ctx, uint32_t region, uint64_t tag, scn_op op, env_status status)
 {
     (void)op;
     (void)status;
@@ -111,7 +110,7 @@ static void bench_build(bench *b)
 {
     sim_err err = { 0 };
     bench_world(b);
-    assert_int_equal(health_new(b->x.env, &b->f.s, on_change, b, &b->h, &err), 0);
+    assert_int_equal(health_new(b->x.env, &b->f.s.health, on_change, b, &b->h, &err), 0);
     health_start(b->h);
 }
 
@@ -478,7 +477,7 @@ static void test_health_new_unwinds_on_allocation_failure(void **state)
     long    n;
     for (n = 1; rc != 0 && n < 1000; n++) {
         sim_alloc_fail_at(n);
-        rc = health_new(b.x.env, &b.f.s, on_change, &b, &b.h, &err);
+        rc = health_new(b.x.env, &b.f.s.health, on_change, &b, &b.h, &err);
         sim_alloc_fail_at(0);
         if (rc != 0) {
             assert_int_equal(rc, SIM_ENOMEM);

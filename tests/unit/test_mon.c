@@ -68,11 +68,11 @@ static bool on_health(void *ctx, uint32_t region)
 }
 
 /* A request submitted by ACT_SUBMIT left its region: tag is its submission time. */
-static void on_done(void *ctx, uint32_t region, uint64_t tag, scn_op op, region_status status)
+static void on_done(void *ctx, uint32_t region, uint64_t tag, scn_op op, env_status status)
 {
     (void)op;
     tctx *c = ctx;
-    mon_request(c->m, region, status == REGION_OK, sim_now(c->e) - (sim_time)tag);
+    mon_request(c->m, region, status == ENV_OK, sim_now(c->e) - (sim_time)tag);
 }
 
 static void on_act(sim_engine *e, void *ctx, uint64_t arg)

@@ -53,8 +53,7 @@ typedef struct bench {
     env_fixture x;
 } bench;
 
-static void on_region_done(void *ctx, uint32_t region, uint64_t tag, scn_op op,
-                           region_status status)
+static void on_region_done(void *ctx, uint32_t region, uint64_t tag, scn_op op, env_status status)
 {
     (void)ctx;
     (void)region;
@@ -97,8 +96,8 @@ static void bench_build(bench *b)
         b->rank[i] = (uint8_t)i; /* "r0" < "r1" < ... */
     }
     assert_int_equal(env_fixture_new(&b->x, b->e, s, b->n, b->regions, b->clocks, b->o), 0);
-    assert_int_equal(repl_new(b->x.env, s, &b->p, b->stores, b->rank, on_settled, b, &b->r, &err),
-                     0);
+    assert_int_equal(
+        repl_new(b->x.env, &s->data, &b->p, b->stores, b->rank, on_settled, b, &b->r, &err), 0);
 }
 
 static void bench_fini(bench *b)

@@ -19,7 +19,7 @@
 #define NKEYS   4
 
 enum { US = 0, EU = 1, AP = 2 };
-static const uint8_t rank[SCN_MAX_REGIONS] = { [US] = 2, [EU] = 1, [AP] = 0 };
+static const uint8_t rank[ENV_MAX_REGIONS] = { [US] = 2, [EU] = 1, [AP] = 0 };
 
 typedef struct world {
     store   *st[NREG];

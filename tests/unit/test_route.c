@@ -35,6 +35,8 @@ typedef struct alone {
     route      *r;
     sim_engine *e;
     env_fixture x; /* the DNS service's door: only its listener is used here */
+    uint32_t    nearest[FIX_CLIENTS * FIX_REGIONS];
+    sim_time    rtt[FIX_CLIENTS * FIX_REGIONS];
 } alone;
 
 /* The router of a's scenario without health checking. */
@@ -42,7 +44,16 @@ static void alone_route(alone *a)
 {
     assert_int_equal(sim_engine_new(&a->e), 0);
     assert_int_equal(env_fixture_new(&a->x, a->e, &a->f.s, NULL, NULL, NULL, NULL), 0);
-    assert_int_equal(route_new(a->x.env, &a->f.s, &a->p, a->t, NULL, &a->r, NULL), 0);
+    uint32_t nc = (uint32_t)a->f.s.nclients, nr = (uint32_t)a->f.s.nregions;
+    for (uint32_t c = 0; c < nc; c++)
+        for (uint32_t k = 0; k < nr; k++) {
+            a->nearest[c * nr + k] = topo_client_region(a->t, c, k);
+            a->rtt[c * nr + k] = topo_rtt(a->t, topo_client_endpoint(a->t, c), k);
+        }
+    route_geo geo = { nc, nr, a->nearest, a->rtt };
+    assert_int_equal(route_new(a->x.env, &a->f.s.dns, &a->p,
+                               scn_pattern_has_failover(&a->f.s, &a->p), &geo, NULL, &a->r, NULL),
+                     0);
 }
 
 /* Three regions at longitudes 0, 10, 20; client 0 at longitude 19 (nearest: region 2). */

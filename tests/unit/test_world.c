@@ -207,14 +207,14 @@ static void test_net_degraded_link_adds_latency_and_loss(void **state)
 /* --- regions ------------------------------------------------------------------------ */
 
 typedef struct answers {
-    int           n;
-    uint64_t      tag[64];
-    region_status status[64];
-    sim_time      at[64];
-    sim_engine   *e;
+    int         n;
+    uint64_t    tag[64];
+    env_status  status[64];
+    sim_time    at[64];
+    sim_engine *e;
 } answers;
 
-static void on_done(void *ctx, uint32_t region, uint64_t tag, scn_op op, region_status st)
+static void on_done(void *ctx, uint32_t region, uint64_t tag, scn_op op, env_status st)
 {
     (void)region;
     (void)op;
@@ -260,12 +260,12 @@ static void test_region_fifo_and_queue_limit(void **state)
     /* One in service, two waiting, two rejected at once. */
     assert_int_equal(b.a.n, 2);
     assert_int_equal(b.a.tag[0], 4);
-    assert_int_equal(b.a.status[1], REGION_REJECTED);
+    assert_int_equal(b.a.status[1], ENV_REJECTED);
     sim_engine_run(b.e, SIM_TIME_MAX);
     assert_int_equal(b.a.n, 5);
     for (int i = 0; i < 3; i++) {
         assert_int_equal(b.a.tag[2 + i], (uint64_t)(1 + i));
-        assert_int_equal(b.a.status[2 + i], REGION_OK);
+        assert_int_equal(b.a.status[2 + i], ENV_OK);
         assert_int_equal(b.a.at[2 + i], (sim_time)(10 * (i + 1)) * SIM_MS);
     }
     assert_int_equal(region_get_stats(b.r).rejected, 2);
@@ -338,8 +338,8 @@ static void test_region_read_only_rejects_writes(void **state)
     region_submit(b.r, SCN_READ, 2);
     sim_engine_run(b.e, SIM_TIME_MAX);
     assert_int_equal(b.a.n, 2);
-    assert_int_equal(b.a.status[0], REGION_READ_ONLY);
-    assert_int_equal(b.a.status[1], REGION_OK);
+    assert_int_equal(b.a.status[0], ENV_READ_ONLY);
+    assert_int_equal(b.a.status[1], ENV_OK);
     region_bench_fini(&b);
 }
 
