@@ -360,8 +360,9 @@ int scn__parse_data(scn_scenario *s, const cJSON *n, sim_err *err)
 
 /* ---- routing (health checking), monitoring, alerts ---- */
 
-static const char *const F_ROUTING[] = { "health",          "policy",     "primary",   "dns_ttl",
-                                         "dns_propagation", "ignore_ttl", "stale_for", "weights" };
+static const char *const F_ROUTING[]
+    = { "health",     "policy",     "primary",   "dns_ttl", "dns_propagation",
+        "dns_lookup", "ignore_ttl", "stale_for", "weights" };
 static const char *const F_WEIGHTS[] = { "distance", "latency", "reliability" };
 static const char *const POLICY_NAMES[SCN_POLICY_COUNT] = {
     [SCN_POLICY_DEFAULT] = NULL,
@@ -501,6 +502,7 @@ static int parse_dns(scn_scenario *s, const cJSON *n, sim_err *err)
                      * within 60 seconds" (Developer Guide, "Editing records"); half that
                      * bound is the mean of a change spread evenly over it. */
                     .propagation = 30 * SIM_S,
+                    .lookup = 20 * SIM_MS,
                     .ignore_ttl = 0,
                     .stale_for = 10 * SIM_MIN,
                     .w_distance = 1,
@@ -529,6 +531,8 @@ static int parse_dns(scn_scenario *s, const cJSON *n, sim_err *err)
     }
     if ((v = scn__field(n, "dns_ttl")))
         TRY(scn__get_pos_dur(v, "routing.dns_ttl", &d->ttl, err));
+    if ((v = scn__field(n, "dns_lookup")))
+        TRY(scn__get_dur(v, "routing.dns_lookup", false, &d->lookup, err));
     if ((v = scn__field(n, "dns_propagation")))
         TRY(scn__get_dur(v, "routing.dns_propagation", false, &d->propagation, err));
     if ((v = scn__field(n, "ignore_ttl")))

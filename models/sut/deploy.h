@@ -108,6 +108,8 @@ typedef struct scn_dns {
     int32_t    primary;     /* policy primary: the primary region (default
                                                  the pattern's primary, else region 0) */
     sim_time   ttl;         /* answer lifetime in client caches; 60s */
+    sim_time   lookup;      /* a client's resolution when its cached answer expired: the
+                               round trip to its recursive resolver; 20ms */
     sim_time   propagation; /* a change (a failover's update, a health verdict) to visible
                                at the DNS service's edge; 30s */
     double     ignore_ttl;  /* share of sessions that keep answers longer;

@@ -58,6 +58,7 @@ typedef struct request {
     uint32_t field, set_elem; /* writes */
     sim_time issued;
     sim_time deadline;                    /* the current attempt's, ns */
+    bool     resolved;                    /* its DNS lookup is done: send it */
     bool     waiting;                     /* the current attempt awaits its answer */
     uint64_t write_id;                    /* the current attempt's committed write, or 0 */
     bool     has_read;                    /* the current attempt's read returned: */
@@ -354,16 +355,23 @@ static uint32_t dns_lookup(wl *w, const request *rq)
     return d->region;
 }
 
+/* The operation attempt rq resolves as: under read-local/write-global a write, and a read by
+ * a session that wrote within ryw_window, go where writes go. */
+static scn_op resolve_op(const wl *w, const request *rq)
+{
+    const client_state *c = &w->clients[rq->client];
+    if (w->pat->kind == SCN_PATTERN_READ_LOCAL
+        && (rq->op == SCN_WRITE || c->last_write[rq->session] > sim_now(w->e) - w->pat->ryw_window))
+        return SCN_WRITE;
+    return rq->op;
+}
+
 /* The client library's routing: which region attempt rq->attempt goes to. Under
  * read-local/write-global a write, and a read by a session that wrote within ryw_window,
  * goes where writes go: the primary (through DNS's write answer when routing by DNS). */
 static uint32_t choose_region(wl *w, request *rq)
 {
-    const client_state *c = &w->clients[rq->client];
-    bool                to_primary = false;
-    if (w->pat->kind == SCN_PATTERN_READ_LOCAL)
-        to_primary = rq->op == SCN_WRITE
-            || c->last_write[rq->session] > sim_now(w->e) - w->pat->ryw_window;
+    bool to_primary = w->pat->kind == SCN_PATTERN_READ_LOCAL && resolve_op(w, rq) == SCN_WRITE;
     if (w->route) {
         /* The DNS answer; a retry goes on down the client's list of regions by distance
          * from it (the client library's own fallback). */
@@ -431,10 +439,30 @@ static void on_client_timer(sim_engine *e, void *ctx, uint64_t arg)
     }
 }
 
+static void on_resolved(sim_engine *e, void *ctx, uint64_t arg);
+
+/* Whether attempt rq must first ask its resolver: its session's cached answer has expired.
+ * The lookup is a round trip to the resolver (routing.dns_lookup), after which the attempt
+ * goes with the fresh answer. */
+static bool needs_lookup(wl *w, request *rq)
+{
+    if (!w->route || w->scn->dns.lookup <= 0 || rq->resolved)
+        return false;
+    const client_state *c = &w->clients[rq->client];
+    const dns_entry    *d = &c->dns[rq->session * SCN_OP_COUNT + resolve_op(w, rq)];
+    return sim_now(w->e) >= d->expires;
+}
+
 static void send_attempt(wl *w, uint32_t slot)
 {
     request      *rq = &w->pool[slot];
     client_state *c = &w->clients[rq->client];
+    if (needs_lookup(w, rq)) {
+        rq->resolved = true;
+        sim_after(w->e, w->scn->dns.lookup, on_resolved, w, tag_of(rq, slot) & TAG_ID_MASK);
+        return;
+    }
+    rq->resolved = false;
     rq->region = choose_region(w, rq);
     rq->write_id = 0;
     rq->has_read = false;
@@ -525,6 +553,15 @@ static uint32_t pick_field(client_state *c)
             return f;
 }
 
+/* The resolver answered: the attempt goes now, if its request is still there. */
+static void on_resolved(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    wl *w = ctx;
+    if (request_of(w, arg))
+        send_attempt(w, (uint32_t)(arg & TAG_SLOT_MASK));
+}
+
 static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
 {
     wl           *w = ctx;
@@ -543,6 +580,7 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
     rq->next_free = NO_SLOT;
     rq->client = c->index;
     rq->attempt = 0;
+    rq->resolved = false;
     rq->issued = sim_now(e);
     rq->op = sim_rng_uniform(c->rng) < c->cfg->read_ratio ? SCN_READ : SCN_WRITE;
     rq->key = c->keys ? (uint64_t)dist_sample(c->keys, c->rng) - 1

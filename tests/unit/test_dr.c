@@ -308,9 +308,11 @@ static void test_dr_fails_back_without_losing_anything(void **state)
     assert_int_equal(metric(r, "failovers"), 3);
     assert_int_equal(metric(r, "lost_writes"), 0);
     assert_int_equal(metric(r, "divergent_keys"), 0);
-    /* When arrivals end, at most the last write is still on its way (the lag of one
-     * message), and nothing after the drain. */
-    assert_true(metric(r, "divergent_keys_at_end") <= 1);
+    /* When arrivals end, only the writes still on their way differ: about 10 writes/s times
+     * a lag of about 0.1 s, one key on average (Poisson: more than 5 has odds below 1 in
+     * 1,000). Writes held back by a fence would leave hundreds. Nothing differs after the
+     * drain. */
+    assert_true(metric(r, "divergent_keys_at_end") <= 5);
     assert_int_equal(metric(r, "drained"), 1);
     run_result_free(r);
     scn_free(s);

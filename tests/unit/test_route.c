@@ -193,6 +193,27 @@ static void test_route_outage_moves_clients_to_the_next_region(void **state)
     run_result_free(r);
 }
 
+/* An expired answer costs the client a lookup: a round trip to its resolver before the
+ * request goes. With a 1 ms TTL every request finds its answer expired, so the median
+ * latency grows by exactly the lookup. */
+static void test_route_expired_answer_costs_a_lookup(void **state)
+{
+    (void)state;
+    double p50[2];
+    for (int i = 0; i < 2; i++) {
+        fixture     f;
+        scn_pattern p;
+        dns_world(&f, &p, 3, SCN_POLICY_NEAREST);
+        f.s.dns.ttl = SIM_MS;
+        f.s.dns.lookup = i ? 50 * SIM_MS : 0;
+        run_result *r = run_with(&f, &p);
+        p50[i] = metric(r, "p50_ms");
+        run_result_free(r);
+    }
+    print_message("p50 %.3f ms without a lookup, %.3f ms with a 50 ms one\n", p50[0], p50[1]);
+    assert_true(fabs(p50[1] - p50[0] - 50) < 1);
+}
+
 static void test_route_primary_falls_back_in_scenario_order(void **state)
 {
     (void)state;
@@ -241,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_route_primary_policy_prefers_routing_primary),
         cmocka_unit_test(test_route_scored_without_probes_is_nearest),
         cmocka_unit_test(test_route_outage_moves_clients_to_the_next_region),
+        cmocka_unit_test(test_route_expired_answer_costs_a_lookup),
         cmocka_unit_test(test_route_primary_falls_back_in_scenario_order),
         cmocka_unit_test(test_route_no_healthy_region_fails_as_no_region),
     };

@@ -1410,7 +1410,7 @@ static const bad_case BAD[] = {
     { "{" BASE ",'routing':true}", "routing", "expected an object, got true" },
     { "{" BASE ",'routing':{'anycast':true}}", "routing",
       "unknown field \"anycast\"; expected one of: health, policy, primary, dns_ttl, "
-      "dns_propagation, ignore_ttl, stale_for, weights" },
+      "dns_propagation, dns_lookup, ignore_ttl, stale_for, weights" },
     { "{" BASE ",'routing':{'policy':'latency','health':{}}}", "routing.policy",
       "expected \"primary\", \"nearest\" or \"scored\", got \"latency\"" },
     { "{" BASE ",'routing':{'dns_ttl':'0s'}}", "routing.dns_ttl",
