@@ -132,6 +132,10 @@ void    env_hlc_receive(env *e, uint32_t region, int64_t remote);
 /* Hand work to region's servers (queue, service time, brown-out); the world calls the data
  * plane's completion hook when it is served or refused. tag is the caller's. */
 void env_submit(env *e, uint32_t region, int op, uint64_t tag);
+/* Hand region's servers the apply of 'entries' replicated entries: one job, queued with the
+ * requests, slowed by a brown-out, refused by a full queue; its completion comes back to the
+ * data plane's hook like a request's, with this tag. */
+void env_submit_apply(env *e, uint32_t region, uint32_t entries, uint64_t tag);
 /* After a crash, when region's process starts again: fn(e, ctx, region). */
 typedef void env_restart_fn(env *e, void *ctx, uint32_t region);
 void         env_on_restart(env *e, env_restart_fn *fn, void *ctx);

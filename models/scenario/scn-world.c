@@ -242,7 +242,7 @@ void scn__spec_fini(dist_spec *d)
 /* ---- regions ---- */
 
 static const char *const F_REGION[] = { "name", "location", "servers", "service", "queue_limit" };
-static const char *const F_SERVICE[] = { "read", "write" };
+static const char *const F_SERVICE[] = { "read", "write", "apply" };
 
 int scn__parse_region(scn_scenario *s, size_t idx, const cJSON *n, const char *path, sim_err *err)
 {
@@ -299,6 +299,11 @@ int scn__parse_region(scn_scenario *s, size_t idx, const cJSON *n, const char *p
                                          &r->service[op], err));
         }
     }
+    /* Applying a replicated write costs what taking a client's write does, unless the
+     * scenario says otherwise. */
+    r->apply = r->service[SCN_WRITE];
+    if ((v = scn__field(n, "service")) && (v = scn__field(v, "apply")))
+        TRY(scn__parse_time_dist(v, scn__pjoin(pp, p, "apply"), &r->apply, err));
 
     r->queue_limit = UINT32_MAX;
     if ((v = scn__field(n, "queue_limit"))) {

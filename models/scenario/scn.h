@@ -43,6 +43,8 @@ typedef struct scn_region {
                                                  one in rtt_measured.h: its location */
     uint32_t  servers;               /* >= 1 */
     dist_spec service[SCN_OP_COUNT]; /* service time per operation, ns */
+    dist_spec apply;                 /* service time of one replicated entry, ns;
+                                        default: the write's */
     uint32_t  queue_limit;           /* waiting requests beyond which new ones are
                                                  rejected; UINT32_MAX = unlimited (default) */
 } scn_region;

@@ -192,6 +192,10 @@ static void on_restart(env *e, void *ctx, uint32_t region)
 void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op, env_status status)
 {
     dp *d = dp_ctx;
+    if (tag & REPL_APPLY_TAG) { /* replicated entries, applied by this region's servers */
+        repl_apply_served(d->repl, region_index, tag, status);
+        return;
+    }
     if (tag & HEALTH_PROBE_TAG) { /* a health probe that waited like a read */
         if (status == ENV_OK)     /* refused: no answer, the checker times out */
             health_probe_served(d->health, region_index, tag);

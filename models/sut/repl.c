@@ -83,6 +83,14 @@ typedef struct origin_log {
     uint64_t   wcap, whead, wlen; /* wcap a power of two */
 } origin_log;
 
+/* A receiver's applier for one origin: what it has received in order beyond what it
+ * applied, and the job its servers are on. Memory: lost in a crash. */
+typedef struct apply_state {
+    uint64_t received; /* highest sequence received in order */
+    uint64_t upto;     /* the job in service applies up to this sequence */
+    bool     busy;     /* a job is in service */
+} apply_state;
+
 /* A snapshot taken at a source for a target, in transfer until it is installed. */
 typedef struct snapshot {
     store    *data;    /* NULL: a free slot */
@@ -116,6 +124,7 @@ struct repl {
     uint64_t          *bytes;       /* sender x receiver */
     repl_stale_fn     *on_stale;    /* may be NULL */
     void              *on_stale_ctx;
+    apply_state       *apply; /* receiver x origin */
     snapshot          *snaps; /* in transfer */
     size_t             nsnaps, snaps_cap;
 };
@@ -126,10 +135,16 @@ static void on_ack(env *e, void *ctx, const env_msg *m);
 static bool entry_void(const fence_list *fl, uint32_t origin, uint64_t seq, uint32_t epoch);
 static void on_quorum_timeout(env *e, void *ctx, uint64_t arg);
 static void on_restart(env *e, void *ctx, uint32_t region);
+static void apply_entries(repl *r, uint32_t target, uint32_t origin);
 
 static link_state *link_of(repl *r, uint32_t origin, uint32_t target)
 {
     return &r->links[(size_t)origin * r->nregions + target];
+}
+
+static apply_state *apply_of(repl *r, uint32_t target, uint32_t origin)
+{
+    return &r->apply[(size_t)target * r->nregions + origin];
 }
 
 static log_entry *entry_of(origin_log *l, uint64_t seq)
@@ -164,7 +179,8 @@ int repl_new(env *e, const scn_data *data, const scn_pattern *p, store *const *s
     r->epoch = sim_calloc(nr, sizeof *r->epoch);
     r->fences = sim_calloc(nr, sizeof *r->fences);
     r->bytes = sim_calloc(nr * nr, sizeof *r->bytes);
-    if (!r->logs || !r->links || !r->applied || !r->epoch || !r->fences || !r->bytes)
+    r->apply = sim_calloc(nr * nr, sizeof *r->apply);
+    if (!r->logs || !r->links || !r->applied || !r->epoch || !r->fences || !r->bytes || !r->apply)
         goto fail;
     for (size_t i = 0; i < nr; i++) {
         origin_log *l = &r->logs[i];
@@ -204,6 +220,7 @@ void repl_free(repl *r)
             sim_free(r->fences[i].f);
     sim_free(r->fences);
     sim_free(r->bytes);
+    sim_free(r->apply);
     for (size_t i = 0; i < r->nsnaps; i++)
         if (r->snaps[i].data)
             repl_snapshot_drop(r, (uint32_t)i);
@@ -454,6 +471,9 @@ static void on_restart(env *e, void *ctx, uint32_t region)
     origin_log *l = &r->logs[region];
     l->wlen = 0;
     l->ticking = false;
+    for (uint32_t o = 0; o < r->nregions; o++) /* its appliers' jobs died with it */
+        *apply_of(r, region, o)
+            = (apply_state){ .received = r->applied[(size_t)region * r->nregions + o] };
     for (uint32_t t = 0; t < r->nregions; t++) {
         link_state *k = link_of(r, region, t);
         k->sent = k->acked;
@@ -465,29 +485,49 @@ static void on_restart(env *e, void *ctx, uint32_t region)
 
 /* --- receiving ----------------------------------------------------------------------- */
 
-static void on_batch(env *e, void *ctx, const env_msg *m)
+/* Hand target's servers the next entries of origin's log it has received and not applied
+ * (at most max_batch): one job at a time per origin, as a replica's applier thread per
+ * channel works. Void entries are passed over without cost; if nothing else is left they are
+ * acknowledged at once. */
+static void start_apply(repl *r, uint32_t target, uint32_t origin)
 {
-    repl             *r = ctx;
-    const batch_msg  *b = ENV_PAYLOAD(m, const batch_msg);
-    uint32_t          origin = b->origin, target = m->to;
-    uint64_t          count = b->count, first = b->first;
+    apply_state      *a = apply_of(r, target, origin);
     uint64_t         *applied = &r->applied[(size_t)target * r->nregions + origin];
     const fence_list *fl = &r->fences[target];
     origin_log       *l = &r->logs[origin];
-    uint32_t          flags = first > *applied + 1 ? ACK_REWIND : 0;
-    /* Entries up to *applied are duplicates; a first entry past *applied + 1 means a batch
-     * was lost (or this replica was rebuilt): nothing here can be applied in order, so only
-     * acknowledge, asking the sender to go back. Void entries are passed over (and
-     * acknowledged) without being applied. */
-    for (uint64_t seq = *applied + 1; seq >= first && seq < first + count; seq++) {
+    if (a->busy || a->received <= *applied)
+        return;
+    uint64_t upto = a->received;
+    if (upto - *applied > r->pat->replication.max_batch)
+        upto = *applied + r->pat->replication.max_batch;
+    uint32_t entries = 0;
+    for (uint64_t seq = *applied + 1; seq <= upto; seq++)
+        entries += !(fl->n && entry_void(fl, origin, seq, entry_of(l, seq)->epoch));
+    a->upto = upto;
+    if (entries == 0) {
+        apply_entries(r, target, origin);
+        return;
+    }
+    a->busy = true;
+    env_submit_apply(r->env, target, entries, REPL_APPLY_TAG | origin);
+}
+
+/* Apply what the finished job covered, in order, and acknowledge it. */
+static void apply_entries(repl *r, uint32_t target, uint32_t origin)
+{
+    env              *e = r->env;
+    apply_state      *a = apply_of(r, target, origin);
+    uint64_t         *applied = &r->applied[(size_t)target * r->nregions + origin];
+    const fence_list *fl = &r->fences[target];
+    origin_log       *l = &r->logs[origin];
+    uint32_t          flags = 0;
+    for (uint64_t seq = *applied + 1; seq <= a->upto; seq++) {
         const log_entry *entry = entry_of(l, seq);
         if (fl->n && entry_void(fl, origin, seq, entry->epoch)) {
             *applied = seq;
             flags |= ACK_FENCED;
             continue;
         }
-        if (r->pat->clock == SCN_CLOCK_HLC)
-            env_hlc_receive(e, target, entry->rec.head.ts);
         resolv_outcome res = resolv_replicated(r->pat->resolver, r->stores[target], entry->key,
                                                entry->field, &entry->rec, r->rank);
         if (res.conflict)
@@ -507,6 +547,54 @@ static void on_batch(env *e, void *ctx, const env_msg *m)
         *applied = seq;
     }
     send_ack(r, target, origin, flags, *applied);
+    start_apply(r, target, origin);
+}
+
+void repl_apply_served(repl *r, uint32_t target, uint64_t tag, env_status status)
+{
+    uint32_t     origin = (uint32_t)(tag & ~REPL_APPLY_TAG);
+    apply_state *a = apply_of(r, target, origin);
+    a->busy = false;
+    if (status == ENV_OK) {
+        apply_entries(r, target, origin);
+        return;
+    }
+    /* Refused by a full queue: forget what was received but not applied, so that the
+     * origin's resend (after its silence) brings it again. */
+    a->received = r->applied[(size_t)target * r->nregions + origin];
+}
+
+/* A batch reached target. Entries up to what it has received are duplicates; a first entry
+ * past received + 1 means a batch was lost (or this replica was rebuilt): nothing here can
+ * be applied in order, so it only acknowledges, asking the sender to go back. New entries
+ * in order are received, and applied by target's servers (start_apply); the acknowledgement
+ * follows the apply, so a sync quorum counts a region only once it has applied. */
+static void on_batch(env *e, void *ctx, const env_msg *m)
+{
+    repl            *r = ctx;
+    const batch_msg *b = ENV_PAYLOAD(m, const batch_msg);
+    uint32_t         origin = b->origin, target = m->to;
+    uint64_t         applied = r->applied[(size_t)target * r->nregions + origin];
+    apply_state     *a = apply_of(r, target, origin);
+    uint64_t         last = b->first + b->count - 1;
+    if (a->received < applied)
+        a->received = applied; /* rebuilt from a snapshot meanwhile */
+    if (b->first > a->received + 1) {
+        send_ack(r, target, origin, ACK_REWIND, applied);
+        return;
+    }
+    if (last <= a->received) {
+        if (!a->busy)
+            send_ack(r, target, origin, 0, applied); /* a duplicate: say where it is */
+        return;
+    }
+    /* The hybrid logical clock moves when a message is received, not when its entries are
+     * applied: a local write after this receipt must be ordered after them. */
+    if (r->pat->clock == SCN_CLOCK_HLC)
+        for (uint64_t seq = a->received + 1; seq <= last; seq++)
+            env_hlc_receive(e, target, entry_of(&r->logs[origin], seq)->rec.head.ts);
+    a->received = last;
+    start_apply(r, target, origin);
 }
 
 static void on_ack(env *e, void *ctx, const env_msg *m)

@@ -36,7 +36,8 @@
 #include "deploy.h"
 #include "store.h"
 
-#define REPL_HEADER_BYTES 64 /* per message and per entry, on top of values */
+#define REPL_APPLY_TAG    (UINT64_C(1) << 62) /* set in the tags of apply jobs (env_submit_apply) */
+#define REPL_HEADER_BYTES 64                  /* per message and per entry, on top of values */
 
 typedef struct repl repl; /* opaque */
 
@@ -57,6 +58,10 @@ void repl_free(repl *r); /* NULL is a no-op */
  * later; with async the caller acknowledges the client at once. */
 uint64_t repl_write(repl *r, uint32_t origin, uint64_t key, uint32_t field, uint32_t set_elem,
                     bool measured, uint64_t token);
+
+/* An apply job handed to target's servers (its tag has REPL_APPLY_TAG) finished: applied,
+ * or refused by a full queue (the entries come again with the origin's resend). */
+void repl_apply_served(repl *r, uint32_t target, uint64_t tag, env_status status);
 
 /* The region's own data plane, told that a replicated write of key was applied at target
  * (so that a cache in front of the store drops the key). */

@@ -248,6 +248,11 @@ void env_submit(env *e, uint32_t region, int op, uint64_t tag)
     region_submit(e->cfg.regions[region], (scn_op)op, tag);
 }
 
+void env_submit_apply(env *e, uint32_t region, uint32_t entries, uint64_t tag)
+{
+    region_submit_apply(e->cfg.regions[region], entries, tag);
+}
+
 void env_on_restart(env *e, env_restart_fn *fn, void *ctx)
 {
     if (e->nrestart == sizeof e->restart / sizeof e->restart[0])

@@ -18,6 +18,7 @@
 typedef struct job {
     uint64_t tag;
     scn_op   op;
+    uint32_t entries; /* replicated entries to apply (op is then SCN_WRITE); 0: a request */
 } job;
 
 struct region {
@@ -25,6 +26,8 @@ struct region {
     uint32_t        index, servers;
     uint32_t        queue_limit;           /* UINT32_MAX: unlimited */
     dist           *service[SCN_OP_COUNT]; /* owned */
+    dist           *apply;                 /* owned: one replicated entry */
+    sim_rng        *apply_rng;             /* "region/<name>/apply" */
     sim_rng        *rng;                   /* "region/<name>/service" */
     region_done_fn *done;
     void           *done_ctx;
@@ -79,6 +82,9 @@ int region_new(sim_engine *e, const scn_scenario *s, uint32_t index, uint64_t se
     snprintf(name, sizeof name, "region/%s/service", sr->name);
     if (sim_rng_new(seed, name, &r->rng) < 0)
         goto fail;
+    snprintf(name, sizeof name, "region/%s/apply", sr->name);
+    if (sim_rng_new(seed, name, &r->apply_rng) < 0)
+        goto fail;
     for (int op = 0; op < SCN_OP_COUNT; op++) {
         rc = dist_new_at(&sr->service[op], &r->service[op], err, "regions[%u].service.%s", index,
                          scn_op_name(op));
@@ -86,6 +92,11 @@ int region_new(sim_engine *e, const scn_scenario *s, uint32_t index, uint64_t se
             region_free(r);
             return rc;
         }
+    }
+    rc = dist_new_at(&sr->apply, &r->apply, err, "regions[%u].service.apply", index);
+    if (rc < 0) {
+        region_free(r);
+        return rc;
     }
     *out = r;
     return 0;
@@ -101,6 +112,8 @@ void region_free(region *r)
     for (int op = 0; op < SCN_OP_COUNT; op++)
         dist_free(r->service[op]);
     sim_rng_free(r->rng);
+    dist_free(r->apply);
+    sim_rng_free(r->apply_rng);
     sim_free(r->ring);
     sim_free(r->slot);
     sim_free(r->free_slots);
@@ -125,7 +138,11 @@ static void start_service(region *r, job j)
     account_busy(r);
     uint32_t s = r->free_slots[--r->nfree];
     r->slot[s] = j;
-    sim_time t = dist_sample_time(r->service[j.op], r->rng);
+    sim_time t = 0;
+    if (j.entries == 0)
+        t = dist_sample_time(r->service[j.op], r->rng);
+    for (uint32_t i = 0; i < j.entries; i++) /* a batch: one draw per entry, no overhead */
+        t = sim_time_add_sat(t, dist_sample_time(r->apply, r->apply_rng));
     if (r->brownout != 1.0)
         t = sim_time_from_ns((double)t * r->brownout);
     sim_after(r->e, t, on_service_done, r, (uint64_t)r->epoch << 32 | s);
@@ -150,6 +167,8 @@ static bool ring_grow(region *r)
     return true;
 }
 
+static void submit(region *r, job j);
+
 void region_submit(region *r, scn_op op, uint64_t tag)
 {
     r->stats.arrived++;
@@ -162,13 +181,27 @@ void region_submit(region *r, scn_op op, uint64_t tag)
         r->done(r->done_ctx, r->index, tag, op, ENV_READ_ONLY);
         return;
     }
-    job j = { .tag = tag, .op = op };
+    submit(r, (job){ .tag = tag, .op = op });
+}
+
+void region_submit_apply(region *r, uint32_t entries, uint64_t tag)
+{
+    if (r->down)
+        return; /* nobody is there to apply it */
+    submit(r, (job){ .tag = tag, .op = SCN_WRITE, .entries = entries });
+}
+
+/* A job that passed the region's door: served at once, queued, or refused by a full queue. */
+static void submit(region *r, job j)
+{
+    scn_op   op = j.op;
+    uint64_t tag = j.tag;
     if (r->nfree > 0) {
         start_service(r, j);
         return;
     }
     if (r->ring_len >= r->queue_limit) {
-        r->stats.rejected++;
+        r->stats.rejected += j.entries == 0;
         r->done(r->done_ctx, r->index, tag, op, ENV_REJECTED);
         return;
     }
@@ -190,7 +223,7 @@ static void on_service_done(sim_engine *e, void *ctx, uint64_t arg)
     job      j = r->slot[s];
     account_busy(r);
     r->free_slots[r->nfree++] = s;
-    r->stats.served++;
+    r->stats.served += j.entries == 0;
     if (r->ring_len > 0) {
         job next = r->ring[r->ring_head];
         r->ring_head = (r->ring_head + 1) & (r->ring_cap - 1);

@@ -44,6 +44,11 @@ void region_free(region *r); /* NULL is a no-op */
 /* --- run --------------------------------------------------------------------------- */
 
 void region_submit(region *r, scn_op op, uint64_t tag);
+/* Apply 'entries' replicated log entries: one job whose service time is the sum of one
+ * service.apply draw per entry (times the brown-out factor), queued with the requests and
+ * refused like them by a full queue; a read-only region applies too. The done callback
+ * gets op SCN_WRITE and this tag. Not counted in region_stats (they count requests). */
+void region_submit_apply(region *r, uint32_t entries, uint64_t tag);
 
 /* --- the world's faults ------------------------------------------------------------ */
 

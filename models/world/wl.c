@@ -45,7 +45,11 @@
 #define TAG_SLOT_MASK    ((UINT64_C(1) << TAG_SLOT_BITS) - 1)
 #define TAG_GEN_MASK     ((UINT64_C(1) << TAG_GEN_BITS) - 1)
 #define TAG_ID_MASK      ((UINT64_C(1) << (TAG_SLOT_BITS + TAG_GEN_BITS)) - 1)
-#define NO_SLOT          UINT32_MAX
+_Static_assert(SCN_MAX_CLIENTS <= 1 << (TAG_REGION_SHIFT - TAG_CLIENT_SHIFT),
+               "a client index fits its field of a tag");
+_Static_assert(SCN_MAX_REGIONS <= 1 << (TAG_OP_SHIFT - TAG_REGION_SHIFT),
+               "a region index fits its field of a tag");
+#define NO_SLOT UINT32_MAX
 
 typedef struct request {
     uint32_t gen; /* TAG_GEN_BITS used */
