@@ -170,7 +170,7 @@ static void invalidate_everywhere(dp *d, uint32_t from, uint64_t key)
     cache_invalidate(d->caches[from], key);
     for (uint32_t r = 0; r < d->nregions; r++)
         if (r != from)
-            net_send(d->net, from, r, on_invalidate, d, key << 6 | r);
+            net_stream_send(d->net, from, r, NET_HEADER_BYTES, on_invalidate, d, key << 6 | r);
 }
 
 static void on_invalidate(sim_engine *e, void *ctx, uint64_t arg)

@@ -129,7 +129,7 @@ static void send_sized(dr *d, msg_kind kind, uint32_t from, uint32_t to, uint64_
         return; /* a dead process sends nothing */
     dr__grow(&d->msgs, &d->msgs_cap, d->nmsgs, sizeof *d->msgs, "control messages");
     d->msgs[d->nmsgs] = (msg){ kind, from, to, op, a, b };
-    net_send(d->net, from, to, on_message, d, d->nmsgs++);
+    net_stream_send(d->net, from, to, NET_HEADER_BYTES, on_message, d, d->nmsgs++);
 }
 
 /* A region's message; replies carry the op of the step they answer. */
@@ -343,7 +343,7 @@ static void on_snapshot_sent(sim_engine *e, void *ctx, uint64_t arg)
     dr        *d = ctx;
     const msg *m = &d->msgs[arg];
     if (!region_is_down(d->regions[m->from]))
-        net_send_sized(d->net, m->from, m->to, m->a, on_message, d, arg); /* the snapshot */
+        net_stream_send(d->net, m->from, m->to, m->a, on_message, d, arg); /* the snapshot */
 }
 
 static void on_region_timer(sim_engine *e, void *ctx, uint64_t arg)

@@ -229,7 +229,7 @@ static void send_message(repl *r, uint32_t from, uint32_t to, sim_handler *fn, u
                          uint64_t bytes)
 {
     r->bytes[(size_t)from * r->nregions + to] += bytes;
-    net_send_sized(r->net, from, to, bytes, fn, r, arg);
+    net_stream_send(r->net, from, to, bytes, fn, r, arg);
 }
 
 /* Send what is due on link origin -> target: resend from the last acknowledgement after
