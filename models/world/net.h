@@ -37,6 +37,12 @@
  *     is already on the wire.
  *   - A link degradation applies to transmissions planned while it is active: segments
  *     already planned (in flight or queued for serialisation) keep their fate.
+ *   - Recovery is TCP's after an RTO (the head alone, then what follows), with no fast
+ *     retransmit: under heavy loss a stream stalls an RTO per lost segment and its queue
+ *     grows, as a real connection's throughput collapses. An application's own resend
+ *     timer adds duplicates behind the stall (their bytes count).
+ *   - A region's stream to itself has no serialisation (bandwidth unlimited) and no RTT
+ *     base; it is otherwise a stream like the others.
  *
  * Partitions: each region belongs to a group; a client belongs to the group of its nearest
  * region ("clients stay with their nearest group"). With no partition all share group 0.
