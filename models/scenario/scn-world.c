@@ -316,15 +316,18 @@ int scn__parse_region(scn_scenario *s, size_t idx, const cJSON *n, const char *p
 
 /* ---- network ---- */
 
-static const char *const F_NETWORK[] = { "rtt", "route_factor", "base", "jitter", "loss" };
+static const char *const F_NETWORK[]
+    = { "rtt", "route_factor", "base", "jitter", "loss", "bandwidth" };
 
-/* One "a/b": "76ms" entry of an rtt table. seen[a][b] (a < b) marks pairs already listed. */
-static int parse_rtt_pair(scn_scenario *s, const cJSON *rtt, const cJSON *c, size_t i,
-                          uint8_t seen[SCN_MAX_REGIONS][SCN_MAX_REGIONS], sim_err *err)
+/* The "a/b" key of one entry of a per-pair table ('section': "network.rtt" or
+ * "network.bandwidth"): the two regions as lo < hi. seen[lo][hi] marks pairs already listed. */
+static int parse_pair_key(const scn_scenario *s, const char *section, const cJSON *table,
+                          const cJSON *c, uint8_t seen[SCN_MAX_REGIONS][SCN_MAX_REGIONS],
+                          uint32_t *lo_out, uint32_t *hi_out, sim_err *err)
 {
     char        p[PATH_N], k[64], k2[64], name[PATH_N];
     const char *key = c->string;
-    scn__pjoin(p, "network.rtt", key);
+    scn__pjoin(p, section, key);
     const char *slash = strchr(key, '/');
     if (!slash || strchr(slash + 1, '/') || slash == key || slash[1] == '\0')
         return sim_err_set(err, SIM_EINVAL, p,
@@ -342,26 +345,37 @@ static int parse_rtt_pair(scn_scenario *s, const cJSON *rtt, const cJSON *c, siz
     int lo = a < b ? a : b, hi = a < b ? b : a;
     if (seen[lo][hi]) {
         /* Find the first key naming this pair, for the message. */
-        for (const cJSON *q = rtt->child; q != c; q = q->next) {
+        for (const cJSON *q = table->child; q != c; q = q->next) {
             const char *qs = strchr(q->string, '/');
+            if (!qs)
+                continue; /* "default" in a bandwidth table */
             snprintf(name, sizeof name, "%.*s", (int)(qs - q->string), q->string);
             int qa = scn_region_index(s, name), qb = scn_region_index(s, qs + 1);
             if ((qa == a && qb == b) || (qa == b && qb == a)) {
                 if (strcmp(q->string, key) == 0)
-                    return sim_err_set(err, SIM_EINVAL, "network.rtt", "duplicate field \"%s\"",
+                    return sim_err_set(err, SIM_EINVAL, section, "duplicate field \"%s\"",
                                        scn__clip(key, k, sizeof k));
                 return sim_err_set(
                     err, SIM_EINVAL, p, "\"%s\" names the same pair of regions as \"%s\"",
                     scn__clip(key, k, sizeof k), scn__clip(q->string, k2, sizeof k2));
             }
         }
-        sim_panic("scn: rtt pair %d/%d marked seen but not found", a, b);
+        sim_panic("scn: pair %d/%d marked seen but not found", a, b);
     }
     seen[lo][hi] = 1;
+    *lo_out = (uint32_t)lo;
+    *hi_out = (uint32_t)hi;
+    return 0;
+}
+
+/* One "a/b": "76ms" entry of an rtt table. */
+static int parse_rtt_pair(scn_scenario *s, const cJSON *rtt, const cJSON *c, size_t i,
+                          uint8_t seen[SCN_MAX_REGIONS][SCN_MAX_REGIONS], sim_err *err)
+{
+    char          p[PATH_N];
     scn_rtt_pair *pair = &s->network.pairs[i];
-    pair->a = (uint32_t)lo;
-    pair->b = (uint32_t)hi;
-    return scn__get_pos_dur(c, p, &pair->rtt, err);
+    TRY(parse_pair_key(s, "network.rtt", rtt, c, seen, &pair->a, &pair->b, err));
+    return scn__get_pos_dur(c, scn__pjoin(p, "network.rtt", c->string), &pair->rtt, err);
 }
 
 static int parse_rtt(scn_scenario *s, const cJSON *n, sim_err *err)
@@ -401,6 +415,75 @@ static int parse_rtt(scn_scenario *s, const cJSON *n, sim_err *err)
     return 0;
 }
 
+/* A bandwidth such as "100MB/s" or "1Gbit/s" (decimal units: k = 1e3, M = 1e6, G = 1e9; B
+ * is a byte, bit an eighth of one), as bytes/s > 0. */
+static int parse_bandwidth_value(const cJSON *n, const char *path, double *out, sim_err *err)
+{
+    static const struct {
+        const char *unit;
+        double      bytes;
+    } units[] = { { "B/s", 1 },          { "kB/s", 1e3 },      { "MB/s", 1e6 },
+                  { "GB/s", 1e9 },       { "bit/s", 1.0 / 8 }, { "kbit/s", 1e3 / 8 },
+                  { "Mbit/s", 1e6 / 8 }, { "Gbit/s", 1e9 / 8 } };
+    char b[FOUND_N], k[64];
+    if (!cJSON_IsString(n))
+        return sim_err_set(err, SIM_EINVAL, path,
+                           "expected a bandwidth such as \"100MB/s\" or \"1Gbit/s\", got %s",
+                           scn__found(n, b));
+    const char *text = n->valuestring;
+    char       *end = NULL;
+    double      v = strtod(text, &end);
+    if (end != text && isfinite(v) && v > 0)
+        for (size_t i = 0; i < N_OF(units); i++)
+            if (strcmp(end, units[i].unit) == 0) {
+                *out = v * units[i].bytes;
+                return 0;
+            }
+    return sim_err_set(err, SIM_EINVAL, path,
+                       "expected a bandwidth such as \"100MB/s\" or \"1Gbit/s\" (units B/s, "
+                       "kB/s, MB/s, GB/s, bit/s, kbit/s, Mbit/s, Gbit/s), got \"%s\"",
+                       scn__clip(text, k, sizeof k));
+}
+
+/* "bandwidth": "100MB/s" for every pair, or {"default": "100MB/s", "a/b": "1Gbit/s", ...}
+ * with per-pair overrides (both directions). */
+static int parse_bandwidth(scn_scenario *s, const cJSON *n, sim_err *err)
+{
+    char         b[FOUND_N], p[PATH_N];
+    scn_network *net = &s->network;
+    if (cJSON_IsString(n))
+        return parse_bandwidth_value(n, "network.bandwidth", &net->bandwidth, err);
+    if (!cJSON_IsObject(n))
+        return sim_err_set(err, SIM_EINVAL, "network.bandwidth",
+                           "expected a bandwidth such as \"100MB/s\" or an object of "
+                           "\"default\" and \"a/b\": \"100MB/s\" pairs, got %s",
+                           scn__found(n, b));
+    size_t count = scn__count_children(n);
+    if (count == 0)
+        return 0;
+    net->bw_pairs = sim_calloc(count, sizeof *net->bw_pairs);
+    if (!net->bw_pairs)
+        return scn__no_memory(err);
+    uint8_t seen[SCN_MAX_REGIONS][SCN_MAX_REGIONS] = { { 0 } };
+    bool    have_default = false;
+    for (const cJSON *c = n->child; c; c = c->next) {
+        scn__pjoin(p, "network.bandwidth", c->string);
+        if (strcmp(c->string, "default") == 0) {
+            if (have_default)
+                return sim_err_set(err, SIM_EINVAL, "network.bandwidth",
+                                   "duplicate field \"default\"");
+            have_default = true;
+            TRY(parse_bandwidth_value(c, p, &net->bandwidth, err));
+            continue;
+        }
+        scn_bandwidth_pair *pair = &net->bw_pairs[net->nbw_pairs];
+        TRY(parse_pair_key(s, "network.bandwidth", n, c, seen, &pair->a, &pair->b, err));
+        TRY(parse_bandwidth_value(c, p, &pair->bytes_per_s, err));
+        net->nbw_pairs++;
+    }
+    return 0;
+}
+
 int scn__parse_network(scn_scenario *s, const cJSON *n, sim_err *err)
 {
     scn_network *net = &s->network;
@@ -429,6 +512,8 @@ int scn__parse_network(scn_scenario *s, const cJSON *n, sim_err *err)
         && scn__get_num(v, "network.loss", 0, false, 1, true, "a number in [0, 1)", &net->loss, err)
             < 0)
         return SIM_EINVAL;
+    if ((v = scn__field(n, "bandwidth")))
+        TRY(parse_bandwidth(s, v, err));
     return 0;
 }
 

@@ -420,6 +420,7 @@ void scn_free(scn_scenario *s)
     }
     sim_free(s->regions);
     sim_free(s->network.pairs);
+    sim_free(s->network.bw_pairs);
     scn__spec_fini(&s->network.jitter);
     for (size_t i = 0; i < s->nclients; i++) {
         sim_free(s->clients[i].name);

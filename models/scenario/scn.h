@@ -61,6 +61,11 @@ typedef struct scn_rtt_pair {
     sim_time rtt;  /* round trip, ns */
 } scn_rtt_pair;
 
+typedef struct scn_bandwidth_pair {
+    uint32_t a, b;        /* region indices, a < b */
+    double   bytes_per_s; /* > 0 */
+} scn_bandwidth_pair;
+
 typedef struct scn_network {
     scn_rtt_mode  rtt_mode;
     scn_rtt_pair *pairs;        /* SCN_RTT_TABLE: the listed pairs */
@@ -70,6 +75,12 @@ typedef struct scn_network {
     bool          has_jitter;
     dist_spec     jitter; /* extra one-way delay per message, ns */
     double        loss;   /* probability a message is dropped, [0, 1) */
+
+    /* Streams: bytes/s of one stream for every pair (0: the network's default,
+     * NET_BANDWIDTH_DEFAULT in net.h), and per-pair overrides (both directions). */
+    double              bandwidth;
+    scn_bandwidth_pair *bw_pairs;
+    size_t              nbw_pairs;
 } scn_network;
 
 typedef struct scn_rate_step {

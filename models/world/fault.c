@@ -150,6 +150,8 @@ static void apply(fault_timeline *f)
         }
         bool was_down = region_is_down(f->regions[r]);
         region_set_down(f->regions[r], down);
+        if (down && !was_down)
+            net_stream_reset(f->net, (uint32_t)r); /* a crash loses its connections */
         if (was_down != down && f->watch)
             f->watch(f->watch_ctx, sim_now(f->e), (uint32_t)r, !down);
         region_set_brownout(f->regions[r], factor);

@@ -471,6 +471,36 @@ static void test_scn_distribution_forms(void **state)
     scn_free(s);
 }
 
+/* network.bandwidth: one figure for every pair, or a "default" and per-pair overrides. */
+static void test_scn_network_bandwidth(void **state)
+{
+    (void)state;
+#define BW_WORLD                                                                                   \
+    "{'duration': '1m', 'regions': [{'name': 'a', 'location': [0, 0], 'servers': 1},"              \
+    " {'name': 'b', 'location': [0, 10], 'servers': 1},"                                           \
+    " {'name': 'c', 'location': [0, 20], 'servers': 1}],"                                          \
+    " 'clients': [{'location': [0, 0], 'rate': 1}], 'network': {'bandwidth': "
+    scn_scenario *s = must_parse(BW_WORLD "'1Gbit/s'}}");
+    assert_near(s->network.bandwidth, 125e6);
+    assert_int_equal(s->network.nbw_pairs, 0);
+    scn_free(s);
+    s = must_parse(BW_WORLD "{'c/a': '2GB/s', 'default': '50MB/s', 'b/c': '800kbit/s'}}}");
+    assert_near(s->network.bandwidth, 50e6);
+    assert_int_equal(s->network.nbw_pairs, 2);
+    assert_int_equal(s->network.bw_pairs[0].a, 0);
+    assert_int_equal(s->network.bw_pairs[0].b, 2);
+    assert_near(s->network.bw_pairs[0].bytes_per_s, 2e9);
+    assert_int_equal(s->network.bw_pairs[1].a, 1);
+    assert_int_equal(s->network.bw_pairs[1].b, 2);
+    assert_near(s->network.bw_pairs[1].bytes_per_s, 1e5);
+    scn_free(s);
+    s = must_parse(BW_WORLD "{'a/b': '1.5MB/s'}}}"); /* no default: the network's */
+    assert_near(s->network.bandwidth, 0);
+    assert_near(s->network.bw_pairs[0].bytes_per_s, 1.5e6);
+    scn_free(s);
+#undef BW_WORLD
+}
+
 static void test_scn_partition_and_measured(void **state)
 {
     (void)state;
@@ -1876,6 +1906,7 @@ int main(void)
         cmocka_unit_test(test_scn_defaults),
         cmocka_unit_test(test_scn_distribution_forms),
         cmocka_unit_test(test_scn_partition_and_measured),
+        cmocka_unit_test(test_scn_network_bandwidth),
         cmocka_unit_test(test_scn_pattern_defaults),
         cmocka_unit_test(test_scn_patterns_limit),
         cmocka_unit_test(test_scn_health_and_monitor_defaults),
