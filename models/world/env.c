@@ -212,7 +212,10 @@ void env_send(env *e, env_transport t, env_msg *m, uint64_t bytes)
         sim_after(e->cfg.engine, e->cfg.dns_propagation, on_arrival, e, i);
         return;
     }
-    net_send_sized(e->cfg.net, m->from, m->to, bytes, on_arrival, e, i);
+    if (t == ENV_STREAM)
+        net_stream_send(e->cfg.net, m->from, m->to, bytes, on_arrival, e, i);
+    else
+        net_send_sized(e->cfg.net, m->from, m->to, bytes, on_arrival, e, i);
 }
 
 void env_listen(env *e, env_msg_kind k, env_recv_fn *fn, void *ctx)

@@ -235,7 +235,10 @@ static void test_dr_partition_makes_split_brain(void **state)
     assert_true(find_event(r, 0, "failover.stale", "a:") >= 0
                 || find_event(r, 0, "failover.role", "a: primary -> syncing") >= 0
                 || find_event(r, 0, "failover.role", "a: primary -> secondary") >= 0);
-    assert_true(metric(r, "split_brain_s") > 30 && metric(r, "split_brain_s") < 60);
+    /* From the promote (31 s) until a hears of b: the control stream to a has backed off
+     * its retransmissions through the 60 s cut (RTO doubling from 1 s), so it resumes some
+     * 40 s after the heal at 80 s. */
+    assert_true(metric(r, "split_brain_s") > 30 && metric(r, "split_brain_s") < 100);
     assert_int_equal(metric(r, "false_failovers"), 1); /* a was up all along */
     assert_true(metric(r, "split_brain_lost") > 0);
     assert_int_equal(metric(r, "divergent_keys"), 0);
