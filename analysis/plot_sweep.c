@@ -145,6 +145,94 @@ static int point_value(db_conn *db, const sweep_data *d, const obj *o, int64_t p
     return 0;
 }
 
+/* A varied path in words with its unit, for an axis: "regions[*].servers" -> "servers per
+ * region", "routing.dns_ttl" -> "DNS TTL (s)"; a path it does not know stays as it is. */
+static void path_words(const char *path, char *buf, size_t n)
+{
+    static const struct {
+        const char *suffix, *words;
+    } known[] = {
+        { "regions[*].servers", "servers per region" },
+        { ".servers", "servers" },
+        { "routing.dns_ttl", "DNS TTL (s)" },
+        { "clients[*].rate", "request rate of every client population (requests/s)" },
+        { ".rate", "request rate (requests/s)" },
+        { ".read_ratio", "share of reads" },
+        { ".queue_limit", "queue limit (requests)" },
+        { ".timeout", "client timeout (s)" },
+        { ".interval", "interval (s)" },
+        { ".batch", "replication batch (s)" },
+        { "faults[0].region", "region lost" },
+    };
+    size_t len = strlen(path);
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        size_t k = strlen(known[i].suffix);
+        if (len >= k && strcmp(path + len - k, known[i].suffix) == 0) {
+            if (known[i].suffix[0] == '.' && strncmp(path, "regions[", 8) == 0
+                && strncmp(path, "regions[*]", 10) != 0)
+                snprintf(buf, n, "%s of %.*s", known[i].words, (int)(len - k), path);
+            else
+                snprintf(buf, n, "%s", known[i].words);
+            return;
+        }
+    }
+    snprintf(buf, n, "%s", path);
+}
+
+/* A metric in words with its unit: "p99_ms" with op write -> "write p99 latency (ms)". */
+static void metric_words(const char *metric, const char *scope, const char *key, char *buf,
+                         size_t n)
+{
+    char        base[128];
+    const char *q[] = { "p50", "p90", "p99", "p999", "mean", "max" };
+    base[0] = '\0';
+    for (size_t i = 0; i < sizeof q / sizeof q[0] && !base[0]; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "%s_ms", q[i]);
+        if (strcmp(metric, name) == 0)
+            snprintf(base, sizeof base, "%s latency (ms)",
+                     strcmp(q[i], "p999") == 0 ? "p99.9" : q[i]);
+    }
+    if (!base[0]) {
+        size_t len = strlen(metric);
+        if (strcmp(metric, "availability") == 0)
+            snprintf(base, sizeof base, "availability (share of requests served)");
+        else if (strncmp(metric, "cost_per_", 9) == 0)
+            snprintf(base, sizeof base, "cost per %s (currency units)", metric + 9);
+        else if (len > 3 && strcmp(metric + len - 3, "_ms") == 0)
+            snprintf(base, sizeof base, "%.*s (ms)", (int)(len - 3), metric);
+        else if (len > 2 && strcmp(metric + len - 2, "_s") == 0)
+            snprintf(base, sizeof base, "%.*s (s)", (int)(len - 2), metric);
+        else
+            snprintf(base, sizeof base, "%s", metric);
+    }
+    if (key[0] && strcmp(scope, "op") == 0)
+        snprintf(buf, n, "%s %s", key, base);
+    else if (key[0])
+        snprintf(buf, n, "%s, %s %s", base, scope, key);
+    else
+        snprintf(buf, n, "%s", base);
+}
+
+/* Whether every seed of point p ran and none served a request: the point collapsed. */
+static int point_collapsed(db_conn *db, const sweep_data *d, int64_t p, bool *out, sim_err *err)
+{
+    *out = false;
+    for (int64_t k = 0; k < d->nseeds; k++) {
+        int64_t run = d->runs[p * d->nseeds + k];
+        double  ok = NAN;
+        if (run == 0)
+            return 0;
+        int rc = db_read_metric(db, run, "all", "", "ok", &ok, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 0 || ok != 0)
+            return 0;
+    }
+    *out = true;
+    return 0;
+}
+
 /* A file-name-safe form of s. */
 static void slug(const char *s, char *out, size_t n)
 {
@@ -242,12 +330,18 @@ static int line_plot(db_conn *db, const sweep_data *d, const obj *o, size_t xd,
     for (size_t s = 0; s < nser; s++) {
         for (int c = 0; c < 3; c++) {
             fputc('\t', f);
-            put_label(f, keys[s][0] ? keys[s] : name);
+            put_label(f, keys[s][0] ? keys[s] : "mean over the seeds");
             fputs(c == 0 ? "" : c == 1 ? " lo" : " hi", f);
         }
     }
     fputc('\n', f);
+    char   xt[1024] = "", cx[1024] = "";
+    size_t xtl = 0, cxl = 0;
+    double ymax = 0;
     for (size_t i = 0; i < nx && rc == 0; i++) {
+        int w = snprintf(xt + xtl, sizeof xt - xtl, "%s%.10g", xtl ? " " : "", x[i]);
+        if (w > 0 && (size_t)w < sizeof xt - xtl)
+            xtl += (size_t)w;
         fprintf(f, "%.17g", x[i]);
         for (size_t s = 0; s < nser && rc == 0; s++) {
             double mean = NAN, ci = NAN;
@@ -258,9 +352,22 @@ static int line_plot(db_conn *db, const sweep_data *d, const obj *o, size_t xd,
                 series_key(d, p, xd, k, sizeof k);
                 if (strcmp(k, keys[s]) == 0) {
                     rc = point_value(db, d, o, p, &mean, &ci, err);
+                    /* A point that served nothing has no figure: it is marked on the axis
+                     * rather than left out silently. */
+                    bool dead = false;
+                    if (rc == 0 && isnan(mean))
+                        rc = point_collapsed(db, d, p, &dead, err);
+                    if (dead) {
+                        int w
+                            = snprintf(cx + cxl, sizeof cx - cxl, "%s%.10g", cxl ? " " : "", x[i]);
+                        if (w > 0 && (size_t)w < sizeof cx - cxl)
+                            cxl += (size_t)w;
+                    }
                     break;
                 }
             }
+            if (!isnan(mean) && mean + (isnan(ci) ? 0 : ci) > ymax)
+                ymax = mean + (isnan(ci) ? 0 : ci);
             fprintf(f, "\t%.10g\t%.10g\t%.10g", mean, mean - ci, mean + ci);
         }
         fputc('\n', f);
@@ -274,13 +381,18 @@ static int line_plot(db_conn *db, const sweep_data *d, const obj *o, size_t xd,
     const char *ext = opt->format == PLOT_SVG ? "svg" : "png";
     snprintf(image, sizeof image, "sweep-%s.%s", base, ext);
     snprintf(data, sizeof data, "sweep-%s.tsv", base);
-    plot_quote(d->scenario, q1, sizeof q1);
-    plot_quote(d->dims[xd], q2, sizeof q2);
-    plot_quote(name, q3, sizeof q3);
+    char xw[256], yw[256], t[900];
+    path_words(d->dims[xd], xw, sizeof xw);
+    metric_words(o->metric, o->scope, o->key, yw, sizeof yw);
+    snprintf(t, sizeof t, "%s against %s: %.400s (mean of %lld seeds, 95%% band)", yw, xw,
+             d->scenario, (long long)d->nseeds);
+    plot_quote(t, q1, sizeof q1);
+    plot_quote(xw, q2, sizeof q2);
+    plot_quote(yw, q3, sizeof q3);
     int w = snprintf(vars, sizeof vars,
                      "fmt='%s'; out='%s'; data='%s'; title=%s; "
-                     "xlabel=%s; ylabel=%s; nseries=%zu; ",
-                     ext, image, data, q1, q2, q3, nser);
+                     "xlabel=%s; ylabel=%s; nseries=%zu; xt='%s'; cx='%s'; ymax=%.10g; ",
+                     ext, image, data, q1, q2, q3, nser, xt, cx, ymax);
     if (!isnan(o->lo) && w > 0 && (size_t)w < sizeof vars)
         w += snprintf(vars + w, sizeof vars - (size_t)w, "slo_lo=%.17g; ", o->lo);
     if (!isnan(o->hi) && w > 0 && (size_t)w < sizeof vars)
@@ -349,10 +461,16 @@ static int heat_map(db_conn *db, const sweep_data *d, const obj *o, const plot_s
     const char *ext = opt->format == PLOT_SVG ? "svg" : "png";
     snprintf(image, sizeof image, "sweep-%s-heat.%s", base, ext);
     snprintf(data, sizeof data, "sweep-%s-heat.tsv", base);
-    plot_quote(d->scenario, q1, sizeof q1);
-    plot_quote(d->dims[0], q2, sizeof q2);
-    plot_quote(d->dims[1], q3, sizeof q3);
-    plot_quote(name, q4, sizeof q4);
+    char xw[256], yw[256], mw[256], t[1200];
+    path_words(d->dims[0], xw, sizeof xw);
+    path_words(d->dims[1], yw, sizeof yw);
+    metric_words(o->metric, o->scope, o->key, mw, sizeof mw);
+    snprintf(t, sizeof t, "%s (mean of %lld seeds) by %s and %s: %.300s", mw, (long long)d->nseeds,
+             xw, yw, d->scenario);
+    plot_quote(t, q1, sizeof q1);
+    plot_quote(xw, q2, sizeof q2);
+    plot_quote(yw, q3, sizeof q3);
+    plot_quote(mw, q4, sizeof q4);
     snprintf(vars, sizeof vars,
              "fmt='%s'; out='%s'; data='%s'; title=%s; xlabel=%s; "
              "ylabel=%s; cblabel=%s; ",

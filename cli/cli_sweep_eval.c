@@ -185,7 +185,7 @@ static int fig_text(sweep *s, size_t p, const scn_expect *x, const fig *f, char 
             return rc;
         if (!isnan(fo.mean) && fo.mean == 0) {
             char num[40];
-            table_format(num, sizeof num, TABLE_FMT_COUNT, fr.mean);
+            table_format(num, sizeof num, TABLE_FMT_COUNT, round(fr.mean));
             snprintf(buf, n, "collapsed: 0 of %s requests served", num);
             return 0;
         }
