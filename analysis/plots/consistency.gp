@@ -33,6 +33,7 @@ if (haslag) {
 set ylabel 'stale reads (% of reads)'
 # The failover steps' names were shown above the top panel; here the lines alone.
 do for [i=1:words(fot)] { unset label 1000 + i }
+do for [i=1:nfo] { unset label 2000 + i }     # the caption, once, under the lower panel
 set tmargin 1
 if (hasstale) {
     set yrange [0:*]
