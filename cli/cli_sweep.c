@@ -56,7 +56,8 @@ static const char sweep_help[]
       "                      --minimize, the shard runs its whole part of the grid and the\n"
       "                      minimum is found on the merged database (mrsim merge)\n"
       "  --db PATH           results database (default: " CLI_DEFAULT_DB ")\n"
-      "  --quiet             no progress line\n"
+      "  --quiet             no progress line (on a terminal, redrawn; otherwise a whole\n"
+      "                      line every 10 s of wall time)\n"
       "  -h, --help          show this help\n"
       "\n"
       "Runs already stored in the database for the same sweep (same scenario text, dimensions,\n"
@@ -79,8 +80,15 @@ bool sweep_mine(const sweep *s, size_t p) { return p % s->shard_n == s->shard_k 
 
 static void progress_draw(sweep *s, bool force)
 {
-    if (s->quiet || !isatty(STDERR_FILENO))
+    if (s->quiet)
         return;
+    if (!isatty(STDERR_FILENO)) { /* a CI log: a whole line every 10 s */
+        if (s->last_line == 0)
+            s->last_line = s->started;
+        cli_progress_line(&s->last_line, s->started, false, "sweep", (double)s->runs_done,
+                          (double)s->runs_total, "runs");
+        return;
+    }
     double t = cli_wall_seconds();
     if (!force && t - s->last_draw < 0.2)
         return;

@@ -41,6 +41,7 @@ typedef struct sweep {
     double        started;               /* wall s */
     size_t        width;                 /* progress line on screen, characters */
     double        last_draw;
+    double        last_line; /* wall s of the last line on a non-terminal */
 } sweep;
 
 /* Make sure every job in jobs[0..n) is stored (running the missing ones through the process

@@ -130,5 +130,22 @@ if awk '/^read p99_ms/{l=NR} /^read availability/{if (NR==l+1) f=1} END{exit !f}
 then ok "availability right under the latency rows"
 else fail "row order: $(head -12 out.txt)"; fi
 
+# 5. Progress in a CI log: stderr is a file here, so whole lines (no carriage return) every
+# MRSIM_PROGRESS_EVERY seconds (10 by default; small here so the runs need not be long), and
+# none with --quiet.
+progress() {   # progress WHAT ARGS...: a progress line "mrsim WHAT: ... ETA", none with --quiet
+  local what=$1; shift
+  MRSIM_PROGRESS_EVERY=0.02 "$mrsim" "$@" >/dev/null 2>prog.err
+  MRSIM_PROGRESS_EVERY=0.02 "$mrsim" "$@" --quiet >/dev/null 2>quiet.err
+  if grep -Eq "^mrsim $what: .*\(([0-9]+)%\), .* elapsed, ETA " prog.err && ! grep -q $'\r' prog.err &&
+     ! grep -q '^mrsim ' quiet.err
+  then ok "progress lines in a log: $(grep -m1 "^mrsim $what" prog.err)"
+  else fail "progress lines of $*: $(head -3 prog.err) / quiet: $(head -2 quiet.err)"; fi
+}
+progress run run "$root/scenarios/three-regions.json" --pattern active-active --db p.db
+progress run compare "$root/scenarios/dr-outage.json" --db p.db
+progress check check "$root/scenarios/dr-outage.json" --db p.db --jobs 1
+progress sweep sweep "$root/tests/cli/sweep-small.json" --db p2.db --jobs 1
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
