@@ -5,7 +5,8 @@
 # Data (analysis/plot_sweep.c): x, then for each curve its mean, lower and upper CI bound,
 # named in the header line. VARS: nseries, xlabel, ylabel (quoted literals, in words with
 # units), slo_lo / slo_hi when the objective has that bound, xt (the swept values, the x
-# tics), cx (x of the collapsed points), ymax (the top of the highest band).
+# tics), cx (x of the collapsed points), ymax (the top of the highest band), pcol (the
+# curves' colours: each pattern's on the overlay of a --pattern all sweep).
 set datafile columnheaders
 set xlabel xlabel
 set ylabel ylabel
@@ -15,6 +16,8 @@ if (!exists('slo_hi')) { slo_hi = NaN }
 if (!exists('xt')) { xt = '' }
 if (!exists('cx')) { cx = '' }
 if (!exists('ymax')) { ymax = 0 }
+# Curve colours: the patterns' own (pcol, plot.c) on the overlay of patterns, else a palette.
+if (!exists('pcol')) { pcol = '#9400d3 #009e73 #56b4e9 #e69f00 #0072b2 #e51e10 #8c564b #000000' }
 if (words(xt) > 0) {
     set xtics (grp(word(xt, 1) + 0) word(xt, 1) + 0)
     do for [i=2:words(xt)] { set xtics add (grp(word(xt, i) + 0) word(xt, i) + 0) }
@@ -41,9 +44,9 @@ do for [i=1:words(cx)] {
         tc rgb '#b00020' font ',16'
 }
 plot for [i=0:nseries-1] data using 1:(column(3+3*i)):(column(4+3*i)) \
-         with filledcurves lc i+1 notitle, \
+         with filledcurves lc rgb word(pcol, i % words(pcol) + 1) notitle, \
      for [i=0:nseries-1] data using 1:(column(2+3*i)) \
-         with linespoints lc i+1 lw 2 pt 7 title columnhead(2+3*i), \
+         with linespoints lc rgb word(pcol, i % words(pcol) + 1) lw 2 pt 7 title columnhead(2+3*i), \
      slo_hi with lines lc rgb '#b00020' dt 2 lw 2 title (slo_hi == slo_hi ? 'SLO max' : ''), \
      slo_lo with lines lc rgb '#b00020' dt 4 lw 2 title (slo_lo == slo_lo ? 'SLO min' : ''), \
      NaN with points pt 2 ps 2 lc rgb '#b00020' title (words(cx) > 0 ? 'collapsed: no request served' : '')

@@ -60,9 +60,28 @@ J
 if grep -q '>×<' dead/sweep-p99_ms.svg; then ok "the collapsed point is marked on the axis"
 else fail "no mark for the collapsed point"; fi
 
-svgs=(qs/*.svg dr/*.svg sweep/*.svg dead/*.svg)
+# Every pattern swept (--pattern all): the capacity curves of the patterns on one plot.
+cat >pat.json <<'J'
+{"name": "patterns", "seed": 1, "duration": "20s", "warmup": "2s",
+ "regions": [{"name": "us-east-1", "servers": 4}, {"name": "eu-west-1", "servers": 4}],
+ "clients": [{"name": "virginia", "location": "us-east-1", "rate": 600},
+             {"name": "dublin", "location": "eu-west-1", "rate": 600}],
+ "cost": {"server_hour": 0.2},
+ "patterns": {"active-passive": {"primary": "us-east-1"},
+              "active-active": {"replication": {"mode": "async"}}},
+ "sweep": {"vary": {"regions[*].servers": [1, 2, 3, 4]}, "seeds": 2, "pattern": "all",
+           "slo": [{"metric": "p99_ms", "max": 300}]}}
+J
+"$mrsim" sweep pat.json --db pat.db --quiet >/dev/null 2>err.txt
+"$mrsim" plot pat.db --sweep latest --format svg --out pat >/dev/null 2>err.txt || fail "pattern sweep plot: $(cat err.txt)"
+if [ -s pat/sweep-p99_ms-patterns.svg ] && grep -q '>active-passive<' pat/sweep-p99_ms-patterns.svg &&
+   grep -q '>active-active<' pat/sweep-p99_ms-patterns.svg
+then ok "the patterns' capacity curves on one plot"
+else fail "no overlay of the patterns: $(ls pat 2>&1 | tr '\n' ' ')"; fi
+
+svgs=(qs/*.svg dr/*.svg sweep/*.svg dead/*.svg pat/*.svg)
 n=${#svgs[@]}
-if [ "$n" -ge 30 ]; then ok "$n SVG plots made"; else fail "only $n SVG plots"; fi
+if [ "$n" -ge 32 ]; then ok "$n SVG plots made"; else fail "only $n SVG plots"; fi
 page all.html "${svgs[@]}"
 browse --dump-dom "file://$tmp/all.html" >dom.html 2>console.log
 res=$(sed -n '/<pre id="plot-check-result">/,/<\/pre>/p' dom.html | sed 's/<[^>]*>//g; s/&quot;/"/g; s/&amp;/\&/g')

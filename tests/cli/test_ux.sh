@@ -101,6 +101,35 @@ rc=$?
 if [ $rc -eq 1 ] && grep -q 'FAIL$' strict.out; then ok "the same runs under an SLO no point meets exit 1"
 else fail "strict sweep: exit $rc: $(cat strict.out)"; fi
 
+# Every pattern in one sweep, with each pattern's minimum and its cost; exit 1 when one
+# pattern has no size that meets the objectives (here active-passive, whose users in Asia
+# cross the world on every request).
+cat >pat.json <<'J'
+{"name": "patterns", "seed": 1, "duration": "20s", "warmup": "2s",
+ "regions": [{"name": "us-east-1", "servers": 4}, {"name": "ap-southeast-1", "servers": 4}],
+ "clients": [{"name": "virginia", "location": "us-east-1", "rate": 300},
+             {"name": "singapore", "location": "ap-southeast-1", "rate": 300}],
+ "cost": {"server_hour": 0.5},
+ "patterns": {"active-passive": {"primary": "us-east-1", "servers": {"ap-southeast-1": 1}},
+              "active-active": {"replication": {"mode": "async"}}},
+ "sweep": {"vary": {"regions[*].servers": [1, 2, 4]}, "seeds": 2,
+           "slo": [{"metric": "p99_ms", "op": "read", "max": 150}],
+           "minimize": "regions[*].servers"}}
+J
+"$mrsim" sweep pat.json --pattern all --db pat.db --quiet >pat.out 2>pat.err
+rc=$?
+if [ $rc -eq 1 ] && grep -q '^pattern active-passive:$' pat.out && grep -q '^pattern active-active:$' pat.out &&
+   grep -Eq '^  active-active +regions\[\*\]\.servers=[0-9]+, cost_per_month [0-9,.]+$' pat.out &&
+   grep -Eq '^  active-passive +none$' pat.out
+then ok "sweep --pattern all: each pattern's minimum and cost, exit 1 when one has none"
+else fail "sweep --pattern all: exit $rc: $(cat pat.out pat.err)"; fi
+sed -i 's/"max": 150/"max": 400/' pat.json
+"$mrsim" sweep pat.json --pattern all --db pat.db --quiet >pat.out 2>pat.err
+rc=$?
+if [ $rc -eq 0 ] && grep -Eq '^  active-passive +regions\[\*\]\.servers=[0-9]+, cost_per_month' pat.out
+then ok "sweep --pattern all exits 0 when every pattern has a minimum"
+else fail "sweep --pattern all, loose SLO: exit $rc: $(cat pat.out pat.err)"; fi
+
 # 4. The best-mark rule on an outage run: active-passive fails more reads, so however fast
 # its successful reads were, its read latency is not marked best.
 "$mrsim" compare "$root/scenarios/dr-outage.json" --json --db out.db >out.json 2>out.err
