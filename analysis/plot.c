@@ -554,7 +554,7 @@ static int plot_compare(plot_runner *p, db_conn *db, const run_list *l, sim_err 
                     : TABLE_FMT_COUNT;
             /* Counts and latencies from a thousand on: whole and grouped ("2,390", "1,132"). */
             if ((kind == TABLE_FMT_MS || kind == TABLE_FMT_COUNT) && fabs(v[0]) >= 100)
-                table_format(num, sizeof num, TABLE_FMT_COUNT, round(v[0]));
+                table_format(num, sizeof num, TABLE_FMT_BYTES, round(v[0])); /* grouped */
             else
                 table_format(num, sizeof num, kind, v[0]);
             const char *unit = strstr(compare_metrics[m], "_ms") ? " ms"

@@ -18,7 +18,7 @@ unit(m) = m eq 'p99_ms' ? 'latency (ms)' : m eq 'availability' ? 'requests serve
           m eq 'rpo_writes' ? 'writes' : m eq 'rto_s' ? 'time (s)' : ''
 scale(m) = (m eq 'availability' || m eq 'stale_read_rate') ? 100.0 : 1.0
 nm = words(metrics)
-ncol = nm < 3 ? nm : 3
+ncol = nm == 4 ? 2 : nm < 3 ? nm : 3           # no row with a lone panel
 nrow = int((nm + ncol - 1) / ncol)
 set datafile columnheaders                    # the first line names the columns
 unset grid
@@ -50,9 +50,10 @@ do for [k=1:nm] {
         # bar, not from 0, so the differences can be seen (the values are printed anyway);
         # never above 100%.
         span = 100.0 - low
-        span = span > 0.001 ? span : 0.001
-        set yrange [low - span * 0.5 : 100.0 + span * 0.15]
-        set format y '%.3g'
+        span = span > 0.01 ? span : 1.0      # all (nearly) perfect: show 99..100
+        dec = span >= 5 ? 0 : span >= 0.5 ? 1 : span >= 0.05 ? 2 : 3
+        set yrange [100.0 - span * 1.5 : 100.0 + span * 0.15]
+        set format y sprintf('%%.%df', dec)
         set ytics autofreq
     } else {
         top = top > 0 ? top : 1
