@@ -26,7 +26,7 @@ static void on_outcome(void *ctx, const wl_outcome *o)
     if (o->result == WL_OK && o->op == SCN_READ) {
         /* The oracle judged this read just before the outcome: a rise of its RYW count
          * since the last outcome is this read's, so this client's. */
-        uint64_t ryw = oracle_get_figures(w->oracle).ryw_violations;
+        uint64_t ryw = oracle_ryw_violations(w->oracle);
         w->client_reads[o->client]++;
         w->client_stale[o->client] += o->stale;
         w->client_ryw[o->client] += ryw - w->ryw_seen;
