@@ -383,11 +383,11 @@ static int line_plot(db_conn *db, const sweep_data *d, const obj *o, size_t xd,
     const char *ext = opt->format == PLOT_SVG ? "svg" : "png";
     snprintf(image, sizeof image, "sweep-%s.%s", base, ext);
     snprintf(data, sizeof data, "sweep-%s.tsv", base);
-    char xw[256], yw[256], t[900];
+    char xw[256], yw[256], t[1200];
     path_words(d->dims[xd], xw, sizeof xw);
     metric_words(o->metric, o->scope, o->key, yw, sizeof yw);
-    snprintf(t, sizeof t, "%s against %s: %.400s (mean of %lld seeds, 95%% band)", yw, xw,
-             d->scenario, (long long)d->nseeds);
+    snprintf(t, sizeof t, "%s against %s%s%.100s: %.400s (mean of %lld seeds, 95%% band)", yw, xw,
+             d->pattern[0] ? " under " : "", d->pattern, d->scenario, (long long)d->nseeds);
     plot_quote(t, q1, sizeof q1);
     plot_quote(xw, q2, sizeof q2);
     plot_quote(yw, q3, sizeof q3);
@@ -467,8 +467,8 @@ static int heat_map(db_conn *db, const sweep_data *d, const obj *o, const plot_s
     path_words(d->dims[0], xw, sizeof xw);
     path_words(d->dims[1], yw, sizeof yw);
     metric_words(o->metric, o->scope, o->key, mw, sizeof mw);
-    snprintf(t, sizeof t, "%s (mean of %lld seeds) by %s and %s: %.300s", mw, (long long)d->nseeds,
-             xw, yw, d->scenario);
+    snprintf(t, sizeof t, "%s (mean of %lld seeds) by %s and %s%s%.100s: %.300s", mw,
+             (long long)d->nseeds, xw, yw, d->pattern[0] ? " under " : "", d->pattern, d->scenario);
     plot_quote(t, q1, sizeof q1);
     plot_quote(xw, q2, sizeof q2);
     plot_quote(yw, q3, sizeof q3);

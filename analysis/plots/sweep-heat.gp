@@ -9,6 +9,6 @@ set cblabel cblabel
 unset key
 unset grid
 set palette defined (0 '#2c7bb6', 0.5 '#ffffbf', 1 '#d7191c')
-plot data using 1:2:3 with image, \
+plot data using 1:2:3 with image pixels, \
      '' using 1:2:xtic(4):ytic(5) with points ps 0 notitle, \
      '' using 1:2:(abs($3) >= 1000 ? grp($3) : sprintf('%.4g', $3)) with labels font ',10' notitle
