@@ -255,6 +255,8 @@ int compare_table_new_by(const run_result *const *runs, size_t npatterns, size_t
     assert(runs && npatterns >= 1 && nseeds >= 1);
     *out = NULL;
     double        *xs = NULL;
+    const char   **clients = NULL;
+    size_t         nclients = 0;
     compare_table *t = sim_calloc(1, sizeof *t);
     if (!t)
         goto fail;
@@ -262,7 +264,21 @@ int compare_table_new_by(const run_result *const *runs, size_t npatterns, size_t
     t->seed = runs[0]->seed;
     t->nseeds = nseeds;
     t->npatterns = npatterns;
-    size_t nclients = by_client && t->scn ? t->scn->nclients : 0;
+    /* The client populations, in the order the first run reports them (a run read back
+     * from the database has no scenario to ask). */
+    if (by_client) {
+        clients = sim_calloc(runs[0]->nmetrics + 1, sizeof *clients);
+        if (!clients)
+            goto fail;
+        for (size_t i = 0; i < runs[0]->nmetrics; i++) {
+            const run_metric *m = &runs[0]->metrics[i];
+            bool              seen = m->scope != RUN_SCOPE_CLIENT;
+            for (size_t c = 0; c < nclients && !seen; c++)
+                seen = strcmp(clients[c], m->key) == 0;
+            if (!seen)
+                clients[nclients++] = m->key;
+        }
+    }
     t->patterns = sim_calloc(npatterns, sizeof *t->patterns);
     t->rows = sim_calloc(NSPECS + nclients * NCSPECS, sizeof *t->rows);
     xs = sim_calloc(nseeds, sizeof *xs);
@@ -280,7 +296,7 @@ int compare_table_new_by(const run_result *const *runs, size_t npatterns, size_t
     }
     for (size_t c = 0; c < nclients; c++)
         for (size_t i = 0; i < NCSPECS; i++) {
-            const char *client = t->scn->clients[c].name;
+            const char *client = clients[c];
             if (!present(t, &client_specs[i], client, runs))
                 continue;
             t->nrows++;
@@ -290,11 +306,13 @@ int compare_table_new_by(const run_result *const *runs, size_t npatterns, size_t
     if (mark_rows(t, runs, xs) < 0)
         goto fail;
     sim_free(xs);
+    sim_free(clients);
     *out = t;
     return 0;
 
 fail:
     sim_free(xs);
+    sim_free(clients);
     compare_table_free(t);
     return SIM_ENOMEM;
 }
@@ -346,6 +364,83 @@ void compare_cell_text(char *buf, size_t n, const compare_table *t, const compar
         table_format(ci, sizeof ci, kind == TABLE_FMT_AVAIL ? TABLE_FMT_SHARE : kind,
                      cv->ci95); /* rounded */
     snprintf(buf, n, "%s ±%s", mean, ci);
+}
+
+/* A duration for people: "12.3 ms", "45.2 s", "10.4 min", "2.1 h". */
+static void human_duration(char *buf, size_t n, double ms)
+{
+    char num[40];
+    if (fabs(ms) < 1000) {
+        table_format(num, sizeof num, TABLE_FMT_MS, ms);
+        snprintf(buf, n, "%s ms", num);
+    } else if (fabs(ms) < 120e3) {
+        snprintf(buf, n, "%.3g s", ms / 1e3);
+    } else if (fabs(ms) < 7200e3) {
+        snprintf(buf, n, "%.3g min", ms / 60e3);
+    } else {
+        snprintf(buf, n, "%.3g h", ms / 3600e3);
+    }
+}
+
+/* A value with its unit, for people (the HTML report). */
+static void human_value(char *buf, size_t n, const compare_row *row, double v, bool halfwidth)
+{
+    table_fmt kind = spec_of(row)->kind;
+    size_t    len = strlen(row->metric);
+    bool      secs = len > 2 && strcmp(row->metric + len - 2, "_s") == 0;
+    char      num[40];
+    if (isnan(v)) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    switch (kind) {
+    case TABLE_FMT_MS:
+        if (secs && fabs(v) < 1)
+            snprintf(buf, n, "%.3g s", v); /* "0 s", not "0 ms", for a figure in seconds */
+        else
+            human_duration(buf, n, secs ? v * 1e3 : v);
+        return;
+    case TABLE_FMT_BYTES:
+        if (fabs(v) >= 1e9)
+            snprintf(buf, n, "%.3g GB", v / 1e9);
+        else if (fabs(v) >= 1e6)
+            snprintf(buf, n, "%.3g MB", v / 1e6);
+        else if (fabs(v) >= 1e3)
+            snprintf(buf, n, "%.3g kB", v / 1e3);
+        else
+            snprintf(buf, n, "%.0f B", v);
+        return;
+    case TABLE_FMT_NUM:
+        table_format(num, sizeof num, kind, v);
+        snprintf(buf, n, "%s%s", num, strstr(row->metric, "_gb") ? " GB" : "");
+        return;
+    case TABLE_FMT_MONEY:
+        table_format(num, sizeof num, kind, v);
+        snprintf(buf, n, "%s %s", num, strstr(row->metric, "month") ? "/month" : "/hour");
+        return;
+    case TABLE_FMT_COUNT:
+        /* Grouped from a thousand on ("37,533"); a mean below that keeps its decimals. */
+        table_format(num, sizeof num, fabs(v) >= 1000 ? TABLE_FMT_BYTES : kind, v);
+        snprintf(buf, n, "%s", num);
+        return;
+    default:
+        table_format(buf, n, halfwidth && kind == TABLE_FMT_AVAIL ? TABLE_FMT_SHARE : kind, v);
+        return;
+    }
+}
+
+void compare_cell_human(char *buf, size_t n, const compare_table *t, const compare_row *row,
+                        size_t p)
+{
+    const compare_value *cv = &row->values[p];
+    char                 mean[72], ci[72];
+    human_value(mean, sizeof mean, row, cv->mean, false);
+    if (t->nseeds < 2 || cv->n < 2) {
+        snprintf(buf, n, "%s", mean);
+        return;
+    }
+    human_value(ci, sizeof ci, row, cv->ci95, true);
+    snprintf(buf, n, "%s ±%s", mean, cv->ci95 == 0 ? "0" : ci);
 }
 
 static void put_padded(FILE *out, const char *s, size_t width, bool right)

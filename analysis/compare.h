@@ -64,7 +64,7 @@ typedef struct compare_row {
     const char    *op;     /* "read" or "write" for the per-operation
                                                  rows, NULL for whole-run metrics */
     const char    *client; /* a client population's name (scope client,
-                                                 borrowed from the scenario), or NULL */
+                                                 borrowed from the runs), or NULL */
     compare_better better;
     compare_value *values; /* [npatterns], in pattern order */
     bool          *best;   /* [npatterns]: this pattern is marked */
@@ -86,7 +86,7 @@ typedef struct compare_table {
  * it. Returns 0 and a table the caller frees with compare_table_free, or SIM_ENOMEM. */
 int compare_table_new(const run_result *const *runs, size_t npatterns, size_t nseeds,
                       compare_table **out);
-/* The same, and with by_client a block of rows per client population of the scenario
+/* The same, and with by_client a block of rows per client population the runs report
  * (read/write p50 and p99, availability, errors, no_region, stale_read_rate, ryw_violations
  * of the requests that population made), after the others. */
 int  compare_table_new_by(const run_result *const *runs, size_t npatterns, size_t nseeds,
@@ -104,6 +104,12 @@ void compare_table_print(FILE *out, const compare_table *t);
 void compare_row_label(char *buf, size_t n, const compare_row *row);
 void compare_cell_text(char *buf, size_t n, const compare_table *t, const compare_row *row,
                        size_t p);
+
+/* Pattern p's cell in row for people, with its unit (the HTML report): durations in ms, s,
+ * min or h ("10.4 min", not 624918), bytes in kB/MB/GB, counts grouped ("2,914"), money
+ * per hour or month; "±" and the half-width in the same unit with several seeds. */
+void compare_cell_human(char *buf, size_t n, const compare_table *t, const compare_row *row,
+                        size_t p);
 
 /* Print t as the JSON document above to out, followed by a newline. */
 void compare_table_print_json(FILE *out, const compare_table *t);

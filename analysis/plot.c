@@ -27,8 +27,9 @@
 
 #include "plot-int.h"
 #include "stat.h"
+#include "table.h"
 
-#define MARK_LIST 2048 /* one marker list in VARS, bytes */
+#define MARK_LIST 4096 /* one marker list in VARS, bytes */
 
 /* Headline metrics of the comparison plot (scope all), in order; names known to compare.gp. */
 static const char *const compare_metrics[]
@@ -40,6 +41,7 @@ typedef struct plot_group {
     char    *pattern;     /* owned */
     char     slug[96];    /* file-name-safe pattern name */
     double   simulated_s; /* of the first run */
+    bool     has_hist;    /* the CDF has a block for it */
     int64_t *ids;
     size_t   n, cap; /* run ids, in seed order */
 } plot_group;
@@ -56,6 +58,50 @@ typedef struct run_list {
 static int oom(sim_err *err)
 {
     return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory while plotting");
+}
+
+/* --- colours and units ---------------------------------------------------------------- */
+
+/* One colour per pattern, the same in every plot (the comparison's bars, the CDF, the sweep
+ * curves): the four built-in patterns have fixed colours, any other name one of six more by
+ * a hash of the name (FNV-1a), so the same name is the same colour in every plot and every
+ * scenario. A hash rather than the pattern's position: the position changes with --pattern
+ * and between scenarios, and a review compares plots of several. */
+const char *plot_pattern_colour(const char *pattern)
+{
+    static const struct {
+        const char *name, *rgb;
+    } fixed[] = {
+        { "independent", "#7f7f7f" },
+        { "active-passive", "#1f77b4" },
+        { "active-active", "#2ca02c" },
+        { "read-local", "#ff7f0e" },
+    };
+    static const char *const more[]
+        = { "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#d62728" };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (strcmp(pattern, fixed[i].name) == 0)
+            return fixed[i].rgb;
+    uint32_t h = 2166136261u;
+    for (const unsigned char *c = (const unsigned char *)pattern; *c; c++)
+        h = (h ^ *c) * 16777619u;
+    return more[h % (sizeof more / sizeof more[0])];
+}
+
+/* The unit of a time axis that ends at end_s: seconds up to 10 min, minutes up to 2 h, then
+ * hours; *div is the unit in seconds. */
+static const char *time_unit(double end_s, double *div)
+{
+    if (end_s > 7200) {
+        *div = 3600;
+        return "h";
+    }
+    if (end_s > 600) {
+        *div = 60;
+        return "min";
+    }
+    *div = 1;
+    return "s";
 }
 
 /* --- selecting runs ------------------------------------------------------------------ */
@@ -175,14 +221,49 @@ static void marker_vars(const plot_data *d, double end_s, char *vars, size_t *le
         }
     }
     plot__vars_add(vars, len, "fx0='%s'; fx1='%s'; flab='%s'; ", x0.s, x1.s, lab.s);
-    for (size_t i = 0; i < d->nsteps; i++) {
-        mark_list st = ft, sl = fl;
-        if (!list_add(&ft, "%.9g", d->steps[i].t_s) || !list_add(&fl, "%s", d->steps[i].label)) {
-            ft = st, fl = sl;
+    /* Failover steps: one marker per failover (a "detect" step, or the first step, opens
+     * one), at its first step, labelled "failover N"; its steps with their times go in the
+     * key as one caption, "failover 1: detect 2.5, promote 2.6, ... done 7.0 (min)". Steps
+     * a few seconds apart would otherwise pile up as unreadable labels. */
+    double      div;
+    const char *unit = time_unit(end_s, &div);
+    size_t      nfo = 0;
+    char        cap[600] = "", quoted[700];
+    size_t      clen = 0;
+    bool        first = true;
+    for (size_t i = 0; i <= d->nsteps; i++) {
+        bool opens = i < d->nsteps && (i == 0 || strcmp(d->steps[i].label, "detect") == 0);
+        if ((opens || i == d->nsteps) && clen > 0) {
+            plot_quote(cap, quoted, sizeof quoted);
+            plot__vars_add(vars, len, "fcap%zu=%s; ", nfo, quoted);
+            clen = 0;
+        }
+        if (i == d->nsteps)
             break;
+        if (opens) {
+            mark_list st = ft;
+            if (nfo >= 9 || !list_add(&ft, "%.9g", d->steps[i].t_s)) {
+                ft = st;
+                break;
+            }
+            nfo++;
+            clen = (size_t)snprintf(cap, sizeof cap, "failover %zu (%s):", nfo, unit);
+            first = true;
+        }
+        /* A step repeated (one per region changing role) is listed once. */
+        if (!opens && strcmp(d->steps[i].label, d->steps[i - 1].label) == 0)
+            continue;
+        if (clen < sizeof cap) {
+            int w = snprintf(cap + clen, sizeof cap - clen, "%s %s %.3g", first ? "" : ",",
+                             d->steps[i].label, d->steps[i].t_s / div);
+            first = false;
+            clen += w > 0 ? (size_t)w : 0;
+            if (clen >= sizeof cap)
+                clen = sizeof cap - 1;
         }
     }
-    plot__vars_add(vars, len, "fot='%s'; fol='%s'; ", ft.s, fl.s);
+    (void)fl;
+    plot__vars_add(vars, len, "fot='%s'; nfo=%zu; tdiv=%.9g; tunit='%s'; ", ft.s, nfo, div, unit);
     for (size_t i = 0; i < d->ndown && list_add(&h, "%.9g", d->down[i]); i++)
         ;
     plot__vars_add(vars, len, "hdown='%s'; ", h.s);
@@ -194,16 +275,25 @@ static void marker_vars(const plot_data *d, double end_s, char *vars, size_t *le
 
 /* --- the plots over time ------------------------------------------------------------------ */
 
-/* The title of a per-pattern plot: "scenario - pattern", and with several seeds what the
- * lines are; quoted. */
-static void pattern_title(const run_list *l, const plot_group *g, char *out, size_t n)
+/* The title of a plot over all patterns: "WHAT: scenario", quoted. */
+static void scenario_title(const run_list *l, const char *what, char *out, size_t n)
 {
-    char raw[700];
+    char raw[800];
+    snprintf(raw, sizeof raw, "%s: %.500s", what, l->scenario);
+    plot_quote(raw, out, n);
+}
+
+/* The title of a per-pattern plot: what it shows, the pattern, the scenario, and with
+ * several seeds what the lines are; quoted. */
+static void pattern_title(const run_list *l, const plot_group *g, const char *what, char *out,
+                          size_t n)
+{
+    char raw[800];
     if (g->n > 1)
-        snprintf(raw, sizeof raw, "%.300s - %.280s (mean of %zu seeds, 95%% confidence band)",
-                 l->scenario, g->pattern, g->n);
+        snprintf(raw, sizeof raw, "%s under %.200s: %.280s (mean of %zu seeds, 95%% band)", what,
+                 g->pattern, l->scenario, g->n);
     else
-        snprintf(raw, sizeof raw, "%.300s - %.280s", l->scenario, g->pattern);
+        snprintf(raw, sizeof raw, "%s under %.200s: %.280s", what, g->pattern, l->scenario);
     plot_quote(raw, out, n);
 }
 
@@ -246,8 +336,7 @@ static int draw_over_time(plot_runner *p, const plot_group *g, plot_data *const 
 static int plot_group_series(plot_runner *p, db_conn *db, const run_list *l, const plot_group *g,
                              sim_err *err)
 {
-    char title[1400];
-    pattern_title(l, g, title, sizeof title);
+    char        title[1800];
     plot_data  *data = sim_calloc(g->n, sizeof *data);
     plot_data **d = sim_calloc(g->n, sizeof *d);
     char       *vars = sim_malloc(MAX_VARS);
@@ -261,9 +350,13 @@ static int plot_group_series(plot_runner *p, db_conn *db, const run_list *l, con
         rc = plot__read_run(db, g->ids[i], &data[i], err);
     }
     const plot_kind *kinds[] = { &plot__latency, &plot__availability, &plot__consistency };
-    for (size_t k = 0; k < 3 && rc == 0; k++)
+    const char      *what[] = { "Latency per serving region", "Availability and errors",
+                                "Replication lag and stale reads per region" };
+    for (size_t k = 0; k < 3 && rc == 0; k++) {
+        pattern_title(l, g, what[k], title, sizeof title);
         if (k < 2 || plot__has_values(kinds[k], d, g->n, 0, SIZE_MAX))
             rc = draw_over_time(p, g, d, kinds[k], title, vars, err);
+    }
 done:
     if (data)
         for (size_t i = 0; i < g->n; i++)
@@ -352,7 +445,7 @@ static int cdf_block(FILE *f, db_conn *db, const plot_group *g, cdf_acc *a, size
     return 1;
 }
 
-static int plot_cdf(plot_runner *p, db_conn *db, const run_list *l, sim_err *err)
+static int plot_cdf(plot_runner *p, db_conn *db, run_list *l, sim_err *err)
 {
     char path[PATH_MAX + 128], image[64];
     snprintf(image, sizeof image, "cdf.%s", p->ext);
@@ -363,8 +456,10 @@ static int plot_cdf(plot_runner *p, db_conn *db, const run_list *l, sim_err *err
     size_t  blocks = 0;
     cdf_acc a = { 0 };
     for (size_t i = 0; i < l->n && rc >= 0; i++)
-        if ((rc = cdf_block(f, db, &l->g[i], &a, blocks, err)) > 0)
+        if ((rc = cdf_block(f, db, &l->g[i], &a, blocks, err)) > 0) {
             blocks++;
+            l->g[i].has_hist = true;
+        }
     sim_free(a.b);
     int crc = plot__close_data(f, path, err);
     if (rc < 0)
@@ -373,9 +468,15 @@ static int plot_cdf(plot_runner *p, db_conn *db, const run_list *l, sim_err *err
         return crc;
     if (blocks == 0)
         return 0; /* nothing stored: no CDF */
-    char   vars[MAX_VARS];
-    size_t len = plot__base_vars(p, vars, image, "cdf.tsv", p->title, false);
-    plot__vars_add(vars, &len, "nblocks=%zu; ", blocks);
+    char vars[MAX_VARS];
+    char title[700];
+    scenario_title(l, "Latency CDF of successful requests, per pattern", title, sizeof title);
+    size_t len = plot__base_vars(p, vars, image, "cdf.tsv", title, false);
+    plot__vars_add(vars, &len, "nblocks=%zu; pcol='", blocks);
+    for (size_t i = 0; i < l->n; i++)
+        if (l->g[i].has_hist)
+            plot__vars_add(vars, &len, "%s ", plot_pattern_colour(l->g[i].pattern));
+    plot__vars_add(vars, &len, "'; ");
     return plot__run_gnuplot(p, "cdf.gp", vars, image, err);
 }
 
@@ -427,37 +528,89 @@ static int plot_compare(plot_runner *p, db_conn *db, const run_list *l, sim_err 
         return rc < 0 ? rc : SIM_EIO;
     }
     snprintf(image, sizeof image, "compare.%s", p->ext);
-    fputs("pattern", f);
-    size_t nm = 0, ml = 0;
+    /* One line per metric, three columns per pattern: mean, 95% half-width and the value as
+     * a person reads it ("2,914", "99.877%", "96 s"), which compare.gp prints on the bar, so
+     * no number format is left to gnuplot (it would write 1.359e+04). */
+    fputs("metric", f);
+    for (size_t i = 0; i < l->n; i++) {
+        fputc('\t', f);
+        plot__put_field(f, l->g[i].pattern);
+        fputs("\tci95\tlabel", f);
+    }
+    fputc('\n', f);
+    size_t    nm = 0, ml = 0;
+    mark_list tops = { 0 }, lows = { 0 }, labels = { 0 };
     for (size_t m = 0; m < NCOMPARE; m++) {
         if (!present[m])
             continue;
-        fprintf(f, "\t%s\t%s ci95", compare_metrics[m], compare_metrics[m]);
+        fputs(compare_metrics[m], f);
+        for (size_t i = 0; i < l->n; i++) {
+            const double *v = &all[(i * NCOMPARE + m) * 2];
+            char          text[64], num[48];
+            table_fmt     kind = strcmp(compare_metrics[m], "availability") == 0 ? TABLE_FMT_AVAIL
+                    : strcmp(compare_metrics[m], "stale_read_rate") == 0         ? TABLE_FMT_SHARE
+                    : strstr(compare_metrics[m], "_ms") || strstr(compare_metrics[m], "_s")
+                    ? TABLE_FMT_MS
+                    : TABLE_FMT_COUNT;
+            /* Counts and latencies from a thousand on: whole and grouped ("2,390", "1,132"). */
+            if ((kind == TABLE_FMT_MS || kind == TABLE_FMT_COUNT) && fabs(v[0]) >= 100)
+                table_format(num, sizeof num, TABLE_FMT_BYTES, round(v[0])); /* grouped */
+            else
+                table_format(num, sizeof num, kind, v[0]);
+            const char *unit = strstr(compare_metrics[m], "_ms") ? " ms"
+                : strcmp(compare_metrics[m], "rto_s") == 0       ? " s"
+                                                                 : "";
+            snprintf(text, sizeof text, "%s%s", num, isnan(v[0]) ? "" : unit);
+            if (!isnan(v[0])) {
+                char q[96];
+                plot_quote(text, q, sizeof q);
+                /* Above the error bar, but an availability's never above 100%. */
+                double y = v[0] + (isnan(v[1]) ? 0 : v[1]);
+                if (kind == TABLE_FMT_AVAIL && y > 1)
+                    y = 1;
+                list_add(&labels, "l%zu_%zu=%s; y%zu_%zu=%.9g;", nm + 1, i, q, nm + 1, i, y);
+            }
+            for (int k = 0; k < 2; k++) {
+                fputc('\t', f);
+                plot__put_num(f, v[k]);
+            }
+            fputc('\t', f);
+            plot__put_field(f, text);
+        }
+        fputc('\n', f);
         ml += (size_t)snprintf(metrics + ml, sizeof metrics - ml, "%s%s", nm ? " " : "",
                                compare_metrics[m]);
         nm++;
-    }
-    fputc('\n', f);
-    for (size_t i = 0; i < l->n; i++) {
-        plot__put_field(f, l->g[i].pattern);
-        for (size_t m = 0; m < NCOMPARE; m++) {
-            if (!present[m])
+        /* The panel's extent, in its unit (percent for the shares). */
+        double sc = strcmp(compare_metrics[m], "availability") == 0
+                || strcmp(compare_metrics[m], "stale_read_rate") == 0
+            ? 100
+            : 1;
+        double hi = -INFINITY, lo = INFINITY;
+        for (size_t i = 0; i < l->n; i++) {
+            const double *v = &all[(i * NCOMPARE + m) * 2];
+            double        h = isnan(v[1]) ? 0 : v[1];
+            if (isnan(v[0]))
                 continue;
-            for (int k = 0; k < 2; k++) {
-                fputc('\t', f);
-                plot__put_num(f, all[(i * NCOMPARE + m) * 2 + (size_t)k]);
-            }
+            hi = fmax(hi, (v[0] + h) * sc);
+            lo = fmin(lo, (v[0] - h) * sc);
         }
-        fputc('\n', f);
+        list_add(&tops, "%.9g", hi);
+        list_add(&lows, "%.9g", lo);
     }
     sim_free(all);
     if ((rc = plot__close_data(f, path, err)) < 0)
         return rc;
     if (nm == 0)
         return 0;
-    char   vars[MAX_VARS];
-    size_t len = plot__base_vars(p, vars, image, "compare.tsv", p->title, maxn > 1);
-    plot__vars_add(vars, &len, "metrics='%s'; npat=%zu; ", metrics, l->n);
+    char vars[MAX_VARS], title[700];
+    scenario_title(l, "Patterns compared", title, sizeof title);
+    size_t len = plot__base_vars(p, vars, image, "compare.tsv", title, maxn > 1);
+    plot__vars_add(vars, &len, "metrics='%s'; npat=%zu; height=%d; tops='%s'; lows='%s'; pcol='",
+                   metrics, l->n, nm > 3 ? 760 : 440, tops.s, lows.s);
+    for (size_t i = 0; i < l->n; i++)
+        plot__vars_add(vars, &len, "%s ", plot_pattern_colour(l->g[i].pattern));
+    plot__vars_add(vars, &len, "'; %s ", labels.s);
     return plot__run_gnuplot(p, "compare.gp", vars, image, err);
 }
 

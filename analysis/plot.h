@@ -53,6 +53,9 @@ const char *plot_script_dir(void);
  * control characters (and DEL) replaced by spaces, truncated (never inside a doubled quote)
  * so that the literal and its NUL fit. Returns the literal's length. */
 size_t plot_quote(const char *s, char *out, size_t n);
+/* The colour of a pattern in every plot, "#rrggbb" (a static string): fixed for the four
+ * built-in pattern names, else chosen from a few more by a hash of the name. */
+const char *plot_pattern_colour(const char *pattern);
 
 /* Plot the runs o selects from db into o->out_dir. Returns the number of images written
  * (> 0), or: SIM_ENOENT when there is no such run or scenario or gnuplot is not on PATH

@@ -31,7 +31,7 @@ typedef struct sweep_data {
     int64_t want, id, npoints, nseeds;
     size_t  ndims;
     char    dims[MAX_DIMS][256];
-    char    scenario[256], slo[4096];
+    char    scenario[256], slo[4096], pattern[128], dimtext[1024];
     char (*labels)[LABEL_N]; /* [npoints * ndims] */
     double  *xs;             /* [npoints * ndims], NaN for names */
     int64_t *runs;           /* [npoints * nseeds], 0 = none */
@@ -47,6 +47,8 @@ static int on_sweep(void *ctx, const db_sweep_row *r)
     if (d->want > 0 && r->id != d->want)
         return 0;
     d->id = r->id;
+    snprintf(d->pattern, sizeof d->pattern, "%s", r->pattern ? r->pattern : "");
+    snprintf(d->dimtext, sizeof d->dimtext, "%s", r->dims);
     d->npoints = r->npoints;
     d->nseeds = r->nseeds;
     snprintf(d->scenario, sizeof d->scenario, "%s", r->scenario);
@@ -142,6 +144,94 @@ static int point_value(db_conn *db, const sweep_data *d, const obj *o, int64_t p
             return 0;
     }
     stat_ci95(v, (size_t)d->nseeds, mean, ci);
+    return 0;
+}
+
+/* A varied path in words with its unit, for an axis: "regions[*].servers" -> "servers per
+ * region", "routing.dns_ttl" -> "DNS TTL (s)"; a path it does not know stays as it is. */
+static void path_words(const char *path, char *buf, size_t n)
+{
+    static const struct {
+        const char *suffix, *words;
+    } known[] = {
+        { "regions[*].servers", "servers per region" },
+        { ".servers", "servers" },
+        { "routing.dns_ttl", "DNS TTL (s)" },
+        { "clients[*].rate", "request rate of every client population (requests/s)" },
+        { ".rate", "request rate (requests/s)" },
+        { ".read_ratio", "share of reads" },
+        { ".queue_limit", "queue limit (requests)" },
+        { ".timeout", "client timeout (s)" },
+        { ".interval", "interval (s)" },
+        { ".batch", "replication batch (s)" },
+        { "faults[0].region", "region lost" },
+    };
+    size_t len = strlen(path);
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        size_t k = strlen(known[i].suffix);
+        if (len >= k && strcmp(path + len - k, known[i].suffix) == 0) {
+            if (known[i].suffix[0] == '.' && strncmp(path, "regions[", 8) == 0
+                && strncmp(path, "regions[*]", 10) != 0)
+                snprintf(buf, n, "%s of %.*s", known[i].words, (int)(len - k), path);
+            else
+                snprintf(buf, n, "%s", known[i].words);
+            return;
+        }
+    }
+    snprintf(buf, n, "%s", path);
+}
+
+/* A metric in words with its unit: "p99_ms" with op write -> "write p99 latency (ms)". */
+static void metric_words(const char *metric, const char *scope, const char *key, char *buf,
+                         size_t n)
+{
+    char        base[128];
+    const char *q[] = { "p50", "p90", "p99", "p999", "mean", "max" };
+    base[0] = '\0';
+    for (size_t i = 0; i < sizeof q / sizeof q[0] && !base[0]; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "%s_ms", q[i]);
+        if (strcmp(metric, name) == 0)
+            snprintf(base, sizeof base, "%s latency (ms)",
+                     strcmp(q[i], "p999") == 0 ? "p99.9" : q[i]);
+    }
+    if (!base[0]) {
+        size_t len = strlen(metric);
+        if (strcmp(metric, "availability") == 0)
+            snprintf(base, sizeof base, "availability (share of requests served)");
+        else if (strncmp(metric, "cost_per_", 9) == 0)
+            snprintf(base, sizeof base, "cost per %s (currency units)", metric + 9);
+        else if (len > 3 && strcmp(metric + len - 3, "_ms") == 0)
+            snprintf(base, sizeof base, "%.*s (ms)", (int)(len - 3), metric);
+        else if (len > 2 && strcmp(metric + len - 2, "_s") == 0)
+            snprintf(base, sizeof base, "%.*s (s)", (int)(len - 2), metric);
+        else
+            snprintf(base, sizeof base, "%s", metric);
+    }
+    if (key[0] && strcmp(scope, "op") == 0)
+        snprintf(buf, n, "%s %s", key, base);
+    else if (key[0])
+        snprintf(buf, n, "%s, %s %s", base, scope, key);
+    else
+        snprintf(buf, n, "%s", base);
+}
+
+/* Whether every seed of point p ran and none served a request: the point collapsed. */
+static int point_collapsed(db_conn *db, const sweep_data *d, int64_t p, bool *out, sim_err *err)
+{
+    *out = false;
+    for (int64_t k = 0; k < d->nseeds; k++) {
+        int64_t run = d->runs[p * d->nseeds + k];
+        double  ok = NAN;
+        if (run == 0)
+            return 0;
+        int rc = db_read_metric(db, run, "all", "", "ok", &ok, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 0 || ok != 0)
+            return 0;
+    }
+    *out = true;
     return 0;
 }
 
@@ -242,12 +332,18 @@ static int line_plot(db_conn *db, const sweep_data *d, const obj *o, size_t xd,
     for (size_t s = 0; s < nser; s++) {
         for (int c = 0; c < 3; c++) {
             fputc('\t', f);
-            put_label(f, keys[s][0] ? keys[s] : name);
+            put_label(f, keys[s][0] ? keys[s] : "mean over the seeds");
             fputs(c == 0 ? "" : c == 1 ? " lo" : " hi", f);
         }
     }
     fputc('\n', f);
+    char   xt[1024] = "", cx[1024] = "";
+    size_t xtl = 0, cxl = 0;
+    double ymax = 0;
     for (size_t i = 0; i < nx && rc == 0; i++) {
+        int w = snprintf(xt + xtl, sizeof xt - xtl, "%s%.10g", xtl ? " " : "", x[i]);
+        if (w > 0 && (size_t)w < sizeof xt - xtl)
+            xtl += (size_t)w;
         fprintf(f, "%.17g", x[i]);
         for (size_t s = 0; s < nser && rc == 0; s++) {
             double mean = NAN, ci = NAN;
@@ -258,9 +354,22 @@ static int line_plot(db_conn *db, const sweep_data *d, const obj *o, size_t xd,
                 series_key(d, p, xd, k, sizeof k);
                 if (strcmp(k, keys[s]) == 0) {
                     rc = point_value(db, d, o, p, &mean, &ci, err);
+                    /* A point that served nothing has no figure: it is marked on the axis
+                     * rather than left out silently. */
+                    bool dead = false;
+                    if (rc == 0 && isnan(mean))
+                        rc = point_collapsed(db, d, p, &dead, err);
+                    if (dead) {
+                        int w
+                            = snprintf(cx + cxl, sizeof cx - cxl, "%s%.10g", cxl ? " " : "", x[i]);
+                        if (w > 0 && (size_t)w < sizeof cx - cxl)
+                            cxl += (size_t)w;
+                    }
                     break;
                 }
             }
+            if (!isnan(mean) && mean + (isnan(ci) ? 0 : ci) > ymax)
+                ymax = mean + (isnan(ci) ? 0 : ci);
             fprintf(f, "\t%.10g\t%.10g\t%.10g", mean, mean - ci, mean + ci);
         }
         fputc('\n', f);
@@ -274,13 +383,18 @@ static int line_plot(db_conn *db, const sweep_data *d, const obj *o, size_t xd,
     const char *ext = opt->format == PLOT_SVG ? "svg" : "png";
     snprintf(image, sizeof image, "sweep-%s.%s", base, ext);
     snprintf(data, sizeof data, "sweep-%s.tsv", base);
-    plot_quote(d->scenario, q1, sizeof q1);
-    plot_quote(d->dims[xd], q2, sizeof q2);
-    plot_quote(name, q3, sizeof q3);
+    char xw[256], yw[256], t[1200];
+    path_words(d->dims[xd], xw, sizeof xw);
+    metric_words(o->metric, o->scope, o->key, yw, sizeof yw);
+    snprintf(t, sizeof t, "%s against %s%s%.100s: %.400s (mean of %lld seeds, 95%% band)", yw, xw,
+             d->pattern[0] ? " under " : "", d->pattern, d->scenario, (long long)d->nseeds);
+    plot_quote(t, q1, sizeof q1);
+    plot_quote(xw, q2, sizeof q2);
+    plot_quote(yw, q3, sizeof q3);
     int w = snprintf(vars, sizeof vars,
                      "fmt='%s'; out='%s'; data='%s'; title=%s; "
-                     "xlabel=%s; ylabel=%s; nseries=%zu; ",
-                     ext, image, data, q1, q2, q3, nser);
+                     "xlabel=%s; ylabel=%s; nseries=%zu; xt='%s'; cx='%s'; ymax=%.10g; ",
+                     ext, image, data, q1, q2, q3, nser, xt, cx, ymax);
     if (!isnan(o->lo) && w > 0 && (size_t)w < sizeof vars)
         w += snprintf(vars + w, sizeof vars - (size_t)w, "slo_lo=%.17g; ", o->lo);
     if (!isnan(o->hi) && w > 0 && (size_t)w < sizeof vars)
@@ -349,15 +463,211 @@ static int heat_map(db_conn *db, const sweep_data *d, const obj *o, const plot_s
     const char *ext = opt->format == PLOT_SVG ? "svg" : "png";
     snprintf(image, sizeof image, "sweep-%s-heat.%s", base, ext);
     snprintf(data, sizeof data, "sweep-%s-heat.tsv", base);
-    plot_quote(d->scenario, q1, sizeof q1);
-    plot_quote(d->dims[0], q2, sizeof q2);
-    plot_quote(d->dims[1], q3, sizeof q3);
-    plot_quote(name, q4, sizeof q4);
+    char xw[256], yw[256], mw[256], t[1200];
+    path_words(d->dims[0], xw, sizeof xw);
+    path_words(d->dims[1], yw, sizeof yw);
+    metric_words(o->metric, o->scope, o->key, mw, sizeof mw);
+    snprintf(t, sizeof t, "%s (mean of %lld seeds) by %s and %s%s%.100s: %.300s", mw,
+             (long long)d->nseeds, xw, yw, d->pattern[0] ? " under " : "", d->pattern, d->scenario);
+    plot_quote(t, q1, sizeof q1);
+    plot_quote(xw, q2, sizeof q2);
+    plot_quote(yw, q3, sizeof q3);
+    plot_quote(mw, q4, sizeof q4);
     snprintf(vars, sizeof vars,
              "fmt='%s'; out='%s'; data='%s'; title=%s; xlabel=%s; "
              "ylabel=%s; cblabel=%s; ",
              ext, image, data, q1, q2, q3, q4);
     return plot_gnuplot(opt->out_dir, "sweep-heat.gp", vars, image, file, ctx, err);
+}
+
+/* --- the patterns overlaid ---------------------------------------------------------- */
+
+/* The sweeps of one scenario that differ only in their pattern (mrsim sweep --pattern all):
+ * for each pattern its latest sweep with the same scenario, dimensions and objectives as the
+ * reference d. */
+typedef struct sibling_ctx {
+    const sweep_data *ref;
+    int64_t           id[MAX_SERIES];
+    char              pattern[MAX_SERIES][128];
+    size_t            n;
+} sibling_ctx;
+
+static int on_sibling(void *ctx, const db_sweep_row *r)
+{
+    sibling_ctx *c = ctx;
+    if (!r->pattern || strcmp(r->scenario ? r->scenario : "", c->ref->scenario) != 0
+        || strcmp(r->dims, c->ref->dimtext) != 0 || strcmp(r->slo ? r->slo : "", c->ref->slo) != 0
+        || r->shard)
+        return 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->pattern[i], r->pattern) == 0) {
+            c->id[i] = r->id; /* a later sweep of the same pattern */
+            return 0;
+        }
+    if (c->n < MAX_SERIES) {
+        c->id[c->n] = r->id;
+        snprintf(c->pattern[c->n++], sizeof c->pattern[0], "%s", r->pattern);
+    }
+    return 0;
+}
+
+static int load_sweep(db_conn *db, int64_t id, sweep_data *d, sim_err *err)
+{
+    memset(d, 0, sizeof *d);
+    d->want = id;
+    int rc = db_sweeps(db, on_sweep, d, err);
+    if (rc < 0)
+        return rc;
+    size_t np = (size_t)d->npoints;
+    d->labels = sim_calloc(np * d->ndims + 1, sizeof *d->labels);
+    d->xs = sim_calloc(np * d->ndims + 1, sizeof *d->xs);
+    d->runs = sim_calloc(np * (size_t)d->nseeds + 1, sizeof *d->runs);
+    if (!d->labels || !d->xs || !d->runs)
+        return oom(err);
+    for (size_t i = 0; i < np * d->ndims; i++)
+        d->xs[i] = NAN;
+    if ((rc = db_sweep_params(db, d->id, on_param, d, err)) < 0
+        || (rc = db_sweep_runs(db, d->id, on_run, d, err)) < 0)
+        return rc;
+    return 0;
+}
+
+static void free_sweep(sweep_data *d)
+{
+    sim_free(d->labels);
+    sim_free(d->xs);
+    sim_free(d->runs);
+}
+
+/* One curve per pattern: at each value of dimension xd the worst point over the other
+ * dimensions (the highest mean, or the lowest for a metric with only a lower bound, such as
+ * availability: "under every single-region loss"), with its 95% interval, in the pattern's
+ * colour; the SLO's bounds dashed. sweep-METRIC-patterns.EXT. */
+static int overlay_plot(db_conn *db, const sweep_data *ref, const sibling_ctx *sib, const obj *o,
+                        size_t xd, const plot_sweep_options *opt, plot_file_fn *file, void *ctx,
+                        sim_err *err)
+{
+    char name[256], base[200], path[4096], vars[VARS_N], q1[800], q2[600], q3[600];
+    obj_name(o, name, sizeof name);
+    slug(name, base, sizeof base);
+    bool    worst_low = !isnan(o->lo) && isnan(o->hi);
+    size_t  nx = 0;
+    double  x[256];
+    double *mean = sim_calloc(sib->n * 256, sizeof *mean),
+           *half = sim_calloc(sib->n * 256, sizeof *half);
+    if (!mean || !half) {
+        sim_free(mean);
+        sim_free(half);
+        return oom(err);
+    }
+    for (size_t i = 0; i < sib->n * 256; i++)
+        mean[i] = half[i] = NAN;
+    int rc = 0;
+    for (size_t s = 0; s < sib->n && rc == 0; s++) {
+        sweep_data *d = sim_calloc(1, sizeof *d);
+        if (!d) {
+            rc = oom(err);
+            break;
+        }
+        rc = load_sweep(db, sib->id[s], d, err);
+        for (int64_t p = 0; rc == 0 && p < d->npoints; p++) {
+            if (d->runs[p * d->nseeds] == 0)
+                continue;
+            double v = d->xs[(size_t)p * d->ndims + xd];
+            if (isnan(v))
+                continue;
+            size_t i = 0;
+            while (i < nx && x[i] != v)
+                i++;
+            if (i == nx) {
+                if (nx == 256)
+                    continue;
+                x[nx++] = v;
+            }
+            double m, h;
+            if ((rc = point_value(db, d, o, p, &m, &h, err)) < 0 || isnan(m))
+                continue;
+            double *cur = &mean[s * 256 + i];
+            if (isnan(*cur) || (worst_low ? m < *cur : m > *cur)) {
+                *cur = m;
+                half[s * 256 + i] = h;
+            }
+        }
+        free_sweep(d);
+        sim_free(d);
+    }
+    /* x ascending, carrying each pattern's column along. */
+    for (size_t i = 1; i < nx; i++)
+        for (size_t j = i; j > 0 && x[j - 1] > x[j]; j--) {
+            double t = x[j];
+            x[j] = x[j - 1], x[j - 1] = t;
+            for (size_t s = 0; s < sib->n; s++) {
+                double *a = &mean[s * 256], *b = &half[s * 256];
+                t = a[j], a[j] = a[j - 1], a[j - 1] = t;
+                t = b[j], b[j] = b[j - 1], b[j - 1] = t;
+            }
+        }
+    snprintf(path, sizeof path, "%s/sweep-%s-patterns.tsv", opt->out_dir, base);
+    FILE *f = rc == 0 ? fopen(path, "w") : NULL;
+    if (rc == 0 && !f)
+        rc = write_fail(err, path);
+    char   xt[1024] = "", pcol[MAX_SERIES * 8 + 1] = "";
+    size_t xtl = 0, pl = 0;
+    double ymax = 0;
+    if (f) {
+        fputs("x", f);
+        for (size_t s = 0; s < sib->n; s++) {
+            for (int c = 0; c < 3; c++) {
+                fputc('\t', f);
+                put_label(f, sib->pattern[s]);
+                fputs(c == 0 ? "" : c == 1 ? " lo" : " hi", f);
+            }
+            int w = snprintf(pcol + pl, sizeof pcol - pl, "%s ",
+                             plot_pattern_colour(sib->pattern[s]));
+            pl += w > 0 && (size_t)w < sizeof pcol - pl ? (size_t)w : 0;
+        }
+        fputc('\n', f);
+        for (size_t i = 0; i < nx; i++) {
+            int w = snprintf(xt + xtl, sizeof xt - xtl, "%s%.10g", xtl ? " " : "", x[i]);
+            if (w > 0 && (size_t)w < sizeof xt - xtl)
+                xtl += (size_t)w;
+            fprintf(f, "%.17g", x[i]);
+            for (size_t s = 0; s < sib->n; s++) {
+                double m = mean[s * 256 + i], h = half[s * 256 + i];
+                if (!isnan(m) && m + (isnan(h) ? 0 : h) > ymax)
+                    ymax = m + (isnan(h) ? 0 : h);
+                fprintf(f, "\t%.10g\t%.10g\t%.10g", m, m - h, m + h);
+            }
+            fputc('\n', f);
+        }
+        if ((ferror(f) | fclose(f)) != 0)
+            rc = write_fail(err, path);
+    }
+    sim_free(mean);
+    sim_free(half);
+    if (rc < 0)
+        return rc;
+    char        image[300], data[300], xw[256], yw[256], t[1200];
+    const char *ext = opt->format == PLOT_SVG ? "svg" : "png";
+    snprintf(image, sizeof image, "sweep-%s-patterns.%s", base, ext);
+    snprintf(data, sizeof data, "sweep-%s-patterns.tsv", base);
+    path_words(ref->dims[xd], xw, sizeof xw);
+    metric_words(o->metric, o->scope, o->key, yw, sizeof yw);
+    snprintf(t, sizeof t,
+             "%s against %s, per pattern (worst case over the other dimensions): %.300s", yw, xw,
+             ref->scenario);
+    plot_quote(t, q1, sizeof q1);
+    plot_quote(xw, q2, sizeof q2);
+    plot_quote(yw, q3, sizeof q3);
+    int w = snprintf(vars, sizeof vars,
+                     "fmt='%s'; out='%s'; data='%s'; title=%s; xlabel=%s; ylabel=%s; "
+                     "nseries=%zu; xt='%s'; ymax=%.10g; pcol='%s'; ",
+                     ext, image, data, q1, q2, q3, sib->n, xt, ymax, pcol);
+    if (!isnan(o->lo) && w > 0 && (size_t)w < sizeof vars)
+        w += snprintf(vars + w, sizeof vars - (size_t)w, "slo_lo=%.17g; ", o->lo);
+    if (!isnan(o->hi) && w > 0 && (size_t)w < sizeof vars)
+        snprintf(vars + w, sizeof vars - (size_t)w, "slo_hi=%.17g; ", o->hi);
+    return plot_gnuplot(opt->out_dir, "sweep-line.gp", vars, image, file, ctx, err);
 }
 
 int plot_sweep(db_conn *db, const plot_sweep_options *o, plot_file_fn *file, void *ctx,
@@ -429,6 +739,24 @@ int plot_sweep(db_conn *db, const plot_sweep_options *o, plot_file_fn *file, voi
                 goto done;
             images++;
         }
+    }
+    /* The same sweep run for other patterns (--pattern all): their curves on one plot. */
+    if (xd < d->ndims && d->pattern[0]) {
+        sibling_ctx *sib = sim_calloc(1, sizeof *sib);
+        if (!sib) {
+            rc = oom(err);
+            goto done;
+        }
+        sib->ref = d;
+        rc = db_sweeps(db, on_sibling, sib, err);
+        for (size_t i = 0; rc >= 0 && sib->n > 1 && i < d->nobjs; i++) {
+            if ((rc = overlay_plot(db, d, sib, &d->objs[i], xd, o, file, ctx, err)) < 0)
+                break;
+            images++;
+        }
+        sim_free(sib);
+        if (rc < 0)
+            goto done;
     }
     rc = images;
     if (images == 0)

@@ -149,6 +149,7 @@ static int on_metric(void *ctx, const char *scope, const char *key, const char *
     run_result *r = &rr->r;
     run_scope   sc = strcmp(scope, "all") == 0 ? RUN_SCOPE_ALL
           : strcmp(scope, "op") == 0           ? RUN_SCOPE_OP
+          : strcmp(scope, "client") == 0       ? RUN_SCOPE_CLIENT
                                                : RUN_SCOPE_COUNT;
     if (sc == RUN_SCOPE_COUNT)
         return 0;
@@ -204,7 +205,7 @@ static int build_table(report_state *st, compare_table **out, run_result *empty,
     }
     *empty = (run_result){ .pattern = "" };
     *layout = runs;
-    return compare_table_new(runs, np, ns, out);
+    return compare_table_new_by(runs, np, ns, true, out); /* with a block per population */
 }
 
 /* --- plots ------------------------------------------------------------------------------ */
@@ -349,7 +350,7 @@ static void put_table(FILE *out, const compare_table *t)
         report_html_escape(out, cell);
         fputs("</td>", out);
         for (size_t p = 0; p < t->npatterns; p++) {
-            compare_cell_text(cell, sizeof cell, t, row, p);
+            compare_cell_human(cell, sizeof cell, t, row, p);
             fputs(row->best[p] ? "<td class=\"best\">" : "<td>", out);
             report_html_escape(out, cell);
             fputs(row->best[p] ? " *</td>" : "</td>", out);
@@ -357,7 +358,9 @@ static void put_table(FILE *out, const compare_table *t)
         fputs("</tr>\n", out);
     }
     fputs("</tbody>\n</table>\n<p class=\"note\">* best mean in its row (the lowest, or the "
-          "highest for availability); no mark when all are equal.",
+          "highest for availability); no mark when all are equal. A latency counts successful "
+          "requests only, so it is marked only among the patterns with the best availability "
+          "of its operation or client population. Every cell carries its unit.",
           out);
     if (t->nseeds > 1)
         fputs(" With several seeds each cell is the mean ± the half-width of its 95% "

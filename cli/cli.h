@@ -119,13 +119,24 @@ void cli_utc_timestamp(char *buf, size_t n);
  * per wall second and the estimated time left. Drawn only when stderr is a terminal, the
  * user did not ask for quiet, and the run has taken more than a second of wall time. */
 typedef struct cli_progress {
-    bool   enabled;   /* stderr is a terminal and not quiet */
+    bool   enabled;   /* not quiet */
+    bool   tty;       /* stderr is a terminal: one line redrawn; else (a CI
+                                                 log) a whole line every cli_progress_every()
+                                                 seconds */
     double started;   /* wall s, cli_wall_seconds() at start */
     double last_draw; /* wall s of the last redraw */
     size_t width;     /* characters of the line on screen, 0 = none */
 } cli_progress;
 
 void cli_progress_start(cli_progress *p, bool quiet);
+/* Seconds between progress lines on a non-terminal: 10, or MRSIM_PROGRESS_EVERY (a positive
+ * number; tests use a small one). */
+double cli_progress_every(void);
+/* One progress line on a non-terminal, at most every cli_progress_every() seconds since
+ * *last (wall s, updated; set it to the start): "mrsim WHAT: DONE/TOTAL UNIT (P%), ELAPSED
+ * elapsed, ETA ETA". Nothing when quiet or when stderr is a terminal. */
+void cli_progress_line(double *last, double started, bool quiet, const char *what, double done,
+                       double total, const char *unit);
 /* A run_progress_fn: ctx is the cli_progress. */
 void cli_progress_update(void *ctx, sim_time now, sim_time end, uint64_t events);
 /* Erase the line, if one was drawn. */

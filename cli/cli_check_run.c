@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_check-int.h"
@@ -164,7 +165,10 @@ typedef struct run_ctx {
     check_state *st;
     task_ref    *tasks; /* [ntasks] */
     size_t       ntasks;
-    got_runs     got; /* the runs of the item being delivered */
+    got_runs     got;     /* the runs of the item being delivered */
+    size_t       done;    /* tasks delivered, for the progress line */
+    double       started; /* wall s */
+    double       last;    /* wall s of the last progress line */
 } run_ctx;
 
 static int check_task(void *ctx, size_t t, FILE *out)
@@ -183,7 +187,7 @@ static int check_task(void *ctx, size_t t, FILE *out)
                     .file = item->path,
                     .first_seed = item->scn->seed,
                     .nseeds = check__seeds(st, item->scn),
-                    .quiet = st->quiet || st->jobs > 1,
+                    .quiet = st->quiet || st->jobs > 1 || !isatty(STDERR_FILENO),
                     .db = db,
                     .patterns = { all.patterns[rx->tasks[t].pattern] },
                     .npatterns = 1 };
@@ -485,6 +489,9 @@ static int check_done(void *ctx, size_t t, int status, const char *bytes, size_t
     run_ctx     *rx = ctx;
     check_state *st = rx->st;
     check_item  *item = &st->list->items[rx->tasks[t].item];
+    /* In a CI log (stderr not a terminal), a line every 10 s: runs done, time left. */
+    cli_progress_line(&rx->last, rx->started, st->quiet, "check", (double)++rx->done,
+                      (double)rx->ntasks, "runs");
     if (!item->scn) {
         st->invalid = true;
         return report_error(st->rep, item->path, "load", item->err) < 0 ? SIM_ENOMEM : 0;
@@ -552,8 +559,9 @@ static int make_tasks(run_ctx *rx)
 
 int check__run_all(check_state *st, int *signo)
 {
-    run_ctx rx = { .st = st };
-    int     rc = make_tasks(&rx);
+    run_ctx rx = { .st = st, .started = cli_wall_seconds() };
+    rx.last = rx.started;
+    int rc = make_tasks(&rx);
     if (rc == 0)
         rc = cli_jobs_run(rx.ntasks, st->jobs, check_task, check_done, &rx, signo);
     got_free(&rx.got);

@@ -79,7 +79,8 @@ static const char compare_help[]
       "\n"
       "A progress line covering all the runs is shown on stderr when it is a terminal and the\n"
       "comparison takes more than a second; then a note says where the runs were saved.\n"
-      "Nothing else goes to stderr unless something fails.\n"
+      "When stderr is not a terminal (a CI log), a whole progress line every 10 s of wall\n"
+      "time instead (none with --quiet). Nothing else goes to stderr unless something fails.\n"
       "\n"
       "exit status: 0 success, 1 the scenario, a run or the database failed, 2 usage error\n";
 

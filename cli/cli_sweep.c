@@ -42,7 +42,10 @@ static const char sweep_help[]
       "                      (8..64:8, 0.5..2:0.5, 10ms..100ms:10ms); repeat for a grid.\n"
       "                      [*] varies every element: regions[*].servers=8..64:8\n"
       "  --seeds N           runs per point, seeds S .. S+N-1 (S the scenario's seed)\n"
-      "  --pattern NAME      the pattern to run (needed when the scenario has several)\n"
+      "  --pattern NAME      the pattern to run (needed when the scenario has several);\n"
+      "                      all: one sweep per pattern, each reported under \"pattern NAME:\",\n"
+      "                      then with --minimize each pattern's minimum and its cost side by\n"
+      "                      side (exit 1 when some pattern has no point meeting the SLO)\n"
       "  --slo JSON          an objective, as an expectation: '{\"metric\": \"p99_ms\",\n"
       "                      \"op\": \"write\", \"max\": 200}' (or an array of them); repeatable\n"
       "  --minimize WHAT     a varied PATH: its smallest value meeting every objective at\n"
@@ -56,7 +59,8 @@ static const char sweep_help[]
       "                      --minimize, the shard runs its whole part of the grid and the\n"
       "                      minimum is found on the merged database (mrsim merge)\n"
       "  --db PATH           results database (default: " CLI_DEFAULT_DB ")\n"
-      "  --quiet             no progress line\n"
+      "  --quiet             no progress line (on a terminal, redrawn; otherwise a whole\n"
+      "                      line every 10 s of wall time)\n"
       "  -h, --help          show this help\n"
       "\n"
       "Runs already stored in the database for the same sweep (same scenario text, dimensions,\n"
@@ -79,8 +83,15 @@ bool sweep_mine(const sweep *s, size_t p) { return p % s->shard_n == s->shard_k 
 
 static void progress_draw(sweep *s, bool force)
 {
-    if (s->quiet || !isatty(STDERR_FILENO))
+    if (s->quiet)
         return;
+    if (!isatty(STDERR_FILENO)) { /* a CI log: a whole line every 10 s */
+        if (s->last_line == 0)
+            s->last_line = s->started;
+        cli_progress_line(&s->last_line, s->started, false, "sweep", (double)s->runs_done,
+                          (double)s->runs_total, "runs");
+        return;
+    }
     double t = cli_wall_seconds();
     if (!force && t - s->last_draw < 0.2)
         return;
@@ -419,6 +430,10 @@ static int check_points(const sweep *s)
     return 0;
 }
 
+static int sweep_one(const char *file, const char *db_path, const scn_sweep_args *a, int jobs,
+                     unsigned shard_k, unsigned shard_n, const char *shard, bool quiet,
+                     sweep_answer *ans);
+
 int cli_sweep_main(int argc, char **argv)
 {
     cli_list      vary = { 0 }, slo = { 0 };
@@ -468,27 +483,92 @@ int cli_sweep_main(int argc, char **argv)
                                    SCN_SWEEP_MAX_SEEDS, seeds_text);
         a.seeds = (uint32_t)u;
     }
-    sweep s = { .file = argv[1],
-                .db_path = db_path,
-                .shard_k = 1,
-                .shard_n = 1,
-                .jobs = cli_default_jobs(),
-                .quiet = quiet,
-                .started = cli_wall_seconds() };
+    int jobs = cli_default_jobs();
     if (jobs_text) {
         if (cli_parse_seed(jobs_text, &u) < 0 || u < 1 || u > CLI_JOBS_MAX)
             return cli_usage_error(&spec, "--jobs: expected an integer from 1 to %d, got '%s'",
                                    CLI_JOBS_MAX, jobs_text);
-        s.jobs = (int)u;
+        jobs = (int)u;
     }
-    if (shard && !parse_shard(shard, &s.shard_k, &s.shard_n))
+    unsigned shard_k = 1, shard_n = 1;
+    if (shard && !parse_shard(shard, &shard_k, &shard_n))
         return cli_usage_error(&spec, "--shard: expected K/N with 1 <= K <= N, got '%s'", shard);
-    if (s.shard_n == 1)
+    if (shard_n == 1)
         shard = NULL; /* 1/1 is the whole sweep */
 
+    /* --pattern all (or "pattern": "all" in the sweep section): one sweep per pattern, one
+     * after the other, each reported under a heading, then each pattern's minimum side by
+     * side with its cost. Every pattern's sweep is checked before the first runs. */
+    scn_scenario *base = NULL;
+    sim_err       err = { 0 };
+    if (scn_load(argv[1], &base, &err) < 0) {
+        cli_print_error(&err);
+        return CLI_EXIT_FAIL;
+    }
+    bool all = pattern
+        ? strcmp(pattern, "all") == 0
+        : base->sweep && base->sweep->pattern && strcmp(base->sweep->pattern, "all") == 0;
+    if (!all) {
+        scn_free(base);
+        status = sweep_one(argv[1], db_path, &a, jobs, shard_k, shard_n, shard, quiet, NULL);
+        return cli_finish_stdout(status);
+    }
+    size_t         np = base->npatterns ? base->npatterns : 1;
+    sweep_answer  *ans = sim_calloc(np, sizeof *ans);
+    scn_sweep_args check = a;
+    status = ans ? 0 : CLI_EXIT_FAIL;
+    for (size_t i = 0; i < np && status == 0; i++) {
+        scn_scenario *t = NULL;
+        check.pattern = base->npatterns ? base->patterns[i].name : "independent";
+        if (scn_load(argv[1], &t, &err) < 0 || scn_sweep_override(t, &check, &err) < 0) {
+            if (!err.file[0])
+                snprintf(err.file, sizeof err.file, "%s", argv[1]);
+            status = cli_print_error(&err);
+        }
+        scn_free(t);
+    }
+    int verdict = 0;
+    for (size_t i = 0; i < np && status == 0; i++) {
+        a.pattern = base->npatterns ? base->patterns[i].name : "independent";
+        printf("%spattern %s:\n", i ? "\n" : "", a.pattern);
+        fflush(stdout);
+        int rc = sweep_one(argv[1], db_path, &a, jobs, shard_k, shard_n, shard, quiet, &ans[i]);
+        if (rc != 0 && !ans[i].verdict)
+            status = rc; /* an error: stop */
+        else if (rc != 0)
+            verdict = rc;
+    }
+    if (status == 0 && ans && ans[0].minimized) {
+        printf("\nminimum per pattern (%s):\n", ans[0].what);
+        for (size_t i = 0; i < np; i++) {
+            const char *name = base->npatterns ? base->patterns[i].name : "independent";
+            printf("  %-20s %s\n", name, ans[i].text[0] ? ans[i].text : "none");
+        }
+    }
+    if (status == 0)
+        status = verdict;
+    sim_free(ans);
+    scn_free(base);
+    return cli_finish_stdout(status);
+}
+
+/* One sweep of one pattern (a->pattern; NULL: the scenario's only one). ans, when not NULL,
+ * gets the minimum found and its cost for the --pattern all summary. */
+static int sweep_one(const char *file, const char *db_path, const scn_sweep_args *a, int jobs,
+                     unsigned shard_k, unsigned shard_n, const char *shard, bool quiet,
+                     sweep_answer *ans)
+{
+    sweep   s = { .file = file,
+                  .db_path = db_path,
+                  .shard_k = shard_k,
+                  .shard_n = shard_n,
+                  .jobs = jobs,
+                  .quiet = quiet,
+                  .answer = ans,
+                  .started = cli_wall_seconds() };
     sim_err err = { 0 };
-    status = CLI_EXIT_FAIL;
-    if (scn_load(s.file, &s.base, &err) < 0 || scn_sweep_override(s.base, &a, &err) < 0) {
+    int     status = CLI_EXIT_FAIL;
+    if (scn_load(s.file, &s.base, &err) < 0 || scn_sweep_override(s.base, a, &err) < 0) {
         if (!err.file[0])
             snprintf(err.file, sizeof err.file, "%s", s.file);
         cli_print_error(&err);
@@ -500,11 +580,14 @@ int cli_sweep_main(int argc, char **argv)
     if ((status = check_points(&s)) != 0 || (status = open_sweep(&s, shard)) != 0)
         goto done;
     status = sweep_evaluate(&s);
+    if (ans)
+        ans->verdict = s.verdict;
 done:
     if (s.tmpdir[0])
         rmdir(s.tmpdir);
     sim_free(s.run_of);
     db_close(s.db);
     scn_free(s.base);
+    return status;
     return cli_finish_stdout(status);
 }

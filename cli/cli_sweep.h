@@ -18,6 +18,14 @@
 #include "db.h"
 #include "scn-vary.h"
 
+/* What one pattern's sweep found, for `--pattern all`'s summary. */
+typedef struct sweep_answer {
+    bool minimized; /* --minimize was given */
+    bool verdict;   /* the sweep's non-zero status was a verdict, not an error */
+    char what[256]; /* what was minimised: "regions[*].servers" */
+    char text[512]; /* "regions[*].servers=6, cost_per_month 4,380.5", "" = none */
+} sweep_answer;
+
 typedef struct sweep {
     const char      *file; /* the scenario file */
     scn_scenario    *base; /* owned; base->sweep is the sweep */
@@ -32,6 +40,7 @@ typedef struct sweep {
     bool             quiet;
     FILE            *out;     /* the report, buffered: stdout gets it whole or not at all */
     bool             verdict; /* the exit status is a verdict, not an error */
+    sweep_answer    *answer;  /* NULL, or where --pattern all wants the minimum */
     char             tmpdir[PATH_MAX]; /* the workers' databases, "" until made */
     /* the batch being run */
     const size_t *batch; /* job codes */
@@ -41,6 +50,7 @@ typedef struct sweep {
     double        started;               /* wall s */
     size_t        width;                 /* progress line on screen, characters */
     double        last_draw;
+    double        last_line; /* wall s of the last line on a non-terminal */
 } sweep;
 
 /* Make sure every job in jobs[0..n) is stored (running the missing ones through the process

@@ -185,7 +185,7 @@ static int fig_text(sweep *s, size_t p, const scn_expect *x, const fig *f, char 
             return rc;
         if (!isnan(fo.mean) && fo.mean == 0) {
             char num[40];
-            table_format(num, sizeof num, TABLE_FMT_COUNT, fr.mean);
+            table_format(num, sizeof num, TABLE_FMT_COUNT, round(fr.mean));
             snprintf(buf, n, "collapsed: 0 of %s requests served", num);
             return 0;
         }
@@ -327,6 +327,34 @@ static const char *conf_text(const sweep *s)
     return s->sw->confidence == SCN_CONF_MEAN ? "the mean" : "the 95% CI bound";
 }
 
+/* The mean of cost_per_month over the points whose dimension md has value index v (every
+ * combination of the other dimensions), into text ("cost_per_month 4,380.50"); "" when no
+ * run reports a cost. */
+static int cost_text(sweep *s, size_t md, size_t v, char *text, size_t n)
+{
+    double     sum = 0;
+    size_t     k = 0, idx[SCN_SWEEP_MAX_DIMS];
+    scn_expect m = { .metric = "cost_per_month" };
+    text[0] = '\0';
+    for (size_t p = 0; p < s->npoints; p++) {
+        scn_sweep_coords(s->sw, p, idx);
+        if (idx[md] != v || s->run_of[p * s->nseeds] == 0)
+            continue;
+        fig f;
+        int rc = point_fig(s, p, &m, &f);
+        if (rc)
+            return rc;
+        if (!isnan(f.mean))
+            sum += f.mean, k++;
+    }
+    if (k > 0 && sum > 0) {
+        char num[48];
+        table_format(num, sizeof num, TABLE_FMT_MONEY, sum / (double)k);
+        snprintf(text, n, "cost_per_month %s", num);
+    }
+    return 0;
+}
+
 /* The exit status of a sweep with objectives: 1 when no point meets them all (nothing to
  * recommend), as `mrsim check` exits 1 on a failed expectation; a shard judges nothing. */
 static int slo_status(const sweep *s, bool any)
@@ -369,20 +397,30 @@ static int evaluate(sweep *s)
         goto done;
     }
     double value = NAN;
+    if (s->answer && sw->minimize) {
+        s->answer->minimized = true;
+        snprintf(s->answer->what, sizeof s->answer->what, "%s", sw->minimize);
+    }
     if (search) {
         const scn_vary *d = &sw->dims[sw->minimize_dim];
         if (found < 0) {
             fprintf(s->out, "minimum: none: %s=%s, the largest value, fails the objectives\n",
                     d->path, d->values[d->nvalues - 1].label);
         } else {
+            char cost[96];
             value = d->values[found].x;
+            if ((rc = cost_text(s, (size_t)sw->minimize_dim, (size_t)found, cost, sizeof cost)))
+                goto done;
             fprintf(s->out,
                     "minimum: %s=%s (every objective holds at all %zu points of the other "
                     "dimensions, judged by %s over %zu seeds",
                     d->path, d->values[found].label, per, conf_text(s), s->nseeds);
             if (found > 0) /* bisection tried found - 1: it failed */
                 fprintf(s->out, "; %s=%s fails", d->path, d->values[found - 1].label);
-            fprintf(s->out, ")\n");
+            fprintf(s->out, ")%s%s\n", cost[0] ? "; " : "", cost);
+            if (s->answer)
+                snprintf(s->answer->text, sizeof s->answer->text, "%s=%s%s%s", d->path,
+                         d->values[found].label, cost[0] ? ", " : "", cost);
         }
     } else if (sw->minimize) {
         long       best = -1;
@@ -409,11 +447,17 @@ static int evaluate(sweep *s)
                     "minimum: %s=%s±%s at %s (every objective holds there, judged by %s over "
                     "%zu seeds)\n",
                     m.metric, mean, h, params, conf_text(s), s->nseeds);
+            if (s->answer)
+                snprintf(s->answer->text, sizeof s->answer->text, "%s=%s at %.300s", m.metric, mean,
+                         params);
         }
     }
     rc = check_expects(s, value);
     if (rc == 0)
         rc = slo_status(s, any);
+    /* --minimize PATH found no value meeting the objectives at every point of the others. */
+    if (rc == 0 && search && found < 0 && sw->nslo > 0)
+        rc = CLI_EXIT_FAIL;
     s->verdict = true;
     if (rc == CLI_EXIT_FAIL && sw->nslo > 0 && !any)
         fprintf(s->out, "no point meets every objective\n");

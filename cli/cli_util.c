@@ -217,7 +217,8 @@ void cli_utc_timestamp(char *buf, size_t n)
 
 void cli_progress_start(cli_progress *p, bool quiet)
 {
-    p->enabled = !quiet && isatty(STDERR_FILENO);
+    p->enabled = !quiet;
+    p->tty = isatty(STDERR_FILENO);
     p->started = cli_wall_seconds();
     p->last_draw = p->started;
     p->width = 0;
@@ -251,11 +252,51 @@ static void format_rate(double r, char *buf, size_t n)
         snprintf(buf, n, "%.0f", r);
 }
 
+double cli_progress_every(void)
+{
+    const char *env = getenv("MRSIM_PROGRESS_EVERY");
+    char       *end = NULL;
+    double      v = env ? strtod(env, &end) : 0;
+    return env && end != env && *end == '\0' && v > 0 && v < 1e6 ? v : 10.0;
+}
+
+void cli_progress_line(double *last, double started, bool quiet, const char *what, double done,
+                       double total, const char *unit)
+{
+    if (quiet || isatty(STDERR_FILENO))
+        return;
+    double t = cli_wall_seconds();
+    if (t - *last < cli_progress_every())
+        return;
+    *last = t;
+    double frac = total > 0 ? done / total : 1;
+    frac = frac < 0 ? 0 : frac > 1 ? 1 : frac;
+    char el[32], eta[32], d[32], n[32];
+    format_seconds(t - started, el, sizeof el);
+    format_seconds(frac > 0 ? (t - started) * (1 - frac) / frac : NAN, eta, sizeof eta);
+    if (strcmp(unit, "simulated") == 0) {
+        format_seconds(done, d, sizeof d);
+        format_seconds(total, n, sizeof n);
+        fprintf(stderr, "mrsim %s: simulated %s of %s (%.0f%%), %s elapsed, ETA %s\n", what, d, n,
+                100 * frac, el, eta);
+    } else {
+        fprintf(stderr, "mrsim %s: %.0f/%.0f %s (%.0f%%), %s elapsed, ETA %s\n", what, done, total,
+                unit, 100 * frac, el, eta);
+    }
+    fflush(stderr);
+}
+
 void cli_progress_update(void *ctx, sim_time now, sim_time end, uint64_t events)
 {
     cli_progress *p = ctx;
     if (!p->enabled)
         return;
+    if (!p->tty) {
+        /* A CI log: a whole line now and then, never a carriage return. */
+        cli_progress_line(&p->last_draw, p->started, false, "run", sim_time_s(now), sim_time_s(end),
+                          "simulated");
+        return;
+    }
     double t = cli_wall_seconds();
     double elapsed = t - p->started;
     if (elapsed <= PROGRESS_AFTER_S || t - p->last_draw < PROGRESS_REDRAW_S)

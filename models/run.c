@@ -26,7 +26,7 @@ static void on_outcome(void *ctx, const wl_outcome *o)
     if (o->result == WL_OK && o->op == SCN_READ) {
         /* The oracle judged this read just before the outcome: a rise of its RYW count
          * since the last outcome is this read's, so this client's. */
-        uint64_t ryw = oracle_get_figures(w->oracle).ryw_violations;
+        uint64_t ryw = oracle_ryw_violations(w->oracle);
         w->client_reads[o->client]++;
         w->client_stale[o->client] += o->stale;
         w->client_ryw[o->client] += ryw - w->ryw_seen;
@@ -447,6 +447,26 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
     };
     run_result *r = sim_calloc(1, sizeof *r);
     int         rc = SIM_ENOMEM;
+    /* A pattern with servers of its own ("patterns.NAME.servers") runs, and is costed, on a
+     * copy of the scenario whose regions have them; the result names the scenario given. */
+    scn_scenario sized;
+    scn_region  *regions = NULL;
+    bool         resized = false;
+    for (size_t i = 0; i < s->nregions; i++)
+        resized = resized || w.pat->servers[i] > 0;
+    if (resized) {
+        if (!(regions = sim_malloc(s->nregions * sizeof *regions))) {
+            sim_err_set(err, rc, NULL, "out of memory creating the result");
+            goto done;
+        }
+        memcpy(regions, s->regions, s->nregions * sizeof *regions);
+        for (size_t i = 0; i < s->nregions; i++)
+            if (w.pat->servers[i] > 0)
+                regions[i].servers = w.pat->servers[i];
+        sized = *s;
+        sized.regions = regions;
+        w.scn = &sized;
+    }
     if (!r || stat_hist_new(&r->latency) < 0) {
         sim_err_set(err, rc, NULL, "out of memory creating the result");
         goto done;
@@ -500,6 +520,7 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
         sim_err_set(err, rc, NULL, "out of memory collecting the metrics");
 done:
     world_free(&w);
+    sim_free(regions);
     if (rc < 0) {
         run_result_free(r);
         return rc;

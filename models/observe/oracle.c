@@ -529,6 +529,8 @@ bool oracle_fence_lost(const oracle *o, size_t i, uint64_t *lo, uint64_t *hi)
 
 oracle_figures oracle_get_figures(const oracle *o) { return o->fig; }
 
+uint64_t oracle_ryw_violations(const oracle *o) { return o->fig.ryw_violations; }
+
 const stat_hist *oracle_staleness(const oracle *o) { return o->staleness; }
 
 const stat_hist *oracle_stale_versions(const oracle *o) { return o->stale_versions; }

@@ -119,6 +119,9 @@ void oracle_finish(oracle *o, store *const *stores, uint32_t nstores, bool drain
 /* --- query ------------------------------------------------------------------------- */
 
 oracle_figures oracle_get_figures(const oracle *o);
+/* The RYW violations counted so far (oracle_get_figures' ryw_violations, without copying the
+ * figures: read after every read, to give each violation to its client population). */
+uint64_t oracle_ryw_violations(const oracle *o);
 /* Staleness of stale reads, ns (how long ago the missed write was acknowledged). */
 const stat_hist *oracle_staleness(const oracle *o);
 /* Stale reads' distance in versions (count, as a histogram of integers). */

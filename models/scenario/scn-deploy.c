@@ -33,7 +33,7 @@ static const char *const RESOLVERS[]
 static const char *const CLOCKS[] = { [SCN_CLOCK_WALL] = "wall", [SCN_CLOCK_HLC] = "hlc" };
 
 static const char *const F_PATTERN[]
-    = { "kind", "primary", "replication", "resolver", "clock", "ryw_window", "cache" };
+    = { "kind", "primary", "replication", "resolver", "clock", "ryw_window", "cache", "servers" };
 static const char *const F_REPLICATION[]
     = { "mode", "batch", "max_batch", "resend", "quorum", "timeout" };
 static const char *const F_CACHE[] = { "enabled", "size", "hit" };
@@ -195,6 +195,35 @@ static int parse_cache(scn_cache *c, const cJSON *n, const char *path, sim_err *
 }
 
 /* One member of "patterns"; pat->name is already set. */
+/* "servers": a count for every region (16), or an object of REGION: count ({"us-east-1":
+ * 32}) for some; each overrides the region's "servers" under this pattern, so that each
+ * pattern is costed and run at its own size in one file. */
+static int parse_pattern_servers(const scn_scenario *s, scn_pattern *pat, const cJSON *n,
+                                 const char *path, sim_err *err)
+{
+    char     p[PATH_N], b[FOUND_N];
+    uint64_t u = 0;
+    if (cJSON_IsNumber(n)) {
+        TRY(scn__get_uint(n, path, 1, 100000, &u, err));
+        for (size_t r = 0; r < s->nregions; r++)
+            pat->servers[r] = (uint32_t)u;
+        return 0;
+    }
+    if (!cJSON_IsObject(n))
+        return sim_err_set(err, SIM_EINVAL, path,
+                           "expected a server count for every region or an object of REGION: "
+                           "count, got %s",
+                           scn__found(n, b));
+    for (const cJSON *c = n->child; c; c = c->next) {
+        uint32_t r = 0;
+        cJSON    name = { .type = cJSON_String, .valuestring = c->string };
+        TRY(scn__get_region(s, &name, path, &r, err));
+        TRY(scn__get_uint(c, scn__pjoin(p, path, c->string), 1, 100000, &u, err));
+        pat->servers[r] = (uint32_t)u;
+    }
+    return 0;
+}
+
 static int parse_pattern(scn_scenario *s, scn_pattern *pat, const cJSON *n, const char *path,
                          sim_err *err)
 {
@@ -270,6 +299,8 @@ static int parse_pattern(scn_scenario *s, scn_pattern *pat, const cJSON *n, cons
         return SIM_EINVAL;
     if ((v = scn__field(n, "cache")))
         TRY(parse_cache(&pat->cache, v, scn__pjoin(p, path, "cache"), err));
+    if ((v = scn__field(n, "servers")))
+        TRY(parse_pattern_servers(s, pat, v, scn__pjoin(p, path, "servers"), err));
     return 0;
 }
 

@@ -257,6 +257,15 @@ static int load_point(const char *file, const char *text, const scn_sweep *sw, s
                       const size_t *idx, scn_scenario **out, sim_err *err)
 {
     int rc = scn_parse(file, text, strlen(text), out, err);
+    /* A sweep that varies regions' servers sizes every pattern alike: a pattern's own
+     * "servers" would hide the swept value, so at the sweep's points it is set aside. */
+    for (size_t d = 0; rc == 0 && d < sw->ndims; d++) {
+        const char *path = sw->dims[d].path;
+        size_t      len = strlen(path);
+        if (strncmp(path, "regions[", 8) == 0 && len > 8 && strcmp(path + len - 8, ".servers") == 0)
+            for (size_t i = 0; i < (*out)->npatterns; i++)
+                memset((*out)->patterns[i].servers, 0, sizeof(*out)->patterns[i].servers);
+    }
     if (rc == SIM_EINVAL && err) {
         /* Name the point: the loader's path and message say what, this says where. */
         char at[512], msg[sizeof err->msg], path[sizeof err->path];
@@ -272,7 +281,7 @@ static int load_point(const char *file, const char *text, const scn_sweep *sw, s
  * last key would otherwise add an unknown field that only the runs would find), the grid's
  * size, the minimised dimension, the pattern. */
 static int check_sweep(const scn_scenario *s, scn_sweep *sw, const cJSON *root, const char *at,
-                       const char *minimize_at, sim_err *err)
+                       const char *minimize_at, bool need_pattern, sim_err *err)
 {
     char p[PATH_N];
     if (sw->ndims == 0)
@@ -331,14 +340,16 @@ static int check_sweep(const scn_scenario *s, scn_sweep *sw, const cJSON *root, 
         if (!d)
             TRY(scn_metric_check(sw->minimize, SCN_METRIC_ALL, minimize_at, err));
     }
-    if (sw->pattern && scn_pattern_index(s, sw->pattern) < 0
+    /* "all": one sweep per pattern, which mrsim sweep runs one after the other. */
+    if (sw->pattern && strcmp(sw->pattern, "all") != 0 && scn_pattern_index(s, sw->pattern) < 0
         && !(s->npatterns == 0 && strcmp(sw->pattern, "independent") == 0))
         return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, at, "pattern"), "unknown pattern \"%s\"",
                            sw->pattern);
-    if (!sw->pattern && s->npatterns > 1)
+    /* In the file the pattern may be left to the command line (--pattern NAME or all). */
+    if (need_pattern && !sw->pattern && s->npatterns > 1)
         return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, at, "pattern"),
                            "the scenario has "
-                           "%zu patterns; name the one to sweep (--pattern NAME)",
+                           "%zu patterns; name the one to sweep (--pattern NAME, or --pattern all)",
                            s->npatterns);
     return 0;
 }
@@ -436,7 +447,7 @@ int scn__parse_sweep(scn_scenario *s, const cJSON *n, const cJSON *root, sim_err
                                "expectations on min_found "
                                "need \"minimize\"");
     }
-    return check_sweep(s, sw, root, "sweep", "sweep.minimize", err);
+    return check_sweep(s, sw, root, "sweep", "sweep.minimize", false, err);
 }
 
 int scn_sweep_override(scn_scenario *s, const scn_sweep_args *a, sim_err *err)
@@ -515,7 +526,8 @@ int scn_sweep_override(scn_scenario *s, const scn_sweep_args *a, sim_err *err)
     TRY(rc);
     if ((rc = scn__json_parse(s->text, s->text_len, &root, err)) < 0)
         return rc;
-    rc = check_sweep(s, sw, root, "sweep", a->minimize ? "--minimize" : "sweep.minimize", err);
+    rc = check_sweep(s, sw, root, "sweep", a->minimize ? "--minimize" : "sweep.minimize", true,
+                     err);
     cJSON_Delete(root);
     return rc;
 }

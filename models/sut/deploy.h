@@ -64,11 +64,13 @@ typedef struct scn_pattern {
     int32_t          primary; /* read-local, active-passive: the first
                                                  primary region; else -1 */
     scn_replication  replication;
-    scn_resolver     resolver;   /* default lww */
-    scn_clock_kind   clock;      /* timestamps for lww; default wall */
-    sim_time         ryw_window; /* read-local: a session that wrote within
+    scn_resolver     resolver;                 /* default lww */
+    scn_clock_kind   clock;                    /* timestamps for lww; default wall */
+    sim_time         ryw_window;               /* read-local: a session that wrote within
                                                  this reads from the primary; default 5s */
-    scn_cache        cache;      /* read-local only */
+    scn_cache        cache;                    /* read-local only */
+    uint32_t         servers[ENV_MAX_REGIONS]; /* "servers": this pattern's servers per region
+                                                  (index as regions), 0 = the region's own */
 } scn_pattern;
 
 /* Health checking (routing.health): checkers at vantage regions probe every other region. */

@@ -101,6 +101,35 @@ rc=$?
 if [ $rc -eq 1 ] && grep -q 'FAIL$' strict.out; then ok "the same runs under an SLO no point meets exit 1"
 else fail "strict sweep: exit $rc: $(cat strict.out)"; fi
 
+# Every pattern in one sweep, with each pattern's minimum and its cost; exit 1 when one
+# pattern has no size that meets the objectives (here active-passive, whose users in Asia
+# cross the world on every request).
+cat >pat.json <<'J'
+{"name": "patterns", "seed": 1, "duration": "20s", "warmup": "2s",
+ "regions": [{"name": "us-east-1", "servers": 4}, {"name": "ap-southeast-1", "servers": 4}],
+ "clients": [{"name": "virginia", "location": "us-east-1", "rate": 300},
+             {"name": "singapore", "location": "ap-southeast-1", "rate": 300}],
+ "cost": {"server_hour": 0.5},
+ "patterns": {"active-passive": {"primary": "us-east-1", "servers": {"ap-southeast-1": 1}},
+              "active-active": {"replication": {"mode": "async"}}},
+ "sweep": {"vary": {"regions[*].servers": [1, 2, 4]}, "seeds": 2,
+           "slo": [{"metric": "p99_ms", "op": "read", "max": 150}],
+           "minimize": "regions[*].servers"}}
+J
+"$mrsim" sweep pat.json --pattern all --db pat.db --quiet >pat.out 2>pat.err
+rc=$?
+if [ $rc -eq 1 ] && grep -q '^pattern active-passive:$' pat.out && grep -q '^pattern active-active:$' pat.out &&
+   grep -Eq '^  active-active +regions\[\*\]\.servers=[0-9]+, cost_per_month [0-9,.]+$' pat.out &&
+   grep -Eq '^  active-passive +none$' pat.out
+then ok "sweep --pattern all: each pattern's minimum and cost, exit 1 when one has none"
+else fail "sweep --pattern all: exit $rc: $(cat pat.out pat.err)"; fi
+sed -i 's/"max": 150/"max": 400/' pat.json
+"$mrsim" sweep pat.json --pattern all --db pat.db --quiet >pat.out 2>pat.err
+rc=$?
+if [ $rc -eq 0 ] && grep -Eq '^  active-passive +regions\[\*\]\.servers=[0-9]+, cost_per_month' pat.out
+then ok "sweep --pattern all exits 0 when every pattern has a minimum"
+else fail "sweep --pattern all, loose SLO: exit $rc: $(cat pat.out pat.err)"; fi
+
 # 4. The best-mark rule on an outage run: active-passive fails more reads, so however fast
 # its successful reads were, its read latency is not marked best.
 "$mrsim" compare "$root/scenarios/dr-outage.json" --json --db out.db >out.json 2>out.err
@@ -129,6 +158,23 @@ else fail "outage run best marks: $(head -c 600 out.json) $(cat out.err)"; fi
 if awk '/^read p99_ms/{l=NR} /^read availability/{if (NR==l+1) f=1} END{exit !f}' out.txt
 then ok "availability right under the latency rows"
 else fail "row order: $(head -12 out.txt)"; fi
+
+# 5. Progress in a CI log: stderr is a file here, so whole lines (no carriage return) every
+# MRSIM_PROGRESS_EVERY seconds (10 by default; small here so the runs need not be long), and
+# none with --quiet.
+progress() {   # progress WHAT ARGS...: a progress line "mrsim WHAT: ... ETA", none with --quiet
+  local what=$1; shift
+  MRSIM_PROGRESS_EVERY=0.02 "$mrsim" "$@" >/dev/null 2>prog.err
+  MRSIM_PROGRESS_EVERY=0.02 "$mrsim" "$@" --quiet >/dev/null 2>quiet.err
+  if grep -Eq "^mrsim $what: .*\(([0-9]+)%\), .* elapsed, ETA " prog.err && ! grep -q $'\r' prog.err &&
+     ! grep -q '^mrsim ' quiet.err
+  then ok "progress lines in a log: $(grep -m1 "^mrsim $what" prog.err)"
+  else fail "progress lines of $*: $(head -3 prog.err) / quiet: $(head -2 quiet.err)"; fi
+}
+progress run run "$root/scenarios/three-regions.json" --pattern active-active --db p.db
+progress run compare "$root/scenarios/dr-outage.json" --db p.db
+progress check check "$root/scenarios/dr-outage.json" --db p.db --jobs 1
+progress sweep sweep "$root/tests/cli/sweep-small.json" --db p2.db --jobs 1
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

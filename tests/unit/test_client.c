@@ -186,12 +186,72 @@ static void test_client_expectations_are_checked_at_load(void **state)
     }
 }
 
+/* patterns.NAME.servers: each pattern runs and is costed at its own size, from one file. */
+static void test_client_pattern_servers(void **state)
+{
+    (void)state;
+    static const char text[]
+        = "{\"name\": \"sized\", \"seed\": 2, \"duration\": \"10s\", \"warmup\": \"1s\",\n"
+          " \"regions\": [{\"name\": \"east\", \"location\": [38.95, -77.45], \"servers\": 8},\n"
+          "             {\"name\": \"west\", \"location\": [37.35, -121.96], \"servers\": 8}],\n"
+          " \"clients\": [{\"name\": \"users\", \"location\": [38.95, -77.45], \"rate\": 400}],\n"
+          " \"cost\": {\"server_hour\": 1},\n"
+          " \"patterns\": {\"big\": {\"kind\": \"active-passive\", \"primary\": \"east\"},\n"
+          "              \"small\": {\"kind\": \"active-passive\", \"primary\": \"east\",\n"
+          "                        \"servers\": {\"east\": 2}},\n"
+          "              \"tiny\": {\"kind\": \"active-passive\", \"primary\": \"east\",\n"
+          "                       \"servers\": 1}}}\n";
+    scn_scenario *s = load(text);
+    assert_int_equal(s->patterns[1].servers[0], 2);
+    assert_int_equal(s->patterns[1].servers[1], 0);
+    assert_int_equal(s->patterns[2].servers[1], 1);
+    assert_int_equal(s->regions[0].servers, 8); /* the scenario itself is unchanged */
+    run_result *big = run_pattern(s, "big"), *small = run_pattern(s, "small");
+    run_result *tiny = run_pattern(s, "tiny");
+    /* Servers cost 1 an hour each: 16, 2 + 8 and 1 + 1. */
+    assert_true(fabs(metric(big, RUN_SCOPE_ALL, "", "cost_per_hour") - 16) < 0.01);
+    assert_true(fabs(metric(small, RUN_SCOPE_ALL, "", "cost_per_hour") - 10) < 0.01);
+    assert_true(fabs(metric(tiny, RUN_SCOPE_ALL, "", "cost_per_hour") - 2) < 0.01);
+    /* The same load on a quarter of the servers: four times the utilisation. */
+    double ub = metric(big, RUN_SCOPE_REGION, "east", "utilization");
+    double us = metric(small, RUN_SCOPE_REGION, "east", "utilization");
+    assert_true(ub > 0 && fabs(us / ub - 4) < 0.4);
+    assert_true(big->scn == s && small->scn == s);
+    run_result_free(big);
+    run_result_free(small);
+    run_result_free(tiny);
+    scn_free(s);
+
+    /* An unknown region or a count of 0 is refused with its path. */
+    static const struct {
+        const char *from, *to, *path, *msg;
+    } bad[] = {
+        { "{\"east\": 2}", "{\"north\": 2}", "patterns.small.servers",
+          "unknown region \"north\"; known regions: east, west" },
+        { "{\"east\": 2}", "{\"east\": 0}", "patterns.small.servers.east",
+          "expected a positive integer, got 0" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char        t[sizeof text + 64];
+        const char *at = strstr(text, bad[i].from);
+        assert_non_null(at);
+        snprintf(t, sizeof t, "%.*s%s%s", (int)(at - text), text, bad[i].to,
+                 at + strlen(bad[i].from));
+        scn_scenario *x = NULL;
+        sim_err       err = { 0 };
+        assert_int_equal(scn_parse("sized.json", t, strlen(t), &x, &err), SIM_EINVAL);
+        if (strcmp(err.path, bad[i].path) != 0 || strcmp(err.msg, bad[i].msg) != 0)
+            fail_msg("got %s: %s", err.path, err.msg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_client_far_population_pays_the_round_trip),
         cmocka_unit_test(test_client_metric_names_match_the_runs),
         cmocka_unit_test(test_client_expectations_are_checked_at_load),
+        cmocka_unit_test(test_client_pattern_servers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -223,8 +223,9 @@ static void test_plot_marks_failover_steps_and_fault_kinds(void **state)
     char        path[256];
     snprintf(path, sizeof path, "%s/latency-independent.svg", t->out);
     slurp(path, buf, sizeof buf);
-    for (const char *const *w = (const char *const[]){ "detect", "promote", "dns", "rollback",
-                                                       "region_down", "failover step", NULL };
+    for (const char *const *w
+         = (const char *const[]){ "detect", "promote", "dns", "rollback", "region_down",
+                                  "failover 1", "failover (steps below)", NULL };
          *w; w++)
         if (!strstr(buf, *w))
             fail_msg("latency plot lacks the marker text \"%s\"", *w);
@@ -278,16 +279,17 @@ static void test_plot_seeds_mean_and_band(void **state)
         fail_msg("no band around the mean p50: %.200s", row);
     snprintf(path, sizeof path, "%s/compare.tsv", t->out);
     slurp(path, buf, sizeof buf);
-    assert_non_null(strstr(buf, "p99_ms\tp99_ms ci95"));
+    /* One line per metric; per pattern its mean, half-width and the value as text. */
+    assert_non_null(strstr(buf, "metric\tindependent\tci95\tlabel\tactive-active\tci95\tlabel\n"));
     row = strchr(buf, '\n') + 1;
-    char   pat[64];
+    char   metric[64];
     double p99, ci;
-    assert_int_equal(sscanf(row, "%63s\t%lf\t%lf", pat, &p99, &ci), 3);
-    assert_string_equal(pat, "independent");
+    assert_int_equal(sscanf(row, "%63s\t%lf\t%lf", metric, &p99, &ci), 3);
+    assert_string_equal(metric, "p99_ms");
     assert_true(ci > 0);
     snprintf(path, sizeof path, "%s/latency-independent.svg", t->out);
     slurp(path, buf, sizeof buf);
-    assert_non_null(strstr(buf, "mean of 3 seeds, 95% confidence band"));
+    assert_non_null(strstr(buf, "(mean of 3 seeds, 95% band)"));
 
     /* One run alone: no band. */
     o.run_id = 2;
