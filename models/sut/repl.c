@@ -83,12 +83,22 @@ typedef struct origin_log {
     uint64_t   wcap, whead, wlen; /* wcap a power of two */
 } origin_log;
 
-/* A receiver's applier for one origin: what it has received in order beyond what it
- * applied, and the job its servers are on. Memory: lost in a crash. */
+/* A receiver's appliers for one origin. Every batch received in order becomes one job for
+ * the region's servers; jobs run in parallel on any free server, and their entries are
+ * applied (and acknowledged) in log order as the oldest jobs finish, as parallel replication
+ * with preserved commit order does (MySQL's replica_preserve_commit_order). Memory: lost in
+ * a crash. */
+typedef struct apply_job {
+    uint64_t upto; /* the job covers entries after the previous job's upto, to this one */
+    uint8_t  state;
+} apply_job;
+
+enum { JOB_RUNNING, JOB_DONE, JOB_REFUSED };
+
 typedef struct apply_state {
-    uint64_t received; /* highest sequence received in order */
-    uint64_t upto;     /* the job in service applies up to this sequence */
-    bool     busy;     /* a job is in service */
+    uint64_t   received;     /* highest sequence received in order */
+    apply_job *jobs;         /* ring of jobs in log order */
+    uint32_t   cap, head, n; /* cap: 0 or a power of two */
 } apply_state;
 
 /* A snapshot taken at a source for a target, in transfer until it is installed. */
@@ -135,7 +145,7 @@ static void on_ack(env *e, void *ctx, const env_msg *m);
 static bool entry_void(const fence_list *fl, uint32_t origin, uint64_t seq, uint32_t epoch);
 static void on_quorum_timeout(env *e, void *ctx, uint64_t arg);
 static void on_restart(env *e, void *ctx, uint32_t region);
-static void apply_entries(repl *r, uint32_t target, uint32_t origin);
+static void apply_done_jobs(repl *r, uint32_t target, uint32_t origin);
 
 static link_state *link_of(repl *r, uint32_t origin, uint32_t target)
 {
@@ -146,6 +156,18 @@ static apply_state *apply_of(repl *r, uint32_t target, uint32_t origin)
 {
     return &r->apply[(size_t)target * r->nregions + origin];
 }
+
+/* An apply job's tag: REPL_APPLY_TAG, the origin (6 bits) and the job's last sequence (48
+ * bits): how the job's completion finds it again. */
+static uint64_t repl__apply_tag(uint32_t origin, uint64_t upto)
+{
+    return REPL_APPLY_TAG | (uint64_t)origin << 48 | (upto & ((UINT64_C(1) << 48) - 1));
+}
+
+static uint32_t repl__apply_tag_origin(uint64_t tag) { return (uint32_t)(tag >> 48) & 0x3f; }
+static uint64_t repl__apply_tag_upto(uint64_t tag) { return tag & ((UINT64_C(1) << 48) - 1); }
+
+_Static_assert(ENV_MAX_REGIONS <= 64, "an origin fits 6 bits of an apply job's tag");
 
 static log_entry *entry_of(origin_log *l, uint64_t seq)
 {
@@ -220,6 +242,9 @@ void repl_free(repl *r)
             sim_free(r->fences[i].f);
     sim_free(r->fences);
     sim_free(r->bytes);
+    if (r->apply)
+        for (size_t i = 0; i < (size_t)r->nregions * r->nregions; i++)
+            sim_free(r->apply[i].jobs);
     sim_free(r->apply);
     for (size_t i = 0; i < r->nsnaps; i++)
         if (r->snaps[i].data)
@@ -471,9 +496,11 @@ static void on_restart(env *e, void *ctx, uint32_t region)
     origin_log *l = &r->logs[region];
     l->wlen = 0;
     l->ticking = false;
-    for (uint32_t o = 0; o < r->nregions; o++) /* its appliers' jobs died with it */
-        *apply_of(r, region, o)
-            = (apply_state){ .received = r->applied[(size_t)region * r->nregions + o] };
+    for (uint32_t o = 0; o < r->nregions; o++) { /* its appliers' jobs died with it */
+        apply_state *a = apply_of(r, region, o);
+        a->received = r->applied[(size_t)region * r->nregions + o];
+        a->head = a->n = 0;
+    }
     for (uint32_t t = 0; t < r->nregions; t++) {
         link_state *k = link_of(r, region, t);
         k->sent = k->acked;
@@ -485,43 +512,16 @@ static void on_restart(env *e, void *ctx, uint32_t region)
 
 /* --- receiving ----------------------------------------------------------------------- */
 
-/* Hand target's servers the next entries of origin's log it has received and not applied
- * (at most max_batch): one job at a time per origin, as a replica's applier thread per
- * channel works. Void entries are passed over without cost; if nothing else is left they are
- * acknowledged at once. */
-static void start_apply(repl *r, uint32_t target, uint32_t origin)
-{
-    apply_state      *a = apply_of(r, target, origin);
-    uint64_t         *applied = &r->applied[(size_t)target * r->nregions + origin];
-    const fence_list *fl = &r->fences[target];
-    origin_log       *l = &r->logs[origin];
-    if (a->busy || a->received <= *applied)
-        return;
-    uint64_t upto = a->received;
-    if (upto - *applied > r->pat->replication.max_batch)
-        upto = *applied + r->pat->replication.max_batch;
-    uint32_t entries = 0;
-    for (uint64_t seq = *applied + 1; seq <= upto; seq++)
-        entries += !(fl->n && entry_void(fl, origin, seq, entry_of(l, seq)->epoch));
-    a->upto = upto;
-    if (entries == 0) {
-        apply_entries(r, target, origin);
-        return;
-    }
-    a->busy = true;
-    env_submit_apply(r->env, target, entries, REPL_APPLY_TAG | origin);
-}
-
-/* Apply what the finished job covered, in order, and acknowledge it. */
-static void apply_entries(repl *r, uint32_t target, uint32_t origin)
+/* Apply origin's entries (prev, upto] at target, in order, and acknowledge them. Void
+ * entries are passed over. */
+static void apply_range(repl *r, uint32_t target, uint32_t origin, uint64_t upto)
 {
     env              *e = r->env;
-    apply_state      *a = apply_of(r, target, origin);
     uint64_t         *applied = &r->applied[(size_t)target * r->nregions + origin];
     const fence_list *fl = &r->fences[target];
     origin_log       *l = &r->logs[origin];
     uint32_t          flags = 0;
-    for (uint64_t seq = *applied + 1; seq <= a->upto; seq++) {
+    for (uint64_t seq = *applied + 1; seq <= upto; seq++) {
         const log_entry *entry = entry_of(l, seq);
         if (fl->n && entry_void(fl, origin, seq, entry->epoch)) {
             *applied = seq;
@@ -547,28 +547,81 @@ static void apply_entries(repl *r, uint32_t target, uint32_t origin)
         *applied = seq;
     }
     send_ack(r, target, origin, flags, *applied);
-    start_apply(r, target, origin);
+}
+
+/* Apply the finished jobs at the head of the ring, in order. A refused job (a full queue)
+ * ends the chain: it and everything received after it are forgotten, and come again with
+ * the origin's resend; the completions of jobs behind it find nothing and are ignored. */
+static void apply_done_jobs(repl *r, uint32_t target, uint32_t origin)
+{
+    apply_state *a = apply_of(r, target, origin);
+    while (a->n > 0) {
+        apply_job *j = &a->jobs[a->head];
+        if (j->state == JOB_RUNNING)
+            return;
+        if (j->state == JOB_REFUSED) {
+            a->n = 0;
+            a->received = r->applied[(size_t)target * r->nregions + origin];
+            return;
+        }
+        uint64_t upto = j->upto;
+        a->head = (a->head + 1) & (a->cap - 1);
+        a->n--;
+        apply_range(r, target, origin, upto);
+    }
+}
+
+/* The job of origin's entries up to 'upto', handed to target's servers. */
+static void start_job(repl *r, uint32_t target, uint32_t origin, uint64_t upto)
+{
+    apply_state      *a = apply_of(r, target, origin);
+    const fence_list *fl = &r->fences[target];
+    origin_log       *l = &r->logs[origin];
+    if (a->n == a->cap) {
+        uint32_t   cap = a->cap ? a->cap * 2 : 8;
+        apply_job *jobs = sim_calloc(cap, sizeof *jobs);
+        if (!jobs)
+            sim_panic("out of memory growing the apply jobs to %u", cap);
+        for (uint32_t i = 0; i < a->n; i++)
+            jobs[i] = a->jobs[(a->head + i) & (a->cap - 1)];
+        sim_free(a->jobs);
+        a->jobs = jobs;
+        a->cap = cap;
+        a->head = 0;
+    }
+    uint64_t from = a->n ? a->jobs[(a->head + a->n - 1) & (a->cap - 1)].upto
+                         : r->applied[(size_t)target * r->nregions + origin];
+    uint32_t entries = 0;
+    for (uint64_t seq = from + 1; seq <= upto; seq++)
+        entries += !(fl->n && entry_void(fl, origin, seq, entry_of(l, seq)->epoch));
+    apply_job *j = &a->jobs[(a->head + a->n++) & (a->cap - 1)];
+    *j = (apply_job){ .upto = upto, .state = entries ? JOB_RUNNING : JOB_DONE };
+    if (entries == 0)
+        apply_done_jobs(r, target, origin);
+    else
+        env_submit_apply(r->env, target, entries, repl__apply_tag(origin, upto));
 }
 
 void repl_apply_served(repl *r, uint32_t target, uint64_t tag, env_status status)
 {
-    uint32_t     origin = (uint32_t)(tag & ~REPL_APPLY_TAG);
+    uint32_t     origin = repl__apply_tag_origin(tag);
+    uint64_t     upto = repl__apply_tag_upto(tag);
     apply_state *a = apply_of(r, target, origin);
-    a->busy = false;
-    if (status == ENV_OK) {
-        apply_entries(r, target, origin);
-        return;
+    for (uint32_t i = 0; i < a->n; i++) {
+        apply_job *j = &a->jobs[(a->head + i) & (a->cap - 1)];
+        if (j->upto == upto && j->state == JOB_RUNNING) {
+            j->state = status == ENV_OK ? JOB_DONE : JOB_REFUSED;
+            apply_done_jobs(r, target, origin);
+            return;
+        }
     }
-    /* Refused by a full queue: forget what was received but not applied, so that the
-     * origin's resend (after its silence) brings it again. */
-    a->received = r->applied[(size_t)target * r->nregions + origin];
 }
 
 /* A batch reached target. Entries up to what it has received are duplicates; a first entry
  * past received + 1 means a batch was lost (or this replica was rebuilt): nothing here can
  * be applied in order, so it only acknowledges, asking the sender to go back. New entries
- * in order are received, and applied by target's servers (start_apply); the acknowledgement
- * follows the apply, so a sync quorum counts a region only once it has applied. */
+ * in order are received and become a job for target's servers; the acknowledgement follows
+ * their apply, so a sync quorum counts a region only once it has applied. */
 static void on_batch(env *e, void *ctx, const env_msg *m)
 {
     repl            *r = ctx;
@@ -584,7 +637,7 @@ static void on_batch(env *e, void *ctx, const env_msg *m)
         return;
     }
     if (last <= a->received) {
-        if (!a->busy)
+        if (a->n == 0)
             send_ack(r, target, origin, 0, applied); /* a duplicate: say where it is */
         return;
     }
@@ -594,7 +647,7 @@ static void on_batch(env *e, void *ctx, const env_msg *m)
         for (uint64_t seq = a->received + 1; seq <= last; seq++)
             env_hlc_receive(e, target, entry_of(&r->logs[origin], seq)->rec.head.ts);
     a->received = last;
-    start_apply(r, target, origin);
+    start_job(r, target, origin, last);
 }
 
 static void on_ack(env *e, void *ctx, const env_msg *m)

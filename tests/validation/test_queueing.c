@@ -68,6 +68,29 @@ static void test_md1_rho90_matches_pollaczek_khinchine(void **state)
     check("tests/validation/md1-rho90.json", 1.0 + 0.9 / (2 * (1 - 0.9)));
 }
 
+/* Applies cost servers: three regions each taking lambda = 1.5 writes/ms on 8 servers of
+ * mean service 1 ms. Under active-active each region also applies the other two regions'
+ * writes, shipped one at a time ("batch": "0ms"), each an apply job of one entry with the
+ * write's service time. Each origin's writes are Poisson and the network delay shifts them
+ * without thinning, so a region sees Poisson arrivals at 3 lambda = 4.5/ms: utilisation
+ * three times independent's, and the client writes' mean response time that of M/M/8 at
+ * 4.5/ms (every job, client write or apply, has the same exponential service). */
+static void test_applies_triple_the_load_as_mm8_predicts(void **state)
+{
+    (void)state;
+    const char *scn = "tests/validation/applies-three-regions.json";
+    double      own = run_metric_args(scn, "--pattern independent", "utilization");
+    double      all = run_metric_args(scn, "--pattern active-active", "utilization");
+    double      mean = run_metric_args(scn, "--pattern active-active", "mean_ms");
+    double      want_util = 4.5 / 8, want_mean = mmc_response_ms(8, 4.5, 1.0);
+    print_message("utilisation %.4f independent, %.4f active-active (ratio %.3f; M/M/8 %.4f); "
+                  "write mean %.4f ms (M/M/8 %.4f ms)\n",
+                  own, all, all / own, want_util, mean, want_mean);
+    assert_true(fabs(all / own - 3) / 3 < 0.05);
+    assert_true(fabs(all - want_util) / want_util < 0.02);
+    assert_true(fabs(mean - want_mean) / want_mean < 0.02);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -76,6 +99,7 @@ int main(void)
         cmocka_unit_test(test_mm8_rho90_matches_erlang_c),
         cmocka_unit_test(test_mm16_rho90_matches_erlang_c),
         cmocka_unit_test(test_md1_rho90_matches_pollaczek_khinchine),
+        cmocka_unit_test(test_applies_triple_the_load_as_mm8_predicts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
