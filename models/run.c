@@ -343,6 +343,9 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
             < 0
         || (rc = dp_new(w->env, w->pat, &s->data, w->stores, &w->dp, err)) < 0)
         return rc;
+    /* Merge resolves each field on its own: so does the oracle's judgement of reads. */
+    if (w->pat->resolver == SCN_RESOLVER_MERGE && oracle_judge_fields(w->oracle) < 0)
+        return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the oracle");
     env_set_clients(w->env, w->wl);
     for (uint32_t i = 0; i < nr; i++)
         if ((rc = region_new(w->engine, s, i, seed, s->warmup, s->duration, dp_served, w->dp,
