@@ -516,6 +516,27 @@ static void test_run_rto_counts_the_affected_clients(void **state)
     run_result_free(r);
 }
 
+/* RTO exists for any fault that lowers the clients' success, not only outages: a brown-out
+ * slowing service 500-fold from 3 s to 5 s fills a queue of 4 and rejects requests until
+ * the slowed requests have drained (up to 0.5 s after it ends). Before, only region_down
+ * and partitions had an RTO, and this one was NaN. */
+static void test_run_rto_of_a_brownout(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1, 4);
+    f.regions[0].queue_limit = 4;
+    f.clients[0].retries = 0;
+    scn_fault *b = fixture_fault(&f, SCN_FAULT_BROWNOUT, 3 * SIM_S, 5 * SIM_S);
+    b->region = 0;
+    b->factor = 500.0;
+    run_result *r = run_ok(&f.s);
+    assert_true(metric(r, RUN_SCOPE_ALL, "", "rejected") > 0);
+    double rto = metric(r, RUN_SCOPE_ALL, "", "rto_s");
+    assert_true(rto >= 2 && rto <= 4);
+    run_result_free(r);
+}
+
 static void test_run_brownout_slows_a_window(void **state)
 {
     (void)state;
@@ -572,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_run_retries_reach_the_next_region),
         cmocka_unit_test(test_run_exhausted_retries_are_timeouts),
         cmocka_unit_test(test_run_rto_spans_the_outage_and_its_timeouts),
+        cmocka_unit_test(test_run_rto_of_a_brownout),
         cmocka_unit_test(test_run_rejections_are_counted),
         cmocka_unit_test(test_run_partition_isolates_a_region),
         cmocka_unit_test(test_run_rto_counts_the_affected_clients),
