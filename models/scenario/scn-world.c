@@ -430,7 +430,7 @@ int scn__parse_network(scn_scenario *s, const cJSON *n, sim_err *err)
 /* ---- clients ---- */
 
 static const char *const F_CLIENT[]
-    = { "name",    "location", "rate",    "read_ratio", "keys",  "sessions",
+    = { "name",    "location", "rate",    "read_ratio", "keys",  "sessions", "read_own_writes",
         "timeout", "retries",  "backoff", "diurnal",    "steps", "fields" };
 static const char *const F_KEYS[] = { "count", "dist", "s" };
 static const char *const F_DIURNAL[] = { "amplitude", "period" };
@@ -582,6 +582,12 @@ int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *p
             return SIM_EINVAL;
         c->sessions = (uint32_t)u;
     }
+    c->read_own_writes = 0;
+    if ((v = scn__field(n, "read_own_writes"))
+        && scn__get_num(v, scn__pjoin(p, path, "read_own_writes"), 0, false, 1, false,
+                        "a number in [0, 1]", &c->read_own_writes, err)
+            < 0)
+        return SIM_EINVAL;
     c->timeout = SIM_S;
     if ((v = scn__field(n, "timeout"))
         && scn__get_pos_dur(v, scn__pjoin(p, path, "timeout"), &c->timeout, err) < 0)

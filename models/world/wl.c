@@ -26,7 +26,21 @@
  * Arrivals: a non-homogeneous Poisson process by thinning (Lewis and Shedler): candidates at
  * the segment's peak rate, kept with probability rate(t) / peak. A rate step starts a new
  * segment; because the exponential is memoryless, restarting the draw at the boundary is
- * exact. Without a diurnal cycle no thinning draw is made. */
+ * exact. Without a diurnal cycle no thinning draw is made.
+ *
+ * Sessions are users. A population's arrivals are handed to its sessions uniformly, which
+ * is exactly S independent users each issuing a Poisson stream at rate/S (a Poisson
+ * process split by independent uniform labels is S independent Poisson processes): a user
+ * thinks for an exponential time with mean S/rate between requests. What a user keeps
+ * across its requests is its identity (its DNS cache, its last write for read-your-writes
+ * routing, the oracle's memory of it) and, with read_own_writes > 0, a ring of the keys of
+ * its last WL_SESSION_KEYS acknowledged writes: a read targets one of them, drawn
+ * uniformly, with probability read_own_writes (a session that has written nothing yet
+ * reads from the key distribution). The ring is allocated once (40 bytes per session, only
+ * when read_own_writes > 0), so nothing is allocated per request, and with
+ * read_own_writes 0 no draw is added: every other scenario draws the same numbers as
+ * before. Rejected: one arrival timer per session (S timers instead of one per population,
+ * with the same distribution). */
 #include "wl.h"
 
 #include <math.h>
@@ -46,6 +60,7 @@
 #define TAG_GEN_MASK     ((UINT64_C(1) << TAG_GEN_BITS) - 1)
 #define TAG_ID_MASK      ((UINT64_C(1) << (TAG_SLOT_BITS + TAG_GEN_BITS)) - 1)
 #define NO_SLOT          UINT32_MAX
+#define WL_SESSION_KEYS  4 /* keys of a session's last acknowledged writes it may re-read */
 
 typedef struct request {
     uint32_t gen; /* TAG_GEN_BITS used */
@@ -75,6 +90,12 @@ typedef struct dns_entry {
     bool     ignores_ttl; /* keeps answers stale_for longer */
 } dns_entry;
 
+/* A session's last acknowledged writes' keys (read_own_writes). */
+typedef struct own_ring {
+    uint64_t key[WL_SESSION_KEYS];
+    uint32_t n, next; /* entries in use; slot the next write takes */
+} own_ring;
+
 typedef struct deadline {
     sim_time at; /* when the attempt times out */
     uint64_t id; /* its tag's slot and generation */
@@ -87,6 +108,7 @@ typedef struct client_state {
     uint32_t          session_base;            /* global id of session 0 */
     sim_time         *last_write;              /* per session: when it last had a write
                                                  acknowledged (read-local's RYW routing) */
+    own_ring         *own;                     /* per session, or NULL: read_own_writes 0 */
     dist             *keys;                    /* zipf over the keys; NULL for uniform */
     bool              owns_keys;               /* false when shared with an earlier client */
     size_t            next_step;               /* first step not yet in force */
@@ -176,6 +198,11 @@ int wl_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, const top
             for (uint32_t k = 0; k < c->cfg->sessions; k++)
                 c->last_write[k] = INT64_MIN; /* never wrote */
         }
+        if (c->cfg->read_own_writes > 0) {
+            c->own = sim_calloc(c->cfg->sessions, sizeof *c->own);
+            if (!c->own)
+                goto fail;
+        }
         c->index = (uint32_t)i;
         c->endpoint = topo_client_endpoint(t, (uint32_t)i);
         c->rate = c->cfg->rate;
@@ -236,6 +263,7 @@ void wl_free(wl *w)
         for (size_t i = 0; i < w->nclients; i++) {
             sim_rng_free(w->clients[i].rng);
             sim_free(w->clients[i].last_write);
+            sim_free(w->clients[i].own);
             sim_free(w->clients[i].deadlines);
             sim_free(w->clients[i].dns);
             if (w->clients[i].owns_keys)
@@ -491,6 +519,13 @@ static void finish(wl *w, uint32_t slot, wl_result result)
         oracle_acked(w->oracle, rq->write_id, session, now);
         if (c->last_write)
             c->last_write[rq->session] = now;
+        if (c->own) {
+            own_ring *ring = &c->own[rq->session];
+            ring->key[ring->next] = rq->key;
+            ring->next = (ring->next + 1) % WL_SESSION_KEYS;
+            if (ring->n < WL_SESSION_KEYS)
+                ring->n++;
+        }
     } else if (rq->write_id) {
         oracle_abandoned(w->oracle, rq->write_id);
     }
@@ -586,6 +621,11 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
     rq->key = c->keys ? (uint64_t)dist_sample(c->keys, c->rng) - 1
                       : sim_rng_below(c->rng, c->cfg->key_count);
     rq->session = (uint32_t)sim_rng_below(c->rng, c->cfg->sessions);
+    if (c->own && rq->op == SCN_READ && sim_rng_uniform(c->rng) < c->cfg->read_own_writes) {
+        const own_ring *ring = &c->own[rq->session];
+        if (ring->n > 0)
+            rq->key = ring->key[ring->n > 1 ? sim_rng_below(c->rng, ring->n) : 0];
+    }
     if (rq->op == SCN_WRITE) {
         rq->field = pick_field(c);
         rq->set_elem = (uint32_t)sim_rng_below(c->rng, 64);

@@ -3,7 +3,9 @@
  * Each client population draws Poisson arrivals at its rate (thinned for a diurnal cycle,
  * piecewise for rate steps) until the run's duration, a read or a write by read_ratio, a key
  * from its key distribution and a session id (and, for a write, the field it sets and the
- * element it adds to the key's set). Where a request goes is the client library's routing,
+ * element it adds to the key's set). Sessions are users: with read_own_writes, a read
+ * targets, with that probability, the key of one of the session's last few acknowledged
+ * writes (wl.c, "Sessions"). Where a request goes is the client library's routing,
  * by pattern: attempt k goes to the client's k-th nearest region (a client that hears
  * nothing from its nearest region tries the next one), except under read-local/write-global,
  * where writes always go to the primary, and so do the reads of a session that wrote within
