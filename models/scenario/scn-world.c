@@ -430,8 +430,9 @@ int scn__parse_network(scn_scenario *s, const cJSON *n, sim_err *err)
 /* ---- clients ---- */
 
 static const char *const F_CLIENT[]
-    = { "name",    "location", "rate",    "read_ratio", "keys",  "sessions", "read_own_writes",
-        "timeout", "retries",  "backoff", "diurnal",    "steps", "fields" };
+    = { "name",        "location",        "rate",    "read_ratio", "keys",
+        "sessions",    "read_own_writes", "timeout", "retries",    "backoff",
+        "avoid_after", "avoid_for",       "diurnal", "steps",      "fields" };
 static const char *const F_KEYS[] = { "count", "dist", "s" };
 static const char *const F_DIURNAL[] = { "amplitude", "period" };
 static const char *const F_STEP[] = { "at", "rate" };
@@ -601,6 +602,16 @@ int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *p
     c->backoff = 50 * SIM_MS;
     if ((v = scn__field(n, "backoff"))
         && scn__get_dur(v, scn__pjoin(p, path, "backoff"), false, &c->backoff, err) < 0)
+        return SIM_EINVAL;
+    c->avoid_after = 5;
+    if ((v = scn__field(n, "avoid_after"))) {
+        if (scn__get_uint(v, scn__pjoin(p, path, "avoid_after"), 1, 100, &u, err) < 0)
+            return SIM_EINVAL;
+        c->avoid_after = (uint32_t)u;
+    }
+    c->avoid_for = 30 * SIM_S;
+    if ((v = scn__field(n, "avoid_for"))
+        && scn__get_dur(v, scn__pjoin(p, path, "avoid_for"), false, &c->avoid_for, err) < 0)
         return SIM_EINVAL;
 
     /* Which fields this client's writes set; checked against data.fields once that is read. */

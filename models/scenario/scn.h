@@ -98,6 +98,10 @@ typedef struct scn_client {
     uint32_t       retries;         /* attempts after the first; default 2 */
     sim_time       backoff;         /* wait before retry k: backoff * 2^(k-1);
                                                  default 50ms */
+    uint32_t       avoid_after;     /* consecutive attempts of a session that a region
+                                       timed out or refused before the session avoids it;
+                                       default 5 */
+    sim_time       avoid_for;       /* ... for this long; default 30s */
     uint8_t        field_mask;      /* fields its writes set (one drawn uniformly
                                                  among them); default all of data.fields */
 } scn_client;
