@@ -427,6 +427,28 @@ int scn__parse_network(scn_scenario *s, const cJSON *n, sim_err *err)
     return 0;
 }
 
+/* ---- clocks ---- */
+
+static const char *const F_CLOCK[] = { "error" };
+
+/* "clock": {"error": a distribution of times}. The default, normal with sd 0.5 ms, is a
+ * clock kept by NTP over a provider's network: chrony's README gives "within a few
+ * milliseconds" between machines synchronised over the Internet and "tens of microseconds"
+ * on a LAN; a cloud region's hosts sit between the two. */
+int scn__parse_clock(scn_scenario *s, const cJSON *n, sim_err *err)
+{
+    s->clock_error = (dist_spec){ .kind = DIST_NORMAL, .mean = 0, .sd = 0.5e6 };
+    if (!n)
+        return 0;
+    char p[PATH_N];
+    if (scn__check_fields(n, "clock", F_CLOCK, N_OF(F_CLOCK), err) < 0)
+        return SIM_EINVAL;
+    const cJSON *v = scn__field(n, "error");
+    if (v && scn__parse_time_dist(v, scn__pjoin(p, "clock", "error"), &s->clock_error, err) < 0)
+        return SIM_EINVAL;
+    return 0;
+}
+
 /* ---- clients ---- */
 
 static const char *const F_CLIENT[]

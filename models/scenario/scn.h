@@ -220,7 +220,10 @@ typedef struct scn_scenario {
     scn_failover      failover;
     scn_monitor       monitor;
     scn_cost          cost;
-    struct scn_sweep *sweep; /* the "sweep" section (scn-vary.h), or NULL */
+    dist_spec         clock_error; /* "clock.error": each region's wall clock error, ns,
+                                      drawn once per run (NTP's residual offset); default
+                                      normal, mean 0, sd 0.5ms */
+    struct scn_sweep *sweep;       /* the "sweep" section (scn-vary.h), or NULL */
 } scn_scenario;
 
 /* Load and check a scenario file. Returns 0 and a scenario the caller frees with scn_free,

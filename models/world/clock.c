@@ -38,6 +38,8 @@ static sim_time add_sat(sim_time a, sim_time b)
 
 void clock_init(clock_state *c) { *c = (clock_state){ 0 }; }
 
+void clock_set_ntp(clock_state *c, sim_time error) { c->ntp = error; }
+
 void clock_set_error(clock_state *c, sim_time now, sim_time offset, double drift_ppm)
 {
     c->offset = offset;
@@ -50,7 +52,8 @@ void clock_slew_error(clock_state *c, sim_time now, sim_time offset, double drif
                       double slew_ppm)
 {
     assert(slew_ppm > 0 && slew_ppm < 1e6);
-    sim_time error = add_sat(clock_wall(c, now), -now); /* what the clock is off by now */
+    /* What the skew has the clock off by now, beyond NTP's own error. */
+    sim_time error = add_sat(add_sat(clock_wall(c, now), -now), -c->ntp);
     clock_set_error(c, now, offset, drift_ppm);
     c->slew_left = add_sat(error, -offset);
     c->slew_since = now;
@@ -72,7 +75,7 @@ static sim_time slew_remaining(const clock_state *c, sim_time now)
 
 sim_time clock_wall(const clock_state *c, sim_time now)
 {
-    sim_time wall = add_sat(now, c->offset);
+    sim_time wall = add_sat(add_sat(now, c->ntp), c->offset);
     if (c->drift_ppm != 0.0) {
         /* ppm x ns / 1e6 = ns: 1 ppm is 1 ns of error per ms of true time. The elapsed time
          * goes through double, exact up to 2^53 ns (104 days), plenty for one run. */

@@ -1,7 +1,8 @@
 /* clock.h - a region's wall clock and its hybrid logical clock.
  *
  * The wall clock is what code under test stamps writes with: true time plus the region's
- * error, as clock_skew faults set it (an offset, and a drift in parts per million that
+ * error: NTP's small residual offset, always there (clock_set_ntp(), scenario "clock.error"),
+ * and what clock_skew faults set (an offset, and a drift in parts per million that
  * accumulates from the moment the skew starts). Last-write-wins on wall timestamps is then
  * wrong exactly as often as it is in life. A skew that ends is slewed back, as NTP slews a
  * clock it finds wrong (clock_slew_error()), not stepped.
@@ -34,6 +35,7 @@ typedef struct clock_state {
                                                  (0: none) */
     sim_time slew_since;  /* true time the slew started */
     double   slew_ppm;    /* slew rate: ns removed per ms of true time */
+    sim_time ntp;         /* NTP's residual error, ns: always there */
 } clock_state;
 
 /* How fast NTP removes an error it finds: chrony's default maximum slew rate (chrony.conf(5),
@@ -45,6 +47,8 @@ typedef struct clock_state {
 
 /* A clock with no error. */
 void clock_init(clock_state *c);
+/* Set the clock's NTP error, the part that is always there, apart from any clock_skew. */
+void clock_set_ntp(clock_state *c, sim_time error);
 /* Set the clock error from now on, at once (a clock_skew fault starting: a step). */
 void clock_set_error(clock_state *c, sim_time now, sim_time offset, double drift_ppm);
 /* Set the clock error from now on, as NTP does when a fault that put it wrong ends: the

@@ -82,6 +82,22 @@ static void test_clock_slew_back_after_a_skew(void **state)
     assert_int_equal(clock_wall(&c, 95 * SIM_S), 95 * SIM_S);
 }
 
+/* NTP's residual error is always there: under a skew, and after the skew has been slewed
+ * away, the clock is off by it, not by zero. */
+static void test_clock_ntp_error_outlives_a_skew(void **state)
+{
+    (void)state;
+    clock_state c;
+    clock_init(&c);
+    clock_set_ntp(&c, 300 * SIM_US);
+    assert_int_equal(clock_wall(&c, SIM_S), SIM_S + 300 * SIM_US);
+    clock_set_error(&c, SIM_S, 100 * SIM_MS, 0.0);
+    assert_int_equal(clock_wall(&c, 2 * SIM_S), 2 * SIM_S + 100 * SIM_MS + 300 * SIM_US);
+    clock_slew_error(&c, 2 * SIM_S, 0, 0.0, CLOCK_SLEW_PPM);
+    assert_int_equal(clock_wall(&c, 2 * SIM_S), 2 * SIM_S + 100 * SIM_MS + 300 * SIM_US);
+    assert_int_equal(clock_wall(&c, 10 * SIM_S), 10 * SIM_S + 300 * SIM_US);
+}
+
 static void test_clock_wall_negative_and_saturating(void **state)
 {
     (void)state;
@@ -263,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_clock_wall_offset_and_drift),
         cmocka_unit_test(test_clock_set_error_restarts_drift),
         cmocka_unit_test(test_clock_slew_back_after_a_skew),
+        cmocka_unit_test(test_clock_ntp_error_outlives_a_skew),
         cmocka_unit_test(test_clock_wall_negative_and_saturating),
         cmocka_unit_test(test_clock_hlc_pack_round_trip),
         cmocka_unit_test(test_clock_hlc_follows_wall),

@@ -399,6 +399,9 @@ static void test_scn_defaults(void **state)
     assert_int_equal(c->at_region, -1);
     assert_near(c->read_ratio, 0.9);
     assert_near(c->read_own_writes, 0);
+    assert_int_equal(s->clock_error.kind, DIST_NORMAL);
+    assert_near(s->clock_error.mean, 0);
+    assert_near(s->clock_error.sd, 0.5e6);
     assert_int_equal(c->avoid_after, 5);
     assert_int_equal(c->avoid_for, 30 * SIM_S);
     assert_int_equal(c->key_count, 1000);
@@ -780,8 +783,13 @@ static const bad_case BAD[] = {
     { "{" BASE ",'standby':{'automatic':true}}", "",
       "unknown field \"standby\"; expected one of: name, description, seed, seeds, duration, "
       "warmup, regions, network, clients, faults, patterns, data, routing, failover, monitor, "
-      "alerts, cost, expect, sweep" },
+      "alerts, cost, expect, sweep, clock" },
     { "{" BASE ",'alert':{}}", "", "unknown field \"alert\" (did you mean \"alerts\"?)" },
+    { "{" BASE ",'clock':{'error':{'dist':'zipf'}}}", "clock.error.dist",
+      "\"zipf\" is not a distribution of times; expected one of constant, uniform, "
+      "exponential, normal, lognormal, gamma, weibull, pareto, empirical" },
+    { "{" BASE ",'clock':{'offset':'1ms'}}", "clock",
+      "unknown field \"offset\"; expected one of: error" },
     { "{" BASE ",'seeds':0}", "seeds", "expected a positive integer, got 0" },
     { "{" BASE ",'expect':[{'metric':'p99_ms','max':1,'bound':'upper'}]}", "expect[0].bound",
       "expected \"mean\" or \"ci\", got \"upper\"" },
