@@ -82,31 +82,33 @@ static int add_lag_metrics(run_result *r, size_t *cap, run_scope scope, const ch
     return 0;
 }
 
-/* Recovery time of the first outage-like fault (region_down or partition), as the issue
- * defines it: from the fault's start until the success rate of the affected clients is back
- * to 99% of its level before the fault. Per monitor interval (by the time requests ended):
- * a client is affected when its success rate in some interval after the fault's start fell
- * below 99% of its own rate before the fault; the recovery ends with the first interval,
- * after one that fell below, in which the affected clients together are back at 99% of
- * their rate before the fault. 0 when no client was affected; NaN without such a fault, a
- * rate before it, or a recovery before the run ended. */
+/* Recovery time: from the start of the fault that first lowered the success rate of some
+ * client population to the moment the populations it affected are back to 99% of their
+ * rate before any fault. Every kind of fault counts, not only outages and partitions: a
+ * latency spike that trips a false failover, a brown-out that overflows queues or a drill
+ * lowers the clients' success as surely as an outage does. Per monitor interval (by the
+ * time requests ended): the first interval, from the first fault's on, in which some
+ * client's success rate fell below 99% of its own rate before the first fault is blamed on
+ * the latest fault that had started by that interval's end; a client is affected when its
+ * rate fell below in some interval from that fault's on; the recovery ends with the first
+ * interval, after one that fell below, in which the affected clients together are back at
+ * 99% of their rate before the faults. 0 when no client was affected; NaN without a fault,
+ * a rate before it, or a recovery before the run ended. */
 static double recovery_s(const world *w)
 {
     const scn_scenario *s = w->scn;
-    sim_time            at = SIM_TIME_MAX;
+    sim_time            first = SIM_TIME_MAX;
     for (size_t i = 0; i < s->nfaults; i++)
-        if ((s->faults[i].kind == SCN_FAULT_REGION_DOWN || s->faults[i].kind == SCN_FAULT_PARTITION)
-            && s->faults[i].at < at)
-            at = s->faults[i].at;
-    if (at == SIM_TIME_MAX)
+        if (s->faults[i].at < first)
+            first = s->faults[i].at;
+    if (first == SIM_TIME_MAX)
         return NAN;
     const sim_time len = s->monitor.interval;
-    /* The interval the fault starts in, bounded by the slots the run keeps: validation
-     * refuses faults at or after the end, and this keeps the index in range regardless. */
-    const size_t first_after = (size_t)(at / len) < w->nslots ? (size_t)(at / len) : w->nslots;
-    double       base_ok = 0, base_all = 0;
-    bool         any = false;
-    bool         affected[SCN_MAX_CLIENTS] = { false };
+    /* Slots are bounded by the ones the run keeps: validation refuses faults at or after
+     * the end, and this keeps the index in range regardless. */
+#define SLOT_OF(t) ((size_t)((t) / len) < w->nslots ? (size_t)((t) / len) : w->nslots)
+    const size_t first_after = SLOT_OF(first);
+    double       base[SCN_MAX_CLIENTS] = { 0 }; /* success rate before the faults; 0: none */
     for (size_t c = 0; c < s->nclients; c++) {
         const uint32_t *t = &w->by_client[2 * c * w->nslots];
         double          ok = 0, all = 0;
@@ -114,20 +116,42 @@ static double recovery_s(const world *w)
             all += t[2 * i];
             ok += t[2 * i + 1];
         }
-        if (all == 0)
-            continue;
-        for (size_t i = first_after; i < w->nslots && !affected[c]; i++)
-            affected[c] = t[2 * i] > 0 && t[2 * i + 1] < 0.99 * (ok / all) * t[2 * i];
+        base[c] = all > 0 ? ok / all : 0;
+    }
+    /* below(c, i): client c's interval i fell below 99% of its rate before the faults. */
+#define BELOW(c, i)                                                                                \
+    (base[c] > 0 && w->by_client[2 * ((c)*w->nslots + (i))] > 0                                    \
+     && w->by_client[2 * ((c)*w->nslots + (i)) + 1]                                                \
+         < 0.99 * base[c] * w->by_client[2 * ((c)*w->nslots + (i))])
+    size_t drop = w->nslots;
+    for (size_t i = first_after; i < w->nslots && drop == w->nslots; i++)
+        for (size_t c = 0; c < s->nclients && drop == w->nslots; c++)
+            if (BELOW(c, i))
+                drop = i;
+    if (drop == w->nslots)
+        return 0.0;
+    sim_time at = first;
+    for (size_t i = 0; i < s->nfaults; i++)
+        if (s->faults[i].at < (sim_time)(drop + 1) * len && s->faults[i].at > at)
+            at = s->faults[i].at;
+    const size_t from = SLOT_OF(at);
+    bool         affected[SCN_MAX_CLIENTS] = { false };
+    double       base_ok = 0, base_all = 0;
+    for (size_t c = 0; c < s->nclients; c++) {
+        for (size_t i = from; i < w->nslots && !affected[c]; i++)
+            affected[c] = BELOW(c, i);
         if (affected[c]) {
-            any = true;
-            base_ok += ok;
-            base_all += all;
+            const uint32_t *t = &w->by_client[2 * c * w->nslots];
+            for (size_t i = 0; i < first_after; i++) {
+                base_all += t[2 * i];
+                base_ok += t[2 * i + 1];
+            }
         }
     }
-    if (!any)
-        return 0.0;
+#undef BELOW
+#undef SLOT_OF
     bool fell = false;
-    for (size_t i = first_after; i < w->nslots; i++) {
+    for (size_t i = from; i < w->nslots; i++) {
         double ok = 0, all = 0;
         for (size_t c = 0; c < s->nclients; c++)
             if (affected[c]) {

@@ -254,6 +254,26 @@ static void world_free(world *w)
     sim_engine_free(w->engine);
 }
 
+/* Region i's NTP error, drawn once from clock.error on its own stream ("clock/<name>"), so
+ * that it changes nothing else's draws. */
+static int draw_clock_error(const scn_scenario *s, uint32_t i, uint64_t seed, clock_state *c,
+                            sim_err *err)
+{
+    char     name[160];
+    sim_rng *rng = NULL;
+    dist    *d = NULL;
+    snprintf(name, sizeof name, "clock/%s", s->regions[i].name);
+    int rc = sim_rng_new(seed, name, &rng);
+    if (rc == 0)
+        rc = dist_new_at(&s->clock_error, &d, err, "clock.error");
+    if (rc == 0)
+        clock_set_ntp(c, sim_time_from_ns(dist_sample(d, rng)));
+    dist_free(d);
+    sim_rng_free(rng);
+    return rc < 0 && rc != SIM_EINVAL ? sim_err_set(err, rc, NULL, "out of memory for the clocks")
+                                      : rc;
+}
+
 /* Alphabetical rank of each region's name: the tie-break of the resolvers. */
 static void rank_regions(const scn_scenario *s, uint8_t *rank)
 {
@@ -321,6 +341,8 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
     rank_regions(s, w->rank);
     for (uint32_t i = 0; i < nr; i++) {
         clock_init(&w->clocks[i]);
+        if ((rc = draw_clock_error(s, i, seed, &w->clocks[i], err)) < 0)
+            return rc;
         if ((rc = store_new(key_space(s), s->data.fields, nr, &w->stores[i], err)) < 0)
             return rc;
     }
@@ -343,6 +365,9 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
             < 0
         || (rc = dp_new(w->env, w->pat, &s->data, w->stores, &w->dp, err)) < 0)
         return rc;
+    /* Merge resolves each field on its own: so does the oracle's judgement of reads. */
+    if (w->pat->resolver == SCN_RESOLVER_MERGE && oracle_judge_fields(w->oracle) < 0)
+        return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the oracle");
     env_set_clients(w->env, w->wl);
     for (uint32_t i = 0; i < nr; i++)
         if ((rc = region_new(w->engine, s, i, seed, s->warmup, s->duration, dp_served, w->dp,

@@ -8,10 +8,13 @@
  *                   (believe they are primary); raised as an alert when it starts;
  *   RPO             at each promotion, the old primary's log beyond the point the new
  *                   primary had reached is fenced: the oracle counts the acknowledged
- *                   writes in it that were lost (rpo_writes); rpo_ms is the time they span,
- *                   from the first such write's commit to the last's (the longest over the
- *                   run's failovers; failwatch_get() after oracle_finish());
- *   failover time   from the "failover.detect" of the first failover that completes to its
+ *                   writes in it that were lost (rpo_writes); rpo_ms is the data-loss
+ *                   window, from the commit of the last write the successor had to the
+ *                   failure (the old primary going down; for a false failover, its last
+ *                   lost write), the longest over the run's failovers that lost writes, 0
+ *                   when none did (failwatch_get() after oracle_finish());
+ *   failover time   from the first "failover.detect" of the first failover that completes
+ *                   (a failover restarted on its way keeps its first detect) to its
  *                   "failover.done". */
 #ifndef MRSIM_FAILWATCH_H
 #define MRSIM_FAILWATCH_H

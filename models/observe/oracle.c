@@ -3,7 +3,9 @@
  *
  * State, and what it costs:
  *   - per key (the largest key count of the clients): the commit counter that hands out kseq
- *     and the last two steps of the key's "acknowledged staircase" (below), 40 bytes;
+ *     and the last two steps of the key's "acknowledged staircase" (below), 56 bytes; when
+ *     fields are judged one by one (oracle_judge_fields(), the merge resolver) one more
+ *     staircase per field of each key, 48 bytes each;
  *   - per session (the sum of the clients' sessions): ORACLE_SESSION_KEYS entries of 32
  *     bytes in recency order, 264 bytes, allocated once in oracle_new();
  *   - per write in flight, and per measured acknowledged write not yet overwritten, one
@@ -32,6 +34,22 @@
  * inserted and deleted) tombstones would fill the table and force rehashes. Only counts are
  * ever taken from a walk over the table, so its order can reach no output.
  *
+ * Writes that will not survive: a failover fences the old primary's log (oracle_fence());
+ * its acknowledged writes beyond the fence are lost, and counted once as lost at the end.
+ * A read is judged against the writes that survive, so the fence takes those writes off
+ * every staircase (each step names its write) and marks those still in flight, which then
+ * never become a step; so are the writes the old primary takes later, in split brain,
+ * until it is promoted again (oracle_promoted()). Without this a lost write would make every later read of its key
+ * stale, for as long as the key is not written again. A fenced write that survives after
+ * all (a replica had it and relayed it) is then under-judged, which is the smaller error.
+ *
+ * Fields: under last-write-wins a record is taken whole, so a read's version is its newest
+ * cell and one staircase per key decides. Under merge each field is resolved on its own,
+ * and a record can hold a newer write of one field while missing an acknowledged write of
+ * another; oracle_judge_fields() then adds a staircase per field, and a read is stale when
+ * any field misses its own newest acknowledged write (staleness: the oldest miss; versions:
+ * the largest gap).
+ *
  * A write leaves the map when nothing more can be counted about it: when it is abandoned;
  * when it is acknowledged unmeasured or already overwritten; when it is overwritten after a
  * measured ack. What stays after the run is the set of measured acknowledged writes that
@@ -48,6 +66,7 @@ enum {
     W_MEASURED = 1u << 0,    /* the request arrived in the window */
     W_ACKED = 1u << 1,       /* the client heard it acknowledged */
     W_OVERWRITTEN = 1u << 2, /* a later write that knew it replaced it */
+    W_FENCED = 1u << 3,      /* beyond a failover's fence: never a step */
 };
 
 /* One write in the map. */
@@ -61,14 +80,19 @@ typedef struct wentry {
 
 /* A step of a key's acknowledged staircase (see the top of the file). */
 typedef struct ack_step {
-    uint64_t kseq; /* 0: no step */
-    sim_time at;   /* ack time, ns */
+    uint64_t kseq;     /* 0: no step */
+    sim_time at;       /* ack time, ns */
+    uint64_t write_id; /* the write, so that a fence can take it off */
 } ack_step;
 
+typedef struct staircase {
+    ack_step newest; /* the largest kseq acknowledged so far */
+    ack_step prev;   /* the step before it */
+} staircase;
+
 typedef struct key_state {
-    uint64_t commits; /* kseq of the latest commit; 0: never written */
-    ack_step newest;  /* the largest kseq acknowledged so far */
-    ack_step prev;    /* the step before it */
+    uint64_t  commits; /* kseq of the latest commit; 0: never written */
+    staircase acks;    /* of the whole record */
 } key_state;
 
 enum {
@@ -98,7 +122,14 @@ typedef struct fence_range {
     uint64_t lost_lo, lost_hi; /* rpo writes lost: sequences; lo 0: none */
 } fence_range;
 
+/* Writes of an origin that a failover fenced and that has not been promoted since: those in
+ * (after, upto] will not survive, whenever they are acknowledged. */
+typedef struct doomed {
+    uint64_t after, upto; /* upto == after: none */
+} doomed;
+
 struct oracle {
+    doomed         doom[SCN_MAX_REGIONS];
     fence_range   *fences; /* a handful: one per failover */
     size_t         nfences, fences_cap;
     uint64_t       nkeys;
@@ -107,6 +138,7 @@ struct oracle {
     uint32_t       nregions;  /* lag targets */
     sim_time       warmup;    /* lag is recorded for commits from here, ns */
     key_state     *keys;      /* nkeys */
+    staircase     *by_field;  /* nkeys x fields, or NULL: records are judged whole */
     sess_mem      *sessions;  /* nsessions */
     wentry        *map;       /* cap slots */
     size_t         cap;       /* a power of two */
@@ -301,8 +333,56 @@ void oracle_free(oracle *o)
     sim_free(o->map);
     sim_free(o->fences);
     sim_free(o->sessions);
+    sim_free(o->by_field);
     sim_free(o->keys);
     sim_free(o);
+}
+
+int oracle_judge_fields(oracle *o)
+{
+    if (o->by_field || o->fields < 2)
+        return 0;
+    if (o->nkeys > SIZE_MAX / o->fields)
+        return SIM_ENOMEM;
+    o->by_field = sim_calloc((size_t)o->nkeys * o->fields, sizeof *o->by_field);
+    return o->by_field ? 0 : SIM_ENOMEM;
+}
+
+/* --- staircases --------------------------------------------------------------------- */
+
+static void stair_push(staircase *sc, uint64_t kseq, sim_time at, uint64_t write_id)
+{
+    if (kseq > sc->newest.kseq) {
+        sc->prev = sc->newest;
+        sc->newest = (ack_step){ .kseq = kseq, .at = at, .write_id = write_id };
+    }
+}
+
+/* The newest step acknowledged at or before 'issued', or NULL. */
+static const ack_step *stair_at(const staircase *sc, sim_time issued)
+{
+    if (sc->newest.kseq && sc->newest.at <= issued)
+        return &sc->newest;
+    if (sc->prev.kseq && sc->prev.at <= issued)
+        return &sc->prev;
+    return NULL;
+}
+
+static bool fenced(uint64_t write_id, uint32_t origin, uint64_t after, uint64_t upto)
+{
+    uint64_t seq = STORE_WRITE_SEQ(write_id);
+    return write_id && STORE_WRITE_ORIGIN(write_id) == origin && seq > after && seq <= upto;
+}
+
+/* Take the fenced writes off a staircase: the older step moves up if the newer goes. */
+static void stair_fence(staircase *sc, uint32_t origin, uint64_t after, uint64_t upto)
+{
+    if (fenced(sc->prev.write_id, origin, after, upto))
+        sc->prev = (ack_step){ 0 };
+    if (fenced(sc->newest.write_id, origin, after, upto)) {
+        sc->newest = sc->prev;
+        sc->prev = (ack_step){ 0 };
+    }
 }
 
 /* --- writes ------------------------------------------------------------------------- */
@@ -344,10 +424,14 @@ void oracle_acked(oracle *o, uint64_t write_id, uint32_t session, sim_time now)
         return;
     bool measured = e->flags & W_MEASURED;
 
-    key_state *k = &o->keys[e->key];
-    if (e->kseq > k->newest.kseq) {
-        k->prev = k->newest;
-        k->newest = (ack_step){ .kseq = e->kseq, .at = now };
+    uint32_t      origin = STORE_WRITE_ORIGIN(write_id);
+    const doomed *d = origin < SCN_MAX_REGIONS ? &o->doom[origin] : NULL;
+    if (d && fenced(write_id, origin, d->after, d->upto))
+        e->flags |= W_FENCED; /* taken by a fenced origin: split brain, lost */
+    if (!(e->flags & W_FENCED)) {
+        stair_push(&o->keys[e->key].acks, e->kseq, now, write_id);
+        if (o->by_field)
+            stair_push(&o->by_field[e->key * o->fields + e->field], e->kseq, now, write_id);
     }
 
     sess_key *sk = session_touch(o, session, e->key);
@@ -409,15 +493,30 @@ bool oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t sess
 
     if (measured) {
         o->fig.reads++;
-        const key_state *k = &o->keys[key];
-        const ack_step  *n = k->newest.kseq && k->newest.at <= issued ? &k->newest
-             : k->prev.kseq && k->prev.at <= issued                   ? &k->prev
-                                                                      : NULL;
-        if (n && version < n->kseq) {
-            stale = true;
+        sim_time age = 0;
+        uint64_t behind = 0;
+        if (o->by_field) {
+            for (uint32_t f = 0; f < o->fields; f++) {
+                const ack_step *n = stair_at(&o->by_field[key * o->fields + f], issued);
+                if (n && got->cell[f].kseq < n->kseq) {
+                    stale = true;
+                    age = issued - n->at > age ? issued - n->at : age;
+                    behind = n->kseq - got->cell[f].kseq > behind ? n->kseq - got->cell[f].kseq
+                                                                  : behind;
+                }
+            }
+        } else {
+            const ack_step *n = stair_at(&o->keys[key].acks, issued);
+            if (n && version < n->kseq) {
+                stale = true;
+                age = issued - n->at;
+                behind = n->kseq - version;
+            }
+        }
+        if (stale) {
             o->fig.stale_reads++;
-            stat_hist_record(o->staleness, issued - n->at);
-            stat_hist_record(o->stale_versions, (sim_time)(n->kseq - version));
+            stat_hist_record(o->staleness, age);
+            stat_hist_record(o->stale_versions, (sim_time)behind);
         }
         const sess_key *sk = session_find(o, session, key);
         if (sk && (sk->flags & S_WROTE) && sk->own_at <= issued
@@ -513,7 +612,25 @@ size_t oracle_fence(oracle *o, uint32_t origin, uint64_t after, uint64_t upto)
     if (sim_grow(&o->fences, &o->fences_cap, o->nfences, sizeof *o->fences) < 0)
         sim_panic("out of memory growing the oracle's fences past %zu", o->nfences);
     o->fences[o->nfences] = (fence_range){ .origin = origin, .after = after, .upto = upto };
+    /* The fenced writes stop counting against reads (see the top of the file), and so do
+     * the ones the origin takes until it is promoted again (split brain). */
+    if (origin < SCN_MAX_REGIONS)
+        o->doom[origin] = (doomed){ .after = after, .upto = UINT64_MAX };
+    for (uint64_t key = 0; key < o->nkeys; key++)
+        stair_fence(&o->keys[key].acks, origin, after, upto);
+    if (o->by_field)
+        for (size_t i = 0; i < (size_t)o->nkeys * o->fields; i++)
+            stair_fence(&o->by_field[i], origin, after, upto);
+    for (size_t i = 0; i < o->cap; i++)
+        if (fenced(o->map[i].write_id, origin, after, upto))
+            o->map[i].flags |= W_FENCED;
     return o->nfences++;
+}
+
+void oracle_promoted(oracle *o, uint32_t region, uint64_t position)
+{
+    if (region < SCN_MAX_REGIONS && o->doom[region].upto > position)
+        o->doom[region].upto = position > o->doom[region].after ? position : o->doom[region].after;
 }
 
 bool oracle_fence_lost(const oracle *o, size_t i, uint64_t *lo, uint64_t *hi)

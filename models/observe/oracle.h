@@ -6,7 +6,8 @@
  * and what a successful read returned. From that it counts, with these definitions:
  *
  *   stale read     the version returned is older than the newest write of the key that had
- *                  been acknowledged before the read was issued; staleness is measured in
+ *                  been acknowledged before the read was issued and was not fenced off by a
+ *                  failover (oracle_fence()); staleness is measured in
  *                  versions (commits of the key in between) and in ms (how long before the
  *                  read was issued that newest write was acknowledged).
  *   RYW violation  a session reads a key and the field it last wrote holds a write older than
@@ -67,6 +68,12 @@ typedef struct oracle_figures {
 int  oracle_new(const scn_scenario *s, oracle **out, sim_err *err);
 void oracle_free(oracle *o); /* NULL is a no-op */
 
+/* Judge each field of a record on its own (the merge resolver, where fields are resolved
+ * independently): a read is stale when any field misses that field's newest acknowledged
+ * write. Without it a record is one version, its newest cell (last-write-wins takes records
+ * whole). No effect with one field. Call before the first write. 0 or SIM_ENOMEM. */
+int oracle_judge_fields(oracle *o);
+
 /* --- writes ------------------------------------------------------------------------ */
 
 /* A write committed at its origin at true time now: returns its kseq, to be stored in its
@@ -85,8 +92,14 @@ void oracle_applied(oracle *o, uint32_t target, sim_time commit, sim_time now);
 void oracle_conflict(oracle *o);
 /* A failover fenced origin's log after entry 'after'; 'upto' was its last entry when its
  * successor took over. Its lost writes in (after, upto] count as rpo_writes, later ones as
- * split_brain_lost. Returns the fence's index, for oracle_fence_lost(). */
+ * split_brain_lost. From now on reads are no longer judged against the writes in (after,
+ * upto]: they are lost, and counted once as such, not as every later read's staleness.
+ * Returns the fence's index, for oracle_fence_lost(). */
 size_t oracle_fence(oracle *o, uint32_t origin, uint64_t after, uint64_t upto);
+/* region became primary when its own log was at 'position': its writes after that count
+ * again, if a fence had doomed them (oracle_fence(): until then, an old primary's writes
+ * beyond its fence are split brain and will not survive). */
+void oracle_promoted(oracle *o, uint32_t region, uint64_t position);
 /* After oracle_finish(): the lowest and highest sequence of fence i's lost writes counted
  * in rpo_writes; false when it lost none. */
 bool oracle_fence_lost(const oracle *o, size_t i, uint64_t *lo, uint64_t *hi);

@@ -109,6 +109,7 @@ int  scn__parse_patterns(scn_scenario *s, const cJSON *n, sim_err *err);
 int  scn__parse_data(scn_scenario *s, const cJSON *n, sim_err *err);
 int  scn__parse_routing(scn_scenario *s, const cJSON *n, sim_err *err);
 int  scn__parse_monitor(scn_scenario *s, const cJSON *n, const cJSON *dur_node, sim_err *err);
+int  scn__parse_clock(scn_scenario *s, const cJSON *n, sim_err *err);
 int  scn__parse_alerts(scn_scenario *s, const cJSON *n, sim_err *err);
 int  scn__parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const char *path,
                        sim_err *err);

@@ -517,11 +517,34 @@ int scn__parse_network(scn_scenario *s, const cJSON *n, sim_err *err)
     return 0;
 }
 
+/* ---- clocks ---- */
+
+static const char *const F_CLOCK[] = { "error" };
+
+/* "clock": {"error": a distribution of times}. The default, normal with sd 0.5 ms, is a
+ * clock kept by NTP over a provider's network: chrony's README gives "within a few
+ * milliseconds" between machines synchronised over the Internet and "tens of microseconds"
+ * on a LAN; a cloud region's hosts sit between the two. */
+int scn__parse_clock(scn_scenario *s, const cJSON *n, sim_err *err)
+{
+    s->clock_error = (dist_spec){ .kind = DIST_NORMAL, .mean = 0, .sd = 0.5e6 };
+    if (!n)
+        return 0;
+    char p[PATH_N];
+    if (scn__check_fields(n, "clock", F_CLOCK, N_OF(F_CLOCK), err) < 0)
+        return SIM_EINVAL;
+    const cJSON *v = scn__field(n, "error");
+    if (v && scn__parse_time_dist(v, scn__pjoin(p, "clock", "error"), &s->clock_error, err) < 0)
+        return SIM_EINVAL;
+    return 0;
+}
+
 /* ---- clients ---- */
 
 static const char *const F_CLIENT[]
-    = { "name",    "location", "rate",    "read_ratio", "keys",  "sessions",
-        "timeout", "retries",  "backoff", "diurnal",    "steps", "fields" };
+    = { "name",        "location",        "rate",    "read_ratio", "keys",
+        "sessions",    "read_own_writes", "timeout", "retries",    "backoff",
+        "avoid_after", "avoid_for",       "diurnal", "steps",      "fields" };
 static const char *const F_KEYS[] = { "count", "dist", "s" };
 static const char *const F_DIURNAL[] = { "amplitude", "period" };
 static const char *const F_STEP[] = { "at", "rate" };
@@ -672,6 +695,12 @@ int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *p
             return SIM_EINVAL;
         c->sessions = (uint32_t)u;
     }
+    c->read_own_writes = 0;
+    if ((v = scn__field(n, "read_own_writes"))
+        && scn__get_num(v, scn__pjoin(p, path, "read_own_writes"), 0, false, 1, false,
+                        "a number in [0, 1]", &c->read_own_writes, err)
+            < 0)
+        return SIM_EINVAL;
     c->timeout = SIM_S;
     if ((v = scn__field(n, "timeout"))
         && scn__get_pos_dur(v, scn__pjoin(p, path, "timeout"), &c->timeout, err) < 0)
@@ -685,6 +714,16 @@ int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *p
     c->backoff = 50 * SIM_MS;
     if ((v = scn__field(n, "backoff"))
         && scn__get_dur(v, scn__pjoin(p, path, "backoff"), false, &c->backoff, err) < 0)
+        return SIM_EINVAL;
+    c->avoid_after = 5;
+    if ((v = scn__field(n, "avoid_after"))) {
+        if (scn__get_uint(v, scn__pjoin(p, path, "avoid_after"), 1, 100, &u, err) < 0)
+            return SIM_EINVAL;
+        c->avoid_after = (uint32_t)u;
+    }
+    c->avoid_for = 30 * SIM_S;
+    if ((v = scn__field(n, "avoid_for"))
+        && scn__get_dur(v, scn__pjoin(p, path, "avoid_for"), false, &c->avoid_for, err) < 0)
         return SIM_EINVAL;
 
     /* Which fields this client's writes set; checked against data.fields once that is read. */

@@ -55,7 +55,7 @@
 static const char *const F_TOP[]
     = { "name",    "description", "seed",   "seeds",    "duration", "warmup",  "regions",
         "network", "clients",     "faults", "patterns", "data",     "routing", "failover",
-        "monitor", "alerts",      "cost",   "expect",   "sweep" };
+        "monitor", "alerts",      "cost",   "expect",   "sweep",    "clock" };
 
 /* The file's base name without ".json"; "scenario" if that leaves nothing. */
 static int default_name(scn_scenario *s, sim_err *err)
@@ -179,6 +179,7 @@ static int build(scn_scenario *s, const cJSON *root, sim_err *err)
     TRY(scn__parse_monitor(s, scn__field(root, "monitor"), dur_node, err));
     TRY(scn__parse_alerts(s, scn__field(root, "alerts"), err));
     TRY(scn__parse_cost(s, scn__field(root, "cost"), err));
+    TRY(scn__parse_clock(s, scn__field(root, "clock"), err));
     TRY(scn__check_limits(s, err));
 
     if ((v = scn__field(root, "expect"))) {
@@ -422,6 +423,7 @@ void scn_free(scn_scenario *s)
     sim_free(s->network.pairs);
     sim_free(s->network.bw_pairs);
     scn__spec_fini(&s->network.jitter);
+    scn__spec_fini(&s->clock_error);
     for (size_t i = 0; i < s->nclients; i++) {
         sim_free(s->clients[i].name);
         sim_free(s->clients[i].steps);

@@ -99,16 +99,23 @@ typedef struct scn_client {
     sim_time       diurnal_period;    /* default 24h */
     scn_rate_step *steps;             /* ascending 'at'; they replace 'rate' */
     size_t         nsteps;
-    double         read_ratio; /* share of reads, [0, 1]; default 0.9 */
-    uint64_t       key_count;  /* keys 0 .. key_count-1; default 1000 */
-    bool           key_zipf;   /* zipf over the keys, else uniform */
-    double         key_s;      /* zipf exponent; default 1.0 */
-    uint32_t       sessions;   /* session ids drawn uniformly; default 100 */
-    sim_time       timeout;    /* per attempt; default 1s */
-    uint32_t       retries;    /* attempts after the first; default 2 */
-    sim_time       backoff;    /* wait before retry k: backoff * 2^(k-1);
+    double         read_ratio;      /* share of reads, [0, 1]; default 0.9 */
+    uint64_t       key_count;       /* keys 0 .. key_count-1; default 1000 */
+    bool           key_zipf;        /* zipf over the keys, else uniform */
+    double         key_s;           /* zipf exponent; default 1.0 */
+    uint32_t       sessions;        /* session ids drawn uniformly; default 100 */
+    double         read_own_writes; /* probability that a session's read targets a key it
+                                       wrote recently (its last WL_SESSION_KEYS acknowledged
+                                       writes), [0, 1]; default 0 */
+    sim_time       timeout;         /* per attempt; default 1s */
+    uint32_t       retries;         /* attempts after the first; default 2 */
+    sim_time       backoff;         /* wait before retry k: backoff * 2^(k-1);
                                                  default 50ms */
-    uint8_t        field_mask; /* fields its writes set (one drawn uniformly
+    uint32_t       avoid_after;     /* consecutive attempts of a session that a region
+                                       timed out or refused before the session avoids it;
+                                       default 5 */
+    sim_time       avoid_for;       /* ... for this long; default 30s */
+    uint8_t        field_mask;      /* fields its writes set (one drawn uniformly
                                                  among them); default all of data.fields */
 } scn_client;
 
@@ -226,7 +233,10 @@ typedef struct scn_scenario {
     scn_failover      failover;
     scn_monitor       monitor;
     scn_cost          cost;
-    struct scn_sweep *sweep; /* the "sweep" section (scn-vary.h), or NULL */
+    dist_spec         clock_error; /* "clock.error": each region's wall clock error, ns,
+                                      drawn once per run (NTP's residual offset); default
+                                      normal, mean 0, sd 0.5ms */
+    struct scn_sweep *sweep;       /* the "sweep" section (scn-vary.h), or NULL */
 } scn_scenario;
 
 /* Load and check a scenario file. Returns 0 and a scenario the caller frees with scn_free,

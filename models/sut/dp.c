@@ -3,13 +3,31 @@
  * The request's content (key, field, set element, deadline) is read from its message when
  * the request reaches the region (env_request_of). A request whose deadline has passed is
  * dropped when it arrives or when its service ends, before anything is written: its client
- * has given up on it. Nothing is allocated per request. */
+ * has given up on it. Nothing is allocated per request.
+ *
+ * Cache fills race with invalidations, as cache-aside does in life: a read that missed
+ * takes the record from the store when its service ends and sets it in the cache one cache
+ * operation later (a draw of cache.hit), from a copy. An invalidation in between (a write
+ * applied here, or the primary's message) does not stop the set, so the old record can sit
+ * in the cache until the key's next invalidation or its eviction. The copies wait in a
+ * fixed ring of DP_FILLS per region; a fill that finds its slot still taken is skipped (the
+ * read is answered, the record just is not cached), and a crash forgets them all. */
 #include "dp.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "dist.h"
 #include "rng.h"
+
+#define DP_FILLS 64 /* cache fills in flight per region */
+
+/* A record read from the store, on its way into the cache. */
+typedef struct fill {
+    uint64_t   key;
+    bool       busy; /* a timer will put it */
+    store_cell cells[STORE_MAX_FIELDS];
+} fill;
 
 typedef struct invalidate_msg {
     uint64_t key;
@@ -26,9 +44,11 @@ struct dp {
     health            *health; /* NULL without health checking */
     const dr          *dr;     /* NULL without a failover controller */
     uint32_t           nregions;
-    cache            **caches;   /* per region, or NULL without a cache */
-    dist              *hit_time; /* owned */
-    sim_rng          **rng;      /* per region: "cache/<region>" */
+    cache            **caches;    /* per region, or NULL without a cache */
+    dist              *hit_time;  /* owned */
+    fill              *fills;     /* nregions x DP_FILLS, with caches */
+    uint32_t          *fill_next; /* per region: the slot the next fill takes */
+    sim_rng          **rng;       /* per region: "cache/<region>" */
 };
 
 static void on_cache_answer(env *e, void *ctx, uint64_t arg);
@@ -46,7 +66,9 @@ int dp_new(env *e, const scn_pattern *p, const scn_data *data, store *const *sto
     if (p->kind == SCN_PATTERN_READ_LOCAL && p->cache.enabled) {
         d->caches = sim_calloc(d->nregions, sizeof *d->caches);
         d->rng = sim_calloc(d->nregions, sizeof *d->rng);
-        if (!d->caches || !d->rng)
+        d->fills = sim_calloc((size_t)d->nregions * DP_FILLS, sizeof *d->fills);
+        d->fill_next = sim_calloc(d->nregions, sizeof *d->fill_next);
+        if (!d->caches || !d->rng || !d->fills || !d->fill_next)
             goto fail;
         for (uint32_t r = 0; r < d->nregions; r++) {
             char name[160];
@@ -84,6 +106,8 @@ void dp_free(dp *d)
     }
     sim_free(d->caches);
     sim_free(d->rng);
+    sim_free(d->fills);
+    sim_free(d->fill_next);
     dist_free(d->hit_time);
     sim_free(d);
 }
@@ -182,11 +206,38 @@ static void on_invalidate(env *e, void *ctx, const env_msg *m)
     cache_invalidate(d->caches[m->to], ENV_PAYLOAD(m, const invalidate_msg)->key);
 }
 
-/* A cache is memory: a region's process starts again with an empty one. */
+/* A cache is memory: a region's process starts again with an empty one, and the fills it
+ * had under way died with it (their timers never fire). */
 static void on_restart(env *e, void *ctx, uint32_t region)
 {
     (void)e;
-    dp_region_resynced(ctx, region);
+    dp *d = ctx;
+    dp_region_resynced(d, region);
+    for (uint32_t i = 0; i < DP_FILLS; i++)
+        d->fills[(size_t)region * DP_FILLS + i].busy = false;
+}
+
+static void on_fill(env *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    dp   *d = ctx;
+    fill *f = &d->fills[arg];
+    cache_put(d->caches[arg / DP_FILLS], f->key, f->cells);
+    f->busy = false;
+}
+
+/* Set what a read took from the store in the cache one cache operation from now. */
+static void fill_later(dp *d, uint32_t region, uint64_t key, const store_cell *cells)
+{
+    size_t i = (size_t)region * DP_FILLS + d->fill_next[region];
+    d->fill_next[region] = (d->fill_next[region] + 1) % DP_FILLS;
+    if (d->fills[i].busy)
+        return; /* too many under way: this one is not cached */
+    d->fills[i].key = key;
+    d->fills[i].busy = true;
+    memcpy(d->fills[i].cells, cells, d->data->fields * sizeof *cells);
+    sim_time t = dist_sample_time(d->hit_time, d->rng[region]);
+    env_after(d->env, region, t, on_fill, d, i);
 }
 
 void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op, env_status status)
@@ -216,7 +267,7 @@ void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op, env
     if (op == SCN_READ) {
         const store_cell *cells = store_cells(d->stores[region_index], rq.key);
         if (d->caches)
-            cache_put(d->caches[region_index], rq.key, cells);
+            fill_later(d, region_index, rq.key, cells);
         env_answer_read(d->env, tag, cells);
         env_respond(d->env, region_index, tag, ENV_OK);
         return;

@@ -8,6 +8,11 @@
  * double -> time conversion, and every sum saturates, so an absurd offset from a scenario
  * gives an absurd reading, never undefined behaviour.
  *
+ * A slew (clock_slew_error()) is computed the same way: the error left at the slew's start
+ * shrinks linearly at the slew rate until it is gone, so a reading is still a function of
+ * true time alone. Rejected: stepping back at the end of a skew (the old rule), which no
+ * NTP daemon does after boot and which makes a clock that ran ahead jump backwards.
+ *
  * HLC: because timestamps are packed as l_us << 16 | c, the paper's update rules collapse to
  * integer maxima. "c + 1 within the same l" is the packed value + 1, and when c is 65535 that
  * carry is exactly "bump l by 1 us, c = 0", which keeps the order strict with no special
@@ -31,31 +36,53 @@ static sim_time add_sat(sim_time a, sim_time b)
     return a + b;
 }
 
-void clock_init(clock_state *c)
-{
-    c->offset = 0;
-    c->drift_ppm = 0.0;
-    c->drift_since = 0;
-    c->hlc = 0;
-}
+void clock_init(clock_state *c) { *c = (clock_state){ 0 }; }
+
+void clock_set_ntp(clock_state *c, sim_time error) { c->ntp = error; }
 
 void clock_set_error(clock_state *c, sim_time now, sim_time offset, double drift_ppm)
 {
     c->offset = offset;
     c->drift_ppm = drift_ppm;
     c->drift_since = now;
+    c->slew_left = 0;
+}
+
+void clock_slew_error(clock_state *c, sim_time now, sim_time offset, double drift_ppm,
+                      double slew_ppm)
+{
+    assert(slew_ppm > 0 && slew_ppm < 1e6);
+    /* What the skew has the clock off by now, beyond NTP's own error. */
+    sim_time error = add_sat(add_sat(clock_wall(c, now), -now), -c->ntp);
+    clock_set_error(c, now, offset, drift_ppm);
+    c->slew_left = add_sat(error, -offset);
+    c->slew_since = now;
+    c->slew_ppm = slew_ppm;
+}
+
+/* What is left of the slew at true time now: slew_left shrunk toward 0 by slew_ppm. */
+static sim_time slew_remaining(const clock_state *c, sim_time now)
+{
+    if (c->slew_left == 0)
+        return 0;
+    double   done = c->slew_ppm * ((double)now - (double)c->slew_since) / 1e6;
+    sim_time left = c->slew_left > 0 ? c->slew_left : -c->slew_left;
+    if (done >= (double)left)
+        return 0;
+    sim_time shrink = sim_time_from_ns(done);
+    return c->slew_left > 0 ? c->slew_left - shrink : c->slew_left + shrink;
 }
 
 sim_time clock_wall(const clock_state *c, sim_time now)
 {
-    sim_time wall = add_sat(now, c->offset);
+    sim_time wall = add_sat(add_sat(now, c->ntp), c->offset);
     if (c->drift_ppm != 0.0) {
         /* ppm x ns / 1e6 = ns: 1 ppm is 1 ns of error per ms of true time. The elapsed time
          * goes through double, exact up to 2^53 ns (104 days), plenty for one run. */
         double elapsed = (double)now - (double)c->drift_since;
         wall = add_sat(wall, sim_time_from_ns(c->drift_ppm * elapsed / 1e6));
     }
-    return wall;
+    return add_sat(wall, slew_remaining(c, now));
 }
 
 int64_t clock_hlc_pack(sim_time l_ns, uint32_t counter)

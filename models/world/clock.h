@@ -1,9 +1,11 @@
 /* clock.h - a region's wall clock and its hybrid logical clock.
  *
  * The wall clock is what code under test stamps writes with: true time plus the region's
- * error, as clock_skew faults set it (an offset, and a drift in parts per million that
+ * error: NTP's small residual offset, always there (clock_set_ntp(), scenario "clock.error"),
+ * and what clock_skew faults set (an offset, and a drift in parts per million that
  * accumulates from the moment the skew starts). Last-write-wins on wall timestamps is then
- * wrong exactly as often as it is in life.
+ * wrong exactly as often as it is in life. A skew that ends is slewed back, as NTP slews a
+ * clock it finds wrong (clock_slew_error()), not stepped.
  *
  * The hybrid logical clock (Kulkarni et al., 2014) is the better alternative: a timestamp is
  * (l, c) where l is the largest wall time seen (own or received) and c counts events within
@@ -29,14 +31,32 @@ typedef struct clock_state {
                                                  of true time since drift_since */
     sim_time drift_since; /* true time the drift started */
     int64_t  hlc;         /* last HLC timestamp issued or seen, packed */
+    sim_time slew_left;   /* error still being slewed away at slew_since, ns
+                                                 (0: none) */
+    sim_time slew_since;  /* true time the slew started */
+    double   slew_ppm;    /* slew rate: ns removed per ms of true time */
+    sim_time ntp;         /* NTP's residual error, ns: always there */
 } clock_state;
+
+/* How fast NTP removes an error it finds: chrony's default maximum slew rate (chrony.conf(5),
+ * maxslewrate: 83333.333 ppm, 1/12; with the usual "makestep 1 3" chrony steps only in its
+ * first three updates after boot and slews afterwards). A 1 s error is gone in 12 s. */
+#define CLOCK_SLEW_PPM 83333.333
 
 #define CLOCK_HLC_LOGICAL_BITS 16
 
 /* A clock with no error. */
 void clock_init(clock_state *c);
-/* Set the clock error from now on (a clock_skew fault starting or ending). */
+/* Set the clock's NTP error, the part that is always there, apart from any clock_skew. */
+void clock_set_ntp(clock_state *c, sim_time error);
+/* Set the clock error from now on, at once (a clock_skew fault starting: a step). */
 void clock_set_error(clock_state *c, sim_time now, sim_time offset, double drift_ppm);
+/* Set the clock error from now on, as NTP does when a fault that put it wrong ends: the
+ * error the clock has now beyond the new one is slewed away at slew_ppm (> 0, < 1e6), so
+ * the reading never jumps and never runs backwards; it runs slow (or fast) by slew_ppm until
+ * the new error is reached. */
+void clock_slew_error(clock_state *c, sim_time now, sim_time offset, double drift_ppm,
+                      double slew_ppm);
 
 /* The wall clock reading at true time 'now', ns. */
 sim_time clock_wall(const clock_state *c, sim_time now);

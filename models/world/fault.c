@@ -160,7 +160,10 @@ static void apply(fault_timeline *f)
         if (offset != f->skew_offset[r] || drift != f->skew_drift[r]) {
             f->skew_offset[r] = offset;
             f->skew_drift[r] = drift;
-            if (f->clocks)
+            /* A skew that ends is slewed back, as NTP does; one that starts is a step. */
+            if (f->clocks && offset == 0 && drift == 0)
+                clock_slew_error(&f->clocks[r], sim_now(f->e), 0, 0, CLOCK_SLEW_PPM);
+            else if (f->clocks)
                 clock_set_error(&f->clocks[r], sim_now(f->e), offset, drift);
         }
     }

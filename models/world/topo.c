@@ -1,4 +1,8 @@
 /* topo.c - distances, the base RTT matrix and each client's regions ordered by distance.
+ * Regions' round trips come from the scenario's mode (the formula over the great-circle
+ * distance, a given table, or the measured table); a client's from the formula, except
+ * under the measured table, where it is its last mile plus the table's round trip from its
+ * nearest region (client_measured_rtt()).
  *
  * Everything is computed once at setup into flat arrays (endpoints x endpoints RTTs, clients
  * x regions orderings), so the hot path only indexes. With at most 64 regions and 256
@@ -64,6 +68,24 @@ static sim_time region_pair_rtt(const scn_scenario *s, uint32_t a, uint32_t b)
     return topo_geo_rtt(net, topo_distance_km(ra->lat, ra->lon, rb->lat, rb->lon));
 }
 
+/* A client's round trip to 'region' under "rtt": "measured": the table's (or, for a pair
+ * it lacks, the formula's) round trip from the region nearest the client to the target,
+ * plus the last mile, the formula's round trip over the client's distance to that nearest
+ * region. The client's traffic enters the provider's backbone at its nearest region, as a
+ * user's does at the nearest point of presence, so the inter-region part is what was
+ * measured; only the access leg is modelled. Rejected: the formula over the whole distance
+ * (the old rule), which ignored the table: a London client reached us-east-1 in a 90.8 ms
+ * p50 read where the table's eu-west-1/us-east-1 round trip is 70 ms. Needs t->order. */
+static sim_time client_measured_rtt(const topo *t, uint32_t client, uint32_t region)
+{
+    const scn_scenario *s = t->scn;
+    uint32_t            near = t->order[(size_t)client * t->nregions];
+    double              km = topo_distance_km(s->clients[client].lat, s->clients[client].lon,
+                                              s->regions[near].lat, s->regions[near].lon);
+    sim_time            last_mile = topo_geo_rtt(&s->network, km);
+    return near == region ? last_mile : region_pair_rtt(s, near, region) + last_mile;
+}
+
 /* Sort key for a client's regions: distance, then index, so ties are deterministic. */
 typedef struct {
     double   km;
@@ -93,21 +115,6 @@ int topo_new(const scn_scenario *s, topo **out, sim_err *err)
     if (!t->rtt || !t->order || !tmp)
         goto fail;
 
-    for (uint32_t a = 0; a < t->nendpoints; a++) {
-        for (uint32_t b = a + 1; b < t->nendpoints; b++) {
-            sim_time rtt;
-            if (a < t->nregions && b < t->nregions) {
-                rtt = region_pair_rtt(s, a, b);
-            } else {
-                double la, oa, lb, ob;
-                endpoint_location(s, a, &la, &oa);
-                endpoint_location(s, b, &lb, &ob);
-                rtt = topo_geo_rtt(&s->network, topo_distance_km(la, oa, lb, ob));
-            }
-            t->rtt[(size_t)a * t->nendpoints + b] = rtt;
-            t->rtt[(size_t)b * t->nendpoints + a] = rtt;
-        }
-    }
     for (size_t c = 0; c < s->nclients; c++) {
         for (uint32_t r = 0; r < t->nregions; r++) {
             tmp[r].km = topo_distance_km(s->clients[c].lat, s->clients[c].lon, s->regions[r].lat,
@@ -121,6 +128,23 @@ int topo_new(const scn_scenario *s, topo **out, sim_err *err)
         qsort(tmp, t->nregions, sizeof *tmp, by_distance_cmp);
         for (uint32_t k = 0; k < t->nregions; k++)
             t->order[c * t->nregions + k] = tmp[k].region;
+    }
+    for (uint32_t a = 0; a < t->nendpoints; a++) {
+        for (uint32_t b = a + 1; b < t->nendpoints; b++) {
+            sim_time rtt;
+            if (a < t->nregions && b < t->nregions)
+                rtt = region_pair_rtt(s, a, b);
+            else if (a < t->nregions && s->network.rtt_mode == SCN_RTT_MEASURED)
+                rtt = client_measured_rtt(t, b - t->nregions, a);
+            else {
+                double la, oa, lb, ob;
+                endpoint_location(s, a, &la, &oa);
+                endpoint_location(s, b, &lb, &ob);
+                rtt = topo_geo_rtt(&s->network, topo_distance_km(la, oa, lb, ob));
+            }
+            t->rtt[(size_t)a * t->nendpoints + b] = rtt;
+            t->rtt[(size_t)b * t->nendpoints + a] = rtt;
+        }
     }
     sim_free(tmp);
     *out = t;

@@ -26,7 +26,21 @@
  * Arrivals: a non-homogeneous Poisson process by thinning (Lewis and Shedler): candidates at
  * the segment's peak rate, kept with probability rate(t) / peak. A rate step starts a new
  * segment; because the exponential is memoryless, restarting the draw at the boundary is
- * exact. Without a diurnal cycle no thinning draw is made. */
+ * exact. Without a diurnal cycle no thinning draw is made.
+ *
+ * Sessions are users. A population's arrivals are handed to its sessions uniformly, which
+ * is exactly S independent users each issuing a Poisson stream at rate/S (a Poisson
+ * process split by independent uniform labels is S independent Poisson processes): a user
+ * thinks for an exponential time with mean S/rate between requests. What a user keeps
+ * across its requests is its identity (its DNS cache, its last write for read-your-writes
+ * routing, the oracle's memory of it) and, with read_own_writes > 0, a ring of the keys of
+ * its last WL_SESSION_KEYS acknowledged writes: a read targets one of them, drawn
+ * uniformly, with probability read_own_writes (a session that has written nothing yet
+ * reads from the key distribution). The ring is allocated once (40 bytes per session, only
+ * when read_own_writes > 0), so nothing is allocated per request, and with
+ * read_own_writes 0 no draw is added: every other scenario draws the same numbers as
+ * before. Rejected: one arrival timer per session (S timers instead of one per population,
+ * with the same distribution). */
 #include "wl.h"
 
 #include <math.h>
@@ -45,11 +59,12 @@
 #define TAG_SLOT_MASK    ((UINT64_C(1) << TAG_SLOT_BITS) - 1)
 #define TAG_GEN_MASK     ((UINT64_C(1) << TAG_GEN_BITS) - 1)
 #define TAG_ID_MASK      ((UINT64_C(1) << (TAG_SLOT_BITS + TAG_GEN_BITS)) - 1)
+#define NO_SLOT          UINT32_MAX
+#define WL_SESSION_KEYS  4 /* keys of a session's last acknowledged writes it may re-read */
 _Static_assert(SCN_MAX_CLIENTS <= 1 << (TAG_REGION_SHIFT - TAG_CLIENT_SHIFT),
                "a client index fits its field of a tag");
 _Static_assert(SCN_MAX_REGIONS <= 1 << (TAG_OP_SHIFT - TAG_REGION_SHIFT),
                "a region index fits its field of a tag");
-#define NO_SLOT UINT32_MAX
 
 typedef struct request {
     uint32_t gen; /* TAG_GEN_BITS used */
@@ -64,6 +79,8 @@ typedef struct request {
     sim_time deadline;                    /* the current attempt's, ns */
     bool     resolved;                    /* its DNS lookup is done: send it */
     bool     waiting;                     /* the current attempt awaits its answer */
+    uint64_t failed;                      /* bit r: an attempt to region r timed out or
+                                             was refused */
     uint64_t write_id;                    /* the current attempt's committed write, or 0 */
     bool     has_read;                    /* the current attempt's read returned: */
     uint64_t read_kseq[STORE_MAX_FIELDS]; /* ... the kseq of each field it got */
@@ -79,6 +96,24 @@ typedef struct dns_entry {
     bool     ignores_ttl; /* keeps answers stale_for longer */
 } dns_entry;
 
+/* A session's last acknowledged writes' keys (read_own_writes). */
+typedef struct own_ring {
+    uint64_t key[WL_SESSION_KEYS];
+    uint32_t n, next; /* entries in use; slot the next write takes */
+} own_ring;
+
+/* A session's own view of the regions, as a client library's outlier detection keeps it:
+ * a region that timed out or refused avoid_after of the session's attempts in a row (a
+ * success there breaks the streak) is avoided until 'until'. One streak per session (a
+ * failure elsewhere starts a new one) and one expiry for the whole mask keep it at 24
+ * bytes; a region added to the mask extends the others' avoidance. */
+typedef struct session_view {
+    uint64_t avoid;         /* bit r: region r */
+    sim_time until;         /* ns; the whole mask expires then */
+    uint32_t streak;        /* failures in a row at streak_region */
+    uint32_t streak_region; /* region of the current streak */
+} session_view;
+
 typedef struct deadline {
     sim_time at; /* when the attempt times out */
     uint64_t id; /* its tag's slot and generation */
@@ -91,6 +126,8 @@ typedef struct client_state {
     uint32_t          session_base;            /* global id of session 0 */
     sim_time         *last_write;              /* per session: when it last had a write
                                                  acknowledged (read-local's RYW routing) */
+    own_ring         *own;                     /* per session, or NULL: read_own_writes 0 */
+    session_view     *view;                    /* per session */
     dist             *keys;                    /* zipf over the keys; NULL for uniform */
     bool              owns_keys;               /* false when shared with an earlier client */
     size_t            next_step;               /* first step not yet in force */
@@ -180,6 +217,14 @@ int wl_new(sim_engine *e, const scn_scenario *s, const scn_pattern *p, const top
             for (uint32_t k = 0; k < c->cfg->sessions; k++)
                 c->last_write[k] = INT64_MIN; /* never wrote */
         }
+        c->view = sim_calloc(c->cfg->sessions, sizeof *c->view);
+        if (!c->view)
+            goto fail;
+        if (c->cfg->read_own_writes > 0) {
+            c->own = sim_calloc(c->cfg->sessions, sizeof *c->own);
+            if (!c->own)
+                goto fail;
+        }
         c->index = (uint32_t)i;
         c->endpoint = topo_client_endpoint(t, (uint32_t)i);
         c->rate = c->cfg->rate;
@@ -240,6 +285,8 @@ void wl_free(wl *w)
         for (size_t i = 0; i < w->nclients; i++) {
             sim_rng_free(w->clients[i].rng);
             sim_free(w->clients[i].last_write);
+            sim_free(w->clients[i].own);
+            sim_free(w->clients[i].view);
             sim_free(w->clients[i].deadlines);
             sim_free(w->clients[i].dns);
             if (w->clients[i].owns_keys)
@@ -370,30 +417,58 @@ static scn_op resolve_op(const wl *w, const request *rq)
     return rq->op;
 }
 
+/* The regions the client's own view says to avoid for attempt rq: those this request
+ * already failed on, and those that failed its session within the last avoid_for. */
+static uint64_t avoided(const wl *w, const request *rq)
+{
+    const session_view *v = &w->clients[rq->client].view[rq->session];
+    return rq->failed | (sim_now(w->e) < v->until ? v->avoid : 0);
+}
+
+/* The client's nearest region outside 'avoid', or 'fallback' when it avoids them all. */
+static uint32_t nearest_outside(const wl *w, uint32_t client, uint64_t avoid, uint32_t fallback)
+{
+    for (uint32_t k = 0; k < w->scn->nregions; k++) {
+        uint32_t r = topo_client_region(w->topo, client, k);
+        if (!(avoid >> r & 1))
+            return r;
+    }
+    return fallback;
+}
+
 /* The client library's routing: which region attempt rq->attempt goes to. Under
  * read-local/write-global a write, and a read by a session that wrote within ryw_window,
- * goes where writes go: the primary (through DNS's write answer when routing by DNS). */
+ * goes where writes go: the primary (through DNS's write answer when routing by DNS), on
+ * every attempt; so does everything under DNS's primary policy. Otherwise an attempt goes
+ * to the DNS answer (without DNS, the nearest region) unless the client's own view avoids
+ * it (avoided()), and then to the nearest region the view does not avoid: a retry moves to
+ * the next-nearest region that looks healthy, and the session's later requests skip a
+ * region that just failed it. When the view avoids every region, the old rule: the
+ * attempt-th region after the answer, by distance. */
 static uint32_t choose_region(wl *w, request *rq)
 {
     bool to_primary = w->pat->kind == SCN_PATTERN_READ_LOCAL && resolve_op(w, rq) == SCN_WRITE;
     if (w->route) {
-        /* The DNS answer; a retry goes on down the client's list of regions by distance
-         * from it (the client library's own fallback). */
         scn_op op = rq->op;
         rq->op = to_primary ? SCN_WRITE : op; /* resolve as a write, then restore */
         uint32_t   answer = dns_lookup(w, rq);
         scn_policy policy = route_policy(w->route, rq->op);
         rq->op = op;
-        if (answer == ROUTE_NONE || rq->attempt == 0 || policy == SCN_POLICY_PRIMARY)
+        if (answer == ROUTE_NONE || policy == SCN_POLICY_PRIMARY)
+            return answer;
+        uint64_t avoid = avoided(w, rq);
+        if (!(avoid >> answer & 1))
             return answer;
         uint32_t n = (uint32_t)w->scn->nregions, k = 0;
         while (k < n && topo_client_region(w->topo, rq->client, k) != answer)
             k++;
-        return topo_client_region(w->topo, rq->client, k + rq->attempt);
+        return nearest_outside(w, rq->client, avoid,
+                               topo_client_region(w->topo, rq->client, k + rq->attempt));
     }
     if (to_primary)
         return (uint32_t)w->pat->primary;
-    return topo_client_region(w->topo, rq->client, rq->attempt);
+    return nearest_outside(w, rq->client, avoided(w, rq),
+                           topo_client_region(w->topo, rq->client, rq->attempt));
 }
 
 static void deadline_push(wl *w, client_state *c, sim_time at, uint64_t id)
@@ -491,10 +566,19 @@ static void finish(wl *w, uint32_t slot, wl_result result)
     client_state *c = &w->clients[rq->client];
     uint32_t      session = c->session_base + rq->session;
     bool          measured = rq->issued >= w->scn->warmup;
+    if (result == WL_OK && c->view[rq->session].streak_region == rq->region)
+        c->view[rq->session].streak = 0; /* it answered: the streak is broken */
     if (result == WL_OK && rq->op == SCN_WRITE && rq->write_id) {
         oracle_acked(w->oracle, rq->write_id, session, now);
         if (c->last_write)
             c->last_write[rq->session] = now;
+        if (c->own) {
+            own_ring *ring = &c->own[rq->session];
+            ring->key[ring->next] = rq->key;
+            ring->next = (ring->next + 1) % WL_SESSION_KEYS;
+            if (ring->n < WL_SESSION_KEYS)
+                ring->n++;
+        }
     } else if (rq->write_id) {
         oracle_abandoned(w->oracle, rq->write_id);
     }
@@ -532,6 +616,20 @@ static void attempt_failed(wl *w, uint32_t slot, wl_result result)
     request          *rq = &w->pool[slot];
     const scn_client *cfg = w->clients[rq->client].cfg;
     rq->waiting = false;
+    if (result == WL_TIMEOUT || result == WL_REJECTED) {
+        /* The client learns from its own failures: this request's retries keep away from
+         * the region, and after avoid_after in a row so does its session, for avoid_for. */
+        session_view *v = &w->clients[rq->client].view[rq->session];
+        sim_time      now = sim_now(w->e);
+        rq->failed |= UINT64_C(1) << rq->region;
+        v->streak = v->streak_region == rq->region ? v->streak + 1 : 1;
+        v->streak_region = rq->region;
+        if (v->streak >= cfg->avoid_after) {
+            v->avoid = (now < v->until ? v->avoid : 0) | UINT64_C(1) << rq->region;
+            v->until = sim_time_add_sat(now, cfg->avoid_for);
+            v->streak = 0;
+        }
+    }
     if (rq->attempt >= cfg->retries) {
         finish(w, slot, result);
         return;
@@ -584,12 +682,18 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
     rq->next_free = NO_SLOT;
     rq->client = c->index;
     rq->attempt = 0;
+    rq->failed = 0;
     rq->resolved = false;
     rq->issued = sim_now(e);
     rq->op = sim_rng_uniform(c->rng) < c->cfg->read_ratio ? SCN_READ : SCN_WRITE;
     rq->key = c->keys ? (uint64_t)dist_sample(c->keys, c->rng) - 1
                       : sim_rng_below(c->rng, c->cfg->key_count);
     rq->session = (uint32_t)sim_rng_below(c->rng, c->cfg->sessions);
+    if (c->own && rq->op == SCN_READ && sim_rng_uniform(c->rng) < c->cfg->read_own_writes) {
+        const own_ring *ring = &c->own[rq->session];
+        if (ring->n > 0)
+            rq->key = ring->key[ring->n > 1 ? sim_rng_below(c->rng, ring->n) : 0];
+    }
     if (rq->op == SCN_WRITE) {
         rq->field = pick_field(c);
         rq->set_elem = (uint32_t)sim_rng_below(c->rng, 64);

@@ -3,9 +3,14 @@
  * Each client population draws Poisson arrivals at its rate (thinned for a diurnal cycle,
  * piecewise for rate steps) until the run's duration, a read or a write by read_ratio, a key
  * from its key distribution and a session id (and, for a write, the field it sets and the
- * element it adds to the key's set). Where a request goes is the client library's routing,
- * by pattern: attempt k goes to the client's k-th nearest region (a client that hears
- * nothing from its nearest region tries the next one), except under read-local/write-global,
+ * element it adds to the key's set). Sessions are users: with read_own_writes, a read
+ * targets, with that probability, the key of one of the session's last few acknowledged
+ * writes (wl.c, "Sessions"). Where a request goes is the client library's routing,
+ * by pattern: an attempt goes to the DNS answer or, without DNS, the nearest region, unless
+ * the client's own view avoids it: a retry avoids the regions that failed this request,
+ * and a session avoids for avoid_for a region that timed out or refused avoid_after of its
+ * attempts in a row; it then goes to the nearest region the view does not avoid. Except
+ * under read-local/write-global,
  * where writes always go to the primary, and so do the reads of a session that wrote within
  * ryw_window (the client remembers when each of its sessions last wrote). Each attempt has
  * its own timeout; a timeout or a rejection leads to a retry after an exponential back-off

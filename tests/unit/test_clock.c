@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
+
 #include "clock.h"
 
 /* --- wall clock --------------------------------------------------------------------- */
@@ -52,6 +54,48 @@ static void test_clock_set_error_restarts_drift(void **state)
     assert_int_equal(clock_wall(&c, 2 * SIM_S), 2 * SIM_S + SIM_MS);
     clock_set_error(&c, 2 * SIM_S, 0, 0.0); /* the skew ends */
     assert_int_equal(clock_wall(&c, 5 * SIM_S), 5 * SIM_S);
+}
+
+/* A skew that ends is slewed away, never stepped: a clock 1 s ahead at 10 s loses 1/12 of
+ * a second per second (chrony's maximum slew rate) until it is right at 22 s; it never reads
+ * a time it read before. A clock behind catches up the same way. */
+static void test_clock_slew_back_after_a_skew(void **state)
+{
+    (void)state;
+    clock_state c;
+    clock_init(&c);
+    clock_set_error(&c, 0, SIM_S, 0.0);
+    assert_int_equal(clock_wall(&c, 10 * SIM_S), 11 * SIM_S);
+    clock_slew_error(&c, 10 * SIM_S, 0, 0.0, CLOCK_SLEW_PPM);
+    assert_int_equal(clock_wall(&c, 10 * SIM_S), 11 * SIM_S); /* no jump */
+    assert_true(llabs(clock_wall(&c, 16 * SIM_S) - (16 * SIM_S + SIM_S / 2)) <= 1000);
+    assert_int_equal(clock_wall(&c, 22 * SIM_S + SIM_MS), 22 * SIM_S + SIM_MS);
+    assert_int_equal(clock_wall(&c, 60 * SIM_S), 60 * SIM_S);
+    sim_time last = 0;
+    for (sim_time t = 9 * SIM_S; t < 24 * SIM_S; t += 10 * SIM_MS) {
+        assert_true(clock_wall(&c, t) >= last);
+        last = clock_wall(&c, t);
+    }
+    clock_set_error(&c, 60 * SIM_S, -2 * SIM_S, 0.0);
+    clock_slew_error(&c, 70 * SIM_S, 0, 0.0, CLOCK_SLEW_PPM);
+    assert_true(llabs(clock_wall(&c, 82 * SIM_S) - (82 * SIM_S - SIM_S)) <= 1000);
+    assert_int_equal(clock_wall(&c, 95 * SIM_S), 95 * SIM_S);
+}
+
+/* NTP's residual error is always there: under a skew, and after the skew has been slewed
+ * away, the clock is off by it, not by zero. */
+static void test_clock_ntp_error_outlives_a_skew(void **state)
+{
+    (void)state;
+    clock_state c;
+    clock_init(&c);
+    clock_set_ntp(&c, 300 * SIM_US);
+    assert_int_equal(clock_wall(&c, SIM_S), SIM_S + 300 * SIM_US);
+    clock_set_error(&c, SIM_S, 100 * SIM_MS, 0.0);
+    assert_int_equal(clock_wall(&c, 2 * SIM_S), 2 * SIM_S + 100 * SIM_MS + 300 * SIM_US);
+    clock_slew_error(&c, 2 * SIM_S, 0, 0.0, CLOCK_SLEW_PPM);
+    assert_int_equal(clock_wall(&c, 2 * SIM_S), 2 * SIM_S + 100 * SIM_MS + 300 * SIM_US);
+    assert_int_equal(clock_wall(&c, 10 * SIM_S), 10 * SIM_S + 300 * SIM_US);
 }
 
 static void test_clock_wall_negative_and_saturating(void **state)
@@ -234,6 +278,8 @@ int main(void)
         cmocka_unit_test(test_clock_init_reads_true_time),
         cmocka_unit_test(test_clock_wall_offset_and_drift),
         cmocka_unit_test(test_clock_set_error_restarts_drift),
+        cmocka_unit_test(test_clock_slew_back_after_a_skew),
+        cmocka_unit_test(test_clock_ntp_error_outlives_a_skew),
         cmocka_unit_test(test_clock_wall_negative_and_saturating),
         cmocka_unit_test(test_clock_hlc_pack_round_trip),
         cmocka_unit_test(test_clock_hlc_follows_wall),

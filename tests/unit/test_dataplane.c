@@ -400,6 +400,32 @@ static void test_dp_cache_serves_hot_reads_faster(void **state)
 
 /* --- sync replication --------------------------------------------------------------- */
 
+/* A cache fill races with invalidations, as cache-aside does: one region (the primary, with
+ * its cache), one key read and written 500 times a second each, a cache operation of 5 ms.
+ * A read that missed takes the record at the end of its service and sets it 5 ms later; a
+ * write committed in between invalidates the cache first, and the set then puts the old
+ * record back, which later hits return as stale reads. When the fill was atomic with the
+ * store read no read issued after a write's acknowledgement could miss it: 0 stale reads. */
+static void test_dp_cache_fill_races_with_invalidation(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1, 8);
+    f.clients[0].rate = 1000;
+    f.clients[0].read_ratio = 0.5;
+    f.clients[0].key_count = 1;
+    scn_pattern p;
+    fixture_pattern(&p, SCN_PATTERN_READ_LOCAL);
+    p.ryw_window = 0;
+    p.cache.hit = fix_constant_ms(5);
+    run_result *r = run_pattern(&f.s, &p);
+    double      stale = total(r, "stale_reads"), hits = total(r, "cache_hit_rate");
+    print_message("stale reads %.0f of %.0f, hit rate %.3f\n", stale, total(r, "reads"), hits);
+    assert_true(hits > 0.1);
+    assert_true(stale > 10);
+    run_result_free(r);
+}
+
 /* Active-active sync with a quorum of all three regions and r2 down throughout: no write can
  * reach its quorum, so each fails at the 200 ms quorum timeout (before the client's own 1 s),
  * yet it was applied at its origin and at r1. Reads are unaffected. */
@@ -481,6 +507,7 @@ int main(void)
         cmocka_unit_test(test_dp_random_scenarios_are_deterministic_and_consistent),
         cmocka_unit_test(test_dp_read_local_writes_go_to_the_primary),
         cmocka_unit_test(test_dp_cache_serves_hot_reads_faster),
+        cmocka_unit_test(test_dp_cache_fill_races_with_invalidation),
         cmocka_unit_test(test_dp_sync_without_quorum_fails_writes),
         cmocka_unit_test(test_dp_down_region_does_not_answer_sync_writes),
     };

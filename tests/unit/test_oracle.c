@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "failwatch.h"
 #include "oracle.h"
 #include "store.h"
 
@@ -187,6 +188,85 @@ static void test_oracle_unmeasured_read_counts_nothing(void **state)
     assert_int_equal(fig.stale_reads, 0);
     assert_int_equal(fig.ryw_violations, 0);
     assert_int_equal(stat_hist_count(oracle_staleness(o)), 0);
+}
+
+/* A failover fences the old primary's log after entry 1: its acknowledged entry 2 and
+ * entry 3 (in flight at the fence, acknowledged after it) are lost. Reads of the version
+ * the successor had are not stale against them, however late; a surviving write still
+ * counts. Before the fix every such read was stale, by the time since entry 3's ack. */
+static void test_oracle_fenced_writes_are_lost_not_stale_forever(void **state)
+{
+    oracle  *o = ((fixture *)*state)->o;
+    uint64_t a1 = STORE_WRITE_ID(0, 1), a2 = STORE_WRITE_ID(0, 2), a3 = STORE_WRITE_ID(0, 3);
+    write_acked(o, 11, 0, a1, 0, 2 * SIM_S, 2 * SIM_S);                         /* kseq 1 */
+    write_acked(o, 11, 0, a2, 0, 3 * SIM_S, 3 * SIM_S);                         /* kseq 2 */
+    assert_int_equal(oracle_commit(o, 11, 0, a3, 3 * SIM_S + SIM_MS, true), 3); /* in flight */
+    oracle_fence(o, 0, 1, 3);
+    oracle_acked(o, a3, 0, 4 * SIM_S);
+    store_record got = record(1, 0); /* what the successor has */
+    assert_false(oracle_read(o, 11, &got, 1, 100 * SIM_S, 100 * SIM_S, true));
+    assert_false(oracle_read(o, 11, &got, 2, 500 * SIM_S, 500 * SIM_S, true));
+    write_acked(o, 11, 0, STORE_WRITE_ID(1, 1), 1, 501 * SIM_S, 501 * SIM_S); /* kseq 4 */
+    assert_true(oracle_read(o, 11, &got, 2, 502 * SIM_S, 502 * SIM_S, true));
+    assert_int_equal(oracle_get_figures(o).stale_reads, 1);
+    assert_int_equal(stat_hist_max(oracle_staleness(o)), SIM_S);
+    assert_int_equal(stat_hist_max(oracle_stale_versions(o)), 3);
+    /* What the old primary takes after its fence (split brain) is lost too, until it is
+     * promoted again. */
+    write_acked(o, 14, 0, STORE_WRITE_ID(0, 4), 0, 600 * SIM_S, 600 * SIM_S);
+    got = record(0, 0);
+    assert_false(oracle_read(o, 14, &got, 3, 601 * SIM_S, 601 * SIM_S, true));
+    oracle_promoted(o, 0, 4);
+    write_acked(o, 14, 0, STORE_WRITE_ID(0, 5), 0, 602 * SIM_S, 602 * SIM_S);
+    assert_true(oracle_read(o, 14, &got, 3, 603 * SIM_S, 603 * SIM_S, true));
+    /* Writes of another origin, or before the fence, are untouched by it. */
+    write_acked(o, 12, 0, STORE_WRITE_ID(1, 2), 1, 2 * SIM_S, 2 * SIM_S);
+    oracle_fence(o, 0, 0, 10);
+    got = record(0, 0);
+    assert_true(oracle_read(o, 12, &got, 3, 3 * SIM_S, 3 * SIM_S, true));
+}
+
+/* Under merge each field is judged on its own: a record holding the newest write of field
+ * 1 but missing the acknowledged write of field 0 is stale (by field 0's age and gap). By
+ * the newest cell alone it looked fresh. */
+static void test_oracle_merge_judges_every_field(void **state)
+{
+    oracle *o = ((fixture *)*state)->o;
+    assert_int_equal(oracle_judge_fields(o), 0);
+    write_acked(o, 13, 0, 1, 0, 2 * SIM_S, 2 * SIM_S); /* kseq 1, field 0 */
+    write_acked(o, 13, 1, 2, 1, 2 * SIM_S, 3 * SIM_S); /* kseq 2, field 1 */
+    store_record got = record(0, 2);
+    assert_true(oracle_read(o, 13, &got, 2, 4 * SIM_S, 4 * SIM_S, true));
+    assert_int_equal(stat_hist_max(oracle_staleness(o)), 2 * SIM_S);
+    assert_int_equal(stat_hist_max(oracle_stale_versions(o)), 1);
+    got = record(1, 2);
+    assert_false(oracle_read(o, 13, &got, 2, 4 * SIM_S, 4 * SIM_S, true));
+    got = record(1, 0); /* field 1 missing: 2 versions behind, 1 s old */
+    assert_true(oracle_read(o, 13, &got, 2, 4 * SIM_S, 4 * SIM_S, true));
+    assert_int_equal(oracle_get_figures(o).stale_reads, 2);
+    assert_int_equal(stat_hist_max(oracle_stale_versions(o)), 2);
+}
+
+/* A failover restarted on its way (verification failed: an abort and a new detect at the
+ * same instant) runs from its first detect; one that ended (the old primary stayed) does
+ * not count, and the next detect starts afresh. */
+static void test_failwatch_failover_time_runs_from_first_detect(void **state)
+{
+    fixture   *f = *state;
+    failwatch *fw = NULL;
+    sim_err    err = { 0 };
+    assert_int_equal(failwatch_new(&f->s, NULL, NULL, f->o, NULL, NULL, &fw, &err), 0);
+    failwatch_step(fw, 10 * SIM_S, "failover.detect");
+    failwatch_step(fw, 12 * SIM_S, "failover.abort"); /* the old primary stays */
+    failwatch_step(fw, 30 * SIM_S, "failover.detect");
+    failwatch_step(fw, 40 * SIM_S, "failover.verify");
+    failwatch_step(fw, 40 * SIM_S, "failover.abort"); /* failing over from the target */
+    failwatch_step(fw, 40 * SIM_S, "failover.detect");
+    failwatch_step(fw, 55 * SIM_S, "failover.done");
+    failwatch_step(fw, 70 * SIM_S, "failover.detect");
+    failwatch_step(fw, 71 * SIM_S, "failover.done");
+    assert_true(failwatch_get(fw).failover_s == 25.0);
+    failwatch_free(fw);
 }
 
 /* --- sessions ----------------------------------------------------------------------- */
@@ -588,6 +668,9 @@ int main(void)
         T(test_oracle_ack_after_read_issued_does_not_count),
         T(test_oracle_older_write_acked_later_does_not_hide_newer),
         T(test_oracle_unmeasured_read_counts_nothing),
+        T(test_oracle_fenced_writes_are_lost_not_stale_forever),
+        T(test_oracle_merge_judges_every_field),
+        T(test_failwatch_failover_time_runs_from_first_detect),
         T(test_oracle_ryw_violation_on_own_field),
         T(test_oracle_ryw_checks_the_field_last_written),
         T(test_oracle_session_overlapping_requests_are_not_violations),

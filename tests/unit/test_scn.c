@@ -94,7 +94,8 @@ static const char FULL[]
       " 'clients': ["
       "  {'name': 'nyc', 'location': [40.7, -74.0], 'rate': 3000, 'read_ratio': 0.8,"
       "   'keys': {'count': 100000, 'dist': 'zipf', 's': 0.99}, 'sessions': 5000,"
-      "   'timeout': '750ms', 'retries': 3, 'backoff': '25ms',"
+      "   'read_own_writes': 0.25, 'avoid_after': 3, 'avoid_for': '10s', 'timeout': '750ms', "
+      "'retries': 3, 'backoff': '25ms',"
       "   'diurnal': {'amplitude': 0.5, 'period': '1h'}},"
       "  {'location': 'eu-west-1', 'rate': 10,"
       "   'steps': [{'at': '1m', 'rate': 100}, {'at': '5m', 'rate': 0}]},"
@@ -216,6 +217,9 @@ static void test_scn_full_scenario_every_field(void **state)
     assert_true(c[0].key_zipf);
     assert_near(c[0].key_s, 0.99);
     assert_int_equal(c[0].sessions, 5000);
+    assert_near(c[0].read_own_writes, 0.25);
+    assert_int_equal(c[0].avoid_after, 3);
+    assert_int_equal(c[0].avoid_for, 10 * SIM_S);
     assert_int_equal(c[0].timeout, 750 * SIM_MS);
     assert_int_equal(c[0].retries, 3);
     assert_int_equal(c[0].backoff, 25 * SIM_MS);
@@ -394,6 +398,12 @@ static void test_scn_defaults(void **state)
     assert_string_equal(c->name, "client0");
     assert_int_equal(c->at_region, -1);
     assert_near(c->read_ratio, 0.9);
+    assert_near(c->read_own_writes, 0);
+    assert_int_equal(s->clock_error.kind, DIST_NORMAL);
+    assert_near(s->clock_error.mean, 0);
+    assert_near(s->clock_error.sd, 0.5e6);
+    assert_int_equal(c->avoid_after, 5);
+    assert_int_equal(c->avoid_for, 30 * SIM_S);
     assert_int_equal(c->key_count, 1000);
     assert_false(c->key_zipf);
     assert_near(c->key_s, 1.0);
@@ -803,8 +813,13 @@ static const bad_case BAD[] = {
     { "{" BASE ",'standby':{'automatic':true}}", "",
       "unknown field \"standby\"; expected one of: name, description, seed, seeds, duration, "
       "warmup, regions, network, clients, faults, patterns, data, routing, failover, monitor, "
-      "alerts, cost, expect, sweep" },
+      "alerts, cost, expect, sweep, clock" },
     { "{" BASE ",'alert':{}}", "", "unknown field \"alert\" (did you mean \"alerts\"?)" },
+    { "{" BASE ",'clock':{'error':{'dist':'zipf'}}}", "clock.error.dist",
+      "\"zipf\" is not a distribution of times; expected one of constant, uniform, "
+      "exponential, normal, lognormal, gamma, weibull, pareto, empirical" },
+    { "{" BASE ",'clock':{'offset':'1ms'}}", "clock",
+      "unknown field \"offset\"; expected one of: error" },
     { "{" BASE ",'seeds':0}", "seeds", "expected a positive integer, got 0" },
     { "{" BASE ",'expect':[{'metric':'p99_ms','max':1,'bound':'upper'}]}", "expect[0].bound",
       "expected \"mean\" or \"ci\", got \"upper\"" },
@@ -1054,6 +1069,10 @@ static const bad_case BAD[] = {
       "duplicate client name \"client1\" (also clients[0])" },
     { CL("{'location':[0,0],'rate':1,'read_ratio':-0.5}"), "clients[0].read_ratio",
       "expected a number in [0, 1], got -0.5" },
+    { CL("{'location':[0,0],'rate':1,'read_own_writes':1.5}"), "clients[0].read_own_writes",
+      "expected a number in [0, 1], got 1.5" },
+    { CL("{'location':[0,0],'rate':1,'avoid_after':0}"), "clients[0].avoid_after",
+      "expected a positive integer, got 0" },
     { CL("{'location':[0,0],'rate':1,'keys':5}"), "clients[0].keys",
       "expected an object, got number 5" },
     { CL("{'location':[0,0],'rate':1,'keys':{'count':0}}"), "clients[0].keys.count",

@@ -13,6 +13,7 @@
 #include "net.h"
 #include "region.h"
 #include "run.h"
+#include "rtt_measured.h"
 #include "topo.h"
 #include "world_fixture.h"
 
@@ -85,6 +86,47 @@ static void test_topo_rtt_table_overrides_geo(void **state)
     assert_int_equal(topo_new(&f.s, &t, NULL), 0);
     assert_int_equal(topo_rtt(t, 0, 2), 76 * SIM_MS);
     assert_int_equal(topo_rtt(t, 0, 1), topo_geo_rtt(&f.s.network, topo_distance_km(0, 0, 0, 10)));
+    topo_free(t);
+}
+
+/* Under the measured table a client's round trip to a region is the table's from its
+ * nearest region plus its last mile: a London client reaches us-east-1 through eu-west-1
+ * (Dublin), about 69 + 8 ms, where the formula over the whole distance gave about 86 ms.
+ * Under the formula nothing changes. */
+static void test_topo_clients_on_the_measured_table(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 2, 1);
+    f.regions[0].name = "us-east-1";
+    f.regions[0].lat = 38.9;
+    f.regions[0].lon = -77.4;
+    f.regions[1].name = "eu-west-1";
+    f.regions[1].lat = 53.3;
+    f.regions[1].lon = -6.3;
+    f.clients[0].at_region = -1;
+    f.clients[0].lat = 51.5;
+    f.clients[0].lon = -0.13;
+    f.s.network.base = SIM_MS;
+    f.s.network.rtt_mode = SCN_RTT_MEASURED;
+    topo *t = NULL;
+    assert_int_equal(topo_new(&f.s, &t, NULL), 0);
+    sim_time table,
+        last_mile = topo_geo_rtt(&f.s.network, topo_distance_km(51.5, -0.13, 53.3, -6.3));
+    assert_true(rtt_measured_find("eu-west-1", "us-east-1", &table));
+    uint32_t london = topo_client_endpoint(t, 0);
+    assert_int_equal(topo_client_region(t, 0, 0), 1);
+    assert_int_equal(topo_rtt(t, london, 0), table + last_mile);
+    assert_int_equal(topo_rtt(t, 0, london), table + last_mile);
+    assert_int_equal(topo_rtt(t, london, 1), last_mile);
+    print_message("London -> us-east-1: %.1f ms (table %.1f + last mile %.1f)\n",
+                  sim_time_ms(table + last_mile), sim_time_ms(table), sim_time_ms(last_mile));
+    topo_free(t);
+
+    f.s.network.rtt_mode = SCN_RTT_GEO;
+    assert_int_equal(topo_new(&f.s, &t, NULL), 0);
+    assert_int_equal(topo_rtt(t, topo_client_endpoint(t, 0), 0),
+                     topo_geo_rtt(&f.s.network, topo_distance_km(51.5, -0.13, 38.9, -77.4)));
     topo_free(t);
 }
 
@@ -516,6 +558,56 @@ static void test_run_rto_counts_the_affected_clients(void **state)
     run_result_free(r);
 }
 
+/* RTO exists for any fault that lowers the clients' success, not only outages: a brown-out
+ * slowing service 500-fold from 3 s to 5 s fills a queue of 4 and rejects requests until
+ * the slowed requests have drained (up to 0.5 s after it ends). Before, only region_down
+ * and partitions had an RTO, and this one was NaN. */
+static void test_run_rto_of_a_brownout(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1, 4);
+    f.regions[0].queue_limit = 4;
+    f.clients[0].retries = 0;
+    scn_fault *b = fixture_fault(&f, SCN_FAULT_BROWNOUT, 3 * SIM_S, 5 * SIM_S);
+    b->region = 0;
+    b->factor = 500.0;
+    run_result *r = run_ok(&f.s);
+    assert_true(metric(r, RUN_SCOPE_ALL, "", "rejected") > 0);
+    double rto = metric(r, RUN_SCOPE_ALL, "", "rto_s");
+    assert_true(rto >= 2 && rto <= 4);
+    run_result_free(r);
+}
+
+/* A client learns from its own failures. r0 is down from 2 s to 8 s; the client at r0 has
+ * 10 sessions, one retry and a 1 s timeout. Before, every request in the outage tried r0
+ * first and paid the timeout before its retry reached r1: 60% of all requests took over a
+ * second. Now a session that r0 timed out 5 times in a row avoids it for 30 s and goes
+ * straight to r1 (about 17 ms away). */
+static void test_run_sessions_avoid_a_region_that_failed_them(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 2, 4);
+    f.clients[0].sessions = 10;
+    f.clients[0].retries = 1;
+    f.clients[0].avoid_after = 5;
+    f.clients[0].avoid_for = 30 * SIM_S;
+    scn_fault *down = fixture_fault(&f, SCN_FAULT_REGION_DOWN, 2 * SIM_S, 8 * SIM_S);
+    down->region = 0;
+    run_result *r = run_ok(&f.s);
+    double      p50 = metric(r, RUN_SCOPE_ALL, "", "p50_ms"),
+           mean = metric(r, RUN_SCOPE_ALL, "", "mean_ms");
+    print_message("p50 %.1f ms, mean %.1f ms\n", p50, mean);
+    /* Slow now: what was sent in the outage's first second, before any timeout came back
+     * (about 100), and each session's 5 failures: about 150 of 1000 at 1.07 s. Before, 600
+     * (p50 about 1050 ms, mean about 650 ms). */
+    assert_true(p50 < 100);
+    assert_true(mean > 100 && mean < 250);
+    assert_true(metric(r, RUN_SCOPE_ALL, "", "availability") == 1.0);
+    run_result_free(r);
+}
+
 static void test_run_brownout_slows_a_window(void **state)
 {
     (void)state;
@@ -558,6 +650,7 @@ int main(void)
         cmocka_unit_test(test_topo_geo_rtt_formula),
         cmocka_unit_test(test_topo_client_regions_by_distance),
         cmocka_unit_test(test_topo_rtt_table_overrides_geo),
+        cmocka_unit_test(test_topo_clients_on_the_measured_table),
         cmocka_unit_test(test_net_delivers_after_half_rtt),
         cmocka_unit_test(test_net_partition_drops_and_heals),
         cmocka_unit_test(test_net_loss_drops_the_configured_share),
@@ -572,6 +665,8 @@ int main(void)
         cmocka_unit_test(test_run_retries_reach_the_next_region),
         cmocka_unit_test(test_run_exhausted_retries_are_timeouts),
         cmocka_unit_test(test_run_rto_spans_the_outage_and_its_timeouts),
+        cmocka_unit_test(test_run_rto_of_a_brownout),
+        cmocka_unit_test(test_run_sessions_avoid_a_region_that_failed_them),
         cmocka_unit_test(test_run_rejections_are_counted),
         cmocka_unit_test(test_run_partition_isolates_a_region),
         cmocka_unit_test(test_run_rto_counts_the_affected_clients),

@@ -27,7 +27,21 @@
  * (with the max) written here, independently of the simulator. w = 10/s, d0 = 40 ms and
  * 1/lambda = 5 ms (a twentieth of the mean gap): the closed form is 0.3616 and the max moves
  * it by under 0.001; one simulated hour has a standard error of about 0.002. d0 includes the
- * stream's serialisation of each one-entry batch (SER_MS below). */
+ * stream's serialisation of each one-entry batch (SER_MS below).
+ *
+ * Read-your-writes (ryw-think-time.json): a primary a and a replica b, the replication link
+ * D = 100 ms one way, clients at b and at zero distance from a, zero service time, no cache,
+ * read-local with no ryw_window. S = 10 users share rate 100/s, so each is a Poisson stream
+ * of rate mu = 10/s (exponential think times); reads are r = 1/2 of requests, so a user's
+ * writes are a Poisson stream of rate nu = mu (1 - r) = 5/s, acknowledged at once. A read
+ * re-reads, with probability q = 1/2, one of the user's last W = 4 written keys, drawn
+ * uniformly; it is served by b at once and misses its write exactly when that write was
+ * acknowledged less than D before. The j-th most recent write's age at a read is the sum of
+ * j exponential gaps of rate nu (memoryless, looking back from the read), Gamma(j, nu), so
+ *     P(RYW violation per read) = q (1/W) sum_{j=1..W} P(Gamma(j, nu) < D)
+ *                               = q (1/W) sum_j (1 - sum_{i<j} e^{-nu D} (nu D)^i / i!)
+ * = 0.0625 (reads of other keys, 1 in 100,000 of them a user's own, add nothing visible).
+ * With a 1 s window the user's reads within 1 s of a write go to the primary and none miss. */
 #include <math.h>
 
 #include "../mrsim_json.h"
@@ -130,6 +144,29 @@ static void test_replication_lag_with_jitter_is_the_delay(void **state)
     assert_true(fabs(p99 - expect) < 2.0);
 }
 
+#define RYW_SCENARIO "tests/validation/ryw-think-time.json"
+
+static void test_ryw_violation_rate_is_gamma_think_time(void **state)
+{
+    (void)state;
+    const double nu = 10.0 * 0.5, d = 0.100, q = 0.5;
+    const int    w = 4;
+    double       p = 0, term = 1, sum = 0; /* sum: sum_{i<j} (nu d)^i / i! */
+    for (int j = 1; j <= w; j++) {
+        sum += term;
+        term *= nu * d / j;
+        p += 1.0 - exp(-nu * d) * sum;
+    }
+    double expect = q * p / w;
+    double rate = run_metric_args(RYW_SCENARIO, "--pattern read-local", "ryw_violations")
+        / run_metric_args(RYW_SCENARIO, "--pattern read-local", "reads");
+    print_message("RYW violation rate %.4f, theory %.4f\n", rate, expect);
+    /* About 59,000 reads: one standard deviation is 0.001. */
+    assert_true(fabs(rate - expect) < 0.005);
+    assert_true(run_metric_args(RYW_SCENARIO, "--pattern read-local-window", "ryw_violations")
+                == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +175,7 @@ int main(void)
         cmocka_unit_test(test_replication_lag_is_the_one_way_delay),
         cmocka_unit_test(test_stale_reads_with_jitter_match_fifo_monte_carlo_and_closed_form),
         cmocka_unit_test(test_replication_lag_with_jitter_is_the_delay),
+        cmocka_unit_test(test_ryw_violation_rate_is_gamma_think_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
