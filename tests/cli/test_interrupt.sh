@@ -137,8 +137,15 @@ db="$tmp/check-worker.db"
 pid=$!
 worker=""
 if wait_runs "$db" 1; then
-  worker=$(pgrep -P "$pid" | head -n 1)
-  [ -n "$worker" ] && kill -s KILL "$worker"
+  # A worker may finish its task between pgrep and kill (on a loaded machine the window is
+  # wide), so kill one until the parent reports a killed task, or it has ended.
+  for _ in $(seq 1 50); do
+    worker=$(pgrep -P "$pid" | head -n 1)
+    [ -n "$worker" ] && kill -s KILL "$worker" 2>/dev/null
+    sleep 0.1
+    grep -q "killed by signal 9" "$tmp/err" && break
+    kill -0 "$pid" 2>/dev/null || break
+  done
 fi
 wait "$pid"
 rc=$?
