@@ -6,8 +6,8 @@
  * read-local keeps its primary for the whole run, as before). */
 #include "scn-int.h"
 
-static const char *const F_FAILOVER[]
-    = { "automatic", "check_every", "controller", "fence", "step_timeout", "cooldown" };
+static const char *const F_FAILOVER[] = { "automatic",    "check_every",   "controller", "fence",
+                                          "step_timeout", "promote_delay", "cooldown" };
 
 int scn__parse_failover(scn_scenario *s, const cJSON *n, sim_err *err)
 {
@@ -18,6 +18,9 @@ int scn__parse_failover(scn_scenario *s, const cJSON *n, sim_err *err)
         .controller = -1,
         .step_timeout = 5 * SIM_S,
         .cooldown = 5 * SIM_MIN,
+        /* "Failover times are typically less than 35 seconds" (Amazon RDS API Reference,
+         * FailoverDBCluster, for Multi-AZ DB clusters). */
+        .promote_delay = 30 * SIM_S,
     };
     if (!n)
         return 0;
@@ -42,6 +45,8 @@ int scn__parse_failover(scn_scenario *s, const cJSON *n, sim_err *err)
         TRY(scn__get_bool(v, "failover.fence", &f->fence, err));
     if ((v = scn__field(n, "step_timeout")))
         TRY(scn__get_pos_dur(v, "failover.step_timeout", &f->step_timeout, err));
+    if ((v = scn__field(n, "promote_delay")))
+        TRY(scn__get_dur(v, "failover.promote_delay", false, &f->promote_delay, err));
     if ((v = scn__field(n, "cooldown")))
         TRY(scn__get_dur(v, "failover.cooldown", false, &f->cooldown, err));
     return 0;

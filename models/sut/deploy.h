@@ -124,19 +124,21 @@ typedef struct scn_dns {
  * primary is lost. It manages every active-passive pattern, and read-local patterns when the
  * scenario has a "failover" section. */
 typedef struct scn_failover {
-    bool     given;        /* the scenario has a "failover" section */
-    bool     automatic;    /* fail over on its own when the health view
+    bool     given;         /* the scenario has a "failover" section */
+    bool     automatic;     /* fail over on its own when the health view
                                                  loses the primary; default true (false:
                                                  only the "failover" faults, drills) */
-    sim_time check_every;  /* how often it looks; default 30s */
-    int32_t  controller;   /* the region it runs in; default -1: the
+    sim_time check_every;   /* how often it looks; default 30s */
+    int32_t  controller;    /* the region it runs in; default -1: the
                                                  first region that is not the primary */
-    bool     fence;        /* an old primary that comes back stays fenced
+    bool     fence;         /* an old primary that comes back stays fenced
                                                  (serves nothing) instead of rejoining as a
                                                  secondary; default false */
-    sim_time step_timeout; /* a step's messages unanswered this long:
+    sim_time step_timeout;  /* a step's messages unanswered this long:
                                                  the step failed; default 5s */
-    sim_time cooldown;     /* after a rollback or an abort, no automatic
+    sim_time promote_delay; /* a promoted standby's restart as a writer, after it has
+                               replayed its backlog; default 30s */
+    sim_time cooldown;      /* after a rollback or an abort, no automatic
                                                  failover for this long; default 5m */
 } scn_failover;
 

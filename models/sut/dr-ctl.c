@@ -159,7 +159,8 @@ static void go_promote(dr *d, uint32_t target, uint32_t old)
     uint64_t catch_up = planned && d->old_answered ? d->old_last : 0;
     dr__ctl_send(d, M_PROMOTE, target, dr__promote_arg(d->epoch + 1, planned, d->rolling_back, old),
                  catch_up);
-    arm_step(d, 3 * d->cfg->step_timeout); /* a drill's catch-up may take one */
+    /* A drill's catch-up may take a step; the promotion itself its replay and delay. */
+    arm_step(d, 3 * d->cfg->step_timeout + d->cfg->promote_delay);
 }
 
 /* The promote took effect: record the fence, announce the new primary to every region at

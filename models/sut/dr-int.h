@@ -48,6 +48,7 @@ typedef struct region_state {
     bool      promoting;                     /* a drill's target catching up: */
     msg       pending;                       /* ... the promote it will carry out */
     sim_time  pending_since;
+    sim_time  promote_ready_at; /* replayed: primary from this time; 0: not yet */
 } region_state;
 
 typedef enum phase {

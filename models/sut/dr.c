@@ -272,14 +272,34 @@ static void promote(dr *d, uint32_t r, const msg *m, sim_time since)
     }
     if (epoch <= s->epoch)
         return;
+    if (s->promoting && (uint32_t)(s->pending.a >> 32) == epoch)
+        return; /* the same promote again (a restarted controller): already under way */
+    s->pending = *m;
+    s->pending_since = since;
+    /* A drill's target first catches up with the demoted primary (for at most a step). */
     if (m->b && repl_position(d->repl, r, old) < m->b && now - since < d->cfg->step_timeout) {
         s->promoting = true;
-        s->pending = *m;
-        s->pending_since = since;
         arm_region_timer(d, r, CATCH_UP_POLL);
         return;
     }
+    /* Then, as a database does, it replays what it has received of the old primary's log and
+     * not yet applied (at its servers' apply speed), and restarts as a writer, which takes
+     * failover.promote_delay. */
+    if (s->promote_ready_at == 0) {
+        if (repl_received(d->repl, r, old) > repl_position(d->repl, r, old)) {
+            s->promoting = true;
+            arm_region_timer(d, r, CATCH_UP_POLL);
+            return;
+        }
+        s->promote_ready_at = sim_time_add_sat(now, d->cfg->promote_delay);
+    }
+    if (now < s->promote_ready_at) {
+        s->promoting = true;
+        arm_region_timer(d, r, s->promote_ready_at - now);
+        return;
+    }
     s->promoting = false;
+    s->promote_ready_at = 0;
     uint64_t fence = repl_position(d->repl, r, old);
     s->promoted_fence = fence;
     s->promoted_next = repl_position(d->repl, r, r) + 1;
@@ -349,6 +369,7 @@ static void on_region_timer(env *e, void *ctx, uint64_t arg)
     region_state *s = &d->rs[r];
     s->timer = 0;
     if (s->promoting) {
+        s->promoting = false; /* carried on below, or armed again */
         msg m = s->pending;
         promote(d, r, &m, s->pending_since);
     } else if (s->role == DR_RECOVERING) {
@@ -379,6 +400,7 @@ static void on_restart(env *e, void *ctx, uint32_t r)
     dr           *d = ctx;
     region_state *s = &d->rs[r];
     s->promoting = false; /* a crash forgets a pending promote */
+    s->promote_ready_at = 0;
     s->timer = 0;
     if (r == d->ctl)
         dr__ctl_restarted(d);

@@ -730,6 +730,13 @@ uint64_t repl_position(const repl *r, uint32_t target, uint32_t origin)
     return r->applied[(size_t)target * r->nregions + origin];
 }
 
+uint64_t repl_received(const repl *r, uint32_t target, uint32_t origin)
+{
+    uint64_t applied = repl_position(r, target, origin);
+    uint64_t received = r->apply[(size_t)target * r->nregions + origin].received;
+    return received > applied ? received : applied;
+}
+
 void repl_set_epoch(repl *r, uint32_t region, uint32_t epoch)
 {
     if (r->epoch[region] == epoch)

@@ -97,6 +97,8 @@ typedef struct repl_fence {
 /* How far target has applied origin's log (origin's own last sequence when target ==
  * origin). */
 uint64_t repl_position(const repl *r, uint32_t target, uint32_t origin);
+/* How far target has received origin's log in order (applied, or waiting to be). */
+uint64_t repl_received(const repl *r, uint32_t target, uint32_t origin);
 /* The epoch region stamps on its writes from now on. */
 void repl_set_epoch(repl *r, uint32_t region, uint32_t epoch);
 /* The fences target knows: a copy of f[0 .. n), replacing what it knew. */

@@ -37,7 +37,7 @@
     "\"patterns\": {\"active-passive\": {\"primary\": \"a\"}},"
 
 /* A scenario of the world above running for 'duration', with 'failover' settings (the
- * inside of the object), 'faults' (the inside of the array) and health 'checkers' (the
+ * inside of the object; promotion is instant unless they give a promote_delay), 'faults' (the inside of the array) and health 'checkers' (the
  * inside of the array; "" for every region). */
 static scn_scenario *load(const char *duration, const char *failover, const char *faults,
                           const char *checkers)
@@ -49,9 +49,11 @@ static scn_scenario *load(const char *duration, const char *failover, const char
     snprintf(world, sizeof world, WORLD, health_extra);
     snprintf(text, sizeof text,
              "{\"duration\": \"%s\", %s"
-             "\"failover\": {\"check_every\": \"5s\", \"step_timeout\": \"1s\"%s%s},"
+             "\"failover\": {\"check_every\": \"5s\", \"step_timeout\": \"1s\"%s%s%s},"
              "\"faults\": [%s]}",
-             duration, world, failover[0] ? ", " : "", failover, faults);
+             duration, world,
+             strstr(failover, "promote_delay") ? "" : ", \"promote_delay\": \"0s\"",
+             failover[0] ? ", " : "", failover, faults);
     scn_scenario *s = NULL;
     sim_err       err = { 0 };
     if (scn_parse("dr.json", text, strlen(text), &s, &err) != 0)
@@ -163,7 +165,8 @@ static void test_dr_rpo_is_the_data_loss_window(void **state)
           "  \"dns_ttl\": \"10s\"},"
           "\"patterns\": {\"active-passive\": {\"primary\": \"a\","
           "  \"replication\": {\"mode\": \"async\", \"batch\": \"2s\"}}},"
-          "\"failover\": {\"check_every\": \"5s\", \"step_timeout\": \"1s\"},"
+          "\"failover\": {\"check_every\": \"5s\", \"step_timeout\": \"1s\","
+          "  \"promote_delay\": \"0s\"},"
           "\"faults\": [{\"kind\": \"region_down\", \"region\": \"a\", \"at\": \"20s\","
           "  \"for\": \"30s\"}]}";
     scn_scenario *s = NULL;
@@ -475,6 +478,28 @@ static void test_dr_is_deterministic(void **state)
 
 #define VALIDATION_RUNS 300
 
+/* Promotion takes time: the target replays what it received and had not applied, then
+ * restarts as a writer for failover.promote_delay; the controller's promote step waits. */
+static void test_dr_promotion_takes_its_delay(void **state)
+{
+    (void)state;
+    scn_scenario *s = load("2m", "\"promote_delay\": \"20s\"",
+                           "{\"kind\": \"region_down\", \"region\": \"a\", \"at\": \"20s\"}", "");
+    run_result   *r = run(s, 3);
+    long          select = find_event(r, 0, "failover.select", "");
+    long          promote = find_event(r, 0, "failover.promote", "is primary");
+    if (select < 0 || promote < 0) {
+        dump(r);
+        fail_msg("no select or promote");
+    }
+    double took = sim_time_s(r->log[promote].t - r->log[select].t);
+    print_message("select to promote %.3f s (delay 20 s, plus replay and round trips)\n", took);
+    assert_true(took >= 20 && took < 20.5);
+    assert_int_equal(metric(r, "failovers"), 1);
+    run_result_free(r);
+    scn_free(s);
+}
+
 static void test_dr_failover_time_matches_theory(void **state)
 {
     (void)state;
@@ -536,6 +561,7 @@ int main(void)
         cmocka_unit_test(test_dr_rejoin_during_a_failover_waits),
         cmocka_unit_test(test_dr_no_rollback_to_a_dead_primary),
         cmocka_unit_test(test_dr_is_deterministic),
+        cmocka_unit_test(test_dr_promotion_takes_its_delay),
         cmocka_unit_test(test_dr_failover_time_matches_theory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
