@@ -54,5 +54,21 @@ sed 's/"rate": 200}/"rate": 1e9}/' "$tmp/small.json" >"$tmp/rate.json"
 if [ $? -eq 1 ] && grep -q 'clients\[0\].rate: .*would need about' "$tmp/err"; then ok "D2: rate 1e9 refused at load"
 else fail "D2: rate 1e9: $(cat "$tmp/err")"; fi
 
+# --- D7: event details cut at a character boundary, never inside one ----------------------
+long=$(python3 -c 'print("rr" + "\u00e9" * 70)')
+sed "s/\"a\"/\"$long\"/g" "$tmp/small.json" >"$tmp/utf8.json"
+"$mrsim" run "$tmp/utf8.json" --quiet --db "$tmp/utf8.db" >/dev/null 2>"$tmp/err"
+if [ $? -eq 0 ] && python3 - "$tmp/utf8.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1]); db.text_factory = bytes
+rows = db.execute("SELECT detail FROM events").fetchall()
+long = [r[0] for r in rows if len(r[0]) >= 120]
+assert long, "no long event detail to check"
+for (d,) in rows:
+    d.decode("utf-8")  # raises on a cut character
+PY
+then ok "D7: long event details are valid UTF-8"
+else fail "D7: event details: $(cat "$tmp/err")"; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
