@@ -54,6 +54,32 @@ sed 's/"rate": 200}/"rate": 1e9}/' "$tmp/small.json" >"$tmp/rate.json"
 if [ $? -eq 1 ] && grep -q 'clients\[0\].rate: .*would need about' "$tmp/err"; then ok "D2: rate 1e9 refused at load"
 else fail "D2: rate 1e9: $(cat "$tmp/err")"; fi
 
+# --- D3: merge refuses to write into one of its shards; the duplicate message names the seed -
+sed 's/"rate": 200}\]/"rate": 50}], "sweep": {"vary": {"regions[*].servers": "1..2"}, "seeds": 2}/' \
+  "$tmp/small.json" >"$tmp/sweep.json"
+for k in 1 2; do
+  "$mrsim" sweep "$tmp/sweep.json" --shard $k/2 --db "$tmp/shard-$k.db" --quiet >/dev/null 2>"$tmp/err" \
+    || fail "D3: shard $k: $(cat "$tmp/err")"
+done
+sum1=$(sha256sum <"$tmp/shard-1.db")
+"$mrsim" merge "$tmp/shard-1.db" "$tmp/shard-1.db" "$tmp/shard-2.db" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "the output is also a shard" "$tmp/err" \
+   && [ "$(sha256sum <"$tmp/shard-1.db")" = "$sum1" ]
+then ok "D3: merge OUT=shard refused, shard untouched"
+else fail "D3: merge OUT=shard: exit $rc, $(cat "$tmp/err")"; fi
+ln -s shard-1.db "$tmp/link.db"
+"$mrsim" merge "$tmp/link.db" "$tmp/shard-1.db" "$tmp/shard-2.db" >/dev/null 2>"$tmp/err"
+if [ $? -eq 1 ] && [ "$(sha256sum <"$tmp/shard-1.db")" = "$sum1" ]; then ok "D3: merge OUT=symlink to a shard refused"
+else fail "D3: merge through a symlink: $(cat "$tmp/err")"; fi
+cp "$tmp/shard-1.db" "$tmp/copy-1.db"
+"$mrsim" merge "$tmp/m.db" "$tmp/shard-1.db" "$tmp/copy-1.db" >/dev/null 2>"$tmp/err"
+# The sweep's seeds are 3 and 4 (the scenario's seed 3, 2 seeds): a seed index (0, 1) in
+# the message is the old defect.
+if [ $? -eq 1 ] && grep -Eq "point [0-9]+ \(seed [34]\) is in both" "$tmp/err"
+then ok "D3: the duplicate-point message names the seed"
+else fail "D3: duplicate message: $(cat "$tmp/err")"; fi
+
 # --- D7: event details cut at a character boundary, never inside one ----------------------
 long=$(python3 -c 'print("rr" + "\u00e9" * 70)')
 sed "s/\"a\"/\"$long\"/g" "$tmp/small.json" >"$tmp/utf8.json"
