@@ -137,7 +137,7 @@ int cli_merge_main(int argc, char **argv)
                 goto done;
             }
         }
-        if (db_open(sh[i].path, &sh[i].db, &err) < 0
+        if (db_open_readonly(sh[i].path, &sh[i].db, &err) < 0
             || db_sweeps(sh[i].db, on_sweep, &sh[i], &err) < 0) {
             cli_print_error(&err);
             goto done;

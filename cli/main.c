@@ -23,6 +23,7 @@ static const struct command {
       "run a scenario over a grid of parameters; find the smallest "
       "that meets an SLO" },
     { "merge", cli_merge_main, "combine the databases of a sweep's shards into one" },
+    { "db", cli_db_main, "check a results database: 'mrsim db check FILE'" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -80,6 +80,68 @@ if [ $? -eq 1 ] && grep -Eq "point [0-9]+ \(seed [34]\) is in both" "$tmp/err"
 then ok "D3: the duplicate-point message names the seed"
 else fail "D3: duplicate message: $(cat "$tmp/err")"; fi
 
+# --- D5: commands that only read open the database read-only -------------------------------
+: >"$tmp/empty.db"
+"$mrsim" plot "$tmp/empty.db" --out "$tmp/plots" >/dev/null 2>"$tmp/err"
+if [ ! -s "$tmp/empty.db" ]; then ok "D5: plot on an empty file writes nothing into it"
+else fail "D5: plot wrote $(stat -c %s "$tmp/empty.db") bytes into an empty file"; fi
+"$mrsim" run "$tmp/small.json" --quiet --db "$tmp/ro/runs.db" >/dev/null 2>"$tmp/err" \
+  || fail "D5: run into ro/: $(cat "$tmp/err")"
+sum=$(sha256sum <"$tmp/ro/runs.db")
+chmod a-w "$tmp/ro/runs.db" "$tmp/ro"
+# Root may write anywhere: the read-only directory is only read-only for another user.
+as_user=()
+if [ "$(id -u)" -eq 0 ]; then
+  if command -v setpriv >/dev/null && setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null
+  then as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+  else as_user=(skip); fi
+fi
+if [ "${as_user[0]:-}" = skip ]; then
+  ok "D5: read-only directory # SKIP no way to drop root here"
+else
+  chmod o+rx "$tmp"
+  mkdir -m 777 "$tmp/out-nobody"
+  HOME=/nonexistent "${as_user[@]}" "$mrsim" report "$tmp/ro/runs.db" \
+    --out "$tmp/out-nobody/report.html" >/dev/null 2>"$tmp/err.ro"; rc=$?
+  HOME=/nonexistent "${as_user[@]}" "$mrsim" db check "$tmp/ro/runs.db" >"$tmp/out.ro" 2>>"$tmp/err.ro"; rc2=$?
+  if [ $rc -eq 0 ] && [ -s "$tmp/out-nobody/report.html" ] && [ $rc2 -eq 0 ] \
+     && grep -q "ok (schema version" "$tmp/out.ro" && [ ! -e "$tmp/ro/runs.db-shm" ] \
+     && [ "$(sha256sum <"$tmp/ro/runs.db")" = "$sum" ]
+  then ok "D5: a read-only database in a read-only directory is reported and checked, nothing created"
+  else fail "D5: read-only directory: report exit $rc, db check exit $rc2, $(cat "$tmp/err.ro")"; fi
+fi
+chmod u+w "$tmp/ro"
+
+# --- D8: a damaged database is refused before appending; --tolerance is decimal ------------
+cp "$tmp/d1.db" "$tmp/bad.db" 2>/dev/null || "$mrsim" run "$tmp/small.json" --quiet --db "$tmp/bad.db" >/dev/null
+"$mrsim" run "$tmp/small.json" --quiet --db "$tmp/bad.db" >/dev/null 2>&1
+python3 - "$tmp/bad.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+ps = db.execute("PRAGMA page_size").fetchone()[0]
+root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'metrics'").fetchone()[0]
+db.close()
+with open(sys.argv[1], "r+b") as f:  # the metrics table's root page claims 65535 cells
+    f.seek((root - 1) * ps + 3); f.write(b"\xff\xff")
+PY
+before=$(sha256sum <"$tmp/bad.db")
+for cmd in run compare check; do
+  "$mrsim" $cmd "$tmp/small.json" --quiet --db "$tmp/bad.db" >/dev/null 2>"$tmp/err"; rc=$?
+  if [ $rc -ne 0 ] && grep -q "the results database is damaged" "$tmp/err" \
+     && [ "$(sha256sum <"$tmp/bad.db")" = "$before" ]
+  then ok "D8: $cmd refuses a damaged database, leaves it as it was"
+  else fail "D8: $cmd on a damaged database: exit $rc, $(cat "$tmp/err")"; fi
+done
+"$mrsim" db check "$tmp/bad.db" >/dev/null 2>"$tmp/err"; rc=$?
+if [ $rc -eq 1 ] && grep -q "damaged" "$tmp/err"; then ok "D8: db check reports the damage"
+else fail "D8: db check: exit $rc, $(cat "$tmp/err")"; fi
+for tol in 0x10 1e2 inf 5%% " 5" 5x; do
+  "$mrsim" check "$tmp/small.json" --quiet --db "$tmp/tol.db" --baseline "$tmp/tol.db" \
+    --tolerance "$tol" >/dev/null 2>"$tmp/err"
+  if [ $? -eq 2 ] && grep -q "tolerance" "$tmp/err"; then ok "D8: --tolerance '$tol' refused"
+  else fail "D8: --tolerance '$tol' accepted: $(cat "$tmp/err")"; fi
+done
+
 # --- D7: event details cut at a character boundary, never inside one ----------------------
 long=$(python3 -c 'print("rr" + "\u00e9" * 70)')
 sed "s/\"a\"/\"$long\"/g" "$tmp/small.json" >"$tmp/utf8.json"
