@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 
 static const struct command {
     const char *name;
@@ -89,6 +90,7 @@ int main(int argc, char **argv)
     int                   rc = c ? cli_mem_option(&argc, argv) : -1;
     if (rc >= 0)
         return rc;
+    out_catch_signals(); /* temporary files go on SIGINT, SIGTERM, SIGHUP (outfile.h) */
     if (!c) {
         fprintf(stderr, "mrsim: unknown command '%s'\n", name);
         usage(stderr);

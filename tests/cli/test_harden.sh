@@ -142,6 +142,89 @@ for tol in 0x10 1e2 inf 5%% " 5" 5x; do
   else fail "D8: --tolerance '$tol' accepted: $(cat "$tmp/err")"; fi
 done
 
+# --- D4: output paths that are not regular files are written in place ---------------------
+sed 's/"faults"/"expect": [{"metric": "availability", "min": 0.1}], "faults"/' "$tmp/small.json" >"$tmp/exp.json"
+mkfifo "$tmp/fifo.xml"
+timeout 60 cat "$tmp/fifo.xml" >"$tmp/fifo.out" &
+reader=$!
+"$mrsim" check "$tmp/exp.json" --quiet --db "$tmp/d4.db" --junit "$tmp/fifo.xml" >/dev/null 2>"$tmp/err"
+rc=$?
+wait $reader
+if [ $rc -eq 0 ] && [ -p "$tmp/fifo.xml" ] && grep -q "<testsuites" "$tmp/fifo.out"
+then ok "D4: --junit FIFO written in place, still a FIFO"
+else fail "D4: --junit FIFO: exit $rc, $(cat "$tmp/err")"; fi
+echo old >"$tmp/real.xml"; chmod 640 "$tmp/real.xml"; ln -s real.xml "$tmp/link.xml"
+"$mrsim" check "$tmp/exp.json" --quiet --db "$tmp/d4.db" --junit "$tmp/link.xml" >/dev/null 2>"$tmp/err"
+if [ -L "$tmp/link.xml" ] && grep -q "<testsuites" "$tmp/real.xml" \
+   && [ "$(stat -c %a "$tmp/real.xml")" = 640 ]
+then ok "D4: --junit symlink followed: the link stays, its target is written, its mode kept"
+else fail "D4: --junit symlink: $(ls -l "$tmp/link.xml" "$tmp/real.xml") $(cat "$tmp/err")"; fi
+"$mrsim" check "$tmp/exp.json" --quiet --db "$tmp/d4.db" --junit - >"$tmp/stdout.xml" 2>"$tmp/err"
+if grep -q "<testsuites" "$tmp/stdout.xml" && [ ! -e ./- ]; then ok "D4: --junit - writes to stdout"
+else fail "D4: --junit -: $(cat "$tmp/err")"; fi
+ln -s report-target.html "$tmp/report-link.html"
+"$mrsim" report "$tmp/d4.db" --out "$tmp/report-link.html" >/dev/null 2>"$tmp/err"
+if [ -L "$tmp/report-link.html" ] && grep -q "<html" "$tmp/report-target.html" 2>/dev/null
+then ok "D4: --out of report through a dangling symlink creates its target"
+else fail "D4: report through a symlink: $(cat "$tmp/err")"; fi
+if [ -w /dev/full ] && [ -c /dev/full ]; then
+  "$mrsim" check "$tmp/exp.json" --quiet --db "$tmp/d4.db" --junit /dev/full >/dev/null 2>"$tmp/err"
+  rc=$?
+  if [ $rc -ne 0 ] && [ -c /dev/full ] && grep -q "No space left" "$tmp/err"
+  then ok "D4: --junit /dev/full: an error, and /dev/full is still a device"
+  else fail "D4: --junit /dev/full: exit $rc, $(ls -l /dev/full)"; fi
+fi
+if ls -a "$tmp" | grep -q 'mrsim-tmp'; then fail "D4: temporary files left: $(ls -a "$tmp" | grep mrsim-tmp)"
+else ok "D4: no temporary file left beside the outputs"; fi
+
+# --- D6: signals during long commands leave nothing behind; workers die with their parent --
+mkdir "$tmp/T"
+sed 's/"duration": "5s"/"duration": "3000s"/; s/"rate": 200}\]/"rate": 3000}], "sweep": {"vary": {"regions[*].servers": "4..8"}}/' \
+  "$tmp/small.json" >"$tmp/long.json"
+TMPDIR="$tmp/T" "$mrsim" sweep "$tmp/long.json" --jobs 2 --db "$tmp/d6.db" --quiet >/dev/null 2>&1 &
+pid=$!
+sleep 1.5
+kill -TERM $pid; wait $pid; rc=$?
+left=$(find "$tmp/T" -mindepth 1 | head -3)
+if [ $rc -ne 0 ] && [ -z "$left" ]; then ok "D6: SIGTERM during sweep --jobs 2 leaves no temporary files"
+else fail "D6: sweep SIGTERM: exit $rc, left: $left"; fi
+TMPDIR="$tmp/T" "$mrsim" sweep "$tmp/long.json" --jobs 2 --db "$tmp/d6k.db" --quiet >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 50); do workers=$(pgrep -P $pid | tr '\n' ' '); [ -n "$workers" ] && break; sleep 0.05; done
+kill -KILL $pid; wait $pid 2>/dev/null
+sleep 0.5
+alive=""
+# A zombie is dead: its new parent has not reaped it yet (PID 1 in a container may not).
+for w in $workers; do
+  st=$(ps -o stat= -p "$w" 2>/dev/null)
+  [ -n "$st" ] && [ "${st#Z}" = "$st" ] && alive="$alive $w"
+done
+if [ -n "$workers" ] && [ -z "$alive" ]; then ok "D6: SIGKILL of a sweep: its workers die with it"
+else fail "D6: SIGKILL of a sweep: workers '$workers', still alive '$alive'"; kill -KILL $alive 2>/dev/null; fi
+rm -rf "$tmp/T"/*
+"$mrsim" run "$tmp/small.json" --quiet --db "$tmp/rep.db" >/dev/null 2>&1
+# Slow gnuplot down (a pause in the script every plot loads), so that the signal surely
+# comes while the report's temporary folder exists.
+cp -r "$root/analysis/plots" "$tmp/slowplots"
+echo 'pause 2' >>"$tmp/slowplots/common.gp"
+for sig in INT TERM; do
+  mkdir "$tmp/rep-$sig"
+  # A background job of a non-interactive shell starts with SIGINT ignored: undo that, as
+  # a terminal's Ctrl-C would find it.
+  MRSIM_PLOT_DIR="$tmp/slowplots" python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$mrsim" report "$tmp/rep.db" --out "$tmp/rep-$sig/r.html" \
+    >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do ls -A "$tmp/rep-$sig" | grep -q mrsim-tmp && break; sleep 0.02; done
+  seen=$(ls -A "$tmp/rep-$sig")
+  kill -$sig $pid; wait $pid; rc=$?
+  sleep 0.3 # gnuplot, killed or not, must not bring it back
+  if [ -n "$seen" ] && [ -z "$(ls -A "$tmp/rep-$sig")" ] && [ $rc -gt 128 ]
+  then ok "D6: SIG$sig during report leaves nothing next to its output (exit $rc)"
+  else fail "D6: report SIG$sig: seen '$seen', exit $rc, left: $(ls -A "$tmp/rep-$sig")"; fi
+done
+
 # --- D7: event details cut at a character boundary, never inside one ----------------------
 long=$(python3 -c 'print("rr" + "\u00e9" * 70)')
 sed "s/\"a\"/\"$long\"/g" "$tmp/small.json" >"$tmp/utf8.json"
