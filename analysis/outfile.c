@@ -46,8 +46,20 @@ static void temp_forget(const char *path)
             temps[i].used = 0;
 }
 
-/* Remove dir's entries and dir itself with async-signal-safe calls only. */
+/* Remove dir's entries and dir itself with async-signal-safe calls only. A program still
+ * writing there (gnuplot, when the signal came mid-plot) may add a file between the last
+ * unlink and the rmdir: then go round again, a few times. */
+static void remove_tree_once(const char *dir);
 static void remove_tree_safe(const char *dir)
+{
+    for (int round = 0; round < 5; round++) {
+        remove_tree_once(dir);
+        if (access(dir, F_OK) != 0)
+            return;
+    }
+}
+
+static void remove_tree_once(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
@@ -287,11 +299,16 @@ int out_tmpdir(const char *near, char *buf, size_t n, sim_err *err)
 {
     char        target[PATH_MAX], dir[PATH_MAX];
     const char *base;
-    if (strcmp(near, "-") == 0)
-        snprintf(target, sizeof target, "./stdout"); /* beside the working directory */
-    else if (resolve(near, target, sizeof target) < 0)
+    struct stat st;
+    if (strcmp(near, "-") != 0 && resolve(near, target, sizeof target) < 0)
         return io_fail(err, near, "a temporary folder", "resolve the path of");
-    split(target, dir, sizeof dir, &base);
+    if (strcmp(near, "-") == 0 || (stat(target, &st) == 0 && !S_ISREG(st.st_mode))) {
+        /* Standard output, a device, a FIFO: their directory (/dev) is no place for ours. */
+        const char *t = getenv("TMPDIR");
+        snprintf(dir, sizeof dir, "%s", t && *t ? t : "/tmp");
+    } else {
+        split(target, dir, sizeof dir, &base);
+    }
     if ((size_t)snprintf(buf, n, "%s/.mrsim-tmp-report-XXXXXX", dir) >= n
         || strlen(buf) >= PATH_MAX) {
         errno = ENAMETOOLONG;

@@ -39,7 +39,8 @@ int out_commit(out_file *o, const char *what, sim_err *err);
 void out_abort(out_file *o);
 
 /* Make a temporary directory beside the destination 'near' (after following a symlink), into
- * buf, registered for removal on signals. 0 or SIM_EIO. */
+ * buf, registered for removal on signals; for "-", a device or a FIFO, in $TMPDIR (or /tmp)
+ * instead. 0 or SIM_EIO. */
 int out_tmpdir(const char *near, char *buf, size_t n, sim_err *err);
 /* Remove a directory made by out_tmpdir with the files in it, and unregister it. */
 void out_tmpdir_remove(const char *dir);

@@ -111,8 +111,9 @@ int cli_merge_main(int argc, char **argv)
     if (!sh || !names)
         goto oom;
     /* OUT is written in place: if it is also a shard (by another name, a link), the merge
-     * would read and rewrite the same file, and the same shard twice would merge with
-     * itself. Files are compared by device and inode, which sees through names and links. */
+     * would read and rewrite the same file. Files are compared by device and inode, which
+     * sees through names and links. (The same shard given twice is caught below, as points
+     * stored twice.) */
     struct stat out_st;
     bool        out_exists = stat(out_path, &out_st) == 0;
     for (size_t i = 0; i < n; i++) {
@@ -128,14 +129,6 @@ int cli_merge_main(int argc, char **argv)
                     "itself; give a new OUT\n",
                     out_path, sh[i].path);
             goto done;
-        }
-        for (size_t k = 0; k < i; k++) {
-            struct stat prev;
-            if (stat(sh[k].path, &prev) == 0 && prev.st_dev == st.st_dev
-                && prev.st_ino == st.st_ino) {
-                fprintf(stderr, "%s: the same shard as %s, given twice\n", sh[i].path, sh[k].path);
-                goto done;
-            }
         }
         if (db_open_readonly(sh[i].path, &sh[i].db, &err) < 0
             || db_sweeps(sh[i].db, on_sweep, &sh[i], &err) < 0) {
