@@ -33,6 +33,9 @@ void fuzz_cap_scenario(scn_scenario *s)
     for (size_t i = 0; i < s->npatterns; i++)
         if (s->patterns[i].cache.size > 10000)
             s->patterns[i].cache.size = 10000;
+    for (size_t i = 0; i < s->nregions; i++)
+        if (s->regions[i].servers > 256) /* per-server state: 100000 costs a lot per run */
+            s->regions[i].servers = 256;
     if (s->data.drain > SIM_S)
         s->data.drain = SIM_S;
     if (s->health.interval < 10 * SIM_MS) {
