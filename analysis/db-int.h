@@ -3,6 +3,7 @@
 #ifndef MRSIM_DB_INT_H
 #define MRSIM_DB_INT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -31,6 +32,15 @@ double        db__col_real(sqlite3_stmt *st, int i); /* NaN for NULL */
  * the number of rows, a callback's nonzero return, or SIM_EIO. Finalizes st. */
 int db__each_row(db_conn *db, sqlite3_stmt *st, int rc, int (*each)(void *ctx, sqlite3_stmt *st),
                  void *ctx, sim_err *err);
+
+/* db-check.c: PRAGMA quick_check on h; 0, or SIM_EIO with err saying the file is damaged
+ * (or not a database). */
+int db__quick_check(sqlite3 *h, const char *path, sim_err *err);
+/* True when path or its directory is not writable: open it immutable (no -shm, no lock). */
+bool db__needs_immutable(const char *path);
+/* "file:PATH?QUERY" with '%', '?' and '#' of path percent-encoded, so that SQLite's URI
+ * parsing reads exactly path; sim_free it. NULL when out of memory. */
+char *db__file_uri(const char *path, const char *query);
 
 /* db-sweep.c: the sweep rows of run 'run_id', inside db_write_run's transaction. */
 int db__insert_sweep_link(sqlite3 *h, const db_sweep_link *l, sqlite3_int64 run_id);

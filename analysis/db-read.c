@@ -234,7 +234,15 @@ int db_open_readonly(const char *path, db_conn **out, sim_err *err)
         return SIM_ENOMEM;
     }
     int version = 0;
-    int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READONLY, NULL);
+    int rc;
+    if (db__needs_immutable(path)) { /* db-check.c: no -shm where nothing may be written */
+        char *uri = db__file_uri(path, "immutable=1");
+        rc = uri ? sqlite3_open_v2(uri, &db->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL)
+                 : SQLITE_NOMEM;
+        sim_free(uri);
+    } else {
+        rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READONLY, NULL);
+    }
     if (rc == SQLITE_OK) {
         sqlite3_extended_result_codes(db->h, 1);
         sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);

@@ -308,7 +308,10 @@ int db_open(const char *path, db_conn **out, sim_err *err)
         db_close(db);
         return SIM_EIO;
     }
-    int ret = ensure_schema(db, err);
+    /* A damaged file is refused before anything is written to it (db-check.c). */
+    int ret = db__quick_check(db->h, path, err);
+    if (ret == 0)
+        ret = ensure_schema(db, err);
     if (ret < 0) {
         db_close(db);
         return ret;

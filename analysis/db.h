@@ -199,6 +199,21 @@ void db_rollback(db_conn *db);
  * write functions must not be used on it. */
 int db_open_readonly(const char *path, db_conn **out, sim_err *err);
 
+/* --- integrity (db-check.c) ------------------------------------------------------- */
+
+typedef void db_check_fn(void *ctx, const char *problem);
+typedef struct db_check_result {
+    int     problems; /* 0: the file is sound */
+    int     version;  /* its schema version (PRAGMA user_version) */
+    int64_t runs;     /* rows in runs, when readable */
+} db_check_result;
+/* The full check of `mrsim db check`: open path read-only (db_open_readonly), run PRAGMA
+ * integrity_check and foreign_key_check, call fn (may be NULL) with every problem. Returns
+ * 0 with *res filled, or an error when the file cannot be opened as a results database at
+ * all (err says why). db_open() runs the quicker PRAGMA quick_check itself and refuses a
+ * damaged file with SIM_EIO. */
+int db_check(const char *path, db_check_fn *fn, void *ctx, db_check_result *res, sim_err *err);
+
 /* The latest run (highest id) of the scenario named 'scenario' with this pattern and seed,
  * into *run_id. Returns 1 when found, 0 when there is none, or an error. */
 int db_find_run(db_conn *db, const char *scenario, const char *pattern, uint64_t seed,

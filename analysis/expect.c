@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "table.h"
 
 /* --- numbers -------------------------------------------------------------------------- */
@@ -585,56 +586,20 @@ int expect_report_write_junit(const expect_report *rep, FILE *out)
     return ferror(out) ? SIM_EIO : 0;
 }
 
-static int save_fail(sim_err *err, const char *path, const char *what)
-{
-    int code
-        = sim_err_set(err, SIM_EIO, NULL, "cannot %s the JUnit report: %s", what, strerror(errno));
-    if (err)
-        snprintf(err->file, sizeof err->file, "%s", path);
-    return code;
-}
-
 int expect_report_save_junit(const expect_report *rep, const char *path, sim_err *err)
 {
-    size_t len = strlen(path);
-    char  *tmp = sim_malloc(len + sizeof ".XXXXXX");
-    if (!tmp)
-        return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory for the JUnit report");
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".XXXXXX", sizeof ".XXXXXX");
-    int   rc = 0;
-    FILE *f = NULL;
-    int   fd = mkstemp(tmp);
-    if (fd < 0) {
-        rc = save_fail(err, path, "create");
-        sim_free(tmp);
+    /* outfile.c: "-", devices and FIFOs in place, symlinks followed, otherwise a temporary
+     * file beside the target renamed over it, removed on every error and on signals. */
+    out_file o;
+    int      rc = out_open(&o, path, "the JUnit report", err);
+    if (rc < 0)
         return rc;
+    if (expect_report_write_junit(rep, o.f) < 0) {
+        out_abort(&o);
+        sim_err_set(err, SIM_EIO, NULL, "cannot write the JUnit report");
+        if (err)
+            snprintf(err->file, sizeof err->file, "%s", path);
+        return SIM_EIO;
     }
-    /* mkstemp makes the file 0600; a report is for others to read, as the umask allows. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) < 0 || !(f = fdopen(fd, "w"))) {
-        rc = save_fail(err, path, "create");
-        close(fd);
-        goto fail;
-    }
-    if (expect_report_write_junit(rep, f) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        rc = save_fail(err, path, "write");
-        fclose(f);
-        goto fail;
-    }
-    if (fclose(f) != 0) {
-        rc = save_fail(err, path, "write");
-        goto fail;
-    }
-    if (rename(tmp, path) < 0) {
-        rc = save_fail(err, path, "replace");
-        goto fail;
-    }
-    sim_free(tmp);
-    return 0;
-fail:
-    unlink(tmp);
-    sim_free(tmp);
-    return rc;
+    return out_commit(&o, "the JUnit report", err);
 }

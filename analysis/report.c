@@ -18,6 +18,8 @@
  * files (the page would no longer be one file). */
 #include "report.h"
 
+#include "outfile.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -224,22 +226,6 @@ static void on_image(void *ctx, const char *path)
         return;
     }
     st->images[st->nimages++] = copy;
-}
-
-/* Remove the files in our own temporary folder, then the folder. */
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        char           path[PATH_MAX];
-        while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")
-                && snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
-                unlink(path);
-        closedir(d);
-    }
-    rmdir(dir);
 }
 
 /* Copy the SVG at path into out from its "<svg" on. */
@@ -467,13 +453,6 @@ static int no_runs(const report_options *o, sim_err *err)
     return sim_err_set(err, SIM_ENOENT, NULL, "no runs in the database");
 }
 
-static int io_fail(sim_err *err, const char *what, const char *path)
-{
-    sim_err_set(err, SIM_EIO, NULL, "%s: %s", what, strerror(errno));
-    snprintf(err->file, sizeof err->file, "%.255s", path);
-    return SIM_EIO;
-}
-
 /* The page itself, into out. */
 static int put_page(FILE *out, db_conn *db, const report_state *st, const compare_table *t,
                     sim_err *err)
@@ -512,8 +491,8 @@ int report_write(db_conn *db, const report_options *o, sim_err *err)
     compare_table     *t = NULL;
     const run_result **layout = NULL;
     run_result         empty;
-    char               dir[PATH_MAX], tmpdir[PATH_MAX + 32] = "", tmppage[PATH_MAX + 32] = "";
-    FILE              *out = NULL;
+    char               tmpdir[PATH_MAX + 32] = "";
+    out_file           page = { 0 };
     int                rc = db_plot_runs(db, o->run_id, o->min_id, o->scenario, on_run, &st, err);
     if (rc == SIM_ENOMEM)
         rc = oom(err);
@@ -538,14 +517,9 @@ int report_write(db_conn *db, const report_options *o, sim_err *err)
         goto done;
     }
 
-    /* The plots, in a folder of our own beside the page (same file system, no /tmp). */
-    const char *slash = strrchr(o->out_path, '/');
-    snprintf(dir, sizeof dir, "%.*s",
-             slash ? (int)(slash - o->out_path) + (slash == o->out_path) : 1,
-             slash ? o->out_path : ".");
-    snprintf(tmpdir, sizeof tmpdir, "%s/.mrsim-report-XXXXXX", dir);
-    if (!mkdtemp(tmpdir)) {
-        rc = io_fail(err, "cannot create a folder for the plots", tmpdir);
+    /* The plots, in a folder of our own beside the page (same file system, no /tmp),
+     * removed on every exit, signals included (outfile.c). */
+    if ((rc = out_tmpdir(o->out_path, tmpdir, sizeof tmpdir, err)) < 0) {
         tmpdir[0] = '\0';
         goto done;
     }
@@ -562,44 +536,23 @@ int report_write(db_conn *db, const report_options *o, sim_err *err)
         goto done;
     }
 
-    snprintf(tmppage, sizeof tmppage, "%s.tmp-XXXXXX", o->out_path);
-    int fd = mkstemp(tmppage);
-    /* mkstemp makes the file private (0600); a report is a document to share, so it gets
-     * the permissions any new file would get (0666 less the umask). */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fd < 0 || fchmod(fd, 0666 & ~mask) != 0 || !(out = fdopen(fd, "w"))) {
-        rc = io_fail(err, "cannot write the report", o->out_path);
-        if (fd >= 0)
-            close(fd);
+    /* outfile.c: "-", a device or a FIFO is written in place; a symlink is followed; a
+     * regular file is replaced by rename, with its permissions (a new one gets 0666 less
+     * the umask: a report is a document to share). */
+    if ((rc = out_open(&page, o->out_path, "the report", err)) < 0)
         goto done;
-    }
-    rc = put_page(out, db, &st, t, err);
-    bool bad = ferror(out) != 0;
-    if (fclose(out) != 0 || bad) {
-        out = NULL;
-        rc = io_fail(err, "cannot write the report", o->out_path);
+    if ((rc = put_page(page.f, db, &st, t, err)) < 0)
         goto done;
-    }
-    out = NULL;
-    if (rc < 0)
+    if ((rc = out_commit(&page, "the report", err)) < 0)
         goto done;
-    if (rename(tmppage, o->out_path) != 0) {
-        rc = io_fail(err, "cannot write the report", o->out_path);
-        goto done;
-    }
-    tmppage[0] = '\0';
     rc = (int)st.nimages;
 
 done:
     if (st.nimages == SIZE_MAX)
         st.nimages = 0; /* on_image freed them */
-    if (out)
-        fclose(out);
-    if (tmppage[0])
-        unlink(tmppage);
+    out_abort(&page);   /* nothing left to do after out_commit */
     if (tmpdir[0])
-        remove_dir(tmpdir);
+        out_tmpdir_remove(tmpdir);
     compare_table_free(t);
     sim_free(layout);
     state_fini(&st);

@@ -198,5 +198,6 @@ int cli_plot_main(int argc, char **argv);
 int cli_report_main(int argc, char **argv);
 int cli_sweep_main(int argc, char **argv);
 int cli_merge_main(int argc, char **argv);
+int cli_db_main(int argc, char **argv); /* cli_db.c: mrsim db check FILE */
 
 #endif

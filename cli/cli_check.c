@@ -247,9 +247,21 @@ static int parse_jobs(const char *text, int *out)
     return 0;
 }
 
-/* --tolerance PCT: a percentage >= 0, "5", "2.5" or "5%"; into a fraction. */
+/* --tolerance PCT: a percentage >= 0, "5", "2.5" or "5%"; into a fraction. Decimal digits
+ * and one point only, as sweep values: strtod alone would take "0x10", "1e2" and "inf". */
 static int parse_tolerance(const char *text, double *out)
 {
+    size_t digits = 0, points = 0, i = 0;
+    for (; text[i] && text[i] != '%'; i++) {
+        if (isdigit((unsigned char)text[i]))
+            digits++;
+        else if (text[i] == '.')
+            points++;
+        else
+            return SIM_EINVAL;
+    }
+    if (!digits || points > 1 || (text[i] == '%' && text[i + 1] != '\0'))
+        return SIM_EINVAL;
     char  *end = NULL;
     double v = strtod(text, &end);
     if (end == text || (*end != '\0' && strcmp(end, "%") != 0) || !isfinite(v) || v < 0

@@ -25,6 +25,9 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 
 #include "sim.h"
@@ -110,7 +113,7 @@ int cli_default_jobs(void)
  * the task, flush, and leave without running the parent's atexit handlers or flushing its
  * stdio buffers twice. */
 static void child_main(pool *p, size_t i, int wfd, cli_job_task_fn *task, void *ctx,
-                       const struct sigaction old[NCAUGHT], const sigset_t *mask)
+                       const struct sigaction old[NCAUGHT], const sigset_t *mask, pid_t parent)
 {
     for (size_t k = 0; k < NCAUGHT; k++) {
         if (old[k].sa_handler == SIG_IGN)
@@ -121,6 +124,13 @@ static void child_main(pool *p, size_t i, int wfd, cli_job_task_fn *task, void *
         sigemptyset(&dfl.sa_mask);
         sigaction(caught[k], &dfl, NULL);
     }
+    /* Die with the parent: a SIGKILLed sweep or check must not leave its workers running to
+     * the end of their task. The parent may have died before prctl: then we are already
+     * someone else's child. */
+#ifdef __linux__
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+        _exit(255);
+#endif
     /* start() blocked the signals around fork, so one sent to us in between is pending and
      * now ends us with its default action, as it should. */
     sigprocmask(SIG_SETMASK, mask, NULL);
@@ -163,6 +173,7 @@ static int start(pool *p, cli_job_task_fn *task, void *ctx, const struct sigacti
     for (size_t k = 0; k < NCAUGHT; k++)
         sigaddset(&block, caught[k]);
     sigprocmask(SIG_BLOCK, &block, &saved);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid != 0)
         sigprocmask(SIG_SETMASK, &saved, NULL);
@@ -174,7 +185,7 @@ static int start(pool *p, cli_job_task_fn *task, void *ctx, const struct sigacti
     }
     if (pid == 0) {
         close(fds[0]);
-        child_main(p, i, fds[1], task, ctx, old, &saved);
+        child_main(p, i, fds[1], task, ctx, old, &saved, parent);
     }
     close(fds[1]);
     p->jobs[i].pid = pid;

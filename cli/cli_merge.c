@@ -79,7 +79,7 @@ static int on_run(void *ctx, const db_sweep_run *r)
     int *slot = &o->of[r->point * (int64_t)o->nseeds + r->k];
     if (*slot >= 0 && !o->dup) {
         fprintf(stderr, "mrsim merge: point %lld (seed %lld) is in both %s and %s\n",
-                (long long)r->point, (long long)r->k, o->names[*slot], o->names[o->cur]);
+                (long long)r->point, (long long)r->seed, o->names[*slot], o->names[o->cur]);
         o->dup = true;
     }
     *slot = o->cur;
@@ -110,6 +110,12 @@ int cli_merge_main(int argc, char **argv)
     status = CLI_EXIT_FAIL;
     if (!sh || !names)
         goto oom;
+    /* OUT is written in place: if it is also a shard (by another name, a link), the merge
+     * would read and rewrite the same file. Files are compared by device and inode, which
+     * sees through names and links. (The same shard given twice is caught below, as points
+     * stored twice.) */
+    struct stat out_st;
+    bool        out_exists = stat(out_path, &out_st) == 0;
     for (size_t i = 0; i < n; i++) {
         struct stat st;
         sh[i].path = names[i] = argv[2 + i];
@@ -117,7 +123,14 @@ int cli_merge_main(int argc, char **argv)
             fprintf(stderr, "%s: cannot open the shard: %s\n", sh[i].path, strerror(errno));
             goto done;
         }
-        if (db_open(sh[i].path, &sh[i].db, &err) < 0
+        if (out_exists && st.st_dev == out_st.st_dev && st.st_ino == out_st.st_ino) {
+            fprintf(stderr,
+                    "%s: the output is also a shard (%s): refusing to merge a database into "
+                    "itself; give a new OUT\n",
+                    out_path, sh[i].path);
+            goto done;
+        }
+        if (db_open_readonly(sh[i].path, &sh[i].db, &err) < 0
             || db_sweeps(sh[i].db, on_sweep, &sh[i], &err) < 0) {
             cli_print_error(&err);
             goto done;

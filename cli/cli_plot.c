@@ -134,7 +134,7 @@ int cli_plot_main(int argc, char **argv)
         return cli_print_error(&err);
     }
     db_conn *db = NULL;
-    if (db_open(db_path, &db, &err) < 0)
+    if (db_open_readonly(db_path, &db, &err) < 0) /* plot only reads */
         return cli_print_error(&err);
     status = CLI_EXIT_OK;
     so.format = o.format;

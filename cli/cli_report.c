@@ -83,7 +83,7 @@ int cli_report_main(int argc, char **argv)
     if (cli_make_parent_dir(out, &err) < 0)
         return cli_print_error(&err);
     db_conn *db = NULL;
-    if (db_open(db_path, &db, &err) < 0)
+    if (db_open_readonly(db_path, &db, &err) < 0) /* report only reads */
         return cli_print_error(&err);
     status = CLI_EXIT_OK;
     int n = report_write(db, &o, &err);

@@ -24,6 +24,7 @@
 
 #include "cli_jobs.h"
 #include "expect.h"
+#include "outfile.h"
 #include "sha256.h"
 
 static const char sweep_help[]
@@ -319,6 +320,7 @@ int sweep_run_jobs(sweep *s, const size_t *jobs, size_t n)
                 sim_free(todo);
                 return CLI_EXIT_FAIL;
             }
+            out_temp_add(s->tmpdir, true); /* removed with its files on a signal */
         }
         s->batch = todo;
         s->nbatch = ntodo;
@@ -330,9 +332,15 @@ int sweep_run_jobs(sweep *s, const size_t *jobs, size_t n)
         for (size_t i = 0; i < ntodo && rc != 0; i++) {
             char path[PATH_MAX + 48];
             job_db_path(s, i, path, sizeof path);
+            size_t len = strlen(path);
             unlink(path);
-            strcat(path, "-journal");
-            unlink(path);
+            /* A worker killed mid-run leaves its WAL and shared-memory files too. */
+            static const char *const side[] = { "-journal", "-wal", "-shm" };
+            for (size_t k = 0; k < sizeof side / sizeof side[0]; k++) {
+                path[len] = '\0';
+                strcat(path, side[k]);
+                unlink(path);
+            }
         }
         if (rc == CLI_JOBS_INTERRUPTED) {
             fprintf(stderr,
@@ -583,8 +591,10 @@ static int sweep_one(const char *file, const char *db_path, const scn_sweep_args
     if (ans)
         ans->verdict = s.verdict;
 done:
-    if (s.tmpdir[0])
+    if (s.tmpdir[0]) {
         rmdir(s.tmpdir);
+        out_temp_forget(s.tmpdir);
+    }
     sim_free(s.run_of);
     db_close(s.db);
     scn_free(s.base);

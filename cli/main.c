@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 
 static const struct command {
     const char *name;
@@ -23,6 +24,7 @@ static const struct command {
       "run a scenario over a grid of parameters; find the smallest "
       "that meets an SLO" },
     { "merge", cli_merge_main, "combine the databases of a sweep's shards into one" },
+    { "db", cli_db_main, "check a results database: 'mrsim db check FILE'" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -88,6 +90,7 @@ int main(int argc, char **argv)
     int                   rc = c ? cli_mem_option(&argc, argv) : -1;
     if (rc >= 0)
         return rc;
+    out_catch_signals(); /* temporary files go on SIGINT, SIGTERM, SIGHUP (outfile.h) */
     if (!c) {
         fprintf(stderr, "mrsim: unknown command '%s'\n", name);
         usage(stderr);

@@ -188,15 +188,18 @@ static void log_event(world *w, sim_time t, const char *kind, const char *detail
     if (r->nlog == w->log_cap) {
         size_t     cap = w->log_cap ? w->log_cap * 2 : 16;
         run_event *log = sim_realloc(r->log, cap * sizeof *log);
-        if (!log)
-            sim_panic("out of memory growing the event log to %zu entries", cap);
+        if (!log) {
+            sim_engine_fail(w->engine, SIM_ENOMEM,
+                            "out of memory growing the event log to %zu entries", cap);
+            return;
+        }
         r->log = log;
         w->log_cap = cap;
     }
     run_event *ev = &r->log[r->nlog++];
     ev->t = t;
     ev->kind = kind;
-    snprintf(ev->detail, sizeof ev->detail, "%s", detail);
+    sim_utf8_copy(ev->detail, sizeof ev->detail, detail); /* never half a character */
 }
 
 static void on_progress(sim_engine *e, void *ctx, uint64_t arg)

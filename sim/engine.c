@@ -483,7 +483,8 @@ static inline bool queue_front(sim_engine *e, uint64_t *t, uint64_t *slot, bool 
         if (e->lmask == 0)
             return false;
         refill(e);
-        if (e->run_head == e->run_n) /* only after a failure (e->failed) */
+        /* After a failure the run may be empty or unsorted: run nothing more from it. */
+        if (e->failed || e->run_head == e->run_n)
             return false;
     }
     *t = e->run[e->run_head].t;

@@ -182,6 +182,35 @@ sim_time sim__time_from_ns_any(double ns)
     return (sim_time)r;
 }
 
+size_t sim_utf8_copy(char *dst, size_t n, const char *src)
+{
+    size_t len = strlen(src);
+    if (len >= n) {
+        len = n - 1;
+        /* src[len] is the first byte dropped. If it continues a character (10xxxxxx), back
+         * up to that character's lead byte and drop the whole character. */
+        size_t lead = len;
+        while (lead > 0 && ((unsigned char)src[lead] & 0xC0) == 0x80)
+            lead--;
+        if (lead < len)
+            len = lead;
+    }
+    /* src may itself have been cut inside a character by an earlier snprintf: drop an
+     * incomplete last character (a lead byte with fewer continuation bytes than it needs). */
+    size_t i = len;
+    while (i > 0 && ((unsigned char)src[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i > 0) {
+        unsigned char c = (unsigned char)src[i - 1];
+        size_t        need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (len - (i - 1) < need)
+            len = i - 1;
+    }
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+    return len;
+}
+
 _Noreturn void sim_panic(const char *fmt, ...)
 {
     va_list ap;

@@ -87,6 +87,12 @@ static inline sim_time sim_time_add_sat(sim_time a, sim_time b)
     return (b > 0 && a > SIM_TIME_MAX - b) ? SIM_TIME_MAX : a + b;
 }
 
+/* Copy src into dst (n bytes, n > 0), always NUL-terminated; when src does not fit, cut it
+ * at the last whole UTF-8 character that does, and drop a last character that src itself
+ * holds only part of (an earlier snprintf cut it), so the copy is valid UTF-8 whenever src
+ * was before any cut. Returns the bytes copied, without the NUL. */
+size_t sim_utf8_copy(char *dst, size_t n, const char *src);
+
 /* Report a broken invariant (a bug, never bad input) and abort. */
 _Noreturn void sim_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

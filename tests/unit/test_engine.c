@@ -675,7 +675,7 @@ static void test_engine_out_of_memory_at_setup(void **state)
 static void spawn_event(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)ctx;
-    if (arg < 14) {
+    if (arg < 12) {
         sim_after(e, (sim_time)(arg * 977 + 1), spawn_event, NULL, arg + 1);
         sim_after(e, (sim_time)(arg * 65537 + 3), spawn_event, NULL, arg + 1);
     }
@@ -696,7 +696,7 @@ static void test_engine_out_of_memory_during_run_fails_the_run(void **state)
     long     allocations = sim_alloc_fail_at(0);
     uint64_t all = sim_engine_executed(e);
     sim_engine_free(e);
-    assert_true(allocations > 3);
+    assert_true(allocations > 0); /* the queue had to grow: there is something to fail */
     for (long nth = 1; nth <= allocations; nth++) {
         assert_int_equal(sim_engine_new(&e), 0);
         sim_at(e, 0, spawn_event, NULL, 0);

@@ -477,6 +477,62 @@ static void test_time_from_ns_fast_path_equals_round(void **state)
     }
 }
 
+/* Issue 16, D7: event details were cut at 127 bytes in the middle of a UTF-8 character. */
+static void test_utf8_copy_never_cuts_a_character(void **state)
+{
+    (void)state;
+    char out[8];
+    assert_int_equal(sim_utf8_copy(out, sizeof out, "abc"), 3);
+    assert_string_equal(out, "abc");
+    /* "abcdeé" is 7 bytes: fits exactly. */
+    assert_int_equal(sim_utf8_copy(out, sizeof out, "abcde\xc3\xa9"), 7);
+    /* "abcdefé": the cut after 7 bytes falls inside é: é goes whole. */
+    assert_int_equal(sim_utf8_copy(out, sizeof out, "abcdef\xc3\xa9"), 6);
+    assert_string_equal(out, "abcdef");
+    /* A 4-byte character (U+1F600) across the cut, at every offset. */
+    for (int pre = 0; pre < 8; pre++) {
+        char src[32];
+        memset(src, 'x', (size_t)pre);
+        memcpy(src + pre, "\xf0\x9f\x98\x80yz", 7);
+        size_t n = sim_utf8_copy(out, sizeof out, src);
+        assert_true(n == (size_t)pre || n >= (size_t)pre + 4);
+        assert_int_equal(out[n], '\0');
+        for (size_t i = 0; i < n; i++) /* what is kept is whole characters of src */
+            assert_int_equal(out[i], src[i]);
+    }
+    /* A source already cut inside a character loses that character's first bytes. */
+    assert_int_equal(sim_utf8_copy(out, sizeof out, "ab\xe2\x82"), 2);
+    assert_int_equal(sim_utf8_copy(out, sizeof out, "ab\xc3"), 2);
+    assert_int_equal(sim_utf8_copy(out, sizeof out, "ab\xe2\x82\xac"), 5);
+    assert_int_equal(sim_utf8_copy(out, 1, "abc"), 0);
+    assert_string_equal(out, "");
+}
+
+/* Issue 16: --max-memory's ceiling. An allocation past it fails like malloc; freeing gives
+ * the room back. */
+static void test_mem_limit_refuses_and_counts(void **state)
+{
+    (void)state;
+    size_t base = sim_mem_used();
+    void  *a = sim_malloc(1000);
+    assert_non_null(a);
+    assert_true(sim_mem_used() >= base + 1000);
+    sim_mem_limit(base + (1 << 20));
+    assert_null(sim_malloc(2 << 20));
+    assert_null(sim_calloc(1 << 20, 2));
+    void *b = sim_realloc(a, 2 << 20);
+    assert_null(b); /* a is still valid */
+    b = sim_malloc(100 << 10);
+    assert_non_null(b);
+    sim_free(b);
+    sim_free(a);
+    assert_int_equal(sim_mem_used(), base);
+    sim_mem_limit(0);
+    b = sim_malloc(2 << 20);
+    assert_non_null(b);
+    sim_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +558,8 @@ int main(void)
         cmocka_unit_test(test_alloc_fails_nth_call_only),
         cmocka_unit_test(test_alloc_failed_realloc_keeps_block),
         cmocka_unit_test(test_alloc_calloc_overflow_returns_null),
+        cmocka_unit_test(test_utf8_copy_never_cuts_a_character),
+        cmocka_unit_test(test_mem_limit_refuses_and_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
