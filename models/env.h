@@ -84,6 +84,7 @@ typedef enum env_fact_kind {
     ENV_FACT_APPLIED,     /* region applied a replicated write: key, commit (its origin's
                              commit time as shipped in the entry) */
     ENV_FACT_CONFLICT,    /* region resolved a concurrent write */
+    ENV_FACT_CACHED,      /* region put key's record in a cache (residency) */
 } env_fact_kind;
 
 typedef struct env_fact {

@@ -19,6 +19,7 @@
 #include "oracle.h"
 #include "region.h"
 #include "repl.h"
+#include "residency.h"
 #include "route.h"
 #include "store.h"
 #include "topo.h"
@@ -42,6 +43,7 @@ typedef struct world {
     clock_state        *clocks;
     uint8_t            *rank; /* alphabetical rank of each region's name */
     oracle             *oracle;
+    residency          *residency; /* where owned data landed */
     wl                 *wl;
     dp                 *dp;
     repl               *repl;

@@ -154,6 +154,7 @@ static void on_fact(void *ctx, const env_fact *f)
     switch (f->kind) {
     case ENV_FACT_COMMIT:
         *f->annotation = oracle_commit(w->oracle, f->key, f->field, f->write_id, now, f->measured);
+        residency_placed(w->residency, f->key, f->region);
         break;
     case ENV_FACT_OVERWRITTEN:
         oracle_overwritten(w->oracle, f->write_id);
@@ -161,9 +162,13 @@ static void on_fact(void *ctx, const env_fact *f)
     case ENV_FACT_APPLIED:
         oracle_applied(w->oracle, f->region, f->commit, now);
         mon_lag(w->mon, f->region, now - f->commit);
+        residency_placed(w->residency, f->key, f->region);
         break;
     case ENV_FACT_CONFLICT:
         oracle_conflict(w->oracle);
+        break;
+    case ENV_FACT_CACHED:
+        residency_placed(w->residency, f->key, f->region);
         break;
     }
 }
@@ -230,6 +235,7 @@ static void world_free(world *w)
     sim_free(w->clocks);
     sim_free(w->rank);
     oracle_free(w->oracle);
+    residency_free(w->residency);
     if (w->regions)
         for (size_t i = 0; i < w->scn->nregions; i++)
             region_free(w->regions[i]);
@@ -267,8 +273,8 @@ static uint64_t key_space(const scn_scenario *s)
 {
     uint64_t keys = 1;
     for (size_t i = 0; i < s->nclients; i++)
-        if (s->clients[i].key_count > keys)
-            keys = s->clients[i].key_count;
+        if (s->clients[i].key_base + s->clients[i].key_count > keys)
+            keys = s->clients[i].key_base + s->clients[i].key_count;
     return keys;
 }
 
@@ -308,6 +314,7 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
     if ((rc = topo_new(s, &w->topo, err)) < 0
         || (rc = net_new(w->engine, s, w->topo, seed, &w->net, err)) < 0
         || (rc = oracle_new(s, &w->oracle, err)) < 0
+        || (rc = residency_new(s, &w->residency, err)) < 0
         || (rc = env_new(&(env_world_config){ .engine = w->engine,
                                               .scn = s,
                                               .net = w->net,

@@ -245,8 +245,8 @@ int oracle_new(const scn_scenario *s, oracle **out, sim_err *err)
     assert(s->nregions >= 1 && s->nregions <= SCN_MAX_REGIONS);
     uint64_t nkeys = 0, nsessions = 0;
     for (size_t i = 0; i < s->nclients; i++) {
-        if (s->clients[i].key_count > nkeys)
-            nkeys = s->clients[i].key_count;
+        if (s->clients[i].key_base + s->clients[i].key_count > nkeys)
+            nkeys = s->clients[i].key_base + s->clients[i].key_count;
         nsessions += s->clients[i].sessions;
     }
     /* Global session ids are uint32; scn.c's limits (256 clients x 10^7) keep the sum below. */

@@ -115,6 +115,10 @@ int  scn__parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const cha
 /* Whether a run reports x's metric in x's scope (scn-metrics.c); path is the expectation's. */
 int scn__check_expect_metric(const scn_expect *x, const char *path, sim_err *err);
 
+/* ---- scn-residency.c: key ownership and residency (after the clients) ---- */
+
+int scn__parse_residency(scn_scenario *s, const cJSON *n, sim_err *err);
+
 /* ---- scn-failover.c: disaster recovery ---- */
 
 int scn__parse_failover(scn_scenario *s, const cJSON *n, sim_err *err);

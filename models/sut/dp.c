@@ -212,8 +212,12 @@ void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op, reg
     }
     if (op == SCN_READ) {
         const store_cell *cells = store_cells(d->stores[region_index], rq.key);
-        if (d->caches)
+        if (d->caches) {
             cache_put(d->caches[region_index], rq.key, cells);
+            env_observe(
+                d->env,
+                &(env_fact){ .kind = ENV_FACT_CACHED, .region = region_index, .key = rq.key });
+        }
         wl_note_read(d->wl, tag, cells);
         wl_respond(d->wl, region_index, tag, REGION_OK);
         return;

@@ -773,7 +773,7 @@ static const bad_case BAD[] = {
     { "{" BASE ",'standby':{'automatic':true}}", "",
       "unknown field \"standby\"; expected one of: name, description, seed, seeds, duration, "
       "warmup, regions, network, clients, faults, patterns, data, routing, failover, monitor, "
-      "alerts, cost, expect, sweep" },
+      "alerts, cost, expect, sweep, residency" },
     { "{" BASE ",'alert':{}}", "", "unknown field \"alert\" (did you mean \"alerts\"?)" },
     { "{" BASE ",'seeds':0}", "seeds", "expected a positive integer, got 0" },
     { "{" BASE ",'expect':[{'metric':'p99_ms','max':1,'bound':'upper'}]}", "expect[0].bound",
