@@ -58,6 +58,11 @@ typedef enum env_msg_kind {
     ENV_MSG_HEALTH_REPORT, /* health: a checker's verdict on a target, to its subscribers */
     ENV_MSG_DNS_UPDATE,    /* failover controller to the DNS service: a new primary */
     ENV_MSG_DR,            /* failover: controller <-> regions */
+    ENV_MSG_LL_WRITE,      /* leaderless: a coordinator's write to a replica */
+    ENV_MSG_LL_ACK,        /* leaderless: the replica's acknowledgement */
+    ENV_MSG_LL_READ,       /* leaderless: a coordinator's read of a replica */
+    ENV_MSG_LL_ANSWER,     /* leaderless: the replica's answer (its version) */
+    ENV_MSG_LL_REPAIR,     /* leaderless: read repair, the newest version to a stale replica */
     ENV_MSG_KIND_COUNT
 } env_msg_kind;
 

@@ -20,6 +20,7 @@
 #include "region.h"
 #include "repl.h"
 #include "residency.h"
+#include "visibility.h"
 #include "route.h"
 #include "store.h"
 #include "topo.h"
@@ -47,6 +48,8 @@ typedef struct world {
     wl                 *wl;
     dp                 *dp;
     repl               *repl;
+    ll                 *ll;     /* the leaderless pattern's coordinators, or NULL */
+    visibility         *vis;    /* the t-visibility curve */
     health             *health; /* NULL without routing.health */
     route              *route;  /* NULL without DNS routing */
     mon                *mon;

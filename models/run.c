@@ -12,6 +12,10 @@
 
 #define DRAIN_CHECK_EVERY (10 * SIM_MS) /* how often the drain looks for idle logs */
 
+_Static_assert(sizeof((run_result *)0)->visibility / sizeof(struct run_visibility)
+                   == VISIBILITY_POINTS,
+               "run_result holds every point of the t-visibility curve");
+
 /* --- collecting -------------------------------------------------------------------- */
 
 static void on_outcome(void *ctx, const wl_outcome *o)
@@ -226,6 +230,8 @@ static void world_free(world *w)
     mon_free(w->mon);
     health_free(w->health);
     repl_free(w->repl);
+    ll_free(w->ll);
+    visibility_free(w->vis);
     dp_free(w->dp);
     wl_free(w->wl);
     if (w->stores)
@@ -341,6 +347,16 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
         < 0)
         return rc;
     dp_set_repl(w->dp, w->repl);
+    if (w->pat->kind == SCN_PATTERN_LEADERLESS) {
+        if ((rc = ll_new(w->env, s, w->pat, w->stores, w->rank, dp_leaderless_done, w->dp, &w->ll,
+                         err))
+            < 0)
+            return rc;
+        dp_set_leaderless(w->dp, w->ll);
+    }
+    if (visibility_new(&w->vis) < 0)
+        return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the world");
+    oracle_set_visibility(w->oracle, w->vis);
     wl_set_deliver(w->wl, on_request_arrival, w);
     if ((rc = mon_new(w->engine, s, w->regions, on_alert, w, &w->mon, err)) < 0)
         return rc;
@@ -475,6 +491,12 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
         goto done;
     oracle_finish(w.oracle, live, live_stores(&w, live), repl_idle(w.repl));
     r->simulated = sim_now(w.engine);
+    visibility_point curve[VISIBILITY_POINTS];
+    visibility_curve(w.vis, curve);
+    for (size_t i = 0; i < VISIBILITY_POINTS; i++)
+        r->visibility[i]
+            = (struct run_visibility){ curve[i].t_ms, curve[i].reads, curve[i].p_fresh };
+    r->nvisibility = VISIBILITY_POINTS;
     /* Progress reports are the CLI's business, not the model's: leave them out, so that the
      * count is the same with and without a terminal. */
     r->events = sim_engine_executed(w.engine) - w.progress_ticks;

@@ -99,6 +99,7 @@ typedef struct fence_range {
 } fence_range;
 
 struct oracle {
+    visibility    *vis;    /* t-visibility of reads, or NULL */
     fence_range   *fences; /* a handful: one per failover */
     size_t         nfences, fences_cap;
     uint64_t       nkeys;
@@ -413,6 +414,8 @@ bool oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t sess
         const ack_step  *n = k->newest.kseq && k->newest.at <= issued ? &k->newest
              : k->prev.kseq && k->prev.at <= issued                   ? &k->prev
                                                                       : NULL;
+        if (n && o->vis)
+            visibility_record(o->vis, issued - n->at, version >= n->kseq);
         if (n && version < n->kseq) {
             stale = true;
             o->fig.stale_reads++;
@@ -433,6 +436,8 @@ bool oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t sess
     sk->flags |= S_READ;
     return stale;
 }
+
+void oracle_set_visibility(oracle *o, visibility *v) { o->vis = v; }
 
 void oracle_prefetch(const oracle *o, uint64_t key)
 {

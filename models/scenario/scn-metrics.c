@@ -55,6 +55,7 @@ static const struct {
     { "lost_writes", A },
     { "writes_unacked_applied", A },
     { "conflicts", A },
+    { "read_repairs", A },
     { "residency_violations", A },
     { "residency_entries_outside", A },
     { "divergent_keys_at_end", A },

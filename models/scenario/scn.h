@@ -193,6 +193,7 @@ typedef enum scn_pattern_kind {
     SCN_PATTERN_READ_LOCAL,     /* reads local, writes to the primary */
     SCN_PATTERN_ACTIVE_PASSIVE, /* the primary takes everything; secondaries
                                                  stand by, replicated; failover promotes */
+    SCN_PATTERN_LEADERLESS,     /* Dynamo-style N/R/W quorums (sut/leaderless.h) */
     SCN_PATTERN_KIND_COUNT
 } scn_pattern_kind;
 
@@ -214,7 +215,21 @@ typedef struct scn_replication {
                                                  accepting region alone) */
     sim_time      timeout;   /* sync: no quorum by then is an error to the
                                                  client; default 1s */
+    uint32_t      n, r, w;   /* leaderless: replicas per key (1 .. min(regions,
+                                8), default min(3, regions)); answers a read and
+                                acks a write wait for (1 .. n, default n/2 + 1) */
 } scn_replication;
+
+/* Leaderless: the WARS latency model of the PBS paper (Bailis et al., VLDB 2012), per
+ * replica and message: W (write to replica), A (its ack), R (read to replica), S (its
+ * answer), as processing delays added at each replica to the network's. */
+typedef enum scn_wars {
+    SCN_WARS_NONE,      /* no delay beyond the network and the servers */
+    SCN_WARS_LNKD_SSD,  /* LinkedIn, SSDs */
+    SCN_WARS_LNKD_DISK, /* LinkedIn, spinning disks */
+    SCN_WARS_YMMR,      /* Yammer */
+    SCN_WARS_COUNT
+} scn_wars;
 
 typedef struct scn_cache {
     bool      enabled; /* read-local: a cache in front of each
@@ -230,11 +245,14 @@ typedef struct scn_pattern {
     int32_t          primary; /* read-local, active-passive: the first
                                                  primary region; else -1 */
     scn_replication  replication;
-    scn_resolver     resolver;   /* default lww */
-    scn_clock_kind   clock;      /* timestamps for lww; default wall */
-    sim_time         ryw_window; /* read-local: a session that wrote within
+    scn_resolver     resolver;    /* default lww */
+    scn_clock_kind   clock;       /* timestamps for lww; default wall */
+    sim_time         ryw_window;  /* read-local: a session that wrote within
                                                  this reads from the primary; default 5s */
-    scn_cache        cache;      /* read-local only */
+    scn_cache        cache;       /* read-local only */
+    scn_wars         wars;        /* leaderless: replica delays; default none */
+    bool             read_repair; /* leaderless: repair stale replicas a read saw;
+                                     default true */
 } scn_pattern;
 
 /* Health checking (routing.health): checkers at vantage regions probe every other region. */

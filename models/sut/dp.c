@@ -25,6 +25,7 @@ struct dp {
     repl               *repl;
     health             *health; /* NULL without health checking */
     const dr           *dr;     /* NULL without a failover controller */
+    ll                 *ll;     /* NULL but under the leaderless pattern */
     uint32_t            nregions;
     cache             **caches;   /* per region, or NULL without a cache */
     dist               *hit_time; /* owned */
@@ -108,6 +109,15 @@ void dp_set_repl(dp *d, repl *r)
 }
 void dp_set_health(dp *d, health *h) { d->health = h; }
 void dp_set_dr(dp *d, const dr *r) { d->dr = r; }
+void dp_set_leaderless(dp *d, ll *l) { d->ll = l; }
+
+void dp_leaderless_done(void *dp_ctx, uint64_t tag, bool ok, const store_cell *read)
+{
+    dp *d = dp_ctx;
+    if (ok && read)
+        wl_note_read(d->wl, tag, read);
+    wl_respond(d->wl, wl_tag_region(tag), tag, ok ? REGION_OK : REGION_FAILED);
+}
 
 void dp_region_resynced(dp *d, uint32_t region)
 {
@@ -208,6 +218,14 @@ void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op, reg
     region_status allowed = role_allows(d, region_index, op);
     if (allowed != REGION_OK) {
         wl_respond(d->wl, region_index, tag, allowed);
+        return;
+    }
+    if (d->ll) { /* this region coordinates: the replicas answer */
+        if (op == SCN_READ)
+            ll_read(d->ll, region_index, rq.key, tag);
+        else
+            wl_note_write(d->wl, tag,
+                          ll_write(d->ll, region_index, rq.key, rq.set_elem, rq.measured, tag));
         return;
     }
     if (op == SCN_READ) {

@@ -20,6 +20,7 @@
 #include "dr.h"
 #include "env.h"
 #include "health.h"
+#include "leaderless.h"
 #include "repl.h"
 #include "scn.h"
 #include "store.h"
@@ -50,6 +51,11 @@ void dp_request(void *dp_ctx, uint32_t region, scn_op op, uint64_t tag);
 void dp_served(void *dp_ctx, uint32_t region, uint64_t tag, scn_op op, region_status status);
 /* A sync write reached its quorum or failed (a repl_done_fn). */
 void dp_write_settled(void *dp_ctx, uint64_t token, bool ok);
+
+/* Under the leaderless pattern: served requests go to its coordinators (NULL: none). */
+void dp_set_leaderless(dp *d, ll *l);
+/* A leaderless request settled (an ll_done_fn). */
+void dp_leaderless_done(void *dp_ctx, uint64_t tag, bool ok, const store_cell *read);
 
 /* Cache hits and misses over all regions. */
 uint64_t dp_cache_hits(const dp *d);
