@@ -49,6 +49,7 @@ typedef struct world {
     dp                 *dp;
     repl               *repl;
     ll                 *ll;     /* the leaderless pattern's coordinators, or NULL */
+    geo                *geo;    /* the geo-partitioned routing, or NULL */
     visibility         *vis;    /* the t-visibility curve */
     health             *health; /* NULL without routing.health */
     route              *route;  /* NULL without DNS routing */

@@ -177,6 +177,22 @@ static void on_fact(void *ctx, const env_fact *f)
     }
 }
 
+/* Which regions' stores should hold a key, for the oracle's divergence count: the
+ * placements of the leaderless and geo-partitioned patterns. */
+static bool ll_holds(void *ctx, uint64_t key, uint32_t store)
+{
+    uint32_t reps[LL_MAX_N], n = ll_replicas(ctx, key, reps);
+    for (uint32_t i = 0; i < n; i++)
+        if (reps[i] == store)
+            return true;
+    return false;
+}
+
+static bool geo_holds(void *ctx, uint64_t key, uint32_t store)
+{
+    return geo_may_hold(ctx, key, store);
+}
+
 /* A request reached a region: a region that is down hears nothing. */
 static void on_request_arrival(void *ctx, uint32_t region, scn_op op, uint64_t tag)
 {
@@ -231,6 +247,7 @@ static void world_free(world *w)
     health_free(w->health);
     repl_free(w->repl);
     ll_free(w->ll);
+    geo_free(w->geo);
     visibility_free(w->vis);
     dp_free(w->dp);
     wl_free(w->wl);
@@ -353,6 +370,13 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
             < 0)
             return rc;
         dp_set_leaderless(w->dp, w->ll);
+        oracle_set_holder(w->oracle, ll_holds, w->ll);
+    }
+    if (w->pat->kind == SCN_PATTERN_GEO) {
+        if ((rc = geo_new(w->env, s, w->pat, w->repl, dp_geo_serve, w->dp, &w->geo, err)) < 0)
+            return rc;
+        dp_set_geo(w->dp, w->geo);
+        oracle_set_holder(w->oracle, geo_holds, w->geo);
     }
     if (visibility_new(&w->vis) < 0)
         return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the world");
@@ -462,6 +486,8 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
         health_start(w.health);
     if (w.dr)
         dr_start(w.dr);
+    if (w.geo)
+        geo_start(w.geo);
     if (opts->progress) {
         w.progress_every = opts->progress_every > 0 ? opts->progress_every : s->duration / 100;
         if (w.progress_every <= 0)

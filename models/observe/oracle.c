@@ -98,8 +98,13 @@ typedef struct fence_range {
     uint64_t lost_lo, lost_hi; /* rpo writes lost: sequences; lo 0: none */
 } fence_range;
 
+/* Short for the field below, so that the struct keeps its alignment. */
+typedef oracle_holder_fn holder_fn;
+
 struct oracle {
     visibility    *vis;    /* t-visibility of reads, or NULL */
+    holder_fn     *holder; /* which stores should hold a key, or NULL: all */
+    void          *holder_ctx;
     fence_range   *fences; /* a handful: one per failover */
     size_t         nfences, fences_cap;
     uint64_t       nkeys;
@@ -439,6 +444,12 @@ bool oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t sess
 
 void oracle_set_visibility(oracle *o, visibility *v) { o->vis = v; }
 
+void oracle_set_holder(oracle *o, oracle_holder_fn *fn, void *ctx)
+{
+    o->holder = fn;
+    o->holder_ctx = ctx;
+}
+
 void oracle_prefetch(const oracle *o, uint64_t key)
 {
     if (key < o->nkeys)
@@ -457,12 +468,26 @@ static uint64_t count_divergent(const oracle *o, store *const *stores, uint32_t 
     for (uint32_t i = 0; i < nstores; i++)
         assert(store_keys(stores[i]) >= o->nkeys && store_fields(stores[i]) >= o->fields);
     uint64_t n = 0;
-    for (uint64_t key = 0; key < o->nkeys; key++)
+    for (uint64_t key = 0; key < o->nkeys && !o->holder; key++)
         for (uint32_t i = 1; i < nstores; i++)
             if (!store_same(stores[0], stores[i], key)) {
                 n++;
                 break;
             }
+    /* With a placement, only the stores that should hold the key are compared. */
+    for (uint64_t key = 0; key < o->nkeys && o->holder; key++) {
+        uint32_t first = UINT32_MAX;
+        for (uint32_t i = 0; i < nstores; i++) {
+            if (!o->holder(o->holder_ctx, key, i))
+                continue;
+            if (first == UINT32_MAX) {
+                first = i;
+            } else if (!store_same(stores[first], stores[i], key)) {
+                n++;
+                break;
+            }
+        }
+    }
     return n;
 }
 

@@ -103,6 +103,12 @@ bool oracle_fence_lost(const oracle *o, size_t i, uint64_t *lo, uint64_t *hi);
 bool oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t session,
                  sim_time issued, sim_time answered, bool measured);
 
+/* Divergence under a placement (leaderless, geo-partitioned): fn(ctx, key, i) tells whether
+ * store i (region i: no store is left out under these patterns) should hold key; only those
+ * are compared. NULL: every store holds every key. */
+typedef bool oracle_holder_fn(void *ctx, uint64_t key, uint32_t store);
+void         oracle_set_holder(oracle *o, oracle_holder_fn *fn, void *ctx);
+
 /* Also count each measured read in v (the t-visibility curve); v outlives o, NULL stops. */
 void oracle_set_visibility(oracle *o, visibility *v);
 

@@ -194,6 +194,7 @@ typedef enum scn_pattern_kind {
     SCN_PATTERN_ACTIVE_PASSIVE, /* the primary takes everything; secondaries
                                                  stand by, replicated; failover promotes */
     SCN_PATTERN_LEADERLESS,     /* Dynamo-style N/R/W quorums (sut/leaderless.h) */
+    SCN_PATTERN_GEO,            /* geo-partitioned: keys written at their home (sut/geo.h) */
     SCN_PATTERN_KIND_COUNT
 } scn_pattern_kind;
 
@@ -253,6 +254,12 @@ typedef struct scn_pattern {
     scn_wars         wars;        /* leaderless: replica delays; default none */
     bool             read_repair; /* leaderless: repair stale replicas a read saw;
                                      default true */
+    /* geo-partitioned: a replica serves reads while it is known to be this close to the
+     * key's owner; 0: reads go to the owner; default 5s */
+    sim_time max_staleness;
+    /* geo-partitioned: a secondary home that has not heard the owner this long takes the
+     * partition over; 0: never; default 10s */
+    sim_time failover_after;
 } scn_pattern;
 
 /* Health checking (routing.health): checkers at vantage regions probe every other region. */

@@ -26,6 +26,7 @@ struct dp {
     health             *health; /* NULL without health checking */
     const dr           *dr;     /* NULL without a failover controller */
     ll                 *ll;     /* NULL but under the leaderless pattern */
+    geo                *geo;    /* NULL but under the geo-partitioned pattern */
     uint32_t            nregions;
     cache             **caches;   /* per region, or NULL without a cache */
     dist               *hit_time; /* owned */
@@ -110,6 +111,28 @@ void dp_set_repl(dp *d, repl *r)
 void dp_set_health(dp *d, health *h) { d->health = h; }
 void dp_set_dr(dp *d, const dr *r) { d->dr = r; }
 void dp_set_leaderless(dp *d, ll *l) { d->ll = l; }
+void dp_set_geo(dp *d, geo *g) { d->geo = g; }
+
+/* Served where it was forwarded to, without queueing again: the servers of the region that
+ * forwarded it did the work of serving the request. */
+void dp_geo_serve(void *dp_ctx, uint32_t region, scn_op op, uint64_t tag, bool serve)
+{
+    dp             *d = dp_ctx;
+    wl_request_view rq;
+    if (!serve) {
+        wl_respond(d->wl, region, tag, REGION_REJECTED);
+        return;
+    }
+    if (!wl_request_of(d->wl, tag, &rq))
+        return; /* the client gave up meanwhile */
+    if (op == SCN_READ) {
+        wl_note_read(d->wl, tag, store_cells(d->stores[region], rq.key));
+    } else {
+        uint64_t id = repl_write(d->repl, region, rq.key, rq.field, rq.set_elem, rq.measured, tag);
+        wl_note_write(d->wl, tag, id);
+    }
+    wl_respond(d->wl, region, tag, REGION_OK);
+}
 
 void dp_leaderless_done(void *dp_ctx, uint64_t tag, bool ok, const store_cell *read)
 {
@@ -219,6 +242,15 @@ void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op, reg
     if (allowed != REGION_OK) {
         wl_respond(d->wl, region_index, tag, allowed);
         return;
+    }
+    if (d->geo) {
+        geo_action a = geo_route(d->geo, region_index, op, rq.key, tag);
+        if (a == GEO_FORWARDED)
+            return; /* its owner answers */
+        if (a == GEO_REFUSE) {
+            wl_respond(d->wl, region_index, tag, REGION_REJECTED);
+            return;
+        }
     }
     if (d->ll) { /* this region coordinates: the replicas answer */
         if (op == SCN_READ)

@@ -8,7 +8,7 @@ root=${MRSIM_SOURCE_ROOT:?MRSIM_SOURCE_ROOT is not set}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
-for name in eu-residency profiles-shared profiles-owned leaderless-outage patterns-side-by-side; do
+for name in eu-residency profiles-shared profiles-owned leaderless-outage patterns-side-by-side geo-partitioned-outage; do
   f="$root/scenarios/$name.json"
   if "$mrsim" check "$f" --db "$tmp/geo.db" >"$tmp/out" 2>"$tmp/err"; then
     echo "ok - check $name"; passed=$((passed + 1))
