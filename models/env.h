@@ -103,6 +103,9 @@ typedef struct env_fact {
     sim_time      commit;     /* ENV_FACT_APPLIED */
     bool          measured;   /* ENV_FACT_COMMIT */
     uint64_t     *annotation; /* ENV_FACT_COMMIT: filled by the observer; never read back */
+    bool          relay;      /* ENV_FACT_COMMIT: the region only stamps and relays the write
+                                 (a leaderless coordinator that is no replica): it keeps none
+                                 of it */
 } env_fact;
 
 /* --- time and timers ----------------------------------------------------------------- */

@@ -158,7 +158,8 @@ static void on_fact(void *ctx, const env_fact *f)
     switch (f->kind) {
     case ENV_FACT_COMMIT:
         *f->annotation = oracle_commit(w->oracle, f->key, f->field, f->write_id, now, f->measured);
-        residency_placed(w->residency, f->key, f->region);
+        if (!f->relay)
+            residency_placed(w->residency, f->key, f->region);
         break;
     case ENV_FACT_OVERWRITTEN:
         oracle_overwritten(w->oracle, f->write_id);

@@ -373,13 +373,19 @@ uint64_t ll_write(ll *l, uint32_t coord, uint64_t key, uint32_t set_elem, bool m
                                              : env_wall_ns(l->env, coord),
         .write_id = id,
     };
+    /* A coordinator that is none of the key's replicas keeps nothing of the write. */
+    uint32_t reps[LL_MAX_N], n = ll_replicas(l, key, reps);
+    bool     replica = false;
+    for (uint32_t k = 0; k < n; k++)
+        replica |= reps[k] == coord;
     env_observe(l->env,
                 &(env_fact){ .kind = ENV_FACT_COMMIT,
                              .region = coord,
                              .key = key,
                              .write_id = id,
                              .measured = measured,
-                             .annotation = &cell.kseq });
+                             .annotation = &cell.kseq,
+                             .relay = !replica });
     uint32_t i = op_alloc(l);
     start_op(l, i, coord, key, tag, true);
     const op *o = &l->ops[i];
