@@ -100,6 +100,11 @@ static int parse_rule(scn_scenario *s, size_t idx, const cJSON *n, const char *p
             return sim_err_set(err, SIM_EINVAL, pp,
                                "client \"%s\" has its home in %s, which the rule does not allow",
                                scn__clip(cl->name, k, sizeof k), s->regions[cl->home].name);
+        if (cl->secondary >= 0 && !(allowed >> cl->secondary & 1))
+            return sim_err_set(err, SIM_EINVAL, pp,
+                               "client \"%s\" has its secondary home in %s, which the rule does "
+                               "not allow",
+                               scn__clip(cl->name, k, sizeof k), s->regions[cl->secondary].name);
     }
     return 0;
 }
@@ -125,6 +130,12 @@ int scn__parse_residency(scn_scenario *s, const cJSON *n, sim_err *err)
         next += c->key_count;
         if (c->home < 0)
             c->home = (int32_t)nearest_region(s, c);
+        if (c->secondary == c->home) {
+            char pc[PATH_N], p[PATH_N];
+            return sim_err_set(
+                err, SIM_EINVAL, scn__pjoin(p, scn__pindex(pc, "clients", i), "secondary"),
+                "expected a region other than the home (%s)", s->regions[c->home].name);
+        }
     }
     s->key_space = next ? next : 1;
     if (!n)

@@ -431,7 +431,7 @@ int scn__parse_network(scn_scenario *s, const cJSON *n, sim_err *err)
 
 static const char *const F_CLIENT[]
     = { "name",    "location", "rate",    "read_ratio", "keys",   "sessions", "timeout",
-        "retries", "backoff",  "diurnal", "steps",      "fields", "home" };
+        "retries", "backoff",  "diurnal", "steps",      "fields", "home",     "secondary" };
 static const char *const F_KEYS[] = { "count", "dist", "s", "space" };
 static const char *const F_DIURNAL[] = { "amplitude", "period" };
 static const char *const F_STEP[] = { "at", "rate" };
@@ -595,6 +595,17 @@ int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *p
         if (scn__get_region(s, v, scn__pjoin(p, path, "home"), &r, err) < 0)
             return SIM_EINVAL;
         c->home = (int32_t)r;
+    }
+
+    c->secondary = -1;
+    if ((v = scn__field(n, "secondary"))) {
+        uint32_t r = 0;
+        if (!c->keys_own)
+            return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, path, "secondary"),
+                               "\"secondary\" applies only with \"keys\": {\"space\": \"own\"}");
+        if (scn__get_region(s, v, scn__pjoin(p, path, "secondary"), &r, err) < 0)
+            return SIM_EINVAL;
+        c->secondary = (int32_t)r;
     }
 
     c->sessions = 100;

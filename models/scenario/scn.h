@@ -109,6 +109,9 @@ typedef struct scn_client {
     int32_t  home;           /* own keys: the region they live at (clients[].home, default
                                 the region nearest the population); -1 for shared keys */
     int32_t  residency_rule; /* the residency rule that names it, or -1 */
+    int32_t  secondary;      /* own keys: the region that takes them over when their home is
+                                lost (geo-partitioned; clients[].secondary), or -1: the
+                                allowed region nearest the home */
     uint64_t allowed;        /* bit r: its data may be stored in region r; all regions when
                                 no rule names it */
 } scn_client;

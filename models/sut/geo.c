@@ -145,7 +145,9 @@ int geo_new(env *e, const scn_scenario *s, const scn_pattern *p, repl *r, geo_se
             g->home[q] = q - (uint32_t)s->nclients;
             g->may[q] = all;
         }
-        g->second[q] = nearest_other(g, g->home[q], g->may[q]);
+        g->second[q] = q < s->nclients && s->clients[q].keys_own && s->clients[q].secondary >= 0
+            ? (uint32_t)s->clients[q].secondary
+            : nearest_other(g, g->home[q], g->may[q]);
     }
     for (uint32_t reg = 0; reg < nr; reg++)
         for (uint32_t q = 0; q < np; q++)

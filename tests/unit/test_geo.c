@@ -138,10 +138,52 @@ static void test_geo_loader(void **state)
     assert_string_equal(err.path, "patterns.geo-partitioned.replication.mode");
 }
 
+static void expect_error(const char *text, const char *path, const char *part)
+{
+    scn_scenario *s = NULL;
+    sim_err       err = { 0 };
+    assert_int_equal(scn_parse("bad.json", text, strlen(text), &s, &err), SIM_EINVAL);
+    assert_string_equal(err.path, path);
+    if (!strstr(err.msg, part))
+        fail_msg("message \"%s\" lacks \"%s\"", err.msg, part);
+}
+
+#define TWO_EU                                                                                     \
+    "{\"duration\": \"1s\",\n"                                                                     \
+    " \"regions\": [{\"name\": \"eu-west-1\", \"location\": [53.35, -6.26], \"servers\": 1},\n"    \
+    "   {\"name\": \"eu-central-1\", \"location\": [50.11, 8.68], \"servers\": 1},\n"              \
+    "   {\"name\": \"us-east-1\", \"location\": [38.95, -77.45], \"servers\": 1}],\n"
+
+/* clients[].secondary: a region other than the home, allowed by the population's rule. */
+static void test_geo_secondary_home_configured(void **state)
+{
+    (void)state;
+    scn_scenario *s = load(TWO_EU " \"clients\": [{\"name\": \"eu\", \"location\": [48.86, 2.35],"
+                                  " \"rate\": 1, \"keys\": {\"space\": \"own\"},"
+                                  " \"secondary\": \"us-east-1\"}]}");
+    assert_int_equal(s->clients[0].home, scn_region_index(s, "eu-central-1"));
+    assert_int_equal(s->clients[0].secondary, scn_region_index(s, "us-east-1"));
+    scn_free(s);
+    expect_error(TWO_EU
+                 " \"clients\": [{\"name\": \"eu\", \"location\": [48.86, 2.35],"
+                 " \"rate\": 1, \"keys\": {\"space\": \"own\"}, \"secondary\": \"us-east-1\"}],"
+                 " \"residency\": [{\"clients\": [\"eu\"], \"regions\": [\"eu-west-1\","
+                 " \"eu-central-1\"]}]}",
+                 "residency[0].clients[0]", "secondary home in us-east-1");
+    expect_error(TWO_EU " \"clients\": [{\"name\": \"eu\", \"location\": [48.86, 2.35],"
+                        " \"rate\": 1, \"keys\": {\"space\": \"own\"},"
+                        " \"secondary\": \"eu-central-1\"}]}",
+                 "clients[0].secondary", "other than the home");
+    expect_error(TWO_EU " \"clients\": [{\"name\": \"eu\", \"location\": [48.86, 2.35],"
+                        " \"rate\": 1, \"secondary\": \"eu-west-1\"}]}",
+                 "clients[0].secondary", "applies only with");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_geo_loader),
+        cmocka_unit_test(test_geo_secondary_home_configured),
         cmocka_unit_test(test_geo_writes_go_home_reads_follow_within_staleness),
         cmocka_unit_test(test_geo_residency_kept_through_relay_and_failover),
     };
