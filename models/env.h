@@ -63,6 +63,8 @@ typedef enum env_msg_kind {
     ENV_MSG_LL_READ,       /* leaderless: a coordinator's read of a replica */
     ENV_MSG_LL_ANSWER,     /* leaderless: the replica's answer (its version) */
     ENV_MSG_LL_REPAIR,     /* leaderless: read repair, the newest version to a stale replica */
+    ENV_MSG_LL_HANDOFF,    /* leaderless: a hinted write, from its stand-in to its replica */
+    ENV_MSG_LL_HINT_ACK,   /* leaderless: the replica has it: the hint can go */
     ENV_MSG_GEO_FORWARD,   /* geo-partitioned: a served request, on to its key's home */
     ENV_MSG_GEO_CLOSED,    /* geo-partitioned: a home's heartbeat (ownership, log position) */
     ENV_MSG_KIND_COUNT

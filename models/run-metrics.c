@@ -169,6 +169,7 @@ static int add_consistency_metrics(world *w, size_t *cap)
         { "writes_unacked_applied", (double)f.writes_unacked_applied },
         { "conflicts", (double)f.conflicts },
         { "read_repairs", w->ll ? (double)ll_repairs(w->ll) : NAN },
+        { "hinted_handoffs", w->ll ? (double)ll_handoffs(w->ll) : NAN },
         { "takeovers", w->geo ? (double)geo_takeovers(w->geo) : NAN },
         { "residency_violations", (double)residency_get(w->residency).violations },
         { "residency_entries_outside", (double)residency_get(w->residency).entries },

@@ -32,8 +32,8 @@ static const char *const RESOLVERS[]
 static const char *const CLOCKS[] = { [SCN_CLOCK_WALL] = "wall", [SCN_CLOCK_HLC] = "hlc" };
 
 static const char *const F_PATTERN[]
-    = { "kind",  "primary", "replication", "resolver",      "clock",         "ryw_window",
-        "cache", "wars",    "read_repair", "max_staleness", "failover_after" };
+    = { "kind",  "primary", "replication", "resolver",      "clock",          "ryw_window",
+        "cache", "wars",    "read_repair", "max_staleness", "failover_after", "sloppy" };
 static const char *const F_REPLICATION[]
     = { "mode", "batch", "max_batch", "resend", "quorum", "timeout" };
 static const char *const F_CACHE[] = { "enabled", "size", "hit" };
@@ -74,7 +74,7 @@ static bool pattern_takes(scn_pattern_kind kind, const char *key)
         return kind == SCN_PATTERN_READ_LOCAL || kind == SCN_PATTERN_ACTIVE_PASSIVE;
     if (strcmp(key, "ryw_window") == 0 || strcmp(key, "cache") == 0)
         return kind == SCN_PATTERN_READ_LOCAL;
-    if (strcmp(key, "wars") == 0 || strcmp(key, "read_repair") == 0)
+    if (strcmp(key, "wars") == 0 || strcmp(key, "read_repair") == 0 || strcmp(key, "sloppy") == 0)
         return kind == SCN_PATTERN_LEADERLESS;
     if (strcmp(key, "max_staleness") == 0 || strcmp(key, "failover_after") == 0)
         return kind == SCN_PATTERN_GEO;

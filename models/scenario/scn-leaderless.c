@@ -38,6 +38,9 @@ int scn__parse_leaderless(const scn_scenario *s, scn_pattern *pat, const cJSON *
     }
     if ((v = scn__field(n, "read_repair")))
         TRY(scn__get_bool(v, scn__pjoin(p, path, "read_repair"), &pat->read_repair, err));
+    pat->sloppy = false;
+    if ((v = scn__field(n, "sloppy")))
+        TRY(scn__get_bool(v, scn__pjoin(p, path, "sloppy"), &pat->sloppy, err));
     return 0;
 }
 

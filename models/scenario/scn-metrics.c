@@ -56,6 +56,7 @@ static const struct {
     { "writes_unacked_applied", A },
     { "conflicts", A },
     { "read_repairs", A },
+    { "hinted_handoffs", A },
     { "takeovers", A },
     { "residency_violations", A },
     { "residency_entries_outside", A },

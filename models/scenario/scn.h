@@ -257,6 +257,8 @@ typedef struct scn_pattern {
     scn_wars         wars;        /* leaderless: replica delays; default none */
     bool             read_repair; /* leaderless: repair stale replicas a read saw;
                                      default true */
+    /* leaderless: sloppy quorums with hinted handoff (sut/leaderless.h); default false */
+    bool sloppy;
     /* geo-partitioned: a replica serves reads while it is known to be this close to the
      * key's owner; 0: reads go to the owner; default 5s */
     sim_time max_staleness;

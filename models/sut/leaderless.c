@@ -31,7 +31,21 @@ typedef struct write_msg {
     uint32_t   op;
     uint16_t   gen;
     uint8_t    elem;
+    uint8_t    intended; /* a hint for this replica (the receiver stands in); NO_HINT */
 } write_msg;
+
+#define NO_HINT 0xffu
+
+typedef struct handoff_msg {
+    uint64_t   key;
+    store_cell cell;
+    uint32_t   id; /* the hint's, at its holder */
+    uint8_t    elem;
+} handoff_msg;
+
+typedef struct handoff_ack_msg {
+    uint32_t id;
+} handoff_ack_msg;
 
 typedef struct ack_msg {
     uint32_t op, gen;
@@ -59,6 +73,24 @@ _Static_assert(sizeof(ack_msg) <= ENV_MSG_PAYLOAD, "a leaderless ack must fit a 
 _Static_assert(sizeof(read_msg) <= ENV_MSG_PAYLOAD, "a leaderless read must fit a payload");
 _Static_assert(sizeof(answer_msg) <= ENV_MSG_PAYLOAD, "a leaderless answer must fit a payload");
 _Static_assert(sizeof(repair_msg) <= ENV_MSG_PAYLOAD, "a read repair must fit a payload");
+_Static_assert(sizeof(handoff_msg) <= ENV_MSG_PAYLOAD, "a handoff must fit a payload");
+_Static_assert(sizeof(handoff_ack_msg) <= ENV_MSG_PAYLOAD, "a handoff ack must fit a payload");
+
+/* Sloppy quorums: a write unacknowledged by a replica this long after it was sent goes to a
+ * stand-in as well, as a fraction of the request timeout; hints are offered every HANDOFF_EVERY. */
+#define HINT_AFTER_DIV 4
+#define HANDOFF_EVERY  (500 * SIM_MS)
+
+/* A write a region holds for a replica that did not answer (it is on disk: a hint survives
+ * the holder's crash). */
+typedef struct hint {
+    uint64_t   key;
+    store_cell cell;
+    uint32_t   holder, intended;
+    uint32_t   id;
+    uint8_t    elem;
+    bool       live;
+} hint;
 
 #define GEN16(g) ((uint16_t)((g)&0xffffu))
 
@@ -71,8 +103,12 @@ typedef struct op {
     bool       live, write, answered;
     uint8_t    n, need, got;
     uint8_t    reps[LL_MAX_N];
-    uint8_t    seen; /* bit i: replica reps[i] answered */
-    store_cell best; /* reads: newest version among the answers */
+    uint8_t    seen;      /* bit i: replica reps[i] answered */
+    uint8_t    elem;      /* writes: the set element, for hints */
+    uint8_t    stand_ins; /* writes: hints sent so far */
+    store_cell cell;      /* writes: the version, for hints */
+    sim_time   commit;    /* writes: when it was stamped */
+    store_cell best;      /* reads: newest version among the answers */
     uint64_t   best_set;
     store_cell ans[LL_MAX_N]; /* reads: each replica's answer */
     env_timer  timeout;
@@ -116,6 +152,10 @@ struct ll {
     uint32_t            work_free;
     uint64_t            repairs;
     uint64_t            value_bytes;
+    hint               *hints; /* every region's, in order of arrival */
+    size_t              nhints, hints_cap;
+    uint32_t            next_hint_id;
+    uint64_t            handoffs; /* hints delivered */
 };
 
 static void on_write(env *e, void *ctx, const env_msg *m);
@@ -126,6 +166,10 @@ static void on_repair(env *e, void *ctx, const env_msg *m);
 static void on_work(env *e, void *ctx, uint64_t arg);
 static void on_timeout(env *e, void *ctx, uint64_t arg);
 static void on_restart(env *e, void *ctx, uint32_t region);
+static void on_hint_check(env *e, void *ctx, uint64_t arg);
+static void on_handoff_tick(env *e, void *ctx, uint64_t arg);
+static void on_handoff(env *e, void *ctx, const env_msg *m);
+static void on_handoff_ack(env *e, void *ctx, const env_msg *m);
 
 /* --- WARS (the PBS paper's production fits, section 5; see tests/validation/README.md) --- */
 
@@ -221,6 +265,27 @@ uint32_t ll_w_of(const ll *l, uint64_t key)
 }
 
 uint64_t ll_repairs(const ll *l) { return l->repairs; }
+uint64_t ll_handoffs(const ll *l) { return l->handoffs; }
+
+/* The key's preference list beyond its replicas: where stand-ins come from. Owned keys: the
+ * next allowed regions by distance from the home; shared keys: the rest of the ring. */
+static uint32_t stand_ins(const ll *l, uint64_t key, uint32_t out[SCN_MAX_REGIONS])
+{
+    int32_t owner = scn_key_owner(l->scn, key);
+    uint8_t all[SCN_MAX_REGIONS];
+    if (owner >= 0) {
+        const scn_client *c = &l->scn->clients[owner];
+        uint8_t           k = place_owned(l, (uint32_t)c->home, c->allowed, l->nregions, all);
+        uint32_t          n = 0;
+        for (uint32_t i = l->nplaced[owner]; i < k; i++)
+            out[n++] = all[i];
+        return n;
+    }
+    uint32_t n = 0;
+    for (uint32_t i = l->pat->replication.n; i < l->nregions; i++)
+        out[n++] = (uint32_t)((key + i) % l->nregions);
+    return n;
+}
 
 /* --- create / destroy -------------------------------------------------------------- */
 
@@ -266,7 +331,11 @@ int ll_new(env *e, const scn_scenario *s, const scn_pattern *p, store *const *st
     env_listen(e, ENV_MSG_LL_READ, on_read, l);
     env_listen(e, ENV_MSG_LL_ANSWER, on_answer, l);
     env_listen(e, ENV_MSG_LL_REPAIR, on_repair, l);
+    env_listen(e, ENV_MSG_LL_HANDOFF, on_handoff, l);
+    env_listen(e, ENV_MSG_LL_HINT_ACK, on_handoff_ack, l);
     env_on_restart(e, on_restart, l);
+    for (uint32_t r = 0; p->sloppy && r < l->nregions; r++)
+        env_after(e, r, HANDOFF_EVERY, on_handoff_tick, l, r);
     *out = l;
     return 0;
 fail:
@@ -286,6 +355,7 @@ void ll_free(ll *l)
     sim_free(l->nplaced);
     sim_free(l->ops);
     sim_free(l->works);
+    sim_free(l->hints);
     sim_free(l);
 }
 
@@ -388,17 +458,24 @@ uint64_t ll_write(ll *l, uint32_t coord, uint64_t key, uint32_t set_elem, bool m
                              .relay = !replica });
     uint32_t i = op_alloc(l);
     start_op(l, i, coord, key, tag, true);
-    const op *o = &l->ops[i];
+    op *o = &l->ops[i];
+    o->cell = cell;
+    o->elem = (uint8_t)set_elem;
+    o->commit = env_now(l->env);
     for (uint32_t k = 0; k < o->n; k++) {
         env_msg *m = env_msg_new(l->env, ENV_MSG_LL_WRITE, coord, o->reps[k]);
         *ENV_PAYLOAD(m, write_msg) = (write_msg){ .key = key,
                                                   .cell = cell,
-                                                  .commit = env_now(l->env),
+                                                  .commit = o->commit,
                                                   .op = i,
                                                   .gen = GEN16(o->gen),
-                                                  .elem = (uint8_t)set_elem };
+                                                  .elem = (uint8_t)set_elem,
+                                                  .intended = NO_HINT };
         env_send(l->env, ENV_STREAM, m, ENV_HEADER_BYTES + l->value_bytes);
     }
+    if (l->pat->sloppy)
+        env_after(l->env, coord, l->pat->replication.timeout / HINT_AFTER_DIV, on_hint_check, l,
+                  (uint64_t)o->gen << 32 | i);
     return id;
 }
 
@@ -422,13 +499,43 @@ static void on_ack(env *e, void *ctx, const env_msg *m)
     op            *o = op_get(l, a->op, a->gen);
     if (!o)
         return; /* the op finished or timed out */
+    for (uint32_t k = 0; k < o->n; k++)
+        if (o->reps[k] == m->from)
+            o->seen |= (uint8_t)(1u << k);
     o->got++;
     if (!o->answered && o->got >= o->need) {
         o->answered = true;
         l->done(l->done_ctx, o->tag, true, NULL);
     }
-    if (o->got >= o->n)
+    if (o->got >= o->n + o->stand_ins)
         op_release(l, a->op);
+}
+
+/* Sloppy quorums: replicas that have not acknowledged the write by now get a stand-in each,
+ * the next regions of the key's preference list, which acknowledge for them (counting
+ * towards W) and hand the write off when the replica answers again. */
+static void on_hint_check(env *e, void *ctx, uint64_t arg)
+{
+    ll      *l = ctx;
+    uint32_t i = (uint32_t)arg, gen = (uint32_t)(arg >> 32);
+    if (i >= l->nops || !l->ops[i].live || l->ops[i].gen != gen)
+        return;
+    op      *o = &l->ops[i];
+    uint32_t spare[SCN_MAX_REGIONS], nspare = stand_ins(l, o->key, spare), next = 0;
+    for (uint32_t k = 0; k < o->n && next < nspare; k++) {
+        if (o->seen >> k & 1)
+            continue;
+        env_msg *m = env_msg_new(e, ENV_MSG_LL_WRITE, o->coord, spare[next++]);
+        *ENV_PAYLOAD(m, write_msg) = (write_msg){ .key = o->key,
+                                                  .cell = o->cell,
+                                                  .commit = o->commit,
+                                                  .op = i,
+                                                  .gen = GEN16(o->gen),
+                                                  .elem = o->elem,
+                                                  .intended = o->reps[k] };
+        env_send(e, ENV_STREAM, m, ENV_HEADER_BYTES + l->value_bytes);
+        o->stand_ins++;
+    }
 }
 
 /* Every replica answered: send the newest version to those that answered older ones. */
@@ -571,8 +678,23 @@ static void on_write(env *e, void *ctx, const env_msg *m)
     (void)e;
     ll              *l = ctx;
     const write_msg *p = ENV_PAYLOAD(m, const write_msg);
-    uint32_t         wi = work_alloc(l);
-    work            *w = &l->works[wi];
+    if (p->intended != NO_HINT) { /* stand in: keep it for its replica, acknowledge */
+        if (sim_grow(&l->hints, &l->hints_cap, l->nhints, sizeof *l->hints) < 0)
+            sim_panic("out of memory growing the hints past %zu", l->nhints);
+        l->hints[l->nhints++] = (hint){ .key = p->key,
+                                        .cell = p->cell,
+                                        .holder = m->to,
+                                        .intended = p->intended,
+                                        .id = l->next_hint_id++,
+                                        .elem = p->elem,
+                                        .live = true };
+        env_msg *a = env_msg_new(e, ENV_MSG_LL_ACK, m->to, m->from);
+        *ENV_PAYLOAD(a, ack_msg) = (ack_msg){ .op = p->op, .gen = p->gen };
+        env_send(e, ENV_STREAM, a, ENV_HEADER_BYTES);
+        return;
+    }
+    uint32_t wi = work_alloc(l);
+    work    *w = &l->works[wi];
     w->kind = WORK_APPLY;
     w->region = m->to;
     w->coord = m->from;
@@ -609,6 +731,52 @@ static void on_repair(env *e, void *ctx, const env_msg *m)
     apply_version(l, m->to, p->key, &p->cell, p->set);
 }
 
+/* Each holder offers its hints to their replicas; delivered ones are dropped (compacting the
+ * list keeps the order of arrival). */
+static void on_handoff_tick(env *e, void *ctx, uint64_t arg)
+{
+    ll      *l = ctx;
+    uint32_t r = (uint32_t)arg;
+    size_t   j = 0;
+    for (size_t i = 0; i < l->nhints; i++)
+        if (l->hints[i].live)
+            l->hints[j++] = l->hints[i];
+    l->nhints = j;
+    for (size_t i = 0; i < l->nhints; i++) {
+        const hint *h = &l->hints[i];
+        if (h->holder != r)
+            continue;
+        env_msg *m = env_msg_new(e, ENV_MSG_LL_HANDOFF, r, h->intended);
+        *ENV_PAYLOAD(m, handoff_msg)
+            = (handoff_msg){ .key = h->key, .cell = h->cell, .id = h->id, .elem = h->elem };
+        env_send(e, ENV_STREAM, m, ENV_HEADER_BYTES + l->value_bytes);
+    }
+    env_after(e, r, HANDOFF_EVERY, on_handoff_tick, l, r);
+}
+
+static void on_handoff(env *e, void *ctx, const env_msg *m)
+{
+    ll                *l = ctx;
+    const handoff_msg *h = ENV_PAYLOAD(m, const handoff_msg);
+    apply_version(l, m->to, h->key, &h->cell, UINT64_C(1) << h->elem);
+    env_msg *a = env_msg_new(e, ENV_MSG_LL_HINT_ACK, m->to, m->from);
+    *ENV_PAYLOAD(a, handoff_ack_msg) = (handoff_ack_msg){ .id = h->id };
+    env_send(e, ENV_STREAM, a, ENV_HEADER_BYTES);
+}
+
+static void on_handoff_ack(env *e, void *ctx, const env_msg *m)
+{
+    (void)e;
+    ll                    *l = ctx;
+    const handoff_ack_msg *a = ENV_PAYLOAD(m, const handoff_ack_msg);
+    for (size_t i = 0; i < l->nhints; i++)
+        if (l->hints[i].live && l->hints[i].id == a->id && l->hints[i].holder == m->to) {
+            l->hints[i].live = false;
+            l->handoffs++;
+            return;
+        }
+}
+
 /* What a region kept in memory is gone: its coordinators' ops (their clients time out) and
  * its replicas' pending work (its timers died with it). */
 static void on_restart(env *e, void *ctx, uint32_t region)
@@ -621,4 +789,6 @@ static void on_restart(env *e, void *ctx, uint32_t region)
     for (uint32_t i = 0; i < l->nworks; i++)
         if (l->works[i].live && l->works[i].region == region)
             work_release(l, i);
+    if (l->pat->sloppy) /* its hints are on disk; its handoff timer died with it */
+        env_after(e, region, HANDOFF_EVERY, on_handoff_tick, l, region);
 }

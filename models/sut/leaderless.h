@@ -18,8 +18,15 @@
  *
  * Read repair. When every replica of a read has answered, the coordinator sends the newest
  * version it saw to each replica that answered with an older one (read_repair, default
- * on). Sloppy quorums and hinted handoff are not modelled: a replica that is down simply
- * does not answer.
+ * on).
+ *
+ * Sloppy quorums (sloppy, default off). A replica that has not acknowledged a write within a
+ * quarter of replication.timeout gets a stand-in: the next region of the key's preference
+ * list (beyond its N replicas, within residency), which keeps the write as a hint,
+ * acknowledges it (counting towards W) and offers it to the replica every 500 ms until the
+ * replica acknowledges. Hints are on disk (they survive the holder's crash). Reads are not
+ * sloppy: they ask the N replicas only. Without it, a replica that is down simply does not
+ * answer.
  *
  * WARS. With a "wars" model each replica adds the PBS paper's delays to the network's: W
  * before it applies a write, A before it sends the ack, R before it reads, S before it sends
@@ -67,5 +74,7 @@ uint32_t ll_r_of(const ll *l, uint64_t key);
 uint32_t ll_w_of(const ll *l, uint64_t key);
 /* Read repairs sent, in total. */
 uint64_t ll_repairs(const ll *l);
+/* Hints delivered to their replicas (sloppy quorums), in total. */
+uint64_t ll_handoffs(const ll *l);
 
 #endif

@@ -165,6 +165,45 @@ static void test_leaderless_read_repair_heals_a_stale_replica(void **state)
     scn_free(s);
 }
 
+/* Four regions, N = 2 on a ring, W = 2: while b is down, writes of the keys b holds cannot
+ * reach their quorum - unless sloppy quorums let the next region of the ring stand in for b,
+ * holding the write as a hint and handing it to b when b is back. Writes stop when b comes
+ * back, and read repair is off, so nothing else would bring b up to date. */
+static const char sloppy_text[]
+    = "{\"duration\": \"15s\", \"warmup\": \"1s\", \"data\": {\"drain\": \"1s\"},\n"
+      " \"regions\": [{\"name\": \"a\", \"location\": [0, 0], \"servers\": 16},\n"
+      "   {\"name\": \"b\", \"location\": [0, 2], \"servers\": 16},\n"
+      "   {\"name\": \"c\", \"location\": [0, 4], \"servers\": 16},\n"
+      "   {\"name\": \"d\", \"location\": [0, 6], \"servers\": 16}],\n"
+      " \"clients\": [{\"location\": [0, 0], \"read_ratio\": 0, \"keys\": {\"count\": 400},\n"
+      "   \"steps\": [{\"at\": \"0s\", \"rate\": 200}, {\"at\": \"8s\", \"rate\": 0}]}],\n"
+      " \"faults\": [{\"at\": \"3s\", \"for\": \"5s\", \"kind\": \"region_down\", \"region\": "
+      "\"b\"}],\n"
+      " \"patterns\": {\n"
+      "   \"strict\": {\"kind\": \"leaderless\", \"replication\": {\"n\": 2, \"r\": 1, \"w\": 2},\n"
+      "              \"read_repair\": false},\n"
+      "   \"sloppy\": {\"kind\": \"leaderless\", \"replication\": {\"n\": 2, \"r\": 1, \"w\": 2},\n"
+      "              \"read_repair\": false, \"sloppy\": true}}}";
+
+static void test_leaderless_sloppy_quorum_hands_off_hints(void **state)
+{
+    (void)state;
+    scn_scenario *s = load(sloppy_text);
+    for (uint64_t seed = 1; seed <= 2; seed++) {
+        run_result *strict = run_pattern(s, "strict", seed);
+        run_result *sloppy = run_pattern(s, "sloppy", seed);
+        assert_true(metric(strict, RUN_SCOPE_ALL, "", "availability") < 0.95);
+        assert_true(metric(sloppy, RUN_SCOPE_ALL, "", "availability") > 0.999);
+        assert_true(metric(strict, RUN_SCOPE_ALL, "", "hinted_handoffs") == 0);
+        assert_true(metric(sloppy, RUN_SCOPE_ALL, "", "hinted_handoffs") > 100);
+        assert_true(metric(strict, RUN_SCOPE_ALL, "", "divergent_keys") > 20);
+        assert_true(metric(sloppy, RUN_SCOPE_ALL, "", "divergent_keys") == 0);
+        run_result_free(strict);
+        run_result_free(sloppy);
+    }
+    scn_free(s);
+}
+
 static void test_leaderless_loader_bounds(void **state)
 {
     (void)state;
@@ -192,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_leaderless_placement_home_then_nearest_within_residency),
         cmocka_unit_test(test_leaderless_quorum_overlap_never_stale),
         cmocka_unit_test(test_leaderless_read_repair_heals_a_stale_replica),
+        cmocka_unit_test(test_leaderless_sloppy_quorum_hands_off_hints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
