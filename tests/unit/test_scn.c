@@ -1289,7 +1289,7 @@ static const bad_case BAD[] = {
       "unknown field \"resolvr\" (did you mean \"resolver\"?)" },
     { AA("'ttl':'1s'"), "patterns.active-active",
       "unknown field \"ttl\"; expected one of: kind, primary, replication, resolver, clock, "
-      "ryw_window, cache, wars, read_repair, max_staleness, failover_after" },
+      "ryw_window, cache, wars, read_repair, max_staleness, failover_after, sloppy" },
     { AA("'clock':'hlc','clock':'wall'"), "patterns.active-active", "duplicate field \"clock\"" },
     { PA("'a.b[0]':{'kind':'active-active','resolver':1}"), "patterns.a.b[0].resolver",
       "expected \"lww\" or \"merge\", got number 1" },
