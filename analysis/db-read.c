@@ -182,6 +182,17 @@ int db_read_latency_hist(db_conn *db, int64_t run_id, db_bucket_fn *fn, void *ct
     return rc < 0 ? rc : 0;
 }
 
+int db_read_visibility(db_conn *db, int64_t run_id, db_bucket_fn *fn, void *ctx, sim_err *err)
+{
+    const row_sink k = { ROW_BUCKET, { .bucket = fn }, ctx };
+    int            rc = query_rows(db,
+                                   "SELECT CAST(round(t_ms * 1000) AS INTEGER), reads,"
+                                              " CAST(round(coalesce(p_fresh, 0) * reads) AS INTEGER)"
+                                              " FROM visibility WHERE run_id = ?1 ORDER BY rowid",
+                                   run_id, NULL, &k, err);
+    return rc < 0 ? rc : 0;
+}
+
 int db_read_metric(db_conn *db, int64_t run_id, const char *scope, const char *key,
                    const char *name, double *value, sim_err *err)
 {

@@ -277,6 +277,8 @@ static const struct {
       "INSERT INTO series (run_id, t_s, region, metric, value) VALUES (?1, ?2, ?3, ?4, ?5)" },
     { "SELECT lo_ns, hi_ns, count FROM latency_hist WHERE run_id = ?1 ORDER BY rowid",
       "INSERT INTO latency_hist (run_id, lo_ns, hi_ns, count) VALUES (?1, ?2, ?3, ?4)" },
+    { "SELECT t_ms, reads, p_fresh FROM visibility WHERE run_id = ?1 ORDER BY rowid",
+      "INSERT INTO visibility (run_id, t_ms, reads, p_fresh) VALUES (?1, ?2, ?3, ?4)" },
 };
 
 typedef struct import_ctx {

@@ -101,6 +101,17 @@
     ");"                                                                                           \
     "CREATE INDEX sweep_params_sweep ON sweep_params(sweep_id, point);"
 
+/* Added in version 5: the run's t-visibility curve (run.h, models/observe/visibility.h), one
+ * row per window in ascending t_ms; p_fresh NULL for a window without reads. */
+#define VISIBILITY_SQL                                                                             \
+    "CREATE TABLE visibility ("                                                                    \
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"                                                \
+    " t_ms REAL NOT NULL," /* the window's start, ms after the newest acknowledged write */        \
+    " reads INTEGER NOT NULL,"                                                                     \
+    " p_fresh REAL"                                                                                \
+    ");"                                                                                           \
+    "CREATE INDEX visibility_run_id ON visibility(run_id);"
+
 static const char schema_sql[]
     = "CREATE TABLE runs ("
       " id INTEGER PRIMARY KEY,"
@@ -131,9 +142,10 @@ static const char schema_sql[]
       ");"
       "CREATE INDEX metrics_run_id ON metrics(run_id);"
       "CREATE INDEX events_run_id ON events(run_id);" SERIES_SQL LATENCY_HIST_SQL SWEEP_SQL
+          VISIBILITY_SQL
       /* PRAGMA takes no bound parameters; this is a constant, not a value from outside. It is
      * part of the enclosing transaction, like the tables. */
-      "PRAGMA user_version = 4;";
+      "PRAGMA user_version = 5;";
 
 /* migrate_sql[v] brings a file of version v to version v + 1, inside the transaction that
  * ensure_schema() opened; ensure_schema() runs the steps from the file's version up in that
@@ -143,13 +155,14 @@ static const char *const migrate_sql[DB_SCHEMA_VERSION] = {
     [1] = SERIES_SQL,
     [2] = LATENCY_HIST_SQL,
     [3] = SWEEP_SQL,
+    [4] = VISIBILITY_SQL,
 };
 
 /* The schema texts above hard-code the version; keep them in step. */
-_Static_assert(DB_SCHEMA_VERSION == 4,
+_Static_assert(DB_SCHEMA_VERSION == 5,
                "update the PRAGMA user_version in schema_sql and "
                "set_version_sql, and add a migration step");
-static const char set_version_sql[] = "PRAGMA user_version = 4;";
+static const char set_version_sql[] = "PRAGMA user_version = 5;";
 
 /* Fill err with SIM_EIO, the database path as err->file and a message ending in SQLite's own
  * explanation (sqlite3_errmsg, or the code's generic text when the handle has none). */
@@ -517,6 +530,30 @@ static int insert_latency_hist(sqlite3 *h, const run_result *r, sqlite3_int64 id
     return rc;
 }
 
+/* One row per window of the run's t-visibility curve. */
+static int insert_visibility(sqlite3 *h, const run_result *r, sqlite3_int64 id)
+{
+    static const char sql[]
+        = "INSERT INTO visibility (run_id, t_ms, reads, p_fresh) VALUES (?1, ?2, ?3, ?4)";
+    if (!r->nvisibility)
+        return SQLITE_OK;
+    sqlite3_stmt *st = NULL;
+    int           rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, id);
+    for (size_t i = 0; rc == SQLITE_OK && i < r->nvisibility; i++) {
+        rc = sqlite3_bind_double(st, 2, r->visibility[i].t_ms);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(st, 3, db__u64_bits(r->visibility[i].reads));
+        if (rc == SQLITE_OK)
+            rc = db__bind_real(st, 4, r->visibility[i].p_fresh);
+        if (rc == SQLITE_OK)
+            rc = db__step_insert(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int64_t *run_id,
                  sim_err *err)
 {
@@ -535,6 +572,8 @@ int db_write_run(db_conn *db, const run_result *r, const db_run_info *info, int6
         rc = insert_series(h, r, id);
     if (rc == SQLITE_OK)
         rc = insert_latency_hist(h, r, id);
+    if (rc == SQLITE_OK)
+        rc = insert_visibility(h, r, id);
     if (rc == SQLITE_OK && info->sweep)
         rc = db__insert_sweep_link(h, info->sweep, id);
     if (rc == SQLITE_OK)

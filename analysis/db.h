@@ -9,8 +9,9 @@
  * versioned with PRAGMA user_version (DB_SCHEMA_VERSION). Version history: 1 had runs,
  * metrics and events; 2 added series; 3 added latency_hist (the run's latency histogram:
  * lo_ns, hi_ns, count per non-empty bucket, for CDF plots); 4 added sweeps, sweep_points and
- * sweep_params (mrsim sweep, see "sweeps" below). A file of an older version is
- * upgraded in place when opened (1 -> 2 -> 3 -> 4 in one transaction, so it is at one version or
+ * sweep_params (mrsim sweep, see "sweeps" below); 5 added visibility (the run's t-visibility
+ * curve: t_ms, reads, p_fresh per window). A file of an older version is
+ * upgraded in place when opened (1 -> ... -> 5 in one transaction, so it is at one version or
  * the other); a file written by a newer mrsim is refused rather than misread.
  *
  * Two decisions a reader must know:
@@ -35,7 +36,7 @@
 #include "run.h"
 #include "sim.h"
 
-#define DB_SCHEMA_VERSION  4     /* PRAGMA user_version of the schema we write */
+#define DB_SCHEMA_VERSION  5     /* PRAGMA user_version of the schema we write */
 #define DB_BUSY_TIMEOUT_MS 10000 /* wait this long for another writer, ms */
 
 typedef struct db_conn db_conn; /* opaque: one open database */
@@ -121,6 +122,9 @@ int db_plot_runs(db_conn *db, int64_t run_id, int64_t min_id, const char *scenar
 int db_read_series(db_conn *db, int64_t run_id, db_series_fn *fn, void *ctx, sim_err *err);
 int db_read_events(db_conn *db, int64_t run_id, db_event_fn *fn, void *ctx, sim_err *err);
 int db_read_latency_hist(db_conn *db, int64_t run_id, db_bucket_fn *fn, void *ctx, sim_err *err);
+/* The run's t-visibility windows in ascending t, through the same callback:
+ * fn(ctx, window start in microseconds, reads, fresh reads (p_fresh * reads, rounded)). */
+int db_read_visibility(db_conn *db, int64_t run_id, db_bucket_fn *fn, void *ctx, sim_err *err);
 /* Every metric row of run run_id, in the order it was written. scope is "all", "op" or
  * "region"; value NaN when NULL. Returns 0 or an error. */
 typedef int db_metric_fn(void *ctx, const char *scope, const char *key, const char *name,

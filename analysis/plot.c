@@ -397,6 +397,17 @@ static int bucket_cmp(const void *pa, const void *pb)
     return (a->hi_ns > b->hi_ns) - (a->hi_ns < b->hi_ns); /* equal ones are merged */
 }
 
+/* By window start alone, then by the other columns (so the order is total). */
+static int bucket_cmp_lo(const void *pa, const void *pb)
+{
+    const cdf_bucket *a = pa, *b = pb;
+    if (a->lo_ns != b->lo_ns)
+        return a->lo_ns < b->lo_ns ? -1 : 1;
+    if (a->hi_ns != b->hi_ns)
+        return a->hi_ns < b->hi_ns ? -1 : 1;
+    return (a->count > b->count) - (a->count < b->count);
+}
+
 static void merge_buckets(cdf_acc *a)
 {
     qsort(a->b, a->n, sizeof *a->b, bucket_cmp);
@@ -443,6 +454,80 @@ static int cdf_block(FILE *f, db_conn *db, const plot_group *g, cdf_acc *a, size
         fputc('\n', f);
     }
     return 1;
+}
+
+/* --- the t-visibility curve ---------------------------------------------------------------- */
+
+/* One block of the visibility data for group g, pooled over its seeds (reads and fresh reads
+ * summed per window): header, then the window start (ms) and the share of fresh reads, for
+ * windows with reads. Returns 1 when written, 0 when g has no reads in any window. */
+static int visibility_block(FILE *f, db_conn *db, const plot_group *g, cdf_acc *a, size_t blocks,
+                            sim_err *err)
+{
+    a->n = 0;
+    for (size_t k = 0; k < g->n; k++) {
+        int rc = db_read_visibility(db, g->ids[k], on_bucket, a, err);
+        if (rc < 0)
+            return rc == SIM_ENOMEM ? oom(err) : rc;
+    }
+    /* Reuse the bucket merge: (t, reads, fresh) sorted by t; equal windows are summed. */
+    qsort(a->b, a->n, sizeof *a->b, bucket_cmp_lo);
+    size_t j = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        if (j && a->b[j - 1].lo_ns == a->b[i].lo_ns) {
+            a->b[j - 1].hi_ns += a->b[i].hi_ns;
+            a->b[j - 1].count += a->b[i].count;
+        } else {
+            a->b[j++] = a->b[i];
+        }
+    }
+    a->n = j;
+    bool any = false;
+    for (size_t k = 0; k < a->n; k++)
+        any |= a->b[k].hi_ns > 0;
+    if (!any)
+        return 0;
+    if (blocks)
+        fputs("\n\n", f);
+    fputs("t_ms\t", f);
+    plot__put_field(f, g->pattern);
+    fputc('\n', f);
+    for (size_t k = 0; k < a->n; k++) {
+        if (a->b[k].hi_ns <= 0)
+            continue;
+        plot__put_num(f, (double)a->b[k].lo_ns / 1e3);
+        fputc('\t', f);
+        plot__put_num(f, (double)a->b[k].count / (double)a->b[k].hi_ns);
+        fputc('\n', f);
+    }
+    return 1;
+}
+
+static int plot_visibility(plot_runner *p, db_conn *db, const run_list *l, sim_err *err)
+{
+    char path[PATH_MAX + 128], image[64];
+    snprintf(image, sizeof image, "visibility.%s", p->ext);
+    FILE *f = plot__open_data(p, "visibility.tsv", path, sizeof path, err);
+    if (!f)
+        return SIM_EIO;
+    int     rc = 0;
+    size_t  blocks = 0;
+    cdf_acc a = { 0 };
+    for (size_t i = 0; i < l->n && rc >= 0; i++)
+        if ((rc = visibility_block(f, db, &l->g[i], &a, blocks, err)) > 0)
+            blocks++;
+    sim_free(a.b);
+    int crc = plot__close_data(f, path, err);
+    if (rc < 0)
+        return rc;
+    if (crc < 0)
+        return crc;
+    if (blocks == 0)
+        return 0; /* no reads judged, or runs stored before version 5 */
+    char   vars[MAX_VARS];
+    size_t len = plot__base_vars(p, vars, image, "visibility.tsv", p->title, false);
+    plot__vars_add(vars, &len, "nblocks=%zu; ", blocks);
+    return plot__run_gnuplot(p, "visibility.gp", vars, image, err);
 }
 
 static int plot_cdf(plot_runner *p, db_conn *db, run_list *l, sim_err *err)
@@ -670,7 +755,8 @@ int plot_db(db_conn *db, const plot_options *o, plot_file_fn *file, void *ctx, s
     for (size_t i = 0; i < l.n; i++)
         if ((rc = plot_group_series(p, db, &l, &l.g[i], err)) < 0)
             goto done;
-    if ((rc = plot_cdf(p, db, &l, err)) < 0 || (rc = plot_compare(p, db, &l, err)) < 0)
+    if ((rc = plot_cdf(p, db, &l, err)) < 0 || (rc = plot_visibility(p, db, &l, err)) < 0
+        || (rc = plot_compare(p, db, &l, err)) < 0)
         goto done;
     rc = p->nimages;
 

@@ -8,7 +8,8 @@
  * time, and replication lag with the stale-read rate over time per region (when there was
  * replication or a read); on each, fault windows are shaded and labelled with their kind,
  * health flips and failover steps (events whose kind starts with "failover") marked. Over
- * all the patterns: the latency CDF and a comparison of headline metrics. With several
+ * all the patterns: the latency CDF, the t-visibility curve (share of reads that saw the
+ * newest acknowledged write, by time since it) and a comparison of headline metrics. With several
  * seeds the lines are means over the seeds with their 95% confidence bands, and the
  * comparison's bars carry 95% error bars.
  *

@@ -372,6 +372,7 @@ static int put_plot(FILE *out, const char *path, sim_err *err)
         { "availability-", "Availability and error rate over time" },
         { "consistency-", "Replication lag and stale-read rate over time per region" },
         { "cdf", "Latency CDF per pattern" },
+        { "visibility", "t-visibility: share of reads that saw the newest acknowledged write" },
         { "compare", "Pattern comparison" },
     };
     for (size_t i = 0; i < sizeof captions / sizeof captions[0]; i++) {

@@ -543,6 +543,17 @@ static void json_run(FILE *out, const run_result *r, const double *wall_s)
     fputs(",\n", out);
     json_scope_map(out, r, RUN_SCOPE_CLIENT, "by_client");
 
+    /* The t-visibility curve (run.h): empty for runs read back without one. */
+    fputs(",\n      \"visibility\": [", out);
+    for (size_t i = 0; i < r->nvisibility; i++) {
+        fputs(i ? ", {\"t_ms\": " : "{\"t_ms\": ", out);
+        json_num(out, r->visibility[i].t_ms);
+        fprintf(out, ", \"reads\": %" PRIu64 ", \"p_fresh\": ", r->visibility[i].reads);
+        json_num(out, r->visibility[i].p_fresh);
+        fputc('}', out);
+    }
+    fputc(']', out);
+
     /* The event log is "log", as in run_result: "events" is already the engine's count. */
     fputs(",\n      \"log\": [", out);
     for (size_t i = 0; i < r->nlog; i++) {

@@ -59,6 +59,15 @@ typedef enum env_msg_kind {
     ENV_MSG_HEALTH_REPORT, /* health: a checker's verdict on a target, to its subscribers */
     ENV_MSG_DNS_UPDATE,    /* failover controller to the DNS service: a new primary */
     ENV_MSG_DR,            /* failover: controller <-> regions */
+    ENV_MSG_LL_WRITE,      /* leaderless: a coordinator's write to a replica */
+    ENV_MSG_LL_ACK,        /* leaderless: the replica's acknowledgement */
+    ENV_MSG_LL_READ,       /* leaderless: a coordinator's read of a replica */
+    ENV_MSG_LL_ANSWER,     /* leaderless: the replica's answer (its version) */
+    ENV_MSG_LL_REPAIR,     /* leaderless: read repair, the newest version to a stale replica */
+    ENV_MSG_LL_HANDOFF,    /* leaderless: a hinted write, from its stand-in to its replica */
+    ENV_MSG_LL_HINT_ACK,   /* leaderless: the replica has it: the hint can go */
+    ENV_MSG_GEO_FORWARD,   /* geo-partitioned: a served request, on to its key's home */
+    ENV_MSG_GEO_CLOSED,    /* geo-partitioned: a home's heartbeat (ownership, log position) */
     ENV_MSG_KIND_COUNT
 } env_msg_kind;
 
@@ -85,6 +94,7 @@ typedef enum env_fact_kind {
     ENV_FACT_APPLIED,     /* region applied a replicated write: key, commit (its origin's
                              commit time as shipped in the entry) */
     ENV_FACT_CONFLICT,    /* region resolved a concurrent write */
+    ENV_FACT_CACHED,      /* region put key's record in a cache (residency) */
 } env_fact_kind;
 
 typedef struct env_fact {
@@ -96,6 +106,9 @@ typedef struct env_fact {
     sim_time      commit;     /* ENV_FACT_APPLIED */
     bool          measured;   /* ENV_FACT_COMMIT */
     uint64_t     *annotation; /* ENV_FACT_COMMIT: filled by the observer; never read back */
+    bool          relay;      /* ENV_FACT_COMMIT: the region only stamps and relays the write
+                                 (a leaderless coordinator that is no replica): it keeps none
+                                 of it */
 } env_fact;
 
 /* --- time and timers ----------------------------------------------------------------- */

@@ -19,6 +19,8 @@
 #include "oracle.h"
 #include "region.h"
 #include "repl.h"
+#include "residency.h"
+#include "visibility.h"
 #include "route.h"
 #include "store.h"
 #include "topo.h"
@@ -42,9 +44,13 @@ typedef struct world {
     clock_state        *clocks;
     uint8_t            *rank; /* alphabetical rank of each region's name */
     oracle             *oracle;
+    residency          *residency; /* where owned data landed */
     wl                 *wl;
     dp                 *dp;
     repl               *repl;
+    ll                 *ll;          /* the leaderless pattern's coordinators, or NULL */
+    geo                *geo;         /* the geo-partitioned routing, or NULL */
+    visibility         *vis;         /* the t-visibility curve */
     health             *health;      /* NULL without routing.health */
     route              *route;       /* NULL without DNS routing */
     uint32_t           *geo_nearest; /* the DNS service's view of its clients (route_geo) */

@@ -12,6 +12,10 @@
 
 #define DRAIN_CHECK_EVERY (10 * SIM_MS) /* how often the drain looks for idle logs */
 
+_Static_assert(sizeof((run_result *)0)->visibility / sizeof(struct run_visibility)
+                   == VISIBILITY_POINTS,
+               "run_result holds every point of the t-visibility curve");
+
 /* --- collecting -------------------------------------------------------------------- */
 
 static void on_outcome(void *ctx, const wl_outcome *o)
@@ -154,6 +158,8 @@ static void on_fact(void *ctx, const env_fact *f)
     switch (f->kind) {
     case ENV_FACT_COMMIT:
         *f->annotation = oracle_commit(w->oracle, f->key, f->field, f->write_id, now, f->measured);
+        if (!f->relay)
+            residency_placed(w->residency, f->key, f->region);
         break;
     case ENV_FACT_OVERWRITTEN:
         oracle_overwritten(w->oracle, f->write_id);
@@ -161,11 +167,31 @@ static void on_fact(void *ctx, const env_fact *f)
     case ENV_FACT_APPLIED:
         oracle_applied(w->oracle, f->region, f->commit, now);
         mon_lag(w->mon, f->region, now - f->commit);
+        residency_placed(w->residency, f->key, f->region);
         break;
     case ENV_FACT_CONFLICT:
         oracle_conflict(w->oracle);
         break;
+    case ENV_FACT_CACHED:
+        residency_placed(w->residency, f->key, f->region);
+        break;
     }
+}
+
+/* Which regions' stores should hold a key, for the oracle's divergence count: the
+ * placements of the leaderless and geo-partitioned patterns. */
+static bool ll_holds(void *ctx, uint64_t key, uint32_t store)
+{
+    uint32_t reps[LL_MAX_N], n = ll_replicas(ctx, key, reps);
+    for (uint32_t i = 0; i < n; i++)
+        if (reps[i] == store)
+            return true;
+    return false;
+}
+
+static bool geo_holds(void *ctx, uint64_t key, uint32_t store)
+{
+    return geo_may_hold(ctx, key, store);
 }
 
 /* A request reached a region: a region that is down hears nothing. */
@@ -226,6 +252,9 @@ static void world_free(world *w)
     mon_free(w->mon);
     health_free(w->health);
     repl_free(w->repl);
+    ll_free(w->ll);
+    geo_free(w->geo);
+    visibility_free(w->vis);
     dp_free(w->dp);
     wl_free(w->wl);
     if (w->stores)
@@ -235,6 +264,7 @@ static void world_free(world *w)
     sim_free(w->clocks);
     sim_free(w->rank);
     oracle_free(w->oracle);
+    residency_free(w->residency);
     if (w->regions)
         for (size_t i = 0; i < w->scn->nregions; i++)
             region_free(w->regions[i]);
@@ -292,8 +322,8 @@ static uint64_t key_space(const scn_scenario *s)
 {
     uint64_t keys = 1;
     for (size_t i = 0; i < s->nclients; i++)
-        if (s->clients[i].key_count > keys)
-            keys = s->clients[i].key_count;
+        if (s->clients[i].key_base + s->clients[i].key_count > keys)
+            keys = s->clients[i].key_base + s->clients[i].key_count;
     return keys;
 }
 
@@ -352,6 +382,7 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
     if ((rc = topo_new(s, &w->topo, err)) < 0
         || (rc = net_new(w->engine, s, w->topo, seed, &w->net, err)) < 0
         || (rc = oracle_new(s, &w->oracle, err)) < 0
+        || (rc = residency_new(s, &w->residency, err)) < 0
         || (rc = env_new(&(env_world_config){ .engine = w->engine,
                                               .scn = s,
                                               .net = w->net,
@@ -382,6 +413,23 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
         < 0)
         return rc;
     dp_set_repl(w->dp, w->repl);
+    if (w->pat->kind == SCN_PATTERN_LEADERLESS) {
+        if ((rc = ll_new(w->env, s, w->pat, w->stores, w->rank, dp_leaderless_done, w->dp, &w->ll,
+                         err))
+            < 0)
+            return rc;
+        dp_set_leaderless(w->dp, w->ll);
+        oracle_set_holder(w->oracle, ll_holds, w->ll);
+    }
+    if (w->pat->kind == SCN_PATTERN_GEO) {
+        if ((rc = geo_new(w->env, s, w->pat, w->repl, dp_geo_serve, w->dp, &w->geo, err)) < 0)
+            return rc;
+        dp_set_geo(w->dp, w->geo);
+        oracle_set_holder(w->oracle, geo_holds, w->geo);
+    }
+    if (visibility_new(&w->vis) < 0)
+        return sim_err_set(err, SIM_ENOMEM, NULL, "out of memory building the world");
+    oracle_set_visibility(w->oracle, w->vis);
     wl_set_deliver(w->wl, on_request_arrival, w);
     if ((rc = mon_new(w->engine, s, w->regions, on_alert, w, &w->mon, err)) < 0)
         return rc;
@@ -512,6 +560,8 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
         health_start(w.health);
     if (w.dr)
         dr_start(w.dr);
+    if (w.geo)
+        geo_start(w.geo);
     if (opts->progress) {
         w.progress_every = opts->progress_every > 0 ? opts->progress_every : s->duration / 100;
         if (w.progress_every <= 0)
@@ -541,6 +591,12 @@ int run_scenario(const scn_scenario *s, const run_options *opts, run_result **ou
         goto done;
     oracle_finish(w.oracle, live, live_stores(&w, live), repl_idle(w.repl));
     r->simulated = sim_now(w.engine);
+    visibility_point curve[VISIBILITY_POINTS];
+    visibility_curve(w.vis, curve);
+    for (size_t i = 0; i < VISIBILITY_POINTS; i++)
+        r->visibility[i]
+            = (struct run_visibility){ curve[i].t_ms, curve[i].reads, curve[i].p_fresh };
+    r->nvisibility = VISIBILITY_POINTS;
     /* Progress reports are the CLI's business, not the model's: leave them out, so that the
      * count is the same with and without a terminal. */
     r->events = sim_engine_executed(w.engine) - w.progress_ticks;

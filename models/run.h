@@ -71,6 +71,14 @@ typedef struct run_result {
     run_point          *series;
     size_t              nseries; /* by interval, then region, then metric */
     stat_hist          *latency; /* every measured ok request, ns (for CDFs) */
+    /* The t-visibility curve (models/observe/visibility.h): per window starting t_ms after
+     * the newest acknowledged write of a read's key, the reads and the share that saw it. */
+    struct run_visibility {
+        double   t_ms;
+        uint64_t reads;
+        double   p_fresh; /* NaN without reads */
+    } visibility[11];
+    size_t nvisibility; /* 11 */
 } run_result;
 
 /* Called every progress_every of simulated time, from inside the run, so that the CLI can

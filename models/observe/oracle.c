@@ -128,8 +128,14 @@ typedef struct doomed {
     uint64_t after, upto; /* upto == after: none */
 } doomed;
 
+/* Short for the field below, so that the struct keeps its alignment. */
+typedef oracle_holder_fn holder_fn;
+
 struct oracle {
     doomed         doom[SCN_MAX_REGIONS];
+    visibility    *vis;    /* t-visibility of reads, or NULL */
+    holder_fn     *holder; /* which stores should hold a key, or NULL: all */
+    void          *holder_ctx;
     fence_range   *fences; /* a handful: one per failover */
     size_t         nfences, fences_cap;
     uint64_t       nkeys;
@@ -277,8 +283,8 @@ int oracle_new(const scn_scenario *s, oracle **out, sim_err *err)
     assert(s->nregions >= 1 && s->nregions <= SCN_MAX_REGIONS);
     uint64_t nkeys = 0, nsessions = 0;
     for (size_t i = 0; i < s->nclients; i++) {
-        if (s->clients[i].key_count > nkeys)
-            nkeys = s->clients[i].key_count;
+        if (s->clients[i].key_base + s->clients[i].key_count > nkeys)
+            nkeys = s->clients[i].key_base + s->clients[i].key_count;
         nsessions += s->clients[i].sessions;
     }
     /* Global session ids are uint32; scn.c's limits (256 clients x 10^7) keep the sum below. */
@@ -507,6 +513,8 @@ bool oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t sess
             }
         } else {
             const ack_step *n = stair_at(&o->keys[key].acks, issued);
+            if (n && o->vis)
+                visibility_record(o->vis, issued - n->at, version >= n->kseq);
             if (n && version < n->kseq) {
                 stale = true;
                 age = issued - n->at;
@@ -533,6 +541,14 @@ bool oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t sess
     return stale;
 }
 
+void oracle_set_visibility(oracle *o, visibility *v) { o->vis = v; }
+
+void oracle_set_holder(oracle *o, oracle_holder_fn *fn, void *ctx)
+{
+    o->holder = fn;
+    o->holder_ctx = ctx;
+}
+
 void oracle_prefetch(const oracle *o, uint64_t key)
 {
     if (key < o->nkeys)
@@ -551,12 +567,26 @@ static uint64_t count_divergent(const oracle *o, store *const *stores, uint32_t 
     for (uint32_t i = 0; i < nstores; i++)
         assert(store_keys(stores[i]) >= o->nkeys && store_fields(stores[i]) >= o->fields);
     uint64_t n = 0;
-    for (uint64_t key = 0; key < o->nkeys; key++)
+    for (uint64_t key = 0; key < o->nkeys && !o->holder; key++)
         for (uint32_t i = 1; i < nstores; i++)
             if (!store_same(stores[0], stores[i], key)) {
                 n++;
                 break;
             }
+    /* With a placement, only the stores that should hold the key are compared. */
+    for (uint64_t key = 0; key < o->nkeys && o->holder; key++) {
+        uint32_t first = UINT32_MAX;
+        for (uint32_t i = 0; i < nstores; i++) {
+            if (!o->holder(o->holder_ctx, key, i))
+                continue;
+            if (first == UINT32_MAX) {
+                first = i;
+            } else if (!store_same(stores[first], stores[i], key)) {
+                n++;
+                break;
+            }
+        }
+    }
     return n;
 }
 

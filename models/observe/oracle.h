@@ -33,6 +33,7 @@
 #include "scn.h"
 #include "stat.h"
 #include "store.h"
+#include "visibility.h"
 
 #define ORACLE_SESSION_KEYS 8
 
@@ -114,6 +115,15 @@ bool oracle_fence_lost(const oracle *o, size_t i, uint64_t *lo, uint64_t *hi);
  * counted in stale_reads), so that the run can also count it per region and interval. */
 bool oracle_read(oracle *o, uint64_t key, const store_record *got, uint32_t session,
                  sim_time issued, sim_time answered, bool measured);
+
+/* Divergence under a placement (leaderless, geo-partitioned): fn(ctx, key, i) tells whether
+ * store i (region i: no store is left out under these patterns) should hold key; only those
+ * are compared. NULL: every store holds every key. */
+typedef bool oracle_holder_fn(void *ctx, uint64_t key, uint32_t store);
+void         oracle_set_holder(oracle *o, oracle_holder_fn *fn, void *ctx);
+
+/* Also count each measured read in v (the t-visibility curve); v outlives o, NULL stops. */
+void oracle_set_visibility(oracle *o, visibility *v);
 
 /* A hint that key's state will be needed soon (a read's answer is on its way): fetch it
  * into the cache. No effect on any figure. */

@@ -16,13 +16,12 @@
 /* ---- patterns ---- */
 
 const char *const scn__pattern_kinds[SCN_PATTERN_KIND_COUNT] = {
-    [SCN_PATTERN_INDEPENDENT] = "independent",
-    [SCN_PATTERN_ACTIVE_ACTIVE] = "active-active",
-    [SCN_PATTERN_READ_LOCAL] = "read-local",
-    [SCN_PATTERN_ACTIVE_PASSIVE] = "active-passive",
+    [SCN_PATTERN_INDEPENDENT] = "independent", [SCN_PATTERN_ACTIVE_ACTIVE] = "active-active",
+    [SCN_PATTERN_READ_LOCAL] = "read-local",   [SCN_PATTERN_ACTIVE_PASSIVE] = "active-passive",
+    [SCN_PATTERN_LEADERLESS] = "leaderless",   [SCN_PATTERN_GEO] = "geo-partitioned",
 };
-static const char PATTERN_KIND_LIST[]
-    = "\"independent\", \"active-active\", \"read-local\" or \"active-passive\"";
+static const char PATTERN_KIND_LIST[] = "\"independent\", \"active-active\", \"read-local\", "
+                                        "\"active-passive\", \"leaderless\" or \"geo-partitioned\"";
 static const char *const REPL_MODES[] = {
     [SCN_REPL_NONE] = "none",
     [SCN_REPL_ASYNC] = "async",
@@ -33,7 +32,9 @@ static const char *const RESOLVERS[]
 static const char *const CLOCKS[] = { [SCN_CLOCK_WALL] = "wall", [SCN_CLOCK_HLC] = "hlc" };
 
 static const char *const F_PATTERN[]
-    = { "kind", "primary", "replication", "resolver", "clock", "ryw_window", "cache", "servers" };
+    = { "kind",  "primary", "replication", "resolver",      "clock",          "ryw_window",
+        "cache", "servers", "wars",        "read_repair", "max_staleness", "failover_after",
+        "sloppy" };
 static const char *const F_REPLICATION[]
     = { "mode", "batch", "max_batch", "resend", "quorum", "timeout" };
 static const char *const F_CACHE[] = { "enabled", "size", "hit" };
@@ -57,6 +58,8 @@ void scn__pattern_defaults(scn_pattern *p, scn_pattern_kind kind)
     p->resolver = SCN_RESOLVER_LWW;
     p->clock = SCN_CLOCK_WALL;
     p->ryw_window = 5 * SIM_S;
+    p->max_staleness = 5 * SIM_S;
+    p->failover_after = 10 * SIM_S;
     p->cache = (scn_cache){
         .enabled = kind == SCN_PATTERN_READ_LOCAL,
         .size = 1000,
@@ -72,6 +75,10 @@ static bool pattern_takes(scn_pattern_kind kind, const char *key)
         return kind == SCN_PATTERN_READ_LOCAL || kind == SCN_PATTERN_ACTIVE_PASSIVE;
     if (strcmp(key, "ryw_window") == 0 || strcmp(key, "cache") == 0)
         return kind == SCN_PATTERN_READ_LOCAL;
+    if (strcmp(key, "wars") == 0 || strcmp(key, "read_repair") == 0 || strcmp(key, "sloppy") == 0)
+        return kind == SCN_PATTERN_LEADERLESS;
+    if (strcmp(key, "max_staleness") == 0 || strcmp(key, "failover_after") == 0)
+        return kind == SCN_PATTERN_GEO;
     return true;
 }
 
@@ -87,6 +94,8 @@ static int parse_replication(const scn_scenario *s, scn_pattern *pat, const cJSO
     char             p[PATH_N];
     scn_replication *r = &pat->replication;
     uint64_t         u;
+    if (pat->kind == SCN_PATTERN_LEADERLESS)
+        return scn__parse_leaderless_replication(s, pat, n, path, err);
     if (scn__check_fields(n, path, F_REPLICATION, N_OF(F_REPLICATION), err) < 0)
         return SIM_EINVAL;
     const cJSON *v;
@@ -110,6 +119,13 @@ static int parse_replication(const scn_scenario *s, scn_pattern *pat, const cJSO
                                    "\"none\" is only for an independent pattern; expected "
                                    "\"async\" or \"sync\"");
             break;
+        case SCN_PATTERN_GEO:
+            if (m != SCN_REPL_ASYNC)
+                return sim_err_set(err, SIM_EINVAL, p,
+                                   "geo-partitioned replicates asynchronously from each key's "
+                                   "home; expected \"async\", got \"%s\"",
+                                   REPL_MODES[m]);
+            break;
         case SCN_PATTERN_READ_LOCAL:
             if (m != SCN_REPL_ASYNC)
                 return sim_err_set(err, SIM_EINVAL, p,
@@ -117,7 +133,7 @@ static int parse_replication(const scn_scenario *s, scn_pattern *pat, const cJSO
                                    "expected \"async\", got \"%s\"",
                                    REPL_MODES[m]);
             break;
-        default:
+        default: /* leaderless returned above */
             sim_panic("scn: pattern kind %d not handled", (int)pat->kind);
         }
         r->mode = (scn_repl_mode)m;
@@ -253,7 +269,8 @@ static int parse_pattern(scn_scenario *s, scn_pattern *pat, const cJSON *n, cons
     } else if (kind < 0) {
         return sim_err_set(err, SIM_EINVAL, path,
                            "missing required field \"kind\" (the name is not a pattern kind: "
-                           "independent, active-active, read-local, active-passive)");
+                           "independent, active-active, read-local, active-passive, leaderless, "
+                           "geo-partitioned)");
     }
     scn__pattern_defaults(pat, (scn_pattern_kind)kind);
     for (const cJSON *f = n->child; f; f = f->next)
@@ -282,6 +299,13 @@ static int parse_pattern(scn_scenario *s, scn_pattern *pat, const cJSON *n, cons
             return SIM_EINVAL;
         pat->primary = (int32_t)r;
     }
+    if (pat->kind == SCN_PATTERN_LEADERLESS)
+        TRY(scn__parse_leaderless(s, pat, n, path, err));
+    if ((v = scn__field(n, "max_staleness")))
+        TRY(scn__get_dur(v, scn__pjoin(p, path, "max_staleness"), false, &pat->max_staleness, err));
+    if ((v = scn__field(n, "failover_after")))
+        TRY(scn__get_dur(v, scn__pjoin(p, path, "failover_after"), false, &pat->failover_after,
+                         err));
     if ((v = scn__field(n, "replication")))
         TRY(parse_replication(s, pat, v, scn__pjoin(p, path, "replication"), err));
     if ((v = scn__field(n, "resolver"))) {

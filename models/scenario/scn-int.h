@@ -116,6 +116,19 @@ int  scn__parse_expect(scn_scenario *s, scn_expect *x, const cJSON *n, const cha
 /* Whether a run reports x's metric in x's scope (scn-metrics.c); path is the expectation's. */
 int scn__check_expect_metric(const scn_expect *x, const char *path, sim_err *err);
 
+/* ---- scn-residency.c: key ownership and residency (after the clients) ---- */
+
+int scn__parse_residency(scn_scenario *s, const cJSON *n, sim_err *err);
+
+/* ---- scn-leaderless.c: the leaderless pattern's own fields ---- */
+
+/* Its defaults (which depend on the regions) and "wars", "read_repair"; pattern n. */
+int scn__parse_leaderless(const scn_scenario *s, scn_pattern *pat, const cJSON *n, const char *path,
+                          sim_err *err);
+/* Its "replication": {"n", "r", "w", "timeout"}. */
+int scn__parse_leaderless_replication(const scn_scenario *s, scn_pattern *pat, const cJSON *n,
+                                      const char *path, sim_err *err);
+
 /* ---- scn-failover.c: disaster recovery ---- */
 
 int scn__parse_failover(scn_scenario *s, const cJSON *n, sim_err *err);

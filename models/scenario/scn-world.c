@@ -544,8 +544,9 @@ int scn__parse_clock(scn_scenario *s, const cJSON *n, sim_err *err)
 static const char *const F_CLIENT[]
     = { "name",        "location",        "rate",    "read_ratio", "keys",
         "sessions",    "read_own_writes", "timeout", "retries",    "backoff",
-        "avoid_after", "avoid_for",       "diurnal", "steps",      "fields" };
-static const char *const F_KEYS[] = { "count", "dist", "s" };
+        "avoid_after", "avoid_for",       "diurnal", "steps",      "fields",
+        "home",        "secondary" };
+static const char *const F_KEYS[] = { "count", "dist", "s", "space" };
 static const char *const F_DIURNAL[] = { "amplitude", "period" };
 static const char *const F_STEP[] = { "at", "rate" };
 
@@ -616,6 +617,15 @@ static int parse_keys(scn_client *c, const cJSON *n, const char *path, sim_err *
         if (scn__get_num(v, p, 0, false, INFINITY, false, "a non-negative number", &c->key_s, err)
             < 0)
             return SIM_EINVAL;
+    }
+    if ((v = scn__field(n, "space"))) {
+        static const char *const spaces[] = { "shared", "own" };
+        int                      own = 0;
+        if (scn__get_choice(v, scn__pjoin(p, path, "space"), spaces, 2, "\"shared\" or \"own\"",
+                            &own, err)
+            < 0)
+            return SIM_EINVAL;
+        c->keys_own = own == 1;
     }
     return 0;
 }
@@ -688,6 +698,29 @@ int scn__parse_client(scn_scenario *s, size_t idx, const cJSON *n, const char *p
     c->key_s = 1.0;
     if ((v = scn__field(n, "keys")))
         TRY(parse_keys(c, v, scn__pjoin(p, path, "keys"), err));
+
+    c->home = -1;
+    c->residency_rule = -1;
+    if ((v = scn__field(n, "home"))) {
+        uint32_t r = 0;
+        if (!c->keys_own)
+            return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, path, "home"),
+                               "\"home\" applies only with \"keys\": {\"space\": \"own\"}");
+        if (scn__get_region(s, v, scn__pjoin(p, path, "home"), &r, err) < 0)
+            return SIM_EINVAL;
+        c->home = (int32_t)r;
+    }
+
+    c->secondary = -1;
+    if ((v = scn__field(n, "secondary"))) {
+        uint32_t r = 0;
+        if (!c->keys_own)
+            return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, path, "secondary"),
+                               "\"secondary\" applies only with \"keys\": {\"space\": \"own\"}");
+        if (scn__get_region(s, v, scn__pjoin(p, path, "secondary"), &r, err) < 0)
+            return SIM_EINVAL;
+        c->secondary = (int32_t)r;
+    }
 
     c->sessions = 100;
     if ((v = scn__field(n, "sessions"))) {

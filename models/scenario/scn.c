@@ -55,7 +55,7 @@
 static const char *const F_TOP[]
     = { "name",    "description", "seed",   "seeds",    "duration", "warmup",  "regions",
         "network", "clients",     "faults", "patterns", "data",     "routing", "failover",
-        "monitor", "alerts",      "cost",   "expect",   "sweep",    "clock" };
+        "monitor", "alerts",      "cost",   "expect",   "sweep",    "clock",   "residency" };
 
 /* The file's base name without ".json"; "scenario" if that leaves nothing. */
 static int default_name(scn_scenario *s, sim_err *err)
@@ -145,6 +145,7 @@ static int build(scn_scenario *s, const cJSON *root, sim_err *err)
         s->nclients = i + 1;
         TRY(scn__parse_client(s, i, c, scn__pindex(p, "clients", i), err));
     }
+    TRY(scn__parse_residency(s, scn__field(root, "residency"), err));
 
     if ((v = scn__field(root, "faults"))) {
         TRY(scn__get_array(v, "faults", "fault", "faults", 0, SIZE_MAX, &count, err));
@@ -429,6 +430,7 @@ void scn_free(scn_scenario *s)
         sim_free(s->clients[i].steps);
     }
     sim_free(s->clients);
+    sim_free(s->residency);
     for (size_t i = 0; i < s->nfaults; i++) {
         sim_free(s->faults[i].group_of);
         scn__spec_fini(&s->faults[i].extra);

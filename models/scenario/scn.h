@@ -117,7 +117,26 @@ typedef struct scn_client {
     sim_time       avoid_for;       /* ... for this long; default 30s */
     uint8_t        field_mask;      /* fields its writes set (one drawn uniformly
                                                  among them); default all of data.fields */
+    /* Key ownership and residency (scn-residency.c; scenarios/README.md, "Who owns the
+     * data"). Resolved after every client is read. */
+    bool     keys_own;       /* keys.space "own": its keys are its alone */
+    uint64_t key_base;       /* its keys are key_base .. key_base + key_count - 1; shared
+                                keys start at 0, own ranges follow them in client order */
+    int32_t  home;           /* own keys: the region they live at (clients[].home, default
+                                the region nearest the population); -1 for shared keys */
+    int32_t  residency_rule; /* the residency rule that names it, or -1 */
+    int32_t  secondary;      /* own keys: the region that takes them over when their home is
+                                lost (geo-partitioned; clients[].secondary), or -1: the
+                                allowed region nearest the home */
+    uint64_t allowed;        /* bit r: its data may be stored in region r; all regions when
+                                no rule names it */
 } scn_client;
+
+/* A data residency rule ("residency"): the data of the clients it names may be stored,
+ * replicated or cached only in 'regions'. */
+typedef struct scn_residency {
+    uint64_t regions; /* bit r: region r is allowed */
+} scn_residency;
 
 typedef enum scn_fault_kind {
     SCN_FAULT_REGION_DOWN,
@@ -237,6 +256,9 @@ typedef struct scn_scenario {
                                       drawn once per run (NTP's residual offset); default
                                       normal, mean 0, sd 0.5ms */
     struct scn_sweep *sweep;       /* the "sweep" section (scn-vary.h), or NULL */
+    scn_residency    *residency;   /* "residency" rules, in file order */
+    size_t            nresidency;
+    uint64_t          key_space;   /* keys 0 .. key_space - 1 over every population */
 } scn_scenario;
 
 /* Load and check a scenario file. Returns 0 and a scenario the caller frees with scn_free,
@@ -248,6 +270,11 @@ int scn_load(const char *path, scn_scenario **out, sim_err *err);
  * 'file' names it in errors and in the scenario, and gives the default name. */
 int  scn_parse(const char *file, const char *text, size_t len, scn_scenario **out, sim_err *err);
 void scn_free(scn_scenario *s); /* NULL is a no-op */
+
+/* The population that owns key (keys.space "own"), or -1 for a shared key. */
+int32_t scn_key_owner(const scn_scenario *s, uint64_t key);
+/* Whether key's data may be stored in region (residency); shared keys may be anywhere. */
+bool scn_key_allowed(const scn_scenario *s, uint64_t key, uint32_t region);
 
 /* Index of the region with this name, or -1. */
 int         scn_region_index(const scn_scenario *s, const char *name);

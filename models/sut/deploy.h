@@ -27,6 +27,8 @@ typedef enum scn_pattern_kind {
     SCN_PATTERN_READ_LOCAL,     /* reads local, writes to the primary */
     SCN_PATTERN_ACTIVE_PASSIVE, /* the primary takes everything; secondaries
                                                  stand by, replicated; failover promotes */
+    SCN_PATTERN_LEADERLESS,     /* Dynamo-style N/R/W quorums (sut/leaderless.h) */
+    SCN_PATTERN_GEO,            /* geo-partitioned: keys written at their home (sut/geo.h) */
     SCN_PATTERN_KIND_COUNT
 } scn_pattern_kind;
 
@@ -48,7 +50,21 @@ typedef struct scn_replication {
                                                  accepting region alone) */
     sim_time      timeout;   /* sync: no quorum by then is an error to the
                                                  client; default 1s */
+    uint32_t      n, r, w;   /* leaderless: replicas per key (1 .. min(regions,
+                                8), default min(3, regions)); answers a read and
+                                acks a write wait for (1 .. n, default n/2 + 1) */
 } scn_replication;
+
+/* Leaderless: the WARS latency model of the PBS paper (Bailis et al., VLDB 2012), per
+ * replica and message: W (write to replica), A (its ack), R (read to replica), S (its
+ * answer), as processing delays added at each replica to the network's. */
+typedef enum scn_wars {
+    SCN_WARS_NONE,      /* no delay beyond the network and the servers */
+    SCN_WARS_LNKD_SSD,  /* LinkedIn, SSDs */
+    SCN_WARS_LNKD_DISK, /* LinkedIn, spinning disks */
+    SCN_WARS_YMMR,      /* Yammer */
+    SCN_WARS_COUNT
+} scn_wars;
 
 typedef struct scn_cache {
     bool      enabled; /* read-local: a cache in front of each
@@ -71,6 +87,17 @@ typedef struct scn_pattern {
     scn_cache        cache;                    /* read-local only */
     uint32_t         servers[ENV_MAX_REGIONS]; /* "servers": this pattern's servers per region
                                                   (index as regions), 0 = the region's own */
+    scn_wars         wars;        /* leaderless: replica delays; default none */
+    bool             read_repair; /* leaderless: repair stale replicas a read saw;
+                                     default true */
+    /* leaderless: sloppy quorums with hinted handoff (sut/leaderless.h); default false */
+    bool sloppy;
+    /* geo-partitioned: a replica serves reads while it is known to be this close to the
+     * key's owner; 0: reads go to the owner; default 5s */
+    sim_time max_staleness;
+    /* geo-partitioned: a secondary home that has not heard the owner this long takes the
+     * partition over; 0: never; default 10s */
+    sim_time failover_after;
 } scn_pattern;
 
 /* Health checking (routing.health): checkers at vantage regions probe every other region. */

@@ -43,6 +43,8 @@ struct dp {
     repl              *repl;
     health            *health; /* NULL without health checking */
     const dr          *dr;     /* NULL without a failover controller */
+    ll                *ll;     /* NULL but under the leaderless pattern */
+    geo               *geo;    /* NULL but under the geo-partitioned pattern */
     uint32_t           nregions;
     cache            **caches;    /* per region, or NULL without a cache */
     dist              *hit_time;  /* owned */
@@ -130,6 +132,40 @@ void dp_set_repl(dp *d, repl *r)
 }
 void dp_set_health(dp *d, health *h) { d->health = h; }
 void dp_set_dr(dp *d, const dr *r) { d->dr = r; }
+void dp_set_leaderless(dp *d, ll *l) { d->ll = l; }
+void dp_set_geo(dp *d, geo *g) { d->geo = g; }
+
+/* Served where it was forwarded to, without queueing again: the servers of the region that
+ * forwarded it did the work of serving the request. */
+void dp_geo_serve(void *dp_ctx, uint32_t region, scn_op op, uint64_t tag, bool serve)
+{
+    dp         *d = dp_ctx;
+    env_request rq;
+    if (!serve) {
+        env_respond(d->env, region, tag, ENV_REJECTED);
+        return;
+    }
+    if (!env_request_of(d->env, tag, &rq) || env_now(d->env) >= rq.deadline)
+        return; /* the client gave up meanwhile */
+    if (op == SCN_READ) {
+        env_answer_read(d->env, tag, store_cells(d->stores[region], rq.key));
+    } else {
+        uint64_t id = repl_write(d->repl, region, rq.key, rq.field, rq.set_elem, rq.measured, tag);
+        env_answer_write(d->env, tag, id);
+    }
+    env_respond(d->env, region, tag, ENV_OK);
+}
+
+void dp_leaderless_done(void *dp_ctx, uint64_t tag, bool ok, const store_cell *read)
+{
+    dp         *d = dp_ctx;
+    env_request rq;
+    if (!env_request_of(d->env, tag, &rq))
+        return; /* its client has moved on */
+    if (ok && read)
+        env_answer_read(d->env, tag, read);
+    env_respond(d->env, rq.region, tag, ok ? ENV_OK : ENV_FAILED);
+}
 
 void dp_region_resynced(dp *d, uint32_t region)
 {
@@ -262,6 +298,23 @@ void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op, env
     env_status allowed = role_allows(d, region_index, op);
     if (allowed != ENV_OK) {
         env_respond(d->env, region_index, tag, allowed);
+        return;
+    }
+    if (d->geo) {
+        geo_action a = geo_route(d->geo, region_index, op, rq.key, tag);
+        if (a == GEO_FORWARDED)
+            return; /* its owner answers */
+        if (a == GEO_REFUSE) {
+            env_respond(d->env, region_index, tag, ENV_REJECTED);
+            return;
+        }
+    }
+    if (d->ll) { /* this region coordinates: the replicas answer */
+        if (op == SCN_READ)
+            ll_read(d->ll, region_index, rq.key, tag);
+        else
+            env_answer_write(d->env, tag,
+                          ll_write(d->ll, region_index, rq.key, rq.set_elem, rq.measured, tag));
         return;
     }
     if (op == SCN_READ) {

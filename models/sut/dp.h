@@ -19,7 +19,9 @@
 #include "cache.h"
 #include "dr.h"
 #include "env.h"
+#include "geo.h"
 #include "health.h"
+#include "leaderless.h"
 #include "repl.h"
 #include "deploy.h"
 #include "store.h"
@@ -50,6 +52,17 @@ void dp_request(void *dp_ctx, uint32_t region, scn_op op, uint64_t tag);
 void dp_served(void *dp_ctx, uint32_t region, uint64_t tag, scn_op op, env_status status);
 /* A sync write reached its quorum or failed (a repl_done_fn). */
 void dp_write_settled(void *dp_ctx, uint64_t token, bool ok);
+
+/* Under the leaderless pattern: served requests go to its coordinators (NULL: none). */
+void dp_set_leaderless(dp *d, ll *l);
+/* A leaderless request settled (an ll_done_fn). */
+void dp_leaderless_done(void *dp_ctx, uint64_t tag, bool ok, const store_cell *read);
+
+/* Under the geo-partitioned pattern: its routing decides where served requests go (NULL:
+ * none). */
+void dp_set_geo(dp *d, geo *g);
+/* A request forwarded by the geo routing reached its owner (a geo_serve_fn). */
+void dp_geo_serve(void *dp_ctx, uint32_t region, scn_op op, uint64_t tag, bool serve);
 
 /* Cache hits and misses over all regions. */
 uint64_t dp_cache_hits(const dp *d);

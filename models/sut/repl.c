@@ -137,6 +137,8 @@ struct repl {
     apply_state       *apply; /* receiver x origin */
     snapshot          *snaps; /* in transfer */
     size_t             nsnaps, snaps_cap;
+    repl_filter_fn    *filter; /* may be NULL: every entry goes everywhere */
+    void              *filter_ctx;
 };
 
 static void on_tick(env *e, void *ctx, uint64_t arg);
@@ -326,10 +328,15 @@ static void ship(repl *r, uint32_t origin, uint32_t target)
     if (k->sent == k->acked)
         k->progress = now;
     k->sent += count;
+    /* With a filter, entries the target may not hold are left out of the batch: only the
+     * others are paid for (the receiver skips the same ones by the same rule). */
+    uint64_t shipped = count;
+    for (uint64_t seq = first; r->filter && seq < first + count; seq++)
+        shipped -= !r->filter(r->filter_ctx, entry_of(l, seq)->key, target);
     env_msg *m = env_msg_new(r->env, ENV_MSG_REPL_BATCH, origin, target);
     *ENV_PAYLOAD(m, batch_msg)
         = (batch_msg){ .origin = origin, .count = (uint32_t)count, .first = first };
-    send_message(r, m, REPL_HEADER_BYTES + count * r->entry_bytes);
+    send_message(r, m, REPL_HEADER_BYTES + shipped * r->entry_bytes);
 }
 
 static bool log_busy(repl *r, uint32_t origin)
@@ -528,6 +535,10 @@ static void apply_range(repl *r, uint32_t target, uint32_t origin, uint64_t upto
             flags |= ACK_FENCED;
             continue;
         }
+        if (r->filter && !r->filter(r->filter_ctx, entry->key, target)) {
+            *applied = seq; /* not shipped here: passed over */
+            continue;
+        }
         resolv_outcome res = resolv_replicated(r->pat->resolver, r->stores[target], entry->key,
                                                entry->field, &entry->rec, r->rank);
         if (res.conflict)
@@ -593,7 +604,8 @@ static void start_job(repl *r, uint32_t target, uint32_t origin, uint64_t upto)
                          : r->applied[(size_t)target * r->nregions + origin];
     uint32_t entries = 0;
     for (uint64_t seq = from + 1; seq <= upto; seq++)
-        entries += !(fl->n && entry_void(fl, origin, seq, entry_of(l, seq)->epoch));
+        entries += !(fl->n && entry_void(fl, origin, seq, entry_of(l, seq)->epoch))
+                && !(r->filter && !r->filter(r->filter_ctx, entry_of(l, seq)->key, target));
     apply_job *j = &a->jobs[(a->head + a->n++) & (a->cap - 1)];
     *j = (apply_job){ .upto = upto, .state = entries ? JOB_RUNNING : JOB_DONE };
     if (entries == 0)
@@ -682,6 +694,12 @@ static void on_ack(env *e, void *ctx, const env_msg *m)
     log_trim(r, origin);
     if (r->pat->replication.mode == SCN_REPL_SYNC)
         settle_waiters(r, origin);
+}
+
+void repl_set_filter(repl *r, repl_filter_fn *fn, void *ctx)
+{
+    r->filter = fn;
+    r->filter_ctx = ctx;
 }
 
 void repl_set_key_hook(repl *r, repl_key_fn *fn, void *ctx)

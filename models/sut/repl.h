@@ -67,6 +67,11 @@ void repl_apply_served(repl *r, uint32_t target, uint64_t tag, env_status status
  * (so that a cache in front of the store drops the key). */
 typedef void repl_key_fn(void *ctx, uint32_t target, uint64_t key);
 void         repl_set_key_hook(repl *r, repl_key_fn *fn, void *ctx);
+/* Which entries a target may hold (residency): fn(ctx, key, target) false leaves the entry
+ * out of every batch to that target, which passes over it as applied. A static rule every
+ * region knows, so shipper and receiver agree without saying so. NULL: everything. */
+typedef bool repl_filter_fn(void *ctx, uint64_t key, uint32_t target);
+void         repl_set_filter(repl *r, repl_filter_fn *fn, void *ctx);
 /* Nothing left to ship or to be acknowledged, in any region's log. */
 bool repl_idle(const repl *r);
 /* Bytes sent over the link a -> b (batches and acknowledgements), and in total. */

@@ -686,8 +686,9 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
     rq->resolved = false;
     rq->issued = sim_now(e);
     rq->op = sim_rng_uniform(c->rng) < c->cfg->read_ratio ? SCN_READ : SCN_WRITE;
-    rq->key = c->keys ? (uint64_t)dist_sample(c->keys, c->rng) - 1
-                      : sim_rng_below(c->rng, c->cfg->key_count);
+    rq->key = c->cfg->key_base
+        + (c->keys ? (uint64_t)dist_sample(c->keys, c->rng) - 1
+                   : sim_rng_below(c->rng, c->cfg->key_count));
     rq->session = (uint32_t)sim_rng_below(c->rng, c->cfg->sessions);
     if (c->own && rq->op == SCN_READ && sim_rng_uniform(c->rng) < c->cfg->read_own_writes) {
         const own_ring *ring = &c->own[rq->session];

@@ -80,8 +80,9 @@ else fail "compare: $(cat err)"; fi
 if "$mrsim" report r.db --out out/report.html >rep.out 2>err; then ok "report"
 else fail "report: $(cat err)"; fi
 nplots=$(sed -n 's/.*(\([0-9]*\) plots)$/\1/p' rep.out)
-# Two patterns: latency, availability, consistency each; then the CDF and the comparison.
-if [ "$nplots" = 8 ]; then ok "8 plots reported"; else fail "plots reported: '$nplots'"; fi
+# Two patterns: latency, availability, consistency each; then the CDF, the t-visibility
+# curve and the comparison.
+if [ "$nplots" = 9 ]; then ok "9 plots reported"; else fail "plots reported: '$nplots'"; fi
 if [ ! -e PWNED ] && [ ! -e PWNED2 ]; then ok "no command ran"; else fail "a command ran"; fi
 size=$(wc -c <out/report.html)
 echo "# report: $size bytes"
@@ -91,9 +92,10 @@ browse --dump-dom "file://$tmp/out/report.html" >dom.html 2>console.log
 if [ -s dom.html ] && ! grep -q 'Page load failed' console.log; then ok "chromium loaded the page"
 else fail "page not loaded: $(grep -v dbus console.log | tail -3)"; fi
 n=$(grep -o '<svg' dom.html | wc -l)
-if [ "$n" = 8 ]; then ok "8 <svg> plots in the DOM"; else fail "<svg> in the DOM: $n"; fi
+if [ "$n" = 9 ]; then ok "9 <svg> plots in the DOM"; else fail "<svg> in the DOM: $n"; fi
 for id in latency-active-active availability-active-active consistency-active-active \
-          latency-read-local availability-read-local consistency-read-local cdf compare; do
+          latency-read-local availability-read-local consistency-read-local cdf visibility \
+          compare; do
   # Each figure holds its caption and its plot.
   if tr -d '\n' <dom.html | grep -qE "<figure id=\"plot-$id\" class=\"plot\"><figcaption>[^<]+</figcaption><svg"; then
     ok "figure $id"

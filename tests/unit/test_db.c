@@ -179,12 +179,13 @@ static void test_db_open_creates_current_schema(void **state)
 
     sqlite3 *h = raw_open(f->path);
     assert_int_equal(raw_int(h, "PRAGMA user_version"), DB_SCHEMA_VERSION);
-    assert_int_equal(DB_SCHEMA_VERSION, 4);
+    assert_int_equal(DB_SCHEMA_VERSION, 5);
     assert_int_equal(raw_int(h,
                              "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
                              " AND name IN ('runs', 'metrics', 'events', 'series',"
-                             " 'latency_hist', 'sweeps', 'sweep_points', 'sweep_params')"),
-                     8);
+                             " 'latency_hist', 'sweeps', 'sweep_points', 'sweep_params',"
+                             " 'visibility')"),
+                     9);
     assert_int_equal(raw_int(h,
                              "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                              " AND name IN ('metrics_run_id', 'events_run_id',"
@@ -488,6 +489,26 @@ static int collect_bucket(void *ctx, int64_t lo, int64_t hi, int64_t count)
     return 0;
 }
 
+/* The t-visibility curve (version 5) is stored window by window; a window without reads has
+ * a NaN share, stored as NULL. */
+static void test_db_visibility_rows(void **state)
+{
+    fixture   *f = *state;
+    run_result r = test_run();
+    r.nvisibility = 2;
+    r.visibility[0] = (struct run_visibility){ 0, 120, 0.75 };
+    r.visibility[1] = (struct run_visibility){ 1, 0, NAN };
+    write_ok(f->path, &r, 1);
+    sqlite3 *h = raw_open(f->path);
+    assert_int_equal(raw_int(h, "SELECT count(*) FROM visibility WHERE run_id = 1"), 2);
+    assert_int_equal(raw_int(h, "SELECT reads FROM visibility WHERE t_ms = 0"), 120);
+    assert_int_equal(
+        raw_int(h, "SELECT count(*) FROM visibility WHERE t_ms = 0 AND p_fresh = 0.75"), 1);
+    assert_int_equal(
+        raw_int(h, "SELECT count(*) FROM visibility WHERE t_ms = 1 AND p_fresh IS NULL"), 1);
+    sqlite3_close(h);
+}
+
 /* The latency histogram is stored bucket by bucket, ascending, and read back the same. */
 static void test_db_latency_hist_round_trip(void **state)
 {
@@ -594,7 +615,7 @@ static void test_db_newer_schema_is_refused(void **state)
 {
     fixture *f = *state;
     sqlite3 *h = raw_open(f->path);
-    raw_exec(h, "CREATE TABLE runs (id INTEGER PRIMARY KEY); PRAGMA user_version = 5");
+    raw_exec(h, "CREATE TABLE runs (id INTEGER PRIMARY KEY); PRAGMA user_version = 6");
     sqlite3_close(h);
 
     db_conn *db = NULL;
@@ -602,11 +623,11 @@ static void test_db_newer_schema_is_refused(void **state)
     assert_int_equal(db_open(f->path, &db, &err), SIM_EIO);
     assert_null(db);
     assert_string_equal(err.file, f->path);
-    assert_non_null(strstr(err.msg, "schema version 5"));
+    assert_non_null(strstr(err.msg, "schema version 6"));
     assert_non_null(strstr(err.msg, "newer mrsim"));
     /* and left alone */
     h = raw_open(f->path);
-    assert_int_equal(raw_int(h, "PRAGMA user_version"), 5);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), 6);
     sqlite3_close(h);
 }
 
@@ -742,17 +763,18 @@ static void test_db_version_3_is_migrated(void **state)
     sqlite3 *h = raw_open(f->path);
     raw_exec(h,
              "DROP TABLE sweep_params; DROP TABLE sweep_points; DROP TABLE sweeps;"
-             "PRAGMA user_version = 3;");
+             "DROP TABLE visibility; PRAGMA user_version = 3;");
     sqlite3_close(h);
 
     write_ok(f->path, &r, 2);
     h = raw_open(f->path);
-    assert_int_equal(raw_int(h, "PRAGMA user_version"), 4);
+    assert_int_equal(raw_int(h, "PRAGMA user_version"), DB_SCHEMA_VERSION);
     assert_int_equal(raw_int(h,
                              "SELECT count(*) FROM sqlite_master WHERE name IN"
                              " ('sweeps', 'sweep_points', 'sweep_params',"
-                             " 'sweep_points_sweep', 'sweep_params_sweep')"),
-                     5);
+                             " 'sweep_points_sweep', 'sweep_params_sweep',"
+                             " 'visibility', 'visibility_run_id')"),
+                     7);
     assert_int_equal(raw_int(h, "SELECT count(*) FROM runs"), 2);
     sqlite3_close(h);
 }
@@ -901,6 +923,7 @@ int main(void)
         T(test_db_sweep_rows_and_reopen),
         T(test_db_sweep_import_copies_row_for_row),
         T(test_db_latency_hist_round_trip),
+        T(test_db_visibility_rows),
         T(test_db_plot_runs_latest_per_pattern),
         T(test_db_plot_runs_every_seed_of_the_latest_text),
         T(test_db_failed_migration_leaves_version_1),

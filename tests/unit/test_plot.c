@@ -120,17 +120,18 @@ static void test_plot_every_kind_in_png_and_svg(void **state)
                                          "availability-active-active",
                                          "consistency-active-active",
                                          "cdf",
+                                         "visibility",
                                          "compare" };
     for (int k = 0; k < 2; k++) {
         plot_format  fmt = k ? PLOT_SVG : PLOT_PNG;
         plot_options o = { .out_dir = t->out, .format = fmt };
-        assert_int_equal(plot_ok(t->db, &o), 8);
+        assert_int_equal(plot_ok(t->db, &o), 9);
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             check_image(t->out, names[i], fmt);
     }
     /* --run: that run alone. */
     plot_options one = { .run_id = 2, .out_dir = t->out, .format = PLOT_PNG };
-    assert_int_equal(plot_ok(t->db, &one), 5);
+    assert_int_equal(plot_ok(t->db, &one), 6);
     /* The stale-read rate reached the consistency plot's data: a column per region. */
     char path[256], line[4096];
     snprintf(path, sizeof path, "%s/consistency-active-active.tsv", t->out);
@@ -170,7 +171,7 @@ static void test_plot_hostile_names_are_only_text(void **state)
     db_close(db);
 
     plot_options po = { .out_dir = t->out, .format = PLOT_SVG };
-    assert_int_equal(plot_ok(t->db, &po), 5);
+    assert_int_equal(plot_ok(t->db, &po), 6);
     assert_int_not_equal(access(marker, F_OK), 0);
     assert_int_not_equal(access("x", F_OK), 0);
     check_image(t->out, "latency-a_b__system__touch_x__", PLOT_SVG);
@@ -262,7 +263,7 @@ static void test_plot_seeds_mean_and_band(void **state)
     }
     db_close(db);
     plot_options o = { .out_dir = t->out, .format = PLOT_SVG };
-    assert_int_equal(plot_ok(t->db, &o), 8);
+    assert_int_equal(plot_ok(t->db, &o), 9);
 
     /* The latency table: t_s, then r0 p50, lo, hi, ...; a row in the middle of the run has a
      * band around its mean. */
@@ -293,7 +294,7 @@ static void test_plot_seeds_mean_and_band(void **state)
 
     /* One run alone: no band. */
     o.run_id = 2;
-    assert_int_equal(plot_ok(t->db, &o), 5);
+    assert_int_equal(plot_ok(t->db, &o), 6);
     snprintf(path, sizeof path, "%s/latency-independent.tsv", t->out);
     slurp(path, buf, sizeof buf);
     row = strchr(strchr(buf, '\n') + 1, '\n') + 1;

@@ -115,14 +115,15 @@ static void test_report_page_structure(void **state)
     store_outage_runs(&f, t->db, 2);
     report_options o = { .out_path = t->out };
     int            n = report_ok(t->db, &o);
-    /* Per pattern latency, availability and consistency; then the CDF and the comparison. */
-    assert_int_equal(n, 8);
+    /* Per pattern latency, availability and consistency; then the CDF, the t-visibility
+     * curve and the comparison. */
+    assert_int_equal(n, 9);
     char *page = slurp(t->out);
     assert_memory_equal(page, "<!DOCTYPE html>\n<html lang=\"en\">", 31);
     assert_non_null(strstr(page, "</body>\n</html>\n"));
-    assert_int_equal(count(page, "<svg"), 8);
-    assert_int_equal(count(page, "</svg>"), 8);
-    assert_int_equal(count(page, "<figure id=\"plot-"), 8);
+    assert_int_equal(count(page, "<svg"), 9);
+    assert_int_equal(count(page, "</svg>"), 9);
+    assert_int_equal(count(page, "<figure id=\"plot-"), 9);
     assert_int_equal(count(page, "<?xml"), 0); /* the SVGs' prologs were cut */
     assert_int_equal(count(page, "<script"), 0);
     assert_non_null(strstr(page, "Content-Security-Policy"));
@@ -130,7 +131,7 @@ static void test_report_page_structure(void **state)
          = (const char *const[]){ "id=\"scenario\"", "id=\"comparison-table\"", "id=\"plots\"",
                                   "id=\"events\"", "id=\"plot-latency-independent\"",
                                   "id=\"plot-consistency-active-active\"", "id=\"plot-cdf\"",
-                                  "id=\"plot-compare\"", NULL };
+                                  "id=\"plot-visibility\"", "id=\"plot-compare\"", NULL };
          *id; id++)
         if (!strstr(page, *id))
             fail_msg("the page lacks %s", *id);
@@ -145,9 +146,10 @@ static void test_report_page_structure(void **state)
     free(page);
     no_leftovers(t->dir);
 
-    /* --run: one run, its three plots over time, the CDF and the comparison. */
+    /* --run: one run, its three plots over time, the CDF, the t-visibility curve and the
+     * comparison. */
     o.run_id = 3;
-    assert_int_equal(report_ok(t->db, &o), 5);
+    assert_int_equal(report_ok(t->db, &o), 6);
     no_leftovers(t->dir);
 }
 

@@ -813,7 +813,7 @@ static const bad_case BAD[] = {
     { "{" BASE ",'standby':{'automatic':true}}", "",
       "unknown field \"standby\"; expected one of: name, description, seed, seeds, duration, "
       "warmup, regions, network, clients, faults, patterns, data, routing, failover, monitor, "
-      "alerts, cost, expect, sweep, clock" },
+      "alerts, cost, expect, sweep, clock, residency" },
     { "{" BASE ",'alert':{}}", "", "unknown field \"alert\" (did you mean \"alerts\"?)" },
     { "{" BASE ",'clock':{'error':{'dist':'zipf'}}}", "clock.error.dist",
       "\"zipf\" is not a distribution of times; expected one of constant, uniform, "
@@ -1306,15 +1306,17 @@ static const bad_case BAD[] = {
     { PA("'active-active':true"), "patterns.active-active", "expected an object, got true" },
     { PA("'mine':{}"), "patterns.mine",
       "missing required field \"kind\" (the name is not a pattern kind: independent, "
-      "active-active, read-local, active-passive)" },
+      "active-active, read-local, active-passive, leaderless, geo-partitioned)" },
     { PA("'Active-Active':{}"), "patterns.Active-Active",
       "missing required field \"kind\" (the name is not a pattern kind: independent, "
-      "active-active, read-local, active-passive)" },
+      "active-active, read-local, active-passive, leaderless, geo-partitioned)" },
     { PA("'mine':{'kind':'active-standby'}"), "patterns.mine.kind",
-      "expected \"independent\", \"active-active\", \"read-local\" or \"active-passive\", "
+      "expected \"independent\", \"active-active\", \"read-local\", \"active-passive\", "
+      "\"leaderless\" or \"geo-partitioned\", "
       "got \"active-standby\"" },
     { PA("'mine':{'kind':null}"), "patterns.mine.kind",
-      "expected \"independent\", \"active-active\", \"read-local\" or \"active-passive\", "
+      "expected \"independent\", \"active-active\", \"read-local\", \"active-passive\", "
+      "\"leaderless\" or \"geo-partitioned\", "
       "got null" },
     { PA("'ap':{'kind':'active-passive','cache':true}"), "patterns.ap",
       "field \"cache\" does not apply to an active-passive pattern" },
@@ -1336,7 +1338,7 @@ static const bad_case BAD[] = {
       "unknown field \"resolvr\" (did you mean \"resolver\"?)" },
     { AA("'ttl':'1s'"), "patterns.active-active",
       "unknown field \"ttl\"; expected one of: kind, primary, replication, resolver, clock, "
-      "ryw_window, cache, servers" },
+      "ryw_window, cache, servers, wars, read_repair, max_staleness, failover_after, sloppy" },
     { AA("'clock':'hlc','clock':'wall'"), "patterns.active-active", "duplicate field \"clock\"" },
     { PA("'a.b[0]':{'kind':'active-active','resolver':1}"), "patterns.a.b[0].resolver",
       "expected \"lww\" or \"merge\", got number 1" },
