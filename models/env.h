@@ -153,6 +153,10 @@ void env_submit_apply(env *e, uint32_t region, uint32_t entries, uint64_t tag);
 typedef void env_restart_fn(env *e, void *ctx, uint32_t region);
 void         env_on_restart(env *e, env_restart_fn *fn, void *ctx);
 
+/* The process ran out of memory growing 'what': the run fails with SIM_ENOMEM and stores
+ * nothing (the caller carries on without what it could not grow). */
+void env_fail(env *e, const char *what);
+
 /* --- the deployment's configuration (static, known to every process) ------------------- */
 
 uint32_t    env_regions(const env *e);

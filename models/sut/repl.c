@@ -591,8 +591,10 @@ static void start_job(repl *r, uint32_t target, uint32_t origin, uint64_t upto)
     if (a->n == a->cap) {
         uint32_t   cap = a->cap ? a->cap * 2 : 8;
         apply_job *jobs = sim_calloc(cap, sizeof *jobs);
-        if (!jobs)
-            sim_panic("out of memory growing the apply jobs to %u", cap);
+        if (!jobs) { /* the run fails; these entries are left unapplied */
+            env_fail(r->env, "the apply jobs");
+            return;
+        }
         for (uint32_t i = 0; i < a->n; i++)
             jobs[i] = a->jobs[(a->head + i) & (a->cap - 1)];
         sim_free(a->jobs);
@@ -605,7 +607,7 @@ static void start_job(repl *r, uint32_t target, uint32_t origin, uint64_t upto)
     uint32_t entries = 0;
     for (uint64_t seq = from + 1; seq <= upto; seq++)
         entries += !(fl->n && entry_void(fl, origin, seq, entry_of(l, seq)->epoch))
-                && !(r->filter && !r->filter(r->filter_ctx, entry_of(l, seq)->key, target));
+            && !(r->filter && !r->filter(r->filter_ctx, entry_of(l, seq)->key, target));
     apply_job *j = &a->jobs[(a->head + a->n++) & (a->cap - 1)];
     *j = (apply_job){ .upto = upto, .state = entries ? JOB_RUNNING : JOB_DONE };
     if (entries == 0)

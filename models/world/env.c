@@ -57,6 +57,7 @@ struct env {
     size_t     msgs_cap, nmsgs;
     uint32_t   free_msg;
     uint64_t   sent, dropped; /* messages */
+    msg_rec    sink;          /* what env_msg_new gives when the pool cannot grow */
 };
 
 int env_new(const env_world_config *cfg, env **out, sim_err *err)
@@ -112,8 +113,12 @@ env_timer env_after(env *e, uint32_t region, sim_time delay, env_timer_fn *fn, v
         i = e->free_timer - 1;
         e->free_timer = e->timers[i].next_free;
     } else {
-        if (sim_grow(&e->timers, &e->timers_cap, e->ntimers, sizeof *e->timers) < 0)
-            sim_panic("out of memory growing the timers past %zu", e->ntimers);
+        if (sim_grow(&e->timers, &e->timers_cap, e->ntimers, sizeof *e->timers) < 0) {
+            /* The run fails (the caller learns it from the engine); this timer never fires. */
+            sim_engine_fail(e->cfg.engine, SIM_ENOMEM, "out of memory growing the timers past %zu",
+                            e->ntimers);
+            return 0;
+        }
         i = (uint32_t)e->ntimers++;
         e->timers[i].gen = 1;
     }
@@ -151,8 +156,13 @@ env_msg *env_msg_new(env *e, env_msg_kind k, uint32_t from, uint32_t to)
         i = e->free_msg - 1;
         e->free_msg = e->msgs[i].next_free;
     } else {
-        if (sim_grow(&e->msgs, &e->msgs_cap, e->nmsgs, sizeof *e->msgs) < 0)
-            sim_panic("out of memory growing the message pool past %zu", e->nmsgs);
+        if (sim_grow(&e->msgs, &e->msgs_cap, e->nmsgs, sizeof *e->msgs) < 0) {
+            /* The run fails; the caller fills and sends the sink, which goes nowhere. */
+            sim_engine_fail(e->cfg.engine, SIM_ENOMEM,
+                            "out of memory growing the message pool past %zu", e->nmsgs);
+            e->sink = (msg_rec){ 0 };
+            return &e->sink.m;
+        }
         i = (uint32_t)e->nmsgs++;
     }
     msg_rec *r = &e->msgs[i];
@@ -200,6 +210,8 @@ static void on_arrival(sim_engine *engine, void *ctx, uint64_t arg)
 
 void env_send(env *e, env_transport t, env_msg *m, uint64_t bytes)
 {
+    if (m == &e->sink.m)
+        return; /* the run has failed for want of memory */
     uint32_t i = index_of(e, m);
     msg_rec *r = &e->msgs[i];
     r->transport = t;
@@ -254,6 +266,11 @@ void env_submit(env *e, uint32_t region, int op, uint64_t tag)
 void env_submit_apply(env *e, uint32_t region, uint32_t entries, uint64_t tag)
 {
     region_submit_apply(e->cfg.regions[region], entries, tag);
+}
+
+void env_fail(env *e, const char *what)
+{
+    sim_engine_fail(e->cfg.engine, SIM_ENOMEM, "out of memory growing %s", what);
 }
 
 void env_on_restart(env *e, env_restart_fn *fn, void *ctx)
