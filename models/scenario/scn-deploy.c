@@ -32,9 +32,9 @@ static const char *const RESOLVERS[]
 static const char *const CLOCKS[] = { [SCN_CLOCK_WALL] = "wall", [SCN_CLOCK_HLC] = "hlc" };
 
 static const char *const F_PATTERN[]
-    = { "kind",  "primary", "replication", "resolver",      "clock",          "ryw_window",
-        "cache", "servers", "wars",        "read_repair", "max_staleness", "failover_after",
-        "sloppy" };
+    = { "kind",          "primary",        "replication", "resolver", "clock",
+        "ryw_window",    "cache",          "servers",     "wars",     "read_repair",
+        "max_staleness", "failover_after", "sloppy" };
 static const char *const F_REPLICATION[]
     = { "mode", "batch", "max_batch", "resend", "quorum", "timeout" };
 static const char *const F_CACHE[] = { "enabled", "size", "hit" };

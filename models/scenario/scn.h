@@ -258,7 +258,7 @@ typedef struct scn_scenario {
     struct scn_sweep *sweep;       /* the "sweep" section (scn-vary.h), or NULL */
     scn_residency    *residency;   /* "residency" rules, in file order */
     size_t            nresidency;
-    uint64_t          key_space;   /* keys 0 .. key_space - 1 over every population */
+    uint64_t          key_space; /* keys 0 .. key_space - 1 over every population */
 } scn_scenario;
 
 /* Load and check a scenario file. Returns 0 and a scenario the caller frees with scn_free,

@@ -87,8 +87,8 @@ typedef struct scn_pattern {
     scn_cache        cache;                    /* read-local only */
     uint32_t         servers[ENV_MAX_REGIONS]; /* "servers": this pattern's servers per region
                                                   (index as regions), 0 = the region's own */
-    scn_wars         wars;        /* leaderless: replica delays; default none */
-    bool             read_repair; /* leaderless: repair stale replicas a read saw;
+    scn_wars         wars;                     /* leaderless: replica delays; default none */
+    bool             read_repair;              /* leaderless: repair stale replicas a read saw;
                                      default true */
     /* leaderless: sloppy quorums with hinted handoff (sut/leaderless.h); default false */
     bool sloppy;

@@ -314,7 +314,7 @@ void dp_served(void *dp_ctx, uint32_t region_index, uint64_t tag, scn_op op, env
             ll_read(d->ll, region_index, rq.key, tag);
         else
             env_answer_write(d->env, tag,
-                          ll_write(d->ll, region_index, rq.key, rq.set_elem, rq.measured, tag));
+                             ll_write(d->ll, region_index, rq.key, rq.set_elem, rq.measured, tag));
         return;
     }
     if (op == SCN_READ) {
