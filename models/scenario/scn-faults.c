@@ -13,10 +13,12 @@ const char *const scn__fault_kinds[SCN_FAULT_KIND_COUNT] = {
     [SCN_FAULT_REGION_DOWN] = "region_down",   [SCN_FAULT_PARTITION] = "partition",
     [SCN_FAULT_LINK_DEGRADE] = "link_degrade", [SCN_FAULT_BROWNOUT] = "brownout",
     [SCN_FAULT_CLOCK_SKEW] = "clock_skew",     [SCN_FAULT_FAILOVER] = "failover",
+    [SCN_FAULT_LINK_CUT] = "link_cut",
 };
 
-static const char *const F_FAULT[] = { "kind",    "at",   "for",    "region", "groups", "between",
-                                       "latency", "loss", "factor", "offset", "drift",  "to" };
+static const char *const F_FAULT[]
+    = { "kind", "at",     "for",    "region", "groups", "between", "latency",
+        "loss", "factor", "offset", "drift",  "to",     "from" };
 
 /* The fields each kind takes besides kind, at and for. */
 static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
@@ -26,6 +28,7 @@ static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
     [SCN_FAULT_BROWNOUT] = { "region", "factor" },
     [SCN_FAULT_CLOCK_SKEW] = { "region", "offset", "drift" },
     [SCN_FAULT_FAILOVER] = { "to" },
+    [SCN_FAULT_LINK_CUT] = { "from", "to" },
 };
 
 static bool fault_takes(scn_fault_kind kind, const char *key)
@@ -92,6 +95,25 @@ static int parse_partition(scn_scenario *s, scn_fault *f, const cJSON *n, const 
     return 0;
 }
 
+static int parse_link_cut(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path,
+                          sim_err *err)
+{
+    char         p[PATH_N], k[64];
+    const cJSON *from = scn__field(n, "from"), *to = scn__field(n, "to");
+    if (!from)
+        return scn__missing(path, "from", err);
+    if (!to)
+        return scn__missing(path, "to", err);
+    if (scn__get_region(s, from, scn__pjoin(p, path, "from"), &f->region, err) < 0
+        || scn__get_region(s, to, scn__pjoin(p, path, "to"), &f->region_b, err) < 0)
+        return SIM_EINVAL;
+    if (f->region == f->region_b)
+        return sim_err_set(err, SIM_EINVAL, p,
+                           "expected a region other than \"from\", got \"%s\" for both",
+                           scn__clip(to->valuestring, k, sizeof k));
+    return 0;
+}
+
 static int parse_link_degrade(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path,
                               sim_err *err)
 {
@@ -145,7 +167,7 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
     if (ki == SCN_FAULT_KIND_COUNT)
         return sim_err_set(err, SIM_EINVAL, p,
                            "unknown fault kind \"%s\"; expected one of region_down, partition, "
-                           "link_degrade, brownout, clock_skew, failover",
+                           "link_degrade, brownout, clock_skew, failover, link_cut",
                            scn__clip(kind, k, sizeof k));
     f->kind = (scn_fault_kind)ki;
     for (const cJSON *c = n->child; c; c = c->next)
@@ -201,6 +223,8 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
         return parse_partition(s, f, n, path, err);
     case SCN_FAULT_LINK_DEGRADE:
         return parse_link_degrade(s, f, n, path, err);
+    case SCN_FAULT_LINK_CUT:
+        return parse_link_cut(s, f, n, path, err);
     case SCN_FAULT_BROWNOUT:
         if (!(v = scn__field(n, "factor")))
             return scn__missing(path, "factor", err);

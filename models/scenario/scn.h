@@ -128,6 +128,7 @@ typedef enum scn_fault_kind {
     SCN_FAULT_FAILOVER, /* a planned failover (a drill): a command to
                                                  the failover controller, not a fault of the
                                                  world; no "for" */
+    SCN_FAULT_LINK_CUT, /* a one-way cut: region -> region_b lost */
     SCN_FAULT_KIND_COUNT
 } scn_fault_kind;
 
@@ -136,10 +137,10 @@ typedef struct scn_fault {
     sim_time       at;        /* start, ns from the run's start */
     sim_time       end;       /* at + for; SIM_TIME_MAX when it never ends */
     uint32_t       region;    /* region_down, brownout, clock_skew;
-                                                 link_degrade: one end; failover: the
+                                                 link_degrade: one end; link_cut: from; failover: the
                                                  target ("to"), or UINT32_MAX to let the
                                                  controller choose */
-    uint32_t       region_b;  /* link_degrade: the other end */
+    uint32_t       region_b;  /* link_degrade: the other end; link_cut: to */
     uint8_t       *group_of;  /* partition: group of each region (nregions
                                                  entries): regions in groups[g] get g,
                                                  unlisted regions share group ngroups */

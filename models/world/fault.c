@@ -130,6 +130,10 @@ static void apply(fault_timeline *f)
     const scn_scenario *s = f->scn;
     net_set_partition(f->net, combine_partitions(f) ? f->groups : NULL);
     net_clear_degradations(f->net);
+    net_clear_cuts(f->net);
+    for (size_t i = 0; i < s->nfaults; i++)
+        if (f->active[i] && s->faults[i].kind == SCN_FAULT_LINK_CUT)
+            net_cut_link(f->net, s->faults[i].region, s->faults[i].region_b);
     for (size_t r = 0; r < s->nregions; r++) {
         bool     down = false;
         double   factor = 1.0;
@@ -214,6 +218,10 @@ static void describe(const fault_timeline *f, size_t i, char *buf, size_t n)
     case SCN_FAULT_LINK_DEGRADE:
         snprintf(buf, n, "%s %s/%s loss %g%s", kind, s->regions[sf->region].name,
                  s->regions[sf->region_b].name, sf->loss, sf->has_extra ? " +latency" : "");
+        break;
+    case SCN_FAULT_LINK_CUT:
+        snprintf(buf, n, "%s %s->%s", kind, s->regions[sf->region].name,
+                 s->regions[sf->region_b].name);
         break;
     case SCN_FAULT_PARTITION: {
         /* "partition us-east-1 | eu-west-1 ap-southeast-1": regions listed by group. */

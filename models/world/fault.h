@@ -9,7 +9,9 @@
  *   link_degrade  losses of active degradations of a link combine; the extra latency of the
  *                 latest-listed active one applies;
  *   brownout      factors of active brown-outs of a region multiply;
- *   clock_skew    the latest-listed active skew of a region sets its clock (offset, drift).
+ *   clock_skew    the latest-listed active skew of a region sets its clock (offset, drift);
+ *   link_cut      messages from a to b are lost while any link_cut from a to b is active
+ *                 (one way: b to a pass; see net.h for streams).
  * Each start and end is also written to the run's event log through the log callback.
  *
  * A "failover" entry is not a fault of the world but a command to the failover controller
