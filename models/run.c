@@ -76,6 +76,12 @@ static void on_fault_log(void *ctx, sim_time t, const char *kind, const char *de
     log_event(ctx, t, kind, detail);
 }
 
+static void on_client_cut(void *ctx, uint32_t client, uint32_t region, uint32_t sessions)
+{
+    world *w = ctx;
+    wl_cut_sessions(w->wl, client, region, sessions);
+}
+
 /* The health view flipped. Ground truth decides what it means: a flip to unhealthy while a
  * region_down fault holds the region is a detection (its delay counts towards detect_s);
  * while the region is up it is a false alarm. */
@@ -407,6 +413,7 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
         < 0)
         return rc;
     fault_set_watch(w->faults, on_region_watch, w);
+    fault_set_client_cut(w->faults, on_client_cut, w);
     if (!failover)
         return 0;
     const dr_hooks hooks = { .ctx = w,

@@ -13,12 +13,12 @@ const char *const scn__fault_kinds[SCN_FAULT_KIND_COUNT] = {
     [SCN_FAULT_REGION_DOWN] = "region_down",   [SCN_FAULT_PARTITION] = "partition",
     [SCN_FAULT_LINK_DEGRADE] = "link_degrade", [SCN_FAULT_BROWNOUT] = "brownout",
     [SCN_FAULT_CLOCK_SKEW] = "clock_skew",     [SCN_FAULT_FAILOVER] = "failover",
-    [SCN_FAULT_LINK_CUT] = "link_cut",
+    [SCN_FAULT_LINK_CUT] = "link_cut",         [SCN_FAULT_CLIENT_CUT] = "client_cut",
 };
 
 static const char *const F_FAULT[]
-    = { "kind", "at",     "for",    "region", "groups", "between", "latency",
-        "loss", "factor", "offset", "drift",  "to",     "from" };
+    = { "kind",   "at",     "for",   "region", "groups", "between", "latency", "loss",
+        "factor", "offset", "drift", "to",     "from",   "clients", "fraction" };
 
 /* The fields each kind takes besides kind, at and for. */
 static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
@@ -29,6 +29,7 @@ static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
     [SCN_FAULT_CLOCK_SKEW] = { "region", "offset", "drift" },
     [SCN_FAULT_FAILOVER] = { "to" },
     [SCN_FAULT_LINK_CUT] = { "from", "to" },
+    [SCN_FAULT_CLIENT_CUT] = { "clients", "region", "fraction" },
 };
 
 static bool fault_takes(scn_fault_kind kind, const char *key)
@@ -114,6 +115,31 @@ static int parse_link_cut(scn_scenario *s, scn_fault *f, const cJSON *n, const c
     return 0;
 }
 
+static int parse_client_cut(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path,
+                            sim_err *err)
+{
+    char         p[PATH_N], b[FOUND_N], k[64];
+    const cJSON *v = scn__field(n, "clients");
+    if (!v)
+        return scn__missing(path, "clients", err);
+    scn__pjoin(p, path, "clients");
+    if (!cJSON_IsString(v))
+        return sim_err_set(err, SIM_EINVAL, p, "expected a client population's name, got %s",
+                           scn__found(v, b));
+    size_t i = 0;
+    while (i < s->nclients && strcmp(s->clients[i].name, v->valuestring) != 0)
+        i++;
+    if (i == s->nclients)
+        return sim_err_set(err, SIM_EINVAL, p, "unknown client population \"%s\"",
+                           scn__clip(v->valuestring, k, sizeof k));
+    f->client = (uint32_t)i;
+    f->fraction = 1.0;
+    if ((v = scn__field(n, "fraction")))
+        return scn__get_num(v, scn__pjoin(p, path, "fraction"), 0, true, 1, false,
+                            "a number in (0, 1]", &f->fraction, err);
+    return 0;
+}
+
 static int parse_link_degrade(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path,
                               sim_err *err)
 {
@@ -167,7 +193,7 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
     if (ki == SCN_FAULT_KIND_COUNT)
         return sim_err_set(err, SIM_EINVAL, p,
                            "unknown fault kind \"%s\"; expected one of region_down, partition, "
-                           "link_degrade, brownout, clock_skew, failover, link_cut",
+                           "link_degrade, brownout, clock_skew, failover, link_cut, client_cut",
                            scn__clip(kind, k, sizeof k));
     f->kind = (scn_fault_kind)ki;
     for (const cJSON *c = n->child; c; c = c->next)
@@ -202,6 +228,7 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
     case SCN_FAULT_REGION_DOWN:
     case SCN_FAULT_BROWNOUT:
     case SCN_FAULT_CLOCK_SKEW:
+    case SCN_FAULT_CLIENT_CUT:
         if (!(v = scn__field(n, "region")))
             return scn__missing(path, "region", err);
         if (scn__get_region(s, v, scn__pjoin(p, path, "region"), &f->region, err) < 0)
@@ -225,6 +252,8 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
         return parse_link_degrade(s, f, n, path, err);
     case SCN_FAULT_LINK_CUT:
         return parse_link_cut(s, f, n, path, err);
+    case SCN_FAULT_CLIENT_CUT:
+        return parse_client_cut(s, f, n, path, err);
     case SCN_FAULT_BROWNOUT:
         if (!(v = scn__field(n, "factor")))
             return scn__missing(path, "factor", err);

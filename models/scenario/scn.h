@@ -125,10 +125,11 @@ typedef enum scn_fault_kind {
     SCN_FAULT_LINK_DEGRADE,
     SCN_FAULT_BROWNOUT,
     SCN_FAULT_CLOCK_SKEW,
-    SCN_FAULT_FAILOVER, /* a planned failover (a drill): a command to
+    SCN_FAULT_FAILOVER,   /* a planned failover (a drill): a command to
                                                  the failover controller, not a fault of the
                                                  world; no "for" */
-    SCN_FAULT_LINK_CUT, /* a one-way cut: region -> region_b lost */
+    SCN_FAULT_LINK_CUT,   /* a one-way cut: region -> region_b lost */
+    SCN_FAULT_CLIENT_CUT, /* sessions of a client cannot reach a region */
     SCN_FAULT_KIND_COUNT
 } scn_fault_kind;
 
@@ -136,7 +137,7 @@ typedef struct scn_fault {
     scn_fault_kind kind;
     sim_time       at;        /* start, ns from the run's start */
     sim_time       end;       /* at + for; SIM_TIME_MAX when it never ends */
-    uint32_t       region;    /* region_down, brownout, clock_skew;
+    uint32_t       region;    /* region_down, brownout, clock_skew, client_cut;
                                                  link_degrade: one end; link_cut: from; failover: the
                                                  target ("to"), or UINT32_MAX to let the
                                                  controller choose */
@@ -150,6 +151,9 @@ typedef struct scn_fault {
     double         factor;    /* brownout: service time multiplier >= 1 */
     sim_time       offset;    /* clock_skew: clock offset, may be negative */
     double         drift_ppm; /* clock_skew: drift, parts per million */
+    uint32_t       client;    /* client_cut: the population (index in clients[]) */
+    double         fraction;  /* client_cut: share of its sessions cut, (0, 1];
+                                 default 1 */
 } scn_fault;
 
 typedef struct scn_expect {

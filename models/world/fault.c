@@ -6,6 +6,7 @@
  * region or link. */
 #include "fault.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +25,8 @@ struct fault_timeline {
     void               *command_ctx;
     fault_watch_fn     *watch; /* may be NULL */
     void               *watch_ctx;
+    fault_cut_fn       *client_cut; /* may be NULL */
+    void               *client_cut_ctx;
     bool               *active;      /* per fault */
     dist              **extra;       /* per fault: link_degrade latency, owned */
     sim_time           *skew_offset; /* per region: clock error in force */
@@ -171,6 +174,18 @@ static void apply(fault_timeline *f)
                 clock_set_error(&f->clocks[r], sim_now(f->e), offset, drift);
         }
     }
+    if (f->client_cut)
+        for (uint32_t c = 0; c < s->nclients; c++)
+            for (uint32_t r = 0; r < s->nregions; r++) {
+                uint32_t n = 0;
+                for (size_t i = 0; i < s->nfaults; i++) {
+                    const scn_fault *sf = &s->faults[i];
+                    if (f->active[i] && sf->kind == SCN_FAULT_CLIENT_CUT && sf->client == c
+                        && sf->region == r && fault_cut_sessions(s, sf) > n)
+                        n = fault_cut_sessions(s, sf);
+                }
+                f->client_cut(f->client_cut_ctx, c, r, n);
+            }
     /* Degraded links: losses combine, the latest-listed extra latency applies. Links are
      * visited once each (a < b) in index order. */
     for (uint32_t a = 0; a < s->nregions; a++) {
@@ -222,6 +237,11 @@ static void describe(const fault_timeline *f, size_t i, char *buf, size_t n)
     case SCN_FAULT_LINK_CUT:
         snprintf(buf, n, "%s %s->%s", kind, s->regions[sf->region].name,
                  s->regions[sf->region_b].name);
+        break;
+    case SCN_FAULT_CLIENT_CUT:
+        snprintf(buf, n, "%s %s x %s %u of %u sessions", kind, s->clients[sf->client].name,
+                 s->regions[sf->region].name, (unsigned)fault_cut_sessions(s, sf),
+                 (unsigned)s->clients[sf->client].sessions);
         break;
     case SCN_FAULT_PARTITION: {
         /* "partition us-east-1 | eu-west-1 ap-southeast-1": regions listed by group. */
@@ -294,6 +314,21 @@ void fault_set_command(fault_timeline *f, fault_command_fn *fn, void *ctx)
 {
     f->command = fn;
     f->command_ctx = ctx;
+}
+
+void fault_set_client_cut(fault_timeline *f, fault_cut_fn *fn, void *ctx)
+{
+    f->client_cut = fn;
+    f->client_cut_ctx = ctx;
+}
+
+uint32_t fault_cut_sessions(const scn_scenario *s, const scn_fault *sf)
+{
+    uint32_t sessions = s->clients[sf->client].sessions;
+    long     n = lround(sf->fraction * (double)sessions);
+    if (n < 1)
+        n = 1;
+    return n > (long)sessions ? sessions : (uint32_t)n;
 }
 
 void fault_set_watch(fault_timeline *f, fault_watch_fn *fn, void *ctx)

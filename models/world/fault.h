@@ -12,6 +12,11 @@
  *   clock_skew    the latest-listed active skew of a region sets its clock (offset, drift);
  *   link_cut      messages from a to b are lost while any link_cut from a to b is active
  *                 (one way: b to a pass; see net.h for streams).
+ *   client_cut    sessions 0 .. n-1 of a client population cannot reach a region, where n
+ *                 is the fraction of its sessions, rounded to the nearest (at least 1); of
+ *                 several active cuts of one population and region the largest applies.
+ *                 Sessions are numbered as the workload hands requests to them, uniformly,
+ *                 so a fraction F of sessions carries a fraction F of the traffic.
  * Each start and end is also written to the run's event log through the log callback.
  *
  * A "failover" entry is not a fault of the world but a command to the failover controller
@@ -51,8 +56,14 @@ size_t fault_active_count(const fault_timeline *f);
 typedef void fault_command_fn(void *ctx, sim_time t, uint32_t to);
 /* Region went down (up = false) or came back up (up = true). */
 typedef void fault_watch_fn(void *ctx, sim_time t, uint32_t region, bool up);
-/* Set either before the run; NULL (the default) ignores. */
+/* Sessions 0 .. sessions-1 of population 'client' now cannot reach 'region' (0: all can);
+ * called for every population and region at each transition. */
+typedef void fault_cut_fn(void *ctx, uint32_t client, uint32_t region, uint32_t sessions);
+/* Set any before the run; NULL (the default) ignores. */
 void fault_set_command(fault_timeline *f, fault_command_fn *fn, void *ctx);
 void fault_set_watch(fault_timeline *f, fault_watch_fn *fn, void *ctx);
+void fault_set_client_cut(fault_timeline *f, fault_cut_fn *fn, void *ctx);
+/* The sessions a client_cut fault 'sf' cuts (see above). */
+uint32_t fault_cut_sessions(const scn_scenario *s, const scn_fault *sf);
 
 #endif

@@ -534,6 +534,34 @@ static void test_run_partition_isolates_a_region(void **state)
     run_result_free(r);
 }
 
+/* A client_cut of 30% of c0's sessions from r0, the only region, for the whole run: those
+ * sessions' requests (a uniform 30% of c0's traffic) are lost and time out; c1, at the same
+ * place and region, is untouched. */
+static void test_run_client_cut_hits_only_that_population(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1, 4);
+    f.s.nclients = 2;
+    f.clients[0].retries = 0;
+    f.clients[1].retries = 0;
+    scn_fault *cut = fixture_fault(&f, SCN_FAULT_CLIENT_CUT, 0, SIM_TIME_MAX);
+    cut->client = 0;
+    cut->region = 0;
+    cut->fraction = 0.3;
+    run_result *r = run_ok(&f.s);
+    double      hit = metric(r, RUN_SCOPE_CLIENT, "c0", "availability");
+    assert_true(hit > 0.6 && hit < 0.8);
+    assert_true(metric(r, RUN_SCOPE_CLIENT, "c1", "availability") == 1.0);
+    run_result_free(r);
+    /* The whole population: nothing of c0's gets through, c1 still all. */
+    cut->fraction = 1.0;
+    r = run_ok(&f.s);
+    assert_true(metric(r, RUN_SCOPE_CLIENT, "c0", "availability") == 0.0);
+    assert_true(metric(r, RUN_SCOPE_CLIENT, "c1", "availability") == 1.0);
+    run_result_free(r);
+}
+
 /* RTO follows the clients the fault affected, not all requests: a client sending 1% of the
  * traffic loses its region for 20 s; all requests together never fall below 99%, its own
  * requests fail until the region is back. */
@@ -670,6 +698,7 @@ int main(void)
         cmocka_unit_test(test_run_rejections_are_counted),
         cmocka_unit_test(test_run_partition_isolates_a_region),
         cmocka_unit_test(test_run_rto_counts_the_affected_clients),
+        cmocka_unit_test(test_run_client_cut_hits_only_that_population),
         cmocka_unit_test(test_run_brownout_slows_a_window),
         cmocka_unit_test(test_run_same_seed_same_figures),
     };
