@@ -14,11 +14,12 @@ const char *const scn__fault_kinds[SCN_FAULT_KIND_COUNT] = {
     [SCN_FAULT_LINK_DEGRADE] = "link_degrade", [SCN_FAULT_BROWNOUT] = "brownout",
     [SCN_FAULT_CLOCK_SKEW] = "clock_skew",     [SCN_FAULT_FAILOVER] = "failover",
     [SCN_FAULT_LINK_CUT] = "link_cut",         [SCN_FAULT_CLIENT_CUT] = "client_cut",
+    [SCN_FAULT_ZONE_DOWN] = "zone_down",       [SCN_FAULT_CAPACITY] = "capacity",
 };
 
 static const char *const F_FAULT[]
-    = { "kind",   "at",     "for",   "region", "groups", "between", "latency", "loss",
-        "factor", "offset", "drift", "to",     "from",   "clients", "fraction" };
+    = { "kind",   "at",    "for", "region", "groups",  "between",  "latency", "loss",   "factor",
+        "offset", "drift", "to",  "from",   "clients", "fraction", "zone",    "servers" };
 
 /* The fields each kind takes besides kind, at and for. */
 static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
@@ -30,6 +31,8 @@ static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
     [SCN_FAULT_FAILOVER] = { "to" },
     [SCN_FAULT_LINK_CUT] = { "from", "to" },
     [SCN_FAULT_CLIENT_CUT] = { "clients", "region", "fraction" },
+    [SCN_FAULT_ZONE_DOWN] = { "region", "zone" },
+    [SCN_FAULT_CAPACITY] = { "region", "servers" },
 };
 
 static bool fault_takes(scn_fault_kind kind, const char *key)
@@ -193,7 +196,8 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
     if (ki == SCN_FAULT_KIND_COUNT)
         return sim_err_set(err, SIM_EINVAL, p,
                            "unknown fault kind \"%s\"; expected one of region_down, partition, "
-                           "link_degrade, brownout, clock_skew, failover, link_cut, client_cut",
+                           "link_degrade, brownout, clock_skew, failover, link_cut, client_cut, "
+                           "zone_down, capacity",
                            scn__clip(kind, k, sizeof k));
     f->kind = (scn_fault_kind)ki;
     for (const cJSON *c = n->child; c; c = c->next)
@@ -229,6 +233,8 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
     case SCN_FAULT_BROWNOUT:
     case SCN_FAULT_CLOCK_SKEW:
     case SCN_FAULT_CLIENT_CUT:
+    case SCN_FAULT_ZONE_DOWN:
+    case SCN_FAULT_CAPACITY:
         if (!(v = scn__field(n, "region")))
             return scn__missing(path, "region", err);
         if (scn__get_region(s, v, scn__pjoin(p, path, "region"), &f->region, err) < 0)
@@ -254,6 +260,25 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
         return parse_link_cut(s, f, n, path, err);
     case SCN_FAULT_CLIENT_CUT:
         return parse_client_cut(s, f, n, path, err);
+    case SCN_FAULT_ZONE_DOWN: {
+        uint64_t u;
+        if (!(v = scn__field(n, "zone")))
+            return scn__missing(path, "zone", err);
+        uint32_t zones = s->regions[f->region].zones; /* regions[].zones, default 1 */
+        if (scn__get_uint(v, scn__pjoin(p, path, "zone"), 0, zones - 1, &u, err) < 0)
+            return SIM_EINVAL;
+        f->zone = (uint32_t)u;
+        return 0;
+    }
+    case SCN_FAULT_CAPACITY: {
+        uint64_t u;
+        if (!(v = scn__field(n, "servers")))
+            return scn__missing(path, "servers", err);
+        if (scn__get_uint(v, scn__pjoin(p, path, "servers"), 0, 100000, &u, err) < 0)
+            return SIM_EINVAL;
+        f->servers = (uint32_t)u;
+        return 0;
+    }
     case SCN_FAULT_BROWNOUT:
         if (!(v = scn__field(n, "factor")))
             return scn__missing(path, "factor", err);

@@ -140,6 +140,8 @@ static void apply(fault_timeline *f)
     for (size_t r = 0; r < s->nregions; r++) {
         bool     down = false;
         double   factor = 1.0;
+        uint32_t servers = UINT32_MAX; /* as configured */
+        uint64_t zones_down = 0;
         sim_time offset = 0;
         double   drift = 0;
         for (size_t i = 0; i < s->nfaults; i++) {
@@ -150,6 +152,10 @@ static void apply(fault_timeline *f)
                 down = true;
             else if (sf->kind == SCN_FAULT_BROWNOUT)
                 factor *= sf->factor;
+            else if (sf->kind == SCN_FAULT_ZONE_DOWN)
+                zones_down |= UINT64_C(1) << sf->zone;
+            else if (sf->kind == SCN_FAULT_CAPACITY)
+                servers = sf->servers;
             else if (sf->kind == SCN_FAULT_CLOCK_SKEW) {
                 offset = sf->offset;
                 drift = sf->drift_ppm;
@@ -162,6 +168,7 @@ static void apply(fault_timeline *f)
         if (was_down != down && f->watch)
             f->watch(f->watch_ctx, sim_now(f->e), (uint32_t)r, !down);
         region_set_brownout(f->regions[r], factor);
+        region_set_servers(f->regions[r], servers, zones_down);
         /* A clock is reset only when its error changes, so that drift keeps accumulating
          * across unrelated transitions. */
         if (offset != f->skew_offset[r] || drift != f->skew_drift[r]) {
@@ -237,6 +244,14 @@ static void describe(const fault_timeline *f, size_t i, char *buf, size_t n)
     case SCN_FAULT_LINK_CUT:
         snprintf(buf, n, "%s %s->%s", kind, s->regions[sf->region].name,
                  s->regions[sf->region_b].name);
+        break;
+    case SCN_FAULT_ZONE_DOWN:
+        snprintf(buf, n, "%s %s zone %u of %u", kind, s->regions[sf->region].name,
+                 (unsigned)sf->zone, (unsigned)s->regions[sf->region].zones);
+        break;
+    case SCN_FAULT_CAPACITY:
+        snprintf(buf, n, "%s %s %u servers", kind, s->regions[sf->region].name,
+                 (unsigned)sf->servers);
         break;
     case SCN_FAULT_CLIENT_CUT:
         snprintf(buf, n, "%s %s x %s %u of %u sessions", kind, s->clients[sf->client].name,

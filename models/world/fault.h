@@ -16,7 +16,10 @@
  *                 is the fraction of its sessions, rounded to the nearest (at least 1); of
  *                 several active cuts of one population and region the largest applies.
  *                 Sessions are numbered as the workload hands requests to them, uniformly,
- *                 so a fraction F of sessions carries a fraction F of the traffic.
+ *                 so a fraction F of sessions carries a fraction F of the traffic;
+ *   zone_down     a zone's servers are out of service while any zone_down of it is active;
+ *   capacity      the latest-listed active capacity fault of a region sets its servers
+ *                 (zones still lost stay lost); see region_set_servers().
  * Each start and end is also written to the run's event log through the log callback.
  *
  * A "failover" entry is not a fault of the world but a command to the failover controller

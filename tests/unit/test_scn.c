@@ -896,9 +896,12 @@ static const bad_case BAD[] = {
       "regions[0].servers", "expected an integer from 1 to 100000, got 100001" },
     { "{'duration':'1m','regions':[{'name':'a','location':[0,0],'servers':1,'servres':1}]," CLI "}",
       "regions[0]", "unknown field \"servres\" (did you mean \"servers\"?)" },
-    { "{'duration':'1m','regions':[{'name':'a','location':[0,0],'servers':1,'zone':1}]," CLI "}",
+    { "{'duration':'1m','regions':[{'name':'a','location':[0,0],'servers':1,'tier':1}]," CLI "}",
       "regions[0]",
-      "unknown field \"zone\"; expected one of: name, location, servers, service, queue_limit" },
+      "unknown field \"tier\"; expected one of: name, location, servers, service, queue_limit, "
+      "zones" },
+    { "{'duration':'1m','regions':[{'name':'a','location':[0,0],'servers':2,'zones':3}]," CLI "}",
+      "regions[0].zones", "expected an integer from 1 to 2, got 3" },
     { "{'duration':'1m','regions':[{'name':'a','location':[0,0],'servers':1,'queue_limit':-1}]," CLI
       "}",
       "regions[0].queue_limit", "expected a non-negative integer, got -1" },
@@ -1164,7 +1167,11 @@ static const bad_case BAD[] = {
     { FA("{'kind':3,'at':'1s'}"), "faults[0].kind", "expected a string, got number 3" },
     { FA("{'kind':'meteor','at':'1s'}"), "faults[0].kind",
       "unknown fault kind \"meteor\"; expected one of region_down, partition, link_degrade, "
-      "brownout, clock_skew, failover, link_cut, client_cut" },
+      "brownout, clock_skew, failover, link_cut, client_cut, zone_down, capacity" },
+    { FA("{'kind':'zone_down','at':'1s','region':'a','zone':1}"), "faults[0].zone",
+      "expected an integer from 0 to 0, got 1" },
+    { FA("{'kind':'capacity','at':'1s','region':'a'}"), "faults[0]",
+      "missing required field \"servers\"" },
     { FA("{'kind':'client_cut','at':'1s','clients':'paris','region':'a'}"), "faults[0].clients",
       "unknown client population \"paris\"" },
     { FA("{'kind':'client_cut','at':'1s','clients':'client0','region':'a','fraction':0}"),

@@ -534,6 +534,93 @@ static void test_run_partition_isolates_a_region(void **state)
     run_result_free(r);
 }
 
+/* --- zones and capacity ---------------------------------------------------------- */
+
+typedef struct zone_bench {
+    region  *r;
+    uint32_t done, applied; /* answers to requests, batches applied */
+} zone_bench;
+
+static void on_zone_done(void *ctx, uint32_t region, uint64_t tag, scn_op op, env_status status)
+{
+    (void)region;
+    (void)op;
+    zone_bench *b = ctx;
+    assert_int_equal(status, ENV_OK);
+    if (tag >= 1000)
+        b->applied++;
+    else
+        b->done++;
+}
+
+static void on_zone_submit(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    zone_bench *b = ctx;
+    for (uint64_t i = 0; i < arg; i++)
+        region_submit(b->r, SCN_READ, i);
+}
+
+static void on_zone_change(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    zone_bench *b = ctx;
+    /* arg: servers (low 32 bits, UINT32_MAX as configured) and the zones down (high). */
+    region_set_servers(b->r, (uint32_t)arg, arg >> 32);
+}
+
+/* 4 servers in 2 zones (zone 0: servers 0 and 2), 100 ms of service each. A batch of
+ * replicated entries starts on server 0 at 0, three requests on servers 1 to 3 and a fourth
+ * waits. Zone 0 is lost at 50 ms: the request on server 2 never answers, the batch goes back
+ * to the head of the queue; the survivors finish at 100 ms and take the batch and the fourth
+ * request (done at 200 ms). Eight requests at 250 ms then take 400 ms on the two servers left
+ * (two at a time), where four would take 200: throughput and utilisation halve. The zone back
+ * at 700 ms restores four servers; a capacity of 1 then leaves one. */
+static void test_region_zone_loss_removes_its_capacity(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1, 4);
+    f.regions[0].zones = 2;
+    f.regions[0].service[SCN_READ] = fix_constant_ms(100);
+    f.regions[0].apply = fix_constant_ms(100);
+    f.s.duration = SIM_S;
+    sim_engine *e;
+    sim_err     err = { 0 };
+    zone_bench  b = { 0 };
+    assert_int_equal(sim_engine_new(&e), 0);
+    assert_int_equal(region_new(e, &f.s, 0, 1, 0, SIM_S, on_zone_done, &b, &b.r, &err), 0);
+    region_submit_apply(b.r, 1, 1000); /* on server 0 */
+    sim_at(e, 0, on_zone_submit, &b, 4);
+    sim_at(e, 1, on_zone_change, &b, UINT32_MAX); /* nothing changes */
+    sim_at(e, 50 * SIM_MS, on_zone_change, &b, UINT64_C(1) << 32 | UINT32_MAX);
+    sim_engine_run(e, 150 * SIM_MS);
+    assert_int_equal(region_servers_online(b.r), 2);
+    assert_int_equal(region_get_stats(b.r).lost, 1);
+    assert_int_equal(b.done, 2);
+    assert_int_equal(b.applied, 0); /* requeued at 50 ms, started again at 100 ms */
+    sim_engine_run(e, 210 * SIM_MS);
+    assert_int_equal(b.applied, 1);
+    assert_int_equal(b.done, 3);
+    sim_at(e, 250 * SIM_MS, on_zone_submit, &b, 8);
+    sim_engine_run(e, 500 * SIM_MS);
+    assert_int_equal(b.done, 3 + 4); /* four servers would have served all 8 by 450 ms */
+    sim_engine_run(e, 700 * SIM_MS - 1);
+    assert_int_equal(b.done, 3 + 8);
+    /* Busy area: 4 x 50 ms, then 2 servers to 200 ms, then 2 x 400 ms from 250 ms: 200 +
+     * 300 + 800 = 1300 server-ms of 4 x 1000. */
+    assert_true(fabs(region_utilization(b.r) * 4000 - 1300) < 1e-6);
+    sim_at(e, 700 * SIM_MS, on_zone_change, &b, UINT32_MAX);
+    sim_engine_run(e, 710 * SIM_MS);
+    assert_int_equal(region_servers_online(b.r), 4);
+    sim_at(e, 720 * SIM_MS, on_zone_change, &b, 1);
+    sim_engine_run(e, 730 * SIM_MS);
+    assert_int_equal(region_servers_online(b.r), 1);
+    assert_int_equal(region_get_stats(b.r).dropped, 1);
+    region_free(b.r);
+    sim_engine_free(e);
+}
+
 /* A client_cut of 30% of c0's sessions from r0, the only region, for the whole run: those
  * sessions' requests (a uniform 30% of c0's traffic) are lost and time out; c1, at the same
  * place and region, is untouched. */
@@ -699,6 +786,7 @@ int main(void)
         cmocka_unit_test(test_run_partition_isolates_a_region),
         cmocka_unit_test(test_run_rto_counts_the_affected_clients),
         cmocka_unit_test(test_run_client_cut_hits_only_that_population),
+        cmocka_unit_test(test_region_zone_loss_removes_its_capacity),
         cmocka_unit_test(test_run_brownout_slows_a_window),
         cmocka_unit_test(test_run_same_seed_same_figures),
     };
