@@ -15,11 +15,13 @@ const char *const scn__fault_kinds[SCN_FAULT_KIND_COUNT] = {
     [SCN_FAULT_CLOCK_SKEW] = "clock_skew",     [SCN_FAULT_FAILOVER] = "failover",
     [SCN_FAULT_LINK_CUT] = "link_cut",         [SCN_FAULT_CLIENT_CUT] = "client_cut",
     [SCN_FAULT_ZONE_DOWN] = "zone_down",       [SCN_FAULT_CAPACITY] = "capacity",
+    [SCN_FAULT_DNS_DOWN] = "dns_down",         [SCN_FAULT_HEALTH_DOWN] = "health_down",
 };
 
-static const char *const F_FAULT[]
-    = { "kind",   "at",    "for", "region", "groups",  "between",  "latency", "loss",   "factor",
-        "offset", "drift", "to",  "from",   "clients", "fraction", "zone",    "servers" };
+static const char *const F_FAULT[] = { "kind",    "at",      "for",    "region",  "groups",
+                                       "between", "latency", "loss",   "factor",  "offset",
+                                       "drift",   "to",      "from",   "clients", "fraction",
+                                       "zone",    "servers", "answers" };
 
 /* The fields each kind takes besides kind, at and for. */
 static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
@@ -33,6 +35,7 @@ static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
     [SCN_FAULT_CLIENT_CUT] = { "clients", "region", "fraction" },
     [SCN_FAULT_ZONE_DOWN] = { "region", "zone" },
     [SCN_FAULT_CAPACITY] = { "region", "servers" },
+    [SCN_FAULT_DNS_DOWN] = { "answers" }, /* health_down takes nothing */
 };
 
 static bool fault_takes(scn_fault_kind kind, const char *key)
@@ -197,7 +200,7 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
         return sim_err_set(err, SIM_EINVAL, p,
                            "unknown fault kind \"%s\"; expected one of region_down, partition, "
                            "link_degrade, brownout, clock_skew, failover, link_cut, client_cut, "
-                           "zone_down, capacity",
+                           "zone_down, capacity, dns_down, health_down",
                            scn__clip(kind, k, sizeof k));
     f->kind = (scn_fault_kind)ki;
     for (const cJSON *c = n->child; c; c = c->next)
@@ -270,6 +273,18 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
         f->zone = (uint32_t)u;
         return 0;
     }
+    case SCN_FAULT_HEALTH_DOWN:
+        return 0;
+    case SCN_FAULT_DNS_DOWN:
+        if ((v = scn__field(n, "answers"))) {
+            if (!cJSON_IsBool(v)) {
+                char b[FOUND_N];
+                return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, path, "answers"),
+                                   "expected true or false, got %s", scn__found(v, b));
+            }
+            f->mute = cJSON_IsFalse(v);
+        }
+        return 0;
     case SCN_FAULT_CAPACITY: {
         uint64_t u;
         if (!(v = scn__field(n, "servers")))

@@ -134,6 +134,9 @@ typedef enum scn_fault_kind {
     SCN_FAULT_CLIENT_CUT, /* sessions of a client cannot reach a region */
     SCN_FAULT_ZONE_DOWN,  /* a zone's servers of a region are gone */
     SCN_FAULT_CAPACITY,   /* a region's servers set to a count */
+    SCN_FAULT_DNS_DOWN,   /* the DNS service takes no updates (nor answers) */
+    /* the checkers' reports are lost */
+    SCN_FAULT_HEALTH_DOWN,
     SCN_FAULT_KIND_COUNT
 } scn_fault_kind;
 
@@ -159,6 +162,7 @@ typedef struct scn_fault {
     uint32_t       client;    /* client_cut: the population (index in clients[]) */
     uint32_t       zone;      /* zone_down: the zone, < the region's zones */
     uint32_t       servers;   /* capacity: the region's servers meanwhile */
+    bool           mute;      /* dns_down: "answers": false, lookups fail too */
     double         fraction;  /* client_cut: share of its sessions cut, (0, 1];
                                  default 1 */
 } scn_fault;

@@ -27,6 +27,8 @@ struct fault_timeline {
     void               *watch_ctx;
     fault_cut_fn       *client_cut; /* may be NULL */
     void               *client_cut_ctx;
+    fault_control_fn   *control; /* may be NULL */
+    void               *control_ctx;
     bool               *active;      /* per fault */
     dist              **extra;       /* per fault: link_degrade latency, owned */
     sim_time           *skew_offset; /* per region: clock error in force */
@@ -181,6 +183,18 @@ static void apply(fault_timeline *f)
                 clock_set_error(&f->clocks[r], sim_now(f->e), offset, drift);
         }
     }
+    if (f->control) {
+        uint32_t down = 0;
+        for (size_t i = 0; i < s->nfaults; i++) {
+            if (!f->active[i])
+                continue;
+            if (s->faults[i].kind == SCN_FAULT_DNS_DOWN)
+                down |= FAULT_DOWN_DNS_UPDATES | (s->faults[i].mute ? FAULT_DOWN_DNS_ANSWERS : 0);
+            else if (s->faults[i].kind == SCN_FAULT_HEALTH_DOWN)
+                down |= FAULT_DOWN_HEALTH;
+        }
+        f->control(f->control_ctx, down);
+    }
     if (f->client_cut)
         for (uint32_t c = 0; c < s->nclients; c++)
             for (uint32_t r = 0; r < s->nregions; r++) {
@@ -244,6 +258,9 @@ static void describe(const fault_timeline *f, size_t i, char *buf, size_t n)
     case SCN_FAULT_LINK_CUT:
         snprintf(buf, n, "%s %s->%s", kind, s->regions[sf->region].name,
                  s->regions[sf->region_b].name);
+        break;
+    case SCN_FAULT_DNS_DOWN:
+        snprintf(buf, n, "%s updates%s", kind, sf->mute ? " answers" : "");
         break;
     case SCN_FAULT_ZONE_DOWN:
         snprintf(buf, n, "%s %s zone %u of %u", kind, s->regions[sf->region].name,
@@ -329,6 +346,12 @@ void fault_set_command(fault_timeline *f, fault_command_fn *fn, void *ctx)
 {
     f->command = fn;
     f->command_ctx = ctx;
+}
+
+void fault_set_control(fault_timeline *f, fault_control_fn *fn, void *ctx)
+{
+    f->control = fn;
+    f->control_ctx = ctx;
 }
 
 void fault_set_client_cut(fault_timeline *f, fault_cut_fn *fn, void *ctx)

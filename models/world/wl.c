@@ -161,6 +161,7 @@ struct wl {
     uint64_t            in_flight, issued;
     bool                arrivals_over;
     uint32_t            ncut;     /* client_state.cut entries that are non-zero */
+    bool                dns_mute; /* the DNS service answers nothing */
     uint64_t            cut_lost; /* requests and answers a client_cut lost */
 };
 
@@ -393,6 +394,8 @@ static uint32_t dns_lookup(wl *w, const request *rq)
     uint64_t      version;
     sim_time      changed;
     uint32_t      current = route_answer(w->route, rq->client, rq->op, now, &version, &changed);
+    if (now >= d->expires && w->dns_mute && d->version != 0)
+        return d->region; /* no answer: keep what it has (not counted stale: it cannot know) */
     if (now >= d->expires) {
         if (d->version != 0 && version != d->version) {
             w->dns.moves++;
@@ -753,6 +756,7 @@ void wl_cut_sessions(wl *w, uint32_t client, uint32_t region, uint32_t sessions)
 }
 
 uint64_t wl_cut_lost(const wl *w) { return w->cut_lost; }
+void     wl_set_dns_answers_down(wl *w, bool down) { w->dns_mute = down; }
 
 uint32_t wl_tag_region(uint64_t tag) { return (uint32_t)(tag >> TAG_REGION_SHIFT) & 0x3f; }
 

@@ -100,6 +100,9 @@ wl_dns_stats wl_get_dns_stats(const wl *w);
  * included, is untouched. */
 void     wl_cut_sessions(wl *w, uint32_t client, uint32_t region, uint32_t sessions);
 uint64_t wl_cut_lost(const wl *w);
+/* The DNS service answers no lookups (dns_down with "answers": false): a session whose cached
+ * answer has expired keeps it and asks again at its next request. */
+void wl_set_dns_answers_down(wl *w, bool down);
 
 /* --- what the regions use ---------------------------------------------------------- */
 

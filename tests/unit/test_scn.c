@@ -1167,7 +1167,12 @@ static const bad_case BAD[] = {
     { FA("{'kind':3,'at':'1s'}"), "faults[0].kind", "expected a string, got number 3" },
     { FA("{'kind':'meteor','at':'1s'}"), "faults[0].kind",
       "unknown fault kind \"meteor\"; expected one of region_down, partition, link_degrade, "
-      "brownout, clock_skew, failover, link_cut, client_cut, zone_down, capacity" },
+      "brownout, clock_skew, failover, link_cut, client_cut, zone_down, capacity, dns_down, "
+      "health_down" },
+    { FA("{'kind':'dns_down','at':'1s','answers':0}"), "faults[0].answers",
+      "expected true or false, got number 0" },
+    { FA("{'kind':'health_down','at':'1s','region':'a'}"), "faults[0]",
+      "field \"region\" does not apply to a health_down fault" },
     { FA("{'kind':'zone_down','at':'1s','region':'a','zone':1}"), "faults[0].zone",
       "expected an integer from 0 to 0, got 1" },
     { FA("{'kind':'capacity','at':'1s','region':'a'}"), "faults[0]",

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "engine.h"
+#include "env_fixture.h"
 #include "fault.h"
 #include "net.h"
 #include "region.h"
@@ -534,6 +535,62 @@ static void test_run_partition_isolates_a_region(void **state)
     run_result_free(r);
 }
 
+/* --- control-plane outages -------------------------------------------------------- */
+
+static void on_ctl_msg(env *e, void *ctx, const env_msg *m)
+{
+    (void)e;
+    int *seen = ctx;
+    seen[m->kind]++;
+}
+
+/* While the DNS service is down (updates) and the checkers' reporting is down, a DNS update
+ * and a health report are lost; a probe, sent alongside, arrives; once both are back all
+ * three arrive. */
+static void test_env_dns_and_health_down_lose_their_messages(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 2, 1);
+    sim_engine *e;
+    topo       *t;
+    net        *n;
+    region     *regions[2];
+    env_fixture x;
+    sim_err     err = { 0 };
+    int         seen[ENV_MSG_KIND_COUNT] = { 0 };
+    assert_int_equal(sim_engine_new(&e), 0);
+    assert_int_equal(topo_new(&f.s, &t, &err), 0);
+    assert_int_equal(net_new(e, &f.s, t, 1, &n, &err), 0);
+    for (uint32_t i = 0; i < 2; i++)
+        assert_int_equal(region_new(e, &f.s, i, 1, 0, SIM_S, NULL, NULL, &regions[i], &err), 0);
+    assert_int_equal(env_fixture_new(&x, e, &f.s, n, regions, NULL, NULL), 0);
+    env_msg_kind kinds[] = { ENV_MSG_DNS_UPDATE, ENV_MSG_HEALTH_REPORT, ENV_MSG_PROBE };
+    for (int k = 0; k < 3; k++)
+        env_listen(x.env, kinds[k], on_ctl_msg, seen);
+    for (int round = 0; round < 2; round++) {
+        bool down = round == 0;
+        env_set_dns_updates_down(x.env, down);
+        env_set_health_down(x.env, down);
+        env_send(x.env, ENV_STREAM, env_msg_new(x.env, ENV_MSG_DNS_UPDATE, 0, ENV_DNS),
+                 NET_HEADER_BYTES);
+        env_send(x.env, ENV_STREAM, env_msg_new(x.env, ENV_MSG_HEALTH_REPORT, 0, 1),
+                 NET_HEADER_BYTES);
+        env_send(x.env, ENV_DATAGRAM, env_msg_new(x.env, ENV_MSG_PROBE, 0, 1), NET_HEADER_BYTES);
+        sim_engine_run(e, (sim_time)(round + 1) * 100 * SIM_S);
+        assert_int_equal(seen[ENV_MSG_DNS_UPDATE], round);
+        assert_int_equal(seen[ENV_MSG_HEALTH_REPORT], round);
+        assert_int_equal(seen[ENV_MSG_PROBE], round + 1);
+    }
+    assert_int_equal(env_messages_dropped(x.env), 2);
+    env_free(x.env);
+    for (uint32_t i = 0; i < 2; i++)
+        region_free(regions[i]);
+    net_free(n);
+    topo_free(t);
+    sim_engine_free(e);
+}
+
 /* --- zones and capacity ---------------------------------------------------------- */
 
 typedef struct zone_bench {
@@ -787,6 +844,7 @@ int main(void)
         cmocka_unit_test(test_run_rto_counts_the_affected_clients),
         cmocka_unit_test(test_run_client_cut_hits_only_that_population),
         cmocka_unit_test(test_region_zone_loss_removes_its_capacity),
+        cmocka_unit_test(test_env_dns_and_health_down_lose_their_messages),
         cmocka_unit_test(test_run_brownout_slows_a_window),
         cmocka_unit_test(test_run_same_seed_same_figures),
     };
