@@ -10,18 +10,25 @@
 #include <string.h>
 
 const char *const scn__fault_kinds[SCN_FAULT_KIND_COUNT] = {
-    [SCN_FAULT_REGION_DOWN] = "region_down",   [SCN_FAULT_PARTITION] = "partition",
-    [SCN_FAULT_LINK_DEGRADE] = "link_degrade", [SCN_FAULT_BROWNOUT] = "brownout",
-    [SCN_FAULT_CLOCK_SKEW] = "clock_skew",     [SCN_FAULT_FAILOVER] = "failover",
-    [SCN_FAULT_LINK_CUT] = "link_cut",         [SCN_FAULT_CLIENT_CUT] = "client_cut",
-    [SCN_FAULT_ZONE_DOWN] = "zone_down",       [SCN_FAULT_CAPACITY] = "capacity",
-    [SCN_FAULT_DNS_DOWN] = "dns_down",         [SCN_FAULT_HEALTH_DOWN] = "health_down",
+    [SCN_FAULT_REGION_DOWN] = "region_down",
+    [SCN_FAULT_PARTITION] = "partition",
+    [SCN_FAULT_LINK_DEGRADE] = "link_degrade",
+    [SCN_FAULT_BROWNOUT] = "brownout",
+    [SCN_FAULT_CLOCK_SKEW] = "clock_skew",
+    [SCN_FAULT_FAILOVER] = "failover",
+    [SCN_FAULT_LINK_CUT] = "link_cut",
+    [SCN_FAULT_CLIENT_CUT] = "client_cut",
+    [SCN_FAULT_ZONE_DOWN] = "zone_down",
+    [SCN_FAULT_CAPACITY] = "capacity",
+    [SCN_FAULT_DNS_DOWN] = "dns_down",
+    [SCN_FAULT_HEALTH_DOWN] = "health_down",
+    [SCN_FAULT_FLAP] = "flap",
 };
 
-static const char *const F_FAULT[] = { "kind",    "at",      "for",    "region",  "groups",
-                                       "between", "latency", "loss",   "factor",  "offset",
-                                       "drift",   "to",      "from",   "clients", "fraction",
-                                       "zone",    "servers", "answers" };
+static const char *const F_FAULT[]
+    = { "kind",     "at",     "for",     "region",  "groups", "between", "latency",
+        "loss",     "factor", "offset",  "drift",   "to",     "from",    "clients",
+        "fraction", "zone",   "servers", "answers", "period", "down" };
 
 /* The fields each kind takes besides kind, at and for. */
 static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
@@ -36,6 +43,7 @@ static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
     [SCN_FAULT_ZONE_DOWN] = { "region", "zone" },
     [SCN_FAULT_CAPACITY] = { "region", "servers" },
     [SCN_FAULT_DNS_DOWN] = { "answers" }, /* health_down takes nothing */
+    [SCN_FAULT_FLAP] = { "region", "period", "down" },
 };
 
 static bool fault_takes(scn_fault_kind kind, const char *key)
@@ -200,7 +208,7 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
         return sim_err_set(err, SIM_EINVAL, p,
                            "unknown fault kind \"%s\"; expected one of region_down, partition, "
                            "link_degrade, brownout, clock_skew, failover, link_cut, client_cut, "
-                           "zone_down, capacity, dns_down, health_down",
+                           "zone_down, capacity, dns_down, health_down, flap",
                            scn__clip(kind, k, sizeof k));
     f->kind = (scn_fault_kind)ki;
     for (const cJSON *c = n->child; c; c = c->next)
@@ -238,6 +246,7 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
     case SCN_FAULT_CLIENT_CUT:
     case SCN_FAULT_ZONE_DOWN:
     case SCN_FAULT_CAPACITY:
+    case SCN_FAULT_FLAP:
         if (!(v = scn__field(n, "region")))
             return scn__missing(path, "region", err);
         if (scn__get_region(s, v, scn__pjoin(p, path, "region"), &f->region, err) < 0)
@@ -274,6 +283,21 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
         return 0;
     }
     case SCN_FAULT_HEALTH_DOWN:
+        return 0;
+    case SCN_FAULT_FLAP:
+        if (!(v = scn__field(n, "period")))
+            return scn__missing(path, "period", err);
+        if (scn__get_pos_dur(v, scn__pjoin(p, path, "period"), &f->period, err) < 0)
+            return SIM_EINVAL;
+        if (!(v = scn__field(n, "down")))
+            return scn__missing(path, "down", err);
+        if (scn__get_pos_dur(v, scn__pjoin(p, path, "down"), &f->down_for, err) < 0)
+            return SIM_EINVAL;
+        if (f->down_for >= f->period)
+            return sim_err_set(err, SIM_EINVAL, p,
+                               "expected less than \"period\" (a region that never comes back "
+                               "is a region_down), got \"%s\"",
+                               scn__clip(v->valuestring, k, sizeof k));
         return 0;
     case SCN_FAULT_DNS_DOWN:
         if ((v = scn__field(n, "answers"))) {

@@ -137,6 +137,7 @@ typedef enum scn_fault_kind {
     SCN_FAULT_DNS_DOWN,   /* the DNS service takes no updates (nor answers) */
     /* the checkers' reports are lost */
     SCN_FAULT_HEALTH_DOWN,
+    SCN_FAULT_FLAP, /* a region down for 'down_for' at the start of every 'period' */
     SCN_FAULT_KIND_COUNT
 } scn_fault_kind;
 
@@ -165,6 +166,8 @@ typedef struct scn_fault {
     bool           mute;      /* dns_down: "answers": false, lookups fail too */
     double         fraction;  /* client_cut: share of its sessions cut, (0, 1];
                                  default 1 */
+    sim_time       period;    /* flap: one down-and-up cycle, ns */
+    sim_time       down_for;  /* flap: the down part of each cycle, < period */
 } scn_fault;
 
 typedef struct scn_expect {

@@ -30,6 +30,7 @@ struct fault_timeline {
     fault_control_fn   *control; /* may be NULL */
     void               *control_ctx;
     bool               *active;      /* per fault */
+    bool               *flap_down;   /* per fault: a flap in the down part of its cycle */
     dist              **extra;       /* per fault: link_degrade latency, owned */
     sim_time           *skew_offset; /* per region: clock error in force */
     double             *skew_drift;
@@ -55,12 +56,14 @@ int fault_timeline_new(sim_engine *e, const scn_scenario *s, net *n, region *con
     f->log = log;
     f->log_ctx = log_ctx;
     f->active = sim_calloc(s->nfaults, sizeof *f->active);
+    f->flap_down = sim_calloc(s->nfaults, sizeof *f->flap_down);
     f->extra = sim_calloc(s->nfaults, sizeof *f->extra);
     f->skew_offset = sim_calloc(s->nregions, sizeof *f->skew_offset);
     f->skew_drift = sim_calloc(s->nregions, sizeof *f->skew_drift);
     f->groups = sim_calloc(s->nregions, sizeof *f->groups);
     f->signature = sim_calloc(s->nregions, sizeof *f->signature);
-    if (!f->active || !f->extra || !f->skew_offset || !f->skew_drift || !f->groups || !f->signature)
+    if (!f->active || !f->flap_down || !f->extra || !f->skew_offset || !f->skew_drift || !f->groups
+        || !f->signature)
         goto fail;
     for (size_t i = 0; i < s->nfaults; i++) {
         const scn_fault *sf = &s->faults[i];
@@ -91,6 +94,7 @@ void fault_timeline_free(fault_timeline *f)
             dist_free(f->extra[i]);
     sim_free(f->extra);
     sim_free(f->active);
+    sim_free(f->flap_down);
     sim_free(f->skew_offset);
     sim_free(f->skew_drift);
     sim_free(f->groups);
@@ -150,7 +154,8 @@ static void apply(fault_timeline *f)
             const scn_fault *sf = &s->faults[i];
             if (!f->active[i] || sf->region != r)
                 continue;
-            if (sf->kind == SCN_FAULT_REGION_DOWN)
+            if (sf->kind == SCN_FAULT_REGION_DOWN
+                || (sf->kind == SCN_FAULT_FLAP && f->flap_down[i]))
                 down = true;
             else if (sf->kind == SCN_FAULT_BROWNOUT)
                 factor *= sf->factor;
@@ -259,6 +264,13 @@ static void describe(const fault_timeline *f, size_t i, char *buf, size_t n)
         snprintf(buf, n, "%s %s->%s", kind, s->regions[sf->region].name,
                  s->regions[sf->region_b].name);
         break;
+    case SCN_FAULT_FLAP: {
+        char p[32], d[32];
+        sim_time_format(sf->period, p, sizeof p);
+        sim_time_format(sf->down_for, d, sizeof d);
+        snprintf(buf, n, "%s %s down %s every %s", kind, s->regions[sf->region].name, d, p);
+        break;
+    }
     case SCN_FAULT_DNS_DOWN:
         snprintf(buf, n, "%s updates%s", kind, sf->mute ? " answers" : "");
         break;
@@ -296,11 +308,18 @@ static void describe(const fault_timeline *f, size_t i, char *buf, size_t n)
     }
 }
 
+static void on_flap(sim_engine *e, void *ctx, uint64_t arg);
+
 static void transition(fault_timeline *f, size_t i, bool start)
 {
     if (f->healed || f->active[i] == start)
         return;
     f->active[i] = start;
+    if (f->scn->faults[i].kind == SCN_FAULT_FLAP) { /* a cycle starts down */
+        f->flap_down[i] = start;
+        if (start)
+            sim_after(f->e, f->scn->faults[i].down_for, on_flap, f, i);
+    }
     apply(f);
     char detail[128];
     describe(f, i, detail, sizeof detail);
@@ -326,6 +345,24 @@ static void on_fault_start(sim_engine *e, void *ctx, uint64_t arg)
         return;
     }
     transition(f, (size_t)arg, true);
+}
+
+/* A flap's next half cycle: up after 'down', down again at the start of the next period. */
+static void on_flap(sim_engine *e, void *ctx, uint64_t arg)
+{
+    fault_timeline  *f = ctx;
+    const scn_fault *sf = &f->scn->faults[arg];
+    if (f->healed || !f->active[arg])
+        return; /* the fault ended meanwhile */
+    bool down = !f->flap_down[arg];
+    f->flap_down[arg] = down;
+    sim_after(e, down ? sf->down_for : sf->period - sf->down_for, on_flap, f, arg);
+    apply(f);
+    char detail[96];
+    snprintf(detail, sizeof detail, "%s %s", f->scn->regions[sf->region].name,
+             down ? "down" : "up");
+    if (f->log)
+        f->log(f->log_ctx, sim_now(e), "flap", detail);
 }
 
 static void on_fault_end(sim_engine *e, void *ctx, uint64_t arg)

@@ -22,7 +22,9 @@
  *                 (zones still lost stay lost); see region_set_servers();
  *   dns_down      the DNS service takes no updates while any is active, and answers no
  *                 lookups while one with "answers": false is;
- *   health_down   the checkers' reports to their subscribers are lost while any is active.
+ *   health_down   the checkers' reports to their subscribers are lost while any is active;
+ *   flap          the region is down for 'down' at the start of every 'period' while the
+ *                 fault is active (as a region_down), each outage logged as "flap".
  * Each start and end is also written to the run's event log through the log callback.
  *
  * A "failover" entry is not a fault of the world but a command to the failover controller

@@ -1168,7 +1168,10 @@ static const bad_case BAD[] = {
     { FA("{'kind':'meteor','at':'1s'}"), "faults[0].kind",
       "unknown fault kind \"meteor\"; expected one of region_down, partition, link_degrade, "
       "brownout, clock_skew, failover, link_cut, client_cut, zone_down, capacity, dns_down, "
-      "health_down" },
+      "health_down, flap" },
+    { FA("{'kind':'flap','at':'1s','region':'a','period':'1m','down':'1m'}"), "faults[0].down",
+      "expected less than \"period\" (a region that never comes back is a region_down), got "
+      "\"1m\"" },
     { FA("{'kind':'dns_down','at':'1s','answers':0}"), "faults[0].answers",
       "expected true or false, got number 0" },
     { FA("{'kind':'health_down','at':'1s','region':'a'}"), "faults[0]",

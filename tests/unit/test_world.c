@@ -535,6 +535,30 @@ static void test_run_partition_isolates_a_region(void **state)
     run_result_free(r);
 }
 
+/* A flap of r0, the only region, from 1 s: down 1 s of every 2 s, so half the 10 s run; the
+ * requests sent while it is down (no retries) fail, those while it is up succeed. Without the
+ * fault everything succeeds. */
+static void test_run_flap_takes_the_region_down_each_period(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1, 4);
+    f.clients[0].retries = 0;
+    scn_fault *flap = fixture_fault(&f, SCN_FAULT_FLAP, SIM_S, SIM_TIME_MAX);
+    flap->region = 0;
+    flap->period = 2 * SIM_S;
+    flap->down_for = SIM_S;
+    run_result *r = run_ok(&f.s);
+    double      a = metric(r, RUN_SCOPE_ALL, "", "availability");
+    assert_true(a > 0.45 && a < 0.55);
+    run_result_free(r);
+    flap->down_for = 200 * SIM_MS; /* a tenth of the time */
+    r = run_ok(&f.s);
+    a = metric(r, RUN_SCOPE_ALL, "", "availability");
+    assert_true(a > 0.85 && a < 0.95);
+    run_result_free(r);
+}
+
 /* --- control-plane outages -------------------------------------------------------- */
 
 static void on_ctl_msg(env *e, void *ctx, const env_msg *m)
@@ -845,6 +869,7 @@ int main(void)
         cmocka_unit_test(test_run_client_cut_hits_only_that_population),
         cmocka_unit_test(test_region_zone_loss_removes_its_capacity),
         cmocka_unit_test(test_env_dns_and_health_down_lose_their_messages),
+        cmocka_unit_test(test_run_flap_takes_the_region_down_each_period),
         cmocka_unit_test(test_run_brownout_slows_a_window),
         cmocka_unit_test(test_run_same_seed_same_figures),
     };
