@@ -80,6 +80,20 @@ static void on_fault_log(void *ctx, sim_time t, const char *kind, const char *de
     log_event(ctx, t, kind, detail);
 }
 
+static void on_control(void *ctx, uint32_t down)
+{
+    world *w = ctx;
+    env_set_dns_updates_down(w->env, down & FAULT_DOWN_DNS_UPDATES);
+    env_set_health_down(w->env, down & FAULT_DOWN_HEALTH);
+    wl_set_dns_answers_down(w->wl, down & FAULT_DOWN_DNS_ANSWERS);
+}
+
+static void on_client_cut(void *ctx, uint32_t client, uint32_t region, uint32_t sessions)
+{
+    world *w = ctx;
+    wl_cut_sessions(w->wl, client, region, sessions);
+}
+
 /* The health view flipped. Ground truth decides what it means: a flip to unhealthy while a
  * region_down fault holds the region is a detection (its delay counts towards detect_s);
  * while the region is up it is a false alarm. */
@@ -458,6 +472,8 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
         < 0)
         return rc;
     fault_set_watch(w->faults, on_region_watch, w);
+    fault_set_client_cut(w->faults, on_client_cut, w);
+    fault_set_control(w->faults, on_control, w);
     if (!failover)
         return 0;
     const dr_hooks hooks = { .ctx = w,

@@ -10,13 +10,25 @@
 #include <string.h>
 
 const char *const scn__fault_kinds[SCN_FAULT_KIND_COUNT] = {
-    [SCN_FAULT_REGION_DOWN] = "region_down",   [SCN_FAULT_PARTITION] = "partition",
-    [SCN_FAULT_LINK_DEGRADE] = "link_degrade", [SCN_FAULT_BROWNOUT] = "brownout",
-    [SCN_FAULT_CLOCK_SKEW] = "clock_skew",     [SCN_FAULT_FAILOVER] = "failover",
+    [SCN_FAULT_REGION_DOWN] = "region_down",
+    [SCN_FAULT_PARTITION] = "partition",
+    [SCN_FAULT_LINK_DEGRADE] = "link_degrade",
+    [SCN_FAULT_BROWNOUT] = "brownout",
+    [SCN_FAULT_CLOCK_SKEW] = "clock_skew",
+    [SCN_FAULT_FAILOVER] = "failover",
+    [SCN_FAULT_LINK_CUT] = "link_cut",
+    [SCN_FAULT_CLIENT_CUT] = "client_cut",
+    [SCN_FAULT_ZONE_DOWN] = "zone_down",
+    [SCN_FAULT_CAPACITY] = "capacity",
+    [SCN_FAULT_DNS_DOWN] = "dns_down",
+    [SCN_FAULT_HEALTH_DOWN] = "health_down",
+    [SCN_FAULT_FLAP] = "flap",
 };
 
-static const char *const F_FAULT[] = { "kind",    "at",   "for",    "region", "groups", "between",
-                                       "latency", "loss", "factor", "offset", "drift",  "to" };
+static const char *const F_FAULT[]
+    = { "kind",     "at",     "for",     "region",  "groups", "between", "latency",
+        "loss",     "factor", "offset",  "drift",   "to",     "from",    "clients",
+        "fraction", "zone",   "servers", "answers", "period", "down" };
 
 /* The fields each kind takes besides kind, at and for. */
 static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
@@ -26,6 +38,12 @@ static const char *const F_FAULT_KIND[SCN_FAULT_KIND_COUNT][4] = {
     [SCN_FAULT_BROWNOUT] = { "region", "factor" },
     [SCN_FAULT_CLOCK_SKEW] = { "region", "offset", "drift" },
     [SCN_FAULT_FAILOVER] = { "to" },
+    [SCN_FAULT_LINK_CUT] = { "from", "to" },
+    [SCN_FAULT_CLIENT_CUT] = { "clients", "region", "fraction" },
+    [SCN_FAULT_ZONE_DOWN] = { "region", "zone" },
+    [SCN_FAULT_CAPACITY] = { "region", "servers" },
+    [SCN_FAULT_DNS_DOWN] = { "answers" }, /* health_down takes nothing */
+    [SCN_FAULT_FLAP] = { "region", "period", "down" },
 };
 
 static bool fault_takes(scn_fault_kind kind, const char *key)
@@ -92,6 +110,50 @@ static int parse_partition(scn_scenario *s, scn_fault *f, const cJSON *n, const 
     return 0;
 }
 
+static int parse_link_cut(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path,
+                          sim_err *err)
+{
+    char         p[PATH_N], k[64];
+    const cJSON *from = scn__field(n, "from"), *to = scn__field(n, "to");
+    if (!from)
+        return scn__missing(path, "from", err);
+    if (!to)
+        return scn__missing(path, "to", err);
+    if (scn__get_region(s, from, scn__pjoin(p, path, "from"), &f->region, err) < 0
+        || scn__get_region(s, to, scn__pjoin(p, path, "to"), &f->region_b, err) < 0)
+        return SIM_EINVAL;
+    if (f->region == f->region_b)
+        return sim_err_set(err, SIM_EINVAL, p,
+                           "expected a region other than \"from\", got \"%s\" for both",
+                           scn__clip(to->valuestring, k, sizeof k));
+    return 0;
+}
+
+static int parse_client_cut(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path,
+                            sim_err *err)
+{
+    char         p[PATH_N], b[FOUND_N], k[64];
+    const cJSON *v = scn__field(n, "clients");
+    if (!v)
+        return scn__missing(path, "clients", err);
+    scn__pjoin(p, path, "clients");
+    if (!cJSON_IsString(v))
+        return sim_err_set(err, SIM_EINVAL, p, "expected a client population's name, got %s",
+                           scn__found(v, b));
+    size_t i = 0;
+    while (i < s->nclients && strcmp(s->clients[i].name, v->valuestring) != 0)
+        i++;
+    if (i == s->nclients)
+        return sim_err_set(err, SIM_EINVAL, p, "unknown client population \"%s\"",
+                           scn__clip(v->valuestring, k, sizeof k));
+    f->client = (uint32_t)i;
+    f->fraction = 1.0;
+    if ((v = scn__field(n, "fraction")))
+        return scn__get_num(v, scn__pjoin(p, path, "fraction"), 0, true, 1, false,
+                            "a number in (0, 1]", &f->fraction, err);
+    return 0;
+}
+
 static int parse_link_degrade(scn_scenario *s, scn_fault *f, const cJSON *n, const char *path,
                               sim_err *err)
 {
@@ -145,7 +207,8 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
     if (ki == SCN_FAULT_KIND_COUNT)
         return sim_err_set(err, SIM_EINVAL, p,
                            "unknown fault kind \"%s\"; expected one of region_down, partition, "
-                           "link_degrade, brownout, clock_skew, failover",
+                           "link_degrade, brownout, clock_skew, failover, link_cut, client_cut, "
+                           "zone_down, capacity, dns_down, health_down, flap",
                            scn__clip(kind, k, sizeof k));
     f->kind = (scn_fault_kind)ki;
     for (const cJSON *c = n->child; c; c = c->next)
@@ -180,6 +243,10 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
     case SCN_FAULT_REGION_DOWN:
     case SCN_FAULT_BROWNOUT:
     case SCN_FAULT_CLOCK_SKEW:
+    case SCN_FAULT_CLIENT_CUT:
+    case SCN_FAULT_ZONE_DOWN:
+    case SCN_FAULT_CAPACITY:
+    case SCN_FAULT_FLAP:
         if (!(v = scn__field(n, "region")))
             return scn__missing(path, "region", err);
         if (scn__get_region(s, v, scn__pjoin(p, path, "region"), &f->region, err) < 0)
@@ -201,6 +268,56 @@ int scn__parse_fault(scn_scenario *s, scn_fault *f, const cJSON *n, const char *
         return parse_partition(s, f, n, path, err);
     case SCN_FAULT_LINK_DEGRADE:
         return parse_link_degrade(s, f, n, path, err);
+    case SCN_FAULT_LINK_CUT:
+        return parse_link_cut(s, f, n, path, err);
+    case SCN_FAULT_CLIENT_CUT:
+        return parse_client_cut(s, f, n, path, err);
+    case SCN_FAULT_ZONE_DOWN: {
+        uint64_t u;
+        if (!(v = scn__field(n, "zone")))
+            return scn__missing(path, "zone", err);
+        uint32_t zones = s->regions[f->region].zones; /* regions[].zones, default 1 */
+        if (scn__get_uint(v, scn__pjoin(p, path, "zone"), 0, zones - 1, &u, err) < 0)
+            return SIM_EINVAL;
+        f->zone = (uint32_t)u;
+        return 0;
+    }
+    case SCN_FAULT_HEALTH_DOWN:
+        return 0;
+    case SCN_FAULT_FLAP:
+        if (!(v = scn__field(n, "period")))
+            return scn__missing(path, "period", err);
+        if (scn__get_pos_dur(v, scn__pjoin(p, path, "period"), &f->period, err) < 0)
+            return SIM_EINVAL;
+        if (!(v = scn__field(n, "down")))
+            return scn__missing(path, "down", err);
+        if (scn__get_pos_dur(v, scn__pjoin(p, path, "down"), &f->down_for, err) < 0)
+            return SIM_EINVAL;
+        if (f->down_for >= f->period)
+            return sim_err_set(err, SIM_EINVAL, p,
+                               "expected less than \"period\" (a region that never comes back "
+                               "is a region_down), got \"%s\"",
+                               scn__clip(v->valuestring, k, sizeof k));
+        return 0;
+    case SCN_FAULT_DNS_DOWN:
+        if ((v = scn__field(n, "answers"))) {
+            if (!cJSON_IsBool(v)) {
+                char b[FOUND_N];
+                return sim_err_set(err, SIM_EINVAL, scn__pjoin(p, path, "answers"),
+                                   "expected true or false, got %s", scn__found(v, b));
+            }
+            f->mute = cJSON_IsFalse(v);
+        }
+        return 0;
+    case SCN_FAULT_CAPACITY: {
+        uint64_t u;
+        if (!(v = scn__field(n, "servers")))
+            return scn__missing(path, "servers", err);
+        if (scn__get_uint(v, scn__pjoin(p, path, "servers"), 0, 100000, &u, err) < 0)
+            return SIM_EINVAL;
+        f->servers = (uint32_t)u;
+        return 0;
+    }
     case SCN_FAULT_BROWNOUT:
         if (!(v = scn__field(n, "factor")))
             return scn__missing(path, "factor", err);

@@ -241,7 +241,8 @@ void scn__spec_fini(dist_spec *d)
 
 /* ---- regions ---- */
 
-static const char *const F_REGION[] = { "name", "location", "servers", "service", "queue_limit" };
+static const char *const F_REGION[]
+    = { "name", "location", "servers", "service", "queue_limit", "zones" };
 static const char *const F_SERVICE[] = { "read", "write", "apply" };
 
 int scn__parse_region(scn_scenario *s, size_t idx, const cJSON *n, const char *path, sim_err *err)
@@ -285,6 +286,13 @@ int scn__parse_region(scn_scenario *s, size_t idx, const cJSON *n, const char *p
     if (scn__get_uint(v, scn__pjoin(p, path, "servers"), 1, 100000, &u, err) < 0)
         return SIM_EINVAL;
     r->servers = (uint32_t)u;
+    r->zones = 1;
+    if ((v = scn__field(n, "zones"))) {
+        uint64_t most = r->servers < 64 ? r->servers : 64; /* a zone has a server; a mask */
+        if (scn__get_uint(v, scn__pjoin(p, path, "zones"), 1, most, &u, err) < 0)
+            return SIM_EINVAL;
+        r->zones = (uint32_t)u;
+    }
 
     r->service[SCN_READ] = (dist_spec){ .kind = DIST_EXPONENTIAL, .mean = 1e6 };
     r->service[SCN_WRITE] = (dist_spec){ .kind = DIST_EXPONENTIAL, .mean = 2e6 };

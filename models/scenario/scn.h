@@ -42,6 +42,8 @@ typedef struct scn_region {
     double    lat, lon;              /* degrees; default for a region named like
                                                  one in rtt_measured.h: its location */
     uint32_t  servers;               /* >= 1 */
+    uint32_t  zones;                 /* 1 .. min(servers, 64); server i is in zone
+                                        i % zones; default 1 */
     dist_spec service[SCN_OP_COUNT]; /* service time per operation, ns */
     dist_spec apply;                 /* service time of one replicated entry, ns;
                                         default: the write's */
@@ -144,9 +146,17 @@ typedef enum scn_fault_kind {
     SCN_FAULT_LINK_DEGRADE,
     SCN_FAULT_BROWNOUT,
     SCN_FAULT_CLOCK_SKEW,
-    SCN_FAULT_FAILOVER, /* a planned failover (a drill): a command to
+    SCN_FAULT_FAILOVER,   /* a planned failover (a drill): a command to
                                                  the failover controller, not a fault of the
                                                  world; no "for" */
+    SCN_FAULT_LINK_CUT,   /* a one-way cut: region -> region_b lost */
+    SCN_FAULT_CLIENT_CUT, /* sessions of a client cannot reach a region */
+    SCN_FAULT_ZONE_DOWN,  /* a zone's servers of a region are gone */
+    SCN_FAULT_CAPACITY,   /* a region's servers set to a count */
+    SCN_FAULT_DNS_DOWN,   /* the DNS service takes no updates (nor answers) */
+    /* the checkers' reports are lost */
+    SCN_FAULT_HEALTH_DOWN,
+    SCN_FAULT_FLAP, /* a region down for 'down_for' at the start of every 'period' */
     SCN_FAULT_KIND_COUNT
 } scn_fault_kind;
 
@@ -154,11 +164,12 @@ typedef struct scn_fault {
     scn_fault_kind kind;
     sim_time       at;        /* start, ns from the run's start */
     sim_time       end;       /* at + for; SIM_TIME_MAX when it never ends */
-    uint32_t       region;    /* region_down, brownout, clock_skew;
-                                                 link_degrade: one end; failover: the
+    uint32_t       region;    /* region_down, brownout, clock_skew, client_cut,
+                                 zone_down, capacity;
+                                                 link_degrade: one end; link_cut: from; failover: the
                                                  target ("to"), or UINT32_MAX to let the
                                                  controller choose */
-    uint32_t       region_b;  /* link_degrade: the other end */
+    uint32_t       region_b;  /* link_degrade: the other end; link_cut: to */
     uint8_t       *group_of;  /* partition: group of each region (nregions
                                                  entries): regions in groups[g] get g,
                                                  unlisted regions share group ngroups */
@@ -168,6 +179,14 @@ typedef struct scn_fault {
     double         factor;    /* brownout: service time multiplier >= 1 */
     sim_time       offset;    /* clock_skew: clock offset, may be negative */
     double         drift_ppm; /* clock_skew: drift, parts per million */
+    uint32_t       client;    /* client_cut: the population (index in clients[]) */
+    uint32_t       zone;      /* zone_down: the zone, < the region's zones */
+    uint32_t       servers;   /* capacity: the region's servers meanwhile */
+    bool           mute;      /* dns_down: "answers": false, lookups fail too */
+    double         fraction;  /* client_cut: share of its sessions cut, (0, 1];
+                                 default 1 */
+    sim_time       period;    /* flap: one down-and-up cycle, ns */
+    sim_time       down_for;  /* flap: the down part of each cycle, < period */
 } scn_fault;
 
 typedef struct scn_expect {

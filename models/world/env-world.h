@@ -33,6 +33,11 @@ void env_free(env *e); /* NULL is a no-op */
 void env_set_clients(env *e, wl *w);
 /* Region's process has started again after a crash: run the restart hooks. */
 void env_region_restarted(env *e, uint32_t region);
+/* Control-plane outages (dns_down, health_down): while DNS updates are down, messages to
+ * the DNS service are lost (it accepts no change); while health is down, health reports are
+ * lost at their send (reports already on their way arrive). Lost ones count as dropped. */
+void env_set_dns_updates_down(env *e, bool down);
+void env_set_health_down(env *e, bool down);
 /* Messages that reached a dead end (a down region, a broken connection). */
 uint64_t env_messages_dropped(const env *e);
 

@@ -58,6 +58,7 @@ struct env {
     uint32_t   free_msg;
     uint64_t   sent, dropped; /* messages */
     msg_rec    sink;          /* what env_msg_new gives when the pool cannot grow */
+    bool       dns_down, health_down;
 };
 
 int env_new(const env_world_config *cfg, env **out, sim_err *err)
@@ -218,6 +219,11 @@ void env_send(env *e, env_transport t, env_msg *m, uint64_t bytes)
     r->from_epoch = m->from == ENV_DNS ? 0 : region_epoch(e->cfg.regions[m->from]);
     r->to_epoch = m->to == ENV_DNS ? 0 : region_epoch(e->cfg.regions[m->to]);
     e->sent++;
+    if ((e->dns_down && m->to == ENV_DNS) || (e->health_down && m->kind == ENV_MSG_HEALTH_REPORT)) {
+        e->dropped++; /* the service is out: nobody takes it */
+        release(e, i);
+        return;
+    }
     if (m->to == ENV_DNS || m->from == ENV_DNS) {
         /* The DNS provider is reached over the internet, not over the links between the
          * regions: a change is visible after its propagation delay, partitions or not. */
@@ -335,3 +341,5 @@ void env_observe(env *e, const env_fact *f)
 uint64_t env_messages_dropped(const env *e) { return e->dropped; }
 
 void env_set_clients(env *e, wl *w) { e->cfg.wl = w; }
+void env_set_dns_updates_down(env *e, bool down) { e->dns_down = down; }
+void env_set_health_down(env *e, bool down) { e->health_down = down; }

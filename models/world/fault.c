@@ -6,6 +6,7 @@
  * region or link. */
 #include "fault.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,7 +25,12 @@ struct fault_timeline {
     void               *command_ctx;
     fault_watch_fn     *watch; /* may be NULL */
     void               *watch_ctx;
+    fault_cut_fn       *client_cut; /* may be NULL */
+    void               *client_cut_ctx;
+    fault_control_fn   *control; /* may be NULL */
+    void               *control_ctx;
     bool               *active;      /* per fault */
+    bool               *flap_down;   /* per fault: a flap in the down part of its cycle */
     dist              **extra;       /* per fault: link_degrade latency, owned */
     sim_time           *skew_offset; /* per region: clock error in force */
     double             *skew_drift;
@@ -50,12 +56,14 @@ int fault_timeline_new(sim_engine *e, const scn_scenario *s, net *n, region *con
     f->log = log;
     f->log_ctx = log_ctx;
     f->active = sim_calloc(s->nfaults, sizeof *f->active);
+    f->flap_down = sim_calloc(s->nfaults, sizeof *f->flap_down);
     f->extra = sim_calloc(s->nfaults, sizeof *f->extra);
     f->skew_offset = sim_calloc(s->nregions, sizeof *f->skew_offset);
     f->skew_drift = sim_calloc(s->nregions, sizeof *f->skew_drift);
     f->groups = sim_calloc(s->nregions, sizeof *f->groups);
     f->signature = sim_calloc(s->nregions, sizeof *f->signature);
-    if (!f->active || !f->extra || !f->skew_offset || !f->skew_drift || !f->groups || !f->signature)
+    if (!f->active || !f->flap_down || !f->extra || !f->skew_offset || !f->skew_drift || !f->groups
+        || !f->signature)
         goto fail;
     for (size_t i = 0; i < s->nfaults; i++) {
         const scn_fault *sf = &s->faults[i];
@@ -86,6 +94,7 @@ void fault_timeline_free(fault_timeline *f)
             dist_free(f->extra[i]);
     sim_free(f->extra);
     sim_free(f->active);
+    sim_free(f->flap_down);
     sim_free(f->skew_offset);
     sim_free(f->skew_drift);
     sim_free(f->groups);
@@ -130,19 +139,30 @@ static void apply(fault_timeline *f)
     const scn_scenario *s = f->scn;
     net_set_partition(f->net, combine_partitions(f) ? f->groups : NULL);
     net_clear_degradations(f->net);
+    net_clear_cuts(f->net);
+    for (size_t i = 0; i < s->nfaults; i++)
+        if (f->active[i] && s->faults[i].kind == SCN_FAULT_LINK_CUT)
+            net_cut_link(f->net, s->faults[i].region, s->faults[i].region_b);
     for (size_t r = 0; r < s->nregions; r++) {
         bool     down = false;
         double   factor = 1.0;
+        uint32_t servers = UINT32_MAX; /* as configured */
+        uint64_t zones_down = 0;
         sim_time offset = 0;
         double   drift = 0;
         for (size_t i = 0; i < s->nfaults; i++) {
             const scn_fault *sf = &s->faults[i];
             if (!f->active[i] || sf->region != r)
                 continue;
-            if (sf->kind == SCN_FAULT_REGION_DOWN)
+            if (sf->kind == SCN_FAULT_REGION_DOWN
+                || (sf->kind == SCN_FAULT_FLAP && f->flap_down[i]))
                 down = true;
             else if (sf->kind == SCN_FAULT_BROWNOUT)
                 factor *= sf->factor;
+            else if (sf->kind == SCN_FAULT_ZONE_DOWN)
+                zones_down |= UINT64_C(1) << sf->zone;
+            else if (sf->kind == SCN_FAULT_CAPACITY)
+                servers = sf->servers;
             else if (sf->kind == SCN_FAULT_CLOCK_SKEW) {
                 offset = sf->offset;
                 drift = sf->drift_ppm;
@@ -155,6 +175,7 @@ static void apply(fault_timeline *f)
         if (was_down != down && f->watch)
             f->watch(f->watch_ctx, sim_now(f->e), (uint32_t)r, !down);
         region_set_brownout(f->regions[r], factor);
+        region_set_servers(f->regions[r], servers, zones_down);
         /* A clock is reset only when its error changes, so that drift keeps accumulating
          * across unrelated transitions. */
         if (offset != f->skew_offset[r] || drift != f->skew_drift[r]) {
@@ -167,6 +188,30 @@ static void apply(fault_timeline *f)
                 clock_set_error(&f->clocks[r], sim_now(f->e), offset, drift);
         }
     }
+    if (f->control) {
+        uint32_t down = 0;
+        for (size_t i = 0; i < s->nfaults; i++) {
+            if (!f->active[i])
+                continue;
+            if (s->faults[i].kind == SCN_FAULT_DNS_DOWN)
+                down |= FAULT_DOWN_DNS_UPDATES | (s->faults[i].mute ? FAULT_DOWN_DNS_ANSWERS : 0);
+            else if (s->faults[i].kind == SCN_FAULT_HEALTH_DOWN)
+                down |= FAULT_DOWN_HEALTH;
+        }
+        f->control(f->control_ctx, down);
+    }
+    if (f->client_cut)
+        for (uint32_t c = 0; c < s->nclients; c++)
+            for (uint32_t r = 0; r < s->nregions; r++) {
+                uint32_t n = 0;
+                for (size_t i = 0; i < s->nfaults; i++) {
+                    const scn_fault *sf = &s->faults[i];
+                    if (f->active[i] && sf->kind == SCN_FAULT_CLIENT_CUT && sf->client == c
+                        && sf->region == r && fault_cut_sessions(s, sf) > n)
+                        n = fault_cut_sessions(s, sf);
+                }
+                f->client_cut(f->client_cut_ctx, c, r, n);
+            }
     /* Degraded links: losses combine, the latest-listed extra latency applies. Links are
      * visited once each (a < b) in index order. */
     for (uint32_t a = 0; a < s->nregions; a++) {
@@ -215,6 +260,33 @@ static void describe(const fault_timeline *f, size_t i, char *buf, size_t n)
         snprintf(buf, n, "%s %s/%s loss %g%s", kind, s->regions[sf->region].name,
                  s->regions[sf->region_b].name, sf->loss, sf->has_extra ? " +latency" : "");
         break;
+    case SCN_FAULT_LINK_CUT:
+        snprintf(buf, n, "%s %s->%s", kind, s->regions[sf->region].name,
+                 s->regions[sf->region_b].name);
+        break;
+    case SCN_FAULT_FLAP: {
+        char p[32], d[32];
+        sim_time_format(sf->period, p, sizeof p);
+        sim_time_format(sf->down_for, d, sizeof d);
+        snprintf(buf, n, "%s %s down %s every %s", kind, s->regions[sf->region].name, d, p);
+        break;
+    }
+    case SCN_FAULT_DNS_DOWN:
+        snprintf(buf, n, "%s updates%s", kind, sf->mute ? " answers" : "");
+        break;
+    case SCN_FAULT_ZONE_DOWN:
+        snprintf(buf, n, "%s %s zone %u of %u", kind, s->regions[sf->region].name,
+                 (unsigned)sf->zone, (unsigned)s->regions[sf->region].zones);
+        break;
+    case SCN_FAULT_CAPACITY:
+        snprintf(buf, n, "%s %s %u servers", kind, s->regions[sf->region].name,
+                 (unsigned)sf->servers);
+        break;
+    case SCN_FAULT_CLIENT_CUT:
+        snprintf(buf, n, "%s %s x %s %u of %u sessions", kind, s->clients[sf->client].name,
+                 s->regions[sf->region].name, (unsigned)fault_cut_sessions(s, sf),
+                 (unsigned)s->clients[sf->client].sessions);
+        break;
     case SCN_FAULT_PARTITION: {
         /* "partition us-east-1 | eu-west-1 ap-southeast-1": regions listed by group. */
         size_t  used = (size_t)snprintf(buf, n, "%s", kind);
@@ -236,11 +308,18 @@ static void describe(const fault_timeline *f, size_t i, char *buf, size_t n)
     }
 }
 
+static void on_flap(sim_engine *e, void *ctx, uint64_t arg);
+
 static void transition(fault_timeline *f, size_t i, bool start)
 {
     if (f->healed || f->active[i] == start)
         return;
     f->active[i] = start;
+    if (f->scn->faults[i].kind == SCN_FAULT_FLAP) { /* a cycle starts down */
+        f->flap_down[i] = start;
+        if (start)
+            sim_after(f->e, f->scn->faults[i].down_for, on_flap, f, i);
+    }
     apply(f);
     char detail[128];
     describe(f, i, detail, sizeof detail);
@@ -268,6 +347,24 @@ static void on_fault_start(sim_engine *e, void *ctx, uint64_t arg)
     transition(f, (size_t)arg, true);
 }
 
+/* A flap's next half cycle: up after 'down', down again at the start of the next period. */
+static void on_flap(sim_engine *e, void *ctx, uint64_t arg)
+{
+    fault_timeline  *f = ctx;
+    const scn_fault *sf = &f->scn->faults[arg];
+    if (f->healed || !f->active[arg])
+        return; /* the fault ended meanwhile */
+    bool down = !f->flap_down[arg];
+    f->flap_down[arg] = down;
+    sim_after(e, down ? sf->down_for : sf->period - sf->down_for, on_flap, f, arg);
+    apply(f);
+    char detail[96];
+    snprintf(detail, sizeof detail, "%s %s", f->scn->regions[sf->region].name,
+             down ? "down" : "up");
+    if (f->log)
+        f->log(f->log_ctx, sim_now(e), "flap", detail);
+}
+
 static void on_fault_end(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
@@ -286,6 +383,27 @@ void fault_set_command(fault_timeline *f, fault_command_fn *fn, void *ctx)
 {
     f->command = fn;
     f->command_ctx = ctx;
+}
+
+void fault_set_control(fault_timeline *f, fault_control_fn *fn, void *ctx)
+{
+    f->control = fn;
+    f->control_ctx = ctx;
+}
+
+void fault_set_client_cut(fault_timeline *f, fault_cut_fn *fn, void *ctx)
+{
+    f->client_cut = fn;
+    f->client_cut_ctx = ctx;
+}
+
+uint32_t fault_cut_sessions(const scn_scenario *s, const scn_fault *sf)
+{
+    uint32_t sessions = s->clients[sf->client].sessions;
+    long     n = lround(sf->fraction * (double)sessions);
+    if (n < 1)
+        n = 1;
+    return n > (long)sessions ? sessions : (uint32_t)n;
 }
 
 void fault_set_watch(fault_timeline *f, fault_watch_fn *fn, void *ctx)

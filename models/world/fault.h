@@ -9,7 +9,22 @@
  *   link_degrade  losses of active degradations of a link combine; the extra latency of the
  *                 latest-listed active one applies;
  *   brownout      factors of active brown-outs of a region multiply;
- *   clock_skew    the latest-listed active skew of a region sets its clock (offset, drift).
+ *   clock_skew    the latest-listed active skew of a region sets its clock (offset, drift);
+ *   link_cut      messages from a to b are lost while any link_cut from a to b is active
+ *                 (one way: b to a pass; see net.h for streams).
+ *   client_cut    sessions 0 .. n-1 of a client population cannot reach a region, where n
+ *                 is the fraction of its sessions, rounded to the nearest (at least 1); of
+ *                 several active cuts of one population and region the largest applies.
+ *                 Sessions are numbered as the workload hands requests to them, uniformly,
+ *                 so a fraction F of sessions carries a fraction F of the traffic;
+ *   zone_down     a zone's servers are out of service while any zone_down of it is active;
+ *   capacity      the latest-listed active capacity fault of a region sets its servers
+ *                 (zones still lost stay lost); see region_set_servers();
+ *   dns_down      the DNS service takes no updates while any is active, and answers no
+ *                 lookups while one with "answers": false is;
+ *   health_down   the checkers' reports to their subscribers are lost while any is active;
+ *   flap          the region is down for 'down' at the start of every 'period' while the
+ *                 fault is active (as a region_down), each outage logged as "flap".
  * Each start and end is also written to the run's event log through the log callback.
  *
  * A "failover" entry is not a fault of the world but a command to the failover controller
@@ -49,8 +64,21 @@ size_t fault_active_count(const fault_timeline *f);
 typedef void fault_command_fn(void *ctx, sim_time t, uint32_t to);
 /* Region went down (up = false) or came back up (up = true). */
 typedef void fault_watch_fn(void *ctx, sim_time t, uint32_t region, bool up);
-/* Set either before the run; NULL (the default) ignores. */
+/* Sessions 0 .. sessions-1 of population 'client' now cannot reach 'region' (0: all can);
+ * called for every population and region at each transition. */
+typedef void fault_cut_fn(void *ctx, uint32_t client, uint32_t region, uint32_t sessions);
+/* The control-plane services out of order now (FAULT_DOWN_* bits, 0: none); called at each
+ * transition. */
+#define FAULT_DOWN_DNS_UPDATES UINT32_C(1) /* messages to the DNS service are lost */
+#define FAULT_DOWN_DNS_ANSWERS UINT32_C(2) /* lookups get no answer */
+#define FAULT_DOWN_HEALTH      UINT32_C(4) /* health reports are lost */
+typedef void fault_control_fn(void *ctx, uint32_t down);
+/* Set any before the run; NULL (the default) ignores. */
+void fault_set_control(fault_timeline *f, fault_control_fn *fn, void *ctx);
 void fault_set_command(fault_timeline *f, fault_command_fn *fn, void *ctx);
 void fault_set_watch(fault_timeline *f, fault_watch_fn *fn, void *ctx);
+void fault_set_client_cut(fault_timeline *f, fault_cut_fn *fn, void *ctx);
+/* The sessions a client_cut fault 'sf' cuts (see above). */
+uint32_t fault_cut_sessions(const scn_scenario *s, const scn_fault *sf);
 
 #endif

@@ -74,7 +74,8 @@ struct net {
     double      loss;   /* network.loss */
     uint8_t    *group;  /* partition group per endpoint */
     uint32_t   *home;   /* per endpoint: its region (a client's nearest) */
-    bool        partitioned, degraded;
+    bool        partitioned, degraded, cut;
+    uint8_t    *cuts;                    /* regions^2: 1 when a -> b is cut one way */
     link_state *links;                   /* regions^2 */
     uint64_t   *cross;                   /* regions^2: bytes sent a -> b in the window */
     stream     *streams;                 /* regions^2: from * nregions + to */
@@ -114,9 +115,11 @@ int net_new(sim_engine *e, const scn_scenario *s, const topo *t, uint64_t seed, 
     n->links = sim_calloc(nr * nr, sizeof *n->links);
     n->cross = sim_calloc(nr * nr, sizeof *n->cross);
     n->streams = sim_calloc(nr * nr, sizeof *n->streams);
+    n->cuts = sim_calloc(nr * nr, sizeof *n->cuts);
     n->count_from = s->warmup;
     n->count_until = s->duration;
-    if (!n->half || !n->rng || !n->group || !n->home || !n->links || !n->cross || !n->streams)
+    if (!n->half || !n->rng || !n->group || !n->home || !n->links || !n->cross || !n->streams
+        || !n->cuts)
         goto fail;
     for (uint32_t a = 0; a < nr; a++)
         for (uint32_t b = 0; b < nr; b++) {
@@ -166,6 +169,7 @@ void net_free(net *n)
     sim_free(n->home);
     sim_free(n->links);
     sim_free(n->cross);
+    sim_free(n->cuts);
     if (n->streams)
         for (size_t i = 0; i < (size_t)n->nregions * n->nregions; i++)
             sim_free(n->streams[i].ring);
@@ -183,7 +187,8 @@ void net_send_sized(net *n, uint32_t from, uint32_t to, uint64_t bytes, sim_hand
         if (now >= n->count_from && now < n->count_until)
             n->cross[(size_t)ha * n->nregions + hb] += bytes;
     }
-    if (n->partitioned && n->group[from] != n->group[to]) {
+    if ((n->partitioned && n->group[from] != n->group[to])
+        || (n->cut && n->cuts[(size_t)ha * n->nregions + hb])) {
         n->stats.partitioned++;
         return;
     }
@@ -277,7 +282,10 @@ static bool stream_transmit(net *n, stream *s)
     double   loss = n->loss;
     dist    *extra = NULL;
     sim_rng *r = n->rng[s->from];
-    if (n->partitioned && n->group[s->from] != n->group[s->to]) {
+    if ((n->partitioned && n->group[s->from] != n->group[s->to])
+        || (n->cut
+            && (n->cuts[(size_t)s->from * n->nregions + s->to]
+                || n->cuts[(size_t)s->to * n->nregions + s->from]))) {
         n->stats.partitioned++;
         fail = true;
     } else {
@@ -470,6 +478,26 @@ void net_degrade_link(net *n, uint32_t a, uint32_t b, dist *extra, double loss)
     n->degraded = true;
 }
 
+void net_cut_link(net *n, uint32_t a, uint32_t b)
+{
+    uint32_t nr = n->nregions;
+    assert(a < nr && b < nr && a != b);
+    n->cuts[(size_t)a * nr + b] = 1;
+    n->cut = true;
+    /* Both streams between a and b need the a -> b direction (data or acknowledgements).
+     * Cutting a stream already cut catches nothing: none of its transmissions got through
+     * since. */
+    sim_time now = sim_now(n->e);
+    stream_cut(n, &n->streams[(size_t)a * nr + b], now);
+    stream_cut(n, &n->streams[(size_t)b * nr + a], now);
+}
+
+void net_clear_cuts(net *n)
+{
+    memset(n->cuts, 0, (size_t)n->nregions * n->nregions);
+    n->cut = false;
+}
+
 void net_clear_degradations(net *n)
 {
     for (size_t i = 0; i < (size_t)n->nregions * n->nregions; i++)
@@ -486,7 +514,8 @@ uint64_t net_cross_bytes(const net *n, uint32_t a, uint32_t b)
 
 bool net_connected(const net *n, uint32_t a, uint32_t b)
 {
-    return !n->partitioned || n->group[a] == n->group[b];
+    return (!n->partitioned || n->group[a] == n->group[b])
+        && (!n->cut || !n->cuts[(size_t)n->home[a] * n->nregions + n->home[b]]);
 }
 
 double net_bandwidth(const net *n, uint32_t a, uint32_t b)

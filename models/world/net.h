@@ -44,6 +44,16 @@
  *   - A region's stream to itself has no serialisation (bandwidth unlimited) and no RTT
  *     base; it is otherwise a stream like the others.
  *
+ * One-way cuts (net_cut_link(a, b)): every message travelling from a to b is lost, where an
+ * endpoint stands for its home region as in a partition (a client is cut with its nearest
+ * region), and messages from b to a pass. A datagram from a to b is dropped (counted in
+ * 'partitioned'); one from b to a arrives, but its answer, travelling a -> b, is lost, so a
+ * probe from b fails. A stream needs both directions (data one way, acknowledgements the
+ * other), so a cut breaks both streams between a and b exactly as a partition does: on
+ * a -> b the data is lost; on b -> a the acknowledgements are, and the sender, which learns
+ * of delivery only through them, stalls and retransmits after its RTO. This takes TCP's
+ * window as zero: a real b -> a connection would deliver up to a window of data first.
+ *
  * Partitions: each region belongs to a group; a client belongs to the group of its nearest
  * region ("clients stay with their nearest group"). With no partition all share group 0.
  * A region that is down drops messages itself: that is the region's business, not the
@@ -145,6 +155,11 @@ void net_set_partition(net *n, const uint8_t *group_of);
  * 'loss'. net_clear_degradations() restores every link. */
 void net_degrade_link(net *n, uint32_t a, uint32_t b, dist *extra, double loss);
 void net_clear_degradations(net *n);
+/* Cut the link from region a to region b (a != b) one way: messages a -> b are lost, b -> a
+ * pass (streams between them stall both ways, see above). net_clear_cuts() restores every
+ * link; a cut set again while it is in force changes nothing. */
+void net_cut_link(net *n, uint32_t a, uint32_t b);
+void net_clear_cuts(net *n);
 
 /* --- query ------------------------------------------------------------------------- */
 
@@ -152,7 +167,8 @@ net_stats net_get_stats(const net *n);
 /* Bytes sent in the measured window from region a to region b (a != b; 0 when a == b), by
  * the regions of sender and receiver as above. */
 uint64_t net_cross_bytes(const net *n, uint32_t a, uint32_t b);
-/* Whether a message from a to b would pass the partition (ignoring loss). For the oracle and
+/* Whether a message from a to b would pass the partition and the one-way cuts (ignoring
+ * loss). For the oracle and
  * tests only: code under test must not ask the network what it cannot see. */
 bool net_connected(const net *n, uint32_t a, uint32_t b);
 /* The bandwidth of the stream from region a to region b, bytes/s (0: unlimited, a == b). */

@@ -23,7 +23,8 @@ typedef struct job {
 
 struct region {
     sim_engine     *e;
-    uint32_t        index, servers;
+    uint32_t        index, servers;        /* servers: as configured, the utilisation's base */
+    uint32_t        nslots, zones;         /* server slots (the most a capacity fault sets) */
     uint32_t        queue_limit;           /* UINT32_MAX: unlimited */
     dist           *service[SCN_OP_COUNT]; /* owned */
     dist           *apply;                 /* owned: one replicated entry */
@@ -42,6 +43,11 @@ struct region {
     uint32_t *free_slots;                    /* stack of idle server indices */
     uint32_t  nfree;
 
+    uint32_t      online;   /* servers in service: not in a lost zone, under the capacity */
+    bool         *srv_on;   /* per slot: in service */
+    bool         *srv_busy; /* per slot: serving slot[i] */
+    sim_event_id *srv_ev;   /* per slot: its completion event, while busy */
+
     sim_time     window_start, window_end; /* utilisation window */
     sim_time     busy_since;               /* last change of the busy count */
     double       busy_area;                /* busy servers x ns, inside the window */
@@ -50,6 +56,17 @@ struct region {
 };
 
 static void on_service_done(sim_engine *e, void *ctx, uint64_t arg);
+
+/* Every server in service idle: the free stack pops them in index order. */
+static void reset_free(region *r)
+{
+    r->nfree = 0;
+    for (uint32_t i = r->nslots; i-- > 0;) {
+        r->srv_busy[i] = false;
+        if (r->srv_on[i])
+            r->free_slots[r->nfree++] = i;
+    }
+}
 
 int region_new(sim_engine *e, const scn_scenario *s, uint32_t index, uint64_t seed,
                sim_time window_start, sim_time window_end, region_done_fn *done, void *done_ctx,
@@ -63,6 +80,12 @@ int region_new(sim_engine *e, const scn_scenario *s, uint32_t index, uint64_t se
     r->e = e;
     r->index = index;
     r->servers = sr->servers;
+    r->zones = sr->zones > 0 ? sr->zones : 1;
+    r->nslots = sr->servers;
+    for (size_t i = 0; i < s->nfaults; i++)
+        if (s->faults[i].kind == SCN_FAULT_CAPACITY && s->faults[i].region == index
+            && s->faults[i].servers > r->nslots)
+            r->nslots = s->faults[i].servers;
     r->queue_limit = sr->queue_limit;
     r->done = done;
     r->done_ctx = done_ctx;
@@ -71,13 +94,17 @@ int region_new(sim_engine *e, const scn_scenario *s, uint32_t index, uint64_t se
     r->window_end = window_end;
     r->ring_cap = 1024; /* a power of two, so indices wrap by mask */
     r->ring = sim_calloc(r->ring_cap, sizeof *r->ring);
-    r->slot = sim_calloc(r->servers, sizeof *r->slot);
-    r->free_slots = sim_calloc(r->servers, sizeof *r->free_slots);
-    if (!r->ring || !r->slot || !r->free_slots)
+    r->slot = sim_calloc(r->nslots, sizeof *r->slot);
+    r->free_slots = sim_calloc(r->nslots, sizeof *r->free_slots);
+    r->srv_on = sim_calloc(r->nslots, sizeof *r->srv_on);
+    r->srv_busy = sim_calloc(r->nslots, sizeof *r->srv_busy);
+    r->srv_ev = sim_calloc(r->nslots, sizeof *r->srv_ev);
+    if (!r->ring || !r->slot || !r->free_slots || !r->srv_on || !r->srv_busy || !r->srv_ev)
         goto fail;
     for (uint32_t i = 0; i < r->servers; i++)
-        r->free_slots[i] = r->servers - 1 - i; /* pop order 0, 1, 2, ... */
-    r->nfree = r->servers;
+        r->srv_on[i] = true;
+    r->online = r->servers;
+    reset_free(r);
     char name[160];
     snprintf(name, sizeof name, "region/%s/service", sr->name);
     if (sim_rng_new(seed, name, &r->rng) < 0)
@@ -117,6 +144,9 @@ void region_free(region *r)
     sim_free(r->ring);
     sim_free(r->slot);
     sim_free(r->free_slots);
+    sim_free(r->srv_on);
+    sim_free(r->srv_busy);
+    sim_free(r->srv_ev);
     sim_free(r);
 }
 
@@ -125,11 +155,11 @@ void region_free(region *r)
 static void account_busy(region *r)
 {
     sim_time now = sim_now(r->e);
-    r->busy_total += (double)(r->servers - r->nfree) * (double)(now - r->busy_since);
+    r->busy_total += (double)(r->online - r->nfree) * (double)(now - r->busy_since);
     sim_time from = r->busy_since > r->window_start ? r->busy_since : r->window_start;
     sim_time to = now < r->window_end ? now : r->window_end;
     if (to > from)
-        r->busy_area += (double)(r->servers - r->nfree) * (double)(to - from);
+        r->busy_area += (double)(r->online - r->nfree) * (double)(to - from);
     r->busy_since = now;
 }
 
@@ -138,6 +168,7 @@ static void start_service(region *r, job j)
     account_busy(r);
     uint32_t s = r->free_slots[--r->nfree];
     r->slot[s] = j;
+    r->srv_busy[s] = true;
     sim_time t = 0;
     if (j.entries == 0)
         t = dist_sample_time(r->service[j.op], r->rng);
@@ -145,7 +176,7 @@ static void start_service(region *r, job j)
         t = sim_time_add_sat(t, dist_sample_time(r->apply, r->apply_rng));
     if (r->brownout != 1.0)
         t = sim_time_from_ns((double)t * r->brownout);
-    sim_after(r->e, t, on_service_done, r, (uint64_t)r->epoch << 32 | s);
+    r->srv_ev[s] = sim_after(r->e, t, on_service_done, r, (uint64_t)r->epoch << 32 | s);
 }
 
 /* False when memory ran out: the run has failed (sim_engine_fail) and the job is dropped. */
@@ -222,6 +253,7 @@ static void on_service_done(sim_engine *e, void *ctx, uint64_t arg)
     uint32_t s = (uint32_t)arg;
     job      j = r->slot[s];
     account_busy(r);
+    r->srv_busy[s] = false;
     r->free_slots[r->nfree++] = s;
     r->stats.served += j.entries == 0;
     if (r->ring_len > 0) {
@@ -241,14 +273,64 @@ void region_set_down(region *r, bool down)
     if (!down)
         return;
     account_busy(r);
-    r->stats.dropped += r->ring_len + (r->servers - r->nfree);
+    r->stats.dropped += r->ring_len + (r->online - r->nfree);
     r->ring_len = 0;
     r->ring_head = 0;
-    r->nfree = r->servers;
-    for (uint32_t i = 0; i < r->servers; i++)
-        r->free_slots[i] = r->servers - 1 - i;
+    reset_free(r);
     r->epoch++;
 }
+
+void region_set_servers(region *r, uint32_t servers, uint64_t zones_down)
+{
+    uint32_t n = servers == UINT32_MAX ? r->servers : servers;
+    bool     change = false;
+    for (uint32_t i = 0; i < r->nslots && !change; i++)
+        change = (i < n && !(zones_down >> (i % r->zones) & 1)) != r->srv_on[i];
+    if (!change)
+        return; /* the busy integral is not split where nothing happens */
+    account_busy(r);
+    for (uint32_t i = 0; i < r->nslots; i++) {
+        bool on = i < n && !(zones_down >> (i % r->zones) & 1);
+        if (on == r->srv_on[i])
+            continue;
+        r->srv_on[i] = on;
+        if (on) {
+            r->online++;
+            r->free_slots[r->nfree++] = i;
+            continue;
+        }
+        r->online--;
+        if (!r->srv_busy[i]) { /* idle: take it off the free stack */
+            uint32_t k = 0;
+            while (r->free_slots[k] != i)
+                k++;
+            r->free_slots[k] = r->free_slots[--r->nfree];
+            continue;
+        }
+        /* Busy: the request it held is lost with it (the client times out); a batch of
+         * replicated entries is durable in the log and goes back to the head of the queue,
+         * for another server to apply. */
+        sim_cancel(r->e, r->srv_ev[i]);
+        r->srv_busy[i] = false;
+        job j = r->slot[i];
+        if (j.entries == 0) {
+            r->stats.dropped++;
+            r->stats.lost++;
+        } else if (r->ring_len < r->ring_cap || ring_grow(r)) {
+            r->ring_head = (r->ring_head + r->ring_cap - 1) & (r->ring_cap - 1);
+            r->ring[r->ring_head] = j;
+            r->ring_len++;
+        }
+    }
+    while (r->nfree > 0 && r->ring_len > 0 && !r->down) {
+        job next = r->ring[r->ring_head];
+        r->ring_head = (r->ring_head + 1) & (r->ring_cap - 1);
+        r->ring_len--;
+        start_service(r, next);
+    }
+}
+
+uint32_t region_servers_online(const region *r) { return r->online; }
 
 void         region_set_read_only(region *r, bool read_only) { r->read_only = read_only; }
 void         region_set_brownout(region *r, double factor) { r->brownout = factor; }
@@ -261,7 +343,7 @@ region_stats region_get_stats(const region *r) { return r->stats; }
 double region_busy_ns(const region *r)
 {
     sim_time now = sim_now(r->e);
-    return r->busy_total + (double)(r->servers - r->nfree) * (double)(now - r->busy_since);
+    return r->busy_total + (double)(r->online - r->nfree) * (double)(now - r->busy_since);
 }
 
 double region_utilization(const region *r)
@@ -271,7 +353,7 @@ double region_utilization(const region *r)
     sim_time to = now < r->window_end ? now : r->window_end;
     double   area = r->busy_area;
     if (to > from)
-        area += (double)(r->servers - r->nfree) * (double)(to - from);
+        area += (double)(r->online - r->nfree) * (double)(to - from);
     sim_time len = r->window_end - r->window_start;
     return len > 0 ? area / ((double)r->servers * (double)len) : 0.0;
 }

@@ -7,6 +7,9 @@
  * multiplied by the brown-out factor in force when service starts. When service ends, the
  * region calls the 'done' callback given at creation, which sends the response.
  *
+ * Servers can be taken out of service and put back (zone_down, capacity faults): see
+ * region_set_servers().
+ *
  * A region going down loses everything it holds: waiting requests and requests in service
  * vanish without a response (service completions scheduled before the crash are recognised
  * by an epoch number and ignored). */
@@ -29,6 +32,7 @@ typedef struct region_stats {
     uint64_t served;     /* finished service */
     uint64_t rejected;   /* queue full or read-only */
     uint64_t dropped;    /* arrived while down, or lost in a crash */
+    uint64_t lost;       /* in service on a server taken away (also in dropped) */
     uint32_t queue_peak; /* most requests waiting at once */
 } region_stats;
 
@@ -55,6 +59,15 @@ void region_submit_apply(region *r, uint32_t entries, uint64_t tag);
 void region_set_down(region *r, bool down);
 void region_set_read_only(region *r, bool read_only);
 void region_set_brownout(region *r, double factor); /* 1 = normal speed */
+/* The servers in service: the first 'servers' (UINT32_MAX: as configured) less those of the
+ * zones whose bit is set in zones_down. Server i is in zone i % zones (regions[].zones), so
+ * zones split the servers evenly and a capacity change takes from every zone alike. A
+ * server taken out of service loses the request it was serving (counted in dropped and
+ * lost; no answer: the client times out); a batch of replicated entries it was
+ * applying goes back to the head of the queue. Servers put back take waiting jobs at once.
+ * Utilisation stays relative to the configured servers. */
+void     region_set_servers(region *r, uint32_t servers, uint64_t zones_down);
+uint32_t region_servers_online(const region *r);
 
 /* --- query ------------------------------------------------------------------------- */
 

@@ -43,6 +43,7 @@
  * with the same distribution). */
 #include "wl.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -136,6 +137,8 @@ typedef struct client_state {
     deadline         *deadlines;               /* FIFO ring of attempts' deadlines */
     uint32_t          dl_cap, dl_head, dl_len; /* dl_cap a power of two */
     bool              timer_armed;             /* an engine timer is set for the head */
+    uint32_t          cut[SCN_MAX_REGIONS];    /* per region: sessions 0 .. cut-1 cannot
+                                                 reach it (client_cut); 0: none */
 } client_state;
 
 struct wl {
@@ -157,6 +160,9 @@ struct wl {
     uint32_t            pool_cap, free_head;
     uint64_t            in_flight, issued;
     bool                arrivals_over;
+    uint32_t            ncut;     /* client_state.cut entries that are non-zero */
+    bool                dns_mute; /* the DNS service answers nothing */
+    uint64_t            cut_lost; /* requests and answers a client_cut lost */
 };
 
 static void on_arrival(sim_engine *e, void *ctx, uint64_t arg);
@@ -388,6 +394,8 @@ static uint32_t dns_lookup(wl *w, const request *rq)
     uint64_t      version;
     sim_time      changed;
     uint32_t      current = route_answer(w->route, rq->client, rq->op, now, &version, &changed);
+    if (now >= d->expires && w->dns_mute && d->version != 0)
+        return d->region; /* no answer: keep what it has (not counted stale: it cannot know) */
     if (now >= d->expires) {
         if (d->version != 0 && version != d->version) {
             w->dns.moves++;
@@ -553,7 +561,10 @@ static void send_attempt(wl *w, uint32_t slot)
     }
     uint64_t tag = tag_of(rq, slot);
     uint64_t bytes = NET_HEADER_BYTES + (rq->op == SCN_WRITE ? w->scn->data.value_bytes : 0);
-    net_send_sized(w->net, c->endpoint, rq->region, bytes, on_request_message, w, tag);
+    if (w->ncut && rq->session < c->cut[rq->region])
+        w->cut_lost++; /* lost on the way, as a cut last mile loses it; the timeout tells */
+    else
+        net_send_sized(w->net, c->endpoint, rq->region, bytes, on_request_message, w, tag);
     rq->waiting = true;
     rq->deadline = sim_time_add_sat(sim_now(w->e), c->cfg->timeout);
     deadline_push(w, c, rq->deadline, tag & TAG_ID_MASK);
@@ -720,9 +731,33 @@ void wl_respond(wl *w, uint32_t region_index, uint64_t tag, env_status status)
         = (tag & ~(UINT64_C(3) << TAG_STATUS_SHIFT)) | (uint64_t)status << TAG_STATUS_SHIFT;
     bool     value = status == ENV_OK && (scn_op)((tag >> TAG_OP_SHIFT) & 1) == SCN_READ;
     uint64_t bytes = NET_HEADER_BYTES + (value ? w->scn->data.value_bytes : 0);
+    if (w->ncut) {
+        /* An answer to a session cut off from this region is lost; one to a request the
+         * client has given up on is dropped by the client anyway. */
+        const request *rq = request_of(w, tag);
+        if (rq && rq->session < w->clients[client].cut[region_index]) {
+            w->cut_lost++;
+            return;
+        }
+    }
     net_send_sized(w->net, region_index, w->clients[client].endpoint, bytes, on_answer_message, w,
                    answer);
 }
+
+void wl_cut_sessions(wl *w, uint32_t client, uint32_t region, uint32_t sessions)
+{
+    assert(client < w->nclients && region < w->scn->nregions);
+    client_state *c = &w->clients[client];
+    uint32_t      n = sessions < c->cfg->sessions ? sessions : c->cfg->sessions;
+    if (n > 0 && c->cut[region] == 0)
+        w->ncut++;
+    else if (n == 0 && c->cut[region] > 0)
+        w->ncut--;
+    c->cut[region] = n;
+}
+
+uint64_t wl_cut_lost(const wl *w) { return w->cut_lost; }
+void     wl_set_dns_answers_down(wl *w, bool down) { w->dns_mute = down; }
 
 uint32_t wl_tag_region(uint64_t tag) { return (uint32_t)(tag >> TAG_REGION_SHIFT) & 0x3f; }
 

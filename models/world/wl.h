@@ -94,6 +94,15 @@ void wl_set_deliver(wl *w, wl_deliver_fn *deliver, void *ctx);
  * its own phase. Without it clients go straight to regions by distance. */
 void         wl_set_route(wl *w, route *r);
 wl_dns_stats wl_get_dns_stats(const wl *w);
+/* A client_cut: sessions 0 .. sessions-1 of population 'client' cannot reach 'region' (0:
+ * they can again). Their requests to it and its answers to them are lost, each counted in
+ * wl_cut_lost(); the client learns only by its timeout. The rest of the world, checkers
+ * included, is untouched. */
+void     wl_cut_sessions(wl *w, uint32_t client, uint32_t region, uint32_t sessions);
+uint64_t wl_cut_lost(const wl *w);
+/* The DNS service answers no lookups (dns_down with "answers": false): a session whose cached
+ * answer has expired keeps it and asks again at its next request. */
+void wl_set_dns_answers_down(wl *w, bool down);
 
 /* --- what the regions use ---------------------------------------------------------- */
 

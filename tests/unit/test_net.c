@@ -376,6 +376,78 @@ static void test_net_stream_cut_catches_queued_segments(void **state)
     bench_fini(&b);
 }
 
+/* --- one-way cuts -------------------------------------------------------------------- */
+
+static void on_one_way(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    bench *b = ctx;
+    if (arg)
+        net_cut_link(b->n, 0, 1);
+    else
+        net_clear_cuts(b->n);
+}
+
+/* r0 -> r1 cut from 1 s to 3 s. Datagrams from r0 (and from the client c0, homed at r0) to r1
+ * are lost, those from r1 to r0 arrive, and the pairs with r2 are untouched: exactly one
+ * direction of one link. Both streams between r0 and r1 stall (one loses its data, the other
+ * its acknowledgements) and deliver everything, in order, after the heal. */
+static void test_net_link_cut_loses_one_direction(void **state)
+{
+    (void)state;
+    enum { N = 20 };
+    bench b;
+    bench_init(&b, 3);
+    bench_build(&b);
+    uint32_t c0 = 3; /* the client endpoint, after the regions */
+    seen    *fwd = calloc(1, sizeof *fwd), *back = calloc(1, sizeof *back);
+    seen    *other = calloc(1, sizeof *other), *client = calloc(1, sizeof *client);
+    seen    *s01 = calloc(1, sizeof *s01), *s10 = calloc(1, sizeof *s10);
+    sender   df = { &b, fwd, false }, db = { &b, back, false }, dother = { &b, other, false };
+    sender   dc = { &b, client, false }, sf = { &b, s01, true }, sb = { &b, s10, true };
+    sim_at(b.e, SIM_S, on_one_way, &b, 1);
+    sim_at(b.e, 3 * SIM_S, on_one_way, &b, 0);
+    for (uint64_t i = 0; i < N; i++) {
+        sim_time at = SIM_S + SIM_MS + (sim_time)i * 50 * SIM_MS; /* all during the cut */
+        send_at(&df, at, 0, 1, i);
+        send_at(&db, at, 1, 0, i);
+        send_at(&dother, at, 0, 2, i);
+        send_at(&dother, at, 2, 0, i);
+        send_at(&dother, at, 1, 2, i);
+        send_at(&dc, at, c0, 1, i);
+        send_at(&dc, at, c0, 0, i);
+        send_at(&sf, at, 0, 1, i);
+        send_at(&sb, at, 1, 0, i);
+    }
+    sim_engine_run(b.e, 2900 * SIM_MS);
+    assert_int_equal(fwd->count, 0);
+    assert_int_equal(back->count, N);
+    assert_int_equal(other->count, 3 * N);
+    assert_int_equal(client->count, N); /* c0 -> r0 only */
+    assert_false(net_connected(b.n, 0, 1));
+    assert_true(net_connected(b.n, 1, 0));
+    assert_false(net_connected(b.n, c0, 1));
+    assert_true(net_connected(b.n, 0, 2));
+    assert_int_equal(s01->count, 0);
+    assert_int_equal(s10->count, 0);
+    assert_true(net_get_stats(b.n).stream_retransmits > 0);
+    sim_engine_run(b.e, SIM_TIME_MAX);
+    assert_true(net_connected(b.n, 0, 1));
+    assert_int_equal(fwd->count, 0); /* lost, not delayed */
+    assert_int_equal(s01->count, N);
+    assert_int_equal(s10->count, N);
+    assert_int_equal(inversions(s01), 0);
+    assert_int_equal(inversions(s10), 0);
+    assert_true(s01->at[0] > 3 * SIM_S && s10->at[0] > 3 * SIM_S);
+    free(fwd);
+    free(back);
+    free(other);
+    free(client);
+    free(s01);
+    free(s10);
+    bench_fini(&b);
+}
+
 /* --- crashes ------------------------------------------------------------------------- */
 
 /* r1 crashes while segments to it wait behind a lost one: they are dropped, and later
@@ -420,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_net_stream_partition_breaks_and_resumes),
         cmocka_unit_test(test_net_stream_cut_catches_queued_segments),
         cmocka_unit_test(test_net_stream_reset_drops_what_is_not_on_the_wire),
+        cmocka_unit_test(test_net_link_cut_loses_one_direction),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "engine.h"
+#include "env_fixture.h"
 #include "fault.h"
 #include "net.h"
 #include "region.h"
@@ -534,6 +535,201 @@ static void test_run_partition_isolates_a_region(void **state)
     run_result_free(r);
 }
 
+/* A flap of r0, the only region, from 1 s: down 1 s of every 2 s, so half the 10 s run; the
+ * requests sent while it is down (no retries) fail, those while it is up succeed. Without the
+ * fault everything succeeds. */
+static void test_run_flap_takes_the_region_down_each_period(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1, 4);
+    f.clients[0].retries = 0;
+    scn_fault *flap = fixture_fault(&f, SCN_FAULT_FLAP, SIM_S, SIM_TIME_MAX);
+    flap->region = 0;
+    flap->period = 2 * SIM_S;
+    flap->down_for = SIM_S;
+    run_result *r = run_ok(&f.s);
+    double      a = metric(r, RUN_SCOPE_ALL, "", "availability");
+    assert_true(a > 0.45 && a < 0.55);
+    run_result_free(r);
+    flap->down_for = 200 * SIM_MS; /* a tenth of the time */
+    r = run_ok(&f.s);
+    a = metric(r, RUN_SCOPE_ALL, "", "availability");
+    assert_true(a > 0.85 && a < 0.95);
+    run_result_free(r);
+}
+
+/* --- control-plane outages -------------------------------------------------------- */
+
+static void on_ctl_msg(env *e, void *ctx, const env_msg *m)
+{
+    (void)e;
+    int *seen = ctx;
+    seen[m->kind]++;
+}
+
+/* While the DNS service is down (updates) and the checkers' reporting is down, a DNS update
+ * and a health report are lost; a probe, sent alongside, arrives; once both are back all
+ * three arrive. */
+static void test_env_dns_and_health_down_lose_their_messages(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 2, 1);
+    sim_engine *e;
+    topo       *t;
+    net        *n;
+    region     *regions[2];
+    env_fixture x;
+    sim_err     err = { 0 };
+    int         seen[ENV_MSG_KIND_COUNT] = { 0 };
+    assert_int_equal(sim_engine_new(&e), 0);
+    assert_int_equal(topo_new(&f.s, &t, &err), 0);
+    assert_int_equal(net_new(e, &f.s, t, 1, &n, &err), 0);
+    for (uint32_t i = 0; i < 2; i++)
+        assert_int_equal(region_new(e, &f.s, i, 1, 0, SIM_S, NULL, NULL, &regions[i], &err), 0);
+    assert_int_equal(env_fixture_new(&x, e, &f.s, n, regions, NULL, NULL), 0);
+    env_msg_kind kinds[] = { ENV_MSG_DNS_UPDATE, ENV_MSG_HEALTH_REPORT, ENV_MSG_PROBE };
+    for (int k = 0; k < 3; k++)
+        env_listen(x.env, kinds[k], on_ctl_msg, seen);
+    for (int round = 0; round < 2; round++) {
+        bool down = round == 0;
+        env_set_dns_updates_down(x.env, down);
+        env_set_health_down(x.env, down);
+        env_send(x.env, ENV_STREAM, env_msg_new(x.env, ENV_MSG_DNS_UPDATE, 0, ENV_DNS),
+                 NET_HEADER_BYTES);
+        env_send(x.env, ENV_STREAM, env_msg_new(x.env, ENV_MSG_HEALTH_REPORT, 0, 1),
+                 NET_HEADER_BYTES);
+        env_send(x.env, ENV_DATAGRAM, env_msg_new(x.env, ENV_MSG_PROBE, 0, 1), NET_HEADER_BYTES);
+        sim_engine_run(e, (sim_time)(round + 1) * 100 * SIM_S);
+        assert_int_equal(seen[ENV_MSG_DNS_UPDATE], round);
+        assert_int_equal(seen[ENV_MSG_HEALTH_REPORT], round);
+        assert_int_equal(seen[ENV_MSG_PROBE], round + 1);
+    }
+    assert_int_equal(env_messages_dropped(x.env), 2);
+    env_free(x.env);
+    for (uint32_t i = 0; i < 2; i++)
+        region_free(regions[i]);
+    net_free(n);
+    topo_free(t);
+    sim_engine_free(e);
+}
+
+/* --- zones and capacity ---------------------------------------------------------- */
+
+typedef struct zone_bench {
+    region  *r;
+    uint32_t done, applied; /* answers to requests, batches applied */
+} zone_bench;
+
+static void on_zone_done(void *ctx, uint32_t region, uint64_t tag, scn_op op, env_status status)
+{
+    (void)region;
+    (void)op;
+    zone_bench *b = ctx;
+    assert_int_equal(status, ENV_OK);
+    if (tag >= 1000)
+        b->applied++;
+    else
+        b->done++;
+}
+
+static void on_zone_submit(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    zone_bench *b = ctx;
+    for (uint64_t i = 0; i < arg; i++)
+        region_submit(b->r, SCN_READ, i);
+}
+
+static void on_zone_change(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    zone_bench *b = ctx;
+    /* arg: servers (low 32 bits, UINT32_MAX as configured) and the zones down (high). */
+    region_set_servers(b->r, (uint32_t)arg, arg >> 32);
+}
+
+/* 4 servers in 2 zones (zone 0: servers 0 and 2), 100 ms of service each. A batch of
+ * replicated entries starts on server 0 at 0, three requests on servers 1 to 3 and a fourth
+ * waits. Zone 0 is lost at 50 ms: the request on server 2 never answers, the batch goes back
+ * to the head of the queue; the survivors finish at 100 ms and take the batch and the fourth
+ * request (done at 200 ms). Eight requests at 250 ms then take 400 ms on the two servers left
+ * (two at a time), where four would take 200: throughput and utilisation halve. The zone back
+ * at 700 ms restores four servers; a capacity of 1 then leaves one. */
+static void test_region_zone_loss_removes_its_capacity(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1, 4);
+    f.regions[0].zones = 2;
+    f.regions[0].service[SCN_READ] = fix_constant_ms(100);
+    f.regions[0].apply = fix_constant_ms(100);
+    f.s.duration = SIM_S;
+    sim_engine *e;
+    sim_err     err = { 0 };
+    zone_bench  b = { 0 };
+    assert_int_equal(sim_engine_new(&e), 0);
+    assert_int_equal(region_new(e, &f.s, 0, 1, 0, SIM_S, on_zone_done, &b, &b.r, &err), 0);
+    region_submit_apply(b.r, 1, 1000); /* on server 0 */
+    sim_at(e, 0, on_zone_submit, &b, 4);
+    sim_at(e, 1, on_zone_change, &b, UINT32_MAX); /* nothing changes */
+    sim_at(e, 50 * SIM_MS, on_zone_change, &b, UINT64_C(1) << 32 | UINT32_MAX);
+    sim_engine_run(e, 150 * SIM_MS);
+    assert_int_equal(region_servers_online(b.r), 2);
+    assert_int_equal(region_get_stats(b.r).lost, 1);
+    assert_int_equal(b.done, 2);
+    assert_int_equal(b.applied, 0); /* requeued at 50 ms, started again at 100 ms */
+    sim_engine_run(e, 210 * SIM_MS);
+    assert_int_equal(b.applied, 1);
+    assert_int_equal(b.done, 3);
+    sim_at(e, 250 * SIM_MS, on_zone_submit, &b, 8);
+    sim_engine_run(e, 500 * SIM_MS);
+    assert_int_equal(b.done, 3 + 4); /* four servers would have served all 8 by 450 ms */
+    sim_engine_run(e, 700 * SIM_MS - 1);
+    assert_int_equal(b.done, 3 + 8);
+    /* Busy area: 4 x 50 ms, then 2 servers to 200 ms, then 2 x 400 ms from 250 ms: 200 +
+     * 300 + 800 = 1300 server-ms of 4 x 1000. */
+    assert_true(fabs(region_utilization(b.r) * 4000 - 1300) < 1e-6);
+    sim_at(e, 700 * SIM_MS, on_zone_change, &b, UINT32_MAX);
+    sim_engine_run(e, 710 * SIM_MS);
+    assert_int_equal(region_servers_online(b.r), 4);
+    sim_at(e, 720 * SIM_MS, on_zone_change, &b, 1);
+    sim_engine_run(e, 730 * SIM_MS);
+    assert_int_equal(region_servers_online(b.r), 1);
+    assert_int_equal(region_get_stats(b.r).dropped, 1);
+    region_free(b.r);
+    sim_engine_free(e);
+}
+
+/* A client_cut of 30% of c0's sessions from r0, the only region, for the whole run: those
+ * sessions' requests (a uniform 30% of c0's traffic) are lost and time out; c1, at the same
+ * place and region, is untouched. */
+static void test_run_client_cut_hits_only_that_population(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1, 4);
+    f.s.nclients = 2;
+    f.clients[0].retries = 0;
+    f.clients[1].retries = 0;
+    scn_fault *cut = fixture_fault(&f, SCN_FAULT_CLIENT_CUT, 0, SIM_TIME_MAX);
+    cut->client = 0;
+    cut->region = 0;
+    cut->fraction = 0.3;
+    run_result *r = run_ok(&f.s);
+    double      hit = metric(r, RUN_SCOPE_CLIENT, "c0", "availability");
+    assert_true(hit > 0.6 && hit < 0.8);
+    assert_true(metric(r, RUN_SCOPE_CLIENT, "c1", "availability") == 1.0);
+    run_result_free(r);
+    /* The whole population: nothing of c0's gets through, c1 still all. */
+    cut->fraction = 1.0;
+    r = run_ok(&f.s);
+    assert_true(metric(r, RUN_SCOPE_CLIENT, "c0", "availability") == 0.0);
+    assert_true(metric(r, RUN_SCOPE_CLIENT, "c1", "availability") == 1.0);
+    run_result_free(r);
+}
+
 /* RTO follows the clients the fault affected, not all requests: a client sending 1% of the
  * traffic loses its region for 20 s; all requests together never fall below 99%, its own
  * requests fail until the region is back. */
@@ -670,6 +866,10 @@ int main(void)
         cmocka_unit_test(test_run_rejections_are_counted),
         cmocka_unit_test(test_run_partition_isolates_a_region),
         cmocka_unit_test(test_run_rto_counts_the_affected_clients),
+        cmocka_unit_test(test_run_client_cut_hits_only_that_population),
+        cmocka_unit_test(test_region_zone_loss_removes_its_capacity),
+        cmocka_unit_test(test_env_dns_and_health_down_lose_their_messages),
+        cmocka_unit_test(test_run_flap_takes_the_region_down_each_period),
         cmocka_unit_test(test_run_brownout_slows_a_window),
         cmocka_unit_test(test_run_same_seed_same_figures),
     };
