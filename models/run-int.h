@@ -55,6 +55,7 @@ typedef struct world {
     route              *route;       /* NULL without DNS routing */
     uint32_t           *geo_nearest; /* the DNS service's view of its clients (route_geo) */
     sim_time           *geo_rtt;
+    scn_owner           owners[SCN_MAX_CLIENTS]; /* who owns the data (scn_ownership) */
     mon                *mon;
     dr                 *dr;        /* NULL: no failover controller */
     failwatch          *failwatch; /* with dr */

@@ -427,16 +427,28 @@ static int world_build(world *w, uint64_t seed, sim_err *err)
         < 0)
         return rc;
     dp_set_repl(w->dp, w->repl);
+    /* Who owns the data, as the code under test is configured with it. */
+    scn_owner *owners = w->owners;
+    for (size_t c = 0; c < s->nclients; c++)
+        owners[c] = (scn_owner){ .keys_own = s->clients[c].keys_own,
+                                 .key_base = s->clients[c].key_base,
+                                 .key_count = s->clients[c].key_count,
+                                 .home = s->clients[c].home,
+                                 .secondary = s->clients[c].secondary,
+                                 .allowed = s->clients[c].allowed };
+    scn_ownership own = { owners, s->nclients };
     if (w->pat->kind == SCN_PATTERN_LEADERLESS) {
-        if ((rc = ll_new(w->env, s, w->pat, w->stores, w->rank, dp_leaderless_done, w->dp, &w->ll,
-                         err))
+        if ((rc = ll_new(w->env, &own, &s->data, w->pat, w->stores, w->rank, dp_leaderless_done,
+                         w->dp, &w->ll, err))
             < 0)
             return rc;
         dp_set_leaderless(w->dp, w->ll);
         oracle_set_holder(w->oracle, ll_holds, w->ll);
     }
     if (w->pat->kind == SCN_PATTERN_GEO) {
-        if ((rc = geo_new(w->env, s, w->pat, w->repl, dp_geo_serve, w->dp, &w->geo, err)) < 0)
+        if ((rc
+             = geo_new(w->env, &own, &s->data, w->pat, w->repl, dp_geo_serve, w->dp, &w->geo, err))
+            < 0)
             return rc;
         dp_set_geo(w->dp, w->geo);
         oracle_set_holder(w->oracle, geo_holds, w->geo);

@@ -179,6 +179,34 @@ typedef struct scn_data {
                                                  before divergence is measured; default 10m */
 } scn_data;
 
+/* Who owns the data (keys.space "own", clients[].home, residency): one record per client
+ * population, in client order, filled by the run from the loader's resolution. */
+typedef struct scn_owner {
+    bool     keys_own; /* the population's keys are its alone */
+    uint64_t key_base; /* they are key_base .. key_base + key_count - 1 */
+    uint64_t key_count;
+    int32_t  home;      /* own keys: the region they live at; -1 for shared keys */
+    int32_t  secondary; /* own keys: the region that takes them over, or -1 */
+    uint64_t allowed;   /* bit r: the population's data may be stored in region r */
+} scn_owner;
+
+typedef struct scn_ownership {
+    const scn_owner *owners; /* per client population */
+    size_t           n;
+} scn_ownership;
+
+/* The population that owns key, or -1 for a shared key. Own ranges are few (one per
+ * population), so a scan is as fast as anything cleverer. */
+static inline int32_t scn_ownership_owner(const scn_ownership *o, uint64_t key)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        const scn_owner *c = &o->owners[i];
+        if (c->keys_own && key >= c->key_base && key - c->key_base < c->key_count)
+            return (int32_t)i;
+    }
+    return -1;
+}
+
 /* Whether pattern p is run by a failover controller (active-passive always; read-local when
  * the scenario has a "failover" section). */
 static inline bool scn_pattern_managed(const scn_pattern *p, const scn_failover *f)

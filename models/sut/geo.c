@@ -38,26 +38,27 @@ _Static_assert(sizeof(forward_msg) <= ENV_MSG_PAYLOAD, "a forward must fit a pay
 _Static_assert(sizeof(closed_msg) <= ENV_MSG_PAYLOAD, "a heartbeat must fit a payload");
 
 struct geo {
-    env                *env;
-    const scn_scenario *scn;
-    const scn_pattern  *pat;
-    repl               *repl;
-    geo_serve_fn       *serve;
-    void               *serve_ctx;
-    uint32_t            nregions, nparts;
-    sim_time            pulse;    /* heartbeat interval */
-    uint32_t           *home;     /* [nparts] */
-    uint32_t           *second;   /* [nparts], NONE without one */
-    uint64_t           *may;      /* [nparts] regions allowed to hold it */
-    bool               *used;     /* [nparts] some key is in it */
-    uint32_t           *owner;    /* [r * nparts + p], NONE: unknown */
-    uint32_t           *epoch;    /* [r * nparts + p] */
-    sim_time           *heard;    /* [r * nparts + p] last heartbeat from the owner */
-    sim_time           *since;    /* [r] when r's process (re)started */
-    uint64_t           *pend_pos; /* [r * nregions + o] newest heartbeat of o */
-    sim_time           *pend_t;
-    sim_time           *closed; /* [r * nregions + o] r's copy of o's log current as of */
-    uint64_t            takeovers;
+    env               *env;
+    scn_ownership      own;
+    uint32_t           value_bytes;
+    const scn_pattern *pat;
+    repl              *repl;
+    geo_serve_fn      *serve;
+    void              *serve_ctx;
+    uint32_t           nregions, nparts;
+    sim_time           pulse;    /* heartbeat interval */
+    uint32_t          *home;     /* [nparts] */
+    uint32_t          *second;   /* [nparts], NONE without one */
+    uint64_t          *may;      /* [nparts] regions allowed to hold it */
+    bool              *used;     /* [nparts] some key is in it */
+    uint32_t          *owner;    /* [r * nparts + p], NONE: unknown */
+    uint32_t          *epoch;    /* [r * nparts + p] */
+    sim_time          *heard;    /* [r * nparts + p] last heartbeat from the owner */
+    sim_time          *since;    /* [r] when r's process (re)started */
+    uint64_t          *pend_pos; /* [r * nregions + o] newest heartbeat of o */
+    sim_time          *pend_t;
+    sim_time          *closed; /* [r * nregions + o] r's copy of o's log current as of */
+    uint64_t           takeovers;
 };
 
 static void on_forward(env *e, void *ctx, const env_msg *m);
@@ -67,8 +68,8 @@ static void on_restart(env *e, void *ctx, uint32_t region);
 
 static uint32_t part_of(const geo *g, uint64_t key)
 {
-    int32_t c = scn_key_owner(g->scn, key);
-    return c >= 0 ? (uint32_t)c : (uint32_t)g->scn->nclients + (uint32_t)(key % g->nregions);
+    int32_t c = scn_ownership_owner(&g->own, key);
+    return c >= 0 ? (uint32_t)c : (uint32_t)g->own.n + (uint32_t)(key % g->nregions);
 }
 
 bool geo_may_hold(const geo *g, uint64_t key, uint32_t region)
@@ -100,20 +101,21 @@ static uint32_t nearest_other(const geo *g, uint32_t home, uint64_t allowed)
     return best;
 }
 
-int geo_new(env *e, const scn_scenario *s, const scn_pattern *p, repl *r, geo_serve_fn *serve,
-            void *serve_ctx, geo **out, sim_err *err)
+int geo_new(env *e, const scn_ownership *s, const scn_data *data, const scn_pattern *p, repl *r,
+            geo_serve_fn *serve, void *serve_ctx, geo **out, sim_err *err)
 {
     geo *g = sim_calloc(1, sizeof *g);
     if (!g)
         goto fail;
     *g = (geo){ .env = e,
-                .scn = s,
+                .own = *s,
+                .value_bytes = data->value_bytes,
                 .pat = p,
                 .repl = r,
                 .serve = serve,
                 .serve_ctx = serve_ctx,
-                .nregions = (uint32_t)s->nregions,
-                .nparts = (uint32_t)(s->nclients + s->nregions) };
+                .nregions = env_regions(e),
+                .nparts = (uint32_t)s->n + env_regions(e) };
     size_t np = g->nparts, nr = g->nregions;
     g->home = sim_calloc(np, sizeof *g->home);
     g->second = sim_calloc(np, sizeof *g->second);
@@ -131,22 +133,22 @@ int geo_new(env *e, const scn_scenario *s, const scn_pattern *p, repl *r, geo_se
         goto fail;
     uint64_t all = nr >= 64 ? UINT64_MAX : (UINT64_C(1) << nr) - 1;
     bool     shared = false;
-    for (size_t c = 0; c < s->nclients; c++)
-        shared |= !s->clients[c].keys_own;
+    for (size_t c = 0; c < s->n; c++)
+        shared |= !s->owners[c].keys_own;
     for (uint32_t q = 0; q < np; q++) {
-        g->used[q] = q < s->nclients ? s->clients[q].keys_own : shared;
-        if (q < s->nclients && s->clients[q].keys_own) {
-            g->home[q] = (uint32_t)s->clients[q].home;
-            g->may[q] = s->clients[q].allowed;
-        } else if (q < s->nclients) {
+        g->used[q] = q < s->n ? s->owners[q].keys_own : shared;
+        if (q < s->n && s->owners[q].keys_own) {
+            g->home[q] = (uint32_t)s->owners[q].home;
+            g->may[q] = s->owners[q].allowed;
+        } else if (q < s->n) {
             g->home[q] = 0; /* a population with shared keys owns no partition */
             g->may[q] = all;
         } else {
-            g->home[q] = q - (uint32_t)s->nclients;
+            g->home[q] = q - (uint32_t)s->n;
             g->may[q] = all;
         }
-        g->second[q] = q < s->nclients && s->clients[q].keys_own && s->clients[q].secondary >= 0
-            ? (uint32_t)s->clients[q].secondary
+        g->second[q] = q < s->n && s->owners[q].keys_own && s->owners[q].secondary >= 0
+            ? (uint32_t)s->owners[q].secondary
             : nearest_other(g, g->home[q], g->may[q]);
     }
     for (uint32_t reg = 0; reg < nr; reg++)
@@ -219,7 +221,7 @@ static geo_action decide(geo *g, uint32_t region, scn_op op, uint64_t key, uint6
     env_msg *m = env_msg_new(g->env, ENV_MSG_GEO_FORWARD, region, o);
     *ENV_PAYLOAD(m, forward_msg)
         = (forward_msg){ .tag = tag, .key = key, .op = (uint8_t)op, .hops = (uint8_t)(hops + 1) };
-    uint64_t value = op == SCN_WRITE ? g->scn->data.value_bytes : 0;
+    uint64_t value = op == SCN_WRITE ? g->value_bytes : 0;
     env_send(g->env, ENV_STREAM, m, ENV_HEADER_BYTES + value);
     return GEO_FORWARDED;
 }

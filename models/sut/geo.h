@@ -38,7 +38,7 @@
 
 #include "env.h"
 #include "repl.h"
-#include "scn.h"
+#include "deploy.h"
 
 typedef struct geo geo; /* opaque */
 
@@ -54,8 +54,8 @@ typedef void geo_serve_fn(void *ctx, uint32_t region, scn_op op, uint64_t tag, b
 
 /* The geo-partitioned routing of every region of s under p, replicating through r (it sets
  * r's filter). 0 or SIM_ENOMEM. */
-int  geo_new(env *e, const scn_scenario *s, const scn_pattern *p, repl *r, geo_serve_fn *serve,
-             void *serve_ctx, geo **out, sim_err *err);
+int  geo_new(env *e, const scn_ownership *s, const scn_data *data, const scn_pattern *p, repl *r,
+             geo_serve_fn *serve, void *serve_ctx, geo **out, sim_err *err);
 void geo_free(geo *g); /* NULL is a no-op */
 /* Start the owners' heartbeats and the secondaries' watch (before the run). */
 void geo_start(geo *g);

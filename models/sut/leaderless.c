@@ -132,30 +132,30 @@ typedef struct work {
 #define NONE UINT32_MAX
 
 struct ll {
-    env                *env;
-    const scn_scenario *scn;
-    const scn_pattern  *pat;
-    store *const       *stores;
-    const uint8_t      *rank;
-    ll_done_fn         *done;
-    void               *done_ctx;
-    uint32_t            nregions;
-    uint64_t           *seq;     /* per coordinator: write sequence */
-    sim_rng           **rng;     /* per region: "leaderless/<region>" (WARS draws) */
-    uint8_t            *placed;  /* per owning client: LL_MAX_N replicas of its keys */
-    uint8_t            *nplaced; /* ... and how many */
-    op                 *ops;
-    size_t              nops, ops_cap;
-    uint32_t            op_free;
-    work               *works;
-    size_t              nworks, works_cap;
-    uint32_t            work_free;
-    uint64_t            repairs;
-    uint64_t            value_bytes;
-    hint               *hints; /* every region's, in order of arrival */
-    size_t              nhints, hints_cap;
-    uint32_t            next_hint_id;
-    uint64_t            handoffs; /* hints delivered */
+    env               *env;
+    scn_ownership      own;
+    const scn_pattern *pat;
+    store *const      *stores;
+    const uint8_t     *rank;
+    ll_done_fn        *done;
+    void              *done_ctx;
+    uint32_t           nregions;
+    uint64_t          *seq;     /* per coordinator: write sequence */
+    sim_rng          **rng;     /* per region: "leaderless/<region>" (WARS draws) */
+    uint8_t           *placed;  /* per owning client: LL_MAX_N replicas of its keys */
+    uint8_t           *nplaced; /* ... and how many */
+    op                *ops;
+    size_t             nops, ops_cap;
+    uint32_t           op_free;
+    work              *works;
+    size_t             nworks, works_cap;
+    uint32_t           work_free;
+    uint64_t           repairs;
+    uint64_t           value_bytes;
+    hint              *hints; /* every region's, in order of arrival */
+    size_t             nhints, hints_cap;
+    uint32_t           next_hint_id;
+    uint64_t           handoffs; /* hints delivered */
 };
 
 static void on_write(env *e, void *ctx, const env_msg *m);
@@ -216,7 +216,7 @@ static sim_time wars_sample(const ll *l, sim_rng *r, int kind)
 static uint8_t place_owned(const ll *l, uint32_t home, uint64_t allowed, uint32_t n, uint8_t *out)
 {
     uint8_t k = 0;
-    bool    taken[SCN_MAX_REGIONS] = { false };
+    bool    taken[ENV_MAX_REGIONS] = { false };
     while (k < n) {
         uint32_t best = NONE;
         double   best_km = 0;
@@ -239,7 +239,7 @@ static uint8_t place_owned(const ll *l, uint32_t home, uint64_t allowed, uint32_
 
 uint32_t ll_replicas(const ll *l, uint64_t key, uint32_t out[LL_MAX_N])
 {
-    int32_t owner = scn_key_owner(l->scn, key);
+    int32_t owner = scn_ownership_owner(&l->own, key);
     if (owner >= 0) {
         uint32_t n = l->nplaced[owner];
         for (uint32_t i = 0; i < n; i++)
@@ -269,14 +269,14 @@ uint64_t ll_handoffs(const ll *l) { return l->handoffs; }
 
 /* The key's preference list beyond its replicas: where stand-ins come from. Owned keys: the
  * next allowed regions by distance from the home; shared keys: the rest of the ring. */
-static uint32_t stand_ins(const ll *l, uint64_t key, uint32_t out[SCN_MAX_REGIONS])
+static uint32_t stand_ins(const ll *l, uint64_t key, uint32_t out[ENV_MAX_REGIONS])
 {
-    int32_t owner = scn_key_owner(l->scn, key);
-    uint8_t all[SCN_MAX_REGIONS];
+    int32_t owner = scn_ownership_owner(&l->own, key);
+    uint8_t all[ENV_MAX_REGIONS];
     if (owner >= 0) {
-        const scn_client *c = &l->scn->clients[owner];
-        uint8_t           k = place_owned(l, (uint32_t)c->home, c->allowed, l->nregions, all);
-        uint32_t          n = 0;
+        const scn_owner *c = &l->own.owners[owner];
+        uint8_t          k = place_owned(l, (uint32_t)c->home, c->allowed, l->nregions, all);
+        uint32_t         n = 0;
         for (uint32_t i = l->nplaced[owner]; i < k; i++)
             out[n++] = all[i];
         return n;
@@ -289,42 +289,43 @@ static uint32_t stand_ins(const ll *l, uint64_t key, uint32_t out[SCN_MAX_REGION
 
 /* --- create / destroy -------------------------------------------------------------- */
 
-int ll_new(env *e, const scn_scenario *s, const scn_pattern *p, store *const *stores,
-           const uint8_t *rank, ll_done_fn *done, void *done_ctx, ll **out, sim_err *err)
+int ll_new(env *e, const scn_ownership *s, const scn_data *data, const scn_pattern *p,
+           store *const *stores, const uint8_t *rank, ll_done_fn *done, void *done_ctx, ll **out,
+           sim_err *err)
 {
-    if (s->data.fields != 1)
+    if (data->fields != 1)
         return sim_err_set(err, SIM_EINVAL, "data.fields",
                            "the leaderless pattern stores whole records: expected 1, got %u",
-                           s->data.fields);
+                           data->fields);
     ll *l = sim_calloc(1, sizeof *l);
     if (!l)
         goto fail;
     *l = (ll){ .env = e,
-               .scn = s,
+               .own = *s,
                .pat = p,
                .stores = stores,
                .rank = rank,
                .done = done,
                .done_ctx = done_ctx,
-               .nregions = (uint32_t)s->nregions,
+               .nregions = env_regions(e),
                .op_free = NONE,
                .work_free = NONE,
-               .value_bytes = s->data.value_bytes };
+               .value_bytes = data->value_bytes };
     l->seq = sim_calloc(l->nregions, sizeof *l->seq);
     l->rng = sim_calloc(l->nregions, sizeof *l->rng);
-    l->placed = sim_calloc(s->nclients * LL_MAX_N, 1);
-    l->nplaced = sim_calloc(s->nclients, 1);
+    l->placed = sim_calloc(s->n * LL_MAX_N + 1, 1);
+    l->nplaced = sim_calloc(s->n + 1, 1);
     if (!l->seq || !l->rng || !l->placed || !l->nplaced)
         goto fail;
     for (uint32_t r = 0; r < l->nregions; r++) {
         char name[160];
-        snprintf(name, sizeof name, "leaderless/%s", s->regions[r].name);
+        snprintf(name, sizeof name, "leaderless/%s", env_region_name(e, r));
         if (env_rng_new(e, name, &l->rng[r]) < 0)
             goto fail;
     }
-    for (size_t c = 0; c < s->nclients; c++)
-        if (s->clients[c].keys_own)
-            l->nplaced[c] = place_owned(l, (uint32_t)s->clients[c].home, s->clients[c].allowed,
+    for (size_t c = 0; c < s->n; c++)
+        if (s->owners[c].keys_own)
+            l->nplaced[c] = place_owned(l, (uint32_t)s->owners[c].home, s->owners[c].allowed,
                                         p->replication.n, &l->placed[c * LL_MAX_N]);
     env_listen(e, ENV_MSG_LL_WRITE, on_write, l);
     env_listen(e, ENV_MSG_LL_ACK, on_ack, l);
@@ -521,7 +522,7 @@ static void on_hint_check(env *e, void *ctx, uint64_t arg)
     if (i >= l->nops || !l->ops[i].live || l->ops[i].gen != gen)
         return;
     op      *o = &l->ops[i];
-    uint32_t spare[SCN_MAX_REGIONS], nspare = stand_ins(l, o->key, spare), next = 0;
+    uint32_t spare[ENV_MAX_REGIONS], nspare = stand_ins(l, o->key, spare), next = 0;
     for (uint32_t k = 0; k < o->n && next < nspare; k++) {
         if (o->seen >> k & 1)
             continue;

@@ -42,7 +42,7 @@
 #define MRSIM_LEADERLESS_H
 
 #include "env.h"
-#include "scn.h"
+#include "deploy.h"
 #include "store.h"
 
 #define LL_MAX_N 8 /* replicas per key */
@@ -56,8 +56,9 @@ typedef void ll_done_fn(void *ctx, uint64_t tag, bool ok, const store_cell *read
 /* The leaderless coordinators and replicas of every region of s under pattern p (kind
  * leaderless). stores, rank and e outlive it. 0, SIM_EINVAL (data.fields is not 1) or
  * SIM_ENOMEM. */
-int  ll_new(env *e, const scn_scenario *s, const scn_pattern *p, store *const *stores,
-            const uint8_t *rank, ll_done_fn *done, void *done_ctx, ll **out, sim_err *err);
+int  ll_new(env *e, const scn_ownership *s, const scn_data *data, const scn_pattern *p,
+            store *const *stores, const uint8_t *rank, ll_done_fn *done, void *done_ctx, ll **out,
+            sim_err *err);
 void ll_free(ll *l); /* NULL is a no-op */
 
 /* A client's write of key reached coordinator 'coord' and was served: stamp it, tell the
