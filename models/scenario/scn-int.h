@@ -35,6 +35,9 @@
 
 /* ---- scn-json.c: describing nodes, paths, field lists, typed getters, region names ---- */
 
+/* Edit distance (Levenshtein) of two names, for "did you mean"; SIZE_MAX when either is
+ * longer than 32 characters (no suggestion is worth making then). */
+size_t       scn__edit_distance(const char *a, const char *b);
 const char  *scn__fmt_num(double v, char *buf, size_t n);
 const char  *scn__clip(const char *s, char *buf, size_t n);
 const char  *scn__found(const cJSON *n, char *buf);

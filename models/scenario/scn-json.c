@@ -117,7 +117,7 @@ size_t scn__count_children(const cJSON *n)
 }
 
 /* Levenshtein distance for short strings, SIZE_MAX when either is too long to bother. */
-static size_t edit_distance(const char *a, const char *b)
+size_t scn__edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 32 || lb > 32)
@@ -149,7 +149,7 @@ static int unknown_field(const char *path, const char *key, const char *const *k
     char   k[64], list[256];
     size_t best = SIZE_MAX, at = 0;
     for (size_t i = 0; i < nknown; i++) {
-        size_t d = edit_distance(key, known[i]);
+        size_t d = scn__edit_distance(key, known[i]);
         if (d < best) {
             best = d;
             at = i;

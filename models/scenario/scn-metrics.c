@@ -113,32 +113,6 @@ unsigned scn_metric_where_of(const char *name)
     return 0;
 }
 
-/* Edit distance (Levenshtein) of two short names, for "did you mean". Names longer than
- * the row are compared by their first 63 characters, which is plenty for a suggestion. */
-static size_t distance(const char *a, const char *b)
-{
-    size_t row[64], la = strlen(a), lb = strlen(b);
-    la = la > 63 ? 63 : la;
-    lb = lb > 63 ? 63 : lb;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 static const char *where_text(unsigned where)
 {
     switch (where) {
@@ -178,7 +152,7 @@ int scn_metric_check(const char *name, unsigned where, const char *path, sim_err
     for (size_t i = 0; i < N_OF(metrics); i++) {
         size_t d = len >= 2 && strncmp(metrics[i].name, name, len) == 0
             ? 0
-            : distance(name, metrics[i].name);
+            : scn__edit_distance(name, metrics[i].name);
         if (d < dmin && (metrics[i].where & where)) {
             dmin = d;
             near = metrics[i].name;
